@@ -1,0 +1,84 @@
+"""Citizen ID numbers (GB 11643-1999): check digit, birth date, sex, and masking for output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True, slots=True)
+class IdCheck:
+    """What an ID number says and whether it is valid; ``problem`` names the first failure."""
+
+    valid: bool
+    problem: str | None = None
+    birth_date: date | None = None
+    male: bool | None = None
+
+
+def check_digit(body17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of a 17-digit body."""
+    return _CHECK[sum(int(a) * w for a, w in zip(body17, _WEIGHTS, strict=True)) % 11]
+
+
+def upgrade_15(number: str) -> str:
+    """Turn an old 15-digit number into its 18-digit form (insert 19, add the check digit)."""
+    body = number[:6] + "19" + number[6:]
+    return body + check_digit(body)
+
+
+def check_id(number: str) -> IdCheck:
+    """Check an 18-digit ID, or a 20/22-digit number built on one (残疾人证号 and others).
+
+    15-digit numbers are invalid: they must be upgraded to 18 digits (domain.md §4.3).
+    """
+    number = number.strip().upper()
+    if number.startswith("999999"):
+        return IdCheck(False, "placeholder")
+    if len(number) == 15 and number.isdigit():
+        return IdCheck(False, "old_15_digit")
+    if len(number) not in (18, 20, 22):
+        return IdCheck(False, "length")
+    core = number[:18]
+    if not core[:17].isdigit() or not (core[17].isdigit() or core[17] == "X"):
+        return IdCheck(False, "characters")
+    if not number[18:].isdigit():
+        return IdCheck(False, "characters")
+    try:
+        born = date(int(core[6:10]), int(core[10:12]), int(core[12:14]))
+    except ValueError:
+        return IdCheck(False, "birth_date")
+    male = int(core[16]) % 2 == 1
+    if check_digit(core[:17]) != core[17]:
+        return IdCheck(False, "check_digit", born, male)
+    if born.year < 1880:
+        return IdCheck(False, "birth_date", born, male)
+    return IdCheck(True, None, born, male)
+
+
+def mask_id(number: str | None) -> str | None:
+    """Keep the first 6 and last 2 characters: ``110105**********2X``."""
+    if not number:
+        return number
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 8) + number[-2:]
+
+
+def mask_phone(number: str | None) -> str | None:
+    """Keep the first 3 and last 2 digits of a phone number."""
+    if not number:
+        return number
+    if len(number) <= 5:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 5) + number[-2:]
+
+
+def mask_name(name: str | None) -> str | None:
+    """Keep the surname only: ``张**``."""
+    if not name:
+        return name
+    return name[0] + "*" * (len(name) - 1)

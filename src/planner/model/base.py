@@ -1,0 +1,19 @@
+"""Shared configuration of every record model."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Record(BaseModel):
+    """Base of all file-format models: unknown keys are errors, unknown values stay ``None``.
+
+    ``None`` always means *not recorded*; it is never read as 0 or false (missing is not zero).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=False,
+        use_enum_values=False,
+        str_strip_whitespace=True,
+    )

@@ -1,0 +1,175 @@
+"""The household record (建档立卡户 / 监测户) and its parts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from planner.model.base import Record
+from planner.model.person import Member
+from planner.model.vocab import (
+    EliminationMethod,
+    HouseholdCategory,
+    HouseholdStatus,
+    HousingGrade,
+    IncomeCategory,
+    MeasureStatus,
+    MonitoringGroup,
+    PovertyCause,
+    RoadType,
+    WorkStatus,
+)
+
+
+class Region(Record):
+    """Where a household, village or project is: names from province down, plus division code."""
+
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    town: str | None = None
+    village: str | None = None
+    division_code: str | None = Field(None, description="统计用区划代码 (12 digits at village level)")
+
+
+class IncomeSource(Record):
+    """An income amount in one of the four official categories for one year."""
+
+    category: IncomeCategory
+    subtype: str | None = Field(None, description="e.g. migrant_work, dibao, pension, dividend")
+    amount: float = Field(ge=0, description="元 per year, whole household")
+    year: int = Field(ge=1980, le=2100)
+    member: int | None = Field(None, ge=1, description="1-based member number, if individual")
+
+
+class ProductionCost(Record):
+    """Production and operating expenditure (生产经营性支出) deducted from net income."""
+
+    amount: float = Field(ge=0)
+    year: int = Field(ge=1980, le=2100)
+
+
+class Housing(Record):
+    """Housing safety (住房安全有保障)."""
+
+    safety_grade: HousingGrade | None = None
+    rooms_total: int | None = Field(None, ge=0)
+    rooms_usable: int | None = Field(None, ge=0)
+    floor_area: float | None = Field(None, ge=0, description="m²")
+    usable_area: float | None = Field(None, ge=0, description="m² that can be lived in")
+    renovation: WorkStatus | None = None
+    relocation: WorkStatus | None = None
+
+
+class WaterSupply(Record):
+    """Drinking water (饮水安全): the four indicators."""
+
+    quality_safe: bool | None = None
+    litres_per_person_day: float | None = Field(None, ge=0)
+    fetch_minutes_round_trip: float | None = Field(None, ge=0)
+    piped_into_home: bool | None = None
+    reliability: float | None = Field(None, ge=0, le=1, description="Share of days supplied")
+
+
+class LivingConditions(Record):
+    """Utilities, access and productive assets."""
+
+    electricity: bool | None = None
+    sanitary_toilet: bool | None = None
+    entry_road: RoadType | None = None
+    distance_to_main_road_km: float | None = None
+    cultivated_mu: float | None = None
+    forest_mu: float | None = None
+    grassland_mu: float | None = None
+    water_surface_mu: float | None = None
+    cooperative_member: bool | None = None
+
+
+class PlannedMeasure(Record):
+    """A measure in the household's assistance plan (帮扶措施)."""
+
+    measure: str = Field(description="Measure catalog id")
+    status: MeasureStatus = MeasureStatus.PLANNED
+    year: int | None = Field(None, description="Plan year the measure belongs to")
+    start: date | None = None
+    due: date | None = None
+    completed: date | None = None
+    responsible: str | None = None
+    beneficiary: int | None = Field(None, ge=1, description="1-based member number")
+    expected_annual_gain: float | None = Field(None, description="元 per year, whole household")
+
+
+class Visit(Record):
+    """A home visit (入户走访)."""
+
+    on: date
+    visitor: str | None = None
+    notes: str | None = None
+
+
+class Helper(Record):
+    """The assigned helper (帮扶责任人)."""
+
+    name: str | None = None
+    phone: str | None = None
+    organisation: str | None = None
+    assigned_on: date | None = None
+
+
+class Monitoring(Record):
+    """State of 防止返贫动态监测 for a monitored household."""
+
+    group: MonitoringGroup
+    identified_on: date | None = None
+    verified_on: date | None = None
+    assisted_on: date | None = None
+    risks: list[str] = Field(default_factory=list)
+    risk_eliminated: bool | None = None
+    eliminated_on: date | None = None
+    elimination_method: EliminationMethod | None = None
+
+
+class Waiver(Record):
+    """A reviewed exception (the domain's ``noqa``): a code does not apply, for a reason, until a date."""
+
+    code: str
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: date
+    member: int | None = Field(None, ge=1)
+
+
+class Household(Record):
+    """A registered household with everything the rules and the planner read."""
+
+    id: str = Field(min_length=1, description="户编号")
+    region: Region = Field(default_factory=Region)
+    status: HouseholdStatus | None = None
+    category: HouseholdCategory | None = None
+    monitoring: Monitoring | None = None
+    causes: list[PovertyCause] = Field(default_factory=list, description="First is the main cause")
+    members: list[Member] = Field(default_factory=list)
+    recorded_size: int | None = Field(None, ge=0, description="家庭人口数 as registered")
+    income: list[IncomeSource] | None = Field(None, description="None = income not recorded")
+    production_costs: list[ProductionCost] = Field(default_factory=list)
+    income_year: int | None = Field(None, description="Year the current income refers to")
+    recorded_per_capita_income: float | None = Field(None, description="人均纯收入 as registered")
+    income_history: dict[int, float] = Field(
+        default_factory=dict, description="Recorded per-capita net income of earlier years"
+    )
+    compliant_out_of_pocket: float | None = Field(None, ge=0, description="合规自付支出")
+    housing: Housing = Field(default_factory=Housing)
+    water: WaterSupply = Field(default_factory=WaterSupply)
+    food_secure: bool | None = None
+    clothing_secure: bool | None = None
+    living: LivingConditions = Field(default_factory=LivingConditions)
+    phone: str | None = None
+    measures: list[PlannedMeasure] = Field(default_factory=list)
+    helper: Helper | None = None
+    visits: list[Visit] = Field(default_factory=list)
+    policy_awareness: dict[str, bool] = Field(
+        default_factory=dict, description="Policy topic → household knows it (e.g. health, education)"
+    )
+    exit_target: date | None = Field(None, description="Planned exit date for pre-exit households")
+    waivers: list[Waiver] = Field(default_factory=list)

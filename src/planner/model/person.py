@@ -1,0 +1,72 @@
+"""A registered household member (家庭成员) and what is recorded about them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from planner.model.base import Record
+from planner.model.vocab import (
+    Benefit,
+    DisabilityCategory,
+    EducationLevel,
+    Health,
+    LabourCapacity,
+    MedicalInsurance,
+    PensionInsurance,
+    Relation,
+    SchoolingStage,
+    Sex,
+    WorkPlace,
+)
+
+
+class EmploymentRecord(Record):
+    """One spell of work (务工): where, when and for how much."""
+
+    start: date | None = None
+    end: date | None = None
+    place: WorkPlace | None = None
+    county: str | None = Field(None, description="County (or division code) of the workplace")
+    monthly_pay: float | None = Field(None, ge=0)
+    months: int | None = Field(None, ge=0, le=12, description="Months worked this year")
+
+
+class PublicWelfarePost(Record):
+    """A public-welfare post (公益性岗位) held by the member."""
+
+    name: str | None = None
+    start: date | None = None
+    end: date | None = None
+    monthly_pay: float | None = Field(None, ge=0)
+
+
+class Member(Record):
+    """A registered member; ``registered=False`` keeps a departed member on file without counting."""
+
+    id_number: str | None = Field(None, description="证件号码 (18-digit ID, 20-digit disability card…)")
+    name: str | None = None
+    relation: Relation | None = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+    ethnicity: str | None = None
+    registered: bool = True
+    health: Health | None = None
+    disability_category: DisabilityCategory | None = None
+    disability_grade: int | None = Field(None, ge=1, le=4)
+    labour_capacity: LabourCapacity | None = None
+    schooling: SchoolingStage | None = None
+    grade: int | None = Field(None, ge=1, le=9, description="Year within the schooling stage")
+    dropout_reason: str | None = None
+    schooling_exemption: bool | None = Field(
+        None, description="Assessed unable to study by the county expert committee"
+    )
+    education: EducationLevel | None = None
+    medical_insurance: MedicalInsurance | None = None
+    serious_illness_insurance: bool | None = None
+    pension_insurance: PensionInsurance | None = None
+    employment: list[EmploymentRecord] = Field(default_factory=list)
+    public_welfare_posts: list[PublicWelfarePost] = Field(default_factory=list)
+    benefits: list[Benefit] | None = Field(None, description="Benefits received; None = unknown")
+    phone: str | None = None

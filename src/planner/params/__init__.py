@@ -1,0 +1,228 @@
+"""Dated parameters: every threshold, amount and date the rules read, as data with its source.
+
+Parameters live in YAML files beside this module, one file per domain (``income.yaml`` holds
+``income.poverty_line``, ``income.transfer_share_max`` …), in the spirit of OpenFisca's
+``parameters/`` folder. Each parameter has a description, a unit, a reference and values by start
+date; the value in force on a date is the one with the latest start not after it. A district file
+overrides or adds values with the same layout, keyed by full parameter name.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ParamValue = float | int | str | bool | list[Any] | dict[str, Any]
+
+
+class ParameterError(ValueError):
+    """A parameter file is malformed or a name is unknown."""
+
+
+class _DatedSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: ParamValue
+    series: str | None = None
+    reference: str | None = None
+    confirmed: bool = True
+
+
+class _ParamSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str | None = None
+    unit: str | None = None
+    reference: str | None = None
+    values: dict[date, _DatedSpec | ParamValue] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedValue:
+    """One value of a parameter and where it came from."""
+
+    start: date
+    value: ParamValue
+    series: str | None
+    reference: str | None
+    confirmed: bool
+    source: str
+
+
+@dataclass(slots=True)
+class Parameter:
+    """A named parameter with its dated values, sorted by start date."""
+
+    name: str
+    description: str = ""
+    unit: str | None = None
+    reference: str | None = None
+    values: list[DatedValue] = field(default_factory=list)
+
+    def at(self, when: date) -> DatedValue | None:
+        """The value in force on ``when``, or ``None`` before the first start date."""
+        starts = [v.start for v in self.values]
+        index = bisect.bisect_right(starts, when) - 1
+        return self.values[index] if index >= 0 else None
+
+
+class ParameterSet(Mapping[str, Parameter]):
+    """All parameters by full name; immutable once built (overrides make a new set)."""
+
+    def __init__(self, parameters: Mapping[str, Parameter]):
+        self._parameters = dict(parameters)
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self._parameters[name]
+        except KeyError:
+            raise ParameterError(f"unknown parameter {name!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._parameters))
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def at(self, when: date) -> ParamValues:
+        """The values in force on ``when`` (cached per set and date)."""
+        return _values_at(self, when)
+
+    def with_overrides(self, path: str | Path) -> ParameterSet:
+        """A new set where the district file at ``path`` replaces or adds dated values."""
+        path = Path(path)
+        raw = _load_yaml(path.read_text(encoding="utf-8"), str(path))
+        merged = {
+            name: Parameter(p.name, p.description, p.unit, p.reference, list(p.values))
+            for name, p in self._parameters.items()
+        }
+        for name, body in raw.items():
+            spec = _parse_spec(name, body, str(path))
+            base = merged.get(name) or Parameter(name)
+            new = _to_parameter(name, spec, str(path))
+            by_start = {v.start: v for v in base.values}
+            by_start.update({v.start: v for v in new.values})
+            merged[name] = Parameter(
+                name,
+                new.description or base.description,
+                new.unit or base.unit,
+                new.reference or base.reference,
+                sorted(by_start.values(), key=lambda v: v.start),
+            )
+        return ParameterSet(merged)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+class ParamValues(Mapping[str, Any]):
+    """Parameter values in force on one date, as rules see them: ``params["income.poverty_line"]``."""
+
+    __slots__ = ("_provenance", "_values", "when")
+
+    def __init__(self, when: date, provenance: dict[str, DatedValue]):
+        self.when = when
+        self._provenance = provenance
+        self._values = {name: v.value for name, v in provenance.items()}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise ParameterError(f"parameter {name!r} has no value on {self.when}") from None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._values.get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def provenance(self, name: str) -> DatedValue:
+        """The dated value (with series, reference and source file) behind ``name``."""
+        return self._provenance[name]
+
+
+@lru_cache(maxsize=256)
+def _values_at(parameters: ParameterSet, when: date) -> ParamValues:
+    provenance = {}
+    for name in parameters:
+        dated = parameters[name].at(when)
+        if dated is not None:
+            provenance[name] = dated
+    return ParamValues(when, provenance)
+
+
+def _load_yaml(text: str, source: str) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{source}: expected a mapping of parameter names")
+    return raw
+
+
+def _parse_spec(name: str, body: Any, source: str) -> _ParamSpec:
+    try:
+        return _ParamSpec.model_validate(body)
+    except ValidationError as exc:
+        raise ParameterError(f"{source}: parameter {name!r}: {exc}") from exc
+
+
+def _to_parameter(name: str, spec: _ParamSpec, source: str) -> Parameter:
+    values = []
+    for start, entry in sorted(spec.values.items()):
+        if not isinstance(entry, _DatedSpec):
+            entry = _DatedSpec(value=entry)
+        values.append(
+            DatedValue(start, entry.value, entry.series, entry.reference, entry.confirmed, source)
+        )
+    return Parameter(name, spec.description or "", spec.unit, spec.reference, values)
+
+
+@lru_cache(maxsize=1)
+def default_parameters() -> ParameterSet:
+    """The parameters shipped with ``planner`` (national values, with their references)."""
+    parameters: dict[str, Parameter] = {}
+    folder = resources.files(__package__)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        stem = entry.name.removesuffix(".yaml")
+        source = f"planner/params/{entry.name}"
+        for key, body in _load_yaml(entry.read_text(encoding="utf-8"), source).items():
+            name = f"{stem}.{key}"
+            parameters[name] = _to_parameter(name, _parse_spec(name, body, source), source)
+    return ParameterSet(parameters)
+
+
+def load_parameters(*overrides: str | Path) -> ParameterSet:
+    """Shipped parameters with each district file in ``overrides`` applied in order."""
+    parameters = default_parameters()
+    for path in overrides:
+        parameters = parameters.with_overrides(path)
+    return parameters
+
+
+__all__ = [
+    "DatedValue",
+    "ParamValues",
+    "Parameter",
+    "ParameterError",
+    "ParameterSet",
+    "default_parameters",
+    "load_parameters",
+]

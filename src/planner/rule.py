@@ -1,0 +1,296 @@
+"""Rules and findings: what a rule is, what it yields, and how a finding is reported.
+
+Defining a rule is inert: :func:`rule` and :func:`from_spec` return a :class:`Rule` value and
+register nothing. A pack exposes its rules in a module-level ``RULES`` tuple; the registry loads
+packs explicitly (entry points, named files).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any, Literal, Protocol
+
+from planner.compile import Compiler, Env, FactPath, SpecError, jsonable, resolve_path
+from planner.facts import HouseholdFacts, MemberFacts
+from planner.model.vocab import Labelled
+from planner.params import ParamValues
+from planner.spec import Message, RuleSpec
+
+Severity = Literal["error", "warning", "info"]
+Scope = Literal["household", "member", "village", "project", "dataset"]
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOC_SECTIONS = (
+    "What it checks",
+    "Why it matters",
+    "Example",
+    "Proposed measures",
+    "Parameters",
+    "References",
+)
+
+
+@dataclass(slots=True)
+class Hit:
+    """What a rule function yields: the subject it concerns and the evidence that triggered it.
+
+    ``member`` is a 1-based member number; ``household`` names the household for dataset rules;
+    ``subject`` names a village, project or area. ``values`` feed the message template.
+    """
+
+    evidence: dict[str, Any] = field(default_factory=dict)
+    member: int | None = None
+    household: str | None = None
+    subject: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    trace: list[dict[str, Any]] | None = None
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """What a rule function receives: the subject's facts and the parameters in force."""
+
+    params: ParamValues
+    reference_date: date
+    household: HouseholdFacts | None = None
+    member: MemberFacts | None = None
+    village: Any = None
+    project: Any = None
+    villages: tuple[Any, ...] = ()
+    projects: tuple[Any, ...] = ()
+    explain: bool = False
+
+
+class DatasetCheck(Protocol):
+    """A dataset-scope rule's accumulator: sees every household once, then yields hits."""
+
+    def add(self, household: HouseholdFacts) -> None: ...
+
+    def finish(self) -> Iterable[Hit]: ...
+
+
+RuleFunction = Callable[[RuleContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule: explicit metadata plus one function.
+
+    For household, member, village and project scope, ``function(ctx)`` yields :class:`Hit` for
+    one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`.
+    """
+
+    code: str
+    name: str
+    family: str
+    scope: Scope
+    severity: Severity
+    message: Message
+    function: Callable[[RuleContext], Any]
+    doc: str = ""
+    parameters: tuple[str, ...] = ()
+    proposes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    spec: RuleSpec | None = None
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        if not CODE_PATTERN.match(self.code):
+            raise ValueError(f"rule code {self.code!r} must be 1–3 capitals and 3 digits")
+        if not NAME_PATTERN.match(self.name):
+            raise ValueError(f"rule name {self.name!r} of {self.code} must be kebab-case")
+        if self.severity not in SEVERITY_ORDER:
+            raise ValueError(f"rule {self.code}: severity {self.severity!r} is not one of error, warning, info")
+
+    @property
+    def summary(self) -> str:
+        """First line of the doc page (the default English message)."""
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.message.en
+
+    def doc_sections(self) -> dict[str, str]:
+        """The doc page split into its fixed sections (``What it checks`` … ``References``)."""
+        return split_sections(self.doc)
+
+
+def split_sections(doc: str) -> dict[str, str]:
+    """Split a rule docstring at lines naming one of :data:`DOC_SECTIONS` (``## Why it matters``)."""
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in doc.splitlines():
+        heading = line.strip().lstrip("#").strip().rstrip(":")
+        if heading in DOC_SECTIONS:
+            current = heading
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    family: str,
+    scope: Scope = "household",
+    severity: Severity = "warning",
+    message: Message | dict[str, str],
+    parameters: Iterable[str] = (),
+    proposes: Iterable[str] = (),
+    references: Iterable[str] = (),
+    aliases: Iterable[str] = (),
+) -> Callable[[RuleFunction], Rule]:
+    """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page."""
+
+    def wrap(function: RuleFunction) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            family=family,
+            scope=scope,
+            severity=severity,
+            message=message if isinstance(message, Message) else Message(**message),
+            function=function,
+            doc=_dedent(function.__doc__ or ""),
+            parameters=tuple(parameters),
+            proposes=tuple(proposes),
+            references=tuple(references),
+            aliases=tuple(aliases),
+            origin=f"{function.__module__}.{function.__qualname__}",
+        )
+
+    return wrap
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def from_spec(spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] | None = None) -> Rule:
+    """Compile a declarative :class:`RuleSpec` into a :class:`Rule` (the Python backend).
+
+    Raises :class:`SpecError` naming the unknown fact or parameter.
+    """
+    member_scope = spec.scope == "member"
+    compiler = Compiler(member_bound=member_scope, known_parameters=known_parameters)
+    condition = compiler.compile(spec.when)
+    evidence_paths: dict[str, FactPath] = {
+        path: fact for path, fact in compiler.facts.items() if member_scope or fact.root == "household"
+    }
+    for path in spec.evidence:
+        evidence_paths[path] = resolve_path(path, member_scope)
+    getters = [(path, fact.getter()) for path, fact in evidence_paths.items()]
+    check_template(spec.message, member_scope)
+
+    def evaluate(ctx: RuleContext) -> Iterator[Hit]:
+        member = ctx.member
+        env = Env(ctx.household, ctx.params, member, [] if ctx.explain else None)
+        if condition(env) is True:
+            evidence = {path: jsonable(get(env)) for path, get in getters}
+            if env.matched_members:
+                evidence["members"] = sorted(set(env.matched_members))
+            yield Hit(
+                evidence=evidence,
+                member=member.number if member is not None else None,
+                trace=env.trace,
+            )
+
+    return Rule(
+        code=spec.code,
+        name=spec.name,
+        family=spec.family,
+        scope=spec.scope,
+        severity=spec.severity,
+        message=spec.message,
+        function=evaluate,
+        doc=spec.doc.strip(),
+        parameters=tuple(compiler.parameters),
+        proposes=tuple(spec.proposes),
+        references=tuple(spec.references),
+        aliases=tuple(spec.aliases),
+        spec=spec,
+        origin=origin,
+    )
+
+
+def check_template(message: Message, member_bound: bool) -> None:
+    """Reject message fields that are not fact paths, ``params[...]`` or hit values."""
+    for text in (message.zh, message.en):
+        for _, field_name, _, _ in string.Formatter().parse(text):
+            if not field_name or field_name.startswith(("params[", "values[")):
+                continue
+            resolve_path(field_name, member_bound)
+
+
+class _Missing:
+    def __format__(self, spec: str) -> str:
+        return "—"
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, language: str):
+        self.language = language
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        if field_name.startswith(("params[", "values[")):
+            root, key = field_name[:-1].split("[", 1)
+            return kwargs[root].get(key, _Missing()), field_name
+        try:
+            fact = resolve_path(field_name, member_bound=kwargs["member"] is not None)
+        except SpecError:
+            return _Missing(), field_name
+        value = fact.getter()(Env(kwargs["household"], kwargs["params"], kwargs["member"]))
+        return (_Missing() if value is None else value), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, Enum):
+            zh = self.language == "zh" and isinstance(value, Labelled)
+            return value.label_zh if zh else str(value.value).replace("_", " ")
+        try:
+            return super().format_field(value, format_spec)
+        except (TypeError, ValueError):
+            return str(value)
+
+
+_FORMATTERS = {"zh": _Formatter("zh"), "en": _Formatter("en")}
+
+
+def render(
+    template: str,
+    household: HouseholdFacts | None,
+    member: MemberFacts | None,
+    params: ParamValues,
+    values: dict[str, Any],
+    language: str = "zh",
+) -> str:
+    """Fill a message template; unknown values show as ``—``, enums by their label."""
+    if "{" not in template:
+        return template
+    return _FORMATTERS[language].vformat(
+        template, (), {"household": household, "member": member, "params": params, "values": values}
+    )
+
+
+__all__ = [
+    "DOC_SECTIONS",
+    "SEVERITY_ORDER",
+    "DatasetCheck",
+    "Hit",
+    "Rule",
+    "RuleContext",
+    "Scope",
+    "Severity",
+    "SpecError",
+    "from_spec",
+    "render",
+    "rule",
+    "split_sections",
+]

@@ -1,0 +1,3 @@
+"""basic needs rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""data quality rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""education rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

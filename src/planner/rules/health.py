@@ -1,0 +1,3 @@
+"""health rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""housing rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""monitoring rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

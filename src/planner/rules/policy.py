@@ -1,0 +1,3 @@
+"""policy rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""project rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

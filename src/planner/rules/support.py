@@ -1,0 +1,3 @@
+"""support rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

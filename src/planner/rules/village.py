@@ -1,0 +1,3 @@
+"""village rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()

@@ -1,0 +1,3 @@
+"""water rules: being written (see the rule catalog issue)."""
+
+RULES: tuple = ()
