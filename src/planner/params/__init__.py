@@ -118,6 +118,17 @@ class ParameterSet(Mapping[str, Parameter]):
             )
         return ParameterSet(merged)
 
+    def with_values(self, values: Mapping[str, ParamValue], start: date = date(1900, 1, 1)) -> ParameterSet:
+        """A new set where each named parameter takes ``value`` from ``start`` on (for tests and
+        what-if runs); later dated values of the parameter are dropped."""
+        merged = dict(self._parameters)
+        for name, value in values.items():
+            base = merged.get(name) or Parameter(name)
+            dated = DatedValue(start, value, None, "override", True, "<override>")
+            kept = [v for v in base.values if v.start < start]
+            merged[name] = Parameter(name, base.description, base.unit, base.reference, [*kept, dated])
+        return ParameterSet(merged)
+
     def __hash__(self) -> int:
         return id(self)
 

@@ -1,0 +1,49 @@
+"""planner: household findings and tailored assistance plans for rural assistance offices.
+
+The public API: validate records into :class:`Household`, :func:`check` them against rule packs,
+and plan measures. Everything the CLI does is a call to these.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from planner.engine import Checker, CheckResult, FileWaiver, check
+from planner.facts import HouseholdFacts, MemberFacts, derive
+from planner.finding import Finding
+from planner.measures import Measure, MeasureCatalog, default_catalog
+from planner.model import Household, Member, Project, Village
+from planner.params import ParameterSet, default_parameters, load_parameters
+from planner.registry import RuleSet, load_rules
+from planner.rule import Hit, Rule, RuleContext, from_spec, rule
+from planner.spec import RuleSpec
+
+__all__ = [
+    "CheckResult",
+    "Checker",
+    "FileWaiver",
+    "Finding",
+    "Hit",
+    "Household",
+    "HouseholdFacts",
+    "Measure",
+    "MeasureCatalog",
+    "Member",
+    "MemberFacts",
+    "ParameterSet",
+    "Project",
+    "Rule",
+    "RuleContext",
+    "RuleSet",
+    "RuleSpec",
+    "Village",
+    "__version__",
+    "check",
+    "default_catalog",
+    "default_parameters",
+    "derive",
+    "from_spec",
+    "load_parameters",
+    "load_rules",
+    "rule",
+]

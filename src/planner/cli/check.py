@@ -1,0 +1,5 @@
+"""CLI commands of this area (being written)."""
+
+import click
+
+COMMANDS: list[click.Command] = []

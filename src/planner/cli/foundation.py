@@ -1,0 +1,72 @@
+"""CLI: ``schema`` and ``params`` (``generate`` lives with the generator)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from planner.model import Household
+from planner.params import ParameterError, load_parameters
+
+
+@click.command()
+@click.option("--indent", default=2, show_default=True, help="JSON indentation.")
+def schema(indent: int) -> None:
+    """Print the JSON Schema of the household file format (打印户数据文件的 JSON Schema)."""
+    click.echo(json.dumps(Household.model_json_schema(), ensure_ascii=False, indent=indent))
+
+
+@click.command()
+@click.option("--year", type=int, help="Show values in force at the end of this year.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Show values in force on this date.")
+@click.option("--district", "districts", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="District parameter file overriding the shipped values (repeatable).")
+@click.option("--name", "prefix", default="", help="Only parameters whose name starts with this.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def params(year: int | None, on: object, districts: tuple[str, ...], prefix: str, fmt: str) -> None:
+    """Show the parameters in force and where each value came from (显示现行参数及来源)."""
+    if on is not None:
+        when = on.date()  # type: ignore[attr-defined]
+    elif year is not None:
+        when = date(year, 12, 31)
+    else:
+        when = date.today()
+    try:
+        parameters = load_parameters(*districts)
+    except (ParameterError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    values = parameters.at(when)
+    rows = []
+    for name in parameters:
+        if not name.startswith(prefix):
+            continue
+        dated = values.provenance(name) if name in values else None
+        rows.append({
+            "name": name,
+            "value": None if dated is None else dated.value,
+            "since": None if dated is None else dated.start.isoformat(),
+            "confirmed": None if dated is None else dated.confirmed,
+            "series": None if dated is None else dated.series,
+            "source": None if dated is None else dated.source,
+            "reference": (dated.reference if dated and dated.reference else parameters[name].reference),
+            "description": parameters[name].description,
+        })
+    if fmt == "json":
+        click.echo(json.dumps({"date": when.isoformat(), "parameters": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{when.isoformat()} 现行参数 / parameters in force")
+    for column in ("name", "value", "since", "source", "reference"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        value = "—（未生效）" if row["value"] is None else str(row["value"])
+        if row["confirmed"] is False:
+            value += " (UNCONFIRMED)"
+        table.add_row(row["name"], value, row["since"] or "", row["source"] or "", row["reference"] or "")
+    Console(width=160).print(table)
+
+
+COMMANDS: list[click.Command] = [schema, params]

@@ -1,0 +1,204 @@
+"""Test harness for rule packs: YAML cases, a household in and the exact finding codes out.
+
+A case file (one per rule code, ``tests/rules/HOU001.yaml``) looks like::
+
+    rule: HOU001                 # rules to run; defaults to the file name; a list is allowed
+    reference_date: 2020-09-30
+    cases:
+      - name: a family in a grade-D house with no renovation planned is flagged
+        base: one_room_unsafe_water          # a named example household (JSON file stem)
+        patch: {housing: {safety_grade: D}}  # deep merge; {members: {2: {...}}} patches member 2
+        expect: [HOU001]
+      - name: a grade-B house is not flagged
+        base: one_room_unsafe_water
+        patch: {housing: {safety_grade: B}}
+        expect: []
+
+``expect`` lists finding keys: the code, plus `` m<N>`` for a member finding, plus the subject
+(`` HH001``, `` V01``) when the case has several households, villages or projects. A district pack
+tests its rules in a few lines::
+
+    from planner.testing import pytest_params, run_case
+    @pytest.mark.parametrize("case", pytest_params("tests/rules", households_dir="examples"))
+    def test_rule(case): case.check()
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.engine import Checker
+from planner.model import Household, Project, Village
+from planner.params import ParameterSet, default_parameters
+from planner.registry import RuleSet, load_rules
+
+
+class CaseError(ValueError):
+    """A case file is malformed or names an unknown example household."""
+
+
+def merge_patch(base: Any, patch: Any) -> Any:
+    """Deep-merge ``patch`` into a copy of ``base``; ``null`` deletes a key; a mapping with
+    integer keys patches the 1-based items of a list; any other value replaces."""
+    if isinstance(patch, dict) and isinstance(base, list):
+        result = copy.deepcopy(base)
+        for key, value in patch.items():
+            index = int(key) - 1
+            if not 0 <= index < len(result):
+                raise CaseError(f"patch item {key} is outside a list of {len(result)}")
+            result[index] = merge_patch(result[index], value)
+        return result
+    if isinstance(patch, dict) and isinstance(base, dict):
+        result = copy.deepcopy(base)
+        for key, value in patch.items():
+            if value is None:
+                result.pop(key, None)
+            else:
+                result[key] = merge_patch(result.get(key), value)
+        return result
+    return copy.deepcopy(patch)
+
+
+@dataclass
+class RuleCase:
+    """One named case: records in, the exact finding keys expected out."""
+
+    name: str
+    rules: tuple[str, ...]
+    reference_date: date
+    households: list[dict[str, Any]]
+    villages: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    expect: list[str] = field(default_factory=list)
+    source: str = ""
+    rule_set: RuleSet | None = None
+    parameters: ParameterSet | None = None
+
+    @property
+    def id(self) -> str:
+        slug = re.sub(r"[^0-9a-zA-Z]+", "-", self.name).strip("-").lower()[:60]
+        return f"{'+'.join(self.rules)}-{slug}"
+
+    def run(self) -> list[str]:
+        """Sorted finding keys (unwaived) that the selected rules produce for this case."""
+        available = self.rule_set or load_rules()
+        selected = RuleSet(r for r in available if r.code in self.rules)
+        missing = set(self.rules) - {r.code for r in selected}
+        if missing:
+            raise CaseError(f"{self.source}: no rule {', '.join(sorted(missing))} is loaded")
+        parameters = self.parameters or default_parameters()
+        if self.params:
+            parameters = parameters.with_values(self.params)
+        checker = Checker(selected, parameters, self.reference_date)
+        households = [Household.model_validate(h) for h in self.households]
+        villages = [Village.model_validate(v) for v in self.villages]
+        projects = [Project.model_validate(p) for p in self.projects]
+        many = len(households) + len(villages) + len(projects) > 1
+        keys = []
+        for finding in checker.iter_findings(households, villages, projects):
+            if finding.waived:
+                continue
+            key = finding.code
+            if many:
+                key += f" {finding.subject}"
+            if finding.member is not None:
+                key += f" m{finding.member}"
+            keys.append(key)
+        return sorted(keys)
+
+    def check(self) -> None:
+        """Assert that the case produces exactly the expected keys."""
+        got = self.run()
+        want = sorted(self.expect)
+        assert got == want, f"{self.source}: {self.name}\n  expected {want}\n  got      {got}"
+
+
+def load_example(name: str, households_dir: str | Path) -> dict[str, Any]:
+    """A named example household (``<households_dir>/<name>.json``) as a dict."""
+    path = Path(households_dir) / f"{name}.json"
+    if not path.exists():
+        raise CaseError(f"no example household {name!r} in {households_dir}")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _record(item: dict[str, Any], households_dir: str | Path) -> dict[str, Any]:
+    if "base" in item:
+        base = load_example(item["base"], households_dir)
+        return merge_patch(base, item.get("patch") or {})  # type: ignore[no-any-return]
+    return item.get("household") or item  # type: ignore[no-any-return]
+
+
+def load_cases(
+    path: str | Path,
+    households_dir: str | Path,
+    rule_set: RuleSet | None = None,
+    parameters: ParameterSet | None = None,
+) -> list[RuleCase]:
+    """The cases of one YAML case file."""
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rules = data.get("rule", path.stem)
+    rules = tuple(rules) if isinstance(rules, list) else (rules,)
+    default_date = data.get("reference_date", date(2020, 9, 30))
+    cases = []
+    for index, item in enumerate(data.get("cases", [])):
+        if "name" not in item or "expect" not in item:
+            raise CaseError(f"{path}: case #{index + 1} needs a name and an expect list")
+        if "households" in item:
+            households = [_record(h, households_dir) for h in item["households"]]
+        elif "base" in item or "household" in item:
+            households = [_record(item, households_dir)]
+        else:
+            households = []
+        cases.append(
+            RuleCase(
+                name=item["name"],
+                rules=rules,
+                reference_date=item.get("reference_date", default_date),
+                households=households,
+                villages=item.get("villages", []),
+                projects=item.get("projects", []),
+                params=item.get("params", {}),
+                expect=list(item["expect"]),
+                source=str(path),
+                rule_set=rule_set,
+                parameters=parameters,
+            )
+        )
+    return cases
+
+
+def collect_cases(
+    folder: str | Path,
+    households_dir: str | Path,
+    rule_set: RuleSet | None = None,
+    parameters: ParameterSet | None = None,
+) -> list[RuleCase]:
+    """Every case of every ``*.yaml`` file in ``folder``, in file order."""
+    cases: list[RuleCase] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        cases.extend(load_cases(path, households_dir, rule_set, parameters))
+    return cases
+
+
+def pytest_params(
+    folder: str | Path,
+    households_dir: str | Path,
+    rule_set: RuleSet | None = None,
+    parameters: ParameterSet | None = None,
+) -> Iterable[Any]:
+    """``pytest.param`` objects, one per case, with ids ``CODE-sentence`` (so ``-k CODE`` works)."""
+    import pytest
+
+    return [pytest.param(case, id=case.id) for case in collect_cases(folder, households_dir, rule_set, parameters)]
