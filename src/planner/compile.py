@@ -25,8 +25,8 @@ from planner.params import ParamValues
 from planner.spec import (
     All,
     AllMembers,
-    AnyMember,
     Any_,
+    AnyMember,
     Compare,
     CountMembers,
     Exists,

@@ -14,6 +14,7 @@ from typing import Any
 from planner.compile import jsonable
 from planner.facts import HouseholdFacts, derive
 from planner.finding import Finding
+from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver
 from planner.params import ParameterSet, ParamValues, default_parameters
 from planner.registry import RuleSet, load_rules
@@ -89,7 +90,7 @@ class Checker:
         *,
         waivers: Iterable[FileWaiver] = (),
         explain: bool = False,
-        income_raising: Iterable[str] | None = None,
+        catalog: MeasureCatalog | None = None,
     ):
         self.rules = rules if isinstance(rules, RuleSet) else (
             load_rules() if rules is None else RuleSet(rules)
@@ -98,15 +99,14 @@ class Checker:
         self.reference_date = reference_date or date.today()
         self.values: ParamValues = self.params.at(self.reference_date)
         self.explain = explain
-        if income_raising is None:
-            from planner.measures import default_catalog
-
-            income_raising = default_catalog().income_raising_ids()
-        self.income_raising = frozenset(income_raising)
+        self.catalog = catalog or default_catalog()
+        self.income_raising = self.catalog.income_raising_ids()
         by_scope: dict[str, list[Rule]] = {}
         for rule in self.rules:
             by_scope.setdefault(rule.scope, []).append(rule)
-        self._household_rules = tuple(by_scope.get("household", ()))
+        household_rules = by_scope.get("household", [])
+        self._household_rules = tuple(r for r in household_rules if not r.reads_findings)
+        self._after_rules = tuple(r for r in household_rules if r.reads_findings)
         self._member_rules = tuple(by_scope.get("member", ()))
         self._village_rules = tuple(by_scope.get("village", ()))
         self._project_rules = tuple(by_scope.get("project", ()))
@@ -127,7 +127,10 @@ class Checker:
     ) -> list[Finding]:
         """Findings of one household (waivers applied), counted in :attr:`stats`."""
         facts = facts or self.facts(household)
-        ctx = RuleContext(self.values, self.reference_date, household=facts, explain=self.explain)
+        ctx = RuleContext(
+            self.values, self.reference_date, household=facts, explain=self.explain,
+            catalog=self.catalog,
+        )
         findings: list[Finding] = []
         subject = household.id
         for rule in self._household_rules:
@@ -138,6 +141,10 @@ class Checker:
                 for rule in self._member_rules:
                     self._run(rule, ctx, subject, "household", findings)
             ctx.member = None
+        if self._after_rules:
+            ctx.findings = list(findings)
+            for rule in self._after_rules:
+                self._run(rule, ctx, subject, "household", findings)
         waivers = [*household.waivers, *self._file_waivers.get(subject, ())]
         if waivers:
             findings.extend(self._apply_waivers(subject, waivers, findings))
@@ -146,7 +153,8 @@ class Checker:
         return findings
 
     def check_village(self, village: Village, facts: Any = None) -> list[Finding]:
-        ctx = RuleContext(self.values, self.reference_date, village=facts or village, explain=self.explain)
+        ctx = RuleContext(self.values, self.reference_date, village=facts or village,
+                          explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
         for rule in self._village_rules:
             self._run(rule, ctx, village.id, "village", findings)
@@ -155,7 +163,8 @@ class Checker:
         return findings
 
     def check_project(self, project: Project, facts: Any = None) -> list[Finding]:
-        ctx = RuleContext(self.values, self.reference_date, project=facts or project, explain=self.explain)
+        ctx = RuleContext(self.values, self.reference_date, project=facts or project,
+                          explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
         for rule in self._project_rules:
             self._run(rule, ctx, project.id, "project", findings)
@@ -173,7 +182,8 @@ class Checker:
         """Stream findings: households first (one at a time), then villages, projects, dataset."""
         villages, projects = tuple(villages), tuple(projects)
         ctx = RuleContext(
-            self.values, self.reference_date, villages=villages, projects=projects, explain=self.explain
+            self.values, self.reference_date, villages=villages, projects=projects,
+            explain=self.explain, catalog=self.catalog,
         )
         accumulators = []
         for rule in self._dataset_rules:
@@ -319,12 +329,15 @@ def check(
     projects: Iterable[Project] = (),
     waivers: Iterable[FileWaiver] = (),
     explain: bool = False,
+    catalog: MeasureCatalog | None = None,
 ) -> CheckResult:
     """Check households (and villages and projects) and return every finding with the counts.
 
     ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
     ``reference_date`` to today.
     """
-    checker = Checker(rules, params, reference_date, waivers=waivers, explain=explain)
+    checker = Checker(
+        rules, params, reference_date, waivers=waivers, explain=explain, catalog=catalog
+    )
     findings = list(checker.iter_findings(households, villages, projects))
     return CheckResult(findings, checker.stats)

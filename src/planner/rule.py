@@ -65,6 +65,8 @@ class RuleContext:
     villages: tuple[Any, ...] = ()
     projects: tuple[Any, ...] = ()
     explain: bool = False
+    catalog: Any = None
+    findings: list[Any] | None = None
 
 
 class DatasetCheck(Protocol):
@@ -100,6 +102,7 @@ class Rule:
     aliases: tuple[str, ...] = ()
     spec: RuleSpec | None = None
     origin: str = ""
+    reads_findings: bool = False
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -145,8 +148,13 @@ def rule(
     proposes: Iterable[str] = (),
     references: Iterable[str] = (),
     aliases: Iterable[str] = (),
+    reads_findings: bool = False,
 ) -> Callable[[RuleFunction], Rule]:
-    """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page."""
+    """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
+
+    A household rule with ``reads_findings=True`` runs after every other household and member rule
+    and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no measure").
+    """
 
     def wrap(function: RuleFunction) -> Rule:
         return Rule(
@@ -163,6 +171,7 @@ def rule(
             references=tuple(references),
             aliases=tuple(aliases),
             origin=f"{function.__module__}.{function.__qualname__}",
+            reads_findings=reads_findings,
         )
 
     return wrap
