@@ -6,39 +6,25 @@ unused are findings of their own (``PLN002``, ``PLN003``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from planner.compile import jsonable
-from planner.facts import HouseholdFacts, derive
+from planner.engine_rules import (
+    ENGINE_CODES,
+    RULE_ERROR,
+    WAIVER_EXPIRED,
+    WAIVER_UNUSED,
+)
+from planner.facts import HouseholdFacts, derive, derive_project, derive_village
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver
 from planner.params import ParameterSet, ParamValues, default_parameters
 from planner.registry import RuleSet, load_rules
-from planner.rule import Hit, Rule, RuleContext, render
-from planner.spec import Message
-
-RULE_ERROR = ("PLN001", "rule-error", "error")
-WAIVER_EXPIRED = ("PLN002", "waiver-expired", "warning")
-WAIVER_UNUSED = ("PLN003", "waiver-unused", "info")
-
-_ENGINE_MESSAGES = {
-    "PLN001": Message(
-        zh="规则 {values[rule]} 在检查 {values[subject]} 时出错：{values[error]}",
-        en="rule {values[rule]} failed on {values[subject]}: {values[error]}",
-    ),
-    "PLN002": Message(
-        zh="{values[code]} 的豁免已于 {values[expires]} 过期（审批人 {values[approver]}）",
-        en="the waiver of {values[code]} expired on {values[expires]} (approved by {values[approver]})",
-    ),
-    "PLN003": Message(
-        zh="{values[code]} 的豁免未被使用：该户没有此问题，请撤销",
-        en="the waiver of {values[code]} matched no finding; remove it",
-    ),
-}
+from planner.rule import SEVERITY_ORDER, Hit, Rule, RuleContext, render
 
 
 @dataclass(slots=True)
@@ -47,11 +33,12 @@ class FileWaiver:
 
     household: str
     waiver: Waiver
+    source: str = ""
 
 
 @dataclass(slots=True)
 class CheckStats:
-    """Counts of a run; ``findings_by_code`` counts unwaived findings."""
+    """Counts of a run; ``findings_by_code`` and ``by_severity`` count unwaived findings."""
 
     households: int = 0
     villages: int = 0
@@ -60,6 +47,27 @@ class CheckStats:
     waived: int = 0
     rule_errors: int = 0
     findings_by_code: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0)
+    )
+
+    def at_or_above(self, severity: str) -> int:
+        """Unwaived findings of ``severity`` or worse."""
+        floor = SEVERITY_ORDER[severity]
+        return sum(n for s, n in self.by_severity.items() if SEVERITY_ORDER[s] >= floor)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the counts."""
+        return {
+            "households": self.households,
+            "villages": self.villages,
+            "projects": self.projects,
+            "findings": self.findings,
+            "waived": self.waived,
+            "rule_errors": self.rule_errors,
+            "by_severity": dict(self.by_severity),
+            "by_code": dict(sorted(self.findings_by_code.items())),
+        }
 
 
 @dataclass(slots=True)
@@ -72,14 +80,50 @@ class CheckResult:
     def codes(self, subject: str | None = None) -> list[str]:
         """Sorted unwaived finding codes, optionally for one subject."""
         return sorted(
-            f.code for f in self.findings if not f.waived and (subject is None or f.subject == subject)
+            f.code
+            for f in self.findings
+            if not f.waived and (subject is None or f.subject == subject)
         )
+
+
+class _RecordingParams(Mapping[str, Any]):
+    """Parameter values that remember which names a rule read (for ``--explain``)."""
+
+    __slots__ = ("read", "values")
+
+    def __init__(self, values: ParamValues):
+        self.values = values
+        self.read: list[str] = []
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.append(name)
+        return self.values[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.read.append(name)
+        return self.values.get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def when(self) -> date:
+        return self.values.when
+
+    def provenance(self, name: str) -> Any:
+        return self.values.provenance(name)
 
 
 class Checker:
     """Runs a rule set over households, villages and projects for one reference date.
 
     Build one per run; :meth:`check_household` is the hot path and allocates little beyond facts.
+    ``engine_codes`` chooses which of ``PLN002``/``PLN003`` are reported (default: both);
+    ``PLN001`` is always reported. ``known_codes`` are the codes of every loaded rule, selected
+    or not: a waiver of a known but unselected code is neither used nor reported as unused.
     """
 
     def __init__(
@@ -91,6 +135,8 @@ class Checker:
         waivers: Iterable[FileWaiver] = (),
         explain: bool = False,
         catalog: MeasureCatalog | None = None,
+        engine_codes: Iterable[str] | None = None,
+        known_codes: Iterable[str] | None = None,
     ):
         self.rules = rules if isinstance(rules, RuleSet) else (
             load_rules() if rules is None else RuleSet(rules)
@@ -101,8 +147,13 @@ class Checker:
         self.explain = explain
         self.catalog = catalog or default_catalog()
         self.income_raising = self.catalog.income_raising_ids()
+        self.measure_addresses = {m.id: tuple(m.addresses) for m in self.catalog.values()}
+        enabled = ENGINE_CODES if engine_codes is None else frozenset(engine_codes) & ENGINE_CODES
+        self.engine_codes = enabled | {RULE_ERROR.code}
         by_scope: dict[str, list[Rule]] = {}
         for rule in self.rules:
+            if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
+                continue
             by_scope.setdefault(rule.scope, []).append(rule)
         household_rules = by_scope.get("household", [])
         self._household_rules = tuple(r for r in household_rules if not r.reads_findings)
@@ -111,6 +162,10 @@ class Checker:
         self._village_rules = tuple(by_scope.get("village", ()))
         self._project_rules = tuple(by_scope.get("project", ()))
         self._dataset_rules = tuple(by_scope.get("dataset", ()))
+        self._selected = frozenset(
+            code for rule in self.rules for code in (rule.code, *rule.aliases)
+        )
+        self._known = self._selected | frozenset(known_codes or ())
         self._file_waivers: dict[str, list[Waiver]] = {}
         for entry in waivers:
             self._file_waivers.setdefault(entry.household, []).append(entry.waiver)
@@ -119,7 +174,9 @@ class Checker:
     # -- facts ---------------------------------------------------------------------------
     def facts(self, household: Household) -> HouseholdFacts:
         """Derive the facts of one household under this run's date and parameters."""
-        return derive(household, self.reference_date, self.values, self.income_raising)
+        return derive(
+            household, self.reference_date, self.values, self.income_raising, self.measure_addresses
+        )
 
     # -- per subject ---------------------------------------------------------------------
     def check_household(
@@ -153,6 +210,7 @@ class Checker:
         return findings
 
     def check_village(self, village: Village, facts: Any = None) -> list[Finding]:
+        """Findings of one village."""
         ctx = RuleContext(self.values, self.reference_date, village=facts or village,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
@@ -163,6 +221,7 @@ class Checker:
         return findings
 
     def check_project(self, project: Project, facts: Any = None) -> list[Finding]:
+        """Findings of one project."""
         ctx = RuleContext(self.values, self.reference_date, project=facts or project,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
@@ -179,38 +238,48 @@ class Checker:
         villages: Iterable[Village] = (),
         projects: Iterable[Project] = (),
     ) -> Iterator[Finding]:
-        """Stream findings: households first (one at a time), then villages, projects, dataset."""
+        """Stream findings: households first (one at a time), then villages, projects, dataset.
+
+        A dataset rule whose accumulator raises is reported once (PLN001) and dropped.
+        """
         villages, projects = tuple(villages), tuple(projects)
         ctx = RuleContext(
             self.values, self.reference_date, villages=villages, projects=projects,
             explain=self.explain, catalog=self.catalog,
         )
-        accumulators = []
+        accumulators: list[tuple[Rule, Any]] = []
         for rule in self._dataset_rules:
             try:
                 accumulators.append((rule, rule.function(ctx)))
             except Exception as exc:  # a broken dataset rule must not stop the run
-                yield self._rule_error(rule, "dataset", exc)
+                yield self._counted(self._rule_error(rule, "dataset", exc))
         for household in households:
             facts = self.facts(household)
             yield from self.check_household(household, facts)
+            if not accumulators:
+                continue
+            broken = []
             for rule, accumulator in accumulators:
                 try:
                     accumulator.add(facts)
                 except Exception as exc:
-                    yield self._rule_error(rule, household.id, exc)
+                    broken.append(rule)
+                    yield self._counted(self._rule_error(rule, household.id, exc))
+            if broken:
+                accumulators = [(r, a) for r, a in accumulators if r not in broken]
         for village in villages:
-            yield from self.check_village(village)
+            yield from self.check_village(village, derive_village(village, self.reference_date))
         for project in projects:
-            yield from self.check_project(project)
+            yield from self.check_project(project, derive_project(project, self.reference_date))
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
             try:
                 for hit in accumulator.finish():
-                    findings.append(self._finding(rule, hit, hit.household or hit.subject or "dataset",
-                                                  "household" if hit.household else "dataset", None))
+                    subject = hit.household or hit.subject or "dataset"
+                    kind = "household" if hit.household else "dataset"
+                    findings.append(self._finding(rule, hit, subject, kind, None))
             except Exception as exc:
-                findings.append(self._rule_error(rule, "dataset", exc))
+                findings = [self._rule_error(rule, "dataset", exc)]
             self._count(findings)
             yield from findings
 
@@ -218,24 +287,37 @@ class Checker:
     def _run(
         self, rule: Rule, ctx: RuleContext, subject: str, kind: str, out: list[Finding]
     ) -> None:
+        """Run one rule on one subject; on error, keep none of its hits and report PLN001."""
+        recording = None
+        if self.explain:
+            recording = _RecordingParams(self.values)
+            ctx.params = recording  # type: ignore[assignment]
         try:
-            for hit in rule.function(ctx):
-                out.append(self._finding(rule, hit, subject, kind, ctx))
+            found = [self._finding(rule, hit, subject, kind, ctx, recording)
+                     for hit in rule.function(ctx)]
         except Exception as exc:
-            where = subject if ctx.member is None else f"{subject} m{ctx.member.number}"
-            out.append(self._rule_error(rule, where, exc))
+            member = ctx.member.number if ctx.member is not None else None
+            out.append(self._rule_error(rule, subject, exc, member, kind))
+            return
+        finally:
+            if recording is not None:
+                ctx.params = self.values
+        out.extend(found)
 
     def _finding(
-        self, rule: Rule, hit: Hit, subject: str, kind: str, ctx: RuleContext | None
+        self, rule: Rule, hit: Hit, subject: str, kind: str, ctx: RuleContext | None,
+        recording: _RecordingParams | None = None,
     ) -> Finding:
         household = ctx.household if ctx else None
         member = ctx.member if ctx else None
         if member is None and hit.member is not None and household is not None:
             member = next((m for m in household.members if m.number == hit.member), None)
-        values = hit.values
         if hit.subject is not None:
             subject = hit.subject
-            kind = kind if kind != "household" or hit.household else "dataset"
+            if kind == "household" and not hit.household:
+                kind = "dataset"
+        values = hit.values
+        personal: list[str] = []
         finding = Finding(
             code=rule.code,
             name=rule.name,
@@ -243,49 +325,68 @@ class Checker:
             severity=rule.severity,
             subject=hit.household or subject,
             subject_kind=kind,
-            message_zh=render(rule.message.zh, household, member, self.values, values),
-            message_en=render(rule.message.en, household, member, self.values, values, "en"),
+            message_zh=render(rule.message.zh, household, member, self.values, values, "zh",
+                              personal),
+            message_en=render(rule.message.en, household, member, self.values, values, "en",
+                              personal),
             member=hit.member,
             evidence=hit.evidence,
             references=rule.references,
             proposes=rule.proposes,
+            personal=tuple(dict.fromkeys(personal)),
         )
         if self.explain:
+            read = recording.read if recording is not None else []
             finding.trace = hit.trace or []
-            finding.parameters = {
-                name: {
-                    "value": jsonable(self.values.get(name)),
-                    "since": self.values.provenance(name).start.isoformat(),
-                    "source": self.values.provenance(name).source,
-                }
-                for name in rule.parameters
-                if name in self.values
-            }
+            finding.parameters = self._provenance([*rule.parameters, *read])
         return finding
 
-    def _rule_error(self, rule: Rule, subject: str, exc: BaseException) -> Finding:
+    def _provenance(self, names: Iterable[str]) -> dict[str, Any]:
+        parameters: dict[str, Any] = {}
+        for name in dict.fromkeys(names):
+            if name not in self.values:
+                parameters[name] = {"value": None}
+                continue
+            dated = self.values.provenance(name)
+            parameters[name] = {
+                "value": jsonable(dated.value),
+                "since": dated.start.isoformat(),
+                "source": dated.source,
+                "reference": dated.reference,
+            }
+        return parameters
+
+    def _rule_error(
+        self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
+        kind: str | None = None,
+    ) -> Finding:
         self.stats.rule_errors += 1
-        values = {"rule": rule.code, "subject": subject, "error": f"{type(exc).__name__}: {exc}"}
-        return self._engine_finding(RULE_ERROR, subject.split(" ")[0], values,
-                                    {"rule": rule.code, "error": values["error"]})
+        where = subject if member is None else f"{subject} m{member}"
+        error = f"{type(exc).__name__}: {exc}"
+        values = {"rule": rule.code, "subject": where, "error": error}
+        evidence = {"rule": rule.code, "rule_name": rule.name, "source": rule.source,
+                    "error": error}
+        kind = kind or ("dataset" if subject == "dataset" else "household")
+        return self._engine_finding(RULE_ERROR, subject, values, evidence, member, kind)
 
     def _engine_finding(
-        self, kind: tuple[str, str, str], subject: str, values: dict[str, Any],
-        evidence: dict[str, Any], member: int | None = None,
+        self, rule: Rule, subject: str, values: dict[str, Any], evidence: dict[str, Any],
+        member: int | None = None, kind: str = "household",
+        values_en: dict[str, Any] | None = None,
     ) -> Finding:
-        code, name, severity = kind
-        message = _ENGINE_MESSAGES[code]
         return Finding(
-            code=code,
-            name=name,
-            family="engine",
-            severity=severity,
+            code=rule.code,
+            name=rule.name,
+            family=rule.family,
+            severity=rule.severity,
             subject=subject,
-            subject_kind="household",
-            message_zh=render(message.zh, None, None, self.values, values),
-            message_en=render(message.en, None, None, self.values, values, "en"),
+            subject_kind=kind,
+            message_zh=render(rule.message.zh, None, None, self.values, values),
+            message_en=render(rule.message.en, None, None, self.values, values_en or values,
+                              "en"),
             member=member,
             evidence=evidence,
+            references=rule.references,
         )
 
     def _apply_waivers(
@@ -296,18 +397,38 @@ class Checker:
             codes = self.rules.codes_of(waiver.code)
             evidence = {"code": waiver.code, "reason": waiver.reason, "approver": waiver.approver,
                         "expires": waiver.expires.isoformat(), "member": waiver.member}
-            values = {**evidence, "expires": waiver.expires.isoformat()}
             if waiver.expires < self.reference_date:
-                extra.append(self._engine_finding(WAIVER_EXPIRED, subject, values, evidence, waiver.member))
+                if WAIVER_EXPIRED.code in self.engine_codes:
+                    extra.append(self._engine_finding(WAIVER_EXPIRED, subject, evidence,
+                                                      evidence, waiver.member))
                 continue
             used = False
             for finding in findings:
-                if finding.code in codes and (waiver.member is None or finding.member == waiver.member):
+                if finding.code in codes and (
+                    waiver.member is None or finding.member == waiver.member
+                ):
                     finding.waiver = waiver
                     used = True
-            if not used:
-                extra.append(self._engine_finding(WAIVER_UNUSED, subject, values, evidence, waiver.member))
+            if used or WAIVER_UNUSED.code not in self.engine_codes:
+                continue
+            if waiver.code in self._selected:
+                why_zh, why_en = "该户没有此问题", "no such finding for this household"
+                if waiver.member is not None:
+                    why_zh = f"第 {waiver.member} 名成员没有此问题"
+                    why_en = f"no such finding for member {waiver.member}"
+            elif waiver.code in self._known:
+                continue  # the rule was not selected for this run: nothing to judge
+            else:
+                why_zh, why_en = "没有这个规则代码", "no rule has this code"
+            extra.append(self._engine_finding(
+                WAIVER_UNUSED, subject, {**evidence, "why": why_zh}, evidence, waiver.member,
+                values_en={**evidence, "why": why_en},
+            ))
         return extra
+
+    def _counted(self, finding: Finding) -> Finding:
+        self._count([finding])
+        return finding
 
     def _count(self, findings: list[Finding]) -> None:
         stats = self.stats
@@ -317,6 +438,7 @@ class Checker:
                 continue
             stats.findings += 1
             stats.findings_by_code[finding.code] = stats.findings_by_code.get(finding.code, 0) + 1
+            stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
 
 
 def check(
@@ -330,14 +452,31 @@ def check(
     waivers: Iterable[FileWaiver] = (),
     explain: bool = False,
     catalog: MeasureCatalog | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
 ) -> CheckResult:
     """Check households (and villages and projects) and return every finding with the counts.
 
     ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
-    ``reference_date`` to today.
+    ``reference_date`` to today. ``select``/``ignore`` narrow the rules by code prefix, name or
+    family exactly as on the command line.
     """
+    rule_set = rules if isinstance(rules, RuleSet) else (
+        load_rules() if rules is None else RuleSet(rules)
+    )
+    engine_codes = None
+    if select is not None or ignore:
+        from planner.selection import Selection, select_rules
+
+        chosen = select_rules(rule_set, [Selection(select=select, ignore=ignore)])
+        engine_codes = [r.code for r in chosen if r.code in ENGINE_CODES]
+        known = [r.code for r in rule_set]
+        rule_set = chosen
+    else:
+        known = None
     checker = Checker(
-        rules, params, reference_date, waivers=waivers, explain=explain, catalog=catalog
+        rule_set, params, reference_date, waivers=waivers, explain=explain, catalog=catalog,
+        engine_codes=engine_codes, known_codes=known,
     )
     findings = list(checker.iter_findings(households, villages, projects))
     return CheckResult(findings, checker.stats)

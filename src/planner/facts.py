@@ -7,12 +7,13 @@ it is added here, once, and every backend reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from planner.idnumber import IdCheck, check_id
 from planner.model import (
+    EducationLevel,
     Health,
     Household,
     HousingGrade,
@@ -20,11 +21,15 @@ from planner.model import (
     MeasureStatus,
     MedicalInsurance,
     Member,
+    PlannedMeasure,
+    Project,
     Relation,
     SchoolingStage,
     Sex,
+    Village,
     WorkStatus,
 )
+from planner.model.vocab import Labelled
 from planner.params import ParamValues
 
 ENROLLED_STAGES = frozenset(
@@ -45,6 +50,65 @@ VOCATIONAL_STAGES = frozenset(
 )
 COMPULSORY_STAGES = frozenset({SchoolingStage.PRIMARY, SchoolingStage.JUNIOR_SECONDARY})
 ACTIVE_STATUSES = frozenset({MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE})
+OPEN_STATUSES = frozenset({MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS})
+# Education levels showing compulsory schooling is complete (a 15-year-old graduate is no dropout).
+COMPULSORY_COMPLETED = frozenset(
+    {
+        EducationLevel.JUNIOR_SECONDARY,
+        EducationLevel.SENIOR_SECONDARY,
+        EducationLevel.SECONDARY_VOCATIONAL,
+        EducationLevel.COLLEGE,
+        EducationLevel.BACHELOR_OR_ABOVE,
+    }
+)
+IMPLEMENTED_STATUSES = frozenset({MeasureStatus.IN_PROGRESS, MeasureStatus.DONE})
+
+
+class BasicGuarantee(Labelled):
+    """The 三保障 plus drinking water: what ``basic_guarantee_problems`` lists (domain.md §2)."""
+
+    HOUSING = "housing"  # 住房安全有保障
+    EDUCATION = "education"  # 义务教育有保障
+    MEDICAL = "medical"  # 基本医疗有保障
+    WATER = "water"  # 饮水安全
+
+    @property
+    def label_zh(self) -> str:
+        return _GUARANTEE_ZH[self]
+
+
+_GUARANTEE_ZH = {
+    BasicGuarantee.HOUSING: "住房安全",
+    BasicGuarantee.EDUCATION: "义务教育",
+    BasicGuarantee.MEDICAL: "基本医疗",
+    BasicGuarantee.WATER: "饮水安全",
+}
+
+
+
+class IdProblem(Labelled):
+    """Why an ID number is invalid: the ``problem`` of :func:`planner.idnumber.check_id`."""
+
+    PLACEHOLDER = "placeholder"
+    OLD_15_DIGIT = "old_15_digit"
+    LENGTH = "length"
+    CHARACTERS = "characters"
+    BIRTH_DATE = "birth_date"
+    CHECK_DIGIT = "check_digit"
+
+    @property
+    def label_zh(self) -> str:
+        return _ID_PROBLEM_ZH[self]
+
+
+_ID_PROBLEM_ZH = {
+    IdProblem.PLACEHOLDER: "占位号码（999999开头）",
+    IdProblem.OLD_15_DIGIT: "15位旧号码未升级为18位",
+    IdProblem.LENGTH: "位数不对",
+    IdProblem.CHARACTERS: "含非法字符",
+    IdProblem.BIRTH_DATE: "出生日期无效",
+    IdProblem.CHECK_DIGIT: "校验码错误",
+}
 
 
 def age_on(birth: date | None, when: date) -> int | None:
@@ -76,7 +140,7 @@ class MemberFacts:
     age: int | None
     id_check: IdCheck | None
     id_valid: bool | None
-    id_problem: str | None
+    id_problem: IdProblem | None
     id_birth_mismatch: bool | None
     id_sex_mismatch: bool | None
     compulsory_school_age: bool | None
@@ -91,6 +155,11 @@ class MemberFacts:
     employed: bool
     holds_post: bool
     benefits: frozenset[str] | None
+    # compulsory-school age, not enrolled and not exempted by the county committee (domain.md §2)
+    out_of_school: bool | None
+    # Codes addressed by active measures for this member or the whole household (set by derive).
+    # Defaulted fields stay last.
+    addressed_codes: frozenset[str] = frozenset()
 
     @property
     def subject(self) -> str:
@@ -121,6 +190,8 @@ class HouseholdFacts:
     transfer_share: float | None
     previous_per_capita_income: float | None
     per_capita_change_share: float | None
+    # |recorded 人均纯收入 − computed per-capita net income|; None when either is unknown
+    per_capita_income_gap: float | None
     heads: int
     head_spouse_same_sex: bool | None
     members_can_work: int
@@ -134,9 +205,12 @@ class HouseholdFacts:
     vocational_students: int
     members_working: int
     active_measures: frozenset[str]
+    # active measures of the plan window (income year … reference year); new = none before it
     measures_this_year: frozenset[str]
     new_measures_this_year: frozenset[str]
     income_measures_this_year: int
+    # measures of the income year in progress or done (their effects should show in the record)
+    measures_implemented: frozenset[str]
     planned_annual_gain: float
     projected_per_capita_income: float | None
     exit_target: date
@@ -152,6 +226,12 @@ class HouseholdFacts:
     days_to_verification: int | None
     days_to_assistance: int | None
     months_to_elimination: int | None
+    addressed_codes: frozenset[str]
+    water_safe: bool | None
+    basic_guarantee_problems: tuple[BasicGuarantee, ...]
+    basic_guarantee_secure: bool | None
+    monitoring_era: bool
+    overdue_measures: tuple[int, ...]
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -186,18 +266,25 @@ def derive_member(
     )
     holds_post = any(p.end is None or p.end >= when for p in member.public_welfare_posts)
     insurance = member.medical_insurance
+    enrolled = None if schooling is None else schooling in ENROLLED_STAGES
+    out_of_school: bool | None = None
+    if compulsory_age is False or member.schooling_exemption:
+        out_of_school = False
+    elif compulsory_age and enrolled is not None:
+        out_of_school = not enrolled and member.education not in COMPULSORY_COMPLETED
     return MemberFacts(
         number=number,
         record=member,
         age=age,
         id_check=id_check,
         id_valid=None if id_check is None else id_check.valid,
-        id_problem=None if id_check is None else id_check.problem,
+        id_problem=None if id_check is None or id_check.problem is None
+        else IdProblem(id_check.problem),
         id_birth_mismatch=birth_mismatch,
         id_sex_mismatch=sex_mismatch,
         compulsory_school_age=compulsory_age,
         working_age=working_age,
-        enrolled=None if schooling is None else schooling in ENROLLED_STAGES,
+        enrolled=enrolled,
         compulsory_student=schooling in COMPULSORY_STAGES,
         vocational_student=schooling in VOCATIONAL_STAGES,
         can_work=None if member.labour_capacity is None else member.labour_capacity.can_work,
@@ -209,6 +296,7 @@ def derive_member(
         employed=employed,
         holds_post=holds_post,
         benefits=None if member.benefits is None else frozenset(b.value for b in member.benefits),
+        out_of_school=out_of_school,
     )
 
 
@@ -217,10 +305,13 @@ def derive(
     when: date,
     params: ParamValues,
     income_raising: Iterable[str] = (),
+    measure_addresses: Mapping[str, Iterable[str]] | None = None,
 ) -> HouseholdFacts:
     """Derive every fact of ``household`` on ``when`` under ``params``.
 
     ``income_raising`` is the set of measure ids that raise income (from the measure catalog).
+    ``measure_addresses`` maps measure ids to the finding codes they address (the catalog's
+    ``addresses``); it feeds ``addressed_codes`` of the household and of each member.
     """
     members = tuple(
         derive_member(i, m, when, params)
@@ -271,10 +362,14 @@ def derive(
     income_raising = frozenset(income_raising)
     active = [m for m in household.measures if m.status in ACTIVE_STATUSES]
     active_ids = frozenset(m.measure for m in active)
+    # The plan window runs from the income year to the reference year: in the monitoring era the
+    # income assessed is last year's and this year's measures answer it.
+    plan_years = range(income_year, max(income_year, when.year) + 1)
     this_year = frozenset(
         m.measure
         for m in active
-        if m.year == income_year or (m.year is None and m.start and m.start.year == income_year)
+        if m.year in plan_years
+        or (m.year is None and m.start is not None and m.start.year in plan_years)
     )
     earlier = frozenset(
         m.measure
@@ -283,6 +378,19 @@ def derive(
         or (m.year is None and m.start and m.start.year < income_year)
     )
     new_this_year = this_year - earlier
+    implemented = frozenset(
+        m.measure
+        for m in household.measures
+        if m.status in IMPLEMENTED_STATUSES
+        and (m.year == income_year or (m.year is None and m.start and m.start.year == income_year))
+    )
+    recorded_per_capita = household.recorded_per_capita_income
+    income_gap = (
+        abs(recorded_per_capita - per_capita)
+        if recorded_per_capita is not None and per_capita is not None
+        else None
+    )
+    addressed = _addressed_codes(active, members, measure_addresses or {})
     planned_gain = sum(
         m.expected_annual_gain or 0.0
         for m in active
@@ -314,6 +422,9 @@ def derive(
     visits = [v.on for v in household.visits if v.on <= when]
     last_visit = max(visits) if visits else None
 
+    water_safe = _water_safe(household, params)
+    problems, secure = _basic_guarantee(housing_unsafe, housing_secured, members, water_safe)
+
     monitoring = household.monitoring
     days_to_verification = days_to_assistance = months_to_elimination = None
     if monitoring is not None and monitoring.identified_on is not None:
@@ -344,6 +455,7 @@ def derive(
         transfer_share=_share(by_category[IncomeCategory.TRANSFER], gross),
         previous_per_capita_income=previous,
         per_capita_change_share=change,
+        per_capita_income_gap=income_gap,
         heads=len(heads),
         head_spouse_same_sex=same_sex,
         members_can_work=can_work,
@@ -360,6 +472,7 @@ def derive(
         measures_this_year=this_year,
         new_measures_this_year=new_this_year,
         income_measures_this_year=len(new_this_year & income_raising),
+        measures_implemented=implemented,
         planned_annual_gain=planned_gain,
         projected_per_capita_income=projected,
         exit_target=exit_target,
@@ -375,4 +488,194 @@ def derive(
         days_to_verification=days_to_verification,
         days_to_assistance=days_to_assistance,
         months_to_elimination=months_to_elimination,
+        addressed_codes=addressed,
+        water_safe=water_safe,
+        basic_guarantee_problems=problems,
+        basic_guarantee_secure=secure,
+        monitoring_era=when >= date.fromisoformat(str(params["monitoring.start"])),
+        overdue_measures=tuple(
+            i for i, m in enumerate(household.measures, start=1)
+            if m.status in OPEN_STATUSES and m.due is not None and m.due < when
+        ),
+    )
+
+
+def _addressed_codes(
+    active: list[PlannedMeasure],
+    members: tuple[MemberFacts, ...],
+    measure_addresses: Mapping[str, Iterable[str]],
+) -> frozenset[str]:
+    """Codes addressed by the active measures; also sets each member's own plus household-wide."""
+    by_beneficiary: dict[int | None, set[str]] = {}
+    for measure in active:
+        codes = measure_addresses.get(measure.measure)
+        if codes:
+            by_beneficiary.setdefault(measure.beneficiary, set()).update(codes)
+    if not by_beneficiary:
+        return frozenset()
+    household_wide = by_beneficiary.get(None, set())
+    for member in members:
+        own = by_beneficiary.get(member.number, set())
+        member.addressed_codes = frozenset(household_wide | own)
+    return frozenset().union(*by_beneficiary.values())
+
+
+def _water_safe(household: Household, params: ParamValues) -> bool | None:
+    """饮水安全 by its four indicators: a known failure is unsafe; all known and passing is safe."""
+    water = household.water
+    checks: list[bool | None] = [
+        water.quality_safe,
+        None
+        if water.litres_per_person_day is None
+        else water.litres_per_person_day >= params["water.litres_per_person_day_min"],
+        True
+        if water.piped_into_home
+        else (
+            None
+            if water.fetch_minutes_round_trip is None
+            else water.fetch_minutes_round_trip <= params["water.fetch_minutes_max"]
+        ),
+        None if water.reliability is None else water.reliability >= params["water.reliability_min"],
+    ]
+    if False in checks:
+        return False
+    return None if None in checks else True
+
+
+def _basic_guarantee(
+    housing_unsafe: bool | None,
+    housing_secured: bool,
+    members: tuple[MemberFacts, ...],
+    water_safe: bool | None,
+) -> tuple[tuple[BasicGuarantee, ...], bool | None]:
+    """The 三保障 and water problems known to exist, and whether all four are known secure.
+
+    Housing: unsafe grade (housing.unsafe_grades) with neither renovation nor relocation done.
+    Education: a member of compulsory-school age not enrolled and not exempted (``out_of_school``).
+    Medical: a member without basic medical insurance. Water: ``water_safe`` is false.
+    """
+    states: dict[BasicGuarantee, bool | None] = {
+        BasicGuarantee.HOUSING: False if housing_secured else housing_unsafe,
+        BasicGuarantee.EDUCATION: _any_known(m.out_of_school for m in members),
+        BasicGuarantee.MEDICAL: _any_known(
+            None if m.basic_medical_insured is None else not m.basic_medical_insured
+            for m in members
+        ),
+        BasicGuarantee.WATER: None if water_safe is None else not water_safe,
+    }
+    problems = tuple(name for name, problem in states.items() if problem)
+    if problems:
+        return problems, False
+    return (), None if None in states.values() else True
+
+
+def _any_known(values: Iterable[bool | None]) -> bool | None:
+    """Kleene ``any``: true if one is true, unknown if none is true but one is unknown."""
+    unknown = False
+    for value in values:
+        if value:
+            return True
+        unknown = unknown or value is None
+    return None if unknown else False
+
+
+def scheduled_share(start: date | None, due: date | None, when: date) -> float | None:
+    """Share of a work that should be done on ``when`` by a linear schedule from start to due.
+
+    1.0 from the due date on; ``None`` while the schedule is unknown.
+    """
+    if due is None:
+        return None
+    if when >= due:
+        return 1.0
+    if start is None:
+        return None
+    if when <= start:
+        return 0.0
+    return (when - start).days / (due - start).days
+
+
+@dataclass(slots=True)
+class VillageFacts:
+    """Progress of a village's works on ``reference_date`` against their linear schedule."""
+
+    record: Village
+    reference_date: date
+    road_share: float | None
+    road_expected_share: float | None
+    road_past_due: bool | None
+    tap_water_share: float | None
+    water_expected_share: float | None
+    water_past_due: bool | None
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+def derive_village(village: Village, when: date) -> VillageFacts:
+    """Facts of one village on ``when``: hardened road share and tap-water share against plan."""
+    road_due, water_due = village.road_due, village.water_works_due
+    return VillageFacts(
+        record=village,
+        reference_date=when,
+        road_share=_share(village.road_km_hardened, village.road_km_planned),
+        road_expected_share=scheduled_share(village.road_start, road_due, when),
+        road_past_due=None if road_due is None else road_due < when,
+        tap_water_share=_share(
+            None if village.households_tap_water is None else float(village.households_tap_water),
+            village.households_total,
+        ),
+        water_expected_share=scheduled_share(village.water_works_start, water_due, when),
+        water_past_due=None if water_due is None else water_due < when,
+    )
+
+
+@dataclass(slots=True)
+class ProjectFacts:
+    """State of one assistance project on ``reference_date`` (schedule, funds, notices)."""
+
+    record: Project
+    reference_date: date
+    started: bool
+    completed: bool
+    due: bool | None
+    overdue: bool | None
+    days_overdue: int | None
+    disbursement_rate: float | None
+    notice_posted: bool
+    notice_lead_days: int | None
+    announced: bool
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+def derive_project(project: Project, when: date) -> ProjectFacts:
+    """Facts of one project on ``when``; dates after ``when`` count as not yet happened."""
+    planned = project.planned_completion
+    completed = project.completed_on is not None and project.completed_on <= when
+    due = None if planned is None else planned <= when
+    overdue = None if due is None else due and not completed
+    posted = project.notice_posted_on is not None and project.notice_posted_on <= when
+    start = project.started_on
+    if start is not None and start > when:
+        start = None
+    return ProjectFacts(
+        record=project,
+        reference_date=when,
+        started=start is not None,
+        completed=completed,
+        due=due,
+        overdue=overdue,
+        days_overdue=(when - planned).days if overdue and planned is not None else None,
+        disbursement_rate=_share(project.funds_disbursed, project.funds_allocated),
+        notice_posted=posted,
+        notice_lead_days=(
+            (start - project.notice_posted_on).days
+            if start is not None and project.notice_posted_on is not None
+            else None
+        ),
+        announced=project.announced_on is not None and project.announced_on <= when,
     )

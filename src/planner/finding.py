@@ -12,8 +12,12 @@ from planner.model import Waiver
 class Finding:
     """One problem found: which rule, about whom, why (evidence), and what to do (proposes).
 
-    ``subject`` is a household, village or project id or an area name; ``member`` is a 1-based
-    member number within the household when the finding concerns one person.
+    ``subject`` is a household, village or project id or an area name; ``subject_kind`` says which
+    (``household``, ``village``, ``project``, ``dataset``); ``member`` is a 1-based member number
+    within the household when the finding concerns one person. ``waiver`` is the waiver that
+    covered it (a waived finding is reported as waived, not dropped). ``personal`` holds the
+    names, ID numbers and phone numbers filled into the messages, so outputs can mask them.
+    ``trace`` and ``parameters`` are set by ``--explain``.
     """
 
     code: str
@@ -31,9 +35,11 @@ class Finding:
     waiver: Waiver | None = None
     trace: list[dict[str, Any]] | None = None
     parameters: dict[str, Any] | None = None
+    personal: tuple[str, ...] = ()
 
     @property
     def waived(self) -> bool:
+        """Whether a waiver in force covered this finding."""
         return self.waiver is not None
 
     @property
@@ -41,11 +47,23 @@ class Finding:
         """``HH001`` or ``HH001 m2``: where the finding is, for people."""
         return self.subject if self.member is None else f"{self.subject} m{self.member}"
 
+    @property
+    def explanation(self) -> dict[str, Any] | None:
+        """Conditions evaluated, values read and parameters used (``None`` without explain)."""
+        if self.trace is None:
+            return None
+        return {
+            "conditions": self.trace,
+            "values": self.evidence,
+            "parameters": self.parameters or {},
+        }
+
     def message(self, language: str = "zh") -> str:
+        """The message in ``zh`` (default) or ``en``."""
         return self.message_zh if language == "zh" else self.message_en
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (waiver and trace only when present)."""
+        """A JSON-ready dict (waiver and explanation only when present)."""
         data: dict[str, Any] = {
             "code": self.code,
             "name": self.name,
@@ -62,6 +80,7 @@ class Finding:
         }
         if self.waiver is not None:
             data["waiver"] = self.waiver.model_dump(mode="json", exclude_none=True)
-        if self.trace is not None:
-            data["explanation"] = {"conditions": self.trace, "parameters": self.parameters or {}}
+        explanation = self.explanation
+        if explanation is not None:
+            data["explanation"] = explanation
         return data

@@ -45,7 +45,7 @@ def check_id(number: str) -> IdCheck:
     core = number[:18]
     if not core[:17].isdigit() or not (core[17].isdigit() or core[17] == "X"):
         return IdCheck(False, "characters")
-    if not number[18:].isdigit():
+    if number[18:] and not number[18:].isdigit():  # "".isdigit() is False for 18-digit numbers
         return IdCheck(False, "characters")
     try:
         born = date(int(core[6:10]), int(core[10:12]), int(core[12:14]))

@@ -6,7 +6,8 @@ group exactly like third-party packs, and a local file is loaded because the use
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
+import hashlib
 import importlib.util
 import sys
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,8 @@ import yaml
 from pydantic import ValidationError
 
 from planner.compile import SpecError
-from planner.params import default_parameters
+from planner.engine_rules import ENGINE_RULES
+from planner.params import ParameterSet, default_parameters
 from planner.rule import Rule, from_spec
 from planner.spec import RuleSpec
 
@@ -31,25 +33,34 @@ class RegistryError(ValueError):
 
 
 class RuleSet:
-    """An ordered, duplicate-free collection of rules, looked up by code or alias."""
+    """An ordered, duplicate-free collection of rules, looked up by code, alias or name."""
 
     def __init__(self, rules: Iterable[Rule]):
         self._rules: dict[str, Rule] = {}
         self._aliases: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         for rule in rules:
             for code in (rule.code, *rule.aliases):
-                owner = self._rules.get(code) or self._rules.get(self._aliases.get(code, ""))
+                owner = self.get(code)
                 if owner is not None:
                     raise RegistryError(
-                        f"duplicate rule code {code}: defined by {owner.origin or owner.name}"
-                        f" and by {rule.origin or rule.name}"
+                        f"duplicate rule code {code}: {owner.code} {owner.name} from"
+                        f" {owner.source} and {rule.code} {rule.name} from {rule.source}"
                     )
+            if rule.name in self._names:
+                owner = self._rules[self._names[rule.name]]
+                raise RegistryError(
+                    f"duplicate rule name {rule.name}: {owner.code} from {owner.source} and"
+                    f" {rule.code} from {rule.source}"
+                )
             self._rules[rule.code] = rule
+            self._names[rule.name] = rule.code
             for alias in rule.aliases:
                 self._aliases[alias] = rule.code
+        self._sorted = tuple(sorted(self._rules.values(), key=lambda r: r.code))
 
     def __iter__(self) -> Iterator[Rule]:
-        return iter(sorted(self._rules.values(), key=lambda r: r.code))
+        return iter(self._sorted)
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -57,14 +68,26 @@ class RuleSet:
     def __contains__(self, code: object) -> bool:
         return code in self._rules or code in self._aliases
 
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self)} rules)"
+
     def get(self, code: str) -> Rule | None:
         """The rule with this code or alias."""
         return self._rules.get(code) or self._rules.get(self._aliases.get(code, ""))
+
+    def by_name(self, name: str) -> Rule | None:
+        """The rule with this kebab-case name."""
+        code = self._names.get(name)
+        return self._rules[code] if code else None
 
     def codes_of(self, code: str) -> set[str]:
         """A code with its aliases (for waivers written against a retired code)."""
         rule = self.get(code)
         return {rule.code, *rule.aliases} if rule else {code}
+
+    def families(self) -> list[str]:
+        """Family names, sorted."""
+        return sorted({r.family for r in self._rules.values()})
 
     def __add__(self, other: Iterable[Rule]) -> RuleSet:
         return RuleSet([*self, *other])
@@ -75,33 +98,59 @@ def rules_of_module(module: ModuleType, origin: str | None = None) -> tuple[Rule
     rules = getattr(module, "RULES", None)
     if rules is None:
         raise RegistryError(f"{origin or module.__name__}: a rule pack must define RULES = (...)")
-    for rule in rules:
+    return _checked(rules, origin or module.__name__)
+
+
+def _checked(rules: Any, origin: str) -> tuple[Rule, ...]:
+    try:
+        items = tuple(rules)
+    except TypeError:
+        raise RegistryError(f"{origin}: RULES must be a tuple of rules, not {rules!r}") from None
+    for rule in items:
         if not isinstance(rule, Rule):
-            raise RegistryError(f"{origin or module.__name__}: RULES holds {rule!r}, not a Rule")
-    return tuple(rules)
+            raise RegistryError(f"{origin}: RULES holds {rule!r}, not a Rule")
+    return items
+
+
+def _in_pack(rules: Iterable[Rule], pack: str) -> list[Rule]:
+    return [rule if rule.pack else dataclasses.replace(rule, pack=pack) for rule in rules]
 
 
 def entry_point_rules(names: Iterable[str] | None = None) -> list[Rule]:
-    """Rules of every pack in the ``planner.rules`` entry-point group (or only ``names``)."""
+    """Rules of every pack in the ``planner.rules`` entry-point group (or only ``names``).
+
+    An entry point names a module with ``RULES``, or a tuple of rules, or a function returning one.
+    """
     wanted = set(names) if names is not None else None
     rules: list[Rule] = []
+    seen: set[tuple[str, str]] = set()
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         if wanted is not None and entry.name not in wanted:
             continue
+        if (entry.name, entry.value) in seen:  # one distribution visible twice on sys.path
+            continue
+        seen.add((entry.name, entry.value))
         try:
             loaded = entry.load()
+            if isinstance(loaded, ModuleType):
+                found = rules_of_module(loaded, f"entry point {entry.name} ({entry.value})")
+            else:
+                found = _checked(loaded() if callable(loaded) else loaded, entry.value)
+        except RegistryError:
+            raise
         except Exception as exc:
-            raise RegistryError(f"rule pack {entry.name!r} ({entry.value}) failed to load: {exc}") from exc
-        if isinstance(loaded, ModuleType):
-            rules.extend(rules_of_module(loaded, f"entry point {entry.name}"))
-        else:
-            rules.extend(loaded)
+            raise RegistryError(
+                f"rule pack {entry.name!r} ({entry.value}) failed to load:"
+                f" {type(exc).__name__}: {exc}"
+            ) from exc
+        rules.extend(_in_pack(found, entry.name))
     return rules
 
 
 def load_python_file(path: Path) -> list[Rule]:
     """Import a local ``.py`` rule file by path and return its ``RULES``."""
-    module_name = f"planner_local_rules.{path.stem}_{abs(hash(path.resolve())):x}"
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    module_name = f"planner_local_rules.{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise RegistryError(f"{path}: cannot be imported")
@@ -110,32 +159,93 @@ def load_python_file(path: Path) -> list[Rule]:
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
-        raise RegistryError(f"{path}: failed to import: {exc}") from exc
-    return list(rules_of_module(module, str(path)))
+        del sys.modules[module_name]
+        raise RegistryError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from exc
+    return _in_pack(rules_of_module(module, str(path)), str(path))
+
+
+def _key(node: yaml.Node) -> str:
+    return str(node.value)
+
+
+def _child(node: yaml.Node | None, key: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        name = {"in_": "in", "not_": "not"}.get(str(key), str(key))
+        return next((v for k, v in node.value if _key(k) == name), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the YAML node at pydantic location ``loc`` (deepest node found)."""
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            key_name = "in" if key == "in_" else ("not" if key == "not_" else key)
-            match = next((v for k, v in node.value if k.value == key_name), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            match = node.value[key]
-        else:
-            match = None
+        match = _child(node, key)
         if match is None:
-            continue  # union members appear in loc as names: skip them
+            continue  # union tags appear in loc as names: skip them
         node = match
         line = node.start_mark.line + 1
     return line
 
 
-def load_yaml_rules(text: str, source: str = "<yaml>") -> list[Rule]:
+def _line_of_token(node: yaml.Node | None, token: str) -> int | None:
+    """1-based line of the first scalar in ``node`` whose text is ``token`` (or contains it)."""
+    if node is None:
+        return None
+    stack = [node]
+    partial: int | None = None
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            text = str(current.value)
+            if text == token:
+                return current.start_mark.line + 1
+            if partial is None and token in text:
+                partial = current.start_mark.line + 1
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return partial
+
+
+def _duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
+    """The first mapping key repeated in the same mapping (PyYAML would keep the last silently)."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if _key(key) in seen:
+                    return _key(key), key.start_mark.line + 1
+                seen.add(_key(key))
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
+def _reason(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "unknown_condition" and isinstance(error.get("input"), dict):
+        message += f" (got {', '.join(map(str, error['input']))})"
+    elif error["type"] == "unknown_condition":
+        message += f" (got {error.get('input')!r}: check the indentation)"
+    elif error["type"] == "extra_forbidden":
+        message = f"unknown key {error['loc'][-1]!r}"
+    return message
+
+
+def load_yaml_rules(
+    text: str, source: str = "<yaml>", known_parameters: Iterable[str] | None = None
+) -> list[Rule]:
     """Compile the rules of a YAML rule file (a list, or a mapping with ``rules:``).
 
     Every problem is a :class:`RegistryError` naming the file, the line and the reason.
+    ``known_parameters`` defaults to the names of the shipped parameters.
     """
     try:
         root = yaml.compose(text)
@@ -143,17 +253,21 @@ def load_yaml_rules(text: str, source: str = "<yaml>") -> list[Rule]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
-        raise RegistryError(f"{where}: not valid YAML: {exc}") from exc
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise RegistryError(f"{where}: not valid YAML: {reason}") from exc
+    duplicate = _duplicate_key(root)
+    if duplicate is not None:
+        raise RegistryError(f"{source}:{duplicate[1]}: key {duplicate[0]!r} is given twice")
     items_node: yaml.Node | None = root
     if isinstance(data, dict) and "rules" in data:
         data = data["rules"]
-        items_node = next((v for k, v in root.value if k.value == "rules"), None)  # type: ignore[union-attr]
+        items_node = _child(root, "rules")
     if not isinstance(data, list):
         raise RegistryError(f"{source}:1: a YAML rule file holds a list of rules (or rules: [...])")
-    known = set(default_parameters())
+    known = frozenset(default_parameters() if known_parameters is None else known_parameters)
     rules: list[Rule] = []
     for index, item in enumerate(data):
-        node = items_node.value[index] if isinstance(items_node, yaml.SequenceNode) else None
+        node = _child(items_node, index)
         try:
             spec = RuleSpec.model_validate(item)
         except ValidationError as exc:
@@ -161,49 +275,78 @@ def load_yaml_rules(text: str, source: str = "<yaml>") -> list[Rule]:
             line = _line_of(node, tuple(error["loc"]))
             field = ".".join(str(p) for p in error["loc"] if not str(p)[0].isupper())
             raise RegistryError(
-                f"{source}:{line}: rule #{index + 1}: {field or 'rule'}: {error['msg']}"
+                f"{source}:{line}: rule #{index + 1}: {field or 'rule'}: {_reason(error)}"
             ) from exc
         try:
-            rules.append(from_spec(spec, origin=f"{source}:{spec.code}", known_parameters=known))
+            rule = from_spec(spec, origin=f"{source}:{spec.code}", known_parameters=known)
         except SpecError as exc:
-            line = node.start_mark.line + 1 if node is not None else "?"
+            line = _line_of_token(node, exc.token) if exc.token else None
+            if line is None and node is not None:
+                line = node.start_mark.line + 1
             raise RegistryError(f"{source}:{line}: rule {spec.code}: {exc}") from exc
+        rules.append(rule)
     return rules
 
 
-def load_path(path: str | Path) -> list[Rule]:
-    """Rules from a named ``.py`` or ``.yaml``/``.yml`` file, or every such file in a named folder."""
+def load_path(path: str | Path, parameters: ParameterSet | None = None) -> list[Rule]:
+    """Rules from a named ``.py`` or ``.yaml``/``.yml`` file, or every such file in a named folder.
+
+    ``parameters`` tells YAML rules which parameter names exist (district files may add some).
+    """
     path = Path(path)
     if path.is_dir():
         rules: list[Rule] = []
         for child in sorted(path.iterdir()):
             if child.suffix in (".py", ".yaml", ".yml") and not child.name.startswith("_"):
-                rules.extend(load_path(child))
+                rules.extend(load_path(child, parameters))
         return rules
     if not path.exists():
         raise RegistryError(f"{path}: no such rule file or folder")
     if path.suffix == ".py":
         return load_python_file(path)
     if path.suffix in (".yaml", ".yml"):
-        return load_yaml_rules(path.read_text(encoding="utf-8"), str(path))
+        known = None if parameters is None else list(parameters)
+        found = load_yaml_rules(path.read_text(encoding="utf-8"), str(path), known)
+        return _in_pack(found, str(path))
     raise RegistryError(f"{path}: rule files are .py, .yaml or .yml")
 
 
 def load_rules(
-    paths: Iterable[str | Path] = (), *, entry_points: bool = True
+    paths: Iterable[str | Path] = (),
+    *,
+    entry_points: bool = True,
+    parameters: ParameterSet | None = None,
+    engine: bool = True,
 ) -> RuleSet:
-    """Built-in and installed packs (entry points) plus the named local files, duplicates rejected."""
-    rules = entry_point_rules() if entry_points else []
+    """Built-in and installed packs (entry points) plus the named local files, duplicates rejected.
+
+    ``engine`` adds the checker's own findings (PLN001–PLN003) so they are listed and selectable.
+    """
+    rules: list[Rule] = list(_in_pack(ENGINE_RULES, "planner")) if engine else []
+    if entry_points:
+        rules.extend(entry_point_rules())
     for path in paths:
-        rules.extend(load_path(path))
+        rules.extend(load_path(path, parameters))
     return RuleSet(rules)
 
 
 def packaged_yaml_rules(package: str, filename: str) -> tuple[Rule, ...]:
-    """Rules of a YAML file shipped inside a package (how built-in families hold declarative rules)."""
+    """Rules of a YAML file shipped inside a package (how built-in families hold YAML rules)."""
     from importlib import resources
 
     text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
     return tuple(load_yaml_rules(text, f"{package.replace('.', '/')}/{filename}"))
 
 
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RegistryError",
+    "RuleSet",
+    "entry_point_rules",
+    "load_path",
+    "load_python_file",
+    "load_rules",
+    "load_yaml_rules",
+    "packaged_yaml_rules",
+    "rules_of_module",
+]

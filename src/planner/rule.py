@@ -7,6 +7,7 @@ packs explicitly (entry points, named files).
 
 from __future__ import annotations
 
+import inspect
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
@@ -15,17 +16,28 @@ from datetime import date
 from enum import Enum
 from typing import Any, Literal, Protocol
 
-from planner.compile import Compiler, Env, FactPath, SpecError, jsonable, resolve_path
+from planner.compile import (
+    PERSONAL_FIELDS,
+    Compiler,
+    Env,
+    FactPath,
+    SpecError,
+    fact_getter,
+    jsonable,
+    resolve_path,
+)
 from planner.facts import HouseholdFacts, MemberFacts
 from planner.model.vocab import Labelled
 from planner.params import ParamValues
-from planner.spec import Message, RuleSpec
+from planner.spec import CODE_PATTERN as _CODE
+from planner.spec import NAME_PATTERN as _NAME
+from planner.spec import SCOPES, Message, RuleSpec
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["household", "member", "village", "project", "dataset"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
-CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
-NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+CODE_PATTERN = re.compile(_CODE)
+NAME_PATTERN = re.compile(_NAME)
 DOC_SECTIONS = (
     "What it checks",
     "Why it matters",
@@ -103,6 +115,7 @@ class Rule:
     spec: RuleSpec | None = None
     origin: str = ""
     reads_findings: bool = False
+    pack: str = ""
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -110,12 +123,27 @@ class Rule:
         if not NAME_PATTERN.match(self.name):
             raise ValueError(f"rule name {self.name!r} of {self.code} must be kebab-case")
         if self.severity not in SEVERITY_ORDER:
-            raise ValueError(f"rule {self.code}: severity {self.severity!r} is not one of error, warning, info")
+            raise ValueError(
+                f"rule {self.code}: severity {self.severity!r} is not one of error, warning, info"
+            )
+        if self.scope not in SCOPES:
+            raise ValueError(f"rule {self.code}: scope {self.scope!r} is not one of {SCOPES}")
+        if not self.family:
+            raise ValueError(f"rule {self.code}: family is empty")
+        if self.reads_findings and self.scope != "household":
+            raise ValueError(f"rule {self.code}: only household rules can read findings")
 
     @property
     def summary(self) -> str:
         """First line of the doc page (the default English message)."""
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.message.en
+
+    @property
+    def source(self) -> str:
+        """Where the rule comes from, for people: its pack and its origin."""
+        if self.pack and self.origin:
+            return f"pack {self.pack!r} ({self.origin})"
+        return self.pack or self.origin or self.name
 
     def doc_sections(self) -> dict[str, str]:
         """The doc page split into its fixed sections (``What it checks`` … ``References``)."""
@@ -123,7 +151,7 @@ class Rule:
 
 
 def split_sections(doc: str) -> dict[str, str]:
-    """Split a rule docstring at lines naming one of :data:`DOC_SECTIONS` (``## Why it matters``)."""
+    """Split a rule docstring at lines naming one of :data:`DOC_SECTIONS` (``## Example``)."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in doc.splitlines():
@@ -153,8 +181,16 @@ def rule(
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
     A household rule with ``reads_findings=True`` runs after every other household and member rule
-    and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no measure").
+    and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no
+    measure"). The message template is checked here: a field naming an unknown fact is an error
+    when the module is imported, not when a finding is rendered.
     """
+    text = message if isinstance(message, Message) else Message(**message)
+    try:
+        template_params = check_template(text, member_bound=True)
+    except SpecError as exc:
+        raise ValueError(f"rule {code}: message: {exc}") from exc
+    declared = tuple(dict.fromkeys([*parameters, *template_params]))
 
     def wrap(function: RuleFunction) -> Rule:
         return Rule(
@@ -163,10 +199,10 @@ def rule(
             family=family,
             scope=scope,
             severity=severity,
-            message=message if isinstance(message, Message) else Message(**message),
+            message=text,
             function=function,
             doc=_dedent(function.__doc__ or ""),
-            parameters=tuple(parameters),
+            parameters=declared,
             proposes=tuple(proposes),
             references=tuple(references),
             aliases=tuple(aliases),
@@ -178,26 +214,32 @@ def rule(
 
 
 def _dedent(doc: str) -> str:
-    import inspect
-
     return inspect.cleandoc(doc)
 
 
-def from_spec(spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] | None = None) -> Rule:
+def from_spec(
+    spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] | None = None
+) -> Rule:
     """Compile a declarative :class:`RuleSpec` into a :class:`Rule` (the Python backend).
 
     Raises :class:`SpecError` naming the unknown fact or parameter.
     """
     member_scope = spec.scope == "member"
-    compiler = Compiler(member_bound=member_scope, known_parameters=known_parameters)
+    known = None if known_parameters is None else frozenset(known_parameters)
+    compiler = Compiler(member_bound=member_scope, known_parameters=known)
     condition = compiler.compile(spec.when)
     evidence_paths: dict[str, FactPath] = {
-        path: fact for path, fact in compiler.facts.items() if member_scope or fact.root == "household"
+        path: fact
+        for path, fact in compiler.facts.items()
+        if member_scope or fact.root == "household"
     }
     for path in spec.evidence:
         evidence_paths[path] = resolve_path(path, member_scope)
     getters = [(path, fact.getter()) for path, fact in evidence_paths.items()]
-    check_template(spec.message, member_scope)
+    template_params = check_template(spec.message, member_scope)
+    for name in template_params:
+        if known is not None and name not in known:
+            raise SpecError(f"message reads unknown parameter {name!r}", name)
 
     def evaluate(ctx: RuleContext) -> Iterator[Hit]:
         member = ctx.member
@@ -221,7 +263,7 @@ def from_spec(spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] 
         message=spec.message,
         function=evaluate,
         doc=spec.doc.strip(),
-        parameters=tuple(compiler.parameters),
+        parameters=tuple(dict.fromkeys([*compiler.parameters, *template_params])),
         proposes=tuple(spec.proposes),
         references=tuple(spec.references),
         aliases=tuple(spec.aliases),
@@ -230,13 +272,28 @@ def from_spec(spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] 
     )
 
 
-def check_template(message: Message, member_bound: bool) -> None:
-    """Reject message fields that are not fact paths, ``params[...]`` or hit values."""
+def check_template(message: Message, member_bound: bool) -> list[str]:
+    """Reject message fields that are not fact paths, ``params[...]`` or hit values.
+
+    Returns the parameter names the template reads.
+    """
+    params: list[str] = []
     for text in (message.zh, message.en):
-        for _, field_name, _, _ in string.Formatter().parse(text):
-            if not field_name or field_name.startswith(("params[", "values[")):
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            raise SpecError(f"malformed message template {text!r}: {exc}") from exc
+        for _, field_name, _, _ in parsed:
+            if not field_name:
+                continue
+            if field_name.startswith(("params[", "values[")):
+                if not field_name.endswith("]"):
+                    raise SpecError(f"malformed message field {{{field_name}}}", field_name)
+                if field_name.startswith("params["):
+                    params.append(field_name[7:-1])
                 continue
             resolve_path(field_name, member_bound)
+    return list(dict.fromkeys(params))
 
 
 class _Missing:
@@ -251,18 +308,28 @@ class _Formatter(string.Formatter):
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
         if field_name.startswith(("params[", "values[")):
             root, key = field_name[:-1].split("[", 1)
-            return kwargs[root].get(key, _Missing()), field_name
+            value = kwargs[root].get(key)
+            return (_Missing() if value is None else value), field_name
         try:
-            fact = resolve_path(field_name, member_bound=kwargs["member"] is not None)
+            get = fact_getter(field_name, kwargs["member"] is not None)
         except SpecError:
             return _Missing(), field_name
-        value = fact.getter()(Env(kwargs["household"], kwargs["params"], kwargs["member"]))
-        return (_Missing() if value is None else value), field_name
+        value = get(Env(kwargs["household"], kwargs["params"], kwargs["member"]))
+        if value is None:
+            return _Missing(), field_name
+        personal = kwargs["personal"]
+        if personal is not None and field_name.rsplit(".", 1)[-1] in PERSONAL_FIELDS:
+            personal.append(str(value))
+        return value, field_name
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         if isinstance(value, Enum):
             zh = self.language == "zh" and isinstance(value, Labelled)
             return value.label_zh if zh else str(value.value).replace("_", " ")
+        if isinstance(value, (tuple, list, frozenset)):  # e.g. basic_guarantee_problems
+            ordered = sorted(value, key=str) if isinstance(value, frozenset) else value
+            items = [str(self.format_field(v, format_spec)) for v in ordered]
+            return ("、" if self.language == "zh" else ", ").join(items) or "—"
         try:
             return super().format_field(value, format_spec)
         except (TypeError, ValueError):
@@ -279,17 +346,25 @@ def render(
     params: ParamValues,
     values: dict[str, Any],
     language: str = "zh",
+    personal: list[str] | None = None,
 ) -> str:
-    """Fill a message template; unknown values show as ``—``, enums by their label."""
+    """Fill a message template; unknown values show as ``—``, enums by their label.
+
+    Names, ID numbers and phone numbers filled in are appended to ``personal`` (when given), so
+    that outputs can mask them.
+    """
     if "{" not in template:
         return template
     return _FORMATTERS[language].vformat(
-        template, (), {"household": household, "member": member, "params": params, "values": values}
+        template, (), {"household": household, "member": member, "params": params,
+                       "values": values, "personal": personal},
     )
 
 
 __all__ = [
+    "CODE_PATTERN",
     "DOC_SECTIONS",
+    "NAME_PATTERN",
     "SEVERITY_ORDER",
     "DatasetCheck",
     "Hit",
@@ -298,6 +373,7 @@ __all__ = [
     "Scope",
     "Severity",
     "SpecError",
+    "check_template",
     "from_spec",
     "render",
     "rule",

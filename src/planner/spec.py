@@ -13,13 +13,16 @@ the business of the ``exists`` / ``missing`` tests (and of the DQ rules) to flag
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -27,6 +30,9 @@ from pydantic import (
 
 Scalar = float | int | str | bool | date
 COMPARISON_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "between", "contains")
+COUNT_OPS = ("eq", "ne", "lt", "le", "gt", "ge")
+CODE_PATTERN = r"^[A-Z]{1,3}[0-9]{3}$"
+NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SEVERITIES = ("error", "warning", "info")
 SCOPES = ("household", "member", "village", "project", "dataset")
 
@@ -42,7 +48,7 @@ class ParamRef(_Spec):
 
 
 class FactRef(_Spec):
-    """The value of another fact of the same subject: ``{fact: household.previous_per_capita_income}``."""
+    """The value of another fact: ``{fact: household.previous_per_capita_income}``."""
 
     fact: str
 
@@ -54,8 +60,8 @@ class Compare(_Spec):
     """A comparison of one fact with a value, a parameter or another fact; exactly one operator.
 
     ``{fact: member.age, between: [6, 15]}``, ``{fact: household.status, in: [pre_exit, exited]}``,
-    ``{fact: household.per_capita_net_income, lt: {param: income.poverty_line}}``. ``times`` scales a
-    numeric right-hand side (``lt: {param: …}, times: 1.5``).
+    ``{fact: household.per_capita_net_income, lt: {param: income.poverty_line}}``. ``times``
+    scales a numeric right-hand side (``lt: {param: …}, times: 1.5``).
     """
 
     fact: str
@@ -70,6 +76,18 @@ class Compare(_Spec):
     between: Operand | None = None
     contains: Operand | None = None
     times: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = [k for k in data if k not in ("fact", "times", *COMPARISON_OPS, "in_")]
+            if unknown:
+                raise ValueError(
+                    f"unknown operator {unknown[0]!r} in a comparison of {data.get('fact')!r};"
+                    f" operators are {', '.join(COMPARISON_OPS)} (plus an optional times)"
+                )
+        return data
 
     @model_validator(mode="after")
     def _one_operator(self) -> Compare:
@@ -106,14 +124,20 @@ class Missing(_Spec):
 
 
 class All(_Spec):
+    """True when every part is true; false when any part is false; else unknown."""
+
     all: list[Condition] = Field(min_length=1)
 
 
 class Any_(_Spec):
+    """True when any part is true; false when every part is false; else unknown."""
+
     any: list[Condition] = Field(min_length=1)
 
 
 class Not(_Spec):
+    """The negation; unknown stays unknown."""
+
     not_: Condition = Field(alias="not")
 
 
@@ -130,7 +154,7 @@ class AllMembers(_Spec):
 
 
 class CountMembers(_Spec):
-    """Compare the number of members for which ``where`` holds: ``{count_members: {...}, ge: 2}``."""
+    """Compare how many members satisfy a condition: ``{count_members: {...}, ge: 2}``."""
 
     count_members: Condition
     eq: Operand | None = None
@@ -142,26 +166,70 @@ class CountMembers(_Spec):
 
     @model_validator(mode="after")
     def _one_operator(self) -> CountMembers:
-        given = [op for op in ("eq", "ne", "lt", "le", "gt", "ge") if getattr(self, op) is not None]
+        given = [op for op in COUNT_OPS if getattr(self, op) is not None]
         if len(given) != 1:
-            raise ValueError("count_members needs exactly one of eq, ne, lt, le, gt, ge")
+            raise ValueError(f"count_members needs exactly one of {', '.join(COUNT_OPS)}")
         return self
 
     @property
     def op(self) -> str:
-        return next(op for op in ("eq", "ne", "lt", "le", "gt", "ge") if getattr(self, op) is not None)
+        return next(op for op in COUNT_OPS if getattr(self, op) is not None)
 
+
+# The key that names each kind of condition, in the order they are recognised. Choosing the
+# model by key (not by trying each in turn) makes an error name the condition that is wrong.
+_CONDITION_KEYS = (
+    ("all", "All"),
+    ("any", "Any"),
+    ("not", "Not"),
+    ("any_member", "AnyMember"),
+    ("all_members", "AllMembers"),
+    ("count_members", "CountMembers"),
+    ("exists", "Exists"),
+    ("missing", "Missing"),
+    ("fact", "Compare"),
+)
+CONDITION_KEYS = tuple(key for key, _ in _CONDITION_KEYS)
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((tag for key, tag in _CONDITION_KEYS if key in value), None)
+    if isinstance(value, BaseModel):
+        return _MODEL_TAGS.get(type(value).__name__)
+    return None
+
+
+_MODEL_TAGS = {"All": "All", "Any_": "Any", "Not": "Not", "AnyMember": "AnyMember",
+               "AllMembers": "AllMembers", "CountMembers": "CountMembers", "Exists": "Exists",
+               "Missing": "Missing", "Compare": "Compare"}
 
 Condition = Annotated[
-    All | Any_ | Not | AnyMember | AllMembers | CountMembers | Exists | Missing | Compare,
-    Field(union_mode="left_to_right"),
+    Annotated[All, Tag("All")]
+    | Annotated[Any_, Tag("Any")]
+    | Annotated[Not, Tag("Not")]
+    | Annotated[AnyMember, Tag("AnyMember")]
+    | Annotated[AllMembers, Tag("AllMembers")]
+    | Annotated[CountMembers, Tag("CountMembers")]
+    | Annotated[Exists, Tag("Exists")]
+    | Annotated[Missing, Tag("Missing")]
+    | Annotated[Compare, Tag("Compare")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="unknown_condition",
+        custom_error_message=(
+            "not a condition: a condition is a mapping with one of the keys "
+            + ", ".join(CONDITION_KEYS)
+        ),
+    ),
 ]
 for _model in (All, Any_, Not, AnyMember, AllMembers, CountMembers):
     _model.model_rebuild()
 
 
 class Message(_Spec):
-    """A finding message in both languages; ``{household.x}``, ``{member.x}``, ``{params[x]}`` fields."""
+    """A finding message in both languages, with ``{household.x}``, ``{member.x}``,
+    ``{params[x]}`` and ``{values[x]}`` fields."""
 
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -173,8 +241,8 @@ class RuleSpec(_Spec):
     This is the YAML rule format district staff write, and the form of most built-in rules.
     """
 
-    code: str = Field(pattern=r"^[A-Z]{1,3}[0-9]{3}$")
-    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN)
     family: str = Field(min_length=1)
     scope: Literal["household", "member"] = "household"
     severity: Literal["error", "warning", "info"] = "warning"
@@ -190,8 +258,8 @@ class RuleSpec(_Spec):
     @classmethod
     def _alias_codes(cls, aliases: list[str]) -> list[str]:
         for alias in aliases:
-            if not alias.isalnum():
-                raise ValueError(f"alias {alias!r} is not a rule code")
+            if not re.match(CODE_PATTERN, alias):
+                raise ValueError(f"alias {alias!r} is not a rule code (1–3 capitals, 3 digits)")
         return aliases
 
 
@@ -203,7 +271,11 @@ def parse_condition(data: Any) -> BaseModel:
 
 
 __all__ = [
+    "CODE_PATTERN",
     "COMPARISON_OPS",
+    "CONDITION_KEYS",
+    "COUNT_OPS",
+    "NAME_PATTERN",
     "SCOPES",
     "SEVERITIES",
     "All",

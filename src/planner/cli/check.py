@@ -1,5 +1,252 @@
-"""CLI commands of this area (being written)."""
+"""CLI: ``planner check`` (findings for households, villages and projects) and ``planner rules``.
+
+Exit codes of ``check``: 0 clean, 1 findings at or above ``--fail-on`` remain, 2 usage,
+configuration, rule-loading or input errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, TextIO
 
 import click
+from rich.console import Console
+from rich.table import Table
 
-COMMANDS: list[click.Command] = []
+from planner.cli.inputs import open_inputs
+from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
+from planner.engine import Checker
+from planner.engine_rules import ENGINE_CODES
+from planner.measures import MeasureCatalog, default_catalog
+from planner.params import ParameterError, ParameterSet, load_parameters
+from planner.registry import RegistryError, RuleSet, load_rules
+from planner.rule_docs import rule_page, rules_markdown
+from planner.selection import Selection, SelectionError, select_rules, split_selectors
+from planner.waivers import WaiverError, load_waivers
+
+FAIL_ON = ("error", "warning", "info", "none")
+DEFAULT_FAIL_ON = "error"
+
+
+class UsageProblem(click.ClickException):
+    """A configuration, rule-loading or input problem: exit code 2."""
+
+    exit_code = 2
+
+
+def _lines(zh: str, en: str, lang: str) -> str:
+    return zh if lang == "zh" else en
+
+
+@contextlib.contextmanager
+def _opened(path: str | None, fmt: str) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+        yield out
+
+
+def _setup(
+    config_file: str | None, inputs: tuple[str, ...], rule_paths: tuple[str, ...],
+    param_files: tuple[str, ...],
+) -> tuple[Config, ParameterSet, RuleSet]:
+    try:
+        config = resolve_config(config_file, inputs)
+        parameters = load_parameters(*config.params, *param_files)
+        rules = load_rules([*config.rules, *rule_paths], parameters=parameters)
+    except (ConfigError, ParameterError, RegistryError) as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise UsageProblem(f"{exc.filename}: {exc.strerror}") from exc
+    return config, parameters, rules
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
+@click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
+@click.option("--ignore", multiple=True, help="Rules to leave out (code prefix, name or family).")
+@click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+              help="Local rule file or folder (.py, .yaml) 本地规则文件 (repeatable).")
+@click.option("--params", "param_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="District parameter file 地方参数文件 (repeatable).")
+@click.option("--measures", "measure_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="District measure catalog override (repeatable).")
+@click.option("--waivers", "waiver_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Waiver file (.yaml or .csv) 豁免文件 (repeatable).")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Reference date (default: configuration, else today) 检查基准日.")
+@click.option("--explain", is_flag=True, help="Record conditions, values and parameters.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help="Default: text.")
+@click.option("--output", "output_file", type=click.Path(dir_okay=False),
+              help="Write findings to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON),
+              help=f"Exit 1 when findings of this severity or worse remain (default {DEFAULT_FAIL_ON}).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--show-personal", is_flag=True, help="Do not mask names, ID and phone numbers.")
+@click.option("--strict", is_flag=True, help="Stop at the first invalid input record.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
+def check(
+    paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
+    ignore: tuple[str, ...], extend_select: tuple[str, ...], rule_paths: tuple[str, ...],
+    param_files: tuple[str, ...], measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
+    on: Any, explain: bool, output_format: str | None, output_file: str | None,
+    fail_on: str | None, exit_zero: bool, lang: str, show_personal: bool, strict: bool,
+    color: bool | None,
+) -> None:
+    """Check household files against the rules (检查户数据，输出问题清单)."""
+    from planner.output import InputSummary, RunInfo, get_writer
+    from planner.output.text import summary_lines
+
+    config, parameters, all_rules = _setup(config_file, paths, rule_paths, param_files)
+    cli_level = Selection(
+        select=split_selectors(select) or None, ignore=split_selectors(ignore),
+        extend_select=split_selectors(extend_select), source="command line",
+    )
+    try:
+        rules = select_rules(all_rules, [config.selection(), cli_level])
+        catalog: MeasureCatalog = default_catalog()
+        for path in (*config.measures, *measure_files):
+            catalog = catalog.with_overrides(path)
+        waivers = [w for path in (*config.waivers, *waiver_files) for w in load_waivers(path)]
+    except (SelectionError, WaiverError) as exc:
+        raise UsageProblem(str(exc)) from exc
+    except (ValueError, OSError) as exc:
+        raise UsageProblem(f"measure catalog: {exc}") from exc
+    when = on.date() if on is not None else (config.reference_date or date.today())
+    fmt = output_format or config.output_format or "text"
+    threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    checker = Checker(
+        rules, parameters, when, waivers=waivers, explain=explain, catalog=catalog,
+        engine_codes=[r.code for r in rules if r.code in ENGINE_CODES],
+        known_codes=[r.code for r in all_rules],
+    )
+    try:
+        dataset = open_inputs(list(paths), strict=strict)
+    except Exception as exc:  # the reader reports unreadable inputs by raising
+        raise UsageProblem(str(exc)) from exc
+    info = RunInfo(
+        rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
+        explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,
+        color=False if output_file else color, catalog=catalog,
+    )
+    input_failure: str | None = None
+    with _opened(output_file, fmt) as stream:
+        writer = get_writer(fmt, stream, info)
+        writer.start()
+        try:
+            for finding in checker.iter_findings(
+                dataset.households(), _villages(dataset), _projects(dataset)
+            ):
+                writer.write(finding)
+        except Exception as exc:  # --strict stops at the first bad record
+            input_failure = str(exc)
+        inputs = _input_summary(dataset, InputSummary)
+        writer.finish(checker.stats, inputs)
+    if fmt != "text" or output_file:
+        for line in summary_lines(checker.stats, inputs, lang, show_personal):
+            click.echo(line, err=True)
+    if input_failure is not None:
+        raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
+                                  f"input error, stopped: {input_failure}", lang))
+    if inputs.errors or inputs.rejected:
+        sys.exit(2)
+    if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
+        sys.exit(1)
+
+
+def _villages(dataset: Any) -> Any:
+    return getattr(dataset, "villages", ()) or ()
+
+
+def _projects(dataset: Any) -> Any:
+    return getattr(dataset, "projects", ()) or ()
+
+
+def _input_summary(dataset: Any, summary_type: Any) -> Any:
+    stats = getattr(dataset, "stats", None)
+
+    def count(name: str) -> int:
+        if isinstance(stats, dict):
+            return int(stats.get(name, 0))
+        return int(getattr(stats, name, 0) or 0)
+
+    errors = list(getattr(dataset, "errors", ()) or ())
+    return summary_type(read=count("read"), accepted=count("accepted"),
+                        rejected=count("rejected"), errors=errors)
+
+
+@click.command(name="rules")
+@click.argument("code", required=False)
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file naming local rules.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+              help="Local rule file or folder to list as well (repeatable).")
+@click.option("--select", multiple=True, help="Only rules matching these selectors.")
+@click.option("--ignore", multiple=True, help="Leave out rules matching these selectors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def rules_command(
+    code: str | None, config_file: str | None, rule_paths: tuple[str, ...],
+    select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, lang: str,
+) -> None:
+    """List the rules, or print the doc page of one (列出规则；给出代码时显示规则说明)."""
+    config, _, all_rules = _setup(config_file, (), rule_paths, ())
+    try:
+        rules = select_rules(all_rules, [Selection(
+            select=split_selectors(select) or None, ignore=split_selectors(ignore),
+        )])
+    except SelectionError as exc:
+        raise UsageProblem(str(exc)) from exc
+    catalog = default_catalog()
+    if code is not None:
+        rule = all_rules.get(code) or all_rules.by_name(code)
+        if rule is None:
+            raise UsageProblem(_lines(f"没有规则 {code}（用 planner rules 查看全部规则）",
+                                      f"no rule {code} (planner rules lists them all)", lang))
+        if fmt == "json":
+            click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
+        else:
+            click.echo(rule_page(rule, catalog))
+        return
+    if fmt == "markdown":
+        click.echo(rules_markdown(rules, catalog), nl=False)
+        return
+    if fmt == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in rules], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=_lines(f"规则 {len(rules)} 条", f"{len(rules)} rules", lang))
+    for column in ("code", "name", "severity", "family", "scope"):
+        table.add_column(column)
+    table.add_column(_lines("说明", "summary", lang), overflow="fold")
+    for rule in rules:
+        text = rule.message.zh if lang == "zh" else rule.summary
+        table.add_row(rule.code, rule.name, rule.severity, rule.family, rule.scope, text)
+    Console(width=160).print(table)
+
+
+def _rule_dict(rule: Any) -> dict[str, Any]:
+    return {
+        "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
+        "scope": rule.scope, "summary": rule.summary,
+        "message": {"zh": rule.message.zh, "en": rule.message.en},
+        "parameters": list(rule.parameters), "proposes": list(rule.proposes),
+        "references": list(rule.references), "aliases": list(rule.aliases),
+        "source": rule.source, "doc": rule.doc,
+    }
+
+
+COMMANDS: list[click.Command] = [check, rules_command]
+
+__all__ = ["COMMANDS", "check", "rules_command"]

@@ -1,4 +1,11 @@
-"""The measure catalog: every assistance measure as data, with eligibility and prerequisites."""
+"""The measure catalog: every assistance measure as data, validated into one intervention graph.
+
+The shipped catalog is ``planner/measures/catalog.yaml``; a district file overrides it: an entry
+whose id exists is merged into the shipped measure (``{id: planting_subsidy, unit_cost: 2500}``),
+a new id adds a measure, and ``remove: [ids]`` drops measures. Every catalog, shipped or merged, is
+checked by :func:`planner.measures.graph.build_graph`: unknown ids and prerequisite cycles are
+rejected with the ids named.
+"""
 
 from __future__ import annotations
 
@@ -6,90 +13,48 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
+import networkx as nx
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-MeasureFamily = Literal[
-    "industry", "employment", "finance", "education", "health", "housing", "water",
-    "social_protection", "publicity", "support", "infrastructure", "data",
+from planner.measures.graph import build_graph
+from planner.measures.measure import (
+    CatalogError,
+    Eligibility,
+    Label,
+    Measure,
+    Prerequisite,
+)
+
+__all__ = [
+    "CatalogError",
+    "Eligibility",
+    "Label",
+    "Measure",
+    "MeasureCatalog",
+    "Prerequisite",
+    "default_catalog",
+    "load_catalog",
+    "load_catalog_file",
 ]
-INCOME_FAMILIES = frozenset({"industry", "employment", "finance"})
-
-
-class CatalogError(ValueError):
-    """The catalog is malformed: unknown prerequisite ids, cycles, bad fields."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Label(_Model):
-    zh: str
-    en: str
-
-
-class Prerequisite(_Model):
-    """``measure`` must finish (or start) ``lead_days`` before this one starts."""
-
-    measure: str
-    relation: Literal["finish_to_start", "start_to_start"] = "finish_to_start"
-    lead_days: int = Field(0, ge=0)
-
-
-class Eligibility(_Model):
-    """Who can receive a measure. ``labour``: capable needs someone able to work, incapable none."""
-
-    labour: Literal["any", "capable", "incapable"] = "any"
-    age_min: int | None = None
-    age_max: int | None = None
-    statuses: list[str] | None = Field(None, description="Household statuses; None = any")
-    requires: list[str] = Field(
-        default_factory=list,
-        description="Member facts that must be true for the beneficiary (e.g. disabled, ill)",
-    )
-
-
-class Measure(_Model):
-    """One assistance measure (帮扶措施)."""
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: Label
-    family: MeasureFamily
-    addresses: list[str] = Field(default_factory=list, description="Finding codes it addresses")
-    beneficiary: Literal["household", "member", "village"] = "household"
-    eligibility: Eligibility = Field(default_factory=Eligibility)
-    prerequisites: list[Prerequisite] = Field(default_factory=list)
-    duration_days: int = Field(30, ge=0)
-    unit_cost: float = Field(0, ge=0, description="元 per beneficiary")
-    annual_gain: float = Field(0, ge=0, description="Expected income gain, 元 per year per beneficiary")
-    responsible: Label
-    reference: str = ""
-
-    @property
-    def income_raising(self) -> bool:
-        return self.family in INCOME_FAMILIES
 
 
 class MeasureCatalog(Mapping[str, Measure]):
-    """Measures by id; validated on construction (unknown prerequisite ids are rejected)."""
+    """Measures by id, in file order; the intervention graph is built (and checked) on construction."""
 
     def __init__(self, measures: Iterable[Measure]):
         self._measures: dict[str, Measure] = {}
+        duplicates = []
         for measure in measures:
             if measure.id in self._measures:
-                raise CatalogError(f"duplicate measure id {measure.id!r}")
+                duplicates.append(measure.id)
             self._measures[measure.id] = measure
-        unknown = sorted(
-            f"{m.id} → {p.measure}"
-            for m in self._measures.values()
-            for p in m.prerequisites
-            if p.measure not in self._measures
-        )
-        if unknown:
-            raise CatalogError(f"unknown prerequisite ids: {', '.join(unknown)}")
+        if duplicates:
+            raise CatalogError(f"duplicate measure ids: {', '.join(sorted(set(duplicates)))}")
+        self._graph = build_graph(self._measures.values())
+        self._order = {measure_id: index for index, measure_id in enumerate(self._measures)}
 
     def __getitem__(self, measure_id: str) -> Measure:
         return self._measures[measure_id]
@@ -100,41 +65,111 @@ class MeasureCatalog(Mapping[str, Measure]):
     def __len__(self) -> int:
         return len(self._measures)
 
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The intervention graph (prerequisite → measure); treat it as read-only."""
+        return self._graph
+
+    def order(self, measure_id: str) -> int:
+        """Position of a measure in the catalog file (the default preference order)."""
+        return self._order.get(measure_id, len(self._order))
+
     def income_raising_ids(self) -> frozenset[str]:
-        """Ids of measures that raise household income."""
+        """Ids of development measures (industry, employment, finance): they raise income."""
         return frozenset(m.id for m in self._measures.values() if m.income_raising)
 
     def addressing(self, code: str) -> list[Measure]:
-        """Measures that address a finding code, in catalog order."""
-        return [m for m in self._measures.values() if code in m.addresses]
+        """Measures that address a finding code (exactly or by prefix), in catalog order."""
+        return [m for m in self._measures.values() if m.resolves(code)]
+
+    def for_cause(self, cause: str) -> list[Measure]:
+        """Measures that target a poverty cause (主要致贫原因), in catalog order."""
+        return [m for m in self._measures.values() if cause in m.causes]
 
     def with_overrides(self, path: str | Path) -> MeasureCatalog:
-        """A new catalog where a district file's measures replace or add to these."""
-        extra = _parse(Path(path).read_text(encoding="utf-8"), str(path))
-        merged = dict(self._measures)
-        merged.update({m.id: m for m in extra})
+        """A new catalog with a district file applied (merge by id, add new ids, ``remove``)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+        return self.with_override_text(text, str(path))
+
+    def with_override_text(self, text: str, source: str = "<override>") -> MeasureCatalog:
+        """Like :meth:`with_overrides`, from YAML text."""
+        items, removed = _read(text, source)
+        unknown_removed = sorted(set(removed) - set(self._measures))
+        if unknown_removed:
+            raise CatalogError(f"{source}: cannot remove unknown measures: {', '.join(unknown_removed)}")
+        merged: dict[str, Measure] = {k: v for k, v in self._measures.items() if k not in removed}
+        for index, item in enumerate(items):
+            base = merged.get(item.get("id", "")) if isinstance(item, dict) else None
+            data = _merge(base.model_dump(), item) if base is not None else item
+            merged_measure = _validate(data, index, source)
+            merged[merged_measure.id] = merged_measure
         return MeasureCatalog(merged.values())
 
 
-def _parse(text: str, source: str) -> list[Measure]:
+def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Shallow-merge a district entry into a shipped measure; nested mappings merge one level."""
+    result = dict(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = {**result[key], **value}
+        else:
+            result[key] = value
+    return result
+
+
+def _read(text: str, source: str) -> tuple[list[Any], list[str]]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
-    items = data.get("measures", []) if isinstance(data, dict) else data
-    measures = []
-    for index, item in enumerate(items):
-        try:
-            measures.append(Measure.model_validate(item))
-        except ValidationError as exc:
-            ident = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
-            raise CatalogError(f"{source}: measure {ident}: {exc}") from exc
-    return measures
+    if isinstance(data, list):
+        return data, []
+    if not isinstance(data, dict):
+        raise CatalogError(f"{source}: a catalog holds measures: [...] (and optionally remove: [...])")
+    unknown_keys = sorted(set(data) - {"measures", "remove"})
+    if unknown_keys:
+        raise CatalogError(f"{source}: unknown top-level keys: {', '.join(unknown_keys)}")
+    return list(data.get("measures") or []), [str(x) for x in data.get("remove") or []]
+
+
+def _validate(item: Any, index: int, source: str) -> Measure:
+    try:
+        return Measure.model_validate(item)
+    except ValidationError as exc:
+        ident = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'measure'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise CatalogError(f"{source}: measure {ident}: {problems}") from exc
 
 
 def load_catalog(text: str, source: str = "<catalog>") -> MeasureCatalog:
-    """A catalog from YAML text (``measures: [...]``)."""
-    return MeasureCatalog(_parse(text, source))
+    """A catalog from YAML text (``measures: [...]``); raises :class:`CatalogError`."""
+    items, removed = _read(text, source)
+    if removed:
+        raise CatalogError(f"{source}: remove: is only allowed in a district override file")
+    return MeasureCatalog(_validate(item, i, source) for i, item in enumerate(items))
+
+
+def load_catalog_file(path: str | Path) -> MeasureCatalog:
+    """A complete catalog from a YAML file (use :meth:`MeasureCatalog.with_overrides` to patch)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+    return load_catalog(text, str(path))
 
 
 @lru_cache(maxsize=1)

@@ -1,3 +1,5 @@
-"""basic needs rules: being written (see the rule catalog issue)."""
+"""Basic-needs rules (BAS): 两不愁, food and clothing secure."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "basic_needs.yaml")

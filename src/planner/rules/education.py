@@ -1,3 +1,5 @@
-"""education rules: being written (see the rule catalog issue)."""
+"""Education rules (EDU): compulsory schooling secured and student aid received."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "education.yaml")

@@ -1,3 +1,5 @@
-"""health rules: being written (see the rule catalog issue)."""
+"""Health rules (MED): basic medical insurance and support for ill members."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "health.yaml")

@@ -1,3 +1,5 @@
-"""housing rules: being written (see the rule catalog issue)."""
+"""Housing rules (HOU): safe housing and enough usable living space."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "housing.yaml")

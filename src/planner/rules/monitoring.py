@@ -1,3 +1,5 @@
-"""monitoring rules: being written (see the rule catalog issue)."""
+"""Monitoring rules (MON): who should be monitored, identification delays, premature elimination."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "monitoring.yaml")

@@ -1,3 +1,5 @@
-"""policy rules: being written (see the rule catalog issue)."""
+"""Policy-awareness rules (POL): households know the policies that concern them."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "policy.yaml")

@@ -1,3 +1,5 @@
-"""water rules: being written (see the rule catalog issue)."""
+"""Drinking-water rules (WAT): water quality, quantity, convenience and reliability."""
 
-RULES: tuple = ()
+from planner.registry import packaged_yaml_rules
+
+RULES = packaged_yaml_rules(__package__, "water.yaml")

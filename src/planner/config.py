@@ -1,0 +1,151 @@
+"""Configuration: ``planner.toml`` (top-level keys) or ``pyproject.toml`` ``[tool.planner]``.
+
+Keys: ``select``, ``ignore``, ``extend-select``, ``rules`` (local rule files or folders),
+``params`` (district parameter files), ``measures`` (district measure catalog overrides),
+``waivers`` (waiver files), ``reference-date``, ``fail-on`` and ``output-format``. Paths are
+relative to the configuration file.
+
+Discovery (:func:`find_config`): ``--config FILE`` if given; else ``planner.toml`` in a folder
+named as input; else, from the current folder up to the root, the first folder holding a
+``planner.toml`` or a ``pyproject.toml`` with a ``[tool.planner]`` table (``planner.toml`` first).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planner.selection import Selection
+
+CONFIG_NAME = "planner.toml"
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "sarif")
+FailOn = Literal["error", "warning", "info", "none"]
+OutputFormat = Literal["text", "json", "jsonl", "csv", "sarif"]
+
+
+class ConfigError(ValueError):
+    """A configuration file cannot be read or holds an unknown key or a bad value."""
+
+
+class Config(BaseModel):
+    """The settings of one configuration file; paths already resolved against its folder."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    select: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
+    rules: list[Path] = Field(default_factory=list)
+    params: list[Path] = Field(default_factory=list)
+    measures: list[Path] = Field(default_factory=list)
+    waivers: list[Path] = Field(default_factory=list)
+    reference_date: date | None = Field(None, alias="reference-date")
+    fail_on: FailOn | None = Field(None, alias="fail-on")
+    output_format: OutputFormat | None = Field(None, alias="output-format")
+    path: Path | None = Field(None, exclude=True)
+
+    def selection(self) -> Selection:
+        """This file's level of rule selection."""
+        return Selection(
+            select=self.select, ignore=self.ignore, extend_select=self.extend_select,
+            source=str(self.path or "configuration"),
+        )
+
+
+_PATH_KEYS = ("rules", "params", "measures", "waivers")
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    """Validate a configuration table read from ``path``; relative paths become absolute."""
+    base = path.parent
+    table = dict(data)
+    for key in _PATH_KEYS:
+        value = table.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            table[key] = [
+                str(p if Path(p).is_absolute() else (base / p)) if isinstance(p, str) else p
+                for p in value
+            ]
+    for key in ("select", "ignore", "extend-select"):
+        if isinstance(table.get(key), str):
+            table[key] = [part.strip() for part in table[key].split(",") if part.strip()]
+    try:
+        return Config.model_validate({**table, "path": path})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            known = ", ".join(
+                f.alias or name for name, f in Config.model_fields.items() if name != "path"
+            )
+            raise ConfigError(f"{path}: unknown key {key!r} (known keys: {known})") from exc
+        raise ConfigError(f"{path}: {key}: {error['msg']}") from exc
+
+
+def load_config(path: str | Path) -> Config:
+    """Read ``planner.toml`` (top-level keys) or ``pyproject.toml`` (``[tool.planner]``)."""
+    path = Path(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("planner", {})
+    return parse_config(data, path)
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool", {}).get("planner"), dict)
+
+
+def find_config(inputs: Iterable[str | Path] = (), cwd: str | Path | None = None) -> Path | None:
+    """The configuration file that applies to a run over ``inputs`` (see the module docstring)."""
+    for item in inputs:
+        folder = Path(item)
+        if folder.is_dir() and (folder / CONFIG_NAME).is_file():
+            return (folder / CONFIG_NAME).resolve()
+    start = Path(cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def resolve_config(
+    explicit: str | Path | None, inputs: Iterable[str | Path] = (), cwd: str | Path | None = None
+) -> Config:
+    """The configuration for a run: ``explicit`` if given, else the discovered one, else empty."""
+    path = Path(explicit) if explicit is not None else find_config(inputs, cwd)
+    if path is None:
+        return Config()
+    if explicit is not None and not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    return load_config(path)
+
+
+__all__ = [
+    "CONFIG_NAME",
+    "OUTPUT_FORMATS",
+    "Config",
+    "ConfigError",
+    "find_config",
+    "load_config",
+    "parse_config",
+    "resolve_config",
+]

@@ -1,0 +1,302 @@
+"""Injectors for the need rules: income (INC), basic needs (BAS), schooling (EDU), health (MED),
+housing (HOU), water (WAT) and policy awareness (POL).
+
+Each injector also plans a measure addressing its need, so SUP004 (unaddressed need) stays
+quiet, and enrols exited or ordinary households with a 三保障/water need in monitoring, so
+MON001 (should be monitored) stays quiet. Needs whose own rule already requires "no addressing
+measure" (EDU002, MED002) legitimately come with SUP004, and the manifest says so.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from planner.generate.edits import (
+    add_new_income_measure,
+    addressed,
+    ages,
+    current_per_capita,
+    drop_income_measures_this_year,
+    ensure_monitored,
+    in_scope,
+    make_pre_exit,
+    planned,
+    rerecord,
+    set_per_capita,
+    transfer_share,
+)
+from planner.generate.household import BuildContext, measure_record
+from planner.generate.problems import Expected, NotApplicable, injector
+
+Household = dict[str, Any]
+COMPULSORY = ("primary", "junior_secondary")
+AID = ("living_subsidy", "education_aid")
+
+
+def _line(ctx: BuildContext) -> float:
+    return float(ctx.values["income.poverty_line"])
+
+
+def _lower_income(household: Household, ctx: BuildContext, rng: random.Random, target: float) -> None:
+    if not set_per_capita(household, ctx, target):
+        raise NotApplicable("no earned income to lower")
+    limit = float(ctx.values.get("income.transfer_share_max") or 0.5) - 0.05
+    if transfer_share(household, ctx.when.year) > limit:
+        raise NotApplicable("lowering income would make it transfer-dependent (INC004)")
+    rerecord(household, ctx, rng)
+
+
+@injector("INC001")
+def income_below_line(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A pre-exit household below the line, with a new measure planned that would lift it."""
+    make_pre_exit(household, ctx)
+    line = _line(ctx)
+    _lower_income(household, ctx, rng, line * rng.uniform(0.6, 0.92))
+    size = len(household["members"])
+    gain = (line - current_per_capita(household, ctx)) * size + rng.uniform(500, 2000)
+    if not add_new_income_measure(household, ctx, rng, gain):
+        raise NotApplicable("nobody to take a new income measure")
+    return [Expected("INC001")]
+
+
+@injector("INC002")
+def no_income_measure(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """The 2,808-yuan case: low income, able to work, no new income-raising measure this year."""
+    line = _line(ctx)
+    threshold = ctx.values.get("monitoring.threshold") if ctx.monitoring_on else None
+    if threshold is not None and threshold > line * 1.15:
+        make_pre_exit(household, ctx)
+        target = rng.uniform(line * 1.05, float(threshold) * 0.95)
+    else:  # before monitoring: a registered poor household below the line (INC001 is for exits)
+        household["status"] = "poor"
+        household.pop("monitoring", None)
+        household.pop("exit_target", None)
+        target = line * rng.uniform(0.6, 0.92)
+    _lower_income(household, ctx, rng, target)
+    drop_income_measures_this_year(household, ctx)
+    if not addressed(household, "INC002"):
+        household["measures"].append(measure_record("planting_subsidy", ctx.when, rng, year=ctx.when.year - 1))
+    return [Expected("INC002")]
+
+
+@injector("INC003")
+def exit_at_risk(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A pre-exit household whose planned measures will not lift it over the line by its exit
+    (below the line now, so INC001 comes with it)."""
+    make_pre_exit(household, ctx)
+    line = _line(ctx)
+    _lower_income(household, ctx, rng, line * rng.uniform(0.6, 0.85))
+    size = len(household["members"])
+    gain = (line - current_per_capita(household, ctx)) * size * rng.uniform(0.1, 0.5)
+    if not add_new_income_measure(household, ctx, rng, gain):
+        raise NotApplicable("nobody to take a new income measure")
+    return [Expected("INC001"), Expected("INC003")]
+
+
+@injector("INC004")
+def transfer_dependent(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """An exited household living mainly on transfers (remittances, subsidies) though able to work."""
+    if household["status"] not in ("pre_exit", "exited"):
+        raise NotApplicable("INC004 concerns pre-exit and exited households")
+    year = ctx.when.year
+    limit = float(ctx.values.get("income.transfer_share_max") or 0.5)
+    share = rng.uniform(limit + 0.08, min(0.9, limit + 0.3))
+    gross = sum(s["amount"] for s in household["income"] if s["year"] == year)
+    transfer = sum(s["amount"] for s in household["income"]
+                   if s["year"] == year and s["category"] == "transfer")
+    extra = (share * gross - transfer) / (1 - share)
+    household["income"].append({"category": "transfer", "subtype": "remittance",
+                                "amount": float(round(extra)), "year": year})
+    rerecord(household, ctx, rng)
+    if not addressed(household, "INC004"):
+        household["measures"].append(measure_record("planting_subsidy", ctx.when, rng, year=year - 1))
+    return [Expected("INC004")]
+
+
+@injector("INC005")
+def income_drop(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Per-capita income fell sharply since last year (still above the monitoring range)."""
+    drop = float(ctx.values.get("income.income_drop_share_max") or 0.3)
+    current = household["recorded_per_capita_income"]
+    previous = current / (1 - rng.uniform(drop + 0.08, drop + 0.3))
+    household["income_history"] = {str(ctx.when.year - 1): round(previous, 2)}
+    if not addressed(household, "INC005"):
+        candidates = [n for n, a in enumerate(ages(household, ctx), start=1)
+                      if 16 <= a <= 65 and household["members"][n - 1]["labour_capacity"]
+                      in ("normal", "skilled", "weak")]
+        if not candidates:
+            raise NotApplicable("nobody for a workshop job")
+        household["measures"].append(planned("workshop_job", ctx, rng, beneficiary=rng.choice(candidates),
+                                             gain=rng.uniform(6000, 12000)))
+    return [Expected("INC005")]
+
+
+@injector("BAS001")
+def basic_needs_unmet(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Food or clothing not secure (不愁吃、不愁穿), with 低保 planned."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    household["food_secure" if rng.random() < 0.6 else "clothing_secure"] = False
+    if not addressed(household, "BAS001"):
+        household["measures"].append(planned("dibao", ctx, rng))
+    return [Expected("BAS001")]
+
+
+def _pick(rng: random.Random, numbers: list[int], what: str) -> int:
+    if not numbers:
+        raise NotApplicable(f"no {what}")
+    return rng.choice(numbers)
+
+
+@injector("EDU001")
+def out_of_school(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A compulsory-age pupil has dropped out (失学辍学); a return to school is planned."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    low, high = ctx.values["education.compulsory_age_min"], ctx.values["education.compulsory_age_max"]
+    number = _pick(rng, [n for n, (m, a) in enumerate(zip(household["members"], ages(household, ctx),
+                                                             strict=True), start=1)
+                         if low <= a <= min(high, 14) and m["schooling"] in COMPULSORY], "pupil")
+    member = household["members"][number - 1]
+    member["schooling"] = "dropped_out"
+    member.pop("grade", None)
+    member["dropout_reason"] = rng.choice(("厌学", "外出务工", "家庭困难"))
+    member["benefits"] = [b for b in member["benefits"] if b not in AID]
+    household["measures"].append(planned("dropout_return", ctx, rng, beneficiary=number))
+    ensure_monitored(household, ctx, rng)
+    return [Expected("EDU001", number)]
+
+
+@injector("EDU002")
+def student_without_aid(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A pupil or vocational student without the aid due (its own rule requires no addressing
+    measure, so SUP004 comes with it)."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    number = _pick(rng, [n for n, m in enumerate(household["members"], start=1)
+                         if m["schooling"] in (*COMPULSORY, "secondary_vocational", "higher_vocational")],
+                   "student")
+    member = household["members"][number - 1]
+    member["benefits"] = [b for b in member["benefits"] if b not in AID]
+    return [Expected("EDU002", number), Expected("SUP004", number)]
+
+
+@injector("MED001")
+def uninsured_member(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A member without basic medical insurance; enrolment is planned."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    number = rng.randrange(len(household["members"])) + 1
+    member = household["members"][number - 1]
+    member["medical_insurance"] = "none"
+    member["serious_illness_insurance"] = False
+    household["measures"].append(planned("insurance_enrolment", ctx, rng, beneficiary=number))
+    ensure_monitored(household, ctx, rng)
+    return [Expected("MED001", number)]
+
+
+@injector("MED002")
+def illness_without_support(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """An ill member with neither a family doctor nor medical assistance (SUP004 comes with it)."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    number = _pick(rng, [n for n, m in enumerate(household["members"], start=1)
+                         if m["health"] in ("chronic_illness", "serious_illness")], "ill member")
+    member = household["members"][number - 1]
+    member["benefits"] = [b for b in member["benefits"] if b not in ("family_doctor", "medical_assistance")]
+    return [Expected("MED002", number), Expected("SUP004", number)]
+
+
+@injector("HOU001")
+def unsafe_house(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A grade C or D house with no renovation done yet (renovation planned)."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    housing = household["housing"]
+    housing["safety_grade"] = rng.choice(("C", "D"))
+    housing["renovation"] = rng.choice(("none", "planned"))
+    housing["relocation"] = "none"
+    household["measures"].append(planned("housing_renovation", ctx, rng))
+    ensure_monitored(household, ctx, rng)
+    return [Expected("HOU001")]
+
+
+def _cramp(household: Household, rng: random.Random) -> None:
+    housing = household["housing"]
+    size = len(household["members"])
+    if rng.random() < 0.6:
+        housing["rooms_total"] = max(3, housing["rooms_total"])
+        housing["rooms_usable"] = 1
+    else:
+        housing["usable_area"] = float(round(size * rng.uniform(6, 11)))
+
+
+@injector("HOU002")
+def insufficient_living_space(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Too few usable rooms (one of three) or too little usable area per person."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    _cramp(household, rng)
+    household["measures"].append(planned("housing_renovation", ctx, rng))
+    return [Expected("HOU002")]
+
+
+@injector("WAT001")
+def unsafe_water_quality(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Drinking water fails the quality test; a connection to a safe supply is planned."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    household["water"]["quality_safe"] = False
+    household["measures"].append(planned("water_connection", ctx, rng))
+    ensure_monitored(household, ctx, rng)
+    return [Expected("WAT001")]
+
+
+def _dry(household: Household, rng: random.Random, ctx: BuildContext) -> None:
+    water = household["water"]
+    kind = rng.choice(("quantity", "convenience", "reliability"))
+    if kind == "quantity":
+        minimum = float(ctx.values["water.litres_per_person_day_min"])
+        water["litres_per_person_day"] = float(round(minimum * rng.uniform(0.5, 0.9)))
+    elif kind == "convenience":
+        water["piped_into_home"] = False
+        water["fetch_minutes_round_trip"] = float(ctx.values["water.fetch_minutes_max"] + rng.randint(5, 30))
+    else:
+        water["reliability"] = round(float(ctx.values["water.reliability_min"]) - rng.uniform(0.05, 0.2), 2)
+
+
+@injector("WAT002")
+def inadequate_water_access(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Too little water, too far to fetch, or too often cut; a connection is planned."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    _dry(household, rng, ctx)
+    household["measures"].append(planned("water_connection", ctx, rng))
+    ensure_monitored(household, ctx, rng)
+    return [Expected("WAT002")]
+
+
+@injector("POL001")
+def policy_unaware(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A household with an ill member unaware of the health policy (or with a student, of the
+    education policy)."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    ill = any(m["health"] in ("chronic_illness", "serious_illness") for m in household["members"])
+    student = any(m["schooling"] not in ("not_student", "dropped_out") for m in household["members"])
+    if ill:
+        household["policy_awareness"]["health"] = False
+    elif student:
+        household["policy_awareness"]["education"] = False
+    else:
+        raise NotApplicable("no ill member and no student")
+    return [Expected("POL001")]
+
+
+INJECTORS = (
+    income_below_line, no_income_measure, exit_at_risk, transfer_dependent, income_drop,
+    basic_needs_unmet, out_of_school, student_without_aid, uninsured_member,
+    illness_without_support, unsafe_house, insufficient_living_space, unsafe_water_quality,
+    inadequate_water_access, policy_unaware,
+)

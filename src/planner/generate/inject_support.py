@@ -1,0 +1,172 @@
+"""Injectors for support (SUP: helpers, visits, measures) and monitoring (MON) problems."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from planner.generate.edits import (
+    add_new_income_measure,
+    ages,
+    ensure_monitored,
+    in_scope,
+    planned,
+    rerecord,
+    set_per_capita,
+    transfer_share,
+)
+from planner.generate.household import BuildContext
+from planner.generate.inject_needs import _cramp, _dry
+from planner.generate.problems import Expected, NotApplicable, injector
+
+Household = dict[str, Any]
+
+
+@injector("SUP001")
+def no_helper(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """No assigned helper (帮扶责任人) on record."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    household["helper"] = None
+    return [Expected("SUP001")]
+
+
+@injector("SUP002")
+def no_recent_visit(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """The helper's last home visit is longer ago than the visit interval."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    interval = int(ctx.values["support.visit_interval_days"])
+    last = ctx.when - timedelta(days=interval + rng.randint(10, 120))
+    visits = [last - timedelta(days=k * rng.randint(30, 60)) for k in range(len(household["visits"]))]
+    household["visits"] = [{"on": d.isoformat(), "visitor": household["visits"][0]["visitor"]}
+                           for d in reversed(visits)]
+    return [Expected("SUP002")]
+
+
+@injector("SUP003")
+def measure_mismatch(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Skills training planned for a member who cannot work (the helper's plan does not fit)."""
+    unable = [n for n, m in enumerate(household["members"], start=1)
+              if m["labour_capacity"] in ("none", "lost")]
+    if not unable:
+        raise NotApplicable("everyone can work")
+    number = rng.choice(unable)
+    household["measures"].append(planned("skills_training", ctx, rng, beneficiary=number))
+    return [Expected("SUP003", number)]
+
+
+@injector("SUP004")
+def unaddressed_need(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A need (cramped house or poor water access) with no measure planned for it."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    if rng.random() < 0.5:
+        _cramp(household, rng)
+        return [Expected("HOU002"), Expected("SUP004")]
+    _dry(household, rng, ctx)
+    ensure_monitored(household, ctx, rng)
+    return [Expected("WAT002"), Expected("SUP004")]
+
+
+@injector("SUP005")
+def measure_overdue(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A policy briefing still in progress after its due date."""
+    if not household["measures"]:
+        raise NotApplicable("no plan")
+    entry = planned("policy_briefing", ctx, rng, status="in_progress")
+    start = ctx.when - timedelta(days=rng.randint(90, 200))
+    entry["start"] = start.isoformat()
+    entry["due"] = (ctx.when - timedelta(days=rng.randint(5, 60))).isoformat()
+    household["measures"].append(entry)
+    return [Expected("SUP005")]
+
+
+@injector("SUP006")
+def protection_only(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """A household able to work whose plan holds only social protection."""
+    if household.get("category") == "dibao":
+        kept = [m for m in household["measures"] if m["measure"] == "dibao"]
+        household["measures"] = kept or [planned("dibao", ctx, rng)]
+        return [Expected("SUP006")]
+    candidates = [n for n, a in enumerate(ages(household, ctx), start=1) if 16 <= a <= 59]
+    if not candidates:
+        raise NotApplicable("nobody of pension-premium age")
+    household["measures"] = [planned("pension_premium", ctx, rng, beneficiary=rng.choice(candidates))]
+    return [Expected("SUP006")]
+
+
+@injector("MON001", monitoring_era=True)
+def should_be_monitored(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """An exited household within the monitoring range that is not monitored (a new income
+    measure is planned, so INC002 stays quiet)."""
+    if not ctx.monitoring_on:
+        raise NotApplicable("no monitoring before its start date")
+    household["status"] = "exited"
+    household.pop("monitoring", None)
+    household.pop("exit_target", None)
+    line = float(ctx.values["income.poverty_line"])
+    threshold = float(ctx.values["monitoring.threshold"])
+    if not set_per_capita(household, ctx, rng.uniform(line * 1.05, threshold * 0.95)):
+        raise NotApplicable("no earned income to lower")
+    if transfer_share(household, ctx.when.year) > float(ctx.values["income.transfer_share_max"]) - 0.05:
+        raise NotApplicable("would be transfer-dependent")
+    rerecord(household, ctx, rng)
+    if not add_new_income_measure(household, ctx, rng, rng.uniform(4000, 9000)):
+        raise NotApplicable("nobody to take a new income measure")
+    return [Expected("MON001")]
+
+
+def _monitored(household: Household, ctx: BuildContext, rng: random.Random) -> dict[str, Any]:
+    if household.get("monitoring") is None:
+        if household["status"] not in ("exited", "general"):
+            raise NotApplicable("only exited and ordinary households are monitored")
+        ensure_monitored(household, ctx, rng)
+    monitoring: dict[str, Any] = household["monitoring"]
+    return monitoring
+
+
+@injector("MON002", monitoring_era=True)
+def identification_overdue(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Verification or first assistance came (or is still awaited) more than 15 days after the
+    household was identified."""
+    if not ctx.monitoring_on:
+        raise NotApplicable("no monitoring before its start date")
+    monitoring = _monitored(household, ctx, rng)
+    limit = int(ctx.values["monitoring.identification_days_max"])
+    identified = date.fromisoformat(monitoring["identified_on"])
+    if (ctx.when - identified).days <= limit + 5:
+        raise NotApplicable("identified too recently")
+    late = identified + timedelta(days=rng.randint(limit + 1, min(limit + 40, (ctx.when - identified).days)))
+    if rng.random() < 0.5:
+        monitoring["verified_on"] = late.isoformat()
+    else:
+        monitoring["assisted_on"] = late.isoformat()
+    if monitoring.get("assisted_on") and monitoring["assisted_on"] < monitoring["verified_on"]:
+        monitoring["assisted_on"] = monitoring["verified_on"]
+    return [Expected("MON002")]
+
+
+@injector("MON003", monitoring_era=True)
+def premature_elimination(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+    """Risk marked eliminated less than six months after identification."""
+    if not ctx.monitoring_on:
+        raise NotApplicable("no monitoring before its start date")
+    monitoring = _monitored(household, ctx, rng)
+    identified = date.fromisoformat(monitoring["identified_on"])
+    assisted = date.fromisoformat(monitoring["assisted_on"])
+    if assisted >= ctx.when - timedelta(days=2):
+        raise NotApplicable("assisted too recently")
+    eliminated = date.fromordinal(rng.randint(assisted.toordinal() + 1, min(
+        ctx.when.toordinal() - 1, identified.toordinal() + 150)))
+    monitoring["risk_eliminated"] = True
+    monitoring["eliminated_on"] = eliminated.isoformat()
+    monitoring["elimination_method"] = "assisted"
+    return [Expected("MON003")]
+
+
+INJECTORS = (
+    no_helper, no_recent_visit, measure_mismatch, unaddressed_need, measure_overdue,
+    protection_only, should_be_monitored, identification_overdue, premature_elimination,
+)

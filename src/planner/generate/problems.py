@@ -1,0 +1,75 @@
+"""The registry of problem injectors: one per rule code, each turning a clean record into one
+that exactly that code (plus any code that legitimately comes with it) flags.
+
+Defining an injector is inert (like defining a rule): :func:`injector` wraps a function into an
+:class:`Injector` value, and each module lists its injectors in an ``INJECTORS`` tuple.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from planner.generate.household import BuildContext
+
+Kind = Literal["household", "pair", "village", "project", "town"]
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """A finding the manifest promises: ``code`` on ``subject`` (household, village, project or
+    town), on member ``member`` (1-based) when the finding is a member's."""
+
+    code: str
+    member: int | None = None
+    subject: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "member": self.member}
+
+
+class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
+    """The clean record cannot carry this problem (e.g. no student for EDU002): draw another."""
+
+
+@dataclass(frozen=True, slots=True)
+class Injector:
+    """How to inject one code. ``kind`` says what it mutates: one household, a pair of
+    households (dataset-scope codes such as a duplicate person), a village, a project or the
+    projects of a whole town. ``monitoring_era`` injectors only apply once monitoring exists."""
+
+    code: str
+    kind: Kind
+    function: Callable[..., Any]
+    summary: str
+    monitoring_era: bool = False
+
+
+def injector(code: str, kind: Kind = "household", *, monitoring_era: bool = False
+             ) -> Callable[[Callable[..., Any]], Injector]:
+    """Wrap an injection function into an :class:`Injector`; its docstring's first line is the
+    summary."""
+
+    def wrap(function: Callable[..., Any]) -> Injector:
+        summary = (function.__doc__ or code).strip().splitlines()[0]
+        return Injector(code, kind, function, summary, monitoring_era)
+
+    return wrap
+
+
+HouseholdInjection = Callable[[dict[str, Any], random.Random, BuildContext], list[Expected]]
+
+
+def all_injectors() -> dict[str, Injector]:
+    """Every built-in injector by code, in code order."""
+    from planner.generate import inject_area, inject_needs, inject_quality, inject_support
+
+    found: dict[str, Injector] = {}
+    for module in (inject_needs, inject_support, inject_quality, inject_area):
+        for item in module.INJECTORS:
+            if item.code in found:
+                raise ValueError(f"two injectors for {item.code}")
+            found[item.code] = item
+    return dict(sorted(found.items()))

@@ -1,0 +1,236 @@
+"""Eligibility: can this household or member receive a measure, and if not, why (in zh and en).
+
+Pure functions over :class:`~planner.facts.HouseholdFacts` and :class:`~planner.facts.MemberFacts`,
+used by the planner and by rules that check measures against facts (e.g. a training planned for
+someone who cannot work). Unknown facts give an *unknown* verdict (``eligible is None``), never a
+silent yes or no: missing is not zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.facts import HouseholdFacts, MemberFacts
+from planner.measures.measure import Measure
+
+#: Chinese and English names of the member facts an eligibility may require.
+FACT_LABELS = {
+    "disabled": ("残疾人", "disabled"),
+    "ill": ("患有慢性病或大病", "chronically or seriously ill"),
+    "vocational_student": ("中职或高职在校生", "a vocational student"),
+    "compulsory_student": ("义务教育在校生", "a compulsory-school pupil"),
+    "enrolled": ("在校生", "enrolled in school"),
+    "can_work": ("有劳动能力", "able to work"),
+    "employed": ("在务工", "working"),
+    "working_age": ("劳动年龄人口", "of working age"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a measure fits: ``eligible`` is True, False or None (a needed fact is unknown).
+
+    ``reason`` is a stable key (``labour``, ``age``, ``status``, ``requires:disabled``,
+    ``disability_grade``); ``zh``/``en`` explain it; ``member`` is the member it concerns (for a
+    household measure that needs an applicant, the first member who qualifies).
+    """
+
+    eligible: bool | None
+    reason: str = ""
+    zh: str = ""
+    en: str = ""
+    member: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.eligible is True
+
+    def text(self, language: str = "zh") -> str:
+        """The explanation in ``language``."""
+        return self.zh if language == "zh" else self.en
+
+
+def _params(household: HouseholdFacts, params: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if params is not None:
+        return params
+    from planner.params import default_parameters
+
+    return default_parameters().at(household.reference_date)
+
+
+def _number(value: int | str | None, params: Mapping[str, Any]) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return int(params[value])
+
+
+def _who(member: MemberFacts) -> tuple[str, str]:
+    return f"成员{member.number}", f"member {member.number}"
+
+
+def member_verdict(
+    measure: Measure,
+    member: MemberFacts,
+    household: HouseholdFacts,
+    params: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """Whether ``member`` meets the member conditions of ``measure`` (labour, ages, facts)."""
+    rules = measure.eligibility
+    values = _params(household, params)
+    zh_who, en_who = _who(member)
+    number = member.number
+    if rules.labour != "any":
+        if member.can_work is None:
+            return Verdict(None, "labour", f"{zh_who}劳动能力未登记",
+                           f"{en_who}: labour capacity not recorded", number)
+        if rules.labour == "capable" and not member.can_work:
+            return Verdict(False, "labour", f"{zh_who}无劳动能力", f"{en_who} cannot work", number)
+        if rules.labour == "incapable" and member.can_work:
+            return Verdict(False, "labour", f"{zh_who}有劳动能力（本措施面向无劳动能力者）",
+                           f"{en_who} can work (the measure is for those who cannot)", number)
+    low, high = _number(rules.age_min, values), _number(rules.age_max, values)
+    if low is not None or high is not None:
+        span = f"{low if low is not None else ''}–{high if high is not None else ''}"
+        if member.age is None:
+            return Verdict(None, "age", f"{zh_who}出生日期未登记", f"{en_who}: birth date not recorded",
+                           number)
+        if (low is not None and member.age < low) or (high is not None and member.age > high):
+            return Verdict(False, "age", f"{zh_who}{member.age}岁，不在{span}岁范围内",
+                           f"{en_who} is {member.age}, outside ages {span}", number)
+    for fact in rules.requires:
+        value = getattr(member, fact, None)
+        zh_fact, en_fact = FACT_LABELS.get(fact, (fact, fact.replace("_", " ")))
+        if value is None:
+            return Verdict(None, f"requires:{fact}", f"{zh_who}是否{zh_fact}未登记",
+                           f"{en_who}: whether {en_fact} is not recorded", number)
+        if not value:
+            return Verdict(False, f"requires:{fact}", f"{zh_who}不是{zh_fact}",
+                           f"{en_who} is not {en_fact}", number)
+    grade_max = _number(rules.disability_grade_max, values)
+    if grade_max is not None:
+        grade = member.record.disability_grade
+        if grade is None:
+            return Verdict(None, "disability_grade", f"{zh_who}残疾等级未登记",
+                           f"{en_who}: disability grade not recorded", number)
+        if grade > grade_max:
+            return Verdict(False, "disability_grade", f"{zh_who}残疾等级{grade}级，需1–{grade_max}级",
+                           f"{en_who} has disability grade {grade}; grades 1–{grade_max} qualify",
+                           number)
+    return Verdict(True, member=number)
+
+
+def household_verdict(
+    measure: Measure, household: HouseholdFacts, params: Mapping[str, Any] | None = None
+) -> Verdict:
+    """Whether ``household`` meets the household conditions of ``measure`` (statuses, and for
+    ``labour: incapable`` household measures: nobody can work)."""
+    rules = measure.eligibility
+    if rules.statuses is not None:
+        status = household.record.status
+        ok = (status is not None and status.value in rules.statuses) or (
+            "monitored" in rules.statuses and household.in_monitoring
+        )
+        if not ok:
+            if status is None and not household.in_monitoring:
+                return Verdict(None, "status", "户类型未登记", "household status not recorded")
+            label = status.label_zh if status is not None else "未登记"
+            return Verdict(False, "status", f"户类型“{label}”不在适用范围",
+                           f"household status {status.value if status else 'unknown'} is not "
+                           f"one of {', '.join(rules.statuses)}")
+    if measure.beneficiary == "household" and rules.labour == "incapable":
+        if household.any_can_work is None:
+            return Verdict(None, "labour", "家庭成员劳动能力未全部登记",
+                           "labour capacity of some members not recorded")
+        if household.any_can_work:
+            return Verdict(False, "labour", "家中有劳动力（本措施面向整户无劳动能力家庭）",
+                           "someone in the household can work (the measure is for households "
+                           "where nobody can)")
+    return Verdict(True)
+
+
+def eligibility(
+    measure: Measure,
+    household: HouseholdFacts,
+    member: MemberFacts | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """The verdict for ``measure`` given to ``member`` (member measures) or to ``household``.
+
+    For a household measure whose conditions read a member (a borrower aged 18–65 who can work),
+    the household qualifies when one member does; that member is named in the verdict. Village
+    works are never eligible for a household.
+    """
+    if measure.beneficiary == "village":
+        return Verdict(False, "beneficiary", "村级工程，不面向农户", "a village work, not for a household")
+    verdict = household_verdict(measure, household, params)
+    if not verdict:
+        return verdict
+    if member is not None:
+        return member_verdict(measure, member, household, params)
+    if measure.beneficiary == "member" or measure.eligibility.member_bound:
+        if not household.members:
+            return Verdict(None, "members", "家庭成员未登记", "no registered members")
+        verdicts = [member_verdict(measure, m, household, params) for m in household.members]
+        for candidate in verdicts:
+            if candidate:
+                return candidate
+        unknown = next((v for v in verdicts if v.eligible is None), None)
+        first = unknown or verdicts[0]
+        return Verdict(first.eligible, first.reason, f"无符合条件的成员（{first.zh}）",
+                       f"no member qualifies ({first.en})")
+    return verdict
+
+
+def eligible_members(
+    measure: Measure, household: HouseholdFacts, params: Mapping[str, Any] | None = None
+) -> list[MemberFacts]:
+    """Members who qualify for ``measure`` (household conditions included), in member order."""
+    if not household_verdict(measure, household, params):
+        return []
+    return [m for m in household.members if member_verdict(measure, m, household, params)]
+
+
+def _truthy(target: Any, path: str) -> bool:
+    name, _, expected = path.partition("=")
+    first, *rest = name.split(".")
+    value = getattr(target, first, None)
+    if value is None:
+        value = getattr(getattr(target, "record", None), first, None)
+    for part in rest:
+        value = getattr(value, part, None) if value is not None else None
+    if expected:
+        return value is not None and str(getattr(value, "value", value)) == expected
+    return bool(value)
+
+
+def in_place(measure: Measure, household: HouseholdFacts, member: MemberFacts | None = None) -> bool:
+    """Whether the facts show ``measure`` already in place (``in_place`` entries of the catalog):
+    ``benefit:dibao`` (the member, or for a household measure any member, receives it),
+    ``category:dibao`` (the household category), or a fact or record field that is true
+    (``basic_medical_insured``, ``housing_secured``, ``serious_illness_insurance``,
+    ``housing.renovation=done``)."""
+    for entry in measure.in_place:
+        kind, _, value = entry.partition(":")
+        if kind == "benefit" and value:
+            holders = [member] if member is not None else list(household.members)
+            if any(h.benefits is not None and value in h.benefits for h in holders):
+                return True
+        elif kind == "category" and value:
+            category = household.record.category
+            if category is not None and category.value == value:
+                return True
+        elif _truthy(member if member is not None else household, entry):
+            return True
+    return False
+
+
+__all__ = [
+    "FACT_LABELS",
+    "Verdict",
+    "eligibility",
+    "eligible_members",
+    "household_verdict",
+    "in_place",
+    "member_verdict",
+]

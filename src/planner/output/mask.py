@@ -1,0 +1,85 @@
+"""Masking of personal data (names, ID numbers, phone numbers) in findings before output."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from planner.finding import Finding
+from planner.idnumber import mask_id, mask_name, mask_phone
+
+_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])|"
+                 r"(?<![0-9])[0-9]{15}(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_NAME_KEYS = frozenset({"name", "visitor", "member_name", "helper_name", "head_name"})
+_PHONE_KEYS = frozenset({"phone", "member_phone", "helper_phone"})
+
+
+def _leaf(key: str) -> str:
+    return key.rsplit(".", 1)[-1].lower()
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID number and mobile phone number in free text."""
+    text = _ID.sub(lambda m: mask_id(m.group(0)) or "", text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+
+
+def _mask_personal(value: str) -> str:
+    if _ID.fullmatch(value):
+        return mask_id(value) or value
+    if _MOBILE.fullmatch(value):
+        return mask_phone(value) or value
+    return mask_name(value) or value
+
+
+def mask_value(key: str, value: Any) -> Any:
+    """Mask a value of evidence according to its key (``member.name``, ``id_number``…)."""
+    leaf = _leaf(key)
+    if isinstance(value, dict):
+        return {k: mask_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_value(key, v) for v in value]
+    if not isinstance(value, str):
+        return value
+    if leaf in _PHONE_KEYS:
+        return mask_phone(value)
+    if leaf == "id_number" or leaf.endswith("_id_number"):
+        return mask_id(value)
+    if leaf in _NAME_KEYS:
+        return mask_name(value)
+    return mask_text(value)
+
+
+def mask_finding(finding: Finding) -> Finding:
+    """A copy of ``finding`` with personal data masked in its messages, evidence and trace."""
+    zh, en = finding.message_zh, finding.message_en
+    for raw in sorted(finding.personal, key=len, reverse=True):
+        masked = _mask_personal(raw)
+        zh, en = zh.replace(raw, masked), en.replace(raw, masked)
+    trace = None
+    if finding.trace is not None:
+        trace = [_mask_trace(entry) for entry in finding.trace]
+    return dataclasses.replace(
+        finding,
+        message_zh=mask_text(zh),
+        message_en=mask_text(en),
+        evidence={k: mask_value(k, v) for k, v in finding.evidence.items()},
+        trace=trace,
+        personal=(),
+    )
+
+
+def _mask_trace(entry: dict[str, Any]) -> dict[str, Any]:
+    fact = str(entry.get("fact", ""))
+    masked = dict(entry)
+    for key in ("value", "against"):
+        if key in masked:
+            masked[key] = mask_value(fact if fact else key, masked[key])
+    if "conditions" in masked:
+        masked["conditions"] = [_mask_trace(e) for e in masked["conditions"]]
+    return masked
+
+
+__all__ = ["mask_finding", "mask_text", "mask_value"]

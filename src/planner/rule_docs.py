@@ -1,0 +1,137 @@
+"""Rule documentation generated from the registry: ``docs/rules.md`` and ``planner rules CODE``.
+
+Regenerate the committed page after changing rules::
+
+    .venv/bin/python -m planner.rule_docs docs/rules.md
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from planner.measures import default_catalog
+from planner.registry import ENTRY_POINT_GROUP, RuleSet, entry_point_rules, load_rules
+from planner.rule import DOC_SECTIONS, Rule
+
+BUILTIN_PACKAGE = "planner.rules"
+REGENERATE = ".venv/bin/python -m planner.rule_docs docs/rules.md"
+
+
+def builtin_rules() -> RuleSet:
+    """The rules shipped with planner: the engine's own and the ``planner.rules.*`` families."""
+    names = [
+        e.name for e in entry_points(group=ENTRY_POINT_GROUP)
+        if e.value == BUILTIN_PACKAGE or e.value.startswith(BUILTIN_PACKAGE + ".")
+    ]
+    return load_rules(entry_points=False) + entry_point_rules(names)
+
+
+def _measures(ids: Iterable[str], catalog: Any) -> list[str]:
+    labels = []
+    for measure_id in ids:
+        measure = catalog.get(measure_id) if catalog is not None else None
+        if measure is None:
+            labels.append(f"`{measure_id}`")
+        else:
+            labels.append(f"`{measure_id}` ({measure.label.zh} / {measure.label.en})")
+    return labels
+
+
+def _section_body(text: str) -> str:
+    # Doc pages use level-2 headings for their sections; nest them under the rule's heading.
+    return "\n".join(
+        "#" + line if line.startswith("#") else line for line in text.strip().splitlines()
+    )
+
+
+def rule_markdown(rule: Rule, catalog: Any = None) -> str:
+    """The Markdown section of one rule."""
+    lines = [
+        f"## {rule.code} {rule.name}",
+        "",
+        f"**Family** {rule.family} · **Scope** {rule.scope} · **Severity** {rule.severity}"
+        + (f" · **Aliases** {', '.join(rule.aliases)}" if rule.aliases else ""),
+        "",
+        rule.summary,
+        "",
+        f"- Message (zh): {rule.message.zh}",
+        f"- Message (en): {rule.message.en}",
+        "",
+    ]
+    sections = rule.doc_sections()
+    for name in DOC_SECTIONS:
+        if name in sections:
+            lines += [f"### {name}", "", _section_body(sections[name]), ""]
+    if rule.parameters:
+        lines.append("**Parameters read:** " + ", ".join(f"`{p}`" for p in rule.parameters))
+        lines.append("")
+    if rule.proposes:
+        lines.append("**Measures proposed:** " + ", ".join(_measures(rule.proposes, catalog)))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def rules_markdown(rules: Iterable[Rule], catalog: Any = None) -> str:
+    """The whole rules page: an index table, then one section per rule."""
+    rules = list(rules)
+    catalog = catalog if catalog is not None else default_catalog()
+    lines = [
+        "# Rules",
+        "",
+        f"Generated from the rule registry by `{REGENERATE}`; do not edit by hand.",
+        "`planner rules CODE` prints the same page for one rule.",
+        "",
+        "| code | name | severity | family | scope | summary |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(
+            f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.severity}"
+            f" | {rule.family} | {rule.scope} | {summary} |"
+        )
+    lines.append("")
+    for rule in rules:
+        lines.append(rule_markdown(rule, catalog))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def rule_page(rule: Rule, catalog: Any = None) -> str:
+    """The doc page of one rule as printed by ``planner rules CODE``."""
+    catalog = catalog if catalog is not None else default_catalog()
+    head = [
+        f"{rule.code} {rule.name}  [{rule.severity}] family={rule.family} scope={rule.scope}",
+        f"来源 / source: {rule.source}",
+        "",
+        f"消息 (zh): {rule.message.zh}",
+        f"message (en): {rule.message.en}",
+        "",
+        rule.doc or rule.summary,
+        "",
+        "参数 / parameters: " + (", ".join(rule.parameters) or "—"),
+        "措施 / measures: " + (", ".join(_measures(rule.proposes, catalog)).replace("`", "")
+                              or "—"),
+        "依据 / references: " + ("; ".join(rule.references) or "—"),
+    ]
+    return "\n".join(head)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the built-in rules page to the named file (or standard output)."""
+    args = sys.argv[1:] if argv is None else argv
+    text = rules_markdown(builtin_rules())
+    if args:
+        Path(args[0]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+__all__ = ["builtin_rules", "main", "rule_markdown", "rule_page", "rules_markdown"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

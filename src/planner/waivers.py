@@ -1,0 +1,104 @@
+"""Waiver files: reviewed exceptions kept outside the household records (YAML or CSV).
+
+Each entry names a household, a rule code, optionally a member (1-based), and must give a reason,
+an approver and an expiry date::
+
+    - {household: 522425-101-0001, code: HOU001, reason: 等待易地搬迁安置, approver: 河口镇政府,
+       expires: 2020-12-31}
+
+CSV files have the header ``household,code,member,reason,approver,expires``. A missing reason,
+approver or expiry is an error naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from planner.engine import FileWaiver
+from planner.model import Waiver
+from planner.rule import CODE_PATTERN
+
+FIELDS = ("household", "code", "member", "reason", "approver", "expires")
+REQUIRED = ("household", "code", "reason", "approver", "expires")
+
+
+class WaiverError(ValueError):
+    """A waiver file is unreadable or an entry lacks a required field."""
+
+
+def _entry(item: Any, source: str, where: str) -> FileWaiver:
+    if not isinstance(item, dict):
+        raise WaiverError(f"{source}: {where}: a waiver is a mapping of {', '.join(FIELDS)}")
+    household = str(item.get("household") or "").strip()
+    code = str(item.get("code") or "").strip()
+    label = f"{where} (household {household or '?'}, code {code or '?'})"
+    missing = [key for key in REQUIRED if item.get(key) in (None, "")]
+    if missing:
+        raise WaiverError(f"{source}: {label}: missing {', '.join(missing)}")
+    unknown = sorted(set(item) - set(FIELDS))
+    if unknown:
+        raise WaiverError(f"{source}: {label}: unknown field {', '.join(unknown)}")
+    if not CODE_PATTERN.match(code):
+        raise WaiverError(f"{source}: {label}: {code!r} is not a rule code")
+    fields = {k: v for k, v in item.items() if k != "household" and v not in (None, "")}
+    try:
+        waiver = Waiver.model_validate(fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"])
+        raise WaiverError(f"{source}: {label}: {field}: {error['msg']}") from exc
+    return FileWaiver(household=household, waiver=waiver, source=f"{source}: {where}")
+
+
+def parse_yaml_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
+    """Waivers of a YAML file: a list, or a mapping with ``waivers: [...]``."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise WaiverError(f"{source}: not valid YAML: {exc}") from exc
+    if isinstance(data, dict) and "waivers" in data:
+        data = data["waivers"]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise WaiverError(f"{source}: a waiver file holds a list of waivers")
+    return [_entry(item, source, f"entry #{i}") for i, item in enumerate(data, start=1)]
+
+
+def parse_csv_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
+    """Waivers of a CSV file with a header row (``household,code,member,…``)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or ()]
+    lacking = [key for key in REQUIRED if key not in header]
+    if lacking:
+        raise WaiverError(f"{source}: the header lacks {', '.join(lacking)}")
+    waivers = []
+    for row in reader:
+        item = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        if not any(item.values()):
+            continue
+        waivers.append(_entry(item, source, f"line {reader.line_num}"))
+    return waivers
+
+
+def load_waivers(path: str | Path) -> list[FileWaiver]:
+    """Waivers of a ``.yaml``/``.yml`` or ``.csv`` file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise WaiverError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if path.suffix.lower() == ".csv":
+        return parse_csv_waivers(text, str(path))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return parse_yaml_waivers(text, str(path))
+    raise WaiverError(f"{path}: waiver files are .yaml, .yml or .csv")
+
+
+__all__ = ["WaiverError", "load_waivers", "parse_csv_waivers", "parse_yaml_waivers"]
