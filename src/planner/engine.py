@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from planner.area_facts import derive_project, derive_village
 from planner.compile import jsonable
 from planner.engine_rules import (
     ENGINE_CODES,
@@ -18,7 +19,7 @@ from planner.engine_rules import (
     WAIVER_EXPIRED,
     WAIVER_UNUSED,
 )
-from planner.facts import HouseholdFacts, derive, derive_project, derive_village
+from planner.facts import HouseholdFacts, derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver
@@ -211,7 +212,8 @@ class Checker:
 
     def check_village(self, village: Village, facts: Any = None) -> list[Finding]:
         """Findings of one village."""
-        ctx = RuleContext(self.values, self.reference_date, village=facts or village,
+        facts = facts or derive_village(village, self.reference_date)
+        ctx = RuleContext(self.values, self.reference_date, village=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
         for rule in self._village_rules:
@@ -222,7 +224,8 @@ class Checker:
 
     def check_project(self, project: Project, facts: Any = None) -> list[Finding]:
         """Findings of one project."""
-        ctx = RuleContext(self.values, self.reference_date, project=facts or project,
+        facts = facts or derive_project(project, self.reference_date)
+        ctx = RuleContext(self.values, self.reference_date, project=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
         for rule in self._project_rules:
@@ -268,9 +271,9 @@ class Checker:
             if broken:
                 accumulators = [(r, a) for r, a in accumulators if r not in broken]
         for village in villages:
-            yield from self.check_village(village, derive_village(village, self.reference_date))
+            yield from self.check_village(village)
         for project in projects:
-            yield from self.check_project(project, derive_project(project, self.reference_date))
+            yield from self.check_project(project)
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
             try:

@@ -15,8 +15,10 @@ A case file (one per rule code, ``tests/rules/HOU001.yaml``) looks like::
         expect: []
 
 ``expect`` lists finding keys: the code, plus `` m<N>`` for a member finding, plus the subject
-(`` HH001``, `` V01``) when the case has several households, villages or projects. A district pack
-tests its rules in a few lines::
+(`` HH001``, `` V01``) when the case has several households, villages or projects. Waived
+findings are not listed. A case file may also say ``load: [my_rules.py]`` (paths relative to the
+case file) to test local rule files that are not installed as a pack. A district pack tests its
+rules in a few lines::
 
     from planner.testing import pytest_params, run_case
     @pytest.mark.parametrize("case", pytest_params("tests/rules", households_dir="examples"))
@@ -31,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +42,13 @@ import yaml
 from planner.engine import Checker
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
-from planner.registry import RuleSet, load_rules
+from planner.registry import RuleSet, load_path, load_rules
+
+
+@lru_cache(maxsize=1)
+def installed_rules() -> RuleSet:
+    """Every installed pack plus the engine's rules, loaded once per test session."""
+    return load_rules()
 
 
 class CaseError(ValueError):
@@ -91,7 +100,7 @@ class RuleCase:
 
     def run(self) -> list[str]:
         """Sorted finding keys (unwaived) that the selected rules produce for this case."""
-        available = self.rule_set or load_rules()
+        available = self.rule_set or installed_rules()
         selected = RuleSet(r for r in available if r.code in self.rules)
         missing = set(self.rules) - {r.code for r in selected}
         if missing:
@@ -99,7 +108,8 @@ class RuleCase:
         parameters = self.parameters or default_parameters()
         if self.params:
             parameters = parameters.with_values(self.params)
-        checker = Checker(selected, parameters, self.reference_date)
+        checker = Checker(selected, parameters, self.reference_date,
+                          known_codes=[r.code for r in available])
         households = [Household.model_validate(h) for h in self.households]
         villages = [Village.model_validate(v) for v in self.villages]
         projects = [Project.model_validate(p) for p in self.projects]
@@ -148,6 +158,9 @@ def load_cases(
     """The cases of one YAML case file."""
     path = Path(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if data.get("load"):
+        local = [r for item in data["load"] for r in load_path(path.parent / item, parameters)]
+        rule_set = (rule_set or installed_rules()) + local
     rules = data.get("rule", path.stem)
     rules = tuple(rules) if isinstance(rules, list) else (rules,)
     default_date = data.get("reference_date", date(2020, 9, 30))
@@ -201,4 +214,5 @@ def pytest_params(
     """``pytest.param`` objects, one per case, with ids ``CODE-sentence`` (so ``-k CODE`` works)."""
     import pytest
 
-    return [pytest.param(case, id=case.id) for case in collect_cases(folder, households_dir, rule_set, parameters)]
+    cases = collect_cases(folder, households_dir, rule_set, parameters)
+    return [pytest.param(case, id=case.id) for case in cases]

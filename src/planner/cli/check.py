@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.inputs import open_inputs
 from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
@@ -75,7 +76,8 @@ def _setup(
 @click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
               help="Local rule file or folder (.py, .yaml) 本地规则文件 (repeatable).")
-@click.option("--params", "param_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--params", "param_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
               help="District parameter file 地方参数文件 (repeatable).")
 @click.option("--measures", "measure_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
@@ -90,7 +92,7 @@ def _setup(
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help="Write findings to this file instead of standard output.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON),
-              help=f"Exit 1 when findings of this severity or worse remain (default {DEFAULT_FAIL_ON}).")
+              help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--show-personal", is_flag=True, help="Do not mask names, ID and phone numbers.")
@@ -202,7 +204,7 @@ def rules_command(
     select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, lang: str,
 ) -> None:
     """List the rules, or print the doc page of one (列出规则；给出代码时显示规则说明)."""
-    config, _, all_rules = _setup(config_file, (), rule_paths, ())
+    _, _, all_rules = _setup(config_file, (), rule_paths, ())
     try:
         rules = select_rules(all_rules, [Selection(
             select=split_selectors(select) or None, ignore=split_selectors(ignore),
@@ -231,8 +233,8 @@ def rules_command(
         table.add_column(column)
     table.add_column(_lines("说明", "summary", lang), overflow="fold")
     for rule in rules:
-        text = rule.message.zh if lang == "zh" else rule.summary
-        table.add_row(rule.code, rule.name, rule.severity, rule.family, rule.scope, text)
+        table.add_row(*(Text(cell) for cell in (
+            rule.code, rule.name, rule.severity, rule.family, rule.scope, rule.summary)))
     Console(width=160).print(table)
 
 

@@ -79,7 +79,8 @@ def add_new_income_measure(household: Household, ctx: BuildContext, rng: random.
                            gain: float) -> bool:
     """Plan an income-raising measure new this year (a workshop job) with ``gain`` per year."""
     earlier = {m["measure"] for m in household["measures"] if (m.get("year") or 0) < ctx.when.year}
-    for measure, low, high in (("workshop_job", 16, 65), ("public_welfare_post", 16, 69)):
+    # one year of margin: the measure starts a few weeks from now and ages are checked then
+    for measure, low, high in (("workshop_job", 16, 64), ("public_welfare_post", 16, 68)):
         candidates = capable_members(household, ctx, low, high)
         if measure not in earlier and candidates:
             household["measures"].append(

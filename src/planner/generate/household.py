@@ -215,23 +215,24 @@ def _monitoring(rng: random.Random, when: date, values: ParamValues, members: li
 
 def build_household(ctx: BuildContext, index: int, rng: random.Random,
                     head: dict[str, Any] | None = None) -> Household:
-    """The clean household number ``index`` (0-based); ``head`` reuses an existing person as head."""
+    """The clean household number ``index`` (0-based).
+
+    ``head`` is an existing person (a member record) who heads this household: their identity
+    (ID number, name, sex, birth date) is reused, everything else is generated around them.
+    """
     when = ctx.when
     slot = ctx.layout.villages[rng.randrange(len(ctx.layout.villages))]
     status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
     dibao = status != "general" and rng.random() < 0.12
+    fixed = None
+    if head is not None:
+        fixed = (head["sex"] == "male", age_on(date.fromisoformat(head["birth_date"]), when) or 0)
     while True:
-        people = compose(rng)
-        if head is not None:
-            head_age = age_on(date.fromisoformat(head["birth_date"]), when) or 0
-            if people[0][2] != head_age or people[0][1] != (head["sex"] == "male"):
-                continue
-        members = build_members(rng, people, when, ctx.ids, index, True, dibao)
+        members = build_members(rng, compose(rng, fixed), when, ctx.ids, index, True, dibao)
         if any(m["labour_capacity"] in ("normal", "skilled") for m in members):
             break
     if head is not None:
-        members[0] = {**head, "relation": "head", "employment": [], "public_welfare_posts": [],
-                      "phone": members[0].get("phone")}
+        members[0].update({key: head[key] for key in ("id_number", "name", "sex", "birth_date")})
     household: Household = {
         "id": household_id(slot, index),
         "region": ctx.layout.region(slot),

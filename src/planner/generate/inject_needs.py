@@ -72,6 +72,7 @@ def no_income_measure(household: Household, rng: random.Random, ctx: BuildContex
         household["status"] = "poor"
         household.pop("monitoring", None)
         household.pop("exit_target", None)
+        household["causes"] = household["causes"] or ["lack_of_funds"]
         target = line * rng.uniform(0.6, 0.92)
     _lower_income(household, ctx, rng, target)
     drop_income_measures_this_year(household, ctx)
@@ -106,6 +107,9 @@ def transfer_dependent(household: Household, rng: random.Random, ctx: BuildConte
     transfer = sum(s["amount"] for s in household["income"]
                    if s["year"] == year and s["category"] == "transfer")
     extra = (share * gross - transfer) / (1 - share)
+    size = len(household["members"])
+    if (household["recorded_per_capita_income"] * size + extra) / size > 40_000:
+        raise NotApplicable("already well off: the transfers needed would be implausible")
     household["income"].append({"category": "transfer", "subtype": "remittance",
                                 "amount": float(round(extra)), "year": year})
     rerecord(household, ctx, rng)
@@ -123,7 +127,7 @@ def income_drop(household: Household, rng: random.Random, ctx: BuildContext) -> 
     household["income_history"] = {str(ctx.when.year - 1): round(previous, 2)}
     if not addressed(household, "INC005"):
         candidates = [n for n, a in enumerate(ages(household, ctx), start=1)
-                      if 16 <= a <= 65 and household["members"][n - 1]["labour_capacity"]
+                      if 16 <= a <= 64 and household["members"][n - 1]["labour_capacity"]
                       in ("normal", "skilled", "weak")]
         if not candidates:
             raise NotApplicable("nobody for a workshop job")
@@ -222,7 +226,8 @@ def unsafe_house(household: Household, rng: random.Random, ctx: BuildContext) ->
     return [Expected("HOU001")]
 
 
-def _cramp(household: Household, rng: random.Random) -> None:
+def cramp_housing(household: Household, rng: random.Random) -> None:
+    """Leave one usable room of three or more, or too little usable area per person."""
     housing = household["housing"]
     size = len(household["members"])
     if rng.random() < 0.6:
@@ -237,7 +242,7 @@ def insufficient_living_space(household: Household, rng: random.Random, ctx: Bui
     """Too few usable rooms (one of three) or too little usable area per person."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
-    _cramp(household, rng)
+    cramp_housing(household, rng)
     household["measures"].append(planned("housing_renovation", ctx, rng))
     return [Expected("HOU002")]
 
@@ -253,7 +258,8 @@ def unsafe_water_quality(household: Household, rng: random.Random, ctx: BuildCon
     return [Expected("WAT001")]
 
 
-def _dry(household: Household, rng: random.Random, ctx: BuildContext) -> None:
+def dry_water(household: Household, rng: random.Random, ctx: BuildContext) -> None:
+    """Fail one water-access indicator: quantity, convenience or reliability."""
     water = household["water"]
     kind = rng.choice(("quantity", "convenience", "reliability"))
     if kind == "quantity":
@@ -271,7 +277,7 @@ def inadequate_water_access(household: Household, rng: random.Random, ctx: Build
     """Too little water, too far to fetch, or too often cut; a connection is planned."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
-    _dry(household, rng, ctx)
+    dry_water(household, rng, ctx)
     household["measures"].append(planned("water_connection", ctx, rng))
     ensure_monitored(household, ctx, rng)
     return [Expected("WAT002")]

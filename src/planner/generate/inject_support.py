@@ -17,7 +17,7 @@ from planner.generate.edits import (
     transfer_share,
 )
 from planner.generate.household import BuildContext
-from planner.generate.inject_needs import _cramp, _dry
+from planner.generate.inject_needs import cramp_housing, dry_water
 from planner.generate.problems import Expected, NotApplicable, injector
 
 Household = dict[str, Any]
@@ -63,9 +63,9 @@ def unaddressed_need(household: Household, rng: random.Random, ctx: BuildContext
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
     if rng.random() < 0.5:
-        _cramp(household, rng)
+        cramp_housing(household, rng)
         return [Expected("HOU002"), Expected("SUP004")]
-    _dry(household, rng, ctx)
+    dry_water(household, rng, ctx)
     ensure_monitored(household, ctx, rng)
     return [Expected("WAT002"), Expected("SUP004")]
 
@@ -90,7 +90,7 @@ def protection_only(household: Household, rng: random.Random, ctx: BuildContext)
         kept = [m for m in household["measures"] if m["measure"] == "dibao"]
         household["measures"] = kept or [planned("dibao", ctx, rng)]
         return [Expected("SUP006")]
-    candidates = [n for n, a in enumerate(ages(household, ctx), start=1) if 16 <= a <= 59]
+    candidates = [n for n, a in enumerate(ages(household, ctx), start=1) if 16 <= a <= 58]
     if not candidates:
         raise NotApplicable("nobody of pension-premium age")
     household["measures"] = [planned("pension_premium", ctx, rng, beneficiary=rng.choice(candidates))]
@@ -106,6 +106,7 @@ def should_be_monitored(household: Household, rng: random.Random, ctx: BuildCont
     household["status"] = "exited"
     household.pop("monitoring", None)
     household.pop("exit_target", None)
+    household["causes"] = household["causes"] or ["lack_of_funds"]
     line = float(ctx.values["income.poverty_line"])
     threshold = float(ctx.values["monitoring.threshold"])
     if not set_per_capita(household, ctx, rng.uniform(line * 1.05, threshold * 0.95)):

@@ -38,14 +38,16 @@ def _same_day(when: date, year: int) -> date:
         return date(year, 2, 28)
 
 
-def compose(rng: random.Random) -> list[tuple[str, bool, int]]:
-    """(relation, male, age) of each member, head first; sizes 1–8, mostly 3–5."""
+def compose(rng: random.Random, head: tuple[bool, int] | None = None) -> list[tuple[str, bool, int]]:
+    """(relation, male, age) of each member, head first; sizes 1–8, mostly 3–5.
+
+    ``head`` fixes the head's sex and age (a person who already exists elsewhere).
+    """
     size = rng.choices(list(SIZE_WEIGHTS), list(SIZE_WEIGHTS.values()))[0]
     if size == 1:
         male = rng.random() < 0.6
-        return [("head", male, rng.randint(35, 72))]
-    head_age = rng.randint(28, 72)
-    head_male = rng.random() < 0.86
+        return [("head", *(head or (male, rng.randint(35, 72))))]
+    head_male, head_age = head or (rng.random() < 0.86, rng.randint(28, 72))
     people: list[tuple[str, bool, int]] = [("head", head_male, head_age)]
     if rng.random() < 0.92:
         gap = rng.randint(0, 5)
@@ -207,9 +209,7 @@ def build_members(
             member["disability_category"] = category
             member["disability_grade"] = grade
         student = schooling not in ("not_student", "dropped_out")
-        member["labour_capacity"] = "normal" if student and age >= 16 else _labour(
-            rng, age, health, grade, category
-        )
+        member["labour_capacity"] = _labour(rng, age, health, grade, category)
         member["schooling"] = schooling
         if school_grade is not None:
             member["grade"] = school_grade

@@ -62,14 +62,13 @@ def injector(code: str, kind: Kind = "household", *, monitoring_era: bool = Fals
 HouseholdInjection = Callable[[dict[str, Any], random.Random, BuildContext], list[Expected]]
 
 
-def all_injectors() -> dict[str, Injector]:
-    """Every built-in injector by code, in code order."""
+def all_injectors() -> dict[str, tuple[Injector, ...]]:
+    """Every built-in injector by code, in code order; a code may have several variants (DQ013:
+    an invalid number in one household, or one number shared by two)."""
     from planner.generate import inject_area, inject_needs, inject_quality, inject_support
 
-    found: dict[str, Injector] = {}
+    found: dict[str, tuple[Injector, ...]] = {}
     for module in (inject_needs, inject_support, inject_quality, inject_area):
         for item in module.INJECTORS:
-            if item.code in found:
-                raise ValueError(f"two injectors for {item.code}")
-            found[item.code] = item
+            found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

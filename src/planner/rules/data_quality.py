@@ -298,8 +298,8 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
         return
     for member in household.members:
         for key in member_keys:
-            zh, en, missing = MEMBER_FIELDS[key]
-            if missing(member, params):
+            zh, en, member_missing = MEMBER_FIELDS[key]
+            if member_missing(member, params):
                 yield Hit(
                     evidence={"field": key},
                     member=member.number,
@@ -402,7 +402,7 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
         return
     params = ctx.params
     living = household.record.living
-    mu = ("亩", " mu")
+    mu = (" 亩", " mu")
     for key, maximum in params["data_quality.land_mu_max"].items():
         value = getattr(living, key, None)
         if value is not None and not 0 <= value <= maximum:

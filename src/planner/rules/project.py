@@ -1,7 +1,7 @@
 """Project rules (PRJ): area completion and disbursement rates, overdue projects, public notices.
 
 Project and area scopes are outside the declarative spec, so these are Python rules reading
-:class:`planner.facts.ProjectFacts`. PRJ001/PRJ002 are dataset rules: they group the run's
+:class:`planner.area_facts.ProjectFacts`. PRJ001/PRJ002 are dataset rules: they group the run's
 projects by town (``region.town``) and compare each town's rate with the benchmark parameter.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from planner.facts import HouseholdFacts, ProjectFacts, derive_project
+from planner.area_facts import ProjectFacts, derive_project
+from planner.facts import HouseholdFacts
 from planner.rule import Hit, RuleContext, rule
 
 
@@ -70,7 +71,8 @@ def _disbursement(projects: list[ProjectFacts], benchmark: float) -> Hit | None:
         evidence={"projects": len(known), "projects_unknown": len(projects) - len(known),
                   "funds_allocated": allocated, "funds_disbursed": disbursed,
                   "disbursement_rate": round(rate, 4), "benchmark": benchmark},
-        values={"allocated": allocated / 10000, "disbursed": disbursed / 10000, "rate": rate},
+        values={"allocated": allocated, "disbursed": disbursed, "rate": rate,
+                "allocated_wan": allocated / 10000, "disbursed_wan": disbursed / 10000},
     )
 
 
@@ -136,10 +138,11 @@ def completion_rate_low(ctx: RuleContext) -> TownRates:
     scope="dataset",
     severity="warning",
     message={
-        "zh": "{values[town]}资金拨付率 {values[rate]:.1%}（已拨付 {values[disbursed]:.1f} 万元，"
-        "已下达 {values[allocated]:.1f} 万元），低于 {params[projects.disbursement_benchmark]:.2%}",
-        "en": "{values[town]}: fund disbursement rate {values[rate]:.1%} ({values[disbursed]:.1f}"
-        " of {values[allocated]:.1f} ten-thousand yuan allocated), below"
+        "zh": "{values[town]}资金拨付率 {values[rate]:.1%}"
+        "（已拨付 {values[disbursed_wan]:.1f} 万元，已下达 {values[allocated_wan]:.1f} 万元），"
+        "低于 {params[projects.disbursement_benchmark]:.2%}",
+        "en": "{values[town]}: fund disbursement rate {values[rate]:.1%} ({values[disbursed]:,.0f}"
+        " of {values[allocated]:,.0f} yuan allocated), below"
         " {params[projects.disbursement_benchmark]:.2%}",
     },
     parameters=("projects.disbursement_benchmark",),

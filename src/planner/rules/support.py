@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
-from planner.facts import ACTIVE_STATUSES, HouseholdFacts, MemberFacts, age_on
+from planner.facts import ACTIVE_STATUSES, HouseholdFacts, MemberFacts
 from planner.measures import Measure, MeasureCatalog
-from planner.model import PlannedMeasure
-from planner.params import ParamValues
+from planner.measures.eligibility import eligibility
+from planner.model import MeasureStatus
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
 
-# Age limits that a dated parameter sets for a measure, overriding the catalog's eligibility.
+# Measures whose age limits are dated parameters: where the catalog gives plain numbers, the
+# parameters replace them (a district changes the limits in its parameter file).
 AGE_PARAMETERS: dict[str, tuple[str, str]] = {
     "microcredit": ("support.microcredit_age_min", "support.microcredit_age_max"),
     "credit_rating": ("support.microcredit_age_min", "support.microcredit_age_max"),
@@ -20,13 +20,7 @@ AGE_PARAMETERS: dict[str, tuple[str, str]] = {
 }
 # Finding families whose findings are needs that a measure should address (SUP004).
 NEED_FAMILIES = frozenset({"income", "basic_needs", "education", "health", "housing", "water"})
-_REQUIREMENTS: dict[str, tuple[str, str]] = {
-    "disabled": ("残疾", "disabled"),
-    "ill": ("患有慢性病或大病", "chronically or seriously ill"),
-    "vocational_student": ("就读中职或高职", "a vocational student"),
-    "compulsory_student": ("就读义务教育阶段", "a compulsory-school pupil"),
-}
-Reason = tuple[str, str]
+_WITH_PARAMETERS: dict[int, tuple[Measure, Measure]] = {}
 
 
 def _label(catalog: MeasureCatalog | None, measure_id: str) -> tuple[str, str]:
@@ -38,112 +32,23 @@ def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None
     return next((m for m in household.members if m.number == number), None)
 
 
-def _age_bounds(measure: Measure, params: ParamValues) -> tuple[int | None, int | None]:
-    low, high = measure.eligibility.age_min, measure.eligibility.age_max
+def _with_parameter_ages(measure: Measure) -> Measure:
+    """``measure`` with its numeric age limits replaced by the parameters of AGE_PARAMETERS."""
     names = AGE_PARAMETERS.get(measure.id)
-    if names is not None:
-        low, high = params.get(names[0], low), params.get(names[1], high)
-    return low, high
-
-
-def _member_conditions(
-    member: MemberFacts, measure: Measure, params: ParamValues, on: date
-) -> list[tuple[bool | None, Reason]]:
-    """Each eligibility condition of ``measure`` for ``member``: (holds?, reason if it fails)."""
-    eligibility = measure.eligibility
-    conditions: list[tuple[bool | None, Reason]] = []
-    labour = member.record.labour_capacity
-    if eligibility.labour == "capable":
-        recorded = labour.value if labour is not None else "—"
-        conditions.append((member.can_work, (
-            f"第{member.number}名成员没有劳动能力，此措施要求有劳动能力",
-            f"member {member.number} cannot work (labour capacity: {recorded}); the measure"
-            " needs someone able to work",
-        )))
-    elif eligibility.labour == "incapable":
-        conditions.append((None if member.can_work is None else not member.can_work, (
-            f"第{member.number}名成员有劳动能力，此措施面向无劳动能力者",
-            f"member {member.number} can work; the measure is for people who cannot",
-        )))
-    low, high = _age_bounds(measure, params)
-    if low is not None or high is not None:
-        age = age_on(member.record.birth_date, on)
-        fits = None
-        if age is not None:
-            fits = (low is None or age >= low) and (high is None or age <= high)
-        limits = f"{'' if low is None else low}–{'' if high is None else high}"
-        conditions.append((fits, (
-            f"第{member.number}名成员{age}岁，此措施限{limits}岁",
-            f"member {member.number} is {age}; the measure is for ages {limits}",
-        )))
-    for name in eligibility.requires:
-        value = getattr(member, name, None)
-        zh, en = _REQUIREMENTS.get(name, (name, name))
-        conditions.append((None if value is None else bool(value), (
-            f"此措施要求受益成员{zh}，第{member.number}名成员不是",
-            f"the measure is for someone {en}; member {member.number} is not",
-        )))
-    return conditions
-
-
-def _mismatch(
-    household: HouseholdFacts, planned: PlannedMeasure, measure: Measure, params: ParamValues
-) -> tuple[int | None, list[Reason]] | None:
-    """The member concerned and why ``planned`` does not fit; ``None`` if it fits or is unknown."""
-    on = planned.start or household.reference_date
-    reasons: list[Reason] = []
-    statuses = measure.eligibility.statuses
-    status = household.record.status
-    if statuses is not None and status is not None and status.value not in statuses:
-        reasons.append((f"户属性为{status.label_zh}，不在此措施适用范围",
-                        f"the household status {status.value.replace('_', ' ')} is not eligible"))
-    if planned.beneficiary is not None:
-        member = _member(household, planned.beneficiary)
-        if member is None:
-            return (None, reasons) if reasons else None
-        failed = [r for ok, r in _member_conditions(member, measure, params, on) if ok is False]
-        reasons.extend(failed)
-        return (member.number, reasons) if reasons else None
-    zh_words, en_words = _requirement_words(measure, params)
-    if zh_words and household.members:
-        fits = [
-            _kleene_all(ok for ok, _ in _member_conditions(m, measure, params, on))
-            for m in household.members
-        ]
-        if True not in fits and None not in fits:
-            reasons.append((f"家中没有符合条件的成员（要求：{'、'.join(zh_words)}）",
-                            f"no member meets the conditions ({', '.join(en_words)})"))
-    return (None, reasons) if reasons else None
-
-
-def _kleene_all(values: Iterator[bool | None]) -> bool | None:
-    unknown = False
-    for value in values:
-        if value is False:
-            return False
-        unknown = unknown or value is None
-    return None if unknown else True
-
-
-def _requirement_words(measure: Measure, params: ParamValues) -> tuple[list[str], list[str]]:
-    zh: list[str] = []
-    en: list[str] = []
-    if measure.eligibility.labour == "capable":
-        zh.append("有劳动能力")
-        en.append("able to work")
-    elif measure.eligibility.labour == "incapable":
-        zh.append("无劳动能力")
-        en.append("unable to work")
-    low, high = _age_bounds(measure, params)
-    if low is not None or high is not None:
-        limits = f"{'' if low is None else low}–{'' if high is None else high}"
-        zh.append(f"{limits}岁")
-        en.append(f"aged {limits}")
-    for name in measure.eligibility.requires:
-        words = _REQUIREMENTS.get(name, (name, name))
-        zh.append(words[0])
-        en.append(words[1])
-    return zh, en
+    if names is None:
+        return measure
+    cached = _WITH_PARAMETERS.get(id(measure))
+    if cached is not None and cached[0] is measure:
+        return cached[1]
+    rules = measure.eligibility
+    update = {
+        key: name
+        for key, name in zip(("age_min", "age_max"), names, strict=True)
+        if not isinstance(getattr(rules, key), str)
+    }
+    result = measure.model_copy(update={"eligibility": rules.model_copy(update=update)})
+    _WITH_PARAMETERS[id(measure)] = (measure, result)
+    return result
 
 
 @rule(
@@ -156,7 +61,6 @@ def _requirement_words(measure: Measure, params: ParamValues) -> tuple[list[str]
         "en": "the measure '{values[measure_en]}' does not fit: {values[reason_en]}",
     },
     parameters=tuple(sorted({n for pair in AGE_PARAMETERS.values() for n in pair})),
-    proposes=(),
     references=(
         "domain.md §6.1 五个一批: production for the capable, protection for the incapable",
         "domain.md §6.2 小额信贷 18–65; 公益性岗位 none under 16 or 70 and over",
@@ -167,21 +71,25 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it checks
     Every measure of the plan with status `planned`, `in_progress` or `done` whose id is in the
-    measure catalog is checked against the catalog's `eligibility`. With a `beneficiary` member
-    number the measure is checked against that registered member: `labour: capable` needs
-    `member.can_work` true (labour capacity `normal`, `skilled` or `weak`), `labour: incapable`
-    needs it false, `age_min`/`age_max` bound the member's age on the measure's `start` (or on
-    the reference date when no start is recorded), and each name in `requires` (`disabled`,
-    `ill`, `vocational_student`) must be a true member fact. Without a beneficiary the measure
-    fits when at least one member meets every condition (capable = any member can work). The
-    household `status` must be in `eligibility.statuses` when the catalog lists them.
+    measure catalog is judged by the catalog's `eligibility`
+    (`planner.measures.eligibility.eligibility`). With a `beneficiary` member number the measure
+    is judged for that registered member: `labour: capable` needs `member.can_work` true (labour
+    capacity `normal`, `skilled` or `weak`), `labour: incapable` needs it false,
+    `age_min`/`age_max` bound `member.age`, each name in `requires` (`disabled`, `ill`,
+    `vocational_student`, `compulsory_student`) must be a true member fact, and
+    `disability_grade_max` bounds the disability grade. Without a beneficiary the measure fits
+    when at least one member meets every member condition (capable = any member can work); a
+    household measure for `labour: incapable` needs nobody able to work. The household `status`
+    must be in `eligibility.statuses` when the catalog lists them (`monitored` = in monitoring).
     For `microcredit` and `credit_rating` the ages come from `support.microcredit_age_min/max`
     (18–65), for `public_welfare_post` from `support.welfare_post_age_min/max` (16–69); the
-    catalog's limits apply to the others (e.g. `skills_training` 16–60). One finding per
-    measure, on the beneficiary member when there is one. Unknown labour capacity or age never
-    fires; measure ids missing from the catalog and beneficiaries who are not registered
-    members are left to the data-quality rules. To inject: plan `skills_training` for a member
-    whose `labour_capacity` is `none` or `lost`.
+    catalog's limits apply to the others (e.g. `skills_training` 16–60). A `done` measure is
+    not judged on the member's present age (ages count when it was given). One finding per
+    measure, on the beneficiary member when there is one, giving the first condition that
+    fails. Unknown labour capacity, age or facts never fire; measure ids missing from the
+    catalog and beneficiaries who are not registered members are left to the data-quality
+    rules. To inject: plan `skills_training` for a member whose `labour_capacity` is `none` or
+    `lost`.
 
     ## Why it matters
     The supervision found helpers whose measures do not fit the household: training for someone
@@ -189,9 +97,8 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     change nothing; the person needed social protection, the household a measure it can use.
 
     ## Example
-    In `pre_exit_2808`, skills training planned for member 4, aged 72 with no labour capacity:
-    "帮扶措施“技能培训”与对象不符：第4名成员为无劳动力，此措施要求有劳动能力；第4名成员72岁，
-    此措施限16–60岁".
+    `sup_training_no_labour`: skills training planned for member 2, aged 67, disabled, with no
+    labour capacity: "帮扶措施“技能培训”与对象不符：成员2无劳动能力".
 
     ## Proposed measures
     Replace the measure with one the member is eligible for: the planner chooses from the
@@ -199,7 +106,8 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
 
     ## Parameters
     `support.microcredit_age_min`, `support.microcredit_age_max`, `support.welfare_post_age_min`,
-    `support.welfare_post_age_max`; other limits are the catalog's `eligibility`.
+    `support.welfare_post_age_max`; other limits are the catalog's `eligibility` (numbers or
+    parameter names).
 
     ## References
     domain.md §6.1 (五个一批 allocation rule), §6.2 (micro-credit borrowers aged 18–65;
@@ -215,23 +123,29 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
         measure = catalog.get(planned.measure)
         if measure is None or measure.beneficiary == "village":
             continue
-        found = _mismatch(household, planned, measure, ctx.params)
-        if found is None:
+        member = None
+        if planned.beneficiary is not None:
+            member = _member(household, planned.beneficiary)
+            if member is None:
+                continue
+        verdict = eligibility(_with_parameter_ages(measure), household, member, ctx.params)
+        if verdict.eligible is not False:
             continue
-        member, reasons = found
+        if planned.status is MeasureStatus.DONE and verdict.reason == "age":
+            continue
         yield Hit(
             evidence={
                 "measure": planned.measure,
                 "status": planned.status.value,
                 "beneficiary": planned.beneficiary,
-                "reasons": [en for _, en in reasons],
+                "reason": verdict.reason,
             },
-            member=member,
+            member=member.number if member is not None else None,
             values={
                 "measure_zh": measure.label.zh,
                 "measure_en": measure.label.en,
-                "reason_zh": "；".join(zh for zh, _ in reasons),
-                "reason_en": "; ".join(en for _, en in reasons),
+                "reason_zh": verdict.zh,
+                "reason_en": verdict.en,
             },
         )
 
@@ -427,7 +341,7 @@ def protection_only(ctx: RuleContext) -> Iterator[Hit]:
     measures = [m for m in found if m is not None]
     if not ids or len(measures) != len(ids):
         return
-    if any(m.family != "social_protection" for m in measures):
+    if not all(m.protection for m in measures):
         return
     yield Hit(
         evidence={"measures": ids, "members_can_work": household.members_can_work},

@@ -1,14 +1,14 @@
 """Village rules (VIL): infrastructure works behind their schedule.
 
 Village scope is outside the declarative spec (which reads households and members), so these are
-Python rules reading :class:`planner.facts.VillageFacts`.
+Python rules reading :class:`planner.area_facts.VillageFacts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planner.facts import VillageFacts
+from planner.area_facts import VillageFacts
 from planner.rule import Hit, RuleContext, rule
 
 

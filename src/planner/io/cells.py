@@ -1,0 +1,310 @@
+"""Cell values: read a spreadsheet cell into a model value, and write a model value into a cell.
+
+Reading is lenient about *spelling* (是/否, full-width digits, ``2020/3/1``, ``202003`` in month
+columns, Chinese enum labels) and strict about *meaning*: a value that cannot be put into the
+model raises :class:`CellError` with the reason in Chinese and English.
+
+ID numbers (证件号码) are the one field judged here rather than by the rules: a string of digits
+(with an optional final ``X``) always passes, even when its check digit is wrong, because that is
+rule DQ001's finding. Rejected are values that cannot be an ID at all: numbers (an Excel cell
+holding 5.22425E+17 has lost its last digits), scientific notation, and any character other than
+digits and a final X.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from planner.io.layout import DICT, JSON, LIST, Column
+from planner.model.vocab import LABELS_ZH
+
+LIST_SEPARATORS = re.compile(r"[;；、,，]")
+_TRUE = {"true", "t", "yes", "y", "1", "是", "有", "√", "✓", "对"}
+_FALSE = {"false", "f", "no", "n", "0", "否", "无", "×", "✗", "没有"}
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
+_ID = re.compile(r"^\d+X?$")
+_FLOAT_ID = re.compile(r"^(\d+)\.0+$")
+
+
+class CellError(ValueError):
+    """A cell value that cannot be put into the model."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+def blank(value: Any) -> bool:
+    """True for an empty cell: ``None``, whitespace, or a NaN from a float column."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def id_number(value: Any) -> str:
+    """An ID number cell as text, or :class:`CellError` when it cannot be one."""
+    if isinstance(value, bool):
+        raise CellError("证件号码应为文本", "the ID number must be text")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer() or abs(value) >= 10**15:
+            raise CellError(
+                "证件号码被存成了数字（如 Excel 的 5.22425E+17），后几位已丢失；请把该列设为文本后重新导出",
+                "the ID number was stored as a number (e.g. 5.22425E+17 in Excel) and its last "
+                "digits are lost; re-export the column as text",
+            )
+        return str(int(value))
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    if _SCIENTIFIC.match(text):
+        raise CellError(
+            "证件号码是科学计数法（如 5.22425E+17），后几位已丢失；请把该列设为文本后重新导出",
+            "the ID number is in scientific notation (e.g. 5.22425E+17) and its last digits "
+            "are lost; re-export the column as text",
+        )
+    float_like = _FLOAT_ID.match(text)
+    if float_like:
+        digits = float_like.group(1)
+        if len(digits) > 15:
+            raise CellError(
+                "证件号码带有小数点（经过了数字转换），后几位可能已丢失",
+                "the ID number has a decimal point (it went through a number conversion) and "
+                "its last digits may be lost",
+            )
+        return digits
+    if not _ID.match(text):
+        raise CellError("证件号码只能由数字和末位的 X 组成", "the ID number may only hold digits and a final X")
+    return text
+
+
+def to_bool(value: Any) -> bool:
+    """是/否, true/false, 1/0 … as a boolean."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("应为“是”或“否”", "must be yes (是) or no (否)")
+
+
+def _number_text(value: Any) -> str:
+    return _text(value).replace(",", "").replace(" ", "")
+
+
+def to_int(value: Any) -> int:
+    """A whole number; ``3.0`` is 3, ``3.5`` is an error."""
+    if isinstance(value, bool):
+        raise CellError("应为整数", "must be a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = _number_text(value)
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not number.is_integer():
+        raise CellError("应为整数", "must be a whole number")
+    return int(number)
+
+
+def to_float(value: Any) -> float:
+    """A finite number; thousands separators and full-width digits are accepted."""
+    if isinstance(value, bool):
+        raise CellError("应为数字", "must be a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(_number_text(value))
+        except ValueError:
+            number = math.nan
+    if not math.isfinite(number):
+        raise CellError("应为数字", "must be a number")
+    return number
+
+
+def to_date(value: Any, month: bool = False) -> date:
+    """A date from a date cell or text (``2020-03-01``, ``2020/3/1``, ``20200301``, ``2020年3月1日``).
+
+    In month columns (``type: month``) ``202003`` and ``2020-03`` mean the first of the month.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    text = re.split(r"[ T]", text, maxsplit=1)[0] if len(text) > 10 else text
+    try:
+        if match := _DATE.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _COMPACT_DATE.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if month and (match := _MONTH.match(text)):
+            return date(int(match[1]), int(match[2] or match[3]), 1)
+    except ValueError:
+        pass
+    if month:
+        raise CellError("日期无法识别，应为 YYYYMM 或 YYYY-MM-DD", "unrecognised date; expected YYYYMM or YYYY-MM-DD")
+    raise CellError("日期无法识别，应为 YYYY-MM-DD", "unrecognised date; expected YYYY-MM-DD")
+
+
+@cache
+def _enum_lookup(enum: type[Enum]) -> dict[str, Enum]:
+    lookup: dict[str, Enum] = {}
+    for member in enum:
+        label = LABELS_ZH.get((enum, member.value))  # type: ignore[arg-type]
+        if label:
+            lookup[label] = member
+        lookup[str(member.value).lower()] = member
+        lookup[member.name.lower()] = member
+    return lookup
+
+
+def expected_values(enum: type[Enum]) -> tuple[str, str]:
+    """The allowed values of ``enum``: Chinese labels and English values, for messages."""
+    zh = "、".join(LABELS_ZH.get((enum, m.value), str(m.value)) for m in enum)  # type: ignore[arg-type]
+    en = ", ".join(str(m.value) for m in enum)
+    return zh, en
+
+
+def to_enum(value: Any, enum: type[Enum]) -> Enum:
+    """An enum member from its value, name or Chinese label."""
+    if isinstance(value, enum):
+        return value
+    text = _text(value)
+    member = _enum_lookup(enum).get(text) or _enum_lookup(enum).get(text.lower())
+    if member is None:
+        zh, en = expected_values(enum)
+        raise CellError(f"取值未知，应为：{zh}", f"unknown value; expected one of: {en}")
+    return member
+
+
+def to_scalar(value: Any, tp: Any, *, month: bool = False, is_id: bool = False) -> Any:
+    """Convert one non-blank cell to the scalar type ``tp``."""
+    if is_id:
+        return id_number(value)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return to_enum(value, tp)
+    if tp is bool:
+        return to_bool(value)
+    if tp is int:
+        return to_int(value)
+    if tp is float:
+        return to_float(value)
+    if tp is date:
+        return to_date(value, month)
+    if isinstance(value, str):
+        return value.strip()
+    return _text(value)
+
+
+def split_list(value: Any) -> list[Any]:
+    """A list cell: a JSON array, or items separated by ; ； 、 , ，."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CellError("列表无法解析（JSON 数组格式错误）", "cannot parse the list (bad JSON array)") from exc
+        if not isinstance(items, list):
+            raise CellError("应为列表", "must be a list")
+        return items
+    return [item.strip() for item in LIST_SEPARATORS.split(text) if item.strip()]
+
+
+def read_cell(value: Any, column: Column, *, month: bool = False) -> Any:
+    """Convert a non-blank cell for ``column`` (scalar, list, dict or JSON)."""
+    if column.kind == LIST:
+        return [
+            to_scalar(item, column.type, month=month)
+            for item in split_list(value)
+            if not blank(item)
+        ]
+    if column.kind in (DICT, JSON):
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise CellError("JSON 格式错误", "not valid JSON") from exc
+    return to_scalar(value, column.type, month=month, is_id=column.path[-1] == "id_number")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+def write_cell(value: Any, column: Column) -> Any:
+    """A model value as a native cell value (None, bool, int, float, date or str)."""
+    if value is None:
+        return None
+    if column.kind == LIST:
+        if not value:
+            return None if column.blank_is_empty else "[]"
+        items = [str(_jsonable(v)) for v in value]
+        if any(LIST_SEPARATORS.search(i) or i.startswith("[") or not i.strip() or i != i.strip()
+               for i in items):
+            return json.dumps(items, ensure_ascii=False)
+        return ";".join(items)
+    if column.kind in (DICT, JSON):
+        if not value and column.blank_is_empty:
+            return None
+        return json.dumps(_jsonable(value), ensure_ascii=False)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A native cell value as CSV text: blank, true/false, ISO dates, shortest exact numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)

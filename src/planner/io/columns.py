@@ -1,0 +1,221 @@
+"""Column maps: which file header feeds which model field, and how cell values translate.
+
+A column map is YAML (the shipped one is ``planner/io/default_columns.yaml``). Per table
+(``households``, ``villages``, ``projects`` and the part tables ``income``, ``measures`` …) it maps
+a header to a field path, optionally with a value vocabulary::
+
+    tables:
+      households:
+        columns:
+          户编号: id
+          与户主关系: {field: member.relation, values: relation}
+          是否参加城乡居民基本医疗保险:
+            field: member.medical_insurance
+            values: {是: resident}       # a definite value
+            defaults: {否: none}         # used only if no other column sets the field
+          工资性收入: {income: wage}      # household total → IncomeSource of ``income_year``
+          识别监测时间: {field: monitoring.identified_on, type: month}   # YYYYMM
+        ignore: [证件类型]                # known columns that feed nothing (reported as warnings)
+
+A vocabulary value may be a mapping of sibling fields (``七年级: {schooling: junior_secondary,
+grade: 1}``) or ``null`` (blank). A user map extends the default one unless it says
+``extends: none``. Headers match exactly or after NFKC normalisation without spaces, so
+``人均纯收入(元)`` matches ``人均纯收入（元）``. Canonical headers (field paths such as
+``housing.safety_grade``, as planner writes them) are always recognised.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.io.errors import FormatError
+
+DEFAULT_MAP = "default_columns.yaml"
+
+
+def normalize_header(text: Any) -> str:
+    """Header key for matching: NFKC (full-width → half-width) without any whitespace."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+def normalize_value(value: Any) -> str:
+    """Cell text for vocabulary lookup: integral numbers without ``.0``, NFKC, no whitespace."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """What one header feeds: a field path, or a household income/cost total."""
+
+    header: str
+    field: str | None = None
+    values: dict[str, Any] = dc_field(default_factory=dict)
+    defaults: dict[str, Any] = dc_field(default_factory=dict)
+    type: str | None = None
+    income: str | None = None
+    cost: bool = False
+    scale: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableMap:
+    """Header map of one table."""
+
+    columns: dict[str, MapEntry] = dc_field(default_factory=dict)
+    ignore: frozenset[str] = frozenset()
+    required: tuple[str, ...] = ()
+    id_from: tuple[str, ...] = ()
+    sheet: str | None = None
+    header_row: int | None = None
+
+    def entry(self, header: Any) -> MapEntry | None:
+        """The entry for ``header`` (exact or normalised match)."""
+        return self.columns.get(normalize_header(header))
+
+    def ignores(self, header: Any) -> bool:
+        """True when the map lists ``header`` as known but unused."""
+        return normalize_header(header) in self.ignore
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """A complete column map: tables by name, plus the year of income totals."""
+
+    name: str
+    tables: dict[str, TableMap]
+    income_year: int | None = None
+    source: str | None = None
+
+    def table(self, name: str) -> TableMap:
+        """The map of table ``name`` (empty if the map says nothing about it)."""
+        return self.tables.get(name, TableMap())
+
+    def with_income_year(self, year: int | None) -> ColumnMap:
+        """A copy whose income totals belong to ``year`` (unchanged when ``year`` is None)."""
+        return self if year is None else replace(self, income_year=year)
+
+
+def _error(source: str, zh: str, en: str) -> FormatError:
+    return FormatError(f"列映射 {source}：{zh}", f"column map {source}: {en}")
+
+
+def _vocabulary(
+    spec: Any, vocabularies: dict[str, dict[str, Any]], source: str, where: str
+) -> dict[str, Any]:
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        if spec not in vocabularies:
+            raise _error(source, f"{where} 引用了未定义的词表 {spec}",
+                         f"{where} names an undefined vocabulary {spec}")
+        return vocabularies[spec]
+    if isinstance(spec, list):
+        merged: dict[str, Any] = {}
+        for item in spec:
+            merged.update(_vocabulary(item, vocabularies, source, where))
+        return merged
+    if isinstance(spec, dict):
+        return {normalize_value(k): v for k, v in spec.items()}
+    raise _error(source, f"{where} 的 values 应为词表名或映射", f"{where}: values must be a name or mapping")
+
+
+_ENTRY_KEYS = {"field", "values", "defaults", "type", "income", "cost", "scale"}
+
+
+def _entry(header: str, spec: Any, vocabularies: dict[str, dict[str, Any]], source: str) -> MapEntry:
+    if isinstance(spec, str):
+        return MapEntry(header, field=spec)
+    if not isinstance(spec, dict):
+        raise _error(source, f"列「{header}」的映射应为字段名或映射", f"column {header}: expected a field or mapping")
+    unknown = set(spec) - _ENTRY_KEYS
+    if unknown:
+        raise _error(source, f"列「{header}」有未知的键 {sorted(unknown)}",
+                     f"column {header}: unknown keys {sorted(unknown)}")
+    if not spec.get("field") and not spec.get("income") and not spec.get("cost"):
+        raise _error(source, f"列「{header}」需要 field、income 或 cost",
+                     f"column {header}: needs field, income or cost")
+    if spec.get("type") not in (None, "month"):
+        raise _error(source, f"列「{header}」的 type 只能是 month", f"column {header}: type must be month")
+    return MapEntry(
+        header,
+        field=spec.get("field"),
+        values=_vocabulary(spec.get("values"), vocabularies, source, header),
+        defaults=_vocabulary(spec.get("defaults"), vocabularies, source, header),
+        type=spec.get("type"),
+        income=spec.get("income"),
+        cost=bool(spec.get("cost")),
+        scale=float(spec["scale"]) if spec.get("scale") is not None else None,
+    )
+
+
+def _table(spec: dict[str, Any], vocabularies: dict[str, dict[str, Any]], source: str,
+           base: TableMap | None) -> TableMap:
+    columns = dict(base.columns) if base else {}
+    for header, entry in (spec.get("columns") or {}).items():
+        columns[normalize_header(header)] = _entry(str(header), entry, vocabularies, source)
+    ignore = set(base.ignore) if base else set()
+    ignore.update(normalize_header(h) for h in spec.get("ignore") or ())
+    return TableMap(
+        columns=columns,
+        ignore=frozenset(ignore - set(columns)),
+        required=tuple(spec.get("required") or (base.required if base else ())),
+        id_from=tuple(spec.get("id_from") or (base.id_from if base else ())),
+        sheet=spec.get("sheet", base.sheet if base else None),
+        header_row=spec.get("header_row", base.header_row if base else None),
+    )
+
+
+def parse_column_map(data: dict[str, Any], source: str, base: ColumnMap | None = None) -> ColumnMap:
+    """Build a column map from parsed YAML, on top of ``base`` (whose entries it overrides)."""
+    if not isinstance(data, dict):
+        raise _error(source, "顶层应为映射", "the top level must be a mapping")
+    unknown = set(data) - {"name", "description", "extends", "income_year", "vocabularies", "tables"}
+    if unknown:
+        raise _error(source, f"未知的键 {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
+    vocabularies = {
+        name: {normalize_value(k): v for k, v in (values or {}).items()}
+        for name, values in (data.get("vocabularies") or {}).items()
+    }
+    tables = dict(base.tables) if base else {}
+    for name, spec in (data.get("tables") or {}).items():
+        tables[name] = _table(spec or {}, vocabularies, source, tables.get(name))
+    income_year = data.get("income_year", base.income_year if base else None)
+    return ColumnMap(str(data.get("name", Path(source).stem)), tables, income_year, source)
+
+
+@cache
+def default_column_map() -> ColumnMap:
+    """The shipped map for national registration (建档立卡) and monitoring (监测) exports."""
+    text = resources.files(__package__).joinpath(DEFAULT_MAP).read_text(encoding="utf-8")
+    return parse_column_map(yaml.safe_load(text), f"planner/io/{DEFAULT_MAP}")
+
+
+def load_column_map(path: str | Path) -> ColumnMap:
+    """Load a user map from YAML; it extends the default map unless it says ``extends: none``."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise FormatError(f"无法读取列映射 {path}：{exc}", f"cannot read column map {path}: {exc}") from exc
+    extends = data.get("extends", "default") if isinstance(data, dict) else "default"
+    base = None if extends in (None, "none", False) else default_column_map()
+    return parse_column_map(data, str(path), base)
+
+
+def resolve_column_map(column_map: ColumnMap | str | Path | None) -> ColumnMap:
+    """``None`` → the default map; a path → that map loaded; a map → itself."""
+    if column_map is None:
+        return default_column_map()
+    if isinstance(column_map, ColumnMap):
+        return column_map
+    return load_column_map(column_map)

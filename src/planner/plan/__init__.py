@@ -1,0 +1,1 @@
+"""Assistance plans (temporary during development)."""

@@ -1,0 +1,358 @@
+"""The plan of one household: needs → measures → prerequisite closure → schedule → projection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from planner.facts import HouseholdFacts
+from planner.finding import Finding
+from planner.idnumber import mask_name
+from planner.measures import MeasureCatalog, default_catalog
+from planner.model import HouseholdStatus, PlannedMeasure
+from planner.params import ParameterSet, default_parameters
+from planner.plan.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
+from planner.plan.needs import IncomeNeed, household_needs
+from planner.plan.schedule import Link, Task, critical_path, schedule
+from planner.plan.select import Draft, Selection, base_id, cheapest_lifting, item_key
+from planner.plan.village import VillageWork
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: Statuses whose households work towards an exit date (脱贫攻坚 exits are assessed at year end).
+_EXITING = frozenset({HouseholdStatus.POOR, HouseholdStatus.PRE_EXIT, HouseholdStatus.RETURNED})
+
+
+def parameter_values(params: Any, when: date) -> Mapping[str, Any]:
+    """Parameter values on ``when`` from a :class:`ParameterSet`, values, or ``None`` (shipped)."""
+    if params is None:
+        return default_parameters().at(when)
+    if isinstance(params, ParameterSet):
+        return params.at(when)
+    return params
+
+
+def target_date(facts: HouseholdFacts) -> date | None:
+    """The date the plan should be done by: the recorded exit target, or the default exit date
+    (year end) for households still to exit; ``None`` for the others."""
+    if facts.record.exit_target is not None:
+        return facts.record.exit_target
+    if facts.record.status in _EXITING:
+        return facts.exit_target
+    return None
+
+
+def plan_household(
+    facts: HouseholdFacts,
+    findings: Iterable[Finding] = (),
+    catalog: MeasureCatalog | None = None,
+    params: ParameterSet | Mapping[str, Any] | None = None,
+    *,
+    start: date | None = None,
+    works: Mapping[str, VillageWork] | None = None,
+    village: str | None = None,
+    show_names: bool = False,
+) -> HouseholdPlan:
+    """Plan one household from its facts and findings.
+
+    ``works`` are the pending works of the household's village by measure id (from
+    :func:`planner.plan.village.pending_works`); measures that have them as prerequisites wait.
+    The helper's name is masked unless ``show_names``.
+    """
+    catalog = catalog or default_catalog()
+    values = parameter_values(params, facts.reference_date)
+    start = start or facts.reference_date
+    target = target_date(facts)
+    works = dict(works or {})
+    income_need, needs, unplanned = household_needs(facts, findings, values, catalog)
+    selection = Selection(facts, catalog, values, start, target,
+                          {measure_id: work.key for measure_id, work in works.items()})
+    notes: list[Note] = []
+    remaining = 0.0
+    options = []
+    if income_need is not None:
+        options = selection.income_options(income_need)
+        remaining = selection.choose_income(income_need, list(options))
+    for need in sorted(needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
+        if not selection.choose_need(need):
+            reasons = sorted({v.zh for n, _, v in selection.blocked if n is need and v.zh})
+            reasons_en = sorted({v.en for n, _, v in selection.blocked if n is need and v.en})
+            notes.append(Note(
+                "unmet_need",
+                f"没有符合条件的措施能解决 {need.code}：{need.zh}" + (f"（{'；'.join(reasons)}）" if reasons else ""),
+                f"no eligible measure can close {need.code}: {need.en}"
+                + (f" ({'; '.join(reasons_en)})" if reasons_en else ""),
+                code=need.code, member=need.member))
+    for key, planned in selection.existing.items():
+        selection.keep(key, planned)
+
+    helper = _helper(facts, show_names)
+    items, history, links = _items(selection, catalog, works, helper, income_need, needs)
+    tasks = [Task(item.key, item.duration_days, index, *_given(selection.existing.get(item.key)))
+             for index, item in enumerate(items)]
+    waited = {key for item in items for key in item.waits_for if key.split("@")[0] in works}
+    for work in works.values():
+        if work.key in waited:
+            tasks.append(Task(work.key, work.duration_days, -1, work.start, work.due))
+    dates, conflicts = schedule(tasks, links, start)
+    for item in items:
+        item.start, item.due = dates[item.key]
+        item.late = target is not None and item.status != "done" and item.due > target
+    position = {key: index for index, key in enumerate(dates)}
+    items.sort(key=lambda item: (item.start, position[item.key]))
+    path, _ = critical_path(tasks, links, dates, start)
+    finish = max((item.due for item in items if item.due is not None), default=None)
+
+    projection = _projection(facts, values, income_need, items)
+    notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
+                        income_need, remaining, unplanned, values))
+    bundles = _bundles(facts.id, selection, items, options, income_need)
+    region = facts.record.region
+    return HouseholdPlan(
+        household=facts.id,
+        village=village or region.division_code or region.village,
+        village_name=region.village,
+        status=None if facts.record.status is None else facts.record.status.value,
+        reference_date=facts.reference_date, start=start, target_date=target, helper=helper,
+        items=items, history=history, notes=notes, income=projection, critical_path=path,
+        finish=finish, bundles=bundles, unplanned=unplanned,
+    )
+
+
+def _helper(facts: HouseholdFacts, show_names: bool) -> str | None:
+    helper = facts.record.helper
+    if helper is None or not helper.name:
+        return None
+    return helper.name if show_names else mask_name(helper.name)
+
+
+def _given(planned: PlannedMeasure | None) -> tuple[date | None, date | None]:
+    if planned is None:
+        return None, None
+    return planned.start, planned.due
+
+
+def _items(
+    selection: Selection,
+    catalog: MeasureCatalog,
+    works: Mapping[str, VillageWork],
+    helper: str | None,
+    income_need: IncomeNeed | None,
+    needs: list[Any],
+) -> tuple[list[PlanItem], list[PlanItem], list[Link]]:
+    household = selection.facts.id
+    items: dict[str, PlanItem] = {}
+    for key, draft in selection.drafts.items():
+        items[key] = _from_draft(household, draft, helper)
+    all_codes = [*(income_need.codes if income_need else []), *(c for n in needs for c in n.codes)]
+    for key, planned in selection.existing.items():
+        items[key] = _from_existing(household, key, planned, catalog, helper, all_codes)
+    history = [_from_existing(household, key, planned, catalog, helper, [])
+               for key, planned in selection.done.items()]
+    links: list[Link] = []
+    for key, item in items.items():
+        measure = catalog.get(item.measure)
+        if measure is None:
+            continue
+        for prerequisite in measure.prerequisites:
+            pre = catalog[prerequisite.measure]
+            provider: str | None = None
+            if pre.beneficiary == "village":
+                work = works.get(pre.id)
+                provider = work.key if work is not None else None
+            elif pre.beneficiary == "member" and item.member is not None:
+                provider = next((k for k in (item_key(pre.id, item.member), pre.id) if k in items),
+                                None)
+            elif pre.beneficiary == "member":
+                provider = next((k for k in items if base_id(k) == pre.id), None)
+            elif pre.id in items:
+                provider = pre.id
+            if provider is None:
+                continue
+            links.append(Link(provider, key, prerequisite.relation, prerequisite.lead_days))
+            item.waits_for.append(provider)
+            if provider in items:
+                items[provider].prerequisite_of.append(key)
+    for item in items.values():
+        if not item.reason_zh:
+            labels = [items[k] for k in item.prerequisite_of if k in items]
+            item.reason_zh = "；".join(f"“{d.label_zh}”的前置措施" for d in labels)
+            item.reason_en = "; ".join(f"prerequisite of {d.label_en}" for d in labels)
+            item.need = item.need or ("prerequisite" if labels else None)
+    return list(items.values()), history, links
+
+
+def _from_draft(household: str, draft: Draft, helper: str | None) -> PlanItem:
+    measure = draft.measure
+    reason_zh = "；".join(draft.reasons_zh)
+    reason_en = "; ".join(draft.reasons_en)
+    if draft.causes:
+        from planner.model import PovertyCause
+
+        labels = [PovertyCause(c).label_zh for c in draft.causes]
+        reason_zh += f"；针对致贫原因：{'、'.join(labels)}"
+        reason_en += f"; targets the poverty cause: {', '.join(c.replace('_', ' ') for c in draft.causes)}"
+    return PlanItem(
+        key=draft.key, household=household, measure=measure.id, label_zh=measure.label.zh,
+        label_en=measure.label.en, family=measure.family, member=draft.member, status="proposed",
+        why=list(draft.why), need=draft.need, reason_zh=reason_zh.strip("；"),
+        reason_en=reason_en.strip("; "), causes=list(draft.causes),
+        duration_days=measure.duration_days, responsible_zh=measure.responsible.zh,
+        responsible_en=measure.responsible.en, helper=helper, cost=draft.cost, gain=draft.gain,
+        income_category=measure.income_category,
+    )
+
+
+def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: MeasureCatalog,
+                   helper: str | None, codes: list[str]) -> PlanItem:
+    measure = catalog.get(planned.measure)
+    status = planned.status.value
+    label_zh = planned.status.label_zh
+    why = [c for c in dict.fromkeys(codes) if measure is not None and measure.resolves(c)]
+    return PlanItem(
+        key=key, household=household, measure=planned.measure,
+        label_zh=measure.label.zh if measure else planned.measure,
+        label_en=measure.label.en if measure else planned.measure,
+        family=measure.family if measure else "unknown",
+        member=planned.beneficiary, status=status,  # type: ignore[arg-type]
+        why=why, need="existing",
+        reason_zh=f"已列入帮扶计划（{label_zh}）", reason_en=f"already in the household's plan ({status})",
+        duration_days=measure.duration_days if measure else 0,
+        start=planned.start, due=planned.completed or planned.due,
+        responsible_zh=(measure.responsible.zh if measure else planned.responsible or ""),
+        responsible_en=(measure.responsible.en if measure else planned.responsible or ""),
+        helper=helper, cost=measure.unit_cost if measure else 0.0,
+        gain=planned.expected_annual_gain or 0.0,
+        income_category=measure.income_category if measure else None,
+    )
+
+
+def _projection(facts: HouseholdFacts, values: Mapping[str, Any], need: IncomeNeed | None,
+                items: list[PlanItem]) -> IncomeProjection:
+    line = float(values["income.poverty_line"])
+    threshold = values.get("monitoring.threshold")
+    threshold = None if threshold is None else float(threshold)
+    new_gain = sum(item.gain for item in items if item.new)
+    size = facts.size
+    net = facts.net_income
+    projected = (net + facts.planned_annual_gain + new_gain) / size if net is not None and size else None
+    transfer_share = None
+    if facts.gross_income is not None and facts.income_transfer is not None:
+        transfer = facts.income_transfer + sum(
+            item.gain for item in items if item.income_category == "transfer" and item.status != "done")
+        gross = facts.gross_income + facts.planned_annual_gain + new_gain
+        transfer_share = transfer / gross if gross > 0 else None
+    target, parameter = (need.target, need.target_parameter) if need else (
+        (threshold, "monitoring.threshold") if facts.in_monitoring and threshold else (line, "income.poverty_line"))
+    return IncomeProjection(
+        size=size, net_income=net, per_capita=facts.per_capita_net_income,
+        planned_gain=facts.planned_annual_gain, new_gain=new_gain, projected_per_capita=projected,
+        poverty_line=line, monitoring_threshold=threshold, target=float(target),
+        target_parameter=parameter,
+        clears_line=None if projected is None else projected >= line,
+        clears_threshold=None if projected is None or threshold is None else projected >= threshold,
+        transfer_share=transfer_share,
+    )
+
+
+def _notes(facts: HouseholdFacts, selection: Selection, items: list[PlanItem],
+           works: Mapping[str, VillageWork], conflicts: list[Any], target: date | None,
+           projection: IncomeProjection, need: IncomeNeed | None, remaining: float,
+           unplanned: list[str], values: Mapping[str, Any]) -> list[Note]:
+    notes: list[Note] = []
+    if not facts.income_known:
+        notes.append(Note("income_unknown", "收入未登记，无法测算人均纯收入",
+                          "income not recorded: per-capita income cannot be projected"))
+    if need is not None and facts.labour_unknown:
+        notes.append(Note("labour_unknown",
+                          f"{facts.labour_unknown} 名成员劳动能力未登记，增收措施可能遗漏",
+                          f"labour capacity of {facts.labour_unknown} members not recorded: "
+                          "income measures for them could not be considered"))
+    if need is not None and remaining > 0 and projection.projected_per_capita is not None:
+        blocked = sorted({v.zh for n, _, v in selection.blocked if n is None and v.zh})
+        blocked_en = sorted({v.en for n, _, v in selection.blocked if n is None and v.en})
+        notes.append(Note(
+            "income_gap",
+            f"没有符合条件的措施能弥补收入缺口：计划后人均 {projection.projected_per_capita:.0f} 元，"
+            f"仍低于目标 {need.target:.0f} 元" + (f"（{'；'.join(blocked)}）" if blocked else ""),
+            f"no eligible measure can close the income gap: {projection.projected_per_capita:.0f} "
+            f"yuan per head after the plan, below the target of {need.target:.0f} yuan"
+            + (f" ({'; '.join(blocked_en)})" if blocked_en else ""),
+            code=need.codes[0] if need.codes else None))
+    late = [item for item in items if item.late]
+    for item in late:
+        notes.append(Note("late", f"“{item.label_zh}”预计 {item.due} 完成，晚于目标日期 {target}",
+                          f"{item.label_en} is due on {item.due}, after the target date {target}",
+                          measure=item.measure, member=item.member))
+    if target is not None and any(item.gain > 0 and item.late for item in late):
+        notes.append(Note(
+            "target_unreachable",
+            f"增收措施在目标日期 {target} 前无法见效：收入未稳定超过标准前不宜退出",
+            f"income measures cannot take effect by the target date {target}: an exit before income "
+            "is stably above the line should wait"))
+    for conflict in conflicts:
+        notes.append(Note(
+            "date_conflict",
+            f"{conflict.key} 计划 {conflict.given_start} 开始，但前置措施 {conflict.prerequisite} "
+            f"最早 {conflict.earliest_start} 才能就绪",
+            f"{conflict.key} is planned to start on {conflict.given_start}, but its prerequisite "
+            f"{conflict.prerequisite} is ready on {conflict.earliest_start} at the earliest",
+            measure=base_id(conflict.key)))
+    by_key = {work.key: work for work in works.values()}
+    for item in items:
+        for key in item.waits_for:
+            work = by_key.get(key)
+            if work is not None:
+                notes.append(Note(
+                    "waits_for_village",
+                    f"“{item.label_zh}”需等待本村“{work.label_zh}”于 {work.due} 完工",
+                    f"{item.label_en} waits for the village's {work.label_en.lower()} due {work.due}",
+                    measure=item.measure, member=item.member))
+    for key in selection.existing:
+        if base_id(key) not in selection.catalog:
+            notes.append(Note("unknown_measure", f"计划中的措施 {base_id(key)} 不在措施目录中",
+                              f"planned measure {base_id(key)} is not in the catalog",
+                              measure=base_id(key)))
+    for key in unplanned:
+        notes.append(Note("no_measure", f"措施目录中没有措施能解决 {key}",
+                          f"no measure in the catalog addresses {key}", code=key.split("@")[0]))
+    share_max = values.get("income.transfer_share_max")
+    if (need is not None and projection.transfer_share is not None and share_max is not None
+            and facts.any_can_work and projection.transfer_share > float(share_max)):
+        notes.append(Note(
+            "transfer_dependent",
+            f"计划后转移性收入占比 {projection.transfer_share:.0%}，超过 {float(share_max):.0%}",
+            f"after the plan transfers are {projection.transfer_share:.0%} of income, above "
+            f"{float(share_max):.0%}"))
+    return notes
+
+
+def _bundles(household: str, selection: Selection, items: list[PlanItem], options: list[Any],
+             need: IncomeNeed | None) -> list[Bundle]:
+    if need is None or need.line_gap <= 0:
+        return []
+    by_key = {item.key: item for item in items}
+    income_keys = [item.key for item in items if item.new and item.need == "income"]
+    keys: dict[str, None] = {}
+    stack = list(income_keys)
+    while stack:
+        key = stack.pop()
+        if key in keys or key not in by_key:
+            continue
+        keys[key] = None
+        stack.extend(k for k in by_key[key].waits_for if k in by_key and by_key[k].new)
+    requires = frozenset(k for key in keys for k in by_key[key].waits_for if k not in by_key)
+    bundles: list[Bundle] = []
+    if income_keys:
+        gain = sum(by_key[k].gain for k in keys)
+        bundles.append(Bundle(household, "plan", tuple(sorted(keys)),
+                              sum(by_key[k].cost for k in keys), gain, gain >= need.line_gap, requires))
+    cheapest = cheapest_lifting(options, need.line_gap)
+    if cheapest is not None:
+        combo, cost, gain = cheapest
+        combo_keys = {o.key for o in combo} | {r.key for o in combo for r in o.requires}
+        if not bundles or set(combo_keys) != set(bundles[0].items):
+            works = frozenset(w for o in combo for w in o.works)
+            bundles.append(Bundle(household, "cheapest", tuple(sorted(combo_keys)), cost, gain,
+                                  True, works))
+    return bundles

@@ -1,0 +1,512 @@
+"""Choosing measures: eligible options for each need, the income gap closed by gain per cost,
+poverty causes targeted first, and the prerequisite closure of everything chosen.
+
+The selection is deterministic: ties break on catalog order, then member number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import networkx as nx
+
+from planner.facts import HouseholdFacts, MemberFacts
+from planner.measures import Measure, MeasureCatalog
+from planner.measures.eligibility import Verdict, eligibility, in_place
+from planner.model import IncomeCategory, LabourCapacity, MeasureStatus, PlannedMeasure
+from planner.plan.needs import IncomeNeed, Need
+
+#: Families whose measures may close an income gap (education and health aids answer their own needs).
+INCOME_GAP_FAMILIES = frozenset({"industry", "employment", "finance", "social_protection"})
+_LABOUR_RANK = {LabourCapacity.SKILLED: 0, LabourCapacity.NORMAL: 1, LabourCapacity.WEAK: 2}
+
+
+def base_id(key: str) -> str:
+    """The measure id of an item key (``job_placement@m2`` → ``job_placement``)."""
+    return key.split("@")[0].rstrip("+")
+
+
+def item_key(measure_id: str, member: int | None) -> str:
+    """``measure`` for a household measure, ``measure@m<N>`` for a member measure."""
+    return measure_id if member is None else f"{measure_id}@m{member}"
+
+
+@dataclass(slots=True)
+class Requirement:
+    """A prerequisite to add with an option; ``any_member``: any member holding it will do."""
+
+    key: str
+    measure: Measure
+    member: int | None
+    cost: float
+    any_member: bool = False
+
+
+@dataclass(slots=True)
+class Option:
+    """One measure for one beneficiary, with its closure against what the household already has."""
+
+    measure: Measure
+    member: int | None
+    key: str
+    gain: float
+    cost: float
+    requires: list[Requirement]
+    works: frozenset[str]
+    finish_days: int
+
+    def ratio(self, extra_cost: float = 0.0) -> float:
+        """Gain per yuan (infinite when free)."""
+        cost = self.cost + extra_cost
+        return math.inf if cost <= 0 else self.gain / cost
+
+
+@dataclass(slots=True)
+class Draft:
+    """A chosen measure before scheduling: why it is here and what it waits for."""
+
+    measure: Measure
+    member: int | None
+    key: str
+    gain: float
+    cost: float
+    need: str | None = None
+    why: list[str] = field(default_factory=list)
+    reasons_zh: list[str] = field(default_factory=list)
+    reasons_en: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+    prerequisite_of: list[str] = field(default_factory=list)
+    waits_for: list[tuple[str, str, int]] = field(default_factory=list)
+    existing: PlannedMeasure | None = None
+
+
+class Selection:
+    """The measures chosen for one household, built need by need.
+
+    ``works`` maps a village measure id (``road_hardening``) to the key of the pending work in the
+    household's village; a household measure that has that work as prerequisite waits for it.
+    """
+
+    def __init__(
+        self,
+        facts: HouseholdFacts,
+        catalog: MeasureCatalog,
+        params: Mapping[str, Any],
+        start: date,
+        target: date | None,
+        works: Mapping[str, str] | None = None,
+    ):
+        self.facts = facts
+        self.catalog = catalog
+        self.params = params
+        self.start = start
+        self.target = target
+        self.works = dict(works or {})
+        self.drafts: dict[str, Draft] = {}
+        self.existing: dict[str, PlannedMeasure] = {}
+        self.done: dict[str, PlannedMeasure] = {}
+        self.blocked: list[tuple[Need | None, str, Verdict]] = []
+        self._members = {m.number: m for m in facts.members}
+        self._wages = self._member_wages()
+        for planned in facts.record.measures:
+            measure = catalog.get(planned.measure)
+            member = planned.beneficiary if measure is None or measure.beneficiary == "member" else None
+            key = item_key(planned.measure, member)
+            if planned.status is MeasureStatus.DONE:
+                self.done.setdefault(key, planned)
+            elif planned.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS):
+                while key in self.existing:
+                    key += "+"
+                self.existing[key] = planned
+
+    # -- facts about what the household has -------------------------------------------------
+    def _member_wages(self) -> dict[int, float]:
+        wages: dict[int, float] = {}
+        for source in self.facts.record.income or ():
+            if (source.category is IncomeCategory.WAGE and source.member is not None
+                    and source.year == self.facts.income_year):
+                wages[source.member] = wages.get(source.member, 0.0) + source.amount
+        return wages
+
+    def member(self, number: int | None) -> MemberFacts | None:
+        """The registered member with this 1-based number."""
+        return None if number is None else self._members.get(number)
+
+    def _has(self, measure: Measure, member: int | None, any_member: bool = False,
+             include_done: bool = True) -> bool:
+        """Chosen, already planned, (done) or in place for this beneficiary."""
+        keys = [item_key(measure.id, member)]
+        if member is not None:
+            keys.append(measure.id)  # a member measure recorded without its beneficiary
+        pools: list[Mapping[str, Any]] = [self.drafts, self.existing]
+        if include_done:
+            pools.append(self.done)
+        for pool in pools:
+            if any(key in pool for key in keys):
+                return True
+            if any_member and any(base_id(k) == measure.id for k in pool):
+                return True
+        if any_member and measure.beneficiary == "member":
+            return any(in_place(measure, self.facts, m) for m in self.facts.members)
+        return in_place(measure, self.facts, self.member(member))
+
+    def satisfied(self, measure: Measure, member: int | None, any_member: bool = False) -> bool:
+        """Whether a prerequisite is met by what is chosen, planned, done or in place."""
+        return self._has(measure, member, any_member)
+
+    def available(self, measure: Measure, member: int | None) -> bool:
+        """Not already given to this beneficiary, its exclusive group free, under the household cap."""
+        if self._has(measure, member, include_done=not measure.repeatable):
+            return False
+        if measure.per_household_max is not None:
+            holders = sum(1 for pool in (self.drafts, self.existing)
+                          for key in pool if base_id(key) == measure.id)
+            if holders >= measure.per_household_max:
+                return False
+        if measure.exclusive:
+            for other in self.catalog.values():
+                if other.exclusive != measure.exclusive:
+                    continue
+                if other.beneficiary == "household" or measure.beneficiary == "household":
+                    if self._has(other, None, any_member=True, include_done=False):
+                        return False
+                elif self._has(other, member, include_done=False):
+                    return False
+        return True
+
+    # -- amounts ------------------------------------------------------------------------------
+    def _persons(self, measure: Measure) -> int:
+        return max(self.facts.size, 1) if measure.amounts_per == "person" else 1
+
+    def gain(self, measure: Measure, member: int | None) -> float:
+        """Household gain per year; a wage measure replaces the member's current wage."""
+        gain = measure.annual_gain * self._persons(measure)
+        if measure.income_category == "wage" and member is not None:
+            gain = max(0.0, gain - self._wages.get(member, 0.0))
+        return gain
+
+    def cost(self, measure: Measure) -> float:
+        """Public cost of giving the measure once (per person for ``amounts_per: person``)."""
+        return measure.unit_cost * self._persons(measure)
+
+    # -- options and closure ------------------------------------------------------------------
+    def verdict(self, measure: Measure, member: int | None) -> Verdict:
+        """Eligibility of ``measure`` for the household or the member."""
+        return eligibility(measure, self.facts, self.member(member), self.params)
+
+    def best_member(self, measure: Measure) -> int | None:
+        """The member to give a member measure to when the need names nobody: eligible, not yet
+        working, most capable, youngest."""
+        eligible = [m for m in self.facts.members if self.verdict(measure, m.number)
+                    and self.available(measure, m.number)]
+        if not eligible:
+            return None
+
+        def rank(m: MemberFacts) -> tuple[Any, ...]:
+            labour = _LABOUR_RANK.get(m.record.labour_capacity, 3)  # type: ignore[arg-type]
+            return (m.employed or m.holds_post, labour, m.age if m.age is not None else 999, m.number)
+
+        return min(eligible, key=rank).number
+
+    def option(self, measure: Measure, member: int | None) -> Option | None:
+        """The option of giving ``measure`` to the beneficiary, or ``None`` when it is not
+        eligible or a prerequisite cannot be met (recorded in :attr:`blocked`)."""
+        requires: list[Requirement] = []
+        works: set[str] = set()
+        finish = self._closure(measure, member, requires, works, set())
+        if finish is None:
+            return None
+        return Option(measure, member, item_key(measure.id, member), self.gain(measure, member),
+                      self.cost(measure), requires, frozenset(works), finish)
+
+    def _closure(self, measure: Measure, member: int | None, out: list[Requirement],
+                 works: set[str], seen: set[str]) -> int | None:
+        """Add the unmet prerequisites of ``measure`` to ``out``; return its finish in days."""
+        ready = 0
+        for prerequisite in measure.prerequisites:
+            pre = self.catalog[prerequisite.measure]
+            if pre.beneficiary == "village":
+                work = self.works.get(pre.id)
+                if work is not None:
+                    works.add(work)
+                continue
+            any_member = pre.beneficiary == "member" and member is None
+            pre_member = member if pre.beneficiary == "member" else None
+            if self.satisfied(pre, pre_member, any_member):
+                continue
+            if any_member:
+                pre_member = self.best_member(pre)
+                if pre_member is None:
+                    self.blocked.append((None, measure.id, self.verdict(pre, None)))
+                    return None
+            elif not self.verdict(pre, pre_member):
+                self.blocked.append((None, measure.id, self.verdict(pre, pre_member)))
+                return None
+            key = item_key(pre.id, pre_member)
+            if key in seen:
+                continue
+            seen.add(key)
+            pre_finish = self._closure(pre, pre_member, out, works, seen)
+            if pre_finish is None:
+                return None
+            out.append(Requirement(key, pre, pre_member, self.cost(pre), any_member))
+            offset = pre_finish if prerequisite.relation == "finish_to_start" else (
+                pre_finish - pre.duration_days)
+            ready = max(ready, offset + prerequisite.lead_days)
+        return ready + measure.duration_days
+
+    def extra_cost(self, option: Option) -> float:
+        """Cost of the option's prerequisites not chosen since the option was made."""
+        return sum(r.cost for r in option.requires
+                   if not self.satisfied(r.measure, r.member, r.any_member))
+
+    def on_time(self, option: Option) -> bool:
+        """Whether the option (with its prerequisites) can finish by the target date."""
+        if self.target is None:
+            return True
+        return self.start + timedelta(days=option.finish_days) <= self.target
+
+    # -- choosing -----------------------------------------------------------------------------
+    def add(self, option: Option, *, need: str | None, why: Iterable[str], reason: tuple[str, str],
+            causes: Iterable[str] = ()) -> Draft:
+        """Choose an option: its draft and the drafts of its unmet prerequisites."""
+        for requirement in option.requires:
+            if self.satisfied(requirement.measure, requirement.member, requirement.any_member):
+                continue
+            self._draft(requirement.measure, requirement.member)
+        draft = self._draft(option.measure, option.member)
+        draft.need = draft.need or need
+        for code in why:
+            if code not in draft.why:
+                draft.why.append(code)
+        if reason[0] and reason[0] not in draft.reasons_zh:
+            draft.reasons_zh.append(reason[0])
+            draft.reasons_en.append(reason[1])
+        for cause in causes:
+            if cause not in draft.causes:
+                draft.causes.append(cause)
+        return draft
+
+    def _draft(self, measure: Measure, member: int | None) -> Draft:
+        key = item_key(measure.id, member)
+        if key not in self.drafts:
+            self.drafts[key] = Draft(measure, member, key, self.gain(measure, member),
+                                     self.cost(measure))
+        return self.drafts[key]
+
+    def income_options(self, need: IncomeNeed) -> list[Option]:
+        """Every eligible, available measure-for-beneficiary that raises income."""
+        options: list[Option] = []
+        for measure in self.catalog.values():
+            if measure.beneficiary == "village" or measure.annual_gain <= 0:
+                continue
+            if measure.family not in INCOME_GAP_FAMILIES and measure.id not in need.proposes:
+                continue
+            members: list[int | None] = (
+                [m.number for m in self.facts.members] if measure.beneficiary == "member" else [None]
+            )
+            for member in members:
+                if not self.available(measure, member) or not self.verdict(measure, member):
+                    continue
+                option = self.option(measure, member)
+                if option is not None and option.gain > 0:
+                    options.append(option)
+        return options
+
+    def track(self, option: Option) -> int:
+        """0 for the household's own track (development where someone can work, protection where
+        nobody can: 五个一批, domain.md §6.1), 1 for neutral families, 2 for the other track."""
+        capable = self.facts.any_can_work is True
+        measure = option.measure
+        if measure.development:
+            return 0 if capable else 2
+        if measure.protection:
+            return 2 if capable else 0
+        return 1
+
+    def keep(self, key: str, planned: PlannedMeasure) -> None:
+        """Add the unmet prerequisites of a measure the household already planned."""
+        measure = self.catalog.get(planned.measure)
+        if measure is None:
+            return
+        member = planned.beneficiary if measure.beneficiary == "member" else None
+        requires: list[Requirement] = []
+        if self._closure(measure, member, requires, set(), set()) is None:
+            return
+        for requirement in requires:
+            if not self.satisfied(requirement.measure, requirement.member, requirement.any_member):
+                self._draft(requirement.measure, requirement.member)
+
+    def choose_income(self, need: IncomeNeed, options: list[Option] | None = None) -> float:
+        """Close the income gap; return what is still missing (household 元/yr, 0 when closed).
+
+        1. One measure per recorded poverty cause (精准施策: the cause is why the household is poor).
+        2. While a gap remains: the cheapest option that closes it alone, else the best gain per
+           cost, own track first (development where someone can work); the other track last.
+        3. Where findings ask for development and someone can work, at least one development measure.
+        """
+        options = self.income_options(need) if options is None else options
+        order = {id(o): i for i, o in enumerate(options)}
+        codes = need.codes
+        reason = (need.zh, need.en)
+
+        def why_for(option: Option) -> list[str]:
+            own = [c for c in codes if option.measure.resolves(c) or option.measure.id in need.proposes]
+            return own or list(codes)
+
+        def pick(option: Option, causes: Iterable[str] = ()) -> None:
+            self.add(option, need="income", why=why_for(option), reason=reason, causes=causes)
+
+        def live(pool: list[Option]) -> list[Option]:
+            return [o for o in pool if o.key not in self.drafts and self.available(o.measure, o.member)]
+
+        gained = 0.0
+        for cause in dict.fromkeys(c.value for c in self.facts.record.causes):
+            if self._cause_covered(cause):
+                continue
+            pool = [o for o in live(options) if cause in o.measure.causes]
+            if not pool:
+                continue
+            best = min(pool, key=lambda o: (self.track(o), not self.on_time(o),
+                                            -o.ratio(self.extra_cost(o)), order[id(o)]))
+            pick(best, causes=[cause])
+            gained += best.gain
+        remaining = need.gap - gained
+        for allowed in (1, 2):
+            while remaining > 0:
+                pool = [o for o in live(options) if self.track(o) <= allowed]
+                if not pool:
+                    break
+                closing = [o for o in pool if o.gain >= remaining]
+                if closing:
+                    best = min(closing, key=lambda o: (not self.on_time(o),
+                                                       o.cost + self.extra_cost(o), order[id(o)]))
+                else:
+                    best = min(pool, key=lambda o: (not self.on_time(o),
+                                                    -o.ratio(self.extra_cost(o)), -o.gain, order[id(o)]))
+                pick(best)
+                remaining -= best.gain
+        if need.require_development and not self._has_development():
+            pool = [o for o in live(options) if o.measure.development]
+            if pool:
+                pick(min(pool, key=lambda o: (not self.on_time(o),
+                                              -o.ratio(self.extra_cost(o)), order[id(o)])))
+        return max(0.0, remaining)
+
+    def _cause_covered(self, cause: str) -> bool:
+        for pool in (self.drafts, self.existing):
+            for key in pool:
+                measure = self.catalog.get(base_id(key))
+                if measure is not None and measure.annual_gain > 0 and cause in measure.causes:
+                    return True
+        return False
+
+    def _has_development(self) -> bool:
+        new_this_year = self.facts.new_measures_this_year
+        if any(self.catalog[m].development for m in new_this_year if m in self.catalog):
+            return True
+        return any(d.measure.development and d.gain > 0 for d in self.drafts.values())
+
+    def choose_need(self, need: Need) -> bool:
+        """Choose measures for a non-income need; False when no eligible measure can close it.
+
+        Candidates are the finding's proposals, then the catalog's measures addressing its code.
+        A candidate that is only a step towards another candidate (an assessment before a
+        renovation) is chosen through that one's prerequisites.
+        """
+        candidates: list[Measure] = []
+        for measure_id in (*need.proposes, *(m.id for m in self.catalog.addressing(need.code))):
+            measure = self.catalog.get(measure_id)
+            if measure is not None and measure.beneficiary != "village" and measure not in candidates:
+                candidates.append(measure)
+        reason = (need.zh, need.en)
+        ids = {m.id for m in candidates}
+        ends = [m for m in candidates
+                if not any(self._leads_to(m.id, other) for other in ids - {m.id})]
+        steps = [m for m in candidates if m not in ends]
+        for measure in (*ends, *steps):
+            for member in self._need_members(measure, need):
+                if self._has(measure, member, include_done=not measure.repeatable):
+                    self._note_covered(measure, member, need)
+                    return True
+        for measure in (*ends, *steps):
+            chosen = False
+            for member in self._need_members(measure, need):
+                if not self.available(measure, member):
+                    continue
+                verdict = self.verdict(measure, member)
+                if not verdict:
+                    self.blocked.append((need, measure.id, verdict))
+                    continue
+                option = self.option(measure, member)
+                if option is None:
+                    continue
+                self.add(option, need=need.key, why=need.codes, reason=reason)
+                chosen = True
+            if chosen:
+                return True
+        return False
+
+    def _need_members(self, measure: Measure, need: Need) -> list[int | None]:
+        if measure.beneficiary != "member":
+            return [None]
+        if need.member is not None:
+            return [need.member]
+        return [m.number for m in self.facts.members]
+
+    def _leads_to(self, source: str, target: str) -> bool:
+        return target in nx.descendants(self.catalog.graph, source)
+
+    def _note_covered(self, measure: Measure, member: int | None, need: Need) -> None:
+        key = item_key(measure.id, member)
+        draft = self.drafts.get(key)
+        if draft is not None:
+            for code in need.codes:
+                if code not in draft.why:
+                    draft.why.append(code)
+
+
+def cheapest_lifting(
+    options: list[Option], gap: float, limit: int = 8, size: int = 3
+) -> tuple[list[Option], float, float] | None:
+    """The least-cost set of at most ``size`` options (among the ``limit`` best by gain per cost)
+    whose gain closes ``gap``: (options, cost, gain), or ``None`` when none does."""
+    ranked = sorted(options, key=lambda o: -o.ratio())[:limit]
+    best: tuple[list[Option], float, float] | None = None
+    for count in range(1, size + 1):
+        for combo in itertools.combinations(ranked, count):
+            if not _compatible(combo):
+                continue
+            gain = sum(o.gain for o in combo)
+            if gain < gap:
+                continue
+            keys: dict[str, float] = {}
+            for option in combo:
+                keys[option.key] = option.cost
+                for requirement in option.requires:
+                    keys.setdefault(requirement.key, requirement.cost)
+            cost = sum(keys.values())
+            if best is None or cost < best[1]:
+                best = (list(combo), cost, gain)
+    return best
+
+
+def _compatible(combo: Iterable[Option]) -> bool:
+    groups: dict[str, set[int | None]] = {}
+    per_measure: dict[str, int] = {}
+    for option in combo:
+        measure = option.measure
+        per_measure[measure.id] = per_measure.get(measure.id, 0) + 1
+        if measure.per_household_max is not None and per_measure[measure.id] > measure.per_household_max:
+            return False
+        if measure.exclusive:
+            holders = groups.setdefault(measure.exclusive, set())
+            if None in holders or option.member in holders or (option.member is None and holders):
+                return False
+            holders.add(option.member)
+    return True

@@ -1,0 +1,111 @@
+"""Configuration files: keys, paths relative to the file, discovery order, errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from planner.config import ConfigError, find_config, load_config, resolve_config
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_planner_toml_keys_and_relative_paths(tmp_path):
+    config = load_config(write(tmp_path / "district" / "planner.toml", """
+select = ["INC", "HOU"]
+ignore = ["HOU002"]
+extend-select = ["DQ001"]
+rules = ["rules/local.yaml"]
+params = ["params.yaml"]
+measures = ["measures.yaml"]
+waivers = ["waivers.csv"]
+reference-date = 2020-09-30
+fail-on = "warning"
+output-format = "sarif"
+"""))
+    base = tmp_path / "district"
+    assert config.select == ["INC", "HOU"] and config.ignore == ["HOU002"]
+    assert config.extend_select == ["DQ001"]
+    assert config.rules == [base / "rules" / "local.yaml"]
+    assert config.params == [base / "params.yaml"]
+    assert config.measures == [base / "measures.yaml"]
+    assert config.waivers == [base / "waivers.csv"]
+    assert config.reference_date == date(2020, 9, 30)
+    assert (config.fail_on, config.output_format) == ("warning", "sarif")
+    selection = config.selection()
+    assert (selection.select, selection.ignore) == (("INC", "HOU"), ("HOU002",))
+
+
+def test_pyproject_tool_planner_table(tmp_path):
+    config = load_config(write(tmp_path / "pyproject.toml", """
+[project]
+name = "district"
+
+[tool.planner]
+select = ["INC"]
+"""))
+    assert config.select == ["INC"]
+
+
+def test_an_unknown_key_names_the_file_and_the_key(tmp_path):
+    path = write(tmp_path / "planner.toml", 'selekt = ["INC"]\n')
+    with pytest.raises(ConfigError, match=r"planner\.toml: unknown key 'selekt' \(known keys:"):
+        load_config(path)
+
+
+def test_a_bad_value_names_the_key(tmp_path):
+    path = write(tmp_path / "planner.toml", 'fail-on = "sometimes"\n')
+    with pytest.raises(ConfigError, match="fail-on: Input should be"):
+        load_config(path)
+
+
+def test_invalid_toml_is_a_config_error(tmp_path):
+    path = write(tmp_path / "planner.toml", "select = [INC\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_discovery_prefers_a_planner_toml_in_an_input_folder(tmp_path):
+    data = tmp_path / "data"
+    write(data / "planner.toml", "")
+    write(tmp_path / "work" / "planner.toml", "")
+    assert find_config([data], cwd=tmp_path / "work") == (data / "planner.toml").resolve()
+
+
+def test_discovery_walks_up_from_the_current_folder(tmp_path):
+    write(tmp_path / "planner.toml", "")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config([], cwd=deep) == (tmp_path / "planner.toml").resolve()
+
+
+def test_discovery_uses_pyproject_only_with_a_tool_planner_table(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.planner]\nselect = ['INC']\n")
+    inner = tmp_path / "pkg"
+    write(inner / "pyproject.toml", "[project]\nname = 'x'\n")
+    assert find_config([], cwd=inner) == (tmp_path / "pyproject.toml").resolve()
+
+
+def test_planner_toml_wins_over_pyproject_in_the_same_folder(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.planner]\n")
+    write(tmp_path / "planner.toml", "")
+    assert find_config([], cwd=tmp_path) == (tmp_path / "planner.toml").resolve()
+
+
+def test_an_explicit_config_overrides_discovery_and_must_exist(tmp_path):
+    write(tmp_path / "planner.toml", "select = ['INC']\n")
+    other = write(tmp_path / "other.toml", "select = ['HOU']\n")
+    assert resolve_config(other, cwd=tmp_path).select == ["HOU"]
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        resolve_config(tmp_path / "missing.toml", cwd=tmp_path)
+
+
+def test_no_config_anywhere_gives_the_defaults(tmp_path):
+    config = resolve_config(None, cwd=tmp_path)
+    assert config.path is None and config.select is None and config.rules == []
