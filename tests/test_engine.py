@@ -8,7 +8,7 @@ from typing import Any
 
 from planner import Checker, FileWaiver, Hit, Household, RuleContext, check, rule
 from planner.model import Waiver
-from planner.registry import load_rules, packaged_yaml_rules
+from planner.registry import RuleSet, load_rules, packaged_yaml_rules
 
 ON = date(2020, 9, 30)
 INCOME = packaged_yaml_rules("planner.rules", "income.yaml")
@@ -38,11 +38,13 @@ def member_raises(ctx: RuleContext) -> Iterator[Hit]:
 
 
 @rule(code="TST003", name="reads-params", family="test",
-      message={"zh": "贫困线 {params[income.poverty_line]} 元", "en": "line {params[income.poverty_line]}"})
+      message={"zh": "贫困线 {params[income.poverty_line]} 元",
+               "en": "line {params[income.poverty_line]}"})
 def reads_params(ctx: RuleContext) -> Iterator[Hit]:
     """Reads a parameter it does not declare, plus the one in its message."""
     if ctx.params["monitoring.threshold"] > 0:
-        yield Hit(evidence={"checked": True}, trace=[{"condition": "threshold > 0", "result": True}])
+        yield Hit(evidence={"checked": True},
+                  trace=[{"condition": "threshold > 0", "result": True}])
 
 
 class BrokenCount:
@@ -99,18 +101,22 @@ def test_a_broken_dataset_accumulator_is_reported_once_and_dropped(example_house
 
 
 def test_an_expired_waiver_is_pln002_and_the_finding_is_not_waived(example_household):
-    waiver = {"code": "INC001", "reason": "分红未到账", "approver": "河口镇", "expires": "2020-06-30"}
+    waiver = {"code": "INC001", "reason": "分红未到账", "approver": "河口镇",
+              "expires": "2020-06-30"}
     result = check([household(example_household, waivers=[waiver])], rules=[INC001],
                    reference_date=ON)
     assert result.codes() == ["INC001", "PLN002"]
     finding = next(f for f in result.findings if f.code == "INC001")
     assert not finding.waived
     expired = next(f for f in result.findings if f.code == "PLN002")
-    assert expired.message_zh == "INC001 的豁免已于 2020-06-30 过期（审批人 河口镇），需重新审批或撤销"
+    assert expired.message_zh == (
+        "INC001 的豁免已于 2020-06-30 过期（审批人 河口镇），需重新审批或撤销"
+    )
 
 
 def test_a_waiver_in_force_is_reported_as_waived(example_household):
-    waiver = {"code": "INC001", "reason": "分红未到账", "approver": "河口镇", "expires": "2020-12-31"}
+    waiver = {"code": "INC001", "reason": "分红未到账", "approver": "河口镇",
+              "expires": "2020-12-31"}
     result = check([household(example_household, waivers=[waiver])], rules=[INC001],
                    reference_date=ON)
     assert result.codes() == []
@@ -148,7 +154,7 @@ def test_a_waiver_of_an_unselected_rule_is_not_judged(example_household):
 def test_pln003_can_be_ignored_but_pln001_cannot(example_household):
     waiver = {"code": "INC001", "reason": "x", "approver": "y", "expires": "2020-12-31"}
     record = household(example_household, waivers=[waiver], status="poor")
-    rules = load_rules(entry_points=False) + [always_raises, INC001]
+    rules = RuleSet([*load_rules(entry_points=False), always_raises, INC001])
     result = check([record], rules=rules, reference_date=ON, ignore=["PLN"])
     assert result.codes() == ["PLN001"]
 

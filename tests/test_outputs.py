@@ -24,6 +24,7 @@ SCHEMA = json.loads(
 )
 INCOME = packaged_yaml_rules("planner.rules", "income.yaml")
 INC001 = next(r for r in INCOME if r.code == "INC001")
+BAD = "bad.json: household #3: id: Field required"
 
 
 @rule(code="TST201", name="names-member", family="test", scope="member", severity="info",
@@ -54,8 +55,7 @@ def run(example_household: Any, fmt: str, *, show_personal: bool = False, explai
     writer.start()
     for finding in checker.iter_findings(records):
         writer.write(finding)
-    writer.finish(checker.stats, InputSummary(read=3, accepted=2, rejected=1,
-                                              errors=["bad.json: household #3: id: Field required"]))
+    writer.finish(checker.stats, InputSummary(read=3, accepted=2, rejected=1, errors=[BAD]))
     return stream.getvalue()
 
 
@@ -101,7 +101,7 @@ def test_json_is_one_document_with_findings_and_summary(example_household):
     waived = next(f for f in document["findings"] if f["code"] == "INC003")
     assert waived["waived"] is True and waived["waiver"]["approver"] == "河口镇"
     assert document["summary"]["inputs"] == {"read": 3, "accepted": 2, "rejected": 1,
-                                             "errors": ["bad.json: household #3: id: Field required"]}
+                                             "errors": [BAD]}
     assert document["summary"]["checks"]["waived"] == 1
 
 

@@ -104,8 +104,8 @@ def test_two_entry_points_with_the_same_rules_name_both_packs(monkeypatch):
 def test_a_pack_that_fails_to_import_is_named(monkeypatch):
     fake = [EntryPoint("broken", "planner_no_such_pack", "planner.rules")]
     monkeypatch.setattr("planner.registry.entry_points", lambda group: fake)
-    with pytest.raises(RegistryError, match="rule pack 'broken' .* failed to load: "
-                                            "ModuleNotFoundError"):
+    with pytest.raises(RegistryError, match=r"rule pack 'broken' .* failed to load: "
+                                            r"ModuleNotFoundError"):
         entry_point_rules()
 
 

@@ -53,7 +53,8 @@ def injector(code: str, kind: Kind = "household", *, monitoring_era: bool = Fals
     summary."""
 
     def wrap(function: Callable[..., Any]) -> Injector:
-        summary = (function.__doc__ or code).strip().splitlines()[0]
+        paragraph = (function.__doc__ or code).strip().split("\n\n")[0]
+        summary = " ".join(line.strip() for line in paragraph.splitlines())
         return Injector(code, kind, function, summary, monitoring_era)
 
     return wrap

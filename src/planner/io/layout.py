@@ -102,7 +102,7 @@ class Layout:
         return None
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     """``X | None`` → (X, True); anything else → (annotation, False)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -127,7 +127,7 @@ def _walk(
     for field_name, info in model.model_fields.items():
         path = (*prefix, field_name)
         name = name_prefix + ".".join(path)
-        tp, _optional = _unwrap(info.annotation)
+        tp, _optional = unwrap_optional(info.annotation)
         origin = typing.get_origin(tp)
         if _is_scalar(tp):
             columns.append(Column(name, path, level, SCALAR, tp))
@@ -175,7 +175,7 @@ def build_layout(
             root.append(Column(f"{field_name}_recorded", (field_name,), ROOT, SCALAR, bool, pseudo=True))
     if row_field is not None:
         member_model = model.model_fields[row_field].annotation
-        (item,) = typing.get_args(_unwrap(member_model)[0])
+        (item,) = typing.get_args(unwrap_optional(member_model)[0])
         member_tables: list[tuple[str, type[BaseModel], bool]] = []
         _walk(item, (), ROW, f"{row_prefix}.", row, member_tables)
         for field_name, sub, optional in member_tables:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from planner.io.cells import expected_values
-from planner.io.layout import _unwrap
+from planner.io.layout import unwrap_optional
 
 
 def display_path(loc: tuple[Any, ...]) -> str:
@@ -35,7 +35,7 @@ def type_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
             info = tp.model_fields.get(str(part))
             if info is None:
                 return None
-            tp = _unwrap(info.annotation)[0]
+            tp = unwrap_optional(info.annotation)[0]
             if typing.get_origin(tp) is list:
                 tp = typing.get_args(tp)[0]
         else:

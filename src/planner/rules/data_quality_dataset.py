@@ -296,8 +296,8 @@ class SharedOrInvalidPhones:
     scope="dataset",
     severity="warning",
     message={
-        "zh": "{values[where_zh]}{values[problem_zh]}",
-        "en": "{values[where_en]} {values[problem_en]}",
+        "zh": "{values[where_zh]}{values[problem_zh]}，请核实更正",
+        "en": "{values[where_en]} {values[problem_en]}; verify and correct it",
     },
     parameters=("data_quality.phone_patterns", "data_quality.phone_households_max"),
     proposes=PROPOSES,

@@ -1,0 +1,115 @@
+"""JSON (one record or a list) and JSON Lines (one record per line, streamed).
+
+JSON Lines is the fast path for large runs: each line is validated straight from its bytes with
+``model_validate_json`` and nothing else is kept. A ``.json`` file is parsed whole (JSON has no
+record boundaries to stream on), so large datasets belong in JSONL or Parquet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from planner.io.errors import InputError
+from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding
+from planner.io.options import Outcome, ReadOptions, errors_from_validation
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _record_id(data: Any) -> str | None:
+    if isinstance(data, dict) and isinstance(data.get("id"), (str, int)):
+        return str(data["id"])
+    return None
+
+
+def _line_id(line: bytes | str) -> str | None:
+    try:
+        return _record_id(json.loads(line))
+    except ValueError:
+        return None
+
+
+def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
+    """Validate a JSON Lines file line by line; blank lines are skipped."""
+    label = str(path)
+    with open_binary(path) as handle:
+        encoding = sniff_encoding(handle.read(SAMPLE_BYTES))
+    utf8 = encoding.startswith("utf-8")
+    validate = model.model_validate_json
+    record = 0
+    with open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM):]
+            if not raw.strip():
+                continue
+            record += 1
+            try:
+                line: bytes | str = raw if utf8 else raw.decode(encoding)
+            except UnicodeDecodeError:
+                yield Outcome(None, [InputError(
+                    file=label, line=number, record=record,
+                    reason_zh=f"该行不是 {encoding} 编码", reason_en=f"the line is not {encoding} text",
+                )])
+                continue
+            try:
+                yield Outcome(validate(line), [])
+            except ValidationError as exc:
+                errors = errors_from_validation(
+                    exc, model, options, file=label, line=number, record=record,
+                    household=_line_id(line),
+                )
+                yield Outcome(None, errors)
+
+
+def read_json(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
+    """Validate a JSON file holding one record (an object) or a list of records."""
+    label = str(path)
+    with open_binary(path) as handle:
+        data = handle.read()
+    encoding = sniff_encoding(data[:SAMPLE_BYTES])
+    try:
+        parsed = json.loads(data.decode(encoding))
+    except (ValueError, UnicodeDecodeError) as exc:
+        yield Outcome(None, [InputError(
+            file=label, reason_zh=f"不是有效的 JSON：{exc}", reason_en=f"not valid JSON: {exc}",
+        )], counted=False)
+        return
+    del data
+    items = parsed if isinstance(parsed, list) else [parsed]
+    for index, item in enumerate(items, start=1):
+        try:
+            yield Outcome(model.model_validate(item), [])
+        except ValidationError as exc:
+            yield Outcome(None, errors_from_validation(
+                exc, model, options, file=label, record=index, household=_record_id(item),
+            ))
+
+
+def write_jsonl(records: Iterable[BaseModel], path: Path) -> int:
+    """Write one record per line (UTF-8, no BOM); returns the number written."""
+    count = 0
+    with open_binary(path, "wb") as handle:
+        for record in records:
+            handle.write(record.model_dump_json(exclude_none=True).encode("utf-8"))
+            handle.write(b"\n")
+            count += 1
+    return count
+
+
+def write_json(records: Iterable[BaseModel], path: Path) -> int:
+    """Write a JSON list, one record per line, without holding the list in memory."""
+    count = 0
+    with open_binary(path, "wb") as handle:
+        handle.write(b"[")
+        for record in records:
+            handle.write(b",\n" if count else b"\n")
+            handle.write(record.model_dump_json(exclude_none=True).encode("utf-8"))
+            count += 1
+        handle.write(b"\n]\n")
+    return count

@@ -1,0 +1,64 @@
+"""What one read needs to know, and what it yields per record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from planner.io.columns import ColumnMap, default_column_map
+from planner.io.errors import InputError, mask_value
+from planner.io.validation import display_path, reason
+
+KINDS = ("household", "village", "project")
+TABLES = {"household": "households", "village": "villages", "project": "projects"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Settings of one read: column map, year of income totals, masking and batch size."""
+
+    column_map: ColumnMap = field(default_factory=default_column_map)
+    income_year: int | None = None
+    mask: bool = True
+    batch_size: int = 4096
+
+    @property
+    def year_of_income(self) -> int | None:
+        """The year income totals belong to: the explicit one, else the column map's."""
+        return self.income_year if self.income_year is not None else self.column_map.income_year
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One record read: the validated model, or ``None`` and the errors that rejected it.
+
+    ``counted`` is False for file-level notices (a missing column, unused columns) that are not
+    a record; ``errors`` may hold warnings for an accepted record.
+    """
+
+    record: BaseModel | None
+    errors: list[InputError]
+    counted: bool = True
+
+
+def scalar_input(value: Any) -> Any:
+    """The offending value worth showing: scalars only (a whole dict says nothing)."""
+    if isinstance(value, (dict, list, tuple)):
+        return None
+    return value
+
+
+def errors_from_validation(
+    exc: ValidationError, model: type[BaseModel], options: ReadOptions, **where: Any
+) -> list[InputError]:
+    """InputErrors for a record of a nested format (JSON, JSONL, Parquet) that failed validation."""
+    errors = []
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        path = display_path(loc) or None
+        zh, en = reason(error, model)
+        value = mask_value(path, scalar_input(error.get("input")), options.mask)
+        errors.append(InputError(field=path, value=value, reason_zh=zh, reason_en=en, **where))
+    return errors

@@ -1,0 +1,190 @@
+"""Spreadsheet tables: CSV and XLSX rows in, CSV files and XLSX sheets out.
+
+CSV is read with its encoding detected (UTF-8, UTF-8 with BOM, GB18030, UTF-16 with BOM) and its
+delimiter sniffed (comma, tab, semicolon), one row at a time. XLSX is read with python-calamine,
+which was measured 15× faster than openpyxl's streaming reader (``benchmarks/bench_io.py``); it
+holds one sheet in memory (about 100 bytes a cell), so very large datasets belong in JSONL or
+Parquet. Writing uses the csv module (UTF-8 with BOM, so Excel shows Chinese correctly) and
+openpyxl's write-only workbook, one table per sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from planner.io.cells import cell_text
+from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding, split_name
+
+RowIterator = Iterator[tuple[int, Sequence[Any]]]
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+class SourceError(Exception):
+    """A table cannot be read on (bad encoding, damaged file); ``row`` is where it stopped."""
+
+    def __init__(self, zh: str, en: str, row: int | None = None):
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+        self.row = row
+
+
+@dataclass(slots=True)
+class TableSource:
+    """One table to read: where it is and a factory of its ``(row number, cells)`` pairs.
+
+    ``header`` is set when the format carries it (Parquet); otherwise the header row is found
+    among the first rows. ``numbered`` is ``"row"`` for spreadsheet rows and ``"record"`` for
+    Parquet rows.
+    """
+
+    file: str
+    sheet: str | None
+    rows: Callable[[], RowIterator]
+    header: list[str] | None = None
+    numbered: str = "row"
+
+
+def sibling_path(path: Path, table: str) -> Path:
+    """``households.csv`` + ``income`` → ``households.income.csv`` (keeps ``.gz``)."""
+    stem, ext, gz = split_name(path)
+    return path.with_name(f"{stem}.{table}{ext}{'.gz' if gz else ''}")
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = text.splitlines()[:30]
+    best, best_count = ",", 0
+    for delimiter in _DELIMITERS:
+        count = max((line.count(delimiter) for line in lines), default=0)
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def csv_source(path: Path, sheet: str | None = None) -> TableSource:
+    """A CSV table with detected encoding and delimiter."""
+    with open_binary(path) as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    encoding = sniff_encoding(sample)
+    head = sample[: 1 << 16].decode(encoding, errors="ignore")
+    delimiter = _sniff_delimiter(head)
+
+    def rows() -> RowIterator:
+        number = 0
+        with open_binary(path) as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            try:
+                for row in reader:
+                    number += 1
+                    yield number, row
+            except UnicodeDecodeError as exc:
+                raise SourceError(
+                    f"第{number + 1}行附近的字节不是 {encoding} 编码，文件其余部分未读取",
+                    f"bytes near row {number + 1} are not {encoding}; the rest of the file was not read",
+                    number + 1,
+                ) from exc
+            except csv.Error as exc:
+                raise SourceError(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}", number + 1) from exc
+
+    return TableSource(str(path), sheet, rows)
+
+
+class Workbook:
+    """An XLSX workbook opened with python-calamine; sheets are read one at a time."""
+
+    def __init__(self, path: Path):
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for damaged files
+            raise SourceError(f"无法打开 Excel 文件：{exc}", f"cannot open the Excel file: {exc}") from exc
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+
+    def source(self, sheet: str) -> TableSource:
+        """The rows of ``sheet``, numbered as Excel numbers them."""
+
+        def rows() -> RowIterator:
+            data = self._book.get_sheet_by_name(sheet)
+            start = data.start
+            first = start[0] + 1 if start else 1
+            yield from enumerate(data.iter_rows(), start=first)
+
+        return TableSource(str(self.path), sheet, rows)
+
+    def close(self) -> None:
+        """Release the file."""
+        self._book.close()
+
+
+class CsvTables:
+    """Write a main CSV file and its sibling part files, each opened on its first row."""
+
+    def __init__(self, path: Path, main: str, main_header: Sequence[str]):
+        self.path = path
+        self.main = main
+        self._files: dict[str, tuple[IO[str], Any]] = {}
+        self._open(main, main_header)
+
+    def _open(self, table: str, header: Sequence[str]) -> tuple[IO[str], Any]:
+        target = self.path if table == self.main else sibling_path(self.path, table)
+        text = io.TextIOWrapper(open_binary(target, "wb"), encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        entry = self._files[table] = (text, writer)
+        return entry
+
+    def write(self, table: str, header: Sequence[str], row: Sequence[Any]) -> None:
+        """Append ``row`` to ``table``, writing the header first."""
+        entry = self._files.get(table) or self._open(table, header)
+        entry[1].writerow([cell_text(v) for v in row])
+
+    def close(self) -> None:
+        """Flush and close every file."""
+        for handle, _writer in self._files.values():
+            handle.close()
+        self._files.clear()
+
+
+class XlsxTables:
+    """Write tables as sheets of one workbook (openpyxl write-only mode, streamed to disk)."""
+
+    def __init__(self, path: Path, main: str, main_header: Sequence[str]):
+        from openpyxl import Workbook as OpenpyxlWorkbook
+
+        self.path = path
+        self._book = OpenpyxlWorkbook(write_only=True)
+        self._sheets: dict[str, Any] = {}
+        self._open(main, main_header)
+
+    def _open(self, table: str, header: Sequence[str]) -> Any:
+        sheet = self._book.create_sheet(table[:31])
+        sheet.append(list(header))
+        self._sheets[table] = sheet
+        return sheet
+
+    def write(self, table: str, header: Sequence[str], row: Sequence[Any]) -> None:
+        """Append ``row`` to the sheet of ``table``."""
+        from openpyxl.cell import WriteOnlyCell
+
+        sheet = self._sheets.get(table) or self._open(table, header)
+        cells: list[Any] = []
+        for value in row:
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # text, never a formula
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+
+    def close(self) -> None:
+        """Save the workbook."""
+        self._book.save(self.path)

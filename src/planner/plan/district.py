@@ -1,0 +1,310 @@
+"""The district plan: every household plan with the village works they wait for, the critical path,
+cost and workload per department and month, and the allocation of a limited budget.
+
+Households stream through :class:`DistrictPlanner` one at a time; the summary it keeps is bounded
+(departments × months, one critical path, a few bundles per household below the line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from planner.engine import Checker
+from planner.facts import derive
+from planner.finding import Finding
+from planner.measures import MeasureCatalog, default_catalog
+from planner.model import Household, Project, Village
+from planner.params import ParameterSet, default_parameters
+from planner.plan.allocate import Allocation, Method, allocate
+from planner.plan.household import plan_household
+from planner.plan.model import Bundle, HouseholdPlan, PlanItem
+from planner.plan.village import VillageIndex, VillageWork, pending_works
+from planner.registry import RuleSet
+from planner.rule import Rule
+
+_OPEN = frozenset({"proposed", "planned", "in_progress", "pending"})
+
+
+def _months(start: date, due: date) -> list[str]:
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (due.year, due.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+@dataclass(slots=True)
+class DepartmentLoad:
+    """Cost and workload of one responsible department: cost by start month (commitment) and the
+    number of items under way in each month."""
+
+    zh: str
+    en: str
+    items: int = 0
+    cost: float = 0.0
+    cost_by_month: dict[str, float] = field(default_factory=dict)
+    active_by_month: dict[str, int] = field(default_factory=dict)
+
+    def add(self, start: date | None, due: date | None, cost: float) -> None:
+        """Count one item."""
+        self.items += 1
+        self.cost += cost
+        if start is None:
+            return
+        first = f"{start.year:04d}-{start.month:02d}"
+        self.cost_by_month[first] = self.cost_by_month.get(first, 0.0) + cost
+        for month in _months(start, due or start):
+            self.active_by_month[month] = self.active_by_month.get(month, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"department": {"zh": self.zh, "en": self.en}, "items": self.items,
+                "cost": round(self.cost, 2),
+                "cost_by_month": {k: round(v, 2) for k, v in sorted(self.cost_by_month.items())},
+                "active_by_month": dict(sorted(self.active_by_month.items()))}
+
+
+@dataclass(slots=True)
+class DistrictStats:
+    """Counts over the households planned."""
+
+    households: int = 0
+    with_new_items: int = 0
+    new_items: int = 0
+    below_line: int = 0
+    lifted_by_plan: int = 0
+    unmet_needs: int = 0
+    late_items: int = 0
+    cost: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"households": self.households, "with_new_items": self.with_new_items,
+                "new_items": self.new_items, "below_line": self.below_line,
+                "lifted_by_plan": self.lifted_by_plan, "unmet_needs": self.unmet_needs,
+                "late_items": self.late_items, "cost": round(self.cost, 2)}
+
+
+@dataclass(slots=True)
+class DistrictPlan:
+    """Household plans, village works, critical path, department loads and the allocation."""
+
+    reference_date: date
+    start: date
+    households: list[HouseholdPlan]
+    works: list[VillageWork]
+    departments: dict[str, DepartmentLoad]
+    critical_path: list[dict[str, Any]]
+    finish: date | None
+    stats: DistrictStats
+    allocation: Allocation | None = None
+    errors: list[Any] = field(default_factory=list)
+
+    def household(self, household_id: str) -> HouseholdPlan | None:
+        """The plan of one household."""
+        return next((p for p in self.households if p.household == household_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the whole plan."""
+        return {
+            "reference_date": self.reference_date.isoformat(), "start": self.start.isoformat(),
+            "finish": None if self.finish is None else self.finish.isoformat(),
+            "stats": self.stats.to_dict(),
+            "critical_path": self.critical_path,
+            "departments": [d.to_dict() for _, d in sorted(self.departments.items())],
+            "works": [w.to_dict() for w in self.works],
+            "allocation": None if self.allocation is None else self.allocation.to_dict(),
+            "households": [p.to_dict() for p in self.households],
+            "errors": [str(e) for e in self.errors],
+        }
+
+
+class DistrictPlanner:
+    """Plans households one at a time against the district's villages and projects.
+
+    Without ``findings`` it runs the checker itself (``rules``: installed packs by default).
+    """
+
+    def __init__(
+        self,
+        *,
+        findings: Iterable[Finding] | None = None,
+        rules: RuleSet | Iterable[Rule] | None = None,
+        params: ParameterSet | None = None,
+        reference_date: date | None = None,
+        start: date | None = None,
+        catalog: MeasureCatalog | None = None,
+        villages: Iterable[Village] = (),
+        projects: Iterable[Project] = (),
+        show_names: bool = False,
+    ):
+        self.reference_date = reference_date or date.today()
+        self.start = start or self.reference_date
+        self.catalog = catalog or default_catalog()
+        self.params = params or default_parameters()
+        self.values = self.params.at(self.reference_date)
+        self.show_names = show_names
+        self.villages = tuple(villages)
+        self.projects = tuple(projects)
+        self._findings: dict[str, list[Finding]] | None = None
+        self.checker: Checker | None = None
+        village_findings: list[Finding] = []
+        if findings is None:
+            self.checker = Checker(rules, self.params, self.reference_date, catalog=self.catalog)
+            for village in self.villages:
+                village_findings.extend(self.checker.check_village(village))
+        else:
+            self._findings = {}
+            for finding in findings:
+                self._findings.setdefault(finding.subject, []).append(finding)
+            village_findings = [f for f in (x for v in self._findings.values() for x in v)
+                                if f.subject_kind == "village"]
+        self.works = pending_works(self.villages, self.projects, village_findings, self.catalog,
+                                   self.start)
+        self.index = VillageIndex(self.villages)
+        self.departments: dict[str, DepartmentLoad] = {}
+        self.stats = DistrictStats()
+        self.bundles: list[Bundle] = []
+        self._longest: tuple[date, list[dict[str, Any]]] | None = None
+
+    def plan_household(self, household: Household) -> HouseholdPlan:
+        """Plan one household and add it to the district summary."""
+        if self.checker is not None:
+            facts = self.checker.facts(household)
+            findings: list[Finding] = self.checker.check_household(household, facts)
+        else:
+            facts = derive(household, self.reference_date, self.values,
+                           self.catalog.income_raising_ids())
+            findings = (self._findings or {}).get(household.id, [])
+        village = self.index.of_household(household)
+        works = self.works.get(village.id, {}) if village is not None else {}
+        result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
+                                works=works, village=village.id if village else None,
+                                show_names=self.show_names)
+        self._add(result, works)
+        return result
+
+    def iter_plans(self, households: Iterable[Household]) -> Iterator[HouseholdPlan]:
+        """Plan households as they stream in."""
+        for household in households:
+            yield self.plan_household(household)
+
+    def _add(self, result: HouseholdPlan, works: dict[str, VillageWork]) -> None:
+        stats = self.stats
+        stats.households += 1
+        new = result.new_items
+        stats.new_items += len(new)
+        stats.with_new_items += bool(new)
+        stats.cost += result.cost
+        stats.late_items += sum(1 for item in result.items if item.late)
+        stats.unmet_needs += sum(1 for n in result.notes if n.kind in ("unmet_need", "income_gap"))
+        income = result.income
+        if income.per_capita is not None and income.per_capita < income.poverty_line:
+            stats.below_line += 1
+            stats.lifted_by_plan += bool(income.clears_line)
+        for item in result.items:
+            if item.status in _OPEN:
+                self._load(item.responsible_zh, item.responsible_en, item.start, item.due, item.cost)
+        waited = {key for item in result.items for key in item.waits_for}
+        for work in works.values():
+            if work.key in waited:
+                work.households += 1
+        self.bundles.extend(result.bundles)
+        if result.finish is not None and (self._longest is None or result.finish > self._longest[0]):
+            by_key = {item.key: item for item in result.items}
+            by_key_work = {w.key: w for w in works.values()}
+            path = []
+            for key in result.critical_path:
+                entry = by_key.get(key) or by_key_work.get(key)
+                if entry is None:
+                    continue
+                subject = result.household if isinstance(entry, PlanItem) else entry.village
+                path.append({"subject": subject, "key": key, "measure": entry.measure,
+                             "label": {"zh": entry.label_zh, "en": entry.label_en},
+                             "start": entry.start.isoformat() if entry.start else None,
+                             "due": entry.due.isoformat() if entry.due else None})
+            self._longest = (result.finish, path)
+
+    def _load(self, zh: str, en: str, start: date | None, due: date | None, cost: float) -> None:
+        key = en or zh
+        if key not in self.departments:
+            self.departments[key] = DepartmentLoad(zh, en)
+        self.departments[key].add(start, due, cost)
+
+    def finish(self, plans: list[HouseholdPlan] | None = None, *, budget: float | None = None,
+               method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
+        """The district plan: works and their loads added, the budget allocated (items of funded
+        bundles get ``funded=True``, other new income items of candidate households ``False``)."""
+        works = [w for by_measure in self.works.values() for w in by_measure.values()]
+        for work in works:
+            self._load(work.responsible_zh, work.responsible_en, work.start, work.due, work.cost)
+        longest = self._longest
+        for work in works:
+            if longest is None or work.due > longest[0]:
+                longest = (work.due, [{"subject": work.village, "key": work.key,
+                                       "measure": work.measure,
+                                       "label": {"zh": work.label_zh, "en": work.label_en},
+                                       "start": work.start.isoformat(), "due": work.due.isoformat()}])
+        allocation = None
+        if budget is not None:
+            work_costs = {w.key: w.cost for w in works}
+            allocation = allocate(self.bundles, budget, work_costs, method=method)
+            if plans is not None:
+                _mark_funded(plans, self.bundles, allocation)
+        return DistrictPlan(
+            reference_date=self.reference_date, start=self.start, households=plans or [],
+            works=works, departments=self.departments,
+            critical_path=[] if longest is None else longest[1],
+            finish=None if longest is None else longest[0], stats=self.stats,
+            allocation=allocation, errors=list(errors),
+        )
+
+
+def _mark_funded(plans: list[HouseholdPlan], bundles: list[Bundle], allocation: Allocation) -> None:
+    funded_items = {
+        (b.household, key)
+        for b in bundles if allocation.chosen.get(b.household) == b.name
+        for key in b.items
+    }
+    candidates = {b.household for b in bundles if b.lifts}
+    for result in plans:
+        if result.household not in candidates:
+            continue
+        for item in result.items:
+            if (result.household, item.key) in funded_items:
+                item.funded = True
+            elif item.new and (item.need in ("income", "prerequisite")):
+                item.funded = False
+
+
+def plan(
+    households: Iterable[Household],
+    *,
+    findings: Iterable[Finding] | None = None,
+    rules: RuleSet | Iterable[Rule] | None = None,
+    params: ParameterSet | None = None,
+    reference_date: date | None = None,
+    start: date | None = None,
+    catalog: MeasureCatalog | None = None,
+    villages: Iterable[Village] = (),
+    projects: Iterable[Project] = (),
+    budget: float | None = None,
+    allocation_method: Method = "auto",
+    show_names: bool = False,
+) -> DistrictPlan:
+    """Plan every household (and the district around them).
+
+    ``findings`` default to a run of the checker with ``rules`` (installed packs by default);
+    ``reference_date`` defaults to today and ``start`` to the reference date. With ``budget`` (元)
+    the income bundles are allocated to lift the most households above the line.
+    """
+    planner = DistrictPlanner(
+        findings=findings, rules=rules, params=params, reference_date=reference_date,
+        start=start, catalog=catalog, villages=villages, projects=projects, show_names=show_names,
+    )
+    plans = list(planner.iter_plans(households))
+    return planner.finish(plans, budget=budget, method=allocation_method)
