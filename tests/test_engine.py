@@ -209,3 +209,17 @@ def test_personal_values_in_messages_are_recorded_for_masking(example_household)
 
     [finding] = check([household(example_household)], rules=[names], reference_date=ON).findings
     assert finding.message_zh == "王建国" and finding.personal == ("王建国",)
+
+
+def test_rules_reading_findings_see_which_are_waived(example_household):
+    @rule(code="TST006", name="counts-open", family="test", reads_findings=True,
+          message={"zh": "未豁免 {values[open]} 个", "en": "{values[open]} open"})
+    def counts_open(ctx: RuleContext) -> Iterator[Hit]:
+        """Counts the unwaived findings before it."""
+        yield Hit(values={"open": sum(1 for f in ctx.findings or [] if not f.waived)})
+
+    waiver = {"code": "INC001", "reason": "x", "approver": "y", "expires": "2020-12-31"}
+    result = check([household(example_household, waivers=[waiver])], reference_date=ON,
+                   rules=[INC001, counts_open])
+    assert [f.message_en for f in result.findings if f.code == "TST006"] == ["0 open"]
+    assert result.codes() == ["TST006"]

@@ -57,7 +57,7 @@ def test_output_file(tmp_path):
 def test_a_planner_toml_in_the_input_folder_is_used(tmp_path):
     data = tmp_path / "district"
     data.mkdir()
-    shutil.copy(PRE_EXIT, data / "h1.json")
+    shutil.copy(PRE_EXIT, data / "households.json")
     (data / "planner.toml").write_text(
         'select = ["INC001", "LOC"]\nrules = ["../local"]\nreference-date = 2020-09-30\n'
         'output-format = "jsonl"\n', encoding="utf-8")
@@ -146,3 +146,15 @@ def test_rules_lists_local_rules_when_named(tmp_path):
     result = invoke("rules", "--rules", str(EXAMPLES / "local_rules"), "--select", "local",
                     "--format", "json", cwd=tmp_path)
     assert [r["code"] for r in json.loads(result.stdout)] == ["LOC001", "LOC002", "LOC003"]
+
+
+def test_strict_stops_at_the_first_invalid_record(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"id": "H1", "status": "poorest"},
+                               json.loads(Path(PRE_EXIT).read_text(encoding="utf-8"))]),
+                   encoding="utf-8")
+    result = invoke("check", str(bad), *DATE, "--select", "INC001", "--strict", "--lang", "en",
+                    "--no-color", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "INC001" not in result.stdout
+    assert "input error, stopped" in result.stderr

@@ -199,11 +199,13 @@ class Checker:
                 for rule in self._member_rules:
                     self._run(rule, ctx, subject, "household", findings)
             ctx.member = None
+        waivers = [*household.waivers, *self._file_waivers.get(subject, ())]
         if self._after_rules:
+            if waivers:  # rules reading findings see which ones are waived
+                self._mark_waived(waivers, findings)
             ctx.findings = list(findings)
             for rule in self._after_rules:
                 self._run(rule, ctx, subject, "household", findings)
-        waivers = [*household.waivers, *self._file_waivers.get(subject, ())]
         if waivers:
             findings.extend(self._apply_waivers(subject, waivers, findings))
         self.stats.households += 1
@@ -391,6 +393,15 @@ class Checker:
             evidence=evidence,
             references=rule.references,
         )
+
+    def _mark_waived(self, waivers: list[Waiver], findings: list[Finding]) -> None:
+        for waiver in waivers:
+            if waiver.expires < self.reference_date:
+                continue
+            codes = self.rules.codes_of(waiver.code)
+            for finding in findings:
+                if finding.code in codes and waiver.member in (None, finding.member):
+                    finding.waiver = waiver
 
     def _apply_waivers(
         self, subject: str, waivers: list[Waiver], findings: list[Finding]

@@ -1,5 +1,183 @@
-"""CLI commands of this area (being written)."""
+"""CLI: ``planner plan`` (assistance plans for household files) and ``planner measures`` (the catalog)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
-COMMANDS: list[click.Command] = []
+from planner.cli.inputs import open_inputs
+from planner.measures import GRAPH_FORMATS, CatalogError, MeasureCatalog, default_catalog, write_graph
+from planner.params import ParameterError, load_parameters
+from planner.registry import RegistryError, load_rules
+
+OUTPUT_FORMATS = ("text", "json", "csv", "xlsx")
+
+
+class UsageProblem(click.ClickException):
+    """A problem with the inputs or options: exit code 2."""
+
+    exit_code = 2
+
+
+def _catalog(path: str | None) -> MeasureCatalog:
+    try:
+        return default_catalog() if path is None else default_catalog().with_overrides(path)
+    except CatalogError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+def _day(value: datetime | None) -> date | None:
+    return None if value is None else value.date()
+
+
+@click.command("plan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Reference date of facts and parameters 参照日期 (default: today).")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date the plan starts 计划开始日期 (default: the reference date).")
+@click.option("--budget", type=float, help="Budget in yuan to allocate to income measures 预算（元）.")
+@click.option("--method", type=click.Choice(["auto", "milp", "greedy"]), default="auto",
+              show_default=True, help="Budget allocation method.")
+@click.option("--output-format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
+              show_default=True)
+@click.option("--output", "output", type=click.Path(dir_okay=False),
+              help="Write to this file (required for xlsx).")
+@click.option("--gantt", "gantt_dir", type=click.Path(file_okay=False),
+              help="Write a Gantt chart per household and per village into this folder.")
+@click.option("--gantt-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
+@click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
+              help="District measure file overriding the shipped catalog 区县措施目录.")
+@click.option("--params", "param_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="District parameter file (repeatable) 区县参数文件.")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+              help="Local rule file or folder (repeatable) 本地规则文件.")
+@click.option("--show-names", is_flag=True, help="Show helpers' names unmasked 显示帮扶责任人姓名.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def plan_command(
+    paths: tuple[str, ...], on: datetime | None, start: datetime | None, budget: float | None,
+    method: str, fmt: str, output: str | None, gantt_dir: str | None, gantt_format: str,
+    catalog_file: str | None, param_files: tuple[str, ...], rule_paths: tuple[str, ...],
+    show_names: bool, lang: str,
+) -> None:
+    """Plan assistance measures for households 为农户制定帮扶计划.
+
+    Reads households (and villages and projects) from PATHS, checks them against the rules, and
+    writes each household's plan: measures, why, start and due dates, responsible department,
+    helper, cost, gain, and the projected per-capita income against the poverty line.
+    """
+    from planner.plan import plan as make_plan
+    from planner.plan.export import to_text, write_csv, write_json, write_xlsx
+
+    if fmt == "xlsx" and output is None:
+        raise UsageProblem("--output-format xlsx needs --output FILE.xlsx")
+    catalog = _catalog(catalog_file)
+    try:
+        parameters = load_parameters(*param_files)
+        rules = load_rules(list(rule_paths), parameters=parameters)
+    except (ParameterError, RegistryError) as exc:
+        raise UsageProblem(str(exc)) from exc
+    try:
+        dataset = open_inputs(list(paths))
+    except Exception as exc:  # the reader reports unreadable inputs by raising
+        raise UsageProblem(str(exc)) from exc
+    villages = list(getattr(dataset, "villages", ()) or ())
+    projects = list(getattr(dataset, "projects", ()) or ())
+    try:
+        district = make_plan(
+            dataset.households(), rules=rules, params=parameters,
+            reference_date=_day(on) or date.today(), start=_day(start), catalog=catalog,
+            villages=villages, projects=projects, budget=budget,
+            allocation_method=method,  # type: ignore[arg-type]
+            show_names=show_names,
+        )
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from exc
+    district.errors = list(getattr(dataset, "errors", ()) or ())
+    if fmt == "xlsx":
+        write_xlsx(district, output)  # type: ignore[arg-type]
+    elif fmt == "json":
+        if output:
+            write_json(district, output)
+        else:
+            write_json(district, sys.stdout)
+    elif fmt == "csv":
+        if output:
+            write_csv(district, output)
+        else:
+            write_csv(district, sys.stdout)
+    else:
+        text = to_text(district, lang)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    if gantt_dir:
+        from planner.measures.drawing import cjk_font
+        from planner.plan.gantt import write_gantts
+
+        written = write_gantts(district, gantt_dir, gantt_format, lang)
+        message = (f"已写入 {len(written)} 张甘特图：{gantt_dir}" if lang == "zh"
+                   else f"wrote {len(written)} Gantt charts to {gantt_dir}")
+        click.echo(message, err=True)
+        if lang == "zh" and cjk_font() is None:
+            click.echo("未找到中文字体，图中使用英文标签 / no CJK font found: charts use English labels",
+                       err=True)
+    for error in district.errors:
+        click.echo(f"输入错误 / input error: {error}", err=True)
+    if district.errors:
+        sys.exit(2)
+
+
+def _prerequisites(measure: Any) -> str:
+    short = {"finish_to_start": "FS", "start_to_start": "SS"}
+    return ", ".join(
+        f"{p.measure} ({short[p.relation]}{f' +{p.lead_days}d' if p.lead_days else ''})"
+        for p in measure.prerequisites
+    )
+
+
+@click.command("measures")
+@click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
+              help="District measure file overriding the shipped catalog 区县措施目录.")
+@click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def measures_command(catalog_file: str | None, graphs: tuple[str, ...], fmt: str, lang: str) -> None:
+    """List the measure catalog 帮扶措施目录, or write its intervention graph (--graph)."""
+    catalog = _catalog(catalog_file)
+    if graphs:
+        for target in graphs:
+            suffix = Path(target).suffix.lower().lstrip(".")
+            if suffix not in (*GRAPH_FORMATS, "mermaid"):
+                raise UsageProblem(f"{target}: graph files are .dot, .mmd, .json or .svg")
+            write_graph(catalog.graph, target, lang)
+            click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {target}", err=True)
+        return
+    if fmt == "json":
+        data = [m.model_dump(mode="json", exclude_defaults=False) for m in catalog.values()]
+        click.echo(json.dumps({"measures": data}, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    table = Table(title="帮扶措施目录" if zh else "Measure catalog")
+    for column in (("编号", "id"), ("名称", "label"), ("类别", "family"), ("对象", "for"),
+                   ("前置措施", "prerequisites"), ("天数", "days"), ("成本", "cost"),
+                   ("年增收", "gain"), ("责任单位", "responsible")):
+        table.add_column(column[0] if zh else column[1], overflow="fold")
+    for measure in catalog.values():
+        table.add_row(measure.id, measure.label.text(lang), measure.family, measure.beneficiary,
+                      _prerequisites(measure), str(measure.duration_days), f"{measure.unit_cost:g}",
+                      f"{measure.annual_gain:g}", measure.responsible.text(lang))
+    Console(width=180).print(table)
+
+
+COMMANDS: list[click.Command] = [plan_command, measures_command]

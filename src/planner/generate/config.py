@@ -17,9 +17,11 @@ VILLAGES_PER_TOWN = 12
 class GeneratorConfig:
     """What to generate. Same config (and seed) → byte-identical output.
 
-    ``problem_share`` is the share of households that receive an injected problem; ``weights``
-    gives the relative frequency of each code among them (codes left out keep weight 1; weight 0
-    disables a code). ``towns``/``villages`` default to a county sized for ``households``.
+    ``problem_share`` is the share of households (and villages, projects, towns) that receive an
+    injected problem; ``weights`` gives the relative frequency of each code among them (codes left
+    out keep weight 1; weight 0 disables a code). ``towns``/``villages`` default to a county sized
+    for ``households``; ``town_villages`` names them explicitly (town, its villages). ID numbers in
+    ``reserved_ids`` (people already on file, e.g. named example households) are never issued.
     """
 
     households: int
@@ -35,7 +37,8 @@ class GeneratorConfig:
     city: str = "毕节市"
     county: str = "示范县"
     parameters: ParameterSet | None = None
-    area_problems: bool = True
+    town_villages: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    reserved_ids: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.households < 0:
@@ -54,12 +57,16 @@ class GeneratorConfig:
 
     @property
     def village_count(self) -> int:
+        if self.town_villages is not None:
+            return sum(len(villages) for _, villages in self.town_villages)
         if self.villages is not None:
             return max(1, self.villages)
         return max(1, math.ceil(self.households / HOUSEHOLDS_PER_VILLAGE))
 
     @property
     def town_count(self) -> int:
+        if self.town_villages is not None:
+            return len(self.town_villages)
         if self.towns is not None:
             return max(1, min(self.towns, self.village_count))
         return max(1, math.ceil(self.village_count / VILLAGES_PER_TOWN))

@@ -60,12 +60,14 @@ class BuildContext:
             config.seed, when, config.town_count, config.village_count,
             province=config.province, city=config.city, county=config.county,
             county_code=config.county_code,
+            names=None if config.town_villages is None
+            else [(town, list(villages)) for town, villages in config.town_villages],
         )
         overflow = tuple(f"{int(config.county_code) + k:06d}" for k in range(1, 10))
         start = values.get("monitoring.start")
         monitoring_on = threshold is not None and (start is None or date.fromisoformat(str(start)) <= when)
         return cls(
-            config, when, values, layout, IdAllocator(config.county_code, overflow), floor,
+            config, when, values, layout, IdAllocator(config.county_code, overflow, config.reserved_ids), floor,
             min(0.4, float(values.get("income.transfer_share_max") or 0.5) - 0.1), monitoring_on,
         )
 
@@ -168,8 +170,9 @@ def _living(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _visits(rng: random.Random, when: date, helper: dict[str, Any]) -> list[dict[str, Any]]:
-    last = when - timedelta(days=rng.randint(5, 60))
+def _visits(rng: random.Random, when: date, helper: dict[str, Any], interval: int
+            ) -> list[dict[str, Any]]:
+    last = when - timedelta(days=rng.randint(5, max(6, min(60, interval - 10))))
     visits = [last]
     for _ in range(rng.randint(1, 4)):
         visits.append(visits[-1] - timedelta(days=rng.randint(30, 80)))
@@ -257,7 +260,8 @@ def build_household(ctx: BuildContext, index: int, rng: random.Random,
     household["measures"] = _measures(rng, household, ages, when, dibao)
     helper = rng.choice(slot.helpers)
     household["helper"] = dict(helper)
-    household["visits"] = _visits(rng, when, helper)
+    household["visits"] = _visits(rng, when, helper,
+                                  int(ctx.values.get("support.visit_interval_days") or 90))
     household["policy_awareness"] = {"health": True, "education": True, "housing": True, "credit": True}
     if status == "pre_exit":
         household["exit_target"] = date(when.year, rng.choice((11, 12)), 30).isoformat()

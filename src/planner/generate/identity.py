@@ -35,8 +35,10 @@ class IdAllocator:
     day and sex run out (only in very large datasets), the next address code of ``overflow`` is used.
     """
 
-    def __init__(self, address_code: str, overflow: tuple[str, ...] = ()):
+    def __init__(self, address_code: str, overflow: tuple[str, ...] = (),
+                 reserved: frozenset[str] = frozenset()):
         self.address_codes = (address_code, *overflow)
+        self.reserved = reserved
         self._next: dict[tuple[int, bool], int] = {}
 
     def allocate(self, born: date, male: bool) -> str:
@@ -48,7 +50,8 @@ class IdAllocator:
         if block >= len(self.address_codes):
             raise OverflowError(f"more than {count} people of one sex born on {born}")
         sequence = 2 * slot + (1 if male else 2)  # odd male, even female, never 000
-        return id_number(self.address_codes[block], born, sequence)
+        number = id_number(self.address_codes[block], born, sequence)
+        return self.allocate(born, male) if number in self.reserved else number
 
 
 def phone_number(key: int, salt: int = 0) -> str:

@@ -67,7 +67,7 @@ def id_number(value: Any) -> str:
     if isinstance(value, bool):
         raise CellError("证件号码应为文本", "the ID number must be text")
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and not value.is_integer() or abs(value) >= 10**15:
+        if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 10**15:
             raise CellError(
                 "证件号码被存成了数字（如 Excel 的 5.22425E+17），后几位已丢失；请把该列设为文本后重新导出",
                 "the ID number was stored as a number (e.g. 5.22425E+17 in Excel) and its last "

@@ -62,7 +62,7 @@ def open_binary(path: str | Path, mode: str = "rb") -> IO[bytes]:
     """Open a file in binary mode, through gzip when it ends in ``.gz``."""
     if str(path).lower().endswith(COMPRESSED):
         return gzip.open(path, mode)  # type: ignore[return-value]
-    return open(path, mode)  # noqa: SIM115 - the caller closes it
+    return open(path, mode)
 
 
 def sniff_encoding(sample: bytes) -> str:

@@ -50,6 +50,14 @@ class TableSource:
     numbered: str = "row"
 
 
+def where(source: TableSource, number: int | None) -> dict[str, Any]:
+    """Location keywords of an InputError for row (or record) ``number`` of ``source``."""
+    place: dict[str, Any] = {"file": source.file, "sheet": source.sheet}
+    if number:
+        place["record" if source.numbered == "record" else "row"] = number
+    return place
+
+
 def sibling_path(path: Path, table: str) -> Path:
     """``households.csv`` + ``income`` → ``households.income.csv`` (keeps ``.gz``)."""
     stem, ext, gz = split_name(path)

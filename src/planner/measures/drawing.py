@@ -16,6 +16,8 @@ KNOWN_CJK_FONTS = (
     "PingFang SC", "Heiti SC", "STHeiti", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback",
 )
 
+_PROBE = "中国帮扶计划"
+
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` on the headless Agg backend (imported on first use: it is slow)."""
@@ -40,10 +42,12 @@ def cjk_font() -> str | None:
             return name
     for font in fonts:
         try:
-            if FT2Font(font.fname).get_char_index(ord("中")):
-                return str(font.name)
+            glyphs = {FT2Font(font.fname).get_char_index(ord(c)) for c in _PROBE}
         except (OSError, RuntimeError, ValueError):
             continue
+        # A fallback font (matplotlib's "Last Resort") maps every character to one placeholder.
+        if 0 not in glyphs and len(glyphs) == len(_PROBE):
+            return str(font.name)
     return None
 
 

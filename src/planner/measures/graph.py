@@ -121,45 +121,77 @@ def to_svg(graph: nx.DiGraph, language: str = "zh") -> str:
 
     Chinese labels need an installed CJK font; without one the picture shows measure ids.
     """
+    return draw_graph(graph, language, "svg").decode("utf-8")
+
+
+def _columns(graph: nx.DiGraph) -> list[list[str]]:
+    """Node columns: one per topological generation (rows ordered by the mean row of their
+    successors, to keep arrows short), then the measures without prerequisites or dependents."""
+    linked = [n for n in graph.nodes if graph.degree(n)]
+    alone = sorted((n for n in graph.nodes if not graph.degree(n)),
+                   key=lambda n: (graph.nodes[n]["family"], n))
+    layers: dict[int, list[str]] = {}
+    for node in linked:
+        layers.setdefault(graph.nodes[node].get("layer", 0), []).append(node)
+    columns: list[list[str]] = [[] for _ in range(max(layers, default=-1) + 1)]
+    rows: dict[str, float] = {}
+    for layer in sorted(layers, reverse=True):
+
+        def barycentre(node: str) -> tuple[float, str, str]:
+            below = [rows[s] for s in graph.successors(node) if s in rows]
+            mean = sum(below) / len(below) if below else float(len(rows))
+            return (mean, graph.nodes[node]["family"], node)
+
+        ordered = sorted(layers[layer], key=barycentre)
+        for row, node in enumerate(ordered):
+            rows[node] = row
+        columns[layer] = ordered
+    height = max((len(c) for c in columns), default=0) or 12
+    for start in range(0, len(alone), height):
+        columns.append(alone[start:start + height])
+    return columns
+
+
+def draw_graph(graph: nx.DiGraph, language: str = "zh", fmt: str = "svg") -> bytes:
+    """The graph picture in a matplotlib format (``svg``, ``png``, ``pdf``)."""
     import io
 
     from planner.measures.drawing import font_properties, label_language, pyplot
 
     plt = pyplot()
     language = label_language(language)
-    layers: dict[int, list[str]] = {}
-    for node, data in graph.nodes(data=True):
-        layers.setdefault(data.get("layer", 0), []).append(node)
-    positions = {}
-    for layer, nodes in layers.items():
-        for row, node in enumerate(sorted(nodes, key=lambda n: (graph.nodes[n]["family"], n))):
-            positions[node] = (layer * 4.0, -row)
-    tallest = max((len(nodes) for nodes in layers.values()), default=1)
-    figure, axes = plt.subplots(figsize=(4 + 3.2 * len(layers), 1 + 0.42 * tallest))
+    columns = _columns(graph)
+    positions = {node: (index * 4.0, -row)
+                 for index, column in enumerate(columns) for row, node in enumerate(column)}
+    tallest = max((len(column) for column in columns), default=1)
+    figure, axes = plt.subplots(figsize=(2 + 2.6 * len(columns), 1 + 0.45 * tallest))
     try:
         families = sorted({data["family"] for _, data in graph.nodes(data=True)})
         colours = {family: plt.get_cmap("tab20")(i % 20) for i, family in enumerate(families)}
-        for source, target, data in graph.edges(data=True):
-            (x0, y0), (x1, y1) = positions[source], positions[target]
-            axes.annotate(
-                "", xy=(x1 - 1.4, y1), xytext=(x0 + 1.4, y0),
-                arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8},
-            )
-            axes.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, _edge_label(data), fontsize=6,
-                      ha="center", color="#555555")
+        boxes = {}
         for node, (x, y) in positions.items():
             data = graph.nodes[node]
             text = node if language == "en" else f"{data['label_zh'][:14]}\n{node}"
-            axes.text(
+            boxes[node] = axes.text(
                 x, y, text, ha="center", va="center", fontsize=6.5,
                 bbox={"boxstyle": "round,pad=0.3", "fc": colours[data["family"]], "ec": "#333333"},
                 **font_properties(),
             )
-        axes.set_xlim(-2, 4.0 * max(len(layers) - 1, 0) + 2)
-        axes.set_ylim(-tallest, 1)
+        for source, target, data in graph.edges(data=True):
+            (x0, y0), (x1, y1) = positions[source], positions[target]
+            axes.annotate(
+                "", xy=(x1, y1), xytext=(x0, y0),
+                arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8,
+                            "patchA": boxes[source].get_bbox_patch(),
+                            "patchB": boxes[target].get_bbox_patch()},
+            )
+            axes.text(x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0) + 0.15, _edge_label(data),
+                      fontsize=5.5, ha="center", color="#555555")
+        axes.set_xlim(-1.6, 4.0 * max(len(columns) - 1, 0) + 1.6)
+        axes.set_ylim(-tallest, 0.8)
         axes.axis("off")
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, bbox_inches="tight")
     finally:
         plt.close(figure)
     return buffer.getvalue()

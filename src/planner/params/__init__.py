@@ -85,6 +85,9 @@ class ParameterSet(Mapping[str, Parameter]):
         except KeyError:
             raise ParameterError(f"unknown parameter {name!r}") from None
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._parameters
+
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._parameters))
 
@@ -154,6 +157,9 @@ class ParamValues(Mapping[str, Any]):
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._values.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)

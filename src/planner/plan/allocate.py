@@ -37,6 +37,7 @@ class Allocation:
     spent: float
     lifted: int
     chosen: dict[str, str] = field(default_factory=dict)
+    items: dict[str, list[str]] = field(default_factory=dict)
     works: list[str] = field(default_factory=list)
     candidates: int = 0
     optimal: bool = False
@@ -48,7 +49,8 @@ class Allocation:
             "method": self.method, "budget": self.budget, "spent": round(self.spent, 2),
             "lifted": self.lifted, "candidates": self.candidates, "optimal": self.optimal,
             "greedy_lifted": self.greedy_lifted, "works": list(self.works),
-            "chosen": dict(sorted(self.chosen.items())),
+            "chosen": {h: {"bundle": name, "items": self.items.get(h, [])}
+                       for h, name in sorted(self.chosen.items())},
         }
 
 
@@ -75,7 +77,8 @@ class _Problem:
                optimal: bool) -> Allocation:
         spent, works = self.cost(chosen)
         return Allocation(method, budget, spent, len(chosen),
-                          {h: b.name for h, b in chosen.items()}, works,
+                          {h: b.name for h, b in chosen.items()},
+                          {h: list(b.items) for h, b in chosen.items()}, works,
                           len(self.households), optimal)
 
 

@@ -20,7 +20,7 @@ from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.plan.allocate import Allocation, Method, allocate
 from planner.plan.household import plan_household
-from planner.plan.model import Bundle, HouseholdPlan, PlanItem
+from planner.plan.model import Bundle, HouseholdPlan, Note, PlanItem
 from planner.plan.village import VillageIndex, VillageWork, pending_works
 from planner.registry import RuleSet
 from planner.rule import Rule
@@ -265,20 +265,32 @@ class DistrictPlanner:
 
 
 def _mark_funded(plans: list[HouseholdPlan], bundles: list[Bundle], allocation: Allocation) -> None:
-    funded_items = {
-        (b.household, key)
-        for b in bundles if allocation.chosen.get(b.household) == b.name
-        for key in b.items
-    }
-    candidates = {b.household for b in bundles if b.lifts}
+    """Mark each income item of a candidate household funded or not; say so when the budget funds
+    another bundle than the plan's own."""
+    by_household: dict[str, list[Bundle]] = {}
+    for bundle in bundles:
+        if bundle.lifts:
+            by_household.setdefault(bundle.household, []).append(bundle)
     for result in plans:
-        if result.household not in candidates:
+        offered = by_household.get(result.household)
+        if not offered:
             continue
+        name = allocation.chosen.get(result.household)
+        chosen = next((b for b in offered if b.name == name), None)
+        in_bundles = {key for b in offered for key in b.items}
         for item in result.items:
-            if (result.household, item.key) in funded_items:
-                item.funded = True
-            elif item.new and (item.need in ("income", "prerequisite")):
-                item.funded = False
+            if item.key in in_bundles or (item.new and item.need == "income"):
+                item.funded = chosen is not None and item.key in chosen.items
+        if chosen is not None and chosen.name != "plan":
+            keys = "、".join(chosen.items)
+            result.notes.append(Note(
+                "allocation",
+                f"预算分配资助更省钱的组合：{keys}（{chosen.cost:.0f} 元）",
+                f"the budget funds a cheaper bundle instead: {', '.join(chosen.items)} "
+                f"({chosen.cost:.0f} yuan)"))
+        elif chosen is None:
+            result.notes.append(Note("allocation", "预算不足，本户增收措施未获资助",
+                                     "the budget does not fund this household's income measures"))
 
 
 def plan(

@@ -1,0 +1,221 @@
+"""Reading and writing records in any format: the functions other modules call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from planner.io.columns import ColumnMap, resolve_column_map
+from planner.io.errors import FormatError, InputError, ReadStats, StrictError
+from planner.io.flatread import read_flat
+from planner.io.flatwrite import write_flat
+from planner.io.formats import detect_format
+from planner.io.jsonio import read_json, read_jsonl, write_json, write_jsonl
+from planner.io.layout import MODELS, layout_for
+from planner.io.options import KINDS, TABLES, Outcome, ReadOptions
+from planner.io.parquet import ParquetTables, flat_source, is_nested, read_nested, write_nested
+from planner.io.tabular import (
+    CsvTables,
+    SourceError,
+    TableSource,
+    Workbook,
+    XlsxTables,
+    csv_source,
+    sibling_path,
+)
+from planner.model import Household, Project, Village
+
+logger = logging.getLogger("planner.io")
+T = TypeVar("T")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {KINDS}")
+
+
+def _siblings(path: Path, kind: str, opener: Any) -> dict[str, TableSource]:
+    found = {}
+    for part in layout_for(kind).parts:
+        sibling = sibling_path(path, part.name)
+        if sibling.exists():
+            found[part.name] = opener(sibling)
+    return found
+
+
+def _main_sheet(book: Workbook, kind: str, options: ReadOptions) -> str:
+    wanted = options.column_map.table(TABLES[kind]).sheet or TABLES[kind]
+    return wanted if wanted in book.sheet_names else book.sheet_names[0]
+
+
+def _xlsx(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
+    book = Workbook(path)
+    try:
+        if not book.sheet_names:
+            raise SourceError("工作簿中没有工作表", "the workbook has no sheets")
+        main = _main_sheet(book, kind, options)
+        parts = {p.name: book.source(p.name) for p in layout_for(kind).parts
+                 if p.name in book.sheet_names and p.name != main}
+        yield from read_flat(kind, book.source(main), parts, options)
+    finally:
+        book.close()
+
+
+def _parquet(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
+    if is_nested(path):
+        yield from read_nested(path, MODELS[kind], options)
+        return
+    parts = _siblings(path, kind, lambda p: flat_source(p, options.batch_size))
+    yield from read_flat(kind, flat_source(path, options.batch_size), parts, options)
+
+
+def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[Outcome]:
+    """Every Outcome of reading ``path`` (one per record, plus file-level notices)."""
+    try:
+        if fmt == "jsonl":
+            yield from read_jsonl(path, MODELS[kind], options)
+        elif fmt == "json":
+            yield from read_json(path, MODELS[kind], options)
+        elif fmt == "csv":
+            yield from read_flat(kind, csv_source(path), _siblings(path, kind, csv_source), options)
+        elif fmt == "xlsx":
+            yield from _xlsx(path, kind, options)
+        else:
+            yield from _parquet(path, kind, options)
+    except SourceError as exc:
+        yield Outcome(None, [InputError(file=str(path), row=exc.row, reason_zh=exc.zh,
+                                        reason_en=exc.en)], counted=False)
+
+
+def consume(
+    results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool
+) -> Iterator[Any]:
+    """Count outcomes, collect their errors, stop in strict mode, and yield accepted records."""
+    for outcome in results:
+        if errors is not None:
+            errors.extend(outcome.errors)
+        else:
+            for error in outcome.errors:
+                logger.log(logging.INFO if error.is_warning else logging.WARNING, "%s", error)
+        if outcome.counted:
+            stats.read += 1
+            if outcome.record is not None:
+                stats.accepted += 1
+            else:
+                stats.rejected += 1
+        if strict:
+            first = next((e for e in outcome.errors if not e.is_warning), None)
+            if first is not None:
+                raise StrictError(first)
+        if outcome.record is not None:
+            yield outcome.record
+
+
+def read_records(
+    kind: str,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    column_map: ColumnMap | str | Path | None = None,
+    strict: bool = False,
+    errors: list[InputError] | None = None,
+    stats: ReadStats | None = None,
+    income_year: int | None = None,
+    mask: bool = True,
+    batch_size: int = 4096,
+) -> Iterator[Any]:
+    """Stream the records of ``kind`` (household, village, project) from ``path``.
+
+    The format comes from the extension unless ``fmt`` is given. Problems are appended to
+    ``errors`` (or logged when it is None); ``stats`` counts records read, accepted and rejected.
+    ``strict`` raises :class:`StrictError` at the first rejection. Missing files and unknown
+    formats raise :class:`FormatError` at once, before iteration.
+    """
+    _check_kind(kind)
+    path = Path(path)
+    fmt = detect_format(path, fmt)
+    if not path.is_file():
+        raise FormatError(f"文件不存在：{path}", f"no such file: {path}")
+    options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
+    return consume(outcomes(path, kind, fmt, options), errors, stats if stats is not None else ReadStats(),
+                   strict)
+
+
+def read_households(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    column_map: ColumnMap | str | Path | None = None,
+    strict: bool = False,
+    errors: list[InputError] | None = None,
+    stats: ReadStats | None = None,
+    income_year: int | None = None,
+    mask: bool = True,
+) -> Iterator[Household]:
+    """Stream households from a JSON, JSONL, CSV, XLSX or Parquet file (see :func:`read_records`).
+
+    ``stats`` counts households: a household is one record however many member rows it has.
+    """
+    return read_records("household", path, fmt=fmt, column_map=column_map, strict=strict,
+                        errors=errors, stats=stats, income_year=income_year, mask=mask)
+
+
+def read_villages(path: str | Path, **options: Any) -> Iterator[Village]:
+    """Stream villages (same options as :func:`read_records`)."""
+    return read_records("village", path, **options)
+
+
+def read_projects(path: str | Path, **options: Any) -> Iterator[Project]:
+    """Stream projects (same options as :func:`read_records`)."""
+    return read_records("project", path, **options)
+
+
+def write_records(kind: str, records: Iterable[Any], path: str | Path, *, fmt: str | None = None) -> int:
+    """Write ``records`` of ``kind`` to ``path`` as they come; returns how many were written.
+
+    Flat formats (CSV, XLSX, ``parquet-flat``) write part tables beside the main one
+    (``households.income.csv``, sheet ``income``); stale sibling files of an earlier write are
+    removed so that reading gives back exactly what was written.
+    """
+    _check_kind(kind)
+    path = Path(path)
+    fmt = detect_format(path, fmt)
+    layout = layout_for(kind)
+    main = TABLES[kind]
+    if fmt == "jsonl":
+        return write_jsonl(records, path)
+    if fmt == "json":
+        return write_json(records, path)
+    if fmt == "parquet":
+        return write_nested(records, path)
+    if fmt in ("csv", "parquet-flat"):
+        for part in layout.parts:
+            sibling_path(path, part.name).unlink(missing_ok=True)
+    tables: Any
+    if fmt == "csv":
+        tables = CsvTables(path, main, layout.header)
+    elif fmt == "xlsx":
+        tables = XlsxTables(path, main, layout.header)
+    else:
+        tables = ParquetTables(path, layout, main)
+    try:
+        return write_flat(records, layout, tables, main)
+    finally:
+        tables.close()
+
+
+def write_households(households: Iterable[Household], path: str | Path, *, fmt: str | None = None) -> int:
+    """Write households in any format (see :func:`write_records`); returns the count."""
+    return write_records("household", households, path, fmt=fmt)
+
+
+def write_villages(villages: Iterable[Village], path: str | Path, *, fmt: str | None = None) -> int:
+    """Write villages in any format; returns the count."""
+    return write_records("village", villages, path, fmt=fmt)
+
+
+def write_projects(projects: Iterable[Project], path: str | Path, *, fmt: str | None = None) -> int:
+    """Write projects in any format; returns the count."""
+    return write_records("project", projects, path, fmt=fmt)

@@ -1,0 +1,201 @@
+"""Plan outputs: JSON, one row per item (CSV, XLSX with summary sheets), and a text report.
+
+Rows carry the household, member, measure (id and zh/en label), why, start, due, responsible
+department, helper (masked unless the plan was made with names shown), cost and gain. Village
+works are rows too, with the village and no household.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from planner.plan.district import DistrictPlan
+from planner.plan.model import HouseholdPlan, PlanItem
+from planner.plan.village import VillageWork
+
+#: Row columns, with the bilingual header used in spreadsheets.
+COLUMNS = {
+    "household": "户编号 household", "village": "村 village", "member": "成员 member",
+    "measure": "措施 measure", "label_zh": "措施名称", "label_en": "measure name",
+    "family": "类别 family", "status": "状态 status", "why": "原因代码 why",
+    "reason_zh": "原因说明", "reason_en": "reason", "start": "开始 start", "due": "完成 due",
+    "late": "逾期 late", "responsible_zh": "责任单位", "responsible_en": "responsible",
+    "helper": "帮扶责任人 helper", "cost": "成本（元） cost", "gain": "年增收（元） gain",
+    "funded": "已获资助 funded",
+}
+
+
+def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
+    why = list(item.why) or [f"prerequisite:{k}" for k in item.prerequisite_of]
+    return {
+        "household": result.household, "village": result.village_name or result.village or "",
+        "member": item.member, "measure": item.measure, "label_zh": item.label_zh,
+        "label_en": item.label_en, "family": item.family, "status": item.status,
+        "why": ";".join(why), "reason_zh": item.reason_zh, "reason_en": item.reason_en,
+        "start": item.start.isoformat() if item.start else "",
+        "due": item.due.isoformat() if item.due else "", "late": item.late,
+        "responsible_zh": item.responsible_zh, "responsible_en": item.responsible_en,
+        "helper": item.helper or "", "cost": round(item.cost, 2), "gain": round(item.gain, 2),
+        "funded": "" if item.funded is None else item.funded,
+    }
+
+
+def _work_row(work: VillageWork) -> dict[str, Any]:
+    return {
+        "household": "", "village": work.village_name or work.village, "member": None,
+        "measure": work.measure, "label_zh": work.label_zh, "label_en": work.label_en,
+        "family": "infrastructure", "status": "pending", "why": ";".join(work.why),
+        "reason_zh": work.reason_zh, "reason_en": work.reason_en,
+        "start": work.start.isoformat(), "due": work.due.isoformat(), "late": work.behind,
+        "responsible_zh": work.responsible_zh, "responsible_en": work.responsible_en,
+        "helper": "", "cost": round(work.cost, 2), "gain": 0.0, "funded": "",
+    }
+
+
+def plan_rows(plan: DistrictPlan | Iterable[HouseholdPlan]) -> Iterator[dict[str, Any]]:
+    """One row per scheduled item (village works last when a district plan is given)."""
+    households = plan.households if isinstance(plan, DistrictPlan) else plan
+    for result in households:
+        for item in result.items:
+            yield _item_row(result, item)
+    if isinstance(plan, DistrictPlan):
+        for work in plan.works:
+            yield _work_row(work)
+
+
+def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
+    """Write the rows as CSV (a file gets a UTF-8 byte-order mark so Excel reads the Chinese)."""
+    if isinstance(out, str | Path):
+        with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+            write_csv(plan, handle)
+        return
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    for row in plan_rows(plan):
+        writer.writerow(row)
+
+
+def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None = 2) -> None:
+    """Write the whole district plan as JSON."""
+    text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=indent)
+    if isinstance(out, str | Path):
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    else:
+        out.write(text + "\n")
+
+
+def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
+    """Write an Excel workbook: items, income projections, departments, works, allocation, notes."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("计划 Plan")
+    sheet.append(list(COLUMNS.values()))
+    for row in plan_rows(plan):
+        sheet.append([_cell(row[column]) for column in COLUMNS])
+    sheet = book.create_sheet("收入 Income")
+    sheet.append(["户编号 household", "人口 size", "现人均纯收入 per capita", "已计划增收 planned gain",
+                  "新增增收 new gain", "计划后人均 projected", "贫困线 line", "监测线 threshold",
+                  "达线 clears line", "超过监测线 clears threshold", "新增成本 cost"])
+    for result in plan.households:
+        income = result.income
+        sheet.append([result.household, income.size, _round(income.per_capita),
+                      round(income.planned_gain, 2), round(income.new_gain, 2),
+                      _round(income.projected_per_capita), income.poverty_line,
+                      income.monitoring_threshold, _cell(income.clears_line),
+                      _cell(income.clears_threshold), round(result.cost, 2)])
+    months = sorted({m for d in plan.departments.values() for m in d.active_by_month})
+    sheet = book.create_sheet("部门 Departments")
+    sheet.append(["责任单位", "department", "措施数 items", "成本 cost", *months])
+    for _, load in sorted(plan.departments.items()):
+        sheet.append([load.zh, load.en, load.items, round(load.cost, 2),
+                      *[load.active_by_month.get(m, 0) for m in months]])
+    sheet = book.create_sheet("村级工程 Works")
+    sheet.append(["村 village", "工程 work", "开始 start", "完成 due", "成本 cost",
+                  "剩余比例 remaining", "等待户数 households", "原因 reason"])
+    for work in plan.works:
+        sheet.append([work.village_name or work.village, work.label_zh, work.start.isoformat(),
+                      work.due.isoformat(), round(work.cost, 2), work.remaining_share,
+                      work.households, work.reason_zh])
+    if plan.allocation is not None:
+        allocation = plan.allocation
+        sheet = book.create_sheet("预算 Allocation")
+        sheet.append(["方法 method", allocation.method, "预算 budget", allocation.budget,
+                      "支出 spent", round(allocation.spent, 2), "脱贫户数 lifted", allocation.lifted])
+        sheet.append(["户编号 household", "组合 bundle", "措施 items"])
+        for household, name in sorted(allocation.chosen.items()):
+            sheet.append([household, name, "; ".join(allocation.items.get(household, []))])
+    sheet = book.create_sheet("说明 Notes")
+    sheet.append(["户编号 household", "类型 kind", "说明", "note"])
+    for result in plan.households:
+        for note in result.notes:
+            sheet.append([result.household, note.kind, note.zh, note.en])
+    book.save(str(path))
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
+    return value
+
+
+def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
+    """A readable report: each household's items, notes and projection, then the district summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    zh = language == "zh"
+    console = Console(file=io.StringIO(), width=width, record=True)
+    for result in plan.households:
+        income = result.income
+        projected = "—" if income.projected_per_capita is None else f"{income.projected_per_capita:.0f}"
+        now = "—" if income.per_capita is None else f"{income.per_capita:.0f}"
+        title = (f"{result.household}  人均 {now} → {projected} 元（贫困线 {income.poverty_line:.0f}）"
+                 if zh else f"{result.household}  per capita {now} → {projected} yuan "
+                 f"(line {income.poverty_line:.0f})")
+        table = Table(title=title, title_justify="left")
+        for column in (("措施", "measure"), ("成员", "member"), ("原因", "why"),
+                       ("开始", "start"), ("完成", "due"), ("责任单位", "responsible"),
+                       ("成本", "cost"), ("增收", "gain")):
+            table.add_column(column[0] if zh else column[1], overflow="fold")
+        for item in result.items:
+            why = ", ".join(item.why) or ("前置" if zh else "prerequisite")
+            table.add_row(
+                (item.label_zh if zh else item.label_en) + ("" if item.new else f" [{item.status}]"),
+                "" if item.member is None else f"m{item.member}", why, str(item.start),
+                f"{item.due}{' !' if item.late else ''}",
+                item.responsible_zh if zh else item.responsible_en,
+                f"{item.cost:.0f}", f"{item.gain:.0f}")
+        console.print(table)
+        for note in result.notes:
+            console.print(f"  • {note.text(language)}")
+    stats = plan.stats
+    console.print(
+        (f"共 {stats.households} 户，{stats.with_new_items} 户有新增措施（{stats.new_items} 项，"
+         f"{stats.cost:.0f} 元）；低于贫困线 {stats.below_line} 户，计划后达线 {stats.lifted_by_plan} 户")
+        if zh else
+        (f"{stats.households} households, {stats.with_new_items} with new measures "
+         f"({stats.new_items} items, {stats.cost:.0f} yuan); {stats.below_line} below the line, "
+         f"{stats.lifted_by_plan} above it after the plan"))
+    if plan.critical_path:
+        chain = " → ".join(step["label"]["zh" if zh else "en"] for step in plan.critical_path)
+        console.print(("关键路径：" if zh else "critical path: ") + f"{chain}（{plan.finish}）")
+    if plan.allocation is not None:
+        allocation = plan.allocation
+        console.print(
+            (f"预算 {allocation.budget:.0f} 元（{allocation.method}）：资助 {allocation.lifted} 户达线，"
+             f"支出 {allocation.spent:.0f} 元" if zh else
+             f"budget {allocation.budget:.0f} yuan ({allocation.method}): lifts {allocation.lifted} "
+             f"households, spends {allocation.spent:.0f} yuan"))
+    return console.export_text()

@@ -1,0 +1,152 @@
+"""Gantt-style charts of a household plan and of a village (matplotlib, SVG or PNG).
+
+Bars are labelled in Chinese when a CJK font is installed, else with English labels (no font is
+bundled and nothing is downloaded). Hatching marks an item due after the target date (or a village
+work behind schedule); a dashed line marks the target date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from planner.measures.drawing import font_properties, label_language, pyplot
+from planner.plan.district import DistrictPlan
+from planner.plan.model import HouseholdPlan
+from planner.plan.village import VillageWork
+
+_FAMILY_ORDER = ("infrastructure", "industry", "employment", "finance", "education", "health",
+                 "housing", "water", "social_protection", "publicity", "support", "data")
+
+
+@dataclass(slots=True)
+class Bar:
+    """One row of a chart."""
+
+    label: str
+    start: date
+    due: date
+    family: str
+    late: bool = False
+    done: bool = False
+
+
+def _colour(plt: object, family: str) -> object:
+    index = _FAMILY_ORDER.index(family) if family in _FAMILY_ORDER else len(_FAMILY_ORDER)
+    return plt.get_cmap("tab20")(index % 20)  # type: ignore[attr-defined]
+
+
+def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None = None) -> Path:
+    """Draw bars (top to bottom in the given order) to ``path`` (.svg or .png)."""
+    import matplotlib.dates as mdates
+
+    plt = pyplot()
+    path = Path(path)
+    figure, axes = plt.subplots(figsize=(10, 1.2 + 0.38 * max(len(bars), 1)))
+    try:
+        fonts = font_properties()
+        for row, bar in enumerate(bars):
+            left = mdates.date2num(bar.start)
+            width = max(mdates.date2num(bar.due) - left, 1)
+            axes.barh(row, width, left=left, height=0.6, color=_colour(plt, bar.family),
+                      edgecolor="#000000" if bar.late else "#333333", hatch="///" if bar.late else None,
+                      linewidth=1.4 if bar.late else 0.6, alpha=0.5 if bar.done else 1.0)
+        axes.set_yticks(range(len(bars)))
+        axes.set_yticklabels([bar.label for bar in bars], fontsize=8, **fonts)
+        axes.invert_yaxis()
+        if target is not None:
+            axes.axvline(mdates.date2num(target), color="#c0392b", linestyle="--", linewidth=1)
+        axes.xaxis_date()
+        locator = mdates.AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        axes.grid(axis="x", linestyle=":", linewidth=0.5)
+        axes.set_title(title, fontsize=10, **fonts)
+        figure.tight_layout()
+        figure.savefig(path, format=path.suffix.lstrip(".").lower() or "svg")
+    finally:
+        plt.close(figure)
+    return path
+
+
+def household_bars(result: HouseholdPlan, works: Iterable[VillageWork] = (),
+                   language: str = "zh") -> list[Bar]:
+    """The rows of a household chart: village works it waits for, then its items."""
+    zh = label_language(language) == "zh"
+    waited = {key for item in result.items for key in item.waits_for}
+    bars = [Bar((w.label_zh if zh else w.label_en) + f" @{(w.village_name if zh else None) or w.village}",
+                w.start, w.due, "infrastructure", w.behind)
+            for w in works if w.key in waited]
+    for item in result.items:
+        if item.start is None or item.due is None:
+            continue
+        who = "" if item.member is None else f" (m{item.member})"
+        bars.append(Bar(_short(item.label_zh if zh else item.label_en) + who, item.start, item.due,
+                        item.family, item.late, item.status == "done"))
+    return bars
+
+
+def household_gantt(result: HouseholdPlan, path: str | Path, works: Iterable[VillageWork] = (),
+                    language: str = "zh") -> Path:
+    """Chart of one household's plan."""
+    zh = label_language(language) == "zh"
+    title = (f"{result.household} 帮扶计划" if zh else f"Assistance plan of {result.household}")
+    return draw(household_bars(result, works, language), path, title, result.target_date)
+
+
+def village_gantt(village: str, plans: Iterable[HouseholdPlan], works: Iterable[VillageWork],
+                  path: str | Path, language: str = "zh") -> Path:
+    """Chart of one village: its works, then each measure over all its households (first start to
+    last due, with the number of households)."""
+    zh = label_language(language) == "zh"
+    bars = [Bar(w.label_zh if zh else w.label_en, w.start, w.due, "infrastructure", w.behind)
+            for w in works if w.village == village]
+    spans: dict[str, list] = {}
+    name = village
+    for result in plans:
+        name = result.village_name or name
+        for item in result.items:
+            if item.start is None or item.due is None:
+                continue
+            entry = spans.setdefault(item.measure, [item.start, item.due, item, set(), False])
+            entry[0], entry[1] = min(entry[0], item.start), max(entry[1], item.due)
+            entry[3].add(result.household)
+            entry[4] = entry[4] or item.late
+    for begin, due, item, households, late in sorted(spans.values(), key=lambda e: (e[0], e[2].measure)):
+        label = _short(item.label_zh if zh else item.label_en) + f" ×{len(households)}"
+        bars.append(Bar(label, begin, due, item.family, late))
+    title = f"{name} 村级帮扶计划" if zh else f"Village plan of {village}"
+    return draw(bars, path, title)
+
+
+def _short(label: str, limit: int = 32) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip(" (（,") + "…"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "unnamed"
+
+
+def write_gantts(plan: DistrictPlan, directory: str | Path, fmt: str = "svg",
+                 language: str = "zh") -> list[Path]:
+    """One chart per household (``household-<id>.svg``) and per village (``village-<id>.svg``)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    by_village: dict[str, list[HouseholdPlan]] = {}
+    for result in plan.households:
+        if not result.items:
+            continue
+        written.append(household_gantt(result, directory / f"household-{_safe(result.household)}.{fmt}",
+                                       plan.works, language))
+        if result.village:
+            by_village.setdefault(result.village, []).append(result)
+    for work in plan.works:
+        by_village.setdefault(work.village, [])
+    for village, plans in sorted(by_village.items()):
+        written.append(village_gantt(village, plans, plan.works,
+                                     directory / f"village-{_safe(village)}.{fmt}", language))
+    return written
