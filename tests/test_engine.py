@@ -223,3 +223,30 @@ def test_rules_reading_findings_see_which_are_waived(example_household):
                    rules=[INC001, counts_open])
     assert [f.message_en for f in result.findings if f.code == "TST006"] == ["0 open"]
     assert result.codes() == ["TST006"]
+
+
+def _twins(example_household: Any, waivers: list[dict[str, Any]]) -> list[Household]:
+    """The 2,808 household and a copy under another id: every member is in two households."""
+    first = household(example_household, waivers=waivers)
+    second = household(example_household, id="522425-101-9999")
+    return [first, second]
+
+
+DQ004 = [r for r in load_rules() if r.code == "DQ004"]
+
+
+def test_a_dataset_finding_is_waived_by_the_household_waiver(example_household):
+    waiver = {"code": "DQ004", "reason": "户籍迁移待注销", "approver": "县乡村振兴局",
+              "expires": "2020-12-31"}
+    result = check(_twins(example_household, [waiver]), rules=DQ004, reference_date=ON)
+    waived = [f for f in result.findings if f.waived]
+    assert waived and {f.subject for f in waived} == {"522425-101-0001"}
+    assert all(f.code == "DQ004" for f in result.findings)
+    assert "522425-101-9999" in {f.subject for f in result.findings if not f.waived}
+
+
+def test_an_unused_waiver_of_a_dataset_code_is_pln003_at_the_end(example_household):
+    waiver = {"code": "DQ004", "reason": "x", "approver": "y", "expires": "2020-12-31"}
+    record = household(example_household, waivers=[waiver])
+    result = check([record], rules=DQ004, reference_date=ON)
+    assert result.codes() == ["PLN003"]

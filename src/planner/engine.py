@@ -167,6 +167,11 @@ class Checker:
             code for rule in self.rules for code in (rule.code, *rule.aliases)
         )
         self._known = self._selected | frozenset(known_codes or ())
+        self._dataset_codes = frozenset(
+            code for rule in self._dataset_rules for code in (rule.code, *rule.aliases)
+        )
+        # Waivers of dataset-scope codes wait for the end of the run, when those findings exist.
+        self._deferred_waivers: dict[str, list[Waiver]] = {}
         self._file_waivers: dict[str, list[Waiver]] = {}
         for entry in waivers:
             self._file_waivers.setdefault(entry.household, []).append(entry.waiver)
@@ -200,6 +205,8 @@ class Checker:
                     self._run(rule, ctx, subject, "household", findings)
             ctx.member = None
         waivers = [*household.waivers, *self._file_waivers.get(subject, ())]
+        if waivers and self._dataset_codes:
+            waivers = self._defer_dataset_waivers(subject, waivers)
         if self._after_rules:
             if waivers:  # rules reading findings see which ones are waived
                 self._mark_waived(waivers, findings)
@@ -276,6 +283,7 @@ class Checker:
             yield from self.check_village(village)
         for project in projects:
             yield from self.check_project(project)
+        dataset_findings: list[Finding] = []
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
             try:
@@ -285,8 +293,10 @@ class Checker:
                     findings.append(self._finding(rule, hit, subject, kind, None))
             except Exception as exc:
                 findings = [self._rule_error(rule, "dataset", exc)]
-            self._count(findings)
-            yield from findings
+            dataset_findings.extend(findings)
+        dataset_findings.extend(self._apply_deferred_waivers(dataset_findings))
+        self._count(dataset_findings)
+        yield from dataset_findings
 
     # -- internals -----------------------------------------------------------------------
     def _run(
@@ -393,6 +403,26 @@ class Checker:
             evidence=evidence,
             references=rule.references,
         )
+
+    def _defer_dataset_waivers(self, subject: str, waivers: list[Waiver]) -> list[Waiver]:
+        """Keep live waivers of dataset-scope codes for the end of the run; return the others."""
+        keep: list[Waiver] = []
+        for waiver in waivers:
+            if waiver.code in self._dataset_codes and waiver.expires >= self.reference_date:
+                self._deferred_waivers.setdefault(subject, []).append(waiver)
+            else:
+                keep.append(waiver)
+        return keep
+
+    def _apply_deferred_waivers(self, findings: list[Finding]) -> list[Finding]:
+        """Apply the deferred waivers to dataset findings; report the unused ones."""
+        by_subject: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_subject.setdefault(finding.subject, []).append(finding)
+        extra: list[Finding] = []
+        for subject, waivers in self._deferred_waivers.items():
+            extra.extend(self._apply_waivers(subject, waivers, by_subject.get(subject, [])))
+        return extra
 
     def _mark_waived(self, waivers: list[Waiver], findings: list[Finding]) -> None:
         for waiver in waivers:

@@ -77,7 +77,7 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
         if fmt == "jsonl":
             yield from read_jsonl(path, MODELS[kind], options)
         elif fmt == "json":
-            yield from read_json(path, MODELS[kind], options)
+            yield from read_json(path, MODELS[kind], options, TABLES[kind])
         elif fmt == "csv":
             yield from read_flat(kind, csv_source(path), _siblings(path, kind, csv_source), options)
         elif fmt == "xlsx":
@@ -90,14 +90,20 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
 
 
 def consume(
-    results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool
+    results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
+    warnings: list[InputError] | None = None,
 ) -> Iterator[Any]:
-    """Count outcomes, collect their errors, stop in strict mode, and yield accepted records."""
+    """Count outcomes, collect errors and warnings, stop in strict mode, yield accepted records.
+
+    Errors go to ``errors`` and warnings (unused columns) to ``warnings``; either is logged when
+    its list is None.
+    """
     for outcome in results:
-        if errors is not None:
-            errors.extend(outcome.errors)
-        else:
-            for error in outcome.errors:
+        for error in outcome.errors:
+            target = warnings if error.is_warning else errors
+            if target is not None:
+                target.append(error)
+            else:
                 logger.log(logging.INFO if error.is_warning else logging.WARNING, "%s", error)
         if outcome.counted:
             stats.read += 1
@@ -124,14 +130,17 @@ def read_records(
     stats: ReadStats | None = None,
     income_year: int | None = None,
     mask: bool = True,
+    warnings: list[InputError] | None = None,
     batch_size: int = 4096,
 ) -> Iterator[Any]:
     """Stream the records of ``kind`` (household, village, project) from ``path``.
 
-    The format comes from the extension unless ``fmt`` is given. Problems are appended to
-    ``errors`` (or logged when it is None); ``stats`` counts records read, accepted and rejected.
-    ``strict`` raises :class:`StrictError` at the first rejection. Missing files and unknown
-    formats raise :class:`FormatError` at once, before iteration.
+    The format comes from the extension unless ``fmt`` is given. Rejections are appended to
+    ``errors`` and notices that reject nothing (unused columns) to ``warnings``; each is logged
+    when its list is None. ``stats`` counts records read, accepted and rejected. ``strict``
+    raises :class:`StrictError` at the first rejection. ``income_year`` is the year of income
+    total columns (overrides the column map's); ``mask=False`` shows personal data in error
+    values. Missing files and unknown formats raise :class:`FormatError` at once.
     """
     _check_kind(kind)
     path = Path(path)
@@ -139,8 +148,8 @@ def read_records(
     if not path.is_file():
         raise FormatError(f"文件不存在：{path}", f"no such file: {path}")
     options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
-    return consume(outcomes(path, kind, fmt, options), errors, stats if stats is not None else ReadStats(),
-                   strict)
+    stats = stats if stats is not None else ReadStats()
+    return consume(outcomes(path, kind, fmt, options), errors, stats, strict, warnings)
 
 
 def read_households(
@@ -153,13 +162,15 @@ def read_households(
     stats: ReadStats | None = None,
     income_year: int | None = None,
     mask: bool = True,
+    warnings: list[InputError] | None = None,
 ) -> Iterator[Household]:
     """Stream households from a JSON, JSONL, CSV, XLSX or Parquet file (see :func:`read_records`).
 
     ``stats`` counts households: a household is one record however many member rows it has.
     """
     return read_records("household", path, fmt=fmt, column_map=column_map, strict=strict,
-                        errors=errors, stats=stats, income_year=income_year, mask=mask)
+                        errors=errors, stats=stats, income_year=income_year, mask=mask,
+                        warnings=warnings)
 
 
 def read_villages(path: str | Path, **options: Any) -> Iterator[Village]:
@@ -172,7 +183,7 @@ def read_projects(path: str | Path, **options: Any) -> Iterator[Project]:
     return read_records("project", path, **options)
 
 
-def write_records(kind: str, records: Iterable[Any], path: str | Path, *, fmt: str | None = None) -> int:
+def write_records(kind: str, records: Iterable[Any], path: str | Path, fmt: str | None = None) -> int:
     """Write ``records`` of ``kind`` to ``path`` as they come; returns how many were written.
 
     Flat formats (CSV, XLSX, ``parquet-flat``) write part tables beside the main one
@@ -206,16 +217,16 @@ def write_records(kind: str, records: Iterable[Any], path: str | Path, *, fmt: s
         tables.close()
 
 
-def write_households(households: Iterable[Household], path: str | Path, *, fmt: str | None = None) -> int:
+def write_households(households: Iterable[Household], path: str | Path, fmt: str | None = None) -> int:
     """Write households in any format (see :func:`write_records`); returns the count."""
     return write_records("household", households, path, fmt=fmt)
 
 
-def write_villages(villages: Iterable[Village], path: str | Path, *, fmt: str | None = None) -> int:
+def write_villages(villages: Iterable[Village], path: str | Path, fmt: str | None = None) -> int:
     """Write villages in any format; returns the count."""
     return write_records("village", villages, path, fmt=fmt)
 
 
-def write_projects(projects: Iterable[Project], path: str | Path, *, fmt: str | None = None) -> int:
+def write_projects(projects: Iterable[Project], path: str | Path, fmt: str | None = None) -> int:
     """Write projects in any format; returns the count."""
     return write_records("project", projects, path, fmt=fmt)

@@ -5,7 +5,8 @@ A dataset is opened from files and directories. A directory holds ``households.<
 ``projects.<ext>``, and optionally ``planner.toml`` (the run configuration, read by ``planner
 check``). Part files such as ``households.income.csv`` belong to their main file. A file named on
 its own is a village or project file when its name starts with ``villages`` or ``projects``,
-otherwise a household file.
+otherwise a household file; a JSON object with ``households``, ``villages`` and ``projects``
+lists feeds all three.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planner.io.api import read_records
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import FormatError, InputError, ReadStats
 from planner.io.formats import EXTENSIONS, split_name
+from planner.io.jsonio import combined_keys
 from planner.model import Household, Project, Village
 
 CONFIG_NAME = "planner.toml"
@@ -80,6 +83,8 @@ class Dataset:
     projects: list[Project] = field(default_factory=list)
     area_errors: list[InputError] = field(default_factory=list)
     household_errors: list[InputError] = field(default_factory=list)
+    area_warnings: list[InputError] = field(default_factory=list)
+    household_warnings: list[InputError] = field(default_factory=list)
     stats: ReadStats = field(default_factory=ReadStats)
     village_stats: ReadStats = field(default_factory=ReadStats)
     project_stats: ReadStats = field(default_factory=ReadStats)
@@ -89,23 +94,33 @@ class Dataset:
         """Problems of the village and project files, then of the households read so far."""
         return [*self.area_errors, *self.household_errors]
 
-    def _read(self, kind: str, path: Path, errors: list[InputError], stats: ReadStats) -> Iterator:
-        return read_records(kind, path, fmt=self.fmt, column_map=self.column_map, strict=self.strict,
-                            errors=errors, stats=stats, income_year=self.income_year, mask=self.mask)
+    @property
+    def warnings(self) -> list[InputError]:
+        """Notices that rejected nothing (columns not read), in the same order."""
+        return [*self.area_warnings, *self.household_warnings]
+
+    def _read(self, kind: str, path: Path, stats: ReadStats, area: bool) -> Iterator[Any]:
+        return read_records(
+            kind, path, fmt=self.fmt, column_map=self.column_map, strict=self.strict,
+            errors=self.area_errors if area else self.household_errors,
+            warnings=self.area_warnings if area else self.household_warnings,
+            stats=stats, income_year=self.income_year, mask=self.mask,
+        )
 
     def load_areas(self) -> None:
         """Read the village and project files into :attr:`villages` and :attr:`projects`."""
         for path in self.village_files:
-            self.villages.extend(self._read("village", path, self.area_errors, self.village_stats))
+            self.villages.extend(self._read("village", path, self.village_stats, area=True))
         for path in self.project_files:
-            self.projects.extend(self._read("project", path, self.area_errors, self.project_stats))
+            self.projects.extend(self._read("project", path, self.project_stats, area=True))
 
     def households(self) -> Iterator[Household]:
         """Stream the households of every household file, in order."""
-        self.household_errors = []
+        self.household_errors.clear()
+        self.household_warnings.clear()
         self.stats = ReadStats()
         for path in self.household_files:
-            yield from self._read("household", path, self.household_errors, self.stats)
+            yield from self._read("household", path, self.stats, area=False)
 
     @property
     def rejected(self) -> int:
@@ -134,7 +149,13 @@ def open_dataset(
                 files[kind].extend(listed)
             config = config or directory_config
         elif item.is_file():
-            files[kind_of(item)].append(item)
+            kind = kind_of(item)
+            files[kind].append(item)
+            if kind == "household" and split_name(item)[1] == ".json":
+                held = combined_keys(item)  # one JSON with households, villages and projects
+                for key in ("villages", "projects"):
+                    if key in held:
+                        files[_KIND_OF_STEM[key]].append(item)
         else:
             raise FormatError(f"文件或目录不存在：{item}", f"no such file or directory: {item}")
     dataset = Dataset(files["household"], files["village"], files["project"], config, fmt,

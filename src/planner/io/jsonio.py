@@ -67,8 +67,25 @@ def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iter
                 yield Outcome(None, errors)
 
 
-def read_json(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
-    """Validate a JSON file holding one record (an object) or a list of records."""
+COMBINED_KEYS = ("households", "villages", "projects")
+
+
+def combined_keys(path: Path) -> set[str]:
+    """The lists a combined JSON file holds (``{"households": [...], "villages": [...]}``)."""
+    with open_binary(path) as handle:
+        data = handle.read()
+    try:
+        parsed = json.loads(data.decode(sniff_encoding(data[:SAMPLE_BYTES])))
+    except (ValueError, UnicodeDecodeError):
+        return set()
+    if isinstance(parsed, dict):
+        return {key for key in COMBINED_KEYS if key in parsed}
+    return set()
+
+
+def read_json(path: Path, model: type[BaseModel], options: ReadOptions, key: str) -> Iterator[Outcome]:
+    """Validate a JSON file holding one record (an object), a list of records, or a combined
+    object whose ``key`` list (``households``, ``villages``, ``projects``) holds them."""
     label = str(path)
     with open_binary(path) as handle:
         data = handle.read()
@@ -81,7 +98,10 @@ def read_json(path: Path, model: type[BaseModel], options: ReadOptions) -> Itera
         )], counted=False)
         return
     del data
-    items = parsed if isinstance(parsed, list) else [parsed]
+    if isinstance(parsed, dict) and any(k in parsed for k in COMBINED_KEYS):
+        items = parsed.get(key) or []
+    else:
+        items = parsed if isinstance(parsed, list) else [parsed]
     for index, item in enumerate(items, start=1):
         try:
             yield Outcome(model.model_validate(item), [])

@@ -85,14 +85,15 @@ def _edge_label(data: dict[str, Any]) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
 
 
 def to_dot(graph: nx.DiGraph, language: str = "zh") -> str:
     """Graphviz DOT text (labels in ``language``; no Graphviz binary is needed to write it)."""
     lines = ["digraph measures {", "  rankdir=LR;", '  node [shape=box, style=rounded];']
     for node, data in graph.nodes(data=True):
-        label = f"{data.get(f'label_{language}', node)}\\n{node}"
+        label = f"{data.get(f'label_{language}', node)}\n{node}"
         lines.append(f"  {_quote(node)} [label={_quote(label)}, family={_quote(data['family'])}];")
     for source, target, data in graph.edges(data=True):
         lines.append(f"  {_quote(source)} -> {_quote(target)} [label={_quote(_edge_label(data))}];")
