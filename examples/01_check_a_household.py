@@ -20,11 +20,14 @@ def main() -> None:
     household = planner.Household.model_validate_json(HOUSEHOLD.read_text(encoding="utf-8"))
     result = planner.check([household], reference_date=date(2020, 9, 30))
 
-    facts = planner.derive(household, date(2020, 9, 30),
-                           planner.default_parameters().at(date(2020, 9, 30)))
+    facts = planner.derive(
+        household, date(2020, 9, 30), planner.default_parameters().at(date(2020, 9, 30))
+    )
     print(f"户 {household.id}：{facts.size} 人，人均纯收入 {facts.per_capita_net_income:,.0f} 元")
-    print(f"household {household.id}: {facts.size} members, "
-          f"{facts.per_capita_net_income:,.0f} yuan per head\n")
+    print(
+        f"household {household.id}: {facts.size} members, "
+        f"{facts.per_capita_net_income:,.0f} yuan per head\n"
+    )
     for finding in result.findings:
         where = finding.location
         print(f"{finding.code} [{finding.severity}] {where}")

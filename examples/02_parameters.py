@@ -18,22 +18,29 @@ DISTRICT = Path(__file__).resolve().parent / "district" / "params.yaml"
 def main() -> None:
     parameters = default_parameters()
     print("贫困线 / poverty line (income.poverty_line):")
-    for when in (date(2010, 6, 30), date(2011, 6, 30), date(2015, 6, 30), date(2019, 9, 30),
-                 date(2020, 9, 30)):
+    for when in (
+        date(2010, 6, 30),
+        date(2011, 6, 30),
+        date(2015, 6, 30),
+        date(2019, 9, 30),
+        date(2020, 9, 30),
+    ):
         values = parameters.at(when)
         if "income.poverty_line" not in values:
             print(f"  {when}: 未生效 / not in force")
             continue
         dated = values.provenance("income.poverty_line")
         flag = "" if dated.confirmed else "  (UNCONFIRMED 未证实)"
-        print(f"  {when}: {dated.value} 元  since {dated.start}  [{dated.series}] {dated.reference}{flag}")
+        print(f"  {when}: {dated.value} 元  since {dated.start}  [{dated.series}]")
+        print(f"      {dated.reference}{flag}")
 
     print("\n示范县 district file / 地方参数文件:", DISTRICT.name)
     district = load_parameters(DISTRICT)
     on = date(2020, 9, 30)
     for name in ("projects.completion_benchmark", "projects.disbursement_benchmark"):
         national, local = parameters.at(on).provenance(name), district.at(on).provenance(name)
-        print(f"  {name}: {national.value} ({national.source}) → {local.value} ({Path(local.source).name})")
+        source = Path(local.source).name
+        print(f"  {name}: {national.value} ({national.source}) → {local.value} ({source})")
 
     with tempfile.TemporaryDirectory() as folder:
         override = Path(folder) / "province.yaml"

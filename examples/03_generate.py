@@ -23,19 +23,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = output_paths(Path(folder) / "county")
         summary = write_dataset(config, paths)
-        print(f"已生成 {summary.households} 户，其中 {sum(summary.problems.values())} 户注入问题 / "
-              f"generated {summary.households} households, "
-              f"{sum(summary.problems.values())} with a problem")
+        print(
+            f"已生成 {summary.households} 户，其中 {sum(summary.problems.values())} 户注入问题 / "
+            f"generated {summary.households} households, "
+            f"{sum(summary.problems.values())} with a problem"
+        )
 
         with paths.households.open(encoding="utf-8") as lines:
             households = [planner.Household.model_validate_json(line) for line in lines]
-        villages = [planner.Village.model_validate(v)
-                    for v in json.loads(paths.villages.read_text(encoding="utf-8"))]
-        projects = [planner.Project.model_validate(p)
-                    for p in json.loads(paths.projects.read_text(encoding="utf-8"))]
+        villages = [
+            planner.Village.model_validate(v)
+            for v in json.loads(paths.villages.read_text(encoding="utf-8"))
+        ]
+        projects = [
+            planner.Project.model_validate(p)
+            for p in json.loads(paths.projects.read_text(encoding="utf-8"))
+        ]
         rules = planner.RuleSet(r for r in planner.load_rules() if r.code.startswith(BUILT_IN))
-        result = planner.check(households, villages=villages, projects=projects, rules=rules,
-                               reference_date=config.when)
+        result = planner.check(
+            households,
+            villages=villages,
+            projects=projects,
+            rules=rules,
+            reference_date=config.when,
+        )
         result_score = score(read_manifest(paths.manifest), finding_keys(result.findings))
 
     print(f"检查出 {result.stats.findings} 条问题 / {result.stats.findings} findings")

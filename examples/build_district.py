@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python examples/build_district.py
 
-It writes ``households.jsonl`` (the named example households of ``examples/households/`` first,
+It writes ``households.jsonl`` (the named example households of the speech's cases first,
 then about three hundred generated ones), ``villages.json``, ``projects.json``, the manifest of
 expected findings ``expected.jsonl``, ``planner.toml`` and ``params.yaml``. The cases of the
 supervision speech are placed on purpose (see ``examples/district/README.md``); everything else
@@ -32,6 +32,8 @@ HOUSEHOLDS = 300
 PROBLEM_SHARE = 0.15
 REFERENCE_DATE = date(2020, 9, 30)
 
+# The named example households (examples/households/<name>.json) placed in the district.
+NAMED_CASES = ("pre_exit_2808", "one_room_unsafe_water", "no_labour", "sup_training_no_labour")
 TOWNS = (
     ("河口镇", ("石桥村", "白岩村", "杨柳村", "核桃村")),
     ("青山乡", ("大寨村", "小河村", "松林村", "竹林村")),
@@ -50,12 +52,16 @@ projects.completion_benchmark:
   description: Province-wide project completion rate of the 2020 supervision round
   reference: "supervision speech, 2020: province 87.91% against a town's 52.6%"
   values:
-    2020-01-01: {value: 0.8791, reference: "supervision speech, 2020 (province completion 87.91%)"}
+    2020-01-01:
+      value: 0.8791
+      reference: "supervision speech, 2020 (province completion 87.91%)"
 projects.disbursement_benchmark:
   description: Province-wide fund disbursement rate of the 2020 supervision round
   reference: "supervision speech, 2020: province 88.48% against a town's 45.0%"
   values:
-    2020-01-01: {value: 0.8848, reference: "supervision speech, 2020 (province disbursement 88.48%)"}
+    2020-01-01:
+      value: 0.8848
+      reference: "supervision speech, 2020 (province disbursement 88.48%)"
 """
 
 PLANNER_TOML = """\
@@ -66,8 +72,10 @@ params = ["params.yaml"]
 
 
 def named_households() -> list[dict[str, Any]]:
-    """The named example households, in file-name order."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(NAMED.glob("*.json"))]
+    """The named example households of the speech's cases, in :data:`NAMED_CASES` order."""
+    return [
+        json.loads((NAMED / f"{name}.json").read_text(encoding="utf-8")) for name in NAMED_CASES
+    ]
 
 
 def _lower_awareness(household: dict[str, Any], rng: random.Random) -> list[Expected]:
@@ -80,7 +88,9 @@ def _lower_awareness(household: dict[str, Any], rng: random.Random) -> list[Expe
     return [Expected("POL001")] if ill else []
 
 
-def _area(generator: Generator) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Expected]]:
+def _area(
+    generator: Generator,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Expected]]:
     ctx = generator.ctx
     layout, when = ctx.layout, ctx.when
     rng = random.Random(f"district-area/{SEED}")
@@ -88,19 +98,28 @@ def _area(generator: Generator) -> tuple[list[dict[str, Any]], list[dict[str, An
     for slot in layout.villages:
         village = clean_village(layout, slot, rng, when)
         if slot.name == ROAD_VILLAGE:
-            village.update(road_km_planned=10.0, road_km_hardened=3.0, road_start="2019-11-01",
-                           road_due="2020-10-31")
+            village.update(
+                road_km_planned=10.0,
+                road_km_hardened=3.0,
+                road_start="2019-11-01",
+                road_due="2020-10-31",
+            )
             expected.append(Expected("VIL001", subject=village["id"]))
         elif slot.name == WATER_VILLAGE:
-            village.update(households_tap_water=village["households_total"] // 2,
-                           water_works_start="2019-09-01", water_works_due="2020-06-30")
+            village.update(
+                households_tap_water=village["households_total"] // 2,
+                water_works_start="2019-09-01",
+                water_works_due="2020-06-30",
+            )
             expected.append(Expected("VIL002", subject=village["id"]))
         villages.append(village)
     for town, code in layout.towns:
         slots = [s for s in layout.villages if s.town_code == code]
         due = 19 if town == TRAILING_TOWN else rng.randint(11, 15)
-        town_projects = [clean_project(layout, slots[k % len(slots)], k + 1, rng, when, due=k < due)
-                         for k in range(due + 2)]
+        town_projects = [
+            clean_project(layout, slots[k % len(slots)], k + 1, rng, when, due=k < due)
+            for k in range(due + 2)
+        ]
         if town == TRAILING_TOWN:
             for project in rng.sample(town_projects[:due], 9):  # 10 of 19 done: 52.6 %
                 del project["completed_on"], project["announced_on"]
@@ -123,16 +142,22 @@ def build(folder: Path = DISTRICT) -> dict[str, int]:
     named = named_households()
     reserved = frozenset(m["id_number"] for h in named for m in h["members"] if m.get("id_number"))
     config = GeneratorConfig(
-        households=HOUSEHOLDS, seed=SEED, reference_date=REFERENCE_DATE,
-        problem_share=PROBLEM_SHARE, town_villages=TOWNS, reserved_ids=reserved,
+        households=HOUSEHOLDS,
+        seed=SEED,
+        reference_date=REFERENCE_DATE,
+        problem_share=PROBLEM_SHARE,
+        town_villages=TOWNS,
+        reserved_ids=reserved,
         parameters=load_parameters(folder / "params.yaml"),
         weights={"DQ004": 0.5, "DQ013": 0.5},
     )
     generator = Generator(config)
     rng = random.Random(f"district-awareness/{SEED}")
     counts = {"named": len(named), "generated": 0, "expected": 0}
-    with (folder / "households.jsonl").open("w", encoding="utf-8", newline="\n") as households, \
-            (folder / "expected.jsonl").open("w", encoding="utf-8", newline="\n") as manifest:
+    with (
+        (folder / "households.jsonl").open("w", encoding="utf-8", newline="\n") as households,
+        (folder / "expected.jsonl").open("w", encoding="utf-8", newline="\n") as manifest,
+    ):
         for record in named:
             households.write(dumps(record) + "\n")
         for item in generator.households():
@@ -141,8 +166,9 @@ def build(folder: Path = DISTRICT) -> dict[str, int]:
                 expected += _lower_awareness(record, rng)
             households.write(dumps(record) + "\n")
             if expected:
-                manifest.write(manifest_lines(record["id"], "household", item.injected or "POL001",
-                                              expected))
+                manifest.write(
+                    manifest_lines(record["id"], "household", item.injected or "POL001", expected)
+                )
             counts["generated"] += 1
             counts["expected"] += len(expected)
         villages, projects, area_expected = _area(generator)
@@ -151,7 +177,9 @@ def build(folder: Path = DISTRICT) -> dict[str, int]:
             by_subject.setdefault(found.subject or "", []).append(found)
         kinds = {v["id"]: "village" for v in villages} | {p["id"]: "project" for p in projects}
         for subject, items in by_subject.items():
-            manifest.write(manifest_lines(subject, kinds.get(subject, "town"), items[0].code, items))
+            manifest.write(
+                manifest_lines(subject, kinds.get(subject, "town"), items[0].code, items)
+            )
         counts["expected"] += len(area_expected)
     write_json(folder / "villages.json", villages)
     write_json(folder / "projects.json", projects)
@@ -161,7 +189,9 @@ def build(folder: Path = DISTRICT) -> dict[str, int]:
 
 if __name__ == "__main__":
     summary = build()
-    print(f"示范县已生成 / example district written to {DISTRICT}: "
-          f"{summary['named']} named + {summary['generated']} generated households, "
-          f"{summary['villages']} villages, {summary['projects']} projects, "
-          f"{summary['expected']} expected findings")
+    print(
+        f"示范县已生成 / example district written to {DISTRICT}: "
+        f"{summary['named']} named + {summary['generated']} generated households, "
+        f"{summary['villages']} villages, {summary['projects']} projects, "
+        f"{summary['expected']} expected findings"
+    )

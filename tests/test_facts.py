@@ -55,9 +55,13 @@ def test_the_2808_household_change_since_2019(facts_of) -> None:
     assert facts.per_capita_change_share == pytest.approx((2_808 - 2_650) / 2_650)  # +5.96 %
 
 
-def test_last_year_income_records_take_precedence_over_the_history(facts_of, example_household) -> None:
-    income = [*example_household("pre_exit_2808")["income"],
-              {"category": "wage", "amount": 8_000, "year": 2019}]
+def test_last_year_income_records_take_precedence_over_the_history(
+    facts_of, example_household
+) -> None:
+    income = [
+        *example_household("pre_exit_2808")["income"],
+        {"category": "wage", "amount": 8_000, "year": 2019},
+    ]
     facts = facts_of("pre_exit_2808", income=income)
     assert facts.previous_per_capita_income == 2_000  # 8,000 in 2019, no 2019 costs, 4 members
     assert facts.per_capita_net_income == 2_808  # 2019 records do not count for 2020
@@ -93,10 +97,18 @@ def test_the_2808_household_has_no_new_income_measure_this_year(facts_of) -> Non
     assert facts.projected_per_capita_income == 2_808
 
 
-def test_a_planned_microcredit_is_a_new_income_measure_with_its_gain(facts_of, example_household) -> None:
-    measures = [*example_household("pre_exit_2808")["measures"],
-                {"measure": "microcredit", "status": "planned", "year": 2020,
-                 "expected_annual_gain": 4_800}]
+def test_a_planned_microcredit_is_a_new_income_measure_with_its_gain(
+    facts_of, example_household
+) -> None:
+    measures = [
+        *example_household("pre_exit_2808")["measures"],
+        {
+            "measure": "microcredit",
+            "status": "planned",
+            "year": 2020,
+            "expected_annual_gain": 4_800,
+        },
+    ]
     facts = facts_of("pre_exit_2808", measures=measures)
     assert facts.new_measures_this_year == frozenset({"microcredit"})
     assert facts.income_measures_this_year == 1
@@ -107,13 +119,25 @@ def test_a_planned_microcredit_is_a_new_income_measure_with_its_gain(facts_of, e
 def test_the_2808_household_member_facts(facts_of) -> None:
     head, spouse, son, mother = facts_of("pre_exit_2808").members
     assert (head.working_age, head.can_work, head.employed, head.compulsory_school_age) == (
-        True, True, True, False)
+        True,
+        True,
+        True,
+        False,
+    )
     assert (spouse.can_work, spouse.employed) == (True, False)
     assert (son.compulsory_school_age, son.enrolled, son.compulsory_student, son.can_work) == (
-        True, True, True, False)
+        True,
+        True,
+        True,
+        False,
+    )
     assert son.benefits == frozenset({"living_subsidy"})
     assert (mother.working_age, mother.ill, mother.disabled, mother.basic_medical_insured) == (
-        False, True, False, True)
+        False,
+        True,
+        False,
+        True,
+    )
     assert all(m.id_valid for m in (head, spouse, son, mother))
     assert head.id_birth_mismatch is False and head.id_sex_mismatch is False
     assert head.subject == "m1"

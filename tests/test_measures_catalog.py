@@ -138,7 +138,7 @@ def test_a_village_work_cannot_wait_for_a_household_measure() -> None:
         _measure("road", "alpha").replace("family: support",
                                           "family: infrastructure\n    beneficiary: village"),
     )
-    with pytest.raises(CatalogError, match="village work cannot wait.*road → alpha"):
+    with pytest.raises(CatalogError, match=r"village work cannot wait.*road → alpha"):
         load_catalog(text)
 
 

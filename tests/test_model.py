@@ -52,9 +52,14 @@ def test_the_2808_household_reads_as_recorded(example_household) -> None:
     assert household.income_history == {2019: 2650.0}
     assert household.exit_target == date(2020, 11, 30)
     assert [m.labour_capacity for m in household.members] == [
-        LabourCapacity.NORMAL, LabourCapacity.NORMAL, LabourCapacity.NONE, LabourCapacity.NONE
+        LabourCapacity.NORMAL,
+        LabourCapacity.NORMAL,
+        LabourCapacity.NONE,
+        LabourCapacity.NONE,
     ]
-    assert sum(s.amount for s in household.income or [] if s.category is IncomeCategory.WAGE) == 6000
+    assert (
+        sum(s.amount for s in household.income or [] if s.category is IncomeCategory.WAGE) == 6000
+    )
 
 
 def test_a_household_with_only_an_id_is_valid_and_knows_nothing() -> None:
@@ -80,7 +85,11 @@ def test_missing_member_values_stay_none_not_zero_or_false() -> None:
 
 def test_a_recorded_zero_is_kept_as_zero() -> None:
     household = Household.model_validate(
-        {"id": "HH-2", "income": [], "water": {"fetch_minutes_round_trip": 0, "quality_safe": False}}
+        {
+            "id": "HH-2",
+            "income": [],
+            "water": {"fetch_minutes_round_trip": 0, "quality_safe": False},
+        }
     )
     assert household.income == []
     assert household.water.fetch_minutes_round_trip == 0
@@ -94,7 +103,9 @@ def test_an_unknown_enum_value_is_rejected_naming_the_field() -> None:
     assert caught.value.errors()[0]["type"] == "enum"
 
 
-def test_an_unknown_member_enum_value_is_rejected_naming_member_and_field(example_household) -> None:
+def test_an_unknown_member_enum_value_is_rejected_naming_member_and_field(
+    example_household,
+) -> None:
     data = example_household("pre_exit_2808")
     data["members"][1]["labour_capacity"] = "strong"
     with pytest.raises(ValidationError) as caught:

@@ -74,12 +74,15 @@ def _district(tmp_path: Path, text: str) -> Path:
 
 
 def test_district_file_changes_a_value_and_adds_a_date(tmp_path: Path) -> None:
-    path = _district(tmp_path, """
+    path = _district(
+        tmp_path,
+        """
 income.poverty_line:
   values:
     2020-01-01: {value: 4100, reference: "province exit standard 2020"}
     2021-01-01: 4300
-""")
+""",
+    )
     parameters = load_parameters(path)
     assert parameters.at(date(2019, 9, 30))[LINE] == 3218  # untouched years keep the national value
     assert parameters.at(date(2020, 9, 30))[LINE] == 4100
@@ -92,13 +95,16 @@ income.poverty_line:
 
 
 def test_district_file_adds_a_parameter(tmp_path: Path) -> None:
-    path = _district(tmp_path, """
+    path = _district(
+        tmp_path,
+        """
 district.dibao_monthly:
   description: Rural dibao standard of the county
   unit: 元/人/月
   values:
     2020-01-01: 365
-""")
+""",
+    )
     parameters = load_parameters(path)
     assert parameters.at(date(2020, 9, 30))["district.dibao_monthly"] == 365
     assert "district.dibao_monthly" not in default_parameters()
@@ -113,7 +119,7 @@ def test_later_district_files_win(tmp_path: Path) -> None:
 
 def test_a_malformed_district_file_is_rejected(tmp_path: Path) -> None:
     path = _district(tmp_path, "income.poverty_line: {values: {2020-01-01: 4100}, colour: red}\n")
-    with pytest.raises(ParameterError, match="income.poverty_line"):
+    with pytest.raises(ParameterError, match=r"income\.poverty_line"):
         load_parameters(path)
 
 
@@ -141,16 +147,24 @@ def test_params_cli_names_value_source_and_reference() -> None:
 
 
 def test_params_cli_json_with_a_district_file(tmp_path: Path) -> None:
-    path = _district(tmp_path, "income.poverty_line: {values: {2020-01-01: {value: 4100, reference: 'province'}}}\n")
+    path = _district(
+        tmp_path,
+        "income.poverty_line: {values: {2020-01-01: {value: 4100, reference: 'province'}}}\n",
+    )
     result = CliRunner().invoke(
-        cli, ["params", "--year", "2020", "--name", LINE, "--district", str(path), "--format", "json"]
+        cli,
+        ["params", "--year", "2020", "--name", LINE, "--district", str(path), "--format", "json"],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["date"] == "2020-12-31"
     [row] = data["parameters"]
     assert (row["value"], row["since"], row["source"], row["reference"]) == (
-        4100, "2020-01-01", str(path), "province")
+        4100,
+        "2020-01-01",
+        str(path),
+        "province",
+    )
 
 
 def test_params_cli_before_the_first_value_says_not_in_force() -> None:

@@ -14,6 +14,7 @@ from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
 from planner.model import Household, Member, Project, Village
 from planner.params import ParameterSet, default_parameters, load_parameters
+from planner.planning import DistrictPlan, HouseholdPlan, PlanItem, plan, plan_household
 from planner.registry import RuleSet, load_rules
 from planner.rule import Hit, Rule, RuleContext, from_spec, rule
 from planner.spec import RuleSpec
@@ -21,16 +22,19 @@ from planner.spec import RuleSpec
 __all__ = [
     "CheckResult",
     "Checker",
+    "DistrictPlan",
     "FileWaiver",
     "Finding",
     "Hit",
     "Household",
     "HouseholdFacts",
+    "HouseholdPlan",
     "Measure",
     "MeasureCatalog",
     "Member",
     "MemberFacts",
     "ParameterSet",
+    "PlanItem",
     "Project",
     "Rule",
     "RuleContext",
@@ -45,5 +49,7 @@ __all__ = [
     "from_spec",
     "load_parameters",
     "load_rules",
+    "plan",
+    "plan_household",
     "rule",
 ]

@@ -16,46 +16,103 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
         for part in item.split(","):
             code, sep, value = part.partition("=")
             if not sep or not code.strip():
-                raise click.BadParameter(f"{part!r}: expected CODE=WEIGHT / 应为 代码=权重",
-                                         param_hint="--weight")
+                raise click.BadParameter(
+                    f"{part!r}: expected CODE=WEIGHT / 应为 代码=权重", param_hint="--weight"
+                )
             try:
                 weights[code.strip().upper()] = float(value)
             except ValueError as exc:
-                raise click.BadParameter(f"{part!r}: weight is not a number / 权重不是数字",
-                                         param_hint="--weight") from exc
+                raise click.BadParameter(
+                    f"{part!r}: weight is not a number / 权重不是数字", param_hint="--weight"
+                ) from exc
     return weights
 
 
 @click.command()
-@click.option("--households", "-n", type=click.IntRange(min=0),
-              help="Number of households 户数 (required).")
-@click.option("--seed", "-s", type=int, default=0, show_default=True,
-              help="Random seed; the same seed gives byte-identical output 随机种子.")
-@click.option("--out", "-o", type=click.Path(path_type=Path),
-              help="Household file (e.g. households.jsonl), or a folder that receives "
-                   "households.jsonl, villages.json, projects.json and expected.jsonl 输出.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Household file format (default: from the file suffix, else jsonl).")
-@click.option("--problem-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
-              help="Share of households (villages, projects, towns) given a problem 问题户比例.")
-@click.option("--weight", "weights", multiple=True, metavar="CODE=W[,CODE=W…]",
-              help="Relative weight of a problem code (default 1; 0 turns it off). Repeatable.")
-@click.option("--year", type=int, default=2020, show_default=True,
-              help="Income year; the reference date is 30 September of it 收入年度.")
-@click.option("--villages", "village_count", type=click.IntRange(min=1),
-              help="Number of villages (default: one per 250 households).")
-@click.option("--towns", "town_count", type=click.IntRange(min=1),
-              help="Number of towns (default: one per 12 villages).")
-@click.option("--villages-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Villages file (file layout only; a folder gets villages.json).")
-@click.option("--projects-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Projects file (file layout only; a folder gets projects.json).")
+@click.option(
+    "--households", "-n", type=click.IntRange(min=0), help="Number of households 户数 (required)."
+)
+@click.option(
+    "--seed",
+    "-s",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed; the same seed gives byte-identical output 随机种子.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Household file (e.g. households.jsonl), or a folder that receives "
+    "households.jsonl, villages.json, projects.json and expected.jsonl 输出.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Household file format (default: from the file suffix, else jsonl).",
+)
+@click.option(
+    "--problem-share",
+    type=click.FloatRange(0, 1),
+    default=0.1,
+    show_default=True,
+    help="Share of households (villages, projects, towns) given a problem 问题户比例.",
+)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="CODE=W[,CODE=W…]",
+    help="Relative weight of a problem code (default 1; 0 turns it off). Repeatable.",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=2020,
+    show_default=True,
+    help="Income year; the reference date is 30 September of it 收入年度.",
+)
+@click.option(
+    "--villages",
+    "village_count",
+    type=click.IntRange(min=1),
+    help="Number of villages (default: one per 250 households).",
+)
+@click.option(
+    "--towns",
+    "town_count",
+    type=click.IntRange(min=1),
+    help="Number of towns (default: one per 12 villages).",
+)
+@click.option(
+    "--villages-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Villages file (file layout only; a folder gets villages.json).",
+)
+@click.option(
+    "--projects-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Projects file (file layout only; a folder gets projects.json).",
+)
 @click.option("--list-problems", is_flag=True, help="List the problem codes and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def generate(households: int | None, seed: int, out: Path | None, fmt: str | None, problem_share: float,
-             weights: tuple[str, ...], year: int, village_count: int | None,
-             town_count: int | None, villages_out: Path | None, projects_out: Path | None,
-             list_problems: bool, quiet: bool) -> None:
+def generate(
+    households: int | None,
+    seed: int,
+    out: Path | None,
+    fmt: str | None,
+    problem_share: float,
+    weights: tuple[str, ...],
+    year: int,
+    village_count: int | None,
+    town_count: int | None,
+    villages_out: Path | None,
+    projects_out: Path | None,
+    list_problems: bool,
+    quiet: bool,
+) -> None:
     """Generate synthetic households, streamed to a file (生成模拟户数据).
 
     Every injected problem is listed in a manifest of expected findings
@@ -69,8 +126,13 @@ def generate(households: int | None, seed: int, out: Path | None, fmt: str | Non
         raise click.UsageError("--households and --out are required / 需要 --households 和 --out")
     try:
         config = GeneratorConfig(
-            households=households, seed=seed, year=year, problem_share=problem_share,
-            weights=_weights(weights), villages=village_count, towns=town_count,
+            households=households,
+            seed=seed,
+            year=year,
+            problem_share=problem_share,
+            weights=_weights(weights),
+            villages=village_count,
+            towns=town_count,
         )
         paths = output_paths(out, fmt, villages_out, projects_out)
         started = time.perf_counter()
@@ -81,11 +143,15 @@ def generate(households: int | None, seed: int, out: Path | None, fmt: str | Non
         return
     elapsed = time.perf_counter() - started
     injected = sum(summary.problems.values())
-    click.echo(f"已生成 {summary.households} 户（其中 {injected} 户注入问题）、{summary.villages} 个村、"
-               f"{summary.projects} 个项目，用时 {elapsed:.1f} 秒 → {paths.households}")
-    click.echo(f"generated {summary.households} households ({injected} with a problem), "
-               f"{summary.villages} village(s), {summary.projects} project(s) in {elapsed:.1f} s "
-               f"→ {paths.households}")
+    click.echo(
+        f"已生成 {summary.households} 户（其中 {injected} 户注入问题）、{summary.villages} 个村、"
+        f"{summary.projects} 个项目，用时 {elapsed:.1f} 秒 → {paths.households}"
+    )
+    click.echo(
+        f"generated {summary.households} households ({injected} with a problem), "
+        f"{summary.villages} village(s), {summary.projects} project(s) in {elapsed:.1f} s "
+        f"→ {paths.households}"
+    )
     click.echo(f"预期问题清单 / expected findings: {paths.manifest}")
     if summary.skipped:
         skipped = ", ".join(f"{code}×{n}" for code, n in sorted(summary.skipped.items()))

@@ -1,5 +1,179 @@
-"""CLI commands of this area (being written)."""
+"""CLI: ``validate`` (read files, report rejected records) and ``convert`` (between formats)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
-COMMANDS: list[click.Command] = []
+from planner.io import (
+    FORMATS,
+    FormatError,
+    InputError,
+    ReadStats,
+    StrictError,
+    open_dataset,
+    read_records,
+    write_records,
+)
+from planner.io.dataset import kind_of
+
+EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx",
+              "parquet": ".parquet", "parquet-flat": ".parquet"}
+LABELS = {"household": ("户", "households"), "village": ("行政村", "villages"),
+          "project": ("项目", "projects")}
+
+
+def _reading_options(func: Any) -> Any:
+    options = [
+        click.option("--input-format", "fmt", type=click.Choice(FORMATS),
+                     help="Input format (default: from the file extension) 输入格式."),
+        click.option("--column-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Column map YAML for this district's headers 列映射."),
+        click.option("--income-year", type=int,
+                     help="Year of income total columns (工资性收入 …) 收入年度."),
+        click.option("--strict", is_flag=True, help="Stop at the first rejected record 遇错即停."),
+        click.option("--show-personal-data", "show_personal", is_flag=True,
+                     help="Show ID numbers, names and phones in messages unmasked 显示个人信息."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _summary_line(kind: str, stats: ReadStats) -> str:
+    zh, en = LABELS[kind]
+    return (f"{zh}：读取 {stats.read}，接受 {stats.accepted}，拒绝 {stats.rejected} / "
+            f"{en}: read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}")
+
+
+def _usage(exc: FormatError | ValueError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_reading_options
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format 输出格式.")
+@click.option("--max-errors", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Errors printed in text output (JSON lists all) 最多显示的错误数.")
+@click.option("--warnings/--no-warnings", "show_warnings", default=True, show_default=True,
+              help="Also list columns that were not read 显示未读取的列.")
+def validate(paths: tuple[Path, ...], fmt: str | None, column_map: Path | None,
+             income_year: int | None, strict: bool, show_personal: bool, output: str,
+             max_errors: int, show_warnings: bool) -> None:
+    """Read household, village and project files and report rejected records (校验数据文件).
+
+    Prints records read, accepted and rejected, and each error with its file, row and reason.
+    Exits with 1 when anything was rejected.
+    """
+    try:
+        dataset = open_dataset(paths, fmt=fmt, column_map=column_map, strict=strict,
+                               income_year=income_year, mask=not show_personal)
+        for _household in dataset.households():
+            pass
+    except StrictError as exc:
+        click.echo(str(exc.error), err=True)
+        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+        sys.exit(1)
+    except FormatError as exc:
+        raise _usage(exc) from exc
+    counts = {"household": dataset.stats, "village": dataset.village_stats,
+              "project": dataset.project_stats}
+    shown = {kind: stats for kind, stats in counts.items()
+             if kind == "household" or stats.read or _has_files(dataset, kind)}
+    if output == "json":
+        report = {
+            "files": [str(p) for p in (*dataset.household_files, *dataset.village_files,
+                                       *dataset.project_files)],
+            **{LABELS[kind][1]: stats.to_dict() for kind, stats in shown.items()},
+            "errors": [e.to_dict() for e in dataset.errors],
+            "warnings": [w.to_dict() for w in dataset.warnings],
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_errors(dataset.errors, max_errors)
+        if show_warnings and dataset.warnings:
+            click.echo("提示 / warnings:")
+            for warning in dataset.warnings:
+                click.echo(str(warning))
+        for kind, stats in shown.items():
+            click.echo(_summary_line(kind, stats))
+        if dataset.errors:
+            click.echo(f"错误 {len(dataset.errors)} 条 / {len(dataset.errors)} errors")
+    if dataset.errors or dataset.rejected:
+        sys.exit(1)
+
+
+def _has_files(dataset: Any, kind: str) -> bool:
+    return bool(dataset.village_files if kind == "village" else dataset.project_files)
+
+
+def _print_errors(errors: list[InputError], limit: int) -> None:
+    for error in errors[:limit]:
+        click.echo(str(error))
+    if len(errors) > limit:
+        more = len(errors) - limit
+        click.echo(f"……另有 {more} 条错误未显示（--max-errors 或 --format json）/ "
+                   f"… {more} more errors not shown (--max-errors or --format json)")
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+@_reading_options
+@click.option("--to", "to_fmt", type=click.Choice(FORMATS),
+              help="Output format (default: from TARGET's extension; needed for a folder) "
+                   "输出格式.")
+def convert(source: Path, target: Path, fmt: str | None, column_map: Path | None,
+            income_year: int | None, strict: bool, show_personal: bool, to_fmt: str | None) -> None:
+    """Convert household (village, project) files between formats (格式转换).
+
+    SOURCE and TARGET are files, or folders (a district folder is converted file by file into
+    TARGET, which needs --to). Rejected records are reported and left out; exits with 1 then.
+    """
+    jobs: list[tuple[str, Path, Path]] = []
+    if source.is_dir():
+        if to_fmt is None:
+            raise click.UsageError("转换目录需要 --to / converting a folder needs --to")
+        try:
+            dataset = open_dataset(source, fmt=fmt, column_map=column_map)
+        except FormatError as exc:
+            raise _usage(exc) from exc
+        target.mkdir(parents=True, exist_ok=True)
+        ext = EXTENSIONS[to_fmt]
+        for kind, files in (("household", dataset.household_files),
+                            ("village", dataset.village_files), ("project", dataset.project_files)):
+            for path in files:
+                jobs.append((kind, path, target / f"{LABELS[kind][1]}{ext}"))
+    else:
+        jobs.append((kind_of(source), source, target))
+    failed = False
+    for kind, path, out in jobs:
+        errors: list[InputError] = []
+        stats = ReadStats()
+        try:
+            records = read_records(kind, path, fmt=fmt, column_map=column_map, strict=strict,
+                                   errors=errors, stats=stats, income_year=income_year,
+                                   mask=not show_personal, warnings=[])
+            written = write_records(kind, records, out, fmt=to_fmt)
+        except StrictError as exc:
+            click.echo(str(exc.error), err=True)
+            click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+            sys.exit(1)
+        except FormatError as exc:
+            raise _usage(exc) from exc
+        for error in errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{path} → {out}：写出 {written} / wrote {written}", err=True)
+        click.echo(_summary_line(kind, stats), err=True)
+        failed = failed or bool(errors or stats.rejected)
+    if failed:
+        sys.exit(1)
+
+
+COMMANDS: list[click.Command] = [validate, convert]

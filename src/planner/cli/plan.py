@@ -1,4 +1,4 @@
-"""CLI: ``planner plan`` (assistance plans for household files) and ``planner measures`` (the catalog)."""
+"""CLI: ``planner plan`` (assistance plans) and ``planner measures`` (the measure catalog)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,18 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.cli.inputs import open_inputs
-from planner.measures import GRAPH_FORMATS, CatalogError, MeasureCatalog, default_catalog, write_graph
+from planner.config import ConfigError, resolve_config
+from planner.measures import (
+    GRAPH_FORMATS,
+    CatalogError,
+    MeasureCatalog,
+    default_catalog,
+    write_graph,
+)
 from planner.params import ParameterError, load_parameters
 from planner.registry import RegistryError, load_rules
+from planner.selection import SelectionError, select_rules
+from planner.waivers import WaiverError, load_waivers
 
 OUTPUT_FORMATS = ("text", "json", "csv", "xlsx")
 
@@ -26,11 +35,14 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
 
-def _catalog(path: str | None) -> MeasureCatalog:
+def _catalog(*paths: str | Path) -> MeasureCatalog:
+    catalog = default_catalog()
     try:
-        return default_catalog() if path is None else default_catalog().with_overrides(path)
+        for path in paths:
+            catalog = catalog.with_overrides(path)
     except CatalogError as exc:
         raise UsageProblem(str(exc)) from exc
+    return catalog
 
 
 def _day(value: datetime | None) -> date | None:
@@ -39,11 +51,14 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("plan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="Reference date of facts and parameters 参照日期 (default: today).")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
               help="Date the plan starts 计划开始日期 (default: the reference date).")
-@click.option("--budget", type=float, help="Budget in yuan to allocate to income measures 预算（元）.")
+@click.option("--budget", type=float,
+              help="Budget in yuan to allocate to income measures 预算（元）.")
 @click.option("--method", type=click.Choice(["auto", "milp", "greedy"]), default="auto",
               show_default=True, help="Budget allocation method.")
 @click.option("--output-format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
@@ -55,35 +70,42 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--gantt-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
 @click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
               help="District measure file overriding the shipped catalog 区县措施目录.")
-@click.option("--params", "param_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--params", "param_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
               help="District parameter file (repeatable) 区县参数文件.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
               help="Local rule file or folder (repeatable) 本地规则文件.")
 @click.option("--show-names", is_flag=True, help="Show helpers' names unmasked 显示帮扶责任人姓名.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def plan_command(
-    paths: tuple[str, ...], on: datetime | None, start: datetime | None, budget: float | None,
-    method: str, fmt: str, output: str | None, gantt_dir: str | None, gantt_format: str,
-    catalog_file: str | None, param_files: tuple[str, ...], rule_paths: tuple[str, ...],
-    show_names: bool, lang: str,
+    paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
+    budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
+    gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
+    rule_paths: tuple[str, ...], show_names: bool, lang: str,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
     Reads households (and villages and projects) from PATHS, checks them against the rules, and
     writes each household's plan: measures, why, start and due dates, responsible department,
     helper, cost, gain, and the projected per-capita income against the poverty line.
+    Rules, parameters, measures, waivers, rule selection and the reference date also come from
+    the configuration (planner.toml), as for ``planner check``.
     """
-    from planner.plan import plan as make_plan
-    from planner.plan.export import to_text, write_csv, write_json, write_xlsx
+    from planner.planning import plan as make_plan
+    from planner.planning.export import to_text, write_csv, write_json, write_xlsx
 
     if fmt == "xlsx" and output is None:
         raise UsageProblem("--output-format xlsx needs --output FILE.xlsx")
-    catalog = _catalog(catalog_file)
     try:
-        parameters = load_parameters(*param_files)
-        rules = load_rules(list(rule_paths), parameters=parameters)
-    except (ParameterError, RegistryError) as exc:
+        config = resolve_config(config_file, paths)
+        parameters = load_parameters(*config.params, *param_files)
+        rules = select_rules(load_rules([*config.rules, *rule_paths], parameters=parameters),
+                             [config.selection()])
+        waivers = [w for path in config.waivers for w in load_waivers(path)]
+    except (ConfigError, ParameterError, RegistryError, SelectionError, WaiverError) as exc:
         raise UsageProblem(str(exc)) from exc
+    catalog = _catalog(*config.measures, *([catalog_file] if catalog_file else []))
+    when = _day(on) or config.reference_date or date.today()
     try:
         dataset = open_inputs(list(paths))
     except Exception as exc:  # the reader reports unreadable inputs by raising
@@ -93,10 +115,9 @@ def plan_command(
     try:
         district = make_plan(
             dataset.households(), rules=rules, params=parameters,
-            reference_date=_day(on) or date.today(), start=_day(start), catalog=catalog,
-            villages=villages, projects=projects, budget=budget,
-            allocation_method=method,  # type: ignore[arg-type]
-            show_names=show_names,
+            reference_date=when, start=_day(start), catalog=catalog, villages=villages,
+            projects=projects, budget=budget, allocation_method=method,  # type: ignore[arg-type]
+            waivers=waivers, show_names=show_names,
         )
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
@@ -121,15 +142,15 @@ def plan_command(
             click.echo(text, nl=False)
     if gantt_dir:
         from planner.measures.drawing import cjk_font
-        from planner.plan.gantt import write_gantts
+        from planner.planning.gantt import write_gantts
 
         written = write_gantts(district, gantt_dir, gantt_format, lang)
         message = (f"已写入 {len(written)} 张甘特图：{gantt_dir}" if lang == "zh"
                    else f"wrote {len(written)} Gantt charts to {gantt_dir}")
         click.echo(message, err=True)
         if lang == "zh" and cjk_font() is None:
-            click.echo("未找到中文字体，图中使用英文标签 / no CJK font found: charts use English labels",
-                       err=True)
+            click.echo("未找到中文字体，图中使用英文标签 / "
+                       "no CJK font found: charts use English labels", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
     if district.errors:
@@ -152,9 +173,11 @@ def _prerequisites(measure: Any) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def measures_command(catalog_file: str | None, graphs: tuple[str, ...], fmt: str, lang: str) -> None:
+def measures_command(
+    catalog_file: str | None, graphs: tuple[str, ...], fmt: str, lang: str
+) -> None:
     """List the measure catalog 帮扶措施目录, or write its intervention graph (--graph)."""
-    catalog = _catalog(catalog_file)
+    catalog = _catalog(*([catalog_file] if catalog_file else []))
     if graphs:
         for target in graphs:
             suffix = Path(target).suffix.lower().lstrip(".")

@@ -24,7 +24,9 @@ def _day(rng: random.Random, first: date, last: date) -> date:
     return date.fromordinal(rng.randint(first.toordinal(), max(first, last).toordinal()))
 
 
-def clean_village(layout: CountyLayout, slot: VillageSlot, rng: random.Random, when: date) -> Record:
+def clean_village(
+    layout: CountyLayout, slot: VillageSlot, rng: random.Random, when: date
+) -> Record:
     """A village whose road and water works are done, or ahead of their linear schedule."""
     households = rng.randint(150, 700)
     planned = float(rng.randint(3, 15))
@@ -54,13 +56,25 @@ def clean_village(layout: CountyLayout, slot: VillageSlot, rng: random.Random, w
         start = date(when.year, 1, 1) - timedelta(days=rng.randint(60, 300))
         due = date(when.year, 12, 31) + timedelta(days=rng.randint(0, 120))
         expected = (when - start).days / (due - start).days
-        village["water_works_start"], village["water_works_due"] = start.isoformat(), due.isoformat()
-        village["households_tap_water"] = min(households, int(households * (expected + rng.uniform(0.02, 0.15))))
+        village["water_works_start"], village["water_works_due"] = (
+            start.isoformat(),
+            due.isoformat(),
+        )
+        village["households_tap_water"] = min(
+            households, int(households * (expected + rng.uniform(0.02, 0.15)))
+        )
     return village
 
 
-def clean_project(layout: CountyLayout, slot: VillageSlot, number: int, rng: random.Random,
-                  when: date, *, due: bool = True) -> Record:
+def clean_project(
+    layout: CountyLayout,
+    slot: VillageSlot,
+    number: int,
+    rng: random.Random,
+    when: date,
+    *,
+    due: bool = True,
+) -> Record:
     """A project of the county library: noticed before it started, finished and announced on time
     (``due``) or under way and due later; funds disbursed above 90 %."""
     kind, category, responsible, name = rng.choice(PROJECT_KINDS)
@@ -86,9 +100,13 @@ def clean_project(layout: CountyLayout, slot: VillageSlot, number: int, rng: ran
         completed = _day(rng, planned_done - timedelta(days=30), planned_done)
         project["planned_completion"] = planned_done.isoformat()
         project["completed_on"] = max(completed, start + timedelta(days=30)).isoformat()
-        project["announced_on"] = min(when, completed + timedelta(days=rng.randint(2, 10))).isoformat()
+        project["announced_on"] = min(
+            when, completed + timedelta(days=rng.randint(2, 10))
+        ).isoformat()
         project["funds_disbursed"] = float(round(allocated * rng.uniform(0.96, 1.0)))
     else:
-        project["planned_completion"] = _day(rng, when + timedelta(days=20), date(when.year, 12, 31)).isoformat()
+        project["planned_completion"] = _day(
+            rng, when + timedelta(days=20), date(when.year, 12, 31)
+        ).isoformat()
         project["funds_disbursed"] = float(round(allocated * rng.uniform(0.9, 0.95)))
     return project

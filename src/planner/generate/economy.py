@@ -34,8 +34,15 @@ def _month_end(year: int, month: int) -> date:
     return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
 
 
-def add_work_spell(rng: random.Random, member: dict[str, Any], number: int, household: Household,
-                   when: date, county: str, place: str | None = None) -> float:
+def add_work_spell(
+    rng: random.Random,
+    member: dict[str, Any],
+    number: int,
+    household: Household,
+    when: date,
+    county: str,
+    place: str | None = None,
+) -> float:
     """Give a member a work spell this year (ending by ``when``) and the wage income it earns."""
     place = place or rng.choices(list(PLACE_WEIGHTS), list(PLACE_WEIGHTS.values()))[0]
     low, high = PAY_BY_PLACE[place]
@@ -56,32 +63,52 @@ def add_work_spell(rng: random.Random, member: dict[str, Any], number: int, hous
     amount = pay * months
     subtype = "local_work" if place in ("in_township", "in_county") else "migrant_work"
     household["income"].append(
-        {"category": "wage", "subtype": subtype, "amount": amount, "year": when.year, "member": number}
+        {
+            "category": "wage",
+            "subtype": subtype,
+            "amount": amount,
+            "year": when.year,
+            "member": number,
+        }
     )
     return amount
 
 
-def add_post(rng: random.Random, member: dict[str, Any], number: int, household: Household,
-             when: date) -> float:
+def add_post(
+    rng: random.Random, member: dict[str, Any], number: int, household: Household, when: date
+) -> float:
     """Give a member a public-welfare post (公益性岗位) held since early this year."""
     first = rng.randint(1, min(3, when.month))
     pay = float(rng.randrange(600, 901, 50))
     months = when.month - first + 1
     member["public_welfare_posts"].append(
-        {"name": rng.choice(("护林员", "保洁员", "护路员", "水管员")),
-         "start": date(when.year, first, 1).isoformat(), "monthly_pay": pay}
+        {
+            "name": rng.choice(("护林员", "保洁员", "护路员", "水管员")),
+            "start": date(when.year, first, 1).isoformat(),
+            "monthly_pay": pay,
+        }
     )
     amount = pay * months
-    household["income"].append({"category": "wage", "subtype": "public_welfare_post",
-                                "amount": amount, "year": when.year, "member": number})
+    household["income"].append(
+        {
+            "category": "wage",
+            "subtype": "public_welfare_post",
+            "amount": amount,
+            "year": when.year,
+            "member": number,
+        }
+    )
     return amount
 
 
-def add_operating(rng: random.Random, household: Household, year: int, amount: float,
-                  subtype: str) -> None:
+def add_operating(
+    rng: random.Random, household: Household, year: int, amount: float, subtype: str
+) -> None:
     """Operating income with its production costs (15–35 % of it)."""
     amount = float(round(amount))
-    household["income"].append({"category": "operating", "subtype": subtype, "amount": amount, "year": year})
+    household["income"].append(
+        {"category": "operating", "subtype": subtype, "amount": amount, "year": year}
+    )
     cost = float(round(amount * rng.uniform(0.15, 0.35)))
     household["production_costs"].append({"amount": cost, "year": year})
 
@@ -133,39 +160,84 @@ def build_income(
         student = member["schooling"] not in ("not_student", "dropped_out")
         if capable and not student and 18 <= age <= 55 and rng.random() < 0.6:
             add_work_spell(rng, member, number, household, when, county)
-        elif member["labour_capacity"] in ("normal", "skilled", "weak") and not student \
-                and 30 <= age <= 65 and rng.random() < 0.1:
+        elif (
+            member["labour_capacity"] in ("normal", "skilled", "weak")
+            and not student
+            and 30 <= age <= 65
+            and rng.random() < 0.1
+        ):
             add_post(rng, member, number, household, when)
         if age >= 60:
-            household["income"].append({"category": "transfer", "subtype": "pension",
-                                        "amount": float(PENSION_PER_YEAR), "year": year, "member": number})
+            household["income"].append(
+                {
+                    "category": "transfer",
+                    "subtype": "pension",
+                    "amount": float(PENSION_PER_YEAR),
+                    "year": year,
+                    "member": number,
+                }
+            )
     cultivated = household["living"]["cultivated_mu"]
     if rng.random() < 0.85:
         add_operating(rng, household, year, cultivated * rng.uniform(600, 1400) + 500, "planting")
     if rng.random() < 0.35:
         add_operating(rng, household, year, rng.uniform(2000, 12000), "livestock")
     if rng.random() < 0.4:
-        household["income"].append({"category": "property", "subtype": "dividend",
-                                    "amount": float(rng.randrange(200, 1201, 50)), "year": year})
+        household["income"].append(
+            {
+                "category": "property",
+                "subtype": "dividend",
+                "amount": float(rng.randrange(200, 1201, 50)),
+                "year": year,
+            }
+        )
     if rng.random() < 0.5:
-        household["income"].append({"category": "transfer", "subtype": "eco_compensation",
-                                    "amount": float(rng.randrange(100, 601, 20)), "year": year})
+        household["income"].append(
+            {
+                "category": "transfer",
+                "subtype": "eco_compensation",
+                "amount": float(rng.randrange(100, 601, 20)),
+                "year": year,
+            }
+        )
     if dibao:
         monthly = rng.randrange(150, 261, 10)
-        household["income"].append({"category": "transfer", "subtype": "dibao",
-                                    "amount": float(monthly * 12 * len(members)), "year": year})
+        household["income"].append(
+            {
+                "category": "transfer",
+                "subtype": "dibao",
+                "amount": float(monthly * 12 * len(members)),
+                "year": year,
+            }
+        )
     for number, member in enumerate(members, start=1):
         benefits = member["benefits"]
-        for benefit, subtype in (("disability_living_subsidy", "disability_subsidy"),
-                                 ("severe_disability_care_subsidy", "disability_care_subsidy")):
+        for benefit, subtype in (
+            ("disability_living_subsidy", "disability_subsidy"),
+            ("severe_disability_care_subsidy", "disability_care_subsidy"),
+        ):
             if benefit in benefits:
-                household["income"].append({"category": "transfer", "subtype": subtype,
-                                            "amount": 1200.0, "year": year, "member": number})
+                household["income"].append(
+                    {
+                        "category": "transfer",
+                        "subtype": subtype,
+                        "amount": 1200.0,
+                        "year": year,
+                        "member": number,
+                    }
+                )
     _top_up(rng, household, ages, when, county, floor, transfer_share_max)
 
 
-def _top_up(rng: random.Random, household: Household, ages: list[int], when: date, county: str,
-            floor: float, transfer_share_max: float) -> None:
+def _top_up(
+    rng: random.Random,
+    household: Household,
+    ages: list[int],
+    when: date,
+    county: str,
+    floor: float,
+    transfer_share_max: float,
+) -> None:
     year = when.year
     size = len(household["members"])
     for _ in range(6):
@@ -175,9 +247,13 @@ def _top_up(rng: random.Random, household: Household, ages: list[int], when: dat
         if short <= 0 and not transfer_heavy:
             return
         idle = [
-            (n, m) for n, (m, age) in enumerate(zip(household["members"], ages, strict=True), start=1)
-            if m["labour_capacity"] in ("normal", "skilled") and 18 <= age <= 55
-            and m["schooling"] == "not_student" and not m["employment"] and not m["public_welfare_posts"]
+            (n, m)
+            for n, (m, age) in enumerate(zip(household["members"], ages, strict=True), start=1)
+            if m["labour_capacity"] in ("normal", "skilled")
+            and 18 <= age <= 55
+            and m["schooling"] == "not_student"
+            and not m["employment"]
+            and not m["public_welfare_posts"]
         ]
         if idle and short > 6000:
             number, member = idle[0]

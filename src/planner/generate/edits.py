@@ -44,8 +44,15 @@ def addressed(household: Household, code: str, member: int | None = None) -> boo
     return False
 
 
-def planned(measure: str, ctx: BuildContext, rng: random.Random, *, beneficiary: int | None = None,
-            gain: float | None = None, status: str = "planned") -> dict[str, Any]:
+def planned(
+    measure: str,
+    ctx: BuildContext,
+    rng: random.Random,
+    *,
+    beneficiary: int | None = None,
+    gain: float | None = None,
+    status: str = "planned",
+) -> dict[str, Any]:
     """A measure of the current year, planned (starting soon) or in progress, due at year end."""
     when = ctx.when
     if status == "planned":
@@ -53,7 +60,10 @@ def planned(measure: str, ctx: BuildContext, rng: random.Random, *, beneficiary:
     else:
         start = when - timedelta(days=rng.randint(20, 120))
     entry: dict[str, Any] = {
-        "measure": measure, "status": status, "year": when.year, "start": start.isoformat(),
+        "measure": measure,
+        "status": status,
+        "year": when.year,
+        "start": start.isoformat(),
         "due": max(date(when.year, 12, 31), start + timedelta(days=30)).isoformat(),
         "responsible": MEASURE_RESPONSIBLE.get(measure, "乡镇人民政府"),
     }
@@ -68,15 +78,18 @@ def capable_members(household: Household, ctx: BuildContext, low: int, high: int
     """Numbers of members able to work (normal, skilled, weak) aged ``low``–``high``."""
     return [
         number
-        for number, (member, age) in enumerate(zip(household["members"], ages(household, ctx),
-                                                   strict=True), start=1)
-        if member.get("labour_capacity") in ("normal", "skilled", "weak") and low <= age <= high
+        for number, (member, age) in enumerate(
+            zip(household["members"], ages(household, ctx), strict=True), start=1
+        )
+        if member.get("labour_capacity") in ("normal", "skilled", "weak")
+        and low <= age <= high
         and member.get("schooling") == "not_student"
     ]
 
 
-def add_new_income_measure(household: Household, ctx: BuildContext, rng: random.Random,
-                           gain: float) -> bool:
+def add_new_income_measure(
+    household: Household, ctx: BuildContext, rng: random.Random, gain: float
+) -> bool:
     """Plan an income-raising measure new this year (a workshop job) with ``gain`` per year."""
     earlier = {m["measure"] for m in household["measures"] if (m.get("year") or 0) < ctx.when.year}
     # one year of margin: the measure starts a few weeks from now and ages are checked then
@@ -94,7 +107,8 @@ def drop_income_measures_this_year(household: Household, ctx: BuildContext) -> N
     """Remove the income-raising measures of the current year (the 2,808-yuan household's plan)."""
     raising = income_measure_ids()
     household["measures"] = [
-        m for m in household["measures"]
+        m
+        for m in household["measures"]
         if not (m["measure"] in raising and m.get("year") == ctx.when.year)
     ]
 
@@ -119,8 +133,11 @@ def scale_earnings(household: Household, factor: float, year: int) -> None:
     """Multiply earned income by ``factor``, keeping pay × months equal to the wage recorded."""
     for number, member in enumerate(household["members"], start=1):
         records = member["employment"] or member["public_welfare_posts"]
-        wages = [s for s in household["income"]
-                 if s["category"] == "wage" and s.get("member") == number and s["year"] == year]
+        wages = [
+            s
+            for s in household["income"]
+            if s["category"] == "wage" and s.get("member") == number and s["year"] == year
+        ]
         for source, record in zip(wages, records, strict=False):
             old_pay = record["monthly_pay"]
             record["monthly_pay"] = float(max(100, round(old_pay * factor)))
@@ -144,7 +161,9 @@ def rerecord(household: Household, ctx: BuildContext, rng: random.Random) -> Non
     record_income(household, ctx.when.year, rng.uniform(0.03, 0.12))
 
 
-def ensure_monitored(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+def ensure_monitored(
+    household: Household, ctx: BuildContext, rng: random.Random, risk: str = "income"
+) -> None:
     """Enrol an exited or ordinary household in monitoring, so that a 三保障 or water need does
     not also raise MON001 (should-be-monitored)."""
     if not ctx.monitoring_on or household.get("monitoring") is not None:
@@ -159,7 +178,7 @@ def ensure_monitored(household: Household, ctx: BuildContext, rng: random.Random
         "identified_on": identified.isoformat(),
         "verified_on": (identified + timedelta(days=rng.randint(2, 10))).isoformat(),
         "assisted_on": (identified + timedelta(days=rng.randint(11, 14))).isoformat(),
-        "risks": ["housing_water_education_medical"],
+        "risks": [risk],
         "risk_eliminated": False,
     }
 

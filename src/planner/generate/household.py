@@ -57,18 +57,32 @@ class BuildContext:
         threshold = values.get("monitoring.threshold")
         floor = max(line, float(threshold or 0)) * 1.08 + 200
         layout = county_layout(
-            config.seed, when, config.town_count, config.village_count,
-            province=config.province, city=config.city, county=config.county,
+            config.seed,
+            when,
+            config.town_count,
+            config.village_count,
+            province=config.province,
+            city=config.city,
+            county=config.county,
             county_code=config.county_code,
-            names=None if config.town_villages is None
+            names=None
+            if config.town_villages is None
             else [(town, list(villages)) for town, villages in config.town_villages],
         )
         overflow = tuple(f"{int(config.county_code) + k:06d}" for k in range(1, 10))
         start = values.get("monitoring.start")
-        monitoring_on = threshold is not None and (start is None or date.fromisoformat(str(start)) <= when)
+        monitoring_on = threshold is not None and (
+            start is None or date.fromisoformat(str(start)) <= when
+        )
         return cls(
-            config, when, values, layout, IdAllocator(config.county_code, overflow, config.reserved_ids), floor,
-            min(0.4, float(values.get("income.transfer_share_max") or 0.5) - 0.1), monitoring_on,
+            config,
+            when,
+            values,
+            layout,
+            IdAllocator(config.county_code, overflow, config.reserved_ids),
+            floor,
+            min(0.4, float(values.get("income.transfer_share_max") or 0.5) - 0.1),
+            monitoring_on,
         )
 
 
@@ -82,14 +96,25 @@ def member_ages(household: Household, when: date) -> list[int]:
     return [age_on(date.fromisoformat(m["birth_date"]), when) or 0 for m in household["members"]]
 
 
-def measure_record(measure: str, when: date, rng: random.Random, *, beneficiary: int | None = None,
-                   year: int | None = None, done: bool = True, gain: float | None = None
-                   ) -> dict[str, Any]:
+def measure_record(
+    measure: str,
+    when: date,
+    rng: random.Random,
+    *,
+    beneficiary: int | None = None,
+    year: int | None = None,
+    done: bool = True,
+    gain: float | None = None,
+) -> dict[str, Any]:
     """A measure of ``year`` already done (or in progress, due at year end) on ``when``."""
     year = year or when.year
     start = date(year, rng.randint(1, 3 if year == when.year else 6), 1)
-    entry: dict[str, Any] = {"measure": measure, "status": "done" if done else "in_progress",
-                             "year": year, "start": start.isoformat()}
+    entry: dict[str, Any] = {
+        "measure": measure,
+        "status": "done" if done else "in_progress",
+        "year": year,
+        "start": start.isoformat(),
+    }
     if done:
         completed = start + timedelta(days=rng.randint(20, 120))
         entry["due"] = (completed + timedelta(days=rng.randint(0, 30))).isoformat()
@@ -104,28 +129,58 @@ def measure_record(measure: str, when: date, rng: random.Random, *, beneficiary:
     return entry
 
 
-def _measures(rng: random.Random, household: Household, ages: list[int], when: date,
-              dibao: bool) -> list[dict[str, Any]]:
+def _measures(
+    rng: random.Random, household: Household, ages: list[int], when: date, dibao: bool
+) -> list[dict[str, Any]]:
     measures: list[dict[str, Any]] = []
     members = household["members"]
     for number, (member, age) in enumerate(zip(members, ages, strict=True), start=1):
         for spell in member["employment"]:
-            if spell["place"] in ("in_province", "out_of_province") and age <= 60 and rng.random() < 0.7:
-                measures.append(measure_record("skills_training", when, rng, beneficiary=number, year=when.year - 1))
-                measures.append(measure_record("job_placement", when, rng, beneficiary=number,
-                                         gain=spell["monthly_pay"] * spell["months"]))
+            if (
+                spell["place"] in ("in_province", "out_of_province")
+                and age <= 60
+                and rng.random() < 0.7
+            ):
+                measures.append(
+                    measure_record(
+                        "skills_training", when, rng, beneficiary=number, year=when.year - 1
+                    )
+                )
+                measures.append(
+                    measure_record(
+                        "job_placement",
+                        when,
+                        rng,
+                        beneficiary=number,
+                        gain=spell["monthly_pay"] * spell["months"],
+                    )
+                )
         if member["public_welfare_posts"]:
-            measures.append(measure_record("public_welfare_post", when, rng, beneficiary=number,
-                                     gain=member["public_welfare_posts"][0]["monthly_pay"] * 12))
+            measures.append(
+                measure_record(
+                    "public_welfare_post",
+                    when,
+                    rng,
+                    beneficiary=number,
+                    gain=member["public_welfare_posts"][0]["monthly_pay"] * 12,
+                )
+            )
     subtypes = {s["subtype"] for s in household["income"]}
     if "planting" in subtypes and rng.random() < 0.6:
-        measures.append(measure_record("planting_subsidy", when, rng, year=rng.choice((when.year - 1, when.year))))
+        measures.append(
+            measure_record(
+                "planting_subsidy", when, rng, year=rng.choice((when.year - 1, when.year))
+            )
+        )
     if "dividend" in subtypes:
         measures.append(measure_record("cooperative_linkage", when, rng, year=when.year - 1))
     if dibao:
         measures.append(measure_record("dibao", when, rng, year=when.year))
-    if not any(m["measure"] in ("planting_subsidy", "job_placement", "public_welfare_post",
-                                "cooperative_linkage") for m in measures):
+    if not any(
+        m["measure"]
+        in ("planting_subsidy", "job_placement", "public_welfare_post", "cooperative_linkage")
+        for m in measures
+    ):
         measures.append(measure_record("planting_subsidy", when, rng, year=when.year - 1))
     return measures
 
@@ -170,8 +225,9 @@ def _living(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _visits(rng: random.Random, when: date, helper: dict[str, Any], interval: int
-            ) -> list[dict[str, Any]]:
+def _visits(
+    rng: random.Random, when: date, helper: dict[str, Any], interval: int
+) -> list[dict[str, Any]]:
     last = when - timedelta(days=rng.randint(5, max(6, min(60, interval - 10))))
     visits = [last]
     for _ in range(rng.randint(1, 4)):
@@ -185,12 +241,15 @@ def _causes(rng: random.Random, members: list[dict[str, Any]]) -> list[str]:
         causes.append("illness")
     if any(m["health"] == "disabled" for m in members):
         causes.append("disability")
-    if any(m["schooling"] in ("senior_secondary", "secondary_vocational", "higher_vocational",
-                              "undergraduate") for m in members):
+    if any(
+        m["schooling"]
+        in ("senior_secondary", "secondary_vocational", "higher_vocational", "undergraduate")
+        for m in members
+    ):
         causes.append("schooling")
     rng.shuffle(causes)
     generic = ["lack_of_skills", "lack_of_funds", "poor_transport", "lack_of_land"]
-    causes = causes[:1] + [rng.choice(generic)] if causes else [rng.choice(generic)]
+    causes = [*causes[:1], rng.choice(generic)]
     if rng.random() < 0.3:
         extra = rng.choice(generic)
         if extra not in causes:
@@ -198,14 +257,17 @@ def _causes(rng: random.Random, members: list[dict[str, Any]]) -> list[str]:
     return causes
 
 
-def _monitoring(rng: random.Random, when: date, values: ParamValues, members: list[dict[str, Any]],
-                group: str) -> dict[str, Any]:
+def _monitoring(
+    rng: random.Random, when: date, values: ParamValues, members: list[dict[str, Any]], group: str
+) -> dict[str, Any]:
     start = date.fromisoformat(str(values.get("monitoring.start") or f"{when.year}-01-01"))
     latest = max(start, when - timedelta(days=40))
     identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
     verified = identified + timedelta(days=rng.randint(2, 10))
     assisted = verified + timedelta(days=rng.randint(1, 4))
-    risks = ["illness"] if any(m["health"] != "healthy" for m in members) else ["unstable_employment"]
+    risks = (
+        ["illness"] if any(m["health"] != "healthy" for m in members) else ["unstable_employment"]
+    )
     return {
         "group": group,
         "identified_on": identified.isoformat(),
@@ -216,8 +278,9 @@ def _monitoring(rng: random.Random, when: date, values: ParamValues, members: li
     }
 
 
-def build_household(ctx: BuildContext, index: int, rng: random.Random,
-                    head: dict[str, Any] | None = None) -> Household:
+def build_household(
+    ctx: BuildContext, index: int, rng: random.Random, head: dict[str, Any] | None = None
+) -> Household:
     """The clean household number ``index`` (0-based).
 
     ``head`` is an existing person (a member record) who heads this household: their identity
@@ -248,8 +311,16 @@ def build_household(ctx: BuildContext, index: int, rng: random.Random,
         "living": _living(rng),
     }
     ages = member_ages(household, when)
-    build_income(rng, household, ages, when, ctx.layout.county, floor=ctx.floor,
-                 transfer_share_max=ctx.transfer_share_max, dibao=dibao)
+    build_income(
+        rng,
+        household,
+        ages,
+        when,
+        ctx.layout.county,
+        floor=ctx.floor,
+        transfer_share_max=ctx.transfer_share_max,
+        dibao=dibao,
+    )
     record_income(household, when.year, rng.uniform(0.03, 0.18))
     household["compliant_out_of_pocket"] = float(rng.randrange(0, 3001, 100))
     household["housing"] = _housing(rng, len(members))
@@ -260,9 +331,15 @@ def build_household(ctx: BuildContext, index: int, rng: random.Random,
     household["measures"] = _measures(rng, household, ages, when, dibao)
     helper = rng.choice(slot.helpers)
     household["helper"] = dict(helper)
-    household["visits"] = _visits(rng, when, helper,
-                                  int(ctx.values.get("support.visit_interval_days") or 90))
-    household["policy_awareness"] = {"health": True, "education": True, "housing": True, "credit": True}
+    household["visits"] = _visits(
+        rng, when, helper, int(ctx.values.get("support.visit_interval_days") or 90)
+    )
+    household["policy_awareness"] = {
+        "health": True,
+        "education": True,
+        "housing": True,
+        "credit": True,
+    }
     if status == "pre_exit":
         household["exit_target"] = date(when.year, rng.choice((11, 12)), 30).isoformat()
     if ctx.monitoring_on and (status == "general" or (status == "exited" and rng.random() < 0.06)):

@@ -8,9 +8,36 @@ from planner.idnumber import check_digit
 
 # Mainland mobile prefixes (China Mobile, Unicom, Telecom) as seen in rural Guizhou records.
 MOBILE_PREFIXES = (
-    "134", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "182",
-    "183", "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180",
-    "181", "189", "177", "199",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "182",
+    "183",
+    "187",
+    "188",
+    "130",
+    "131",
+    "132",
+    "155",
+    "156",
+    "185",
+    "186",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+    "177",
+    "199",
 )
 _TAIL_SPACE = 10**8
 _TAIL_MULTIPLIER = 48_271  # coprime with 10**8, so distinct keys give distinct tails
@@ -32,11 +59,15 @@ class IdAllocator:
 
     Keeps one counter per (birth date, sex): at most a few tens of thousands of small integers, so
     memory stays bounded however many households are generated. When the 499 sequence numbers of a
-    day and sex run out (only in very large datasets), the next address code of ``overflow`` is used.
+    day and sex run out (only in very large datasets), the next code of ``overflow`` is used.
     """
 
-    def __init__(self, address_code: str, overflow: tuple[str, ...] = (),
-                 reserved: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        address_code: str,
+        overflow: tuple[str, ...] = (),
+        reserved: frozenset[str] = frozenset(),
+    ):
         self.address_codes = (address_code, *overflow)
         self.reserved = reserved
         self._next: dict[tuple[int, bool], int] = {}

@@ -104,25 +104,40 @@ def completion_low(projects: list[Record], rng: random.Random, ctx: BuildContext
     for project in unfinished:
         _unfinish(project)
     town = projects[0]["region"]["town"]
-    return [Expected("PRJ001", subject=town), *(Expected("PRJ003", subject=p["id"]) for p in unfinished)]
+    return [
+        Expected("PRJ001", subject=town),
+        *(Expected("PRJ003", subject=p["id"]) for p in unfinished),
+    ]
 
 
 @injector("PRJ002", "town")
-def disbursement_low(projects: list[Record], rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def disbursement_low(
+    projects: list[Record], rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A town that has paid out well under the benchmark share of its funds (the speech's 45 %)."""
     share = rng.uniform(0.35, 0.6)
     for project in projects:
-        project["funds_disbursed"] = float(round(project["funds_allocated"] * share * rng.uniform(0.9, 1.1)))
+        project["funds_disbursed"] = float(
+            round(project["funds_allocated"] * share * rng.uniform(0.9, 1.1))
+        )
     return [Expected("PRJ002", subject=projects[0]["region"]["town"])]
 
 
-INJECTORS = (road_behind, water_works_behind, project_overdue, not_announced, completion_low,
-             disbursement_low)
+INJECTORS = (
+    road_behind,
+    water_works_behind,
+    project_overdue,
+    not_announced,
+    completion_low,
+    disbursement_low,
+)
 
 Chooser = Callable[[str, random.Random], Injector | None]
 
 
-def generate_area(ctx: BuildContext, choose: Chooser) -> tuple[list[Record], list[Record], list[Expected]]:
+def generate_area(
+    ctx: BuildContext, choose: Chooser
+) -> tuple[list[Record], list[Record], list[Expected]]:
     """Villages and projects of the county, each given a problem when ``choose`` picks one.
 
     ``choose(kind, rng)`` returns the injector for a village, project or town, or None.
@@ -152,7 +167,7 @@ def generate_area(ctx: BuildContext, choose: Chooser) -> tuple[list[Record], lis
         benchmark = float(ctx.values["projects.completion_benchmark"])
         for project in town_projects:
             chosen = choose("project", rng)
-            if chosen is None or "completed_on" not in project and _due(project, when):
+            if chosen is None or ("completed_on" not in project and _due(project, when)):
                 continue
             trial = {**project}
             try:
@@ -160,8 +175,12 @@ def generate_area(ctx: BuildContext, choose: Chooser) -> tuple[list[Record], lis
             except NotApplicable:
                 continue
             rate = completion_rate([trial if p is project else p for p in town_projects], when)
-            if chosen.code == "PRJ003" and rate is not None and rate < benchmark and not any(
-                    e.code == "PRJ001" for e in expected if e.subject == town):
+            if (
+                chosen.code == "PRJ003"
+                and rate is not None
+                and rate < benchmark
+                and not any(e.code == "PRJ001" for e in expected if e.subject == town)
+            ):
                 continue
             project.clear()
             project.update(trial)

@@ -38,7 +38,9 @@ def _line(ctx: BuildContext) -> float:
     return float(ctx.values["income.poverty_line"])
 
 
-def _lower_income(household: Household, ctx: BuildContext, rng: random.Random, target: float) -> None:
+def _lower_income(
+    household: Household, ctx: BuildContext, rng: random.Random, target: float
+) -> None:
     if not set_per_capita(household, ctx, target):
         raise NotApplicable("no earned income to lower")
     limit = float(ctx.values.get("income.transfer_share_max") or 0.5) - 0.05
@@ -48,7 +50,9 @@ def _lower_income(household: Household, ctx: BuildContext, rng: random.Random, t
 
 
 @injector("INC001")
-def income_below_line(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def income_below_line(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A pre-exit household below the line, with a new measure planned that would lift it."""
     make_pre_exit(household, ctx)
     line = _line(ctx)
@@ -61,7 +65,9 @@ def income_below_line(household: Household, rng: random.Random, ctx: BuildContex
 
 
 @injector("INC002")
-def no_income_measure(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def no_income_measure(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """The 2,808-yuan case: low income, able to work, no new income-raising measure this year."""
     line = _line(ctx)
     threshold = ctx.values.get("monitoring.threshold") if ctx.monitoring_on else None
@@ -77,7 +83,9 @@ def no_income_measure(household: Household, rng: random.Random, ctx: BuildContex
     _lower_income(household, ctx, rng, target)
     drop_income_measures_this_year(household, ctx)
     if not addressed(household, "INC002"):
-        household["measures"].append(measure_record("planting_subsidy", ctx.when, rng, year=ctx.when.year - 1))
+        household["measures"].append(
+            measure_record("planting_subsidy", ctx.when, rng, year=ctx.when.year - 1)
+        )
     return [Expected("INC002")]
 
 
@@ -96,25 +104,38 @@ def exit_at_risk(household: Household, rng: random.Random, ctx: BuildContext) ->
 
 
 @injector("INC004")
-def transfer_dependent(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
-    """An exited household living mainly on transfers (remittances, subsidies) though able to work."""
+def transfer_dependent(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """An exited household living mainly on transfers (remittances, subsidies), able to work."""
     if household["status"] not in ("pre_exit", "exited"):
         raise NotApplicable("INC004 concerns pre-exit and exited households")
     year = ctx.when.year
     limit = float(ctx.values.get("income.transfer_share_max") or 0.5)
     share = rng.uniform(limit + 0.08, min(0.9, limit + 0.3))
     gross = sum(s["amount"] for s in household["income"] if s["year"] == year)
-    transfer = sum(s["amount"] for s in household["income"]
-                   if s["year"] == year and s["category"] == "transfer")
+    transfer = sum(
+        s["amount"]
+        for s in household["income"]
+        if s["year"] == year and s["category"] == "transfer"
+    )
     extra = (share * gross - transfer) / (1 - share)
     size = len(household["members"])
     if (household["recorded_per_capita_income"] * size + extra) / size > 40_000:
         raise NotApplicable("already well off: the transfers needed would be implausible")
-    household["income"].append({"category": "transfer", "subtype": "remittance",
-                                "amount": float(round(extra)), "year": year})
+    household["income"].append(
+        {
+            "category": "transfer",
+            "subtype": "remittance",
+            "amount": float(round(extra)),
+            "year": year,
+        }
+    )
     rerecord(household, ctx, rng)
     if not addressed(household, "INC004"):
-        household["measures"].append(measure_record("planting_subsidy", ctx.when, rng, year=year - 1))
+        household["measures"].append(
+            measure_record("planting_subsidy", ctx.when, rng, year=year - 1)
+        )
     return [Expected("INC004")]
 
 
@@ -126,18 +147,30 @@ def income_drop(household: Household, rng: random.Random, ctx: BuildContext) -> 
     previous = current / (1 - rng.uniform(drop + 0.08, drop + 0.3))
     household["income_history"] = {str(ctx.when.year - 1): round(previous, 2)}
     if not addressed(household, "INC005"):
-        candidates = [n for n, a in enumerate(ages(household, ctx), start=1)
-                      if 16 <= a <= 64 and household["members"][n - 1]["labour_capacity"]
-                      in ("normal", "skilled", "weak")]
+        candidates = [
+            n
+            for n, a in enumerate(ages(household, ctx), start=1)
+            if 16 <= a <= 64
+            and household["members"][n - 1]["labour_capacity"] in ("normal", "skilled", "weak")
+        ]
         if not candidates:
             raise NotApplicable("nobody for a workshop job")
-        household["measures"].append(planned("workshop_job", ctx, rng, beneficiary=rng.choice(candidates),
-                                             gain=rng.uniform(6000, 12000)))
+        household["measures"].append(
+            planned(
+                "workshop_job",
+                ctx,
+                rng,
+                beneficiary=rng.choice(candidates),
+                gain=rng.uniform(6000, 12000),
+            )
+        )
     return [Expected("INC005")]
 
 
 @injector("BAS001")
-def basic_needs_unmet(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def basic_needs_unmet(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Food or clothing not secure (不愁吃、不愁穿), with 低保 planned."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
@@ -158,29 +191,48 @@ def out_of_school(household: Household, rng: random.Random, ctx: BuildContext) -
     """A compulsory-age pupil has dropped out (失学辍学); a return to school is planned."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
-    low, high = ctx.values["education.compulsory_age_min"], ctx.values["education.compulsory_age_max"]
-    number = _pick(rng, [n for n, (m, a) in enumerate(zip(household["members"], ages(household, ctx),
-                                                             strict=True), start=1)
-                         if low <= a <= min(high, 14) and m["schooling"] in COMPULSORY], "pupil")
+    low, high = (
+        ctx.values["education.compulsory_age_min"],
+        ctx.values["education.compulsory_age_max"],
+    )
+    number = _pick(
+        rng,
+        [
+            n
+            for n, (m, a) in enumerate(
+                zip(household["members"], ages(household, ctx), strict=True), start=1
+            )
+            if low <= a <= min(high, 14) and m["schooling"] in COMPULSORY
+        ],
+        "pupil",
+    )
     member = household["members"][number - 1]
     member["schooling"] = "dropped_out"
     member.pop("grade", None)
     member["dropout_reason"] = rng.choice(("厌学", "外出务工", "家庭困难"))
     member["benefits"] = [b for b in member["benefits"] if b not in AID]
     household["measures"].append(planned("dropout_return", ctx, rng, beneficiary=number))
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "education")
     return [Expected("EDU001", number)]
 
 
 @injector("EDU002")
-def student_without_aid(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def student_without_aid(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A pupil or vocational student without the aid due (its own rule requires no addressing
     measure, so SUP004 comes with it)."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
-    number = _pick(rng, [n for n, m in enumerate(household["members"], start=1)
-                         if m["schooling"] in (*COMPULSORY, "secondary_vocational", "higher_vocational")],
-                   "student")
+    number = _pick(
+        rng,
+        [
+            n
+            for n, m in enumerate(household["members"], start=1)
+            if m["schooling"] in (*COMPULSORY, "secondary_vocational", "higher_vocational")
+        ],
+        "student",
+    )
     member = household["members"][number - 1]
     member["benefits"] = [b for b in member["benefits"] if b not in AID]
     return [Expected("EDU002", number), Expected("SUP004", number)]
@@ -196,19 +248,30 @@ def uninsured_member(household: Household, rng: random.Random, ctx: BuildContext
     member["medical_insurance"] = "none"
     member["serious_illness_insurance"] = False
     household["measures"].append(planned("insurance_enrolment", ctx, rng, beneficiary=number))
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "medical")
     return [Expected("MED001", number)]
 
 
 @injector("MED002")
-def illness_without_support(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def illness_without_support(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """An ill member with neither a family doctor nor medical assistance (SUP004 comes with it)."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
-    number = _pick(rng, [n for n, m in enumerate(household["members"], start=1)
-                         if m["health"] in ("chronic_illness", "serious_illness")], "ill member")
+    number = _pick(
+        rng,
+        [
+            n
+            for n, m in enumerate(household["members"], start=1)
+            if m["health"] in ("chronic_illness", "serious_illness")
+        ],
+        "ill member",
+    )
     member = household["members"][number - 1]
-    member["benefits"] = [b for b in member["benefits"] if b not in ("family_doctor", "medical_assistance")]
+    member["benefits"] = [
+        b for b in member["benefits"] if b not in ("family_doctor", "medical_assistance")
+    ]
     return [Expected("MED002", number), Expected("SUP004", number)]
 
 
@@ -222,7 +285,7 @@ def unsafe_house(household: Household, rng: random.Random, ctx: BuildContext) ->
     housing["renovation"] = rng.choice(("none", "planned"))
     housing["relocation"] = "none"
     household["measures"].append(planned("housing_renovation", ctx, rng))
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "housing")
     return [Expected("HOU001")]
 
 
@@ -238,7 +301,9 @@ def cramp_housing(household: Household, rng: random.Random) -> None:
 
 
 @injector("HOU002")
-def insufficient_living_space(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def insufficient_living_space(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Too few usable rooms (one of three) or too little usable area per person."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
@@ -248,13 +313,15 @@ def insufficient_living_space(household: Household, rng: random.Random, ctx: Bui
 
 
 @injector("WAT001")
-def unsafe_water_quality(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def unsafe_water_quality(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Drinking water fails the quality test; a connection to a safe supply is planned."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
     household["water"]["quality_safe"] = False
     household["measures"].append(planned("water_connection", ctx, rng))
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "water")
     return [Expected("WAT001")]
 
 
@@ -267,19 +334,25 @@ def dry_water(household: Household, rng: random.Random, ctx: BuildContext) -> No
         water["litres_per_person_day"] = float(round(minimum * rng.uniform(0.5, 0.9)))
     elif kind == "convenience":
         water["piped_into_home"] = False
-        water["fetch_minutes_round_trip"] = float(ctx.values["water.fetch_minutes_max"] + rng.randint(5, 30))
+        water["fetch_minutes_round_trip"] = float(
+            ctx.values["water.fetch_minutes_max"] + rng.randint(5, 30)
+        )
     else:
-        water["reliability"] = round(float(ctx.values["water.reliability_min"]) - rng.uniform(0.05, 0.2), 2)
+        water["reliability"] = round(
+            float(ctx.values["water.reliability_min"]) - rng.uniform(0.05, 0.2), 2
+        )
 
 
 @injector("WAT002")
-def inadequate_water_access(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def inadequate_water_access(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Too little water, too far to fetch, or too often cut; a connection is planned."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
     dry_water(household, rng, ctx)
     household["measures"].append(planned("water_connection", ctx, rng))
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "water")
     return [Expected("WAT002")]
 
 
@@ -290,7 +363,9 @@ def policy_unaware(household: Household, rng: random.Random, ctx: BuildContext) 
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
     ill = any(m["health"] in ("chronic_illness", "serious_illness") for m in household["members"])
-    student = any(m["schooling"] not in ("not_student", "dropped_out") for m in household["members"])
+    student = any(
+        m["schooling"] not in ("not_student", "dropped_out") for m in household["members"]
+    )
     if ill:
         household["policy_awareness"]["health"] = False
     elif student:
@@ -301,8 +376,19 @@ def policy_unaware(household: Household, rng: random.Random, ctx: BuildContext) 
 
 
 INJECTORS = (
-    income_below_line, no_income_measure, exit_at_risk, transfer_dependent, income_drop,
-    basic_needs_unmet, out_of_school, student_without_aid, uninsured_member,
-    illness_without_support, unsafe_house, insufficient_living_space, unsafe_water_quality,
-    inadequate_water_access, policy_unaware,
+    income_below_line,
+    no_income_measure,
+    exit_at_risk,
+    transfer_dependent,
+    income_drop,
+    basic_needs_unmet,
+    out_of_school,
+    student_without_aid,
+    uninsured_member,
+    illness_without_support,
+    unsafe_house,
+    insufficient_living_space,
+    unsafe_water_quality,
+    inadequate_water_access,
+    policy_unaware,
 )

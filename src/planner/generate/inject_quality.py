@@ -22,7 +22,9 @@ PairResult = tuple[Household, list[Expected], list[Expected]]
 
 
 @injector("DQ001")
-def invalid_id_number(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def invalid_id_number(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A member's ID number fails its check digit, lost a digit, or was never upgraded from 15."""
     number = rng.randrange(len(household["members"])) + 1
     member = household["members"][number - 1]
@@ -32,7 +34,7 @@ def invalid_id_number(household: Household, rng: random.Random, ctx: BuildContex
         member["id_number"] = valid[:6] + valid[8:17]
     elif kind == "length":
         cut = rng.randrange(6, 17)
-        member["id_number"] = valid[:cut] + valid[cut + 1:]
+        member["id_number"] = valid[:cut] + valid[cut + 1 :]
     else:
         member["id_number"] = valid[:17] + rng.choice([c for c in "0123456789X" if c != valid[17]])
     return [Expected("DQ001", number)]
@@ -65,13 +67,17 @@ def household_head(household: Household, rng: random.Random, ctx: BuildContext) 
 
 
 @injector("DQ004", "pair")
-def duplicate_person(first: Household, build_second: BuildSecond, rng: random.Random,
-                     ctx: BuildContext) -> PairResult:
+def duplicate_person(
+    first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
+) -> PairResult:
     """A grown child who set up a household of their own is still registered with the parents."""
-    candidates = [n for n, (m, a) in enumerate(zip(first["members"], ages(first, ctx), strict=True),
-                                               start=1)
-                  if n > 1 and a >= 20 and m["relation"] in ("son", "daughter", "son_in_law",
-                                                             "daughter_in_law")]
+    candidates = [
+        n
+        for n, (m, a) in enumerate(zip(first["members"], ages(first, ctx), strict=True), start=1)
+        if n > 1
+        and a >= 20
+        and m["relation"] in ("son", "daughter", "son_in_law", "daughter_in_law")
+    ]
     if not candidates:
         raise NotApplicable("no grown child")
     number = rng.choice(candidates)
@@ -84,7 +90,9 @@ def income_mismatch(household: Household, rng: random.Random, ctx: BuildContext)
     """The registered per-capita income differs from what the income records add up to."""
     tolerance = float(ctx.values["income.income_mismatch_tolerance"])
     delta = rng.uniform(tolerance + 50, tolerance + 900) * rng.choice((-1, 1))
-    household["recorded_per_capita_income"] = round(household["recorded_per_capita_income"] + delta, 2)
+    household["recorded_per_capita_income"] = round(
+        household["recorded_per_capita_income"] + delta, 2
+    )
     return [Expected("DQ005")]
 
 
@@ -97,20 +105,27 @@ def size_mismatch(household: Household, rng: random.Random, ctx: BuildContext) -
 
 
 @injector("DQ007")
-def schooling_age_implausible(household: Household, rng: random.Random, ctx: BuildContext
-                              ) -> list[Expected]:
+def schooling_age_implausible(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A pupil recorded with a senior-secondary education, or a grown-up as an undergraduate."""
     member_ages = ages(household, ctx)
     minimum = ctx.values["education.education_min_age"]["senior_secondary"]
     stage_max = ctx.values["education.stage_ages"]["undergraduate"][1]
-    pupils = [n for n, (m, a) in enumerate(zip(household["members"], member_ages, strict=True), start=1)
-              if m["schooling"] in ("primary", "junior_secondary") and a < minimum]
+    pupils = [
+        n
+        for n, (m, a) in enumerate(zip(household["members"], member_ages, strict=True), start=1)
+        if m["schooling"] in ("primary", "junior_secondary") and a < minimum
+    ]
     if pupils:
         number = rng.choice(pupils)
         household["members"][number - 1]["education"] = "senior_secondary"
         return [Expected("DQ007", number)]
-    adults = [n for n, (m, a) in enumerate(zip(household["members"], member_ages, strict=True), start=1)
-              if m["schooling"] == "not_student" and a > stage_max]
+    adults = [
+        n
+        for n, (m, a) in enumerate(zip(household["members"], member_ages, strict=True), start=1)
+        if m["schooling"] == "not_student" and a > stage_max
+    ]
     if not adults:
         raise NotApplicable("no pupil and no grown-up")
     number = rng.choice(adults)
@@ -119,8 +134,12 @@ def schooling_age_implausible(household: Household, rng: random.Random, ctx: Bui
     return [Expected("DQ007", number)]
 
 
-MISSING_HOUSEHOLD = (("housing", "safety_grade"), ("water", "quality_safe"), ("water", "reliability"),
-                     ("water", "litres_per_person_day"))
+MISSING_HOUSEHOLD = (
+    ("housing", "safety_grade"),
+    ("water", "quality_safe"),
+    ("water", "reliability"),
+    ("water", "litres_per_person_day"),
+)
 
 
 @injector("DQ008")
@@ -138,7 +157,9 @@ def missing_required(household: Household, rng: random.Random, ctx: BuildContext
 
 
 @injector("DQ009")
-def labour_implausible(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def labour_implausible(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A child recorded as an ordinary labourer, or a healthy idle adult as having no labour."""
     member_ages = ages(household, ctx)
     youngest_worker = int(ctx.values["labour.working_age_min"])
@@ -149,10 +170,14 @@ def labour_implausible(household: Household, rng: random.Random, ctx: BuildConte
         return [Expected("DQ009", number)]
     beneficiaries = {m.get("beneficiary") for m in household["measures"]}
     capable = capable_members(household, ctx, youngest_worker, 60)
-    idle = [n for n in capable
-            if household["members"][n - 1]["health"] == "healthy" and n not in beneficiaries
-            and not household["members"][n - 1]["employment"]
-            and not household["members"][n - 1]["public_welfare_posts"]]
+    idle = [
+        n
+        for n in capable
+        if household["members"][n - 1]["health"] == "healthy"
+        and n not in beneficiaries
+        and not household["members"][n - 1]["employment"]
+        and not household["members"][n - 1]["public_welfare_posts"]
+    ]
     if not idle or len(capable) < 2:
         raise NotApplicable("no child and no idle healthy adult")
     number = rng.choice(idle)
@@ -161,8 +186,10 @@ def labour_implausible(household: Household, rng: random.Random, ctx: BuildConte
 
 
 @injector("DQ010")
-def cause_inconsistent(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
-    """A cause of poverty the members contradict (因病 with everyone healthy, 因学 with no student…)."""
+def cause_inconsistent(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A cause the members contradict (因病 with everyone healthy, 因学 with no student…)."""
     members = household["members"]
     options = []
     if all(m["health"] == "healthy" for m in members):
@@ -187,19 +214,24 @@ def _stop_working(household: Household, ctx: BuildContext, rng: random.Random) -
     for member in household["members"]:
         member["employment"], member["public_welfare_posts"] = [], []
     household["income"] = [s for s in household["income"] if s["category"] != "wage"]
-    household["measures"] = [m for m in household["measures"]
-                             if m["measure"] not in ("job_placement", "public_welfare_post")]
+    household["measures"] = [
+        m
+        for m in household["measures"]
+        if m["measure"] not in ("job_placement", "public_welfare_post")
+    ]
     if lost:
         add_operating(rng, household, ctx.when.year, lost / 0.6, "livestock")
     if not household["measures"]:
-        household["measures"].append(measure_record("planting_subsidy", ctx.when, rng,
-                                                    year=ctx.when.year - 1))
+        household["measures"].append(
+            measure_record("planting_subsidy", ctx.when, rng, year=ctx.when.year - 1)
+        )
     rerecord(household, ctx, rng)
 
 
 @injector("DQ011")
-def measure_fact_inconsistent(household: Household, rng: random.Random, ctx: BuildContext
-                              ) -> list[Expected]:
+def measure_fact_inconsistent(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A job placement recorded as done this year in a household where nobody works."""
     members = household["members"]
     if any(m["employment"] or m["public_welfare_posts"] for m in members):
@@ -207,13 +239,16 @@ def measure_fact_inconsistent(household: Household, rng: random.Random, ctx: Bui
     capable = capable_members(household, ctx, 17, 59)
     if not capable or "job_placement" in {m["measure"] for m in household["measures"]}:
         raise NotApplicable("nobody to place")
-    household["measures"].append(measure_record("job_placement", ctx.when, rng,
-                                                beneficiary=rng.choice(capable)))
+    household["measures"].append(
+        measure_record("job_placement", ctx.when, rng, beneficiary=rng.choice(capable))
+    )
     return [Expected("DQ011")]
 
 
 @injector("DQ012")
-def value_out_of_range(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def value_out_of_range(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """A land area or road distance typed without its decimal point."""
     living = household["living"]
     limits = ctx.values["data_quality.land_mu_max"]
@@ -231,13 +266,14 @@ def invalid_contact(household: Household, rng: random.Random, ctx: BuildContext)
     """The household phone lost a digit."""
     phone = household["phone"]
     cut = rng.randrange(3, len(phone))
-    household["phone"] = phone[:cut] + phone[cut + 1:]
+    household["phone"] = phone[:cut] + phone[cut + 1 :]
     return [Expected("DQ013")]
 
 
 @injector("DQ013", "pair")
-def shared_contact(first: Household, build_second: BuildSecond, rng: random.Random,
-                   ctx: BuildContext) -> PairResult:
+def shared_contact(
+    first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
+) -> PairResult:
     """Two households registered with the same contact phone."""
     second = build_second(None)
     second["phone"] = first["phone"]
@@ -245,8 +281,18 @@ def shared_contact(first: Household, build_second: BuildSecond, rng: random.Rand
 
 
 INJECTORS = (
-    invalid_id_number, id_mismatch, household_head, duplicate_person, income_mismatch,
-    size_mismatch, schooling_age_implausible, missing_required, labour_implausible,
-    cause_inconsistent, measure_fact_inconsistent, value_out_of_range, invalid_contact,
+    invalid_id_number,
+    id_mismatch,
+    household_head,
+    duplicate_person,
+    income_mismatch,
+    size_mismatch,
+    schooling_age_implausible,
+    missing_required,
+    labour_implausible,
+    cause_inconsistent,
+    measure_fact_inconsistent,
+    value_out_of_range,
+    invalid_contact,
     shared_contact,
 )

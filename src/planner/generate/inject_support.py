@@ -39,17 +39,24 @@ def no_recent_visit(household: Household, rng: random.Random, ctx: BuildContext)
         raise NotApplicable("not registered or monitored")
     interval = int(ctx.values["support.visit_interval_days"])
     last = ctx.when - timedelta(days=interval + rng.randint(10, 120))
-    visits = [last - timedelta(days=k * rng.randint(30, 60)) for k in range(len(household["visits"]))]
-    household["visits"] = [{"on": d.isoformat(), "visitor": household["visits"][0]["visitor"]}
-                           for d in reversed(visits)]
+    visits = [
+        last - timedelta(days=k * rng.randint(30, 60)) for k in range(len(household["visits"]))
+    ]
+    household["visits"] = [
+        {"on": d.isoformat(), "visitor": household["visits"][0]["visitor"]}
+        for d in reversed(visits)
+    ]
     return [Expected("SUP002")]
 
 
 @injector("SUP003")
 def measure_mismatch(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """Skills training planned for a member who cannot work (the helper's plan does not fit)."""
-    unable = [n for n, m in enumerate(household["members"], start=1)
-              if m["labour_capacity"] in ("none", "lost")]
+    unable = [
+        n
+        for n, m in enumerate(household["members"], start=1)
+        if m["labour_capacity"] in ("none", "lost")
+    ]
     if not unable:
         raise NotApplicable("everyone can work")
     number = rng.choice(unable)
@@ -66,7 +73,7 @@ def unaddressed_need(household: Household, rng: random.Random, ctx: BuildContext
         cramp_housing(household, rng)
         return [Expected("HOU002"), Expected("SUP004")]
     dry_water(household, rng, ctx)
-    ensure_monitored(household, ctx, rng)
+    ensure_monitored(household, ctx, rng, "water")
     return [Expected("WAT002"), Expected("SUP004")]
 
 
@@ -93,12 +100,16 @@ def protection_only(household: Household, rng: random.Random, ctx: BuildContext)
     candidates = [n for n, a in enumerate(ages(household, ctx), start=1) if 16 <= a <= 58]
     if not candidates:
         raise NotApplicable("nobody of pension-premium age")
-    household["measures"] = [planned("pension_premium", ctx, rng, beneficiary=rng.choice(candidates))]
+    household["measures"] = [
+        planned("pension_premium", ctx, rng, beneficiary=rng.choice(candidates))
+    ]
     return [Expected("SUP006")]
 
 
 @injector("MON001", monitoring_era=True)
-def should_be_monitored(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def should_be_monitored(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """An exited household within the monitoring range that is not monitored (a new income
     measure is planned, so INC002 stays quiet)."""
     if not ctx.monitoring_on:
@@ -111,7 +122,10 @@ def should_be_monitored(household: Household, rng: random.Random, ctx: BuildCont
     threshold = float(ctx.values["monitoring.threshold"])
     if not set_per_capita(household, ctx, rng.uniform(line * 1.05, threshold * 0.95)):
         raise NotApplicable("no earned income to lower")
-    if transfer_share(household, ctx.when.year) > float(ctx.values["income.transfer_share_max"]) - 0.05:
+    if (
+        transfer_share(household, ctx.when.year)
+        > float(ctx.values["income.transfer_share_max"]) - 0.05
+    ):
         raise NotApplicable("would be transfer-dependent")
     rerecord(household, ctx, rng)
     if not add_new_income_measure(household, ctx, rng, rng.uniform(4000, 9000)):
@@ -129,7 +143,9 @@ def _monitored(household: Household, ctx: BuildContext, rng: random.Random) -> d
 
 
 @injector("MON002", monitoring_era=True)
-def identification_overdue(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def identification_overdue(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Verification or first assistance came (or is still awaited) more than 15 days after the
     household was identified."""
     if not ctx.monitoring_on:
@@ -139,7 +155,9 @@ def identification_overdue(household: Household, rng: random.Random, ctx: BuildC
     identified = date.fromisoformat(monitoring["identified_on"])
     if (ctx.when - identified).days <= limit + 5:
         raise NotApplicable("identified too recently")
-    late = identified + timedelta(days=rng.randint(limit + 1, min(limit + 40, (ctx.when - identified).days)))
+    late = identified + timedelta(
+        days=rng.randint(limit + 1, min(limit + 40, (ctx.when - identified).days))
+    )
     if rng.random() < 0.5:
         monitoring["verified_on"] = late.isoformat()
     else:
@@ -150,7 +168,9 @@ def identification_overdue(household: Household, rng: random.Random, ctx: BuildC
 
 
 @injector("MON003", monitoring_era=True)
-def premature_elimination(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+def premature_elimination(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
     """Risk marked eliminated less than six months after identification."""
     if not ctx.monitoring_on:
         raise NotApplicable("no monitoring before its start date")
@@ -159,8 +179,11 @@ def premature_elimination(household: Household, rng: random.Random, ctx: BuildCo
     assisted = date.fromisoformat(monitoring["assisted_on"])
     if assisted >= ctx.when - timedelta(days=2):
         raise NotApplicable("assisted too recently")
-    eliminated = date.fromordinal(rng.randint(assisted.toordinal() + 1, min(
-        ctx.when.toordinal() - 1, identified.toordinal() + 150)))
+    eliminated = date.fromordinal(
+        rng.randint(
+            assisted.toordinal() + 1, min(ctx.when.toordinal() - 1, identified.toordinal() + 150)
+        )
+    )
     monitoring["risk_eliminated"] = True
     monitoring["eliminated_on"] = eliminated.isoformat()
     monitoring["elimination_method"] = "assisted"
@@ -168,6 +191,13 @@ def premature_elimination(household: Household, rng: random.Random, ctx: BuildCo
 
 
 INJECTORS = (
-    no_helper, no_recent_visit, measure_mismatch, unaddressed_need, measure_overdue,
-    protection_only, should_be_monitored, identification_overdue, premature_elimination,
+    no_helper,
+    no_recent_visit,
+    measure_mismatch,
+    unaddressed_need,
+    measure_overdue,
+    protection_only,
+    should_be_monitored,
+    identification_overdue,
+    premature_elimination,
 )

@@ -59,17 +59,21 @@ def _town_codes(names: list[str]) -> list[str]:
     return codes
 
 
-def _helpers(rng: random.Random, village_index: int, when: date, count: int) -> tuple[dict[str, Any], ...]:
+def _helpers(
+    rng: random.Random, village_index: int, when: date, count: int
+) -> tuple[dict[str, Any], ...]:
     helpers = []
     for k in range(count):
         male = rng.random() < 0.6
         assigned = date(rng.randint(when.year - 4, when.year - 1), rng.randint(1, 12), 1)
-        helpers.append({
-            "name": person_name(rng, male),
-            "phone": phone_number(HELPER_PHONE_BASE + village_index * 16 + k),
-            "organisation": rng.choice(HELPER_ORGANISATIONS),
-            "assigned_on": assigned.isoformat(),
-        })
+        helpers.append(
+            {
+                "name": person_name(rng, male),
+                "phone": phone_number(HELPER_PHONE_BASE + village_index * 16 + k),
+                "organisation": rng.choice(HELPER_ORGANISATIONS),
+                "assigned_on": assigned.isoformat(),
+            }
+        )
     return tuple(helpers)
 
 
@@ -106,6 +110,10 @@ def county_layout(
             slots.append(VillageSlot(index, town, town_code, name, code, helpers))
             index += 1
     return CountyLayout(
-        province, city, county, county_code, tuple(slots),
+        province,
+        city,
+        county,
+        county_code,
+        tuple(slots),
         tuple((t, c) for (t, _), c in zip(names, codes, strict=True)),
     )

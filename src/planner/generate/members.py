@@ -20,7 +20,15 @@ MALE_RELATIONS = frozenset({"son", "son_in_law", "grandson", "father", "grandfat
 FEMALE_RELATIONS = frozenset(
     {"daughter", "daughter_in_law", "granddaughter", "mother", "grandmother", "sister"}
 )
-DISABILITY_CATEGORIES = ("physical", "visual", "hearing", "speech", "intellectual", "mental", "multiple")
+DISABILITY_CATEGORIES = (
+    "physical",
+    "visual",
+    "hearing",
+    "speech",
+    "intellectual",
+    "mental",
+    "multiple",
+)
 DISABILITY_WEIGHTS = (45, 12, 12, 4, 12, 10, 5)
 
 
@@ -38,7 +46,9 @@ def _same_day(when: date, year: int) -> date:
         return date(year, 2, 28)
 
 
-def compose(rng: random.Random, head: tuple[bool, int] | None = None) -> list[tuple[str, bool, int]]:
+def compose(
+    rng: random.Random, head: tuple[bool, int] | None = None
+) -> list[tuple[str, bool, int]]:
     """(relation, male, age) of each member, head first; sizes 1–8, mostly 3–5.
 
     ``head`` fixes the head's sex and age (a person who already exists elsewhere).
@@ -137,18 +147,24 @@ def _schooling(rng: random.Random, age: int) -> tuple[str, int | None]:
 
 def _education(rng: random.Random, age: int) -> str:
     if age <= 22:
-        return rng.choices(("junior_secondary", "senior_secondary", "secondary_vocational"), (70, 18, 12))[0]
+        return rng.choices(
+            ("junior_secondary", "senior_secondary", "secondary_vocational"), (70, 18, 12)
+        )[0]
     if age <= 45:
         return rng.choices(
             ("primary", "junior_secondary", "senior_secondary", "secondary_vocational", "college"),
             (25, 50, 14, 6, 5),
         )[0]
     if age <= 60:
-        return rng.choices(("illiterate", "primary", "junior_secondary", "senior_secondary"), (15, 45, 35, 5))[0]
+        return rng.choices(
+            ("illiterate", "primary", "junior_secondary", "senior_secondary"), (15, 45, 35, 5)
+        )[0]
     return rng.choices(("illiterate", "primary", "junior_secondary"), (50, 45, 5))[0]
 
 
-def _labour(rng: random.Random, age: int, health: str, grade: int | None, category: str | None) -> str:
+def _labour(
+    rng: random.Random, age: int, health: str, grade: int | None, category: str | None
+) -> str:
     if age < 16:
         return "none"
     if health == "healthy":
@@ -183,7 +199,16 @@ def build_members(
     ethnic = ethnicity(rng)
     members: list[Member] = []
     for number, (relation, male, age) in enumerate(people, start=1):
-        if relation in ("head", "son", "daughter", "grandson", "granddaughter", "father", "brother", "sister"):
+        if relation in (
+            "head",
+            "son",
+            "daughter",
+            "grandson",
+            "granddaughter",
+            "father",
+            "brother",
+            "sister",
+        ):
             surname = father_name if relation in ("son", "daughter") else family_name
         else:
             surname = None
@@ -249,7 +274,10 @@ def _benefits(
         if schooling in ("primary", "junior_secondary", "home_taught"):
             benefits.append("living_subsidy")
         elif schooling in (
-            "senior_secondary", "secondary_vocational", "higher_vocational", "undergraduate"
+            "senior_secondary",
+            "secondary_vocational",
+            "higher_vocational",
+            "undergraduate",
         ):
             benefits.append("education_aid")
     return benefits

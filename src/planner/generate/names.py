@@ -17,13 +17,41 @@ ETHNICITIES = ("汉族", "苗族", "布依族", "侗族", "土家族", "彝族",
 ETHNICITY_WEIGHTS = (60, 12, 9, 6, 5, 4, 2, 2)
 
 HELPER_ORGANISATIONS = (
-    "县农业农村局", "县乡村振兴局", "县水务局", "县教育局", "县卫生健康局", "县人力资源和社会保障局",
-    "县住房和城乡建设局", "县林业局", "县民政局", "乡人民政府", "乡卫生院", "县农村信用社",
+    "县农业农村局",
+    "县乡村振兴局",
+    "县水务局",
+    "县教育局",
+    "县卫生健康局",
+    "县人力资源和社会保障局",
+    "县住房和城乡建设局",
+    "县林业局",
+    "县民政局",
+    "乡人民政府",
+    "乡卫生院",
+    "县农村信用社",
 )
 
 TOWN_NAMES = (
-    "河口镇", "青山乡", "龙场镇", "白云乡", "石门镇", "桃源乡", "新寨镇", "马场乡", "平坝镇", "双河乡",
-    "大田镇", "松坪乡", "黄泥乡", "关岭镇", "花溪乡", "高峰镇", "清水乡", "红岩镇", "凤凰乡", "长坡镇",
+    "河口镇",
+    "青山乡",
+    "龙场镇",
+    "白云乡",
+    "石门镇",
+    "桃源乡",
+    "新寨镇",
+    "马场乡",
+    "平坝镇",
+    "双河乡",
+    "大田镇",
+    "松坪乡",
+    "黄泥乡",
+    "关岭镇",
+    "花溪乡",
+    "高峰镇",
+    "清水乡",
+    "红岩镇",
+    "凤凰乡",
+    "长坡镇",
 )
 VILLAGE_PREFIXES = "石桥白岩松林杨柳核桃青杠水井大寨小河竹林坪上沙坝团结新民光明红星金星"
 VILLAGE_SUFFIXES = ("村", "村", "村", "寨村", "坝村", "沟村")
@@ -45,13 +73,15 @@ def ethnicity(rng: random.Random) -> str:
 def town_name(index: int) -> str:
     """A town name, unique for any index (numbered once the pool is used up)."""
     base = TOWN_NAMES[index % len(TOWN_NAMES)]
-    return base if index < len(TOWN_NAMES) else f"{base[:-1]}{index // len(TOWN_NAMES) + 1}{base[-1]}"
+    return (
+        base if index < len(TOWN_NAMES) else f"{base[:-1]}{index // len(TOWN_NAMES) + 1}{base[-1]}"
+    )
 
 
 def village_name(index: int) -> str:
     """A village name, unique for any index."""
     pairs = len(VILLAGE_PREFIXES) // 2
-    prefix = VILLAGE_PREFIXES[2 * (index % pairs): 2 * (index % pairs) + 2]
+    prefix = VILLAGE_PREFIXES[2 * (index % pairs) : 2 * (index % pairs) + 2]
     suffix = VILLAGE_SUFFIXES[(index // pairs) % len(VILLAGE_SUFFIXES)]
     cycle = index // (pairs * len(VILLAGE_SUFFIXES))
     return f"{prefix}{cycle + 1 if cycle else ''}{suffix}"

@@ -30,7 +30,7 @@ class Expected:
         return {"code": self.code, "member": self.member}
 
 
-class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
+class NotApplicable(Exception):
     """The clean record cannot carry this problem (e.g. no student for EDU002): draw another."""
 
 
@@ -47,8 +47,9 @@ class Injector:
     monitoring_era: bool = False
 
 
-def injector(code: str, kind: Kind = "household", *, monitoring_era: bool = False
-             ) -> Callable[[Callable[..., Any]], Injector]:
+def injector(
+    code: str, kind: Kind = "household", *, monitoring_era: bool = False
+) -> Callable[[Callable[..., Any]], Injector]:
     """Wrap an injection function into an :class:`Injector`; its docstring's first line is the
     summary."""
 

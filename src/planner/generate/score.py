@@ -27,7 +27,8 @@ def read_manifest(path: str | Path) -> set[Key]:
 def finding_keys(findings: Iterable[Finding], subjects: set[str] | None = None) -> set[Key]:
     """(subject, code, member) of unwaived findings, optionally only about ``subjects``."""
     return {
-        (f.subject, f.code, f.member) for f in findings
+        (f.subject, f.code, f.member)
+        for f in findings
         if not f.waived and (subjects is None or f.subject in subjects)
     }
 

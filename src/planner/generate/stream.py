@@ -61,7 +61,9 @@ class Generator:
     def _weighted(self, kind: str) -> tuple[list[str], list[float]]:
         codes, weights = [], []
         for code, variants in self.injectors.items():
-            in_kind = any(v.kind == kind or (kind == "household" and v.kind == "pair") for v in variants)
+            in_kind = any(
+                v.kind == kind or (kind == "household" and v.kind == "pair") for v in variants
+            )
             if not in_kind or (variants[0].monitoring_era and not self.ctx.monitoring_on):
                 continue
             weight = float(self.config.weights.get(code, 1.0))
@@ -76,8 +78,11 @@ class Generator:
         if not codes or rng.random() >= self.config.problem_share:
             return None
         code = rng.choices(codes, weights)[0]
-        variants = [v for v in self.injectors[code]
-                    if v.kind == kind or (kind == "household" and v.kind == "pair")]
+        variants = [
+            v
+            for v in self.injectors[code]
+            if v.kind == kind or (kind == "household" and v.kind == "pair")
+        ]
         return variants[0] if len(variants) == 1 else rng.choice(variants)
 
     def households(self) -> Iterator[Generated]:
@@ -117,11 +122,15 @@ class Generator:
         for _ in range(ATTEMPTS):
             first = build_household(self.ctx, index, rng)
             try:
-                second, expected_first, expected_second = chosen.function(first, build_second, rng, self.ctx)
+                second, expected_first, expected_second = chosen.function(
+                    first, build_second, rng, self.ctx
+                )
             except NotApplicable:
                 continue
-            return [Generated(first, expected_first, chosen.code),
-                    Generated(second, expected_second, chosen.code)]
+            return [
+                Generated(first, expected_first, chosen.code),
+                Generated(second, expected_second, chosen.code),
+            ]
         self.summary.skipped[chosen.code] += 1
         return [Generated(build_household(self.ctx, index, rng), [])]
 
@@ -142,5 +151,5 @@ class Generator:
 
 
 def generate_households(config: GeneratorConfig) -> Iterator[Generated]:
-    """The households of ``config`` as a stream (see :class:`Generator` for villages and projects)."""
+    """The households of ``config`` as a stream (villages and projects: :class:`Generator`)."""
     return Generator(config).households()

@@ -41,24 +41,35 @@ class OutputPaths:
     fmt: str
 
 
-def output_paths(out: str | Path, fmt: str | None = None, villages_out: str | Path | None = None,
-                 projects_out: str | Path | None = None) -> OutputPaths:
+def output_paths(
+    out: str | Path,
+    fmt: str | None = None,
+    villages_out: str | Path | None = None,
+    projects_out: str | Path | None = None,
+) -> OutputPaths:
     """Resolve ``out``: an existing folder or a path without suffix is a folder layout."""
     out = Path(out)
     if out.is_dir() or not out.suffix:
         fmt = fmt or "jsonl"
         return OutputPaths(
-            out / f"{HOUSEHOLDS_NAME}.{fmt}", out / MANIFEST_NAME,
+            out / f"{HOUSEHOLDS_NAME}.{fmt}",
+            out / MANIFEST_NAME,
             Path(villages_out) if villages_out else out / "villages.json",
-            Path(projects_out) if projects_out else out / "projects.json", fmt,
+            Path(projects_out) if projects_out else out / "projects.json",
+            fmt,
         )
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise ValueError(f"unknown household format {fmt!r} (one of {', '.join(FORMATS)}) "
-                         f"/ 未知的户数据格式")
-    return OutputPaths(out, out.with_name(out.name + ".expected.jsonl"),
-                       Path(villages_out) if villages_out else None,
-                       Path(projects_out) if projects_out else None, fmt)
+        raise ValueError(
+            f"unknown household format {fmt!r} (one of {', '.join(FORMATS)}) / 未知的户数据格式"
+        )
+    return OutputPaths(
+        out,
+        out.with_name(out.name + ".expected.jsonl"),
+        Path(villages_out) if villages_out else None,
+        Path(projects_out) if projects_out else None,
+        fmt,
+    )
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -66,15 +77,24 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def manifest_lines(subject: str, kind: str, injected: str | None,
-                   expected: list[Expected]) -> str:
+def manifest_lines(subject: str, kind: str, injected: str | None, expected: list[Expected]) -> str:
     """The manifest line of one subject."""
-    return dumps({"subject": subject, "kind": kind, "injected": injected,
-                  "expected": [e.to_dict() for e in expected]}) + "\n"
+    return (
+        dumps(
+            {
+                "subject": subject,
+                "kind": kind,
+                "injected": injected,
+                "expected": [e.to_dict() for e in expected],
+            }
+        )
+        + "\n"
+    )
 
 
-def _area_manifest(expected: list[Expected], villages: list[dict[str, Any]],
-                   projects: list[dict[str, Any]]) -> Iterator[str]:
+def _area_manifest(
+    expected: list[Expected], villages: list[dict[str, Any]], projects: list[dict[str, Any]]
+) -> Iterator[str]:
     kinds = {v["id"]: "village" for v in villages} | {p["id"]: "project" for p in projects}
     by_subject: dict[str, list[Expected]] = {}
     for item in expected:
@@ -87,8 +107,9 @@ def _write_jsonl(items: Iterable[Generated], households: TextIO, manifest: TextI
     for item in items:
         households.write(dumps(item.household) + "\n")
         if item.expected:
-            manifest.write(manifest_lines(item.household["id"], "household", item.injected,
-                                          item.expected))
+            manifest.write(
+                manifest_lines(item.household["id"], "household", item.injected, item.expected)
+            )
 
 
 def _write_json_array(items: Iterable[Generated], households: TextIO, manifest: TextIO) -> None:
@@ -96,8 +117,9 @@ def _write_json_array(items: Iterable[Generated], households: TextIO, manifest: 
     for number, item in enumerate(items):
         households.write(("\n" if number == 0 else ",\n") + dumps(item.household))
         if item.expected:
-            manifest.write(manifest_lines(item.household["id"], "household", item.injected,
-                                          item.expected))
+            manifest.write(
+                manifest_lines(item.household["id"], "household", item.injected, item.expected)
+            )
     households.write("\n]\n")
 
 
@@ -105,15 +127,18 @@ def _write_with_io(items: Iterable[Generated], path: Path, fmt: str, manifest: T
     try:
         from planner.io import write_households  # type: ignore[attr-defined]
     except ImportError as exc:
-        raise ValueError(f"writing {fmt} needs planner.io.write_households; use jsonl or json "
-                         f"/ 写出 {fmt} 格式需要 planner.io") from exc
+        raise ValueError(
+            f"writing {fmt} needs planner.io.write_households; use jsonl or json "
+            f"/ 写出 {fmt} 格式需要 planner.io"
+        ) from exc
     from planner.model import Household
 
     def models() -> Iterator[Household]:
         for item in items:
             if item.expected:
-                manifest.write(manifest_lines(item.household["id"], "household", item.injected,
-                                              item.expected))
+                manifest.write(
+                    manifest_lines(item.household["id"], "household", item.injected, item.expected)
+                )
             yield Household.model_validate(item.household)
 
     write_households(models(), path, fmt)
@@ -125,8 +150,9 @@ def write_json(path: Path, records: list[dict[str, Any]]) -> None:
     path.write_text(f"[\n{body}\n]\n" if records else "[]\n", encoding="utf-8")
 
 
-def write_dataset(config: GeneratorConfig, paths: OutputPaths,
-                  extra: Iterable[dict[str, Any]] = ()) -> Summary:
+def write_dataset(
+    config: GeneratorConfig, paths: OutputPaths, extra: Iterable[dict[str, Any]] = ()
+) -> Summary:
     """Generate ``config`` into ``paths``, streaming households; ``extra`` households (already
     complete, e.g. named example cases) are written first. Returns what was generated."""
     generator = Generator(config)
@@ -141,7 +167,8 @@ def write_dataset(config: GeneratorConfig, paths: OutputPaths,
         manifest = stack.enter_context(paths.manifest.open("w", encoding="utf-8", newline="\n"))
         if paths.fmt in ("jsonl", "json"):
             households = stack.enter_context(
-                paths.households.open("w", encoding="utf-8", newline="\n"))
+                paths.households.open("w", encoding="utf-8", newline="\n")
+            )
             writer = _write_jsonl if paths.fmt == "jsonl" else _write_json_array
             writer(items(), households, manifest)
         else:

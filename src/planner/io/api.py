@@ -15,7 +15,6 @@ from planner.io.formats import detect_format
 from planner.io.jsonio import read_json, read_jsonl, write_json, write_jsonl
 from planner.io.layout import MODELS, layout_for
 from planner.io.options import KINDS, TABLES, Outcome, ReadOptions
-from planner.io.parquet import ParquetTables, flat_source, is_nested, read_nested, write_nested
 from planner.io.tabular import (
     CsvTables,
     SourceError,
@@ -64,6 +63,8 @@ def _xlsx(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
 
 
 def _parquet(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
+    from planner.io.parquet import flat_source, is_nested, read_nested  # pyarrow only when needed
+
     if is_nested(path):
         yield from read_nested(path, MODELS[kind], options)
         return
@@ -131,7 +132,7 @@ def read_records(
     income_year: int | None = None,
     mask: bool = True,
     warnings: list[InputError] | None = None,
-    batch_size: int = 4096,
+    batch_size: int = 1024,
 ) -> Iterator[Any]:
     """Stream the records of ``kind`` (household, village, project) from ``path``.
 
@@ -183,7 +184,9 @@ def read_projects(path: str | Path, **options: Any) -> Iterator[Project]:
     return read_records("project", path, **options)
 
 
-def write_records(kind: str, records: Iterable[Any], path: str | Path, fmt: str | None = None) -> int:
+def write_records(
+    kind: str, records: Iterable[Any], path: str | Path, fmt: str | None = None
+) -> int:
     """Write ``records`` of ``kind`` to ``path`` as they come; returns how many were written.
 
     Flat formats (CSV, XLSX, ``parquet-flat``) write part tables beside the main one
@@ -199,6 +202,8 @@ def write_records(kind: str, records: Iterable[Any], path: str | Path, fmt: str 
         return write_jsonl(records, path)
     if fmt == "json":
         return write_json(records, path)
+    if fmt in ("parquet", "parquet-flat"):
+        from planner.io.parquet import ParquetTables, write_nested  # pyarrow only when needed
     if fmt == "parquet":
         return write_nested(records, path)
     if fmt in ("csv", "parquet-flat"):
@@ -217,7 +222,9 @@ def write_records(kind: str, records: Iterable[Any], path: str | Path, fmt: str 
         tables.close()
 
 
-def write_households(households: Iterable[Household], path: str | Path, fmt: str | None = None) -> int:
+def write_households(
+    households: Iterable[Household], path: str | Path, fmt: str | None = None
+) -> int:
     """Write households in any format (see :func:`write_records`); returns the count."""
     return write_records("household", households, path, fmt=fmt)
 

@@ -69,7 +69,8 @@ def id_number(value: Any) -> str:
     if isinstance(value, (int, float)):
         if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 10**15:
             raise CellError(
-                "证件号码被存成了数字（如 Excel 的 5.22425E+17），后几位已丢失；请把该列设为文本后重新导出",
+                "证件号码被存成了数字（如 Excel 的 5.22425E+17），后几位已丢失；"
+                "请把该列设为文本后重新导出",
                 "the ID number was stored as a number (e.g. 5.22425E+17 in Excel) and its last "
                 "digits are lost; re-export the column as text",
             )
@@ -92,7 +93,8 @@ def id_number(value: Any) -> str:
             )
         return digits
     if not _ID.match(text):
-        raise CellError("证件号码只能由数字和末位的 X 组成", "the ID number may only hold digits and a final X")
+        raise CellError("证件号码只能由数字和末位的 X 组成",
+                        "the ID number may only hold digits and a final X")
     return text
 
 
@@ -153,7 +155,8 @@ def to_float(value: Any) -> float:
 
 
 def to_date(value: Any, month: bool = False) -> date:
-    """A date from a date cell or text (``2020-03-01``, ``2020/3/1``, ``20200301``, ``2020年3月1日``).
+    """A date from a date cell or text: ``2020-03-01``, ``2020/3/1``, ``20200301``, ``2020年3月1日``
+    (a time part is ignored).
 
     In month columns (``type: month``) ``202003`` and ``2020-03`` mean the first of the month.
     """
@@ -173,7 +176,8 @@ def to_date(value: Any, month: bool = False) -> date:
     except ValueError:
         pass
     if month:
-        raise CellError("日期无法识别，应为 YYYYMM 或 YYYY-MM-DD", "unrecognised date; expected YYYYMM or YYYY-MM-DD")
+        raise CellError("日期无法识别，应为 YYYYMM 或 YYYY-MM-DD",
+                        "unrecognised date; expected YYYYMM or YYYY-MM-DD")
     raise CellError("日期无法识别，应为 YYYY-MM-DD", "unrecognised date; expected YYYY-MM-DD")
 
 
@@ -236,7 +240,8 @@ def split_list(value: Any) -> list[Any]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CellError("列表无法解析（JSON 数组格式错误）", "cannot parse the list (bad JSON array)") from exc
+            raise CellError("列表无法解析（JSON 数组格式错误）",
+                            "cannot parse the list (bad JSON array)") from exc
         if not isinstance(items, list):
             raise CellError("应为列表", "must be a list")
         return items
@@ -245,12 +250,8 @@ def split_list(value: Any) -> list[Any]:
 
 def read_cell(value: Any, column: Column, *, month: bool = False) -> Any:
     """Convert a non-blank cell for ``column`` (scalar, list, dict or JSON)."""
-    if column.kind == LIST:
-        return [
-            to_scalar(item, column.type, month=month)
-            for item in split_list(value)
-            if not blank(item)
-        ]
+    if column.kind == LIST:  # split_list drops empty items of a ;-list, keeps a JSON array's
+        return [to_scalar(item, column.type, month=month) for item in split_list(value)]
     if column.kind in (DICT, JSON):
         if not isinstance(value, str):
             return value

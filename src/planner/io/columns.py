@@ -126,17 +126,22 @@ def _vocabulary(
         return merged
     if isinstance(spec, dict):
         return {normalize_value(k): v for k, v in spec.items()}
-    raise _error(source, f"{where} 的 values 应为词表名或映射", f"{where}: values must be a name or mapping")
+    raise _error(source, f"{where} 的 values 应为词表名或映射",
+                 f"{where}: values must be a name or mapping")
 
 
+_MAP_KEYS = {"name", "description", "extends", "income_year", "vocabularies", "tables"}
 _ENTRY_KEYS = {"field", "values", "defaults", "type", "income", "cost", "scale"}
 
 
-def _entry(header: str, spec: Any, vocabularies: dict[str, dict[str, Any]], source: str) -> MapEntry:
+def _entry(
+    header: str, spec: Any, vocabularies: dict[str, dict[str, Any]], source: str
+) -> MapEntry:
     if isinstance(spec, str):
         return MapEntry(header, field=spec)
     if not isinstance(spec, dict):
-        raise _error(source, f"列「{header}」的映射应为字段名或映射", f"column {header}: expected a field or mapping")
+        raise _error(source, f"列「{header}」的映射应为字段名或映射",
+                     f"column {header}: expected a field or mapping")
     unknown = set(spec) - _ENTRY_KEYS
     if unknown:
         raise _error(source, f"列「{header}」有未知的键 {sorted(unknown)}",
@@ -145,7 +150,8 @@ def _entry(header: str, spec: Any, vocabularies: dict[str, dict[str, Any]], sour
         raise _error(source, f"列「{header}」需要 field、income 或 cost",
                      f"column {header}: needs field, income or cost")
     if spec.get("type") not in (None, "month"):
-        raise _error(source, f"列「{header}」的 type 只能是 month", f"column {header}: type must be month")
+        raise _error(source, f"列「{header}」的 type 只能是 month",
+                     f"column {header}: type must be month")
     return MapEntry(
         header,
         field=spec.get("field"),
@@ -179,7 +185,7 @@ def parse_column_map(data: dict[str, Any], source: str, base: ColumnMap | None =
     """Build a column map from parsed YAML, on top of ``base`` (whose entries it overrides)."""
     if not isinstance(data, dict):
         raise _error(source, "顶层应为映射", "the top level must be a mapping")
-    unknown = set(data) - {"name", "description", "extends", "income_year", "vocabularies", "tables"}
+    unknown = set(data) - _MAP_KEYS
     if unknown:
         raise _error(source, f"未知的键 {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
     vocabularies = {
@@ -206,7 +212,8 @@ def load_column_map(path: str | Path) -> ColumnMap:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise FormatError(f"无法读取列映射 {path}：{exc}", f"cannot read column map {path}: {exc}") from exc
+        raise FormatError(f"无法读取列映射 {path}：{exc}",
+                          f"cannot read column map {path}: {exc}") from exc
     extends = data.get("extends", "default") if isinstance(data, dict) else "default"
     base = None if extends in (None, "none", False) else default_column_map()
     return parse_column_map(data, str(path), base)

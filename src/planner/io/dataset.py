@@ -44,7 +44,8 @@ def kind_of(path: Path) -> str:
 def _directory_files(directory: Path) -> tuple[dict[str, list[Path]], Path | None]:
     files: dict[str, list[Path]] = {"household": [], "village": [], "project": []}
     for stem, kind in _KIND_OF_STEM.items():
-        found = sorted(p for p in directory.iterdir() if _is_data_file(p) and split_name(p)[0] == stem)
+        found = sorted(p for p in directory.iterdir()
+                       if _is_data_file(p) and split_name(p)[0] == stem)
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
             raise FormatError(f"目录 {directory} 中有多个 {stem} 文件：{names}",

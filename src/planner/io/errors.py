@@ -1,4 +1,4 @@
-"""Input errors and read counts: every rejected record or cell, located and explained in zh and en."""
+"""Input errors and read counts: every rejected record or cell, located and explained."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from planner.idnumber import mask_id, mask_name, mask_phone
 
 ERROR = "error"
 WARNING = "warning"
+_NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,6 +163,6 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
         return mask_id(text)
     if "phone" in name or "电话" in name:
         return mask_phone(text)
-    if name in {"name", "visitor", "姓名", "户主姓名", "帮扶责任人"} or field.endswith("helper.name"):
+    if name in _NAME_FIELDS or field.endswith("helper.name"):
         return mask_name(text)
     return text

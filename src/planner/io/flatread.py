@@ -12,19 +12,21 @@ household id (about 100 bytes each).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planner.io.cells import CellError, blank, read_cell, to_float, to_int
 from planner.io.columns import TableMap, normalize_value
 from planner.io.errors import WARNING, InputError, mask_value
 from planner.io.headers import KEY, Header, Resolver, Target, find_header
-from planner.io.layout import LIST, ROOT, ROW, Layout, Part, layout_for
+from planner.io.layout import LIST, ROOT, ROW, SCALAR, Layout, Part, layout_for
 from planner.io.options import TABLES, Outcome, ReadOptions
 from planner.io.recordbuild import Group, PartRow, Slot, build_record
 from planner.io.tabular import SourceError, TableSource, where
 
 Rows = Iterator[tuple[int, Sequence[Any]]]
+PartGroup = tuple[str, int, list[PartRow], list[InputError]]  # id, first row, rows, errors
+_NOTHING = object()
 
 
 @dataclass(slots=True)
@@ -40,12 +42,28 @@ class RowValues:
 class RowReader:
     """Converts the cells of one table's rows with its resolved header."""
 
-    def __init__(self, source: TableSource, header: Header, resolver: Resolver, options: ReadOptions):
+    def __init__(
+        self, source: TableSource, header: Header, resolver: Resolver, options: ReadOptions
+    ):
         self.source = source
         self.header = header
         self.resolver = resolver
         self.options = options
         self._blank_warned = False
+        written: dict[tuple[str, tuple[Any, ...]], int] = {}
+        for target in header.targets:
+            written[(target.level, target.path)] = written.get((target.level, target.path), 0) + 1
+        self._simple: list[Target] = []  # one plain scalar cell → one field: the fast path
+        self._general: list[Target] = []
+        for target in header.targets:
+            entry = target.entry
+            plain = entry is None or not (entry.values or entry.defaults or entry.scale)
+            if (plain and target.level in (ROOT, ROW) and target.column is not None
+                    and target.column.kind == SCALAR and written[(target.level, target.path)] == 1):
+                self._simple.append(target)
+            else:
+                self._general.append(target)
+        self._last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(self._simple)
 
     def _error(self, number: int, target: Target, raw: Any, zh: str, en: str) -> InputError:
         return InputError(
@@ -81,7 +99,8 @@ class RowReader:
         values = RowValues()
         if not self._blank_warned and self.header.blank_columns:
             self._warn_blank(number, cells, values)
-        for target in self.header.targets:
+        self._convert_simple(number, cells, values)
+        for target in self._general:
             raw = cells[target.index] if target.index < len(cells) else None
             if blank(raw):
                 continue
@@ -100,6 +119,30 @@ class RowReader:
             except CellError as exc:
                 values.errors.append(self._error(number, target, raw, exc.zh, exc.en))
         return values
+
+    def _convert_simple(self, number: int, cells: Sequence[Any], values: RowValues) -> None:
+        # Household columns repeat on every member row: the last conversion of each column is
+        # reused when the cell is unchanged.
+        size = len(cells)
+        last = self._last
+        source = self.source
+        for position, target in enumerate(self._simple):
+            if target.index >= size:
+                continue
+            raw = cells[target.index]
+            if blank(raw):
+                continue
+            seen, value = last[position]
+            if seen != raw or seen.__class__ is not raw.__class__:
+                column = target.column
+                try:
+                    value = read_cell(raw, column, month=target.month)  # type: ignore[arg-type]
+                except CellError as exc:
+                    values.errors.append(self._error(number, target, raw, exc.zh, exc.en))
+                    continue
+                last[position] = (raw, value)
+            store = values.member if target.level == ROW else values.root
+            store[target.path] = Slot(value, True, number, target.header, raw, source)
 
     def _convert(self, number: int, target: Target, raw: Any, value: Any, strong: bool,
                  values: RowValues) -> None:
@@ -121,10 +164,12 @@ class RowReader:
                 path = (*target.path[:-1], sub)
                 column = self.resolver.column(target.level, path)
                 if column is None:
-                    raise CellError(f"列映射中的字段 {sub} 不存在", f"the column map names an unknown field {sub}")
+                    raise CellError(f"列映射中的字段 {sub} 不存在",
+                                    f"the column map names an unknown field {sub}")
                 converted = read_cell(sub_value, column, month=target.month)
                 slot = Slot(converted, strong, number, target.header, raw, self.source)
-                self._put(self._store(values, target.level), path, slot, column.kind, values, target)
+                store = self._store(values, target.level)
+                self._put(store, path, slot, column.kind, values, target)
             return
         converted = read_cell(value, target.column, month=target.month)
         if scale is not None and converted is not None:
@@ -148,6 +193,10 @@ class RowReader:
 _ID_COLUMN = layout_for("household").root[0]
 
 
+def _with_household(errors: list[InputError], hid: str) -> list[InputError]:
+    return [e if e.household or e.is_warning else replace(e, household=hid) for e in errors]
+
+
 def header_notices(source: TableSource, header: Header) -> list[InputError]:
     """Warnings for columns that feed nothing: unknown ones, and those the map ignores."""
     place = where(source, header.number or None)
@@ -167,10 +216,13 @@ def header_notices(source: TableSource, header: Header) -> list[InputError]:
 
 
 def _file_error(source: TableSource, zh: str, en: str, number: int | None = None) -> Outcome:
-    return Outcome(None, [InputError(**where(source, number), reason_zh=zh, reason_en=en)], counted=False)
+    error = InputError(**where(source, number), reason_zh=zh, reason_en=en)
+    return Outcome(None, [error], counted=False)
 
 
-def _required(header: Header, resolver: Resolver, table: TableMap, names: Sequence[str]) -> list[str]:
+def _required(
+    header: Header, resolver: Resolver, table: TableMap, names: Sequence[str]
+) -> list[str]:
     missing = []
     for name in names:
         found = resolver.field(name)
@@ -186,7 +238,10 @@ def _required(header: Header, resolver: Resolver, table: TableMap, names: Sequen
 
 def _headers_for(table: TableMap, name: str) -> str:
     known = [e.header for e in table.columns.values() if e.field == name]
-    return "、".join([*known, name])
+    text = "、".join([*known, name])
+    if name == "id" and table.id_from:
+        text += "，或 " + "+".join(table.id_from)
+    return text
 
 
 class PartStream:
@@ -198,8 +253,8 @@ class PartStream:
         self.source = source
         self.seen = seen
         self.notices: list[InputError] = []
-        self._groups: Iterator[tuple[str, int, list[PartRow], list[InputError]]] = iter(())
-        self._head: tuple[str, int, list[PartRow], list[InputError]] | None = None
+        self._groups: Iterator[PartGroup] = iter(())
+        self._head: PartGroup | None = None
         resolver = Resolver(layout, part)
         table = options.column_map.table(part.name)
         header, rows = find_header(source.rows(), resolver, table, source.file, source.header)
@@ -230,8 +285,8 @@ class PartStream:
         except StopIteration:
             self._head = None
 
-    def _read_groups(self, rows: Rows) -> Iterator[tuple[str, int, list[PartRow], list[InputError]]]:
-        current: tuple[str, int, list[PartRow], list[InputError]] | None = None
+    def _read_groups(self, rows: Rows) -> Iterator[PartGroup]:
+        current: PartGroup | None = None
         key_name = self.part.keys[0]
         for number, cells in rows:
             if all(blank(c) for c in cells):
@@ -240,10 +295,13 @@ class PartStream:
             hid_slot = values.key.get(key_name)
             if hid_slot is None:
                 self.notices.append(InputError(
-                    **where(self.source, number), field=key_name, reason_zh="该行没有户编号，不属于任何一户",
+                    **where(self.source, number), field=key_name,
+                    reason_zh="该行没有户编号，不属于任何一户",
                     reason_en="the row has no household id and belongs to no household",
                 ))
                 continue
+            if values.errors:
+                values.errors = _with_household(values.errors, hid_slot.value)
             member = values.key.get(self.part.keys[1]) if len(self.part.keys) > 1 else None
             row = PartRow(number, member.value if member else None, values.root, self.source)
             if current is not None and current[0] == hid_slot.value:
@@ -257,7 +315,7 @@ class PartStream:
             yield current
 
     def take(self, hid: str) -> tuple[list[PartRow], list[InputError]]:
-        """The rows of household ``hid``, if they come next; rows of passed households are reported."""
+        """The rows of household ``hid`` if they come next (rows of passed households: reported)."""
         while self._head is not None:
             head_id, number, rows, errors = self._head
             if head_id == hid:
@@ -314,13 +372,17 @@ def read_flat(kind: str, main: TableSource, parts: dict[str, TableSource],
     missing = _required(header, resolver, table, table.required or ("id",))
     if missing:
         names = "；".join(_headers_for(table, m) for m in missing)
+        alternative = (f" (or {' + '.join(table.id_from)})"
+                       if "id" in missing and table.id_from else "")
         yield _file_error(main, f"缺少必需的列（{names}），文件未读取",
-                          f"required column missing ({', '.join(missing)}); the file was not read",
-                          header.number or None)
+                          f"required column missing ({', '.join(missing)}){alternative}; "
+                          "the file was not read", header.number or None)
         return
-    if any(t.path[0] in ("@income", "@cost") for t in header.targets) and options.year_of_income is None:
+    totals = any(t.path[0] in ("@income", "@cost") for t in header.targets)
+    if totals and options.year_of_income is None:
         yield _file_error(
-            main, "文件含有收入合计列（工资性收入等），需指定收入年度（列映射 income_year 或 --income-year）",
+            main, "文件含有收入合计列（工资性收入等），需指定收入年度"
+            "（列映射 income_year 或 --income-year）",
             "the file has income total columns (工资性收入 …); give their year (column map "
             "income_year or --income-year)", header.number or None)
         return
@@ -340,7 +402,8 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.streams = [PartStream(p, parts[p.name], layout, options, self.seen)
                         for p in layout.parts if p.name in parts]
-        self.id_target = next((t for t in header.targets if t.level == ROOT and t.path == ("id",)), None)
+        self.id_target = next(
+            (t for t in header.targets if t.level == ROOT and t.path == ("id",)), None)
 
     def _hid(self, values: RowValues) -> str | None:
         slot = values.root.get(("id",))
@@ -361,6 +424,8 @@ class _Reader:
                     continue
                 values = self.rows.convert(number, cells)
                 hid = self._hid(values)
+                if hid is not None and values.errors:
+                    values.errors = _with_household(values.errors, hid)
                 if hid is None:
                     if current is not None:
                         yield from self._finish(current)
@@ -391,7 +456,8 @@ class _Reader:
 
     def _orphan(self, number: int, values: RowValues) -> Outcome:
         header = self.id_target.header if self.id_target else None
-        noun_zh, noun_en = ("户编号", "household id") if self.layout.kind == "household" else ("编号", "id")
+        household = self.layout.kind == "household"
+        noun_zh, noun_en = ("户编号", "household id") if household else ("编号", "id")
         error = InputError(
             **where(self.main, number), column=header, field="id",
             reason_zh=f"该行没有{noun_zh}，不属于任何一户" if self.layout.kind == "household"
@@ -413,9 +479,10 @@ class _Reader:
         if group.duplicate_of is not None:
             noun = "户编号" if self.layout.kind == "household" else "编号"
             error = InputError(
-                **where(self.main, group.first_row), column=self.id_target.header if self.id_target else None,
-                field="id", household=group.hid,
-                reason_zh=f"{noun} {group.hid} 重复：第{group.duplicate_of}行已有此户，同一户的行必须相邻，重复的行未合并",
+                **where(self.main, group.first_row), field="id", household=group.hid,
+                column=self.id_target.header if self.id_target else None,
+                reason_zh=f"{noun} {group.hid} 重复：第{group.duplicate_of}行已有此户，"
+                "同一户的行必须相邻，重复的行未合并",
                 reason_en=f"duplicate id {group.hid}: already used at row {group.duplicate_of}; "
                 "rows of one record must be adjacent, and duplicates are not merged",
             )

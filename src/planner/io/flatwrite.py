@@ -64,5 +64,6 @@ def write_flat(records: Iterable[BaseModel], layout: Layout, tables: Tables, mai
                 continue
             for number, member in enumerate(members, start=1):
                 for item in getattr(member, part.field) or ():
-                    tables.write(part.name, part.header, [key, number, *cells_of(item, part.columns)])
+                    row = [key, number, *cells_of(item, part.columns)]
+                    tables.write(part.name, part.header, row)
     return count

@@ -54,7 +54,8 @@ def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iter
             except UnicodeDecodeError:
                 yield Outcome(None, [InputError(
                     file=label, line=number, record=record,
-                    reason_zh=f"该行不是 {encoding} 编码", reason_en=f"the line is not {encoding} text",
+                    reason_zh=f"该行不是 {encoding} 编码",
+                    reason_en=f"the line is not {encoding} text",
                 )])
                 continue
             try:
@@ -83,7 +84,9 @@ def combined_keys(path: Path) -> set[str]:
     return set()
 
 
-def read_json(path: Path, model: type[BaseModel], options: ReadOptions, key: str) -> Iterator[Outcome]:
+def read_json(
+    path: Path, model: type[BaseModel], options: ReadOptions, key: str
+) -> Iterator[Outcome]:
     """Validate a JSON file holding one record (an object), a list of records, or a combined
     object whose ``key`` list (``households``, ``villages``, ``projects``) holds them."""
     label = str(path)

@@ -170,9 +170,11 @@ def build_layout(
     for field_name, item, optional in tables:
         if field_name == row_field:
             continue
-        parts.append(Part(field_name, field_name, ROOT, item, _part_columns(item), optional, (key,)))
+        columns = _part_columns(item)
+        parts.append(Part(field_name, field_name, ROOT, item, columns, optional, (key,)))
         if optional:
-            root.append(Column(f"{field_name}_recorded", (field_name,), ROOT, SCALAR, bool, pseudo=True))
+            name = f"{field_name}_recorded"
+            root.append(Column(name, (field_name,), ROOT, SCALAR, bool, pseudo=True))
     if row_field is not None:
         member_model = model.model_fields[row_field].annotation
         (item,) = typing.get_args(unwrap_optional(member_model)[0])
@@ -204,4 +206,6 @@ def layout_for(kind: str) -> Layout:
     raise ValueError(f"unknown record kind {kind!r}")
 
 
-MODELS: dict[str, type[BaseModel]] = {"household": Household, "village": Village, "project": Project}
+MODELS: dict[str, type[BaseModel]] = {
+    "household": Household, "village": Village, "project": Project,
+}

@@ -22,7 +22,7 @@ class ReadOptions:
     column_map: ColumnMap = field(default_factory=default_column_map)
     income_year: int | None = None
     mask: bool = True
-    batch_size: int = 4096
+    batch_size: int = 1024
 
     @property
     def year_of_income(self) -> int | None:

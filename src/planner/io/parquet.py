@@ -31,14 +31,17 @@ from planner.io.tabular import RowIterator, SourceError, TableSource, sibling_pa
 RECORD = "record"
 FILTER_COLUMNS = ("id", "region.county", "region.town", "region.village")
 COMPRESSION = "zstd"
+READ_BUFFER = 1 << 20
 
 
 def open_parquet(path: Path) -> pq.ParquetFile:
     """Open a Parquet file, or raise :class:`SourceError` when it is not one."""
     try:
-        return pq.ParquetFile(path)
+        # No pre-buffering and a bounded read buffer: memory stays at about one row group.
+        return pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER)
     except (pa.ArrowException, OSError) as exc:
-        raise SourceError(f"无法读取 Parquet 文件：{exc}", f"cannot read the Parquet file: {exc}") from exc
+        raise SourceError(f"无法读取 Parquet 文件：{exc}",
+                          f"cannot read the Parquet file: {exc}") from exc
 
 
 def is_nested(path: Path) -> bool:
@@ -52,12 +55,14 @@ def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Ite
     handle = open_parquet(path)
     validate = model.model_validate_json
     number = 0
-    for batch in handle.iter_batches(batch_size=options.batch_size, columns=[RECORD]):
+    for batch in handle.iter_batches(batch_size=options.batch_size, columns=[RECORD],
+                                     use_threads=False):
         for text in batch.column(0).to_pylist():
             number += 1
             if text is None:
-                yield Outcome(None, [InputError(file=label, record=number, field=RECORD,
-                                                reason_zh="记录为空", reason_en="the record is empty")])
+                empty = InputError(file=label, record=number, field=RECORD,
+                                   reason_zh="记录为空", reason_en="the record is empty")
+                yield Outcome(None, [empty])
                 continue
             try:
                 yield Outcome(validate(text), [])
@@ -78,13 +83,14 @@ def flat_source(path: Path, batch_size: int, sheet: str | None = None) -> TableS
 
     def rows() -> RowIterator:
         number = 0
-        for batch in handle.iter_batches(batch_size=batch_size):
+        for batch in handle.iter_batches(batch_size=batch_size, use_threads=False):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
                 number += 1
                 yield number, row
 
-    return TableSource(str(path), sheet, rows, header=list(handle.schema_arrow.names), numbered="record")
+    header = list(handle.schema_arrow.names)
+    return TableSource(str(path), sheet, rows, header=header, numbered="record")
 
 
 def write_nested(records: Iterable[BaseModel], path: Path, batch_size: int = 4096) -> int:
@@ -141,7 +147,8 @@ class ParquetTables:
         self.batch_size = batch_size
         self.schemas = {main: pa.schema([pa.field(c.name, arrow_type(c)) for c in layout.columns])}
         for part in layout.parts:
-            keys = [pa.field(k, pa.int64() if k.endswith("_number") else pa.string()) for k in part.keys]
+            keys = [pa.field(k, pa.int64() if k.endswith("_number") else pa.string())
+                    for k in part.keys]
             self.schemas[part.name] = pa.schema(
                 [*keys, *(pa.field(c.name, arrow_type(c)) for c in part.columns)])
         self._writers: dict[str, pq.ParquetWriter] = {}

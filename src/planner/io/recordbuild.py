@@ -53,12 +53,18 @@ class Group:
     root: dict[tuple[Any, ...], Slot] = field(default_factory=dict)
     members: list[tuple[int, dict[tuple[Any, ...], Slot]]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    row_keys: dict[tuple[str, ...], int] = field(default_factory=dict)
+    row_keys: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
-    def add(self, number: int, cells: Sequence[Any], values: RowValues, options: ReadOptions) -> None:
+    def add(
+        self, number: int, cells: Sequence[Any], values: RowValues, options: ReadOptions
+    ) -> None:
         """Merge one row: household values must agree with earlier rows; the member is appended."""
         self.errors.extend(values.errors)
-        key = tuple(repr(c) for c in cells)
+        try:
+            key = tuple(cells)
+            hash(key)
+        except TypeError:  # a list cell (flat Parquet written by another tool)
+            key = tuple(repr(c) for c in cells)
         earlier = self.row_keys.get(key)
         if earlier is not None:
             self.errors.append(InputError(
@@ -76,17 +82,19 @@ class Group:
                 name = ".".join(str(p) for p in path if not str(p).startswith("@")) or slot.header
                 shown = mask_value(name, have.raw, options.mask)
                 self.errors.append(InputError(
-                    **where(self.source, number), column=slot.header, field=name, household=self.hid,
+                    **where(self.source, number), column=slot.header, field=name,
+                    household=self.hid,
                     value=mask_value(name, slot.raw, options.mask),
                     reason_zh=f"同一户各行的户级字段不一致：第{have.row}行为「{shown}」，未合并",
-                    reason_en=f"household-level value differs from row {have.row} ({shown}); not merged",
+                    reason_en=f"household-level value differs from row {have.row} ({shown}); "
+                    "not merged",
                 ))
         if values.member:
             self.members.append((number, values.member))
 
 
 def set_path(target: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
-    """Set ``value`` at ``path`` in nested dicts, creating dicts and lists (int parts) on the way."""
+    """Set ``value`` at ``path`` in nested dicts, making dicts and lists (int parts) on the way."""
     node: Any = target
     for position, part in enumerate(path[:-1]):
         following = path[position + 1]
@@ -106,7 +114,9 @@ def set_path(target: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         node[last] = value
 
 
-def _locate(loc: tuple[Any, ...], locations: dict[tuple[Any, ...], Slot]) -> tuple[Slot | None, bool]:
+def _locate(
+    loc: tuple[Any, ...], locations: dict[tuple[Any, ...], Slot]
+) -> tuple[Slot | None, bool]:
     """The slot that fed ``loc`` (exact), or one under its closest parent (not exact)."""
     if loc in locations:
         return locations[loc], True
@@ -179,7 +189,8 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
                     errors.append(InputError(
                         **where(row.source, row.number), field=part.keys[-1], household=group.hid,
                         value=None if row.member is None else str(row.member),
-                        reason_zh="成员序号在该户中不存在", reason_en="no member with this number in the household",
+                        reason_zh="成员序号在该户中不存在",
+                        reason_en="no member with this number in the household",
                     ))
                     continue
                 items = members[row.member - 1].setdefault(part.field, [])
@@ -192,7 +203,7 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
     try:
         validated = layout.model.model_validate(record)
     except ValidationError as exc:
-        skip_missing = bool(errors)  # a rejected cell already explains a missing value
+        skip_missing = any(not e.is_warning for e in errors)  # a rejected cell explains it
         for error in exc.errors():
             if skip_missing and error.get("type") == "missing":
                 continue
@@ -209,6 +220,6 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
                 reason_zh=zh, reason_en=en,
             ))
         return Outcome(None, errors)
-    if errors:
+    if any(not e.is_warning for e in errors):
         return Outcome(None, errors)
-    return Outcome(validated, [])
+    return Outcome(validated, errors)

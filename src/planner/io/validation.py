@@ -64,7 +64,8 @@ def reason(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     if kind == "less_than_equal":
         return f"不能大于 {_number(ctx.get('le'))}", f"must be at most {_number(ctx.get('le'))}"
     if kind == "greater_than":
-        return f"必须大于 {_number(ctx.get('gt'))}", f"must be greater than {_number(ctx.get('gt'))}"
+        bound = _number(ctx.get("gt"))
+        return f"必须大于 {bound}", f"must be greater than {bound}"
     if kind == "less_than":
         return f"必须小于 {_number(ctx.get('lt'))}", f"must be less than {_number(ctx.get('lt'))}"
     if kind in ("string_too_short", "too_short"):

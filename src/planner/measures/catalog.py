@@ -42,7 +42,7 @@ __all__ = [
 
 
 class MeasureCatalog(Mapping[str, Measure]):
-    """Measures by id, in file order; the intervention graph is built (and checked) on construction."""
+    """Measures by id, in file order; the intervention graph is built and checked on creation."""
 
     def __init__(self, measures: Iterable[Measure]):
         self._measures: dict[str, Measure] = {}
@@ -55,6 +55,8 @@ class MeasureCatalog(Mapping[str, Measure]):
             raise CatalogError(f"duplicate measure ids: {', '.join(sorted(set(duplicates)))}")
         self._graph = build_graph(self._measures.values())
         self._order = {measure_id: index for index, measure_id in enumerate(self._measures)}
+        self._by_code: dict[str, tuple[Measure, ...]] = {}
+        self._after: dict[str, frozenset[str]] = {}
 
     def __getitem__(self, measure_id: str) -> Measure:
         return self._measures[measure_id]
@@ -86,7 +88,18 @@ class MeasureCatalog(Mapping[str, Measure]):
 
     def addressing(self, code: str) -> list[Measure]:
         """Measures that address a finding code (exactly or by prefix), in catalog order."""
-        return [m for m in self._measures.values() if m.resolves(code)]
+        found = self._by_code.get(code)
+        if found is None:
+            found = self._by_code[code] = tuple(
+                m for m in self._measures.values() if m.resolves(code))
+        return list(found)
+
+    def enables(self, measure_id: str) -> frozenset[str]:
+        """Ids of the measures that (directly or not) have ``measure_id`` as a prerequisite."""
+        found = self._after.get(measure_id)
+        if found is None:
+            found = self._after[measure_id] = frozenset(nx.descendants(self._graph, measure_id))
+        return found
 
     def for_cause(self, cause: str) -> list[Measure]:
         """Measures that target a poverty cause (主要致贫原因), in catalog order."""
@@ -106,7 +119,8 @@ class MeasureCatalog(Mapping[str, Measure]):
         items, removed = _read(text, source)
         unknown_removed = sorted(set(removed) - set(self._measures))
         if unknown_removed:
-            raise CatalogError(f"{source}: cannot remove unknown measures: {', '.join(unknown_removed)}")
+            raise CatalogError(
+                f"{source}: cannot remove unknown measures: {', '.join(unknown_removed)}")
         merged: dict[str, Measure] = {k: v for k, v in self._measures.items() if k not in removed}
         for index, item in enumerate(items):
             base = merged.get(item.get("id", "")) if isinstance(item, dict) else None
@@ -135,7 +149,8 @@ def _read(text: str, source: str) -> tuple[list[Any], list[str]]:
     if isinstance(data, list):
         return data, []
     if not isinstance(data, dict):
-        raise CatalogError(f"{source}: a catalog holds measures: [...] (and optionally remove: [...])")
+        raise CatalogError(
+            f"{source}: a catalog holds measures: [...] (and optionally remove: [...])")
     unknown_keys = sorted(set(data) - {"measures", "remove"})
     if unknown_keys:
         raise CatalogError(f"{source}: unknown top-level keys: {', '.join(unknown_keys)}")

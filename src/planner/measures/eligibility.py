@@ -93,8 +93,8 @@ def member_verdict(
     if low is not None or high is not None:
         span = f"{low if low is not None else ''}–{high if high is not None else ''}"
         if member.age is None:
-            return Verdict(None, "age", f"{zh_who}出生日期未登记", f"{en_who}: birth date not recorded",
-                           number)
+            return Verdict(None, "age", f"{zh_who}出生日期未登记",
+                           f"{en_who}: birth date not recorded", number)
         if (low is not None and member.age < low) or (high is not None and member.age > high):
             return Verdict(False, "age", f"{zh_who}{member.age}岁，不在{span}岁范围内",
                            f"{en_who} is {member.age}, outside ages {span}", number)
@@ -114,7 +114,8 @@ def member_verdict(
             return Verdict(None, "disability_grade", f"{zh_who}残疾等级未登记",
                            f"{en_who}: disability grade not recorded", number)
         if grade > grade_max:
-            return Verdict(False, "disability_grade", f"{zh_who}残疾等级{grade}级，需1–{grade_max}级",
+            return Verdict(False, "disability_grade",
+                           f"{zh_who}残疾等级{grade}级，需1–{grade_max}级",
                            f"{en_who} has disability grade {grade}; grades 1–{grade_max} qualify",
                            number)
     return Verdict(True, member=number)
@@ -162,7 +163,8 @@ def eligibility(
     works are never eligible for a household.
     """
     if measure.beneficiary == "village":
-        return Verdict(False, "beneficiary", "村级工程，不面向农户", "a village work, not for a household")
+        return Verdict(False, "beneficiary", "村级工程，不面向农户",
+                       "a village work, not for a household")
     verdict = household_verdict(measure, household, params)
     if not verdict:
         return verdict
@@ -204,7 +206,9 @@ def _truthy(target: Any, path: str) -> bool:
     return bool(value)
 
 
-def in_place(measure: Measure, household: HouseholdFacts, member: MemberFacts | None = None) -> bool:
+def in_place(
+    measure: Measure, household: HouseholdFacts, member: MemberFacts | None = None
+) -> bool:
     """Whether the facts show ``measure`` already in place (``in_place`` entries of the catalog):
     ``benefit:dibao`` (the member, or for a household measure any member, receives it),
     ``category:dibao`` (the household category), or a fact or record field that is true

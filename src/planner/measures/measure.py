@@ -1,4 +1,4 @@
-"""One assistance measure (帮扶措施) as data: labels, family, eligibility, prerequisites, amounts."""
+"""One assistance measure (帮扶措施) as data: labels, eligibility, prerequisites, amounts."""
 
 from __future__ import annotations
 
@@ -101,12 +101,13 @@ class Measure(_Model):
     per_household_max: int | None = Field(None, ge=1)
     in_place: list[str] = Field(
         default_factory=list,
-        description="Facts showing it is already in place: benefit:<b>, category:<c> or a fact name",
+        description="Facts showing it is in place: benefit:<b>, category:<c> or a fact name",
     )
     repeatable: bool = Field(False, description="May be given again after an earlier one is done")
     duration_days: int = Field(30, ge=0)
     unit_cost: float = Field(0, ge=0, description="元 per beneficiary (public cost)")
-    annual_gain: float = Field(0, ge=0, description="Expected income gain, 元 per year per beneficiary")
+    annual_gain: float = Field(
+        0, ge=0, description="Expected income gain, 元 per year per beneficiary")
     income_category: IncomeCategory | None = None
     amounts_per: Literal["beneficiary", "person"] = "beneficiary"
     responsible: Label

@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from planner.measures.drawing import font_properties, label_language, pyplot
-from planner.plan.district import DistrictPlan
-from planner.plan.model import HouseholdPlan
-from planner.plan.village import VillageWork
+from planner.planning.district import DistrictPlan
+from planner.planning.model import HouseholdPlan
+from planner.planning.village import VillageWork
 
 _FAMILY_ORDER = ("infrastructure", "industry", "employment", "finance", "education", "health",
                  "housing", "water", "social_protection", "publicity", "support", "data")
@@ -52,7 +52,8 @@ def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None 
             left = mdates.date2num(bar.start)
             width = max(mdates.date2num(bar.due) - left, 1)
             axes.barh(row, width, left=left, height=0.6, color=_colour(plt, bar.family),
-                      edgecolor="#000000" if bar.late else "#333333", hatch="///" if bar.late else None,
+                      edgecolor="#000000" if bar.late else "#333333",
+                      hatch="///" if bar.late else None,
                       linewidth=1.4 if bar.late else 0.6, alpha=0.5 if bar.done else 1.0)
         axes.set_yticks(range(len(bars)))
         axes.set_yticklabels([bar.label for bar in bars], fontsize=8, **fonts)
@@ -77,9 +78,12 @@ def household_bars(result: HouseholdPlan, works: Iterable[VillageWork] = (),
     """The rows of a household chart: village works it waits for, then its items."""
     zh = label_language(language) == "zh"
     waited = {key for item in result.items for key in item.waits_for}
-    bars = [Bar((w.label_zh if zh else w.label_en) + f" @{(w.village_name if zh else None) or w.village}",
-                w.start, w.due, "infrastructure", w.behind)
-            for w in works if w.key in waited]
+    bars: list[Bar] = []
+    for work in works:
+        if work.key in waited:
+            where = (work.village_name if zh else None) or work.village
+            label = (work.label_zh if zh else work.label_en) + f" @{where}"
+            bars.append(Bar(label, work.start, work.due, "infrastructure", work.behind))
     for item in result.items:
         if item.start is None or item.due is None:
             continue
@@ -115,7 +119,8 @@ def village_gantt(village: str, plans: Iterable[HouseholdPlan], works: Iterable[
             entry[0], entry[1] = min(entry[0], item.start), max(entry[1], item.due)
             entry[3].add(result.household)
             entry[4] = entry[4] or item.late
-    for begin, due, item, households, late in sorted(spans.values(), key=lambda e: (e[0], e[2].measure)):
+    for begin, due, item, households, late in sorted(spans.values(),
+                                                     key=lambda e: (e[0], e[2].measure)):
         label = _short(item.label_zh if zh else item.label_en) + f" ×{len(households)}"
         bars.append(Bar(label, begin, due, item.family, late))
     title = f"{name} 村级帮扶计划" if zh else f"Village plan of {village}"
@@ -140,8 +145,8 @@ def write_gantts(plan: DistrictPlan, directory: str | Path, fmt: str = "svg",
     for result in plan.households:
         if not result.items:
             continue
-        written.append(household_gantt(result, directory / f"household-{_safe(result.household)}.{fmt}",
-                                       plan.works, language))
+        target = directory / f"household-{_safe(result.household)}.{fmt}"
+        written.append(household_gantt(result, target, plan.works, language))
         if result.village:
             by_village.setdefault(result.village, []).append(result)
     for work in plan.works:

@@ -1,4 +1,4 @@
-"""Budget allocation: fund the household measure bundles that lift the most households above the line.
+"""Budget allocation: fund the measure bundles that lift the most households above the line.
 
 Each household below the line offers one or more bundles of new income measures that lift it
 (from its plan, and the cheapest lifting set). A bundle may need a shared village work (a road
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from planner.plan.model import Bundle
+from planner.planning.model import Bundle
 
 Method = Literal["auto", "milp", "greedy"]
 #: Above this many bundles, ``auto`` goes straight to the greedy method.
@@ -202,7 +202,8 @@ def allocate_milp(bundles: Iterable[Bundle], budget: float,
             matrix[row, j] = 1
             matrix[row, work_index[work]] = -1
             row += 1
-    costs = np.array([b.cost for b in problem.bundles] + [problem.work_costs[w] for w in problem.works])
+    costs = np.array([b.cost for b in problem.bundles]
+                     + [problem.work_costs[w] for w in problem.works])
     matrix[row, :] = costs
     upper[row] = budget + 1e-6
     count_row = row + 1

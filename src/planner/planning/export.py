@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from planner.plan.district import DistrictPlan
-from planner.plan.model import HouseholdPlan, PlanItem
-from planner.plan.village import VillageWork
+from planner.planning.district import DistrictPlan
+from planner.planning.model import HouseholdPlan, PlanItem
+from planner.planning.village import VillageWork
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
@@ -30,8 +30,18 @@ COLUMNS = {
 }
 
 
+def why_codes(item: PlanItem) -> list[str]:
+    """What an item answers: finding codes, else ``income-gap`` (a gap the facts show), else
+    ``prerequisite:<key>`` for each item it enables."""
+    if item.why:
+        return list(item.why)
+    if item.need == "income":
+        return ["income-gap"]
+    return [f"prerequisite:{k}" for k in item.prerequisite_of] or ([item.need] if item.need else [])
+
+
 def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
-    why = list(item.why) or [f"prerequisite:{k}" for k in item.prerequisite_of]
+    why = why_codes(item)
     return {
         "household": result.household, "village": result.village_name or result.village or "",
         "member": item.member, "measure": item.measure, "label_zh": item.label_zh,
@@ -99,9 +109,10 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
     for row in plan_rows(plan):
         sheet.append([_cell(row[column]) for column in COLUMNS])
     sheet = book.create_sheet("收入 Income")
-    sheet.append(["户编号 household", "人口 size", "现人均纯收入 per capita", "已计划增收 planned gain",
-                  "新增增收 new gain", "计划后人均 projected", "贫困线 line", "监测线 threshold",
-                  "达线 clears line", "超过监测线 clears threshold", "新增成本 cost"])
+    sheet.append(["户编号 household", "人口 size", "现人均纯收入 per capita",
+                  "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
+                  "贫困线 line", "监测线 threshold", "达线 clears line",
+                  "超过监测线 clears threshold", "新增成本 cost"])
     for result in plan.households:
         income = result.income
         sheet.append([result.household, income.size, _round(income.per_capita),
@@ -126,7 +137,8 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
         allocation = plan.allocation
         sheet = book.create_sheet("预算 Allocation")
         sheet.append(["方法 method", allocation.method, "预算 budget", allocation.budget,
-                      "支出 spent", round(allocation.spent, 2), "脱贫户数 lifted", allocation.lifted])
+                      "支出 spent", round(allocation.spent, 2),
+                      "达线户数 lifted", allocation.lifted])
         sheet.append(["户编号 household", "组合 bundle", "措施 items"])
         for household, name in sorted(allocation.chosen.items()):
             sheet.append([household, name, "; ".join(allocation.items.get(household, []))])
@@ -150,52 +162,68 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
-    """A readable report: each household's items, notes and projection, then the district summary."""
-    from rich.console import Console
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _household_table(result: HouseholdPlan, zh: bool) -> Any:
     from rich.table import Table
+
+    income = result.income
+    now, after = _number(income.per_capita), _number(income.projected_per_capita)
+    line = f"{income.poverty_line:.0f}"
+    title = (f"{result.household}  人均 {now} → {after} 元（贫困线 {line}）" if zh
+             else f"{result.household}  per capita {now} → {after} yuan (line {line})")
+    table = Table(title=title, title_justify="left")
+    for zh_name, en_name in (("措施", "measure"), ("成员", "member"), ("原因", "why"),
+                             ("开始", "start"), ("完成", "due"), ("责任单位", "responsible"),
+                             ("成本", "cost"), ("增收", "gain")):
+        table.add_column(zh_name if zh else en_name, overflow="fold")
+    for item in result.items:
+        label = item.label_zh if zh else item.label_en
+        table.add_row(
+            label + ("" if item.new else f" [{item.status}]"),
+            "" if item.member is None else f"m{item.member}",
+            ", ".join(why_codes(item)).replace("prerequisite:", "→ "), str(item.start),
+            f"{item.due}{' !' if item.late else ''}",
+            item.responsible_zh if zh else item.responsible_en,
+            f"{item.cost:.0f}", f"{item.gain:.0f}")
+    return table
+
+
+def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
+    stats = plan.stats
+    if zh:
+        lines = [f"共 {stats.households} 户，{stats.with_new_items} 户有新增措施"
+                 f"（{stats.new_items} 项，{stats.cost:.0f} 元）；"
+                 f"低于贫困线 {stats.below_line} 户，计划后达线 {stats.lifted_by_plan} 户"]
+    else:
+        lines = [f"{stats.households} households, {stats.with_new_items} with new measures "
+                 f"({stats.new_items} items, {stats.cost:.0f} yuan); {stats.below_line} below "
+                 f"the line, {stats.lifted_by_plan} above it after the plan"]
+    if plan.critical_path:
+        chain = " → ".join(step["label"]["zh" if zh else "en"] for step in plan.critical_path)
+        lines.append(("关键路径：" if zh else "critical path: ") + f"{chain}（{plan.finish}）")
+    allocation = plan.allocation
+    if allocation is not None:
+        budget, spent = f"{allocation.budget:.0f}", f"{allocation.spent:.0f}"
+        method, lifted = allocation.method, allocation.lifted
+        lines.append(
+            f"预算 {budget} 元（{method}）：资助 {lifted} 户达线，支出 {spent} 元" if zh
+            else f"budget {budget} yuan ({method}): lifts {lifted} households, spends {spent} yuan")
+    return lines
+
+
+def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
+    """A readable report: each household's items, notes and projection, then the district."""
+    from rich.console import Console
 
     zh = language == "zh"
     console = Console(file=io.StringIO(), width=width, record=True)
     for result in plan.households:
-        income = result.income
-        projected = "—" if income.projected_per_capita is None else f"{income.projected_per_capita:.0f}"
-        now = "—" if income.per_capita is None else f"{income.per_capita:.0f}"
-        title = (f"{result.household}  人均 {now} → {projected} 元（贫困线 {income.poverty_line:.0f}）"
-                 if zh else f"{result.household}  per capita {now} → {projected} yuan "
-                 f"(line {income.poverty_line:.0f})")
-        table = Table(title=title, title_justify="left")
-        for column in (("措施", "measure"), ("成员", "member"), ("原因", "why"),
-                       ("开始", "start"), ("完成", "due"), ("责任单位", "responsible"),
-                       ("成本", "cost"), ("增收", "gain")):
-            table.add_column(column[0] if zh else column[1], overflow="fold")
-        for item in result.items:
-            why = ", ".join(item.why) or ("前置" if zh else "prerequisite")
-            table.add_row(
-                (item.label_zh if zh else item.label_en) + ("" if item.new else f" [{item.status}]"),
-                "" if item.member is None else f"m{item.member}", why, str(item.start),
-                f"{item.due}{' !' if item.late else ''}",
-                item.responsible_zh if zh else item.responsible_en,
-                f"{item.cost:.0f}", f"{item.gain:.0f}")
-        console.print(table)
+        console.print(_household_table(result, zh))
         for note in result.notes:
             console.print(f"  • {note.text(language)}")
-    stats = plan.stats
-    console.print(
-        (f"共 {stats.households} 户，{stats.with_new_items} 户有新增措施（{stats.new_items} 项，"
-         f"{stats.cost:.0f} 元）；低于贫困线 {stats.below_line} 户，计划后达线 {stats.lifted_by_plan} 户")
-        if zh else
-        (f"{stats.households} households, {stats.with_new_items} with new measures "
-         f"({stats.new_items} items, {stats.cost:.0f} yuan); {stats.below_line} below the line, "
-         f"{stats.lifted_by_plan} above it after the plan"))
-    if plan.critical_path:
-        chain = " → ".join(step["label"]["zh" if zh else "en"] for step in plan.critical_path)
-        console.print(("关键路径：" if zh else "critical path: ") + f"{chain}（{plan.finish}）")
-    if plan.allocation is not None:
-        allocation = plan.allocation
-        console.print(
-            (f"预算 {allocation.budget:.0f} 元（{allocation.method}）：资助 {allocation.lifted} 户达线，"
-             f"支出 {allocation.spent:.0f} 元" if zh else
-             f"budget {allocation.budget:.0f} yuan ({allocation.method}): lifts {allocation.lifted} "
-             f"households, spends {allocation.spent:.0f} yuan"))
+    for line in _summary(plan, zh):
+        console.print(line)
     return console.export_text()

@@ -69,6 +69,12 @@ class VillageWork:
         }
 
 
+def work_measure(category: str | None) -> str | None:
+    """The catalog id of a village work category (``road``, ``道路``, ``water_works`` …)."""
+    name = (category or "").strip()
+    return WORK_ALIASES.get(name.lower()) or WORK_ALIASES.get(name)
+
+
 def _region_keys(region: Region) -> list[str]:
     keys = []
     if region.division_code:
@@ -79,7 +85,7 @@ def _region_keys(region: Region) -> list[str]:
 
 
 class VillageIndex:
-    """Finds the village of a household or project by division code, id, or town and village name."""
+    """Finds the village of a household or project: division code, id, or town and village."""
 
     def __init__(self, villages: Iterable[Village]):
         self.villages: dict[str, Village] = {}
@@ -167,16 +173,17 @@ def pending_works(
         road_left = _share(village.road_km_hardened, village.road_km_planned)
         water_left = _share(village.households_tap_water, village.households_total)
         if road_left:
+            done, planned = village.road_km_hardened, village.road_km_planned
             builder.add(village, "road_hardening", source="facts", remaining=road_left,
                         begin=village.road_start, due=village.road_due, reason=(
-                            f"已硬化 {village.road_km_hardened:g} 公里，计划 {village.road_km_planned:g} 公里",
-                            f"{village.road_km_hardened:g} of {village.road_km_planned:g} km hardened"))
+                            f"已硬化 {done:g} 公里，计划 {planned:g} 公里",
+                            f"{done:g} of {planned:g} km hardened"))
         if water_left:
+            tap, total = village.households_tap_water, village.households_total
             builder.add(village, "water_works", source="facts", remaining=water_left,
                         begin=village.water_works_start, due=village.water_works_due, reason=(
-                            f"{village.households_tap_water} / {village.households_total} 户通自来水",
-                            f"{village.households_tap_water} of {village.households_total} "
-                            "households on tap water"))
+                            f"{tap} / {total} 户通自来水",
+                            f"{tap} of {total} households on tap water"))
         for finding in by_subject.get(village.id, ()):
             for measure in catalog.addressing(finding.code):
                 if measure.beneficiary != "village":
@@ -190,24 +197,23 @@ def pending_works(
                             due=due, why=[finding.code],
                             reason=(finding.message_zh, finding.message_en))
         for item in village.works:
-            measure_id = WORK_ALIASES.get((item.category or "").strip().lower()) or WORK_ALIASES.get(
-                (item.category or "").strip())
+            measure_id = work_measure(item.category)
             if measure_id is None or item.done_on is not None:
                 continue
             builder.add(village, measure_id, source="work", remaining=None,
                         begin=item.planned_start, due=item.planned_done,
-                        reason=(f"村级工程“{item.name}”未完成", f"village work '{item.name}' not done"))
+                        reason=(f"村级工程“{item.name}”未完成",
+                                f"village work '{item.name}' not done"))
     index = VillageIndex(villages)
     for project in projects:
-        measure_id = WORK_ALIASES.get((project.category or "").strip().lower()) or WORK_ALIASES.get(
-            (project.category or "").strip())
-        village = index.of_region(project.region)
-        if measure_id is None or village is None or project.completed_on is not None:
+        measure_id = work_measure(project.category)
+        located = index.of_region(project.region)
+        if measure_id is None or located is None or project.completed_on is not None:
             continue
         remaining_funds = None
         if project.funds_allocated is not None:
             remaining_funds = max(0.0, project.funds_allocated - (project.funds_disbursed or 0.0))
-        builder.add(village, measure_id, source="project", remaining=None,
+        builder.add(located, measure_id, source="project", remaining=None,
                     begin=project.started_on or project.planned_start,
                     due=project.planned_completion, cost=remaining_funds,
                     reason=(f"项目 {project.id}（{project.name or ''}）未竣工",

@@ -1,26 +1,26 @@
 """Assistance plans: from findings and facts to scheduled measures, per household and district.
 
-``planner.plan(households, ...)`` is the district entry point (see :func:`plan`);
-:func:`plan_household` plans one household from its facts and findings.
+:func:`plan` (re-exported as ``planner.plan``) is the district entry point; :func:`plan_household`
+plans one household from its facts and findings.
 """
 
-from planner.plan.allocate import (
+from planner.planning.allocate import (
     Allocation,
     allocate,
     allocate_brute_force,
     allocate_greedy,
     allocate_milp,
 )
-from planner.plan.district import (
+from planner.planning.district import (
     DepartmentLoad,
     DistrictPlan,
     DistrictPlanner,
     DistrictStats,
     plan,
 )
-from planner.plan.household import plan_household
-from planner.plan.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
-from planner.plan.village import VillageIndex, VillageWork, pending_works
+from planner.planning.household import plan_household
+from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
+from planner.planning.village import VillageIndex, VillageWork, pending_works
 
 __all__ = [
     "Allocation",

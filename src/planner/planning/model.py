@@ -19,7 +19,7 @@ class Note:
 
     ``kind`` is a stable key: ``unmet_need``, ``no_measure``, ``income_gap``, ``income_unknown``,
     ``labour_unknown``, ``late``, ``target_unreachable``, ``date_conflict``, ``waits_for_village``,
-    ``transfer_dependent``, ``unknown_measure``.
+    ``transfer_dependent``, ``unknown_measure``, ``unmet_prerequisite``, ``allocation``.
     """
 
     kind: str
@@ -120,8 +120,8 @@ class IncomeProjection:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        def rounded(value: float | None) -> float | None:
-            return None if value is None else round(value, 2)
+        def rounded(value: float | None, digits: int = 2) -> float | None:
+            return None if value is None else round(value, digits)
 
         return {
             "size": self.size, "net_income": rounded(self.net_income),
@@ -131,7 +131,7 @@ class IncomeProjection:
             "poverty_line": self.poverty_line, "monitoring_threshold": self.monitoring_threshold,
             "target": self.target, "target_parameter": self.target_parameter,
             "clears_line": self.clears_line, "clears_threshold": self.clears_threshold,
-            "transfer_share": None if self.transfer_share is None else round(self.transfer_share, 4),
+            "transfer_share": rounded(self.transfer_share, 4),
         }
 
 

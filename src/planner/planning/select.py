@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import networkx as nx
-
 from planner.facts import HouseholdFacts, MemberFacts
 from planner.measures import Measure, MeasureCatalog
 from planner.measures.eligibility import Verdict, eligibility, in_place
 from planner.model import IncomeCategory, LabourCapacity, MeasureStatus, PlannedMeasure
-from planner.plan.needs import IncomeNeed, Need
+from planner.planning.needs import IncomeNeed, Need
 
-#: Families whose measures may close an income gap (education and health aids answer their own needs).
+#: Families whose measures may close an income gap (education and health aids answer own needs).
 INCOME_GAP_FAMILIES = frozenset({"industry", "employment", "finance", "social_protection"})
 _LABOUR_RANK = {LabourCapacity.SKILLED: 0, LabourCapacity.NORMAL: 1, LabourCapacity.WEAK: 2}
 
@@ -80,9 +78,6 @@ class Draft:
     reasons_zh: list[str] = field(default_factory=list)
     reasons_en: list[str] = field(default_factory=list)
     causes: list[str] = field(default_factory=list)
-    prerequisite_of: list[str] = field(default_factory=list)
-    waits_for: list[tuple[str, str, int]] = field(default_factory=list)
-    existing: PlannedMeasure | None = None
 
 
 class Selection:
@@ -111,11 +106,14 @@ class Selection:
         self.existing: dict[str, PlannedMeasure] = {}
         self.done: dict[str, PlannedMeasure] = {}
         self.blocked: list[tuple[Need | None, str, Verdict]] = []
+        self._need: Need | None = None  # the need being planned, for ``blocked``
+        self.unmet_prerequisites: list[tuple[str, Verdict]] = []
         self._members = {m.number: m for m in facts.members}
         self._wages = self._member_wages()
         for planned in facts.record.measures:
             measure = catalog.get(planned.measure)
-            member = planned.beneficiary if measure is None or measure.beneficiary == "member" else None
+            member_level = measure is None or measure.beneficiary == "member"
+            member = planned.beneficiary if member_level else None
             key = item_key(planned.measure, member)
             if planned.status is MeasureStatus.DONE:
                 self.done.setdefault(key, planned)
@@ -160,7 +158,7 @@ class Selection:
         return self._has(measure, member, any_member)
 
     def available(self, measure: Measure, member: int | None) -> bool:
-        """Not already given to this beneficiary, its exclusive group free, under the household cap."""
+        """Not given to this beneficiary yet, its exclusive group free, under the household cap."""
         if self._has(measure, member, include_done=not measure.repeatable):
             return False
         if measure.per_household_max is not None:
@@ -202,16 +200,19 @@ class Selection:
     def best_member(self, measure: Measure) -> int | None:
         """The member to give a member measure to when the need names nobody: eligible, not yet
         working, most capable, youngest."""
-        eligible = [m for m in self.facts.members if self.verdict(measure, m.number)
+        eligible = [m for m in self.preferred_members() if self.verdict(measure, m.number)
                     and self.available(measure, m.number)]
-        if not eligible:
-            return None
+        return eligible[0].number if eligible else None
+
+    def preferred_members(self) -> list[MemberFacts]:
+        """Members in the order measures go to them: not yet working, most capable, youngest."""
 
         def rank(m: MemberFacts) -> tuple[Any, ...]:
             labour = _LABOUR_RANK.get(m.record.labour_capacity, 3)  # type: ignore[arg-type]
-            return (m.employed or m.holds_post, labour, m.age if m.age is not None else 999, m.number)
+            age = m.age if m.age is not None else 999
+            return (m.employed or m.holds_post, labour, age, m.number)
 
-        return min(eligible, key=rank).number
+        return sorted(self.facts.members, key=rank)
 
     def option(self, measure: Measure, member: int | None) -> Option | None:
         """The option of giving ``measure`` to the beneficiary, or ``None`` when it is not
@@ -242,10 +243,10 @@ class Selection:
             if any_member:
                 pre_member = self.best_member(pre)
                 if pre_member is None:
-                    self.blocked.append((None, measure.id, self.verdict(pre, None)))
+                    self.blocked.append((self._need, measure.id, self.verdict(pre, None)))
                     return None
             elif not self.verdict(pre, pre_member):
-                self.blocked.append((None, measure.id, self.verdict(pre, pre_member)))
+                self.blocked.append((self._need, measure.id, self.verdict(pre, pre_member)))
                 return None
             key = item_key(pre.id, pre_member)
             if key in seen:
@@ -308,7 +309,8 @@ class Selection:
             if measure.family not in INCOME_GAP_FAMILIES and measure.id not in need.proposes:
                 continue
             members: list[int | None] = (
-                [m.number for m in self.facts.members] if measure.beneficiary == "member" else [None]
+                [m.number for m in self.preferred_members()]
+                if measure.beneficiary == "member" else [None]
             )
             for member in members:
                 if not self.available(measure, member) or not self.verdict(measure, member):
@@ -336,7 +338,11 @@ class Selection:
             return
         member = planned.beneficiary if measure.beneficiary == "member" else None
         requires: list[Requirement] = []
-        if self._closure(measure, member, requires, set(), set()) is None:
+        blocked = len(self.blocked)
+        finish = self._closure(measure, member, requires, set(), set())
+        if finish is None:
+            self.unmet_prerequisites.extend((key, v) for _, _, v in self.blocked[blocked:])
+            del self.blocked[blocked:]
             return
         for requirement in requires:
             if not self.satisfied(requirement.measure, requirement.member, requirement.any_member):
@@ -345,10 +351,12 @@ class Selection:
     def choose_income(self, need: IncomeNeed, options: list[Option] | None = None) -> float:
         """Close the income gap; return what is still missing (household 元/yr, 0 when closed).
 
-        1. One measure per recorded poverty cause (精准施策: the cause is why the household is poor).
+        1. One measure per recorded poverty cause (精准施策: the cause is why the household is
+           poor), own track first, best gain per cost.
         2. While a gap remains: the cheapest option that closes it alone, else the best gain per
            cost, own track first (development where someone can work); the other track last.
-        3. Where findings ask for development and someone can work, at least one development measure.
+        3. Where findings ask for development and someone can work, one development measure.
+        Ties go to options that can finish by the target date, then to catalog and member order.
         """
         options = self.income_options(need) if options is None else options
         order = {id(o): i for i, o in enumerate(options)}
@@ -356,14 +364,16 @@ class Selection:
         reason = (need.zh, need.en)
 
         def why_for(option: Option) -> list[str]:
-            own = [c for c in codes if option.measure.resolves(c) or option.measure.id in need.proposes]
+            measure = option.measure
+            own = [c for c in codes if measure.resolves(c) or measure.id in need.proposes]
             return own or list(codes)
 
         def pick(option: Option, causes: Iterable[str] = ()) -> None:
             self.add(option, need="income", why=why_for(option), reason=reason, causes=causes)
 
         def live(pool: list[Option]) -> list[Option]:
-            return [o for o in pool if o.key not in self.drafts and self.available(o.measure, o.member)]
+            return [o for o in pool
+                    if o.key not in self.drafts and self.available(o.measure, o.member)]
 
         gained = 0.0
         for cause in dict.fromkeys(c.value for c in self.facts.record.causes):
@@ -372,8 +382,8 @@ class Selection:
             pool = [o for o in live(options) if cause in o.measure.causes]
             if not pool:
                 continue
-            best = min(pool, key=lambda o: (self.track(o), not self.on_time(o),
-                                            -o.ratio(self.extra_cost(o)), order[id(o)]))
+            best = min(pool, key=lambda o: (self.track(o), -o.ratio(self.extra_cost(o)),
+                                            not self.on_time(o), order[id(o)]))
             pick(best, causes=[cause])
             gained += best.gain
         remaining = need.gap - gained
@@ -384,18 +394,18 @@ class Selection:
                     break
                 closing = [o for o in pool if o.gain >= remaining]
                 if closing:
-                    best = min(closing, key=lambda o: (not self.on_time(o),
-                                                       o.cost + self.extra_cost(o), order[id(o)]))
+                    best = min(closing, key=lambda o: (o.cost + self.extra_cost(o),
+                                                       not self.on_time(o), order[id(o)]))
                 else:
-                    best = min(pool, key=lambda o: (not self.on_time(o),
-                                                    -o.ratio(self.extra_cost(o)), -o.gain, order[id(o)]))
+                    best = min(pool, key=lambda o: (-o.ratio(self.extra_cost(o)), -o.gain,
+                                                    not self.on_time(o), order[id(o)]))
                 pick(best)
                 remaining -= best.gain
         if need.require_development and not self._has_development():
             pool = [o for o in live(options) if o.measure.development]
             if pool:
-                pick(min(pool, key=lambda o: (not self.on_time(o),
-                                              -o.ratio(self.extra_cost(o)), order[id(o)])))
+                pick(min(pool, key=lambda o: (-o.ratio(self.extra_cost(o)),
+                                              not self.on_time(o), order[id(o)])))
         return max(0.0, remaining)
 
     def _cause_covered(self, cause: str) -> bool:
@@ -419,10 +429,18 @@ class Selection:
         A candidate that is only a step towards another candidate (an assessment before a
         renovation) is chosen through that one's prerequisites.
         """
+        self._need = need
+        try:
+            return self._choose_need(need)
+        finally:
+            self._need = None
+
+    def _choose_need(self, need: Need) -> bool:
         candidates: list[Measure] = []
         for measure_id in (*need.proposes, *(m.id for m in self.catalog.addressing(need.code))):
             measure = self.catalog.get(measure_id)
-            if measure is not None and measure.beneficiary != "village" and measure not in candidates:
+            if measure is not None and measure.beneficiary != "village" and (
+                    measure not in candidates):
                 candidates.append(measure)
         reason = (need.zh, need.en)
         ids = {m.id for m in candidates}
@@ -456,11 +474,11 @@ class Selection:
         if measure.beneficiary != "member":
             return [None]
         if need.member is not None:
-            return [need.member]
+            return [need.member] if need.member in self._members else []
         return [m.number for m in self.facts.members]
 
     def _leads_to(self, source: str, target: str) -> bool:
-        return target in nx.descendants(self.catalog.graph, source)
+        return target in self.catalog.enables(source)
 
     def _note_covered(self, measure: Measure, member: int | None, need: Need) -> None:
         key = item_key(measure.id, member)
@@ -502,7 +520,8 @@ def _compatible(combo: Iterable[Option]) -> bool:
     for option in combo:
         measure = option.measure
         per_measure[measure.id] = per_measure.get(measure.id, 0) + 1
-        if measure.per_household_max is not None and per_measure[measure.id] > measure.per_household_max:
+        cap = measure.per_household_max
+        if cap is not None and per_measure[measure.id] > cap:
             return False
         if measure.exclusive:
             holders = groups.setdefault(measure.exclusive, set())

@@ -12,11 +12,11 @@ from planner.idnumber import mask_name
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
 from planner.params import ParameterSet, default_parameters
-from planner.plan.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
-from planner.plan.needs import IncomeNeed, household_needs
-from planner.plan.schedule import Link, Task, critical_path, schedule
-from planner.plan.select import Draft, Selection, base_id, cheapest_lifting, item_key
-from planner.plan.village import VillageWork
+from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
+from planner.planning.needs import IncomeNeed, household_needs
+from planner.planning.schedule import Link, Task, critical_path, schedule
+from planner.planning.select import Draft, Selection, base_id, cheapest_lifting, item_key
+from planner.planning.village import VillageWork
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: Statuses whose households work towards an exit date (脱贫攻坚 exits are assessed at year end).
@@ -56,7 +56,7 @@ def plan_household(
     """Plan one household from its facts and findings.
 
     ``works`` are the pending works of the household's village by measure id (from
-    :func:`planner.plan.village.pending_works`); measures that have them as prerequisites wait.
+    :func:`planner.planning.village.pending_works`); measures that have them as prerequisites wait.
     The helper's name is masked unless ``show_names``.
     """
     catalog = catalog or default_catalog()
@@ -75,14 +75,11 @@ def plan_household(
         remaining = selection.choose_income(income_need, list(options))
     for need in sorted(needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
         if not selection.choose_need(need):
-            reasons = sorted({v.zh for n, _, v in selection.blocked if n is need and v.zh})
-            reasons_en = sorted({v.en for n, _, v in selection.blocked if n is need and v.en})
-            notes.append(Note(
-                "unmet_need",
-                f"没有符合条件的措施能解决 {need.code}：{need.zh}" + (f"（{'；'.join(reasons)}）" if reasons else ""),
-                f"no eligible measure can close {need.code}: {need.en}"
-                + (f" ({'; '.join(reasons_en)})" if reasons_en else ""),
-                code=need.code, member=need.member))
+            zh, en = _blocked_reasons(selection, need)
+            notes.append(Note("unmet_need",
+                              f"没有符合条件的措施能解决 {need.code}：{need.zh}{zh}",
+                              f"no eligible measure can close {need.code}: {need.en}{en}",
+                              code=need.code, member=need.member))
     for key, planned in selection.existing.items():
         selection.keep(key, planned)
 
@@ -117,6 +114,13 @@ def plan_household(
         items=items, history=history, notes=notes, income=projection, critical_path=path,
         finish=finish, bundles=bundles, unplanned=unplanned,
     )
+
+
+def _blocked_reasons(selection: Selection, need: Any) -> tuple[str, str]:
+    """Why the candidates of ``need`` (``None``: the income need) were refused, as suffixes."""
+    zh = sorted({v.zh for n, _, v in selection.blocked if n is need and v.zh})
+    en = sorted({v.en for n, _, v in selection.blocked if n is need and v.en})
+    return (f"（{'；'.join(zh)}）" if zh else "", f" ({'; '.join(en)})" if en else "")
 
 
 def _helper(facts: HouseholdFacts, show_names: bool) -> str | None:
@@ -191,7 +195,8 @@ def _from_draft(household: str, draft: Draft, helper: str | None) -> PlanItem:
 
         labels = [PovertyCause(c).label_zh for c in draft.causes]
         reason_zh += f"；针对致贫原因：{'、'.join(labels)}"
-        reason_en += f"; targets the poverty cause: {', '.join(c.replace('_', ' ') for c in draft.causes)}"
+        causes = ", ".join(c.replace("_", " ") for c in draft.causes)
+        reason_en += f"; targets the poverty cause: {causes}"
     return PlanItem(
         key=draft.key, household=household, measure=measure.id, label_zh=measure.label.zh,
         label_en=measure.label.en, family=measure.family, member=draft.member, status="proposed",
@@ -216,7 +221,8 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
         family=measure.family if measure else "unknown",
         member=planned.beneficiary, status=status,  # type: ignore[arg-type]
         why=why, need="existing",
-        reason_zh=f"已列入帮扶计划（{label_zh}）", reason_en=f"already in the household's plan ({status})",
+        reason_zh=f"已列入帮扶计划（{label_zh}）",
+        reason_en=f"already in the household's plan ({status})",
         duration_days=measure.duration_days if measure else 0,
         start=planned.start, due=planned.completed or planned.due,
         responsible_zh=(measure.responsible.zh if measure else planned.responsible or ""),
@@ -235,15 +241,22 @@ def _projection(facts: HouseholdFacts, values: Mapping[str, Any], need: IncomeNe
     new_gain = sum(item.gain for item in items if item.new)
     size = facts.size
     net = facts.net_income
-    projected = (net + facts.planned_annual_gain + new_gain) / size if net is not None and size else None
+    projected = None
+    if net is not None and size:
+        projected = (net + facts.planned_annual_gain + new_gain) / size
     transfer_share = None
     if facts.gross_income is not None and facts.income_transfer is not None:
         transfer = facts.income_transfer + sum(
-            item.gain for item in items if item.income_category == "transfer" and item.status != "done")
+            item.gain for item in items
+            if item.income_category == "transfer" and item.status != "done")
         gross = facts.gross_income + facts.planned_annual_gain + new_gain
         transfer_share = transfer / gross if gross > 0 else None
-    target, parameter = (need.target, need.target_parameter) if need else (
-        (threshold, "monitoring.threshold") if facts.in_monitoring and threshold else (line, "income.poverty_line"))
+    if need is not None:
+        target, parameter = need.target, need.target_parameter
+    elif facts.in_monitoring and threshold:
+        target, parameter = threshold, "monitoring.threshold"
+    else:
+        target, parameter = line, "income.poverty_line"
     return IncomeProjection(
         size=size, net_income=net, per_capita=facts.per_capita_net_income,
         planned_gain=facts.planned_annual_gain, new_gain=new_gain, projected_per_capita=projected,
@@ -259,37 +272,68 @@ def _notes(facts: HouseholdFacts, selection: Selection, items: list[PlanItem],
            works: Mapping[str, VillageWork], conflicts: list[Any], target: date | None,
            projection: IncomeProjection, need: IncomeNeed | None, remaining: float,
            unplanned: list[str], values: Mapping[str, Any]) -> list[Note]:
+    return [
+        *_income_notes(facts, selection, projection, need, remaining, values),
+        *_schedule_notes(items, works, conflicts, target),
+        *(Note("unmet_prerequisite", f"已计划的 {key} 缺少前置措施，且无人符合条件：{v.zh}",
+               f"planned {key} lacks a prerequisite nobody qualifies for: {v.en}",
+               measure=base_id(key)) for key, v in selection.unmet_prerequisites),
+        *(Note("unknown_measure", f"计划中的措施 {base_id(key)} 不在措施目录中",
+               f"planned measure {base_id(key)} is not in the catalog", measure=base_id(key))
+          for key in selection.existing if base_id(key) not in selection.catalog),
+        *(Note("no_measure", f"措施目录中没有措施能解决 {key}",
+               f"no measure in the catalog addresses {key}", code=key.split("@")[0])
+          for key in unplanned),
+    ]
+
+
+def _income_notes(facts: HouseholdFacts, selection: Selection, projection: IncomeProjection,
+                  need: IncomeNeed | None, remaining: float,
+                  values: Mapping[str, Any]) -> list[Note]:
     notes: list[Note] = []
     if not facts.income_known:
         notes.append(Note("income_unknown", "收入未登记，无法测算人均纯收入",
                           "income not recorded: per-capita income cannot be projected"))
-    if need is not None and facts.labour_unknown:
+    if need is None:
+        return notes
+    if facts.labour_unknown:
         notes.append(Note("labour_unknown",
                           f"{facts.labour_unknown} 名成员劳动能力未登记，增收措施可能遗漏",
                           f"labour capacity of {facts.labour_unknown} members not recorded: "
                           "income measures for them could not be considered"))
-    if need is not None and remaining > 0 and projection.projected_per_capita is not None:
-        blocked = sorted({v.zh for n, _, v in selection.blocked if n is None and v.zh})
-        blocked_en = sorted({v.en for n, _, v in selection.blocked if n is None and v.en})
+    projected = projection.projected_per_capita
+    if remaining > 0 and projected is not None:
+        zh, en = _blocked_reasons(selection, None)
         notes.append(Note(
             "income_gap",
-            f"没有符合条件的措施能弥补收入缺口：计划后人均 {projection.projected_per_capita:.0f} 元，"
-            f"仍低于目标 {need.target:.0f} 元" + (f"（{'；'.join(blocked)}）" if blocked else ""),
-            f"no eligible measure can close the income gap: {projection.projected_per_capita:.0f} "
-            f"yuan per head after the plan, below the target of {need.target:.0f} yuan"
-            + (f" ({'; '.join(blocked_en)})" if blocked_en else ""),
+            f"没有符合条件的措施能弥补收入缺口：计划后人均 {projected:.0f} 元，"
+            f"仍低于目标 {need.target:.0f} 元{zh}",
+            f"no eligible measure can close the income gap: {projected:.0f} yuan per head after "
+            f"the plan, below the target of {need.target:.0f} yuan{en}",
             code=need.codes[0] if need.codes else None))
-    late = [item for item in items if item.late]
-    for item in late:
-        notes.append(Note("late", f"“{item.label_zh}”预计 {item.due} 完成，晚于目标日期 {target}",
-                          f"{item.label_en} is due on {item.due}, after the target date {target}",
-                          measure=item.measure, member=item.member))
-    if target is not None and any(item.gain > 0 and item.late for item in late):
+    share, share_max = projection.transfer_share, values.get("income.transfer_share_max")
+    if share is not None and share_max is not None and facts.any_can_work and share > share_max:
+        notes.append(Note(
+            "transfer_dependent",
+            f"计划后转移性收入占比 {share:.0%}，超过 {float(share_max):.0%}",
+            f"after the plan transfers are {share:.0%} of income, above {float(share_max):.0%}"))
+    return notes
+
+
+def _schedule_notes(items: list[PlanItem], works: Mapping[str, VillageWork],
+                    conflicts: list[Any], target: date | None) -> list[Note]:
+    notes = [
+        Note("late", f"“{item.label_zh}”预计 {item.due} 完成，晚于目标日期 {target}",
+             f"{item.label_en} is due on {item.due}, after the target date {target}",
+             measure=item.measure, member=item.member)
+        for item in items if item.late
+    ]
+    if target is not None and any(item.gain > 0 and item.late for item in items):
         notes.append(Note(
             "target_unreachable",
             f"增收措施在目标日期 {target} 前无法见效：收入未稳定超过标准前不宜退出",
-            f"income measures cannot take effect by the target date {target}: an exit before income "
-            "is stably above the line should wait"))
+            f"income measures cannot take effect by the target date {target}: an exit before "
+            "income is stably above the line should wait"))
     for conflict in conflicts:
         notes.append(Note(
             "date_conflict",
@@ -300,30 +344,12 @@ def _notes(facts: HouseholdFacts, selection: Selection, items: list[PlanItem],
             measure=base_id(conflict.key)))
     by_key = {work.key: work for work in works.values()}
     for item in items:
-        for key in item.waits_for:
-            work = by_key.get(key)
-            if work is not None:
-                notes.append(Note(
-                    "waits_for_village",
-                    f"“{item.label_zh}”需等待本村“{work.label_zh}”于 {work.due} 完工",
-                    f"{item.label_en} waits for the village's {work.label_en.lower()} due {work.due}",
-                    measure=item.measure, member=item.member))
-    for key in selection.existing:
-        if base_id(key) not in selection.catalog:
-            notes.append(Note("unknown_measure", f"计划中的措施 {base_id(key)} 不在措施目录中",
-                              f"planned measure {base_id(key)} is not in the catalog",
-                              measure=base_id(key)))
-    for key in unplanned:
-        notes.append(Note("no_measure", f"措施目录中没有措施能解决 {key}",
-                          f"no measure in the catalog addresses {key}", code=key.split("@")[0]))
-    share_max = values.get("income.transfer_share_max")
-    if (need is not None and projection.transfer_share is not None and share_max is not None
-            and facts.any_can_work and projection.transfer_share > float(share_max)):
-        notes.append(Note(
-            "transfer_dependent",
-            f"计划后转移性收入占比 {projection.transfer_share:.0%}，超过 {float(share_max):.0%}",
-            f"after the plan transfers are {projection.transfer_share:.0%} of income, above "
-            f"{float(share_max):.0%}"))
+        for work in (by_key[key] for key in item.waits_for if key in by_key):
+            notes.append(Note(
+                "waits_for_village",
+                f"“{item.label_zh}”需等待本村“{work.label_zh}”于 {work.due} 完工",
+                f"{item.label_en} waits for the village's {work.label_en.lower()} "
+                f"due {work.due}", measure=item.measure, member=item.member))
     return notes
 
 
@@ -345,8 +371,9 @@ def _bundles(household: str, selection: Selection, items: list[PlanItem], option
     bundles: list[Bundle] = []
     if income_keys:
         gain = sum(by_key[k].gain for k in keys)
-        bundles.append(Bundle(household, "plan", tuple(sorted(keys)),
-                              sum(by_key[k].cost for k in keys), gain, gain >= need.line_gap, requires))
+        cost = sum(by_key[k].cost for k in keys)
+        bundles.append(Bundle(household, "plan", tuple(sorted(keys)), cost, gain,
+                              gain >= need.line_gap, requires))
     cheapest = cheapest_lifting(options, need.line_gap)
     if cheapest is not None:
         combo, cost, gain = cheapest

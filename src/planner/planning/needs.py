@@ -1,4 +1,4 @@
-"""Needs: what a household's findings and facts ask the plan to solve (income gap, unsafe house…)."""
+"""Needs: what a household's findings and facts ask the plan to solve (income, housing…)."""
 
 from __future__ import annotations
 
@@ -113,7 +113,8 @@ def household_needs(
             need.codes.append(code)
     pointed_income = [code for pointed, _, code in pointers
                       if any(f.code == pointed for f in income_findings)]
-    return _income_need(facts, income_findings, pointed_income, params), list(needs.values()), unplanned
+    income = _income_need(facts, income_findings, pointed_income, params)
+    return income, list(needs.values()), unplanned
 
 
 def _income_need(
@@ -141,7 +142,8 @@ def _income_need(
     else:
         per_capita = (net or 0.0) / size if size else 0.0
         name_zh = "监测线" if target_parameter == "monitoring.threshold" else "贫困线"
-        name_en = "monitoring threshold" if target_parameter == "monitoring.threshold" else "poverty line"
+        monitored = target_parameter == "monitoring.threshold"
+        name_en = "monitoring threshold" if monitored else "poverty line"
         zh = f"人均纯收入（含已计划措施）{per_capita:.0f} 元，低于{name_zh} {target:.0f} 元"
         en = (f"per-capita net income with planned measures is {per_capita:.0f} yuan, below the "
               f"{name_en} of {target:.0f} yuan")

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.engine import Checker
+from planner.engine import Checker, FileWaiver
 from planner.facts import derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
-from planner.plan.allocate import Allocation, Method, allocate
-from planner.plan.household import plan_household
-from planner.plan.model import Bundle, HouseholdPlan, Note, PlanItem
-from planner.plan.village import VillageIndex, VillageWork, pending_works
+from planner.planning.allocate import Allocation, Method, allocate
+from planner.planning.household import plan_household
+from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
+from planner.planning.village import VillageIndex, VillageWork, pending_works
 from planner.registry import RuleSet
 from planner.rule import Rule
 
@@ -140,6 +140,7 @@ class DistrictPlanner:
         catalog: MeasureCatalog | None = None,
         villages: Iterable[Village] = (),
         projects: Iterable[Project] = (),
+        waivers: Iterable[FileWaiver] = (),
         show_names: bool = False,
     ):
         self.reference_date = reference_date or date.today()
@@ -154,7 +155,8 @@ class DistrictPlanner:
         self.checker: Checker | None = None
         village_findings: list[Finding] = []
         if findings is None:
-            self.checker = Checker(rules, self.params, self.reference_date, catalog=self.catalog)
+            self.checker = Checker(rules, self.params, self.reference_date, catalog=self.catalog,
+                                   waivers=waivers)
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
@@ -208,13 +210,15 @@ class DistrictPlanner:
             stats.lifted_by_plan += bool(income.clears_line)
         for item in result.items:
             if item.status in _OPEN:
-                self._load(item.responsible_zh, item.responsible_en, item.start, item.due, item.cost)
+                self._load(item.responsible_zh, item.responsible_en, item.start, item.due,
+                           item.cost)
         waited = {key for item in result.items for key in item.waits_for}
         for work in works.values():
             if work.key in waited:
                 work.households += 1
         self.bundles.extend(result.bundles)
-        if result.finish is not None and (self._longest is None or result.finish > self._longest[0]):
+        longest = self._longest
+        if result.finish is not None and (longest is None or result.finish > longest[0]):
             by_key = {item.key: item for item in result.items}
             by_key_work = {w.key: w for w in works.values()}
             path = []
@@ -248,7 +252,8 @@ class DistrictPlanner:
                 longest = (work.due, [{"subject": work.village, "key": work.key,
                                        "measure": work.measure,
                                        "label": {"zh": work.label_zh, "en": work.label_en},
-                                       "start": work.start.isoformat(), "due": work.due.isoformat()}])
+                                       "start": work.start.isoformat(),
+                                       "due": work.due.isoformat()}])
         allocation = None
         if budget is not None:
             work_costs = {w.key: w.cost for w in works}
@@ -306,17 +311,19 @@ def plan(
     projects: Iterable[Project] = (),
     budget: float | None = None,
     allocation_method: Method = "auto",
+    waivers: Iterable[FileWaiver] = (),
     show_names: bool = False,
 ) -> DistrictPlan:
     """Plan every household (and the district around them).
 
-    ``findings`` default to a run of the checker with ``rules`` (installed packs by default);
-    ``reference_date`` defaults to today and ``start`` to the reference date. With ``budget`` (元)
-    the income bundles are allocated to lift the most households above the line.
+    ``findings`` default to a run of the checker with ``rules`` (installed packs by default) and
+    ``waivers``; ``reference_date`` defaults to today and ``start`` to the reference date. With
+    ``budget`` (元) the income bundles are allocated to lift the most households above the line.
     """
     planner = DistrictPlanner(
         findings=findings, rules=rules, params=params, reference_date=reference_date,
-        start=start, catalog=catalog, villages=villages, projects=projects, show_names=show_names,
+        start=start, catalog=catalog, villages=villages, projects=projects, waivers=waivers,
+        show_names=show_names,
     )
     plans = list(planner.iter_plans(households))
     return planner.finish(plans, budget=budget, method=allocation_method)

@@ -1,0 +1,66 @@
+"""Planning speed (pytest-benchmark): 1,000 generated households, and the budget allocation.
+
+Run with ``pytest benchmarks/bench_plan.py -o python_files='bench_*.py' -o
+python_functions='bench_*'``. Facts and findings are computed once outside the timed part of
+``bench_plan_households`` so that it measures the planner alone; ``bench_district_plan`` times the
+whole ``planner.plan`` run (checker included).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import base_households
+from planner.engine import Checker
+from planner.measures import default_catalog
+from planner.model import Household
+from planner.params import default_parameters
+from planner.planning import allocate_greedy, allocate_milp, plan, plan_household
+
+WHEN = date(2020, 9, 30)
+COUNT = 1_000
+
+
+@pytest.fixture(scope="module")
+def households() -> list[Household]:
+    return [Household.model_validate(data) for data in base_households(COUNT)]
+
+
+@pytest.fixture(scope="module")
+def checked(households: list[Household]) -> list[tuple]:
+    checker = Checker(reference_date=WHEN)
+    pairs = []
+    for household in households:
+        facts = checker.facts(household)
+        pairs.append((facts, checker.check_household(household, facts)))
+    return pairs
+
+
+def bench_plan_households(benchmark, checked: list[tuple]) -> None:
+    """``plan_household`` for 1,000 households whose facts and findings are ready."""
+    catalog, values = default_catalog(), default_parameters().at(WHEN)
+
+    def run() -> int:
+        return sum(len(plan_household(f, found, catalog, values, start=WHEN).items)
+                   for f, found in checked)
+
+    assert benchmark(run) > 0
+
+
+def bench_district_plan(benchmark, households: list[Household]) -> None:
+    """``planner.plan`` over 1,000 households: checker, plans, summary and a budget."""
+    result = benchmark(lambda: plan(households, reference_date=WHEN, budget=500_000))
+    assert result.stats.households == len(households)
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def bench_allocation(benchmark, households: list[Household], method: str) -> None:
+    """Allocating a budget over the bundles of 1,000 households, exact and greedy."""
+    district = plan(households, reference_date=WHEN)
+    bundles = [b for p in district.households for b in p.bundles]
+    works = {w.key: w.cost for w in district.works}
+    budget = sum(b.cost for b in bundles) / 3
+    solve = allocate_milp if method == "milp" else allocate_greedy
+    assert benchmark(lambda: solve(bundles, budget, works)) is not None

@@ -1,0 +1,112 @@
+"""``planner validate`` and ``planner convert``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from planner.cli import cli
+from planner.io import open_dataset, read_households
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "io"
+EXAMPLE = ROOT / "examples" / "households" / "pre_exit_2808.json"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_validate_prints_the_counts_and_exits_zero_on_clean_files():
+    result = _run("validate", EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert result.output == ("户：读取 1，接受 1，拒绝 0 / "
+                             "households: read 1, accepted 1, rejected 0\n")
+
+
+def test_validate_lists_errors_with_their_rows_and_exits_non_zero():
+    result = _run("validate", DATA / "broken", "--income-year", "2023")
+    assert result.exit_code == 1
+    assert "households.csv 第7行 户编号 522425-101-0202 列「证件号码」" in result.output
+    assert "households.csv, row 7, household 522425-101-0202, column 证件号码" in result.output
+    assert "5.2242***17" in result.output
+    assert ("户：读取 9，接受 3，拒绝 6 / households: read 9, accepted 3, rejected 6"
+            in result.output)
+    assert "错误 7 条 / 7 errors" in result.output
+
+
+def test_validate_as_json_lists_every_error():
+    result = _run("validate", DATA / "broken", "--income-year", "2023", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["households"] == {"read": 9, "accepted": 3, "rejected": 6}
+    assert report["villages"] == {"read": 0, "accepted": 0, "rejected": 0}
+    assert [(e.get("row"), e.get("column")) for e in report["errors"]] == [
+        (1, None), (7, "证件号码"), (8, "工资性收入"), (10, "危房等级"), (11, "户编号"),
+        (14, "户类型"), (16, "户编号")]
+    assert report["warnings"] == []
+
+
+def test_validate_can_show_personal_data_and_stop_at_the_first_error():
+    shown = _run("validate", DATA / "broken" / "households.csv", "--income-year", "2023",
+                 "--show-personal-data", "--format", "json")
+    assert json.loads(shown.output)["errors"][0]["value"] == "5.22425E+17"
+    strict = _run("validate", DATA / "broken" / "households.csv", "--income-year", "2023",
+                  "--strict")
+    assert strict.exit_code == 1
+    assert "第7行" in strict.output and "stopped (--strict)" in strict.output
+
+
+def test_validate_reports_unused_columns_as_warnings_without_failing():
+    result = _run("validate", DATA / "export_2023.csv", "--income-year", "2023")
+    assert result.exit_code == 0, result.output
+    assert "列「备用列」：未识别的列" in result.output
+    no_warnings = _run("validate", DATA / "export_2023.csv", "--income-year", "2023",
+                       "--no-warnings")
+    assert "备用列" not in no_warnings.output
+
+
+def test_validate_refuses_an_unknown_extension(tmp_path):
+    odd = tmp_path / "households.dat"
+    odd.write_text("{}", encoding="utf-8")
+    result = _run("validate", odd)
+    assert result.exit_code == 1
+    assert "cannot tell the format" in result.output
+
+
+def test_convert_between_formats_keeps_households_equal(tmp_path):
+    expected = list(read_households(DATA / "formats" / "households.jsonl"))
+    xlsx = tmp_path / "households.xlsx"
+    assert _run("convert", DATA / "formats" / "households.jsonl", xlsx).exit_code == 0
+    csv = tmp_path / "out" / "households.csv"
+    csv.parent.mkdir()
+    result = _run("convert", xlsx, csv)
+    assert result.exit_code == 0, result.output
+    assert list(read_households(csv)) == expected
+    parquet = tmp_path / "households.parquet"
+    assert _run("convert", csv, parquet, "--to", "parquet-flat").exit_code == 0
+    assert list(read_households(parquet)) == expected
+
+
+def test_convert_a_district_folder(tmp_path):
+    source = open_dataset(ROOT / "examples" / "district")
+    households = list(source.households())
+    result = _run("convert", ROOT / "examples" / "district", tmp_path / "out", "--to", "parquet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "households.parquet", "projects.parquet", "villages.parquet"]
+    converted = open_dataset(tmp_path / "out")
+    assert list(converted.households()) == households
+    assert (converted.villages, converted.projects) == (source.villages, source.projects)
+    assert _run("convert", ROOT / "examples" / "district", tmp_path / "x").exit_code != 0
+
+
+def test_convert_leaves_rejected_records_out_and_exits_non_zero(tmp_path):
+    out = tmp_path / "households.jsonl"
+    result = _run("convert", DATA / "broken" / "households.csv", out, "--income-year", "2023")
+    assert result.exit_code == 1
+    assert [h.id for h in read_households(out)] == [
+        "522425-101-0201", "522425-101-0205", "522425-101-0207"]
+    assert "写出 3 / wrote 3" in result.output

@@ -1,0 +1,95 @@
+"""Budget allocation: the exact MILP equals brute force, greedy never beats it, on small cases."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from planner.planning import (
+    Bundle,
+    allocate,
+    allocate_brute_force,
+    allocate_greedy,
+    allocate_milp,
+)
+
+
+def random_case(seed: int) -> tuple[list[Bundle], dict[str, float], float]:
+    """Up to 6 households with 1–3 bundles each, some needing one or two shared village works."""
+    rng = random.Random(seed)
+    works = {f"road@V{i}": float(rng.choice([0, 2000, 5000, 12000]))
+             for i in range(rng.randint(0, 3))}
+    bundles = []
+    for h in range(rng.randint(2, 6)):
+        for b in range(rng.randint(1, 3)):
+            requires = frozenset(w for w in works if rng.random() < 0.3)
+            bundles.append(Bundle(
+                household=f"H{h}", name=f"b{b}", items=(f"m{b}",),
+                cost=float(rng.choice([0, 500, 1000, 1500, 3000, 4000, 8000])),
+                gain=1.0, lifts=rng.random() < 0.85, requires=requires))
+    total = sum(b.cost for b in bundles) + sum(works.values())
+    budget = float(rng.randint(0, int(total * 0.8) + 1))
+    return bundles, works, budget
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_exact_matches_brute_force_and_greedy_is_no_better(seed: int) -> None:
+    bundles, works, budget = random_case(seed)
+    brute = allocate_brute_force(bundles, budget, works)
+    exact = allocate_milp(bundles, budget, works)
+    greedy = allocate_greedy(bundles, budget, works)
+    assert exact is not None
+    assert exact.lifted == brute.lifted
+    assert exact.spent == pytest.approx(brute.spent)
+    assert exact.spent <= budget + 1e-6 and greedy.spent <= budget + 1e-6
+    assert greedy.lifted <= exact.lifted
+    for allocation in (exact, greedy):
+        assert set(allocation.chosen) <= {b.household for b in bundles if b.lifts}
+        needed = {w for b in bundles if allocation.chosen.get(b.household) == b.name
+                  for w in b.requires}
+        assert needed <= set(allocation.works)
+
+
+def test_greedy_can_miss_what_the_exact_allocation_finds() -> None:
+    # A road costing 6000 unlocks three households at 500 each; one household elsewhere costs
+    # 2000. With 8000, greedy funds the best single lift per yuan first and can no longer afford
+    # the road; the exact allocation funds the road and its three households.
+    bundles = [Bundle("E", "plan", ("job",), 2000, 1, True)] + [
+        Bundle(h, "plan", ("planting",), 500, 1, True, frozenset({"road@V1"})) for h in "BCD"]
+    works = {"road@V1": 6000.0}
+    exact = allocate_milp(bundles, 8000, works)
+    greedy = allocate_greedy(bundles, 8000, works)
+    brute = allocate_brute_force(bundles, 8000, works)
+    assert exact is not None and exact.lifted == brute.lifted == 3
+    assert exact.chosen == brute.chosen == {"B": "plan", "C": "plan", "D": "plan"}
+    assert exact.works == ["road@V1"]
+    assert greedy.lifted == 1 < exact.lifted
+    assert allocate(bundles, 8000, works).method == "milp"
+
+
+def test_greedy_funds_a_shared_work_with_the_households_it_unlocks() -> None:
+    bundles = [Bundle(f"H{i}", "plan", ("planting",), 500, 1, True, frozenset({"road@V1"}))
+               for i in range(5)] + [Bundle("X", "plan", ("job",), 2400, 1, True)]
+    greedy = allocate_greedy(bundles, 5000, {"road@V1": 2500})
+    assert greedy.lifted == 5 and greedy.works == ["road@V1"] and greedy.spent == 5000
+
+
+def test_allocate_reports_method_and_the_greedy_comparison() -> None:
+    bundles = [Bundle("A", "plan", ("x",), 100, 1, True), Bundle("B", "plan", ("y",), 200, 1, True),
+               Bundle("C", "plan", ("z",), 50, 1, False)]
+    result = allocate(bundles, 250)
+    assert (result.method, result.optimal) == ("milp", True)
+    assert (result.lifted, result.greedy_lifted) == (1, 1)
+    assert result.chosen == {"A": "plan"} and result.candidates == 2
+    assert allocate(bundles, 250, method="greedy").method == "greedy"
+    assert allocate([], 1000).lifted == 0
+
+
+def test_a_household_gets_at_most_one_bundle_and_the_cheaper_one_when_it_matters() -> None:
+    bundles = [Bundle("A", "plan", ("job", "training"), 3000, 1, True),
+               Bundle("A", "cheapest", ("workshop",), 1000, 1, True),
+               Bundle("B", "plan", ("post",), 2000, 1, True)]
+    result = allocate(bundles, 3000)
+    assert result.chosen == {"A": "cheapest", "B": "plan"}
+    assert result.items["A"] == ["workshop"]

@@ -1,0 +1,245 @@
+"""Household plans: the three named households through the real rules, and planning behaviour."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from planner.engine import Checker
+from planner.finding import Finding
+from planner.measures import default_catalog
+from planner.model import Household
+from planner.params import default_parameters
+from planner.planning import HouseholdPlan, plan_household
+from planner.registry import RuleSet, entry_point_rules
+from planner.testing import merge_patch
+
+WHEN = date(2020, 9, 30)
+BUILTIN_PACKS = ("income", "basic_needs", "education", "health", "housing", "water",
+                 "data_quality", "support", "policy", "monitoring", "village", "project")
+DEVELOPMENT = {"industry", "employment", "finance"}
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(RuleSet(entry_point_rules(BUILTIN_PACKS)), default_parameters(), WHEN)
+
+
+@pytest.fixture
+def planned(example_household, checker):
+    """Plan a named example household (optionally patched) through the built-in rules."""
+
+    def build(name: str, patch: dict | None = None, findings: list[Finding] | None = None,
+              catalog=None, **options) -> HouseholdPlan:
+        data = example_household(name)
+        if patch:
+            data = merge_patch(data, patch)
+        household = Household.model_validate(data)
+        facts = checker.facts(household)
+        if findings is None:
+            findings = checker.check_household(household, facts)
+        return plan_household(facts, findings, catalog or default_catalog(),
+                              default_parameters(), start=WHEN, **options)
+
+    return build
+
+
+def finding(code: str, subject: str, family: str, proposes: tuple[str, ...] = (),
+            member: int | None = None) -> Finding:
+    return Finding(code=code, name="test", family=family, severity="error", subject=subject,
+                   subject_kind="household", message_zh=f"{code} 问题",
+                   message_en=f"{code} problem", member=member, proposes=proposes)
+
+
+def assert_valid_order(result: HouseholdPlan) -> None:
+    """Every item starts after what it waits for, and comes after it in the list."""
+    position = {item.key: i for i, item in enumerate(result.items)}
+    for item in result.items:
+        for key in item.waits_for:
+            before = result.item(key)
+            if before is None:
+                continue
+            assert position[key] < position[item.key], (key, item.key)
+            assert before.due is not None and item.start is not None
+            assert before.due <= item.start, (key, item.key)
+
+
+def assert_every_item_says_why(result: HouseholdPlan) -> None:
+    for item in result.items:
+        assert item.why or item.prerequisite_of or item.need == "income", item.key
+        assert item.reason_zh and item.reason_en, item.key
+
+
+# -- the three households of "Done when" ----------------------------------------------------------
+def test_the_2808_yuan_household_gets_a_plan_that_clears_the_line(planned) -> None:
+    result = planned("pre_exit_2808")
+    assert [item.key for item in result.items] == [
+        "skills_training@m2", "credit_rating", "job_placement@m2", "microcredit"]
+    assert all(item.status == "proposed" for item in result.items)
+    assert_valid_order(result)
+    assert_every_item_says_why(result)
+    credit, microcredit = result.item("credit_rating"), result.item("microcredit")
+    assert credit.due + timedelta(days=7) == microcredit.start
+    assert microcredit.waits_for == ["credit_rating"]
+    assert credit.prerequisite_of == ["microcredit"]
+    assert {"INC001", "INC002"} <= set(result.item("job_placement@m2").why)
+    assert "INC001" in microcredit.why
+    assert "lack_of_funds" in microcredit.causes
+    assert result.income.per_capita == 2808
+    assert result.income.projected_per_capita == pytest.approx((11232 + 24000 + 3000) / 4)
+    assert result.income.projected_per_capita >= result.income.poverty_line == 4000
+    assert result.income.clears_line is True
+    assert result.helper == "刘**"
+    assert [h.measure for h in result.history] == ["planting_subsidy"]
+
+
+def test_the_2808_yuan_plan_says_the_exit_date_comes_before_the_gains(planned) -> None:
+    result = planned("pre_exit_2808")
+    assert result.target_date == date(2020, 11, 30)
+    late = [n.measure for n in result.notes if n.kind == "late"]
+    assert late == ["job_placement", "microcredit"]
+    assert any(n.kind == "target_unreachable" for n in result.notes)
+
+
+def test_the_one_room_household_gets_an_assessment_then_renovation_and_water(planned) -> None:
+    result = planned("one_room_unsafe_water")
+    keys = [item.key for item in result.items]
+    assert sorted(keys) == ["housing_assessment", "housing_renovation", "water_connection"]
+    assert keys.index("housing_assessment") < keys.index("housing_renovation")
+    assert_valid_order(result)
+    assert_every_item_says_why(result)
+    assessment, renovation = result.item("housing_assessment"), result.item("housing_renovation")
+    assert renovation.start == assessment.due + timedelta(days=7)
+    assert assessment.prerequisite_of == ["housing_renovation"]
+    assert {"HOU001", "HOU002"} <= set(renovation.why)
+    assert "WAT001" in result.item("water_connection").why
+    assert result.income.new_gain == 0
+
+
+def test_the_household_without_labour_gets_protection_and_no_development(planned) -> None:
+    result = planned("no_labour")
+    assert [item.measure for item in result.items] == ["dibao"]
+    assert not any(item.family in DEVELOPMENT for item in result.items)
+    dibao = result.item("dibao")
+    assert dibao.gain == 2316 * 2 and dibao.need == "income"
+    assert "2220" in dibao.reason_en and "poverty line" in dibao.reason_en
+    assert result.income.projected_per_capita == pytest.approx((4440 + 4632) / 2)
+    assert result.income.clears_line is True
+    assert result.income.clears_threshold is False
+
+
+# -- the same with findings given explicitly ----------------------------------------------------
+def test_findings_can_be_given_instead_of_rules(planned) -> None:
+    subject = "522425-102-0002"
+    result = planned("one_room_unsafe_water", findings=[
+        finding("HOU001", subject, "housing", ("housing_assessment", "housing_renovation")),
+        finding("WAT001", subject, "water", ("water_connection",)),
+    ])
+    assert [i.key for i in result.items] == [
+        "housing_assessment", "water_connection", "housing_renovation"]
+    assert result.item("housing_renovation").why == ["HOU001"]
+
+
+def test_waived_findings_are_not_needs(planned) -> None:
+    from planner.model import Waiver
+
+    waived = finding("WAT001", "522425-102-0002", "water", ("water_connection",))
+    waived.waiver = Waiver(code="WAT001", reason="works due", approver="县水务局",
+                           expires=date(2021, 1, 1))
+    result = planned("one_room_unsafe_water", findings=[waived])
+    assert result.items == []
+
+
+# -- behaviour ----------------------------------------------------------------------------------
+def test_planned_measures_are_kept_with_their_dates_and_prerequisites_added(planned) -> None:
+    result = planned("pre_exit_2808", {"measures": [
+        {"measure": "microcredit", "status": "planned", "year": 2020, "start": "2020-10-15",
+         "expected_annual_gain": 3000},
+    ]})
+    kept = result.item("microcredit")
+    assert kept.status == "planned" and kept.start == date(2020, 10, 15)
+    assert result.item("credit_rating").prerequisite_of == ["microcredit"]
+    conflicts = [n for n in result.notes if n.kind == "date_conflict"]
+    assert len(conflicts) == 1 and "credit_rating" in conflicts[0].en
+    assert result.income.planned_gain == 3000
+    assert "microcredit" not in [i.measure for i in result.new_items]
+
+
+def test_the_job_goes_to_the_member_not_yet_working(planned) -> None:
+    result = planned("pre_exit_2808", findings=[
+        finding("INC001", "522425-101-0001", "income", ("workshop_job",))])
+    jobs = [i for i in result.items if i.measure in ("job_placement", "workshop_job")]
+    assert [job.member for job in jobs] == [2]
+
+
+def test_a_member_holds_at_most_one_job(planned) -> None:
+    small_jobs = default_catalog().with_override_text(
+        "measures:\n"
+        + "".join(f"  - {{id: {job}, annual_gain: 2500, unit_cost: 100}}\n"
+                  for job in ("job_placement", "workshop_job", "public_welfare_post",
+                              "forest_ranger")))
+    no_income = {"income": [{"category": "wage", "amount": 100, "year": 2020}]}
+    result = planned("pre_exit_2808", no_income, catalog=small_jobs)
+    jobs: dict[int | None, list[str]] = {}
+    for item in result.items:
+        if small_jobs[item.measure].exclusive == "job":
+            jobs.setdefault(item.member, []).append(item.measure)
+    assert sorted(jobs) == [1, 2]
+    assert all(len(held) == 1 for held in jobs.values())
+    assert sum(1 for i in result.items if i.measure == "forest_ranger") <= 1
+
+
+def test_a_monitored_household_aims_at_the_monitoring_threshold(planned) -> None:
+    result = planned("pre_exit_2808", {
+        "status": "exited", "exit_target": None,
+        "monitoring": {"group": "unstable_exited", "identified_on": "2020-06-01"}})
+    assert result.income.target_parameter == "monitoring.threshold"
+    assert result.income.target == 6000
+    assert result.income.clears_threshold is True
+
+
+def test_a_need_no_eligible_measure_can_close_is_stated(planned) -> None:
+    subject = "522425-101-0001"
+    result = planned("pre_exit_2808", {"members": {3: {"birth_date": "2003-01-15",
+                                                              "schooling": "dropped_out"}}},
+                     findings=[finding("EDU001", subject, "education",
+                                       ("dropout_return", "home_teaching"), member=3)])
+    notes = [n for n in result.notes if n.kind == "unmet_need"]
+    assert len(notes) == 1 and notes[0].code == "EDU001" and notes[0].member == 3
+    assert "outside ages 6–15" in notes[0].en
+    assert "dropout_return" not in result.measures()
+
+
+def test_an_income_gap_nothing_can_close_is_stated(planned) -> None:
+    result = planned("no_labour", {"status": None, "members": {
+        1: {"labour_capacity": None}, 2: {"labour_capacity": None}}}, findings=[])
+    kinds = {n.kind for n in result.notes}
+    assert {"income_gap", "labour_unknown"} <= kinds
+    assert result.income.clears_line is False
+
+
+def test_a_finding_no_measure_addresses_is_listed(planned) -> None:
+    result = planned("one_room_unsafe_water",
+                     findings=[finding("ZZZ001", "522425-102-0002", "other")])
+    assert result.unplanned == ["ZZZ001"]
+    assert [n.kind for n in result.notes] == ["no_measure"]
+
+
+def test_helper_names_are_shown_only_when_asked(planned) -> None:
+    assert planned("no_labour").helper == "孙*"
+    assert planned("no_labour", show_names=True).helper == "孙丽"
+
+
+def test_the_plan_is_deterministic(planned) -> None:
+    first = planned("pre_exit_2808").to_dict()
+    assert first == planned("pre_exit_2808").to_dict()
+
+
+def test_a_planned_measure_whose_prerequisite_nobody_qualifies_for_is_noted(planned) -> None:
+    result = planned("no_labour", {"measures": [
+        {"measure": "microcredit", "status": "planned", "year": 2020}]}, findings=[])
+    assert result.item("microcredit").status == "planned"
+    assert "credit_rating" not in result.measures()
+    [note] = [n for n in result.notes if n.kind == "unmet_prerequisite"]
+    assert note.measure == "microcredit" and "no member qualifies" in note.en

@@ -1,0 +1,175 @@
+"""Plan outputs (JSON, CSV, XLSX, text, Gantt charts) and the ``planner plan`` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import cli
+from planner.model import Household, Village
+from planner.planning import DistrictPlan, plan
+from planner.planning.export import COLUMNS, plan_rows, to_text, write_csv, write_json, write_xlsx
+from planner.planning.gantt import household_bars, write_gantts
+from planner.registry import RuleSet, entry_point_rules
+
+from .conftest import HOUSEHOLDS
+
+WHEN = date(2020, 9, 30)
+BUILTIN_PACKS = ("income", "basic_needs", "education", "health", "housing", "water",
+                 "data_quality", "support", "policy", "monitoring", "village", "project")
+NAMES = ("pre_exit_2808", "one_room_unsafe_water", "no_labour")
+
+
+@pytest.fixture(scope="module")
+def district() -> DistrictPlan:
+    households = [Household.model_validate_json((HOUSEHOLDS / f"{n}.json").read_text("utf-8"))
+                  for n in NAMES]
+    village = Village(id="V-BY", region={"town": "河口镇", "village": "白岩村",
+                                         "division_code": "522425101202"},
+                      households_total=52, households_tap_water=40,
+                      water_works_due=date(2020, 12, 31))
+    return plan(households, rules=RuleSet(entry_point_rules(BUILTIN_PACKS)), reference_date=WHEN,
+                villages=[village], budget=10000)
+
+
+def test_rows_have_one_item_each_with_why_dates_responsible_helper_cost(district) -> None:
+    rows = list(plan_rows(district))
+    assert len(rows) == sum(len(p.items) for p in district.households) + len(district.works)
+    microcredit = next(r for r in rows if r["measure"] == "microcredit")
+    assert microcredit["household"] == "522425-101-0001"
+    assert microcredit["label_zh"].startswith("扶贫小额信贷")
+    assert microcredit["why"].split(";")[:2] == ["INC001", "INC002"]
+    assert (microcredit["start"], microcredit["due"]) == ("2020-11-06", "2020-12-06")
+    assert microcredit["responsible_zh"] == "县农村信用社"
+    assert (microcredit["helper"], microcredit["cost"], microcredit["gain"]) == ("刘**", 1500, 3000)
+    credit = next(r for r in rows if r["measure"] == "credit_rating")
+    assert credit["why"] == "prerequisite:microcredit"
+    dibao = next(r for r in rows if r["measure"] == "dibao")
+    assert dibao["why"] == "income-gap"
+    works = rows[-1]
+    assert (works["measure"], works["household"], works["status"]) == ("water_works", "", "pending")
+
+
+def test_csv_has_the_columns_and_reads_back(district) -> None:
+    out = io.StringIO()
+    write_csv(district, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(rows[0]) == list(COLUMNS)
+    assert rows[0]["household"] == "522425-101-0001"
+
+
+def test_csv_file_opens_in_excel_with_chinese(district, tmp_path) -> None:
+    path = tmp_path / "plan.csv"
+    write_csv(district, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_json_holds_households_works_departments_and_allocation(district, tmp_path) -> None:
+    path = tmp_path / "plan.json"
+    write_json(district, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [h["household"] for h in data["households"]] == [
+        "522425-101-0001", "522425-102-0002", "522425-203-0003"]
+    first = data["households"][0]
+    assert first["income"]["projected_per_capita"] == 9558.0
+    assert first["items"][0]["label"] == {"zh": "技能培训", "en": "Skills training"}
+    assert data["works"][0]["key"] == "water_works@V-BY"
+    assert data["allocation"]["lifted"] == 2
+    assert {d["department"]["en"] for d in data["departments"]} >= {"County water bureau"}
+
+
+def test_xlsx_has_the_plan_and_summary_sheets(district, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "plan.xlsx"
+    write_xlsx(district, path)
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["计划 Plan", "收入 Income", "部门 Departments", "村级工程 Works",
+                               "预算 Allocation", "说明 Notes"]
+    rows = list(book["计划 Plan"].iter_rows(values_only=True))
+    assert rows[0] == tuple(COLUMNS.values())
+    assert len(rows) - 1 == len(list(plan_rows(district)))
+    income = list(book["收入 Income"].iter_rows(values_only=True))
+    assert income[1][:2] == ("522425-101-0001", 4)
+
+
+def test_text_report_in_both_languages(district) -> None:
+    zh = to_text(district, "zh")
+    en = to_text(district, "en")
+    assert "人均 2808 → 9558 元" in zh and "关键路径" in zh
+    assert "per capita 2808 → 9558 yuan" in en and "critical path" in en
+
+
+def test_gantt_charts_per_household_and_village(district, tmp_path) -> None:
+    written = write_gantts(district, tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == sorted([
+        "household-522425-101-0001.svg", "household-522425-102-0002.svg",
+        "household-522425-203-0003.svg", "village-522425101201.svg", "village-522425201203.svg",
+        "village-V-BY.svg"])
+    assert all(p.read_text(encoding="utf-8").lstrip().startswith("<?xml") for p in written)
+    bars = household_bars(district.households[1], district.works, language="en")
+    assert bars[0].label == "Village water-supply works @V-BY"
+
+
+def test_planner_plan_command_writes_each_format(tmp_path) -> None:
+    runner = CliRunner()
+    source = str(HOUSEHOLDS / "pre_exit_2808.json")
+    text = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--lang", "en"])
+    assert text.exit_code == 0, text.output
+    assert "per capita 2808 → 9558 yuan" in text.output
+    as_json = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--output-format",
+                                  "json", "--budget", "5000"])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    assert data["allocation"]["method"] == "milp"
+    assert "microcredit" in [i["measure"] for i in data["households"][0]["items"]]
+    out = tmp_path / "plan.xlsx"
+    charts = tmp_path / "charts"
+    made = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--output-format", "xlsx",
+                               "--output", str(out), "--gantt", str(charts)])
+    assert made.exit_code == 0, made.output
+    assert out.exists() and (charts / "household-522425-101-0001.svg").exists()
+    missing = runner.invoke(cli, ["plan", source, "--output-format", "xlsx"])
+    assert missing.exit_code == 2
+
+
+def test_planner_plan_applies_a_district_catalog(tmp_path) -> None:
+    override = tmp_path / "district.yaml"
+    override.write_text("remove: [microcredit]\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["plan", str(HOUSEHOLDS / "pre_exit_2808.json"), "--date",
+                                 "2020-09-30", "--catalog", str(override),
+                                 "--output-format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "microcredit" not in result.output and "job_placement" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("remove: [credit_rating]\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["plan", str(HOUSEHOLDS / "pre_exit_2808.json"),
+                                  "--catalog", str(bad)])
+    assert refused.exit_code == 2 and "microcredit → credit_rating" in refused.output
+
+
+def test_planner_plan_reads_the_example_district_with_its_configuration() -> None:
+    from .conftest import EXAMPLES
+
+    district = EXAMPLES / "district"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["plan", str(district), "--output-format", "json",
+                                 "--budget", "100000"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["reference_date"] == "2020-09-30"  # from examples/district/planner.toml
+    lines = (district / "households.jsonl").read_text(encoding="utf-8").splitlines()
+    assert data["stats"]["households"] == len(lines)
+    assert data["works"] and all(w["measure"] in ("road_hardening", "water_works")
+                                 for w in data["works"])
+    assert data["allocation"]["spent"] <= 100000
+    for household in data["households"]:
+        for item in household["items"]:
+            assert item["why"] or item["prerequisite_of"] or item["need"] in ("income", "existing")
