@@ -17,7 +17,7 @@ from planner.io.validation import display_path, reason
 from planner.model.vocab import IncomeCategory
 
 if TYPE_CHECKING:
-    from planner.io.flatread import RowValues
+    from planner.io.rows import RowValues
 
 
 @dataclass(slots=True)
@@ -133,7 +133,7 @@ def _totals(d: dict[str, Any], root: dict[tuple[Any, ...], Slot], year: int | No
     incomes = {path[1]: slot for path, slot in root.items() if path[0] == "@income"}
     cost = root.get(("@cost",))
     if incomes:
-        items = []
+        items: list[dict[str, Any]] = []
         for category in IncomeCategory:
             slot = incomes.get(category.value)
             if slot is not None and slot.value != 0:
@@ -208,15 +208,15 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
             if skip_missing and error.get("type") == "missing":
                 continue
             loc = tuple(error.get("loc", ()))
-            slot, exact = _locate(loc, locations)
-            path = display_path(loc) or None
+            found, exact = _locate(loc, locations)
+            shown = display_path(loc) or None
             zh, en = reason(error, layout.model)
-            raw = slot.raw if slot is not None and exact else scalar_input(error.get("input"))
-            source = slot.source if slot is not None else group.source
-            number = slot.row if slot is not None else group.first_row
+            raw = found.raw if found is not None and exact else scalar_input(error.get("input"))
+            source = found.source if found is not None else group.source
+            number = found.row if found is not None else group.first_row
+            column = found.header if found is not None and exact else None
             errors.append(InputError(
-                **where(source, number), column=slot.header if slot is not None and exact else None,
-                field=path, household=group.hid, value=mask_value(path, raw, options.mask),
+                **where(source, number), column=column, field=shown, household=group.hid, value=mask_value(shown, raw, options.mask),
                 reason_zh=zh, reason_en=en,
             ))
         return Outcome(None, errors)

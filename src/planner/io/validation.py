@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -49,7 +50,7 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def reason(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+def reason(error: Mapping[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     """The reason of one pydantic error in Chinese and English."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
