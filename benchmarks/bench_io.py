@@ -1,6 +1,6 @@
 """Reading and writing speed of planner.io (pytest-benchmark).
 
-Run ``.venv/bin/pytest benchmarks/bench_io.py -o python_functions="bench_*"``.
+Run ``.venv/bin/pytest benchmarks/bench_io.py`` (``benchmarks/conftest.py`` collects ``bench_*``).
 
 Streamed reads (count households as they come) are compared with reading everything into a
 list, per format, and python-calamine with openpyxl on the same XLSX file: the measurement behind

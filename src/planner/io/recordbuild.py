@@ -216,8 +216,8 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
             number = found.row if found is not None else group.first_row
             column = found.header if found is not None and exact else None
             errors.append(InputError(
-                **where(source, number), column=column, field=shown, household=group.hid, value=mask_value(shown, raw, options.mask),
-                reason_zh=zh, reason_en=en,
+                **where(source, number), column=column, field=shown, household=group.hid,
+                value=mask_value(shown, raw, options.mask), reason_zh=zh, reason_en=en,
             ))
         return Outcome(None, errors)
     if any(not e.is_warning for e in errors):
