@@ -51,7 +51,7 @@ def test_validate_as_json_lists_every_error():
 
 def test_validate_can_show_personal_data_and_stop_at_the_first_error():
     shown = _run("validate", DATA / "broken" / "households.csv", "--income-year", "2023",
-                 "--show-personal-data", "--format", "json")
+                 "--show-personal", "--format", "json")
     assert json.loads(shown.output)["errors"][0]["value"] == "5.22425E+17"
     strict = _run("validate", DATA / "broken" / "households.csv", "--income-year", "2023",
                   "--strict")

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -18,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.inputs import open_inputs
+from planner.cli.inputs import open_inputs, reading_options
 from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
 from planner.engine import Checker
 from planner.engine_rules import ENGINE_CODES
@@ -95,16 +96,15 @@ def _setup(
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--show-personal", is_flag=True, help="Do not mask names, ID and phone numbers.")
-@click.option("--strict", is_flag=True, help="Stop at the first invalid input record.")
+@reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
 def check(
     paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], rule_paths: tuple[str, ...],
     param_files: tuple[str, ...], measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
-    fail_on: str | None, exit_zero: bool, lang: str, show_personal: bool, strict: bool,
-    color: bool | None,
+    fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
+    column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
@@ -134,7 +134,8 @@ def check(
         known_codes=[r.code for r in all_rules],
     )
     try:
-        dataset = open_inputs(list(paths), strict=strict)
+        dataset = open_inputs(paths, fmt=input_format, column_map=column_map, income_year=income_year,
+                              strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     info = RunInfo(

@@ -1,114 +1,42 @@
-"""Opening the inputs of ``planner check``: through :mod:`planner.io` when it offers
-``open_dataset``, else a minimal JSON / JSON Lines reader with the same shape."""
+"""Options and opening of input files shared by ``check``, ``plan``, ``validate`` and ``convert``."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+import click
 
-from planner.model import Household, Project, Village
+from planner.io import FORMATS, Dataset, open_dataset
 
-
-def open_inputs(paths: list[str], strict: bool = False) -> Any:
-    """A dataset over ``paths``: ``.households()``, ``.villages``, ``.projects``, ``.errors``,
-    ``.stats`` (read / accepted / rejected)."""
-    try:
-        from planner.io import open_dataset  # type: ignore[attr-defined]
-    except ImportError:
-        return JsonDataset([Path(p) for p in paths], strict)
-    return open_dataset(paths, strict=strict)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
-class Counts:
-    """Records read, accepted and rejected."""
+def reading_options(func: F) -> F:
+    """Add ``--input-format``, ``--column-map``, ``--income-year``, ``--strict``, ``--show-personal``."""
+    options = [
+        click.option("--input-format", "input_format", type=click.Choice(FORMATS),
+                     help="Input format (default: from the file extension) 输入格式."),
+        click.option("--column-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Column map YAML for this district's headers 列映射."),
+        click.option("--income-year", type=int,
+                     help="Year of income total columns (工资性收入 …) 收入年度."),
+        click.option("--strict", is_flag=True, help="Stop at the first rejected record 遇错即停."),
+        click.option("--show-personal", is_flag=True,
+                     help="Show ID numbers, names and phones unmasked 显示个人信息."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
-    read: int = 0
-    accepted: int = 0
-    rejected: int = 0
 
-
-@dataclass
-class JsonDataset:
-    """Households from ``.json`` (one record, a list, or ``{"households": [...], "villages":
-    [...], "projects": [...]}``) and ``.jsonl`` files, or folders of them; streamed."""
-
-    paths: list[Path]
-    strict: bool = False
-    errors: list[str] = field(default_factory=list)
-    stats: Counts = field(default_factory=Counts)
-    villages: list[Village] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.files = [f for p in self.paths for f in self._expand(p)]
-        for path in self.files:
-            if path.suffix == ".json":
-                data = self._load(path)
-                if isinstance(data, dict) and "households" in data:
-                    self.villages += self._records(Village, data.get("villages", []), path)
-                    self.projects += self._records(Project, data.get("projects", []), path)
-
-    @staticmethod
-    def _expand(path: Path) -> list[Path]:
-        if path.is_dir():
-            return sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonl"))
-        return [path]
-
-    def _load(self, path: Path) -> Any:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            self._fail(f"{path}: cannot read: {exc}")
-            return None
-
-    def _fail(self, message: str) -> None:
-        self.errors.append(message)
-        self.stats.rejected += 1
-        if self.strict:
-            raise ValueError(message)
-
-    def _records(self, model: Any, items: list[Any], path: Path) -> list[Any]:
-        records = []
-        for index, item in enumerate(items, start=1):
-            try:
-                records.append(model.model_validate(item))
-            except ValidationError as exc:
-                self._fail(f"{path}: {model.__name__.lower()} #{index}: {exc.errors()[0]['msg']}")
-        return records
-
-    def _validate(self, item: Any, where: str) -> Household | None:
-        self.stats.read += 1
-        try:
-            household = Household.model_validate(item)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field_name = ".".join(str(p) for p in error["loc"])
-            self._fail(f"{where}: {field_name}: {error['msg']}")
-            return None
-        self.stats.accepted += 1
-        return household
-
-    def households(self) -> Iterator[Household]:
-        """Validated households, one at a time; invalid records go to :attr:`errors`."""
-        for path in self.files:
-            if path.suffix == ".jsonl":
-                with path.open(encoding="utf-8") as lines:
-                    for number, line in enumerate(lines, start=1):
-                        if line.strip():
-                            found = self._validate(json.loads(line), f"{path}:{number}")
-                            if found is not None:
-                                yield found
-                continue
-            data = self._load(path)
-            items = data.get("households", []) if isinstance(data, dict) and "households" in data \
-                else (data if isinstance(data, list) else [data] if data is not None else [])
-            for index, item in enumerate(items, start=1):
-                found = self._validate(item, f"{path}: household #{index}")
-                if found is not None:
-                    yield found
+def open_inputs(
+    paths: Iterable[str | Path], *, fmt: str | None = None, column_map: Path | None = None,
+    income_year: int | None = None, strict: bool = False, mask: bool = True,
+) -> Dataset:
+    """A dataset over files and folders: ``.households()`` streams, villages and projects loaded."""
+    return open_dataset(
+        list(paths), fmt=fmt, column_map=column_map, strict=strict, income_year=income_year,
+        mask=mask,
+    )

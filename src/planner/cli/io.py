@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from planner.cli.inputs import reading_options
 from planner.io import (
     FORMATS,
     FormatError,
@@ -27,23 +28,6 @@ LABELS = {"household": ("户", "households"), "village": ("行政村", "villages
           "project": ("项目", "projects")}
 
 
-def _reading_options(func: Any) -> Any:
-    options = [
-        click.option("--input-format", "fmt", type=click.Choice(FORMATS),
-                     help="Input format (default: from the file extension) 输入格式."),
-        click.option("--column-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Column map YAML for this district's headers 列映射."),
-        click.option("--income-year", type=int,
-                     help="Year of income total columns (工资性收入 …) 收入年度."),
-        click.option("--strict", is_flag=True, help="Stop at the first rejected record 遇错即停."),
-        click.option("--show-personal-data", "show_personal", is_flag=True,
-                     help="Show ID numbers, names and phones in messages unmasked 显示个人信息."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
 def _summary_line(kind: str, stats: ReadStats) -> str:
     zh, en = LABELS[kind]
     return (f"{zh}：读取 {stats.read}，接受 {stats.accepted}，拒绝 {stats.rejected} / "
@@ -56,14 +40,14 @@ def _usage(exc: FormatError | ValueError) -> click.ClickException:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@_reading_options
+@reading_options
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format 输出格式.")
 @click.option("--max-errors", type=click.IntRange(min=0), default=100, show_default=True,
               help="Errors printed in text output (JSON lists all) 最多显示的错误数.")
 @click.option("--warnings/--no-warnings", "show_warnings", default=True, show_default=True,
               help="Also list columns that were not read 显示未读取的列.")
-def validate(paths: tuple[Path, ...], fmt: str | None, column_map: Path | None,
+def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path | None,
              income_year: int | None, strict: bool, show_personal: bool, output: str,
              max_errors: int, show_warnings: bool) -> None:
     """Read household, village and project files and report rejected records (校验数据文件).
@@ -72,7 +56,7 @@ def validate(paths: tuple[Path, ...], fmt: str | None, column_map: Path | None,
     Exits with 1 when anything was rejected.
     """
     try:
-        dataset = open_dataset(paths, fmt=fmt, column_map=column_map, strict=strict,
+        dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
         for _household in dataset.households():
             pass
@@ -125,11 +109,11 @@ def _print_errors(errors: list[InputError], limit: int) -> None:
 @click.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.argument("target", type=click.Path(path_type=Path))
-@_reading_options
+@reading_options
 @click.option("--to", "to_fmt", type=click.Choice(FORMATS),
               help="Output format (default: from TARGET's extension; needed for a folder) "
                    "输出格式.")
-def convert(source: Path, target: Path, fmt: str | None, column_map: Path | None,
+def convert(source: Path, target: Path, input_format: str | None, column_map: Path | None,
             income_year: int | None, strict: bool, show_personal: bool, to_fmt: str | None) -> None:
     """Convert household (village, project) files between formats (格式转换).
 
@@ -141,7 +125,7 @@ def convert(source: Path, target: Path, fmt: str | None, column_map: Path | None
         if to_fmt is None:
             raise click.UsageError("转换目录需要 --to / converting a folder needs --to")
         try:
-            dataset = open_dataset(source, fmt=fmt, column_map=column_map)
+            dataset = open_dataset(source, fmt=input_format, column_map=column_map)
         except FormatError as exc:
             raise _usage(exc) from exc
         target.mkdir(parents=True, exist_ok=True)
@@ -157,7 +141,7 @@ def convert(source: Path, target: Path, fmt: str | None, column_map: Path | None
         errors: list[InputError] = []
         stats = ReadStats()
         try:
-            records = read_records(kind, path, fmt=fmt, column_map=column_map, strict=strict,
+            records = read_records(kind, path, fmt=input_format, column_map=column_map, strict=strict,
                                    errors=errors, stats=stats, income_year=income_year,
                                    mask=not show_personal, warnings=[])
             written = write_records(kind, records, out, fmt=to_fmt)

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.inputs import open_inputs
+from planner.cli.inputs import open_inputs, reading_options
 from planner.config import ConfigError, resolve_config
 from planner.measures import (
     GRAPH_FORMATS,
@@ -77,11 +77,13 @@ def _day(value: datetime | None) -> date | None:
               help="Local rule file or folder (repeatable) 本地规则文件.")
 @click.option("--show-names", is_flag=True, help="Show helpers' names unmasked 显示帮扶责任人姓名.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@reading_options
 def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
     budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
-    rule_paths: tuple[str, ...], show_names: bool, lang: str,
+    rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
+    column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
@@ -107,7 +109,8 @@ def plan_command(
     catalog = _catalog(*config.measures, *([catalog_file] if catalog_file else []))
     when = _day(on) or config.reference_date or date.today()
     try:
-        dataset = open_inputs(list(paths))
+        dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
+                              income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     villages = list(getattr(dataset, "villages", ()) or ())
