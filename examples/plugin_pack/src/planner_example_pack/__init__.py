@@ -19,15 +19,18 @@ from planner.registry import packaged_yaml_rules
         "en": "{values[count]} member(s) able to work (no. {values[members]}) neither work nor"
         " hold a public-welfare post",
     },
+    parameters=("monitoring.threshold", "income.poverty_line"),
     proposes=("job_placement", "skills_training", "public_welfare_post"),
     references=("domain.md §6.1 发展生产脱贫一批: employment for everyone with labour capacity",),
 )
 def idle_labour(ctx: RuleContext) -> Iterator[Hit]:
-    """Registered household with members who can work but have neither a job nor a post.
+    """Low-income household with members who can work but have neither a job nor a post.
 
     ## What it checks
-    A household registered or monitored for poverty in which at least one member has labour
-    capacity yet has no employment spell in the reference year and holds no public-welfare post.
+    A household registered or monitored for poverty, with per-capita net income below the
+    monitoring threshold (or the poverty line before monitoring began), in which at least one
+    member has labour capacity yet has no employment spell in the reference year and holds no
+    public-welfare post.
 
     ## Why it matters
     Employment is the surest income for a household with labour; an idle capable member is the
@@ -40,7 +43,7 @@ def idle_labour(ctx: RuleContext) -> Iterator[Hit]:
     Job placement, skills training, a public-welfare post.
 
     ## Parameters
-    None.
+    `monitoring.threshold`, `income.poverty_line`.
 
     ## References
     domain.md §6.1 (发展生产脱贫一批).
@@ -49,6 +52,10 @@ def idle_labour(ctx: RuleContext) -> Iterator[Hit]:
     if household is None or household.record.status is None:
         return
     if household.record.status.value == "general" and not household.in_monitoring:
+        return
+    ceiling = ctx.params.get("monitoring.threshold") or ctx.params.get("income.poverty_line")
+    income = household.per_capita_net_income
+    if income is None or ceiling is None or income >= ceiling:
         return
     idle = [m.number for m in household.members if m.can_work and not m.employed
             and not m.holds_post]
