@@ -40,7 +40,7 @@ def test_the_example_pack_runs_with_the_built_in_rules(example_household):
 
 def test_the_example_packs_own_cases_pass_with_planner_testing():
     cases = collect_cases(PACK / "tests" / "rules", HOUSEHOLDS)
-    assert len(cases) == 6
+    assert len(cases) == 7
     for case in cases:
         case.check()
 

@@ -90,32 +90,32 @@ class CheckResult:
 class _RecordingParams(Mapping[str, Any]):
     """Parameter values that remember which names a rule read (for ``--explain``)."""
 
-    __slots__ = ("read", "values")
+    __slots__ = ("_inner", "read")
 
-    def __init__(self, values: ParamValues):
-        self.values = values
+    def __init__(self, values: ParamValues) -> None:
+        self._inner = values
         self.read: list[str] = []
 
     def __getitem__(self, name: str) -> Any:
         self.read.append(name)
-        return self.values[name]
+        return self._inner[name]
 
     def get(self, name: str, default: Any = None) -> Any:
         self.read.append(name)
-        return self.values.get(name, default)
+        return self._inner.get(name, default)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self._inner)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self._inner)
 
     @property
     def when(self) -> date:
-        return self.values.when
+        return self._inner.when
 
     def provenance(self, name: str) -> Any:
-        return self.values.provenance(name)
+        return self._inner.provenance(name)
 
 
 class Checker:
@@ -512,7 +512,10 @@ def check(
     if select is not None or ignore:
         from planner.selection import Selection, select_rules
 
-        chosen = select_rules(rule_set, [Selection(select=select, ignore=ignore)])
+        chosen = select_rules(
+            rule_set,
+            [Selection(select=None if select is None else tuple(select), ignore=tuple(ignore))],
+        )
         engine_codes = [r.code for r in chosen if r.code in ENGINE_CODES]
         known = [r.code for r in rule_set]
         rule_set = chosen
