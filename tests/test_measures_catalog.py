@@ -149,3 +149,17 @@ def test_addresses_match_codes_exactly_or_by_prefix() -> None:
     assert fix.resolves("DQ007") and fix.resolves("HOU001")
     assert not fix.resolves("HOU002")
     assert [m.id for m in catalog.addressing("DQ012")] == ["fix"]
+
+
+def test_eligibility_limits_named_in_the_catalog_are_parameters_sup003_declares() -> None:
+    from planner.measures.eligibility import parameter_names
+    from planner.params import default_parameters
+    from planner.rules.support import measure_mismatch
+
+    catalog = default_catalog()
+    named = parameter_names(catalog.values())
+    assert named == ("labour.severe_disability_grade_max", "support.microcredit_age_max",
+                     "support.microcredit_age_min", "support.welfare_post_age_max",
+                     "support.welfare_post_age_min")
+    assert set(named) <= set(default_parameters())
+    assert set(named) <= set(measure_mismatch.parameters)

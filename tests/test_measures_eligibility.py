@@ -115,3 +115,13 @@ def test_measures_in_place_are_recognised_from_benefits_categories_and_facts(fac
     no_labour = facts_of("no_labour")
     assert in_place(catalog["disability_care_subsidy"], no_labour, no_labour.members[1])
     assert in_place(catalog["assign_helper"], no_labour)
+
+
+def test_microcredit_ages_follow_the_dated_parameters(facts_of) -> None:
+    facts = facts_of("pre_exit_2808", {"members": {1: {"birth_date": "1954-03-12",
+                                                        "id_number": None}}})
+    microcredit = default_catalog()["microcredit"]
+    verdict = eligibility(microcredit, facts, facts.members[0])
+    assert (verdict.eligible, verdict.en) == (False, "member 1 is 66, outside ages 18–65")
+    district = default_parameters().with_values({"support.microcredit_age_max": 70}).at(WHEN)
+    assert eligibility(microcredit, facts, facts.members[0], district).eligible is True

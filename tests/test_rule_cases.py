@@ -1,4 +1,4 @@
-"""Every YAML rule case in tests/rules: one parametrised runner, so ``pytest -k HOU001`` picks one rule."""
+"""Every YAML rule case in tests/rules, one parametrised runner: ``pytest -k HOU001`` picks one."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ class Env:
 Compiled = Callable[[Env], Tri]
 Getter = Callable[[Env], Any]
 
-_ROOTS: dict[str, tuple[type, type]] = {
+_ROOTS: dict[str, tuple[type, type[BaseModel]]] = {
     "household": (HouseholdFacts, Household),
     "member": (MemberFacts, Member),
 }

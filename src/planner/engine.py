@@ -6,7 +6,7 @@ unused are findings of their own (``PLN002``, ``PLN003``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -485,6 +485,10 @@ class Checker:
             stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
 
 
+def _selectors(values: Iterable[str]) -> Sequence[str]:
+    return values if isinstance(values, str) else tuple(values)
+
+
 def check(
     households: Iterable[Household],
     *,
@@ -512,10 +516,11 @@ def check(
     if select is not None or ignore:
         from planner.selection import Selection, select_rules
 
-        chosen = select_rules(
-            rule_set,
-            [Selection(select=None if select is None else tuple(select), ignore=tuple(ignore))],
+        # Selection splits a plain string ("INC,HOU") itself; other iterables become tuples.
+        level = Selection(
+            select=None if select is None else _selectors(select), ignore=_selectors(ignore)
         )
+        chosen = select_rules(rule_set, [level])
         engine_codes = [r.code for r in chosen if r.code in ENGINE_CODES]
         known = [r.code for r in rule_set]
         rule_set = chosen

@@ -166,7 +166,7 @@ class MemberFacts:
 
 @dataclass(slots=True)
 class HouseholdFacts:
-    """Facts about one household on ``reference_date``; ``members`` holds registered members only."""
+    """Facts about one household on ``reference_date``; ``members``: registered members only."""
 
     record: Household
     reference_date: date
@@ -336,6 +336,7 @@ def derive(
     net = gross - costs if gross is not None else None
     per_capita = net / size if net is not None and size else None
 
+    previous: float | None
     if previous_seen and size:
         previous = (previous_gross - previous_costs) / size
     else:

@@ -90,6 +90,10 @@ class DatasetCheck(Protocol):
 
 
 RuleFunction = Callable[[RuleContext], Iterable[Hit]]
+"""A household, member, village or project rule: yields hits for one subject."""
+
+DatasetRuleFunction = Callable[[RuleContext], DatasetCheck]
+"""A dataset rule: returns the accumulator that sees every household of the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +181,7 @@ def rule(
     references: Iterable[str] = (),
     aliases: Iterable[str] = (),
     reads_findings: bool = False,
-) -> Callable[[RuleFunction], Rule]:
+) -> Callable[[RuleFunction | DatasetRuleFunction], Rule]:
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
     A household rule with ``reads_findings=True`` runs after every other household and member rule
@@ -192,7 +196,7 @@ def rule(
         raise ValueError(f"rule {code}: message: {exc}") from exc
     declared = tuple(dict.fromkeys([*parameters, *template_params]))
 
-    def wrap(function: RuleFunction) -> Rule:
+    def wrap(function: RuleFunction | DatasetRuleFunction) -> Rule:
         return Rule(
             code=code,
             name=name,
@@ -324,8 +328,9 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         if isinstance(value, Enum):
-            zh = self.language == "zh" and isinstance(value, Labelled)
-            return value.label_zh if zh else str(value.value).replace("_", " ")
+            if self.language == "zh" and isinstance(value, Labelled):
+                return value.label_zh
+            return str(value.value).replace("_", " ")
         if isinstance(value, (tuple, list, frozenset)):  # e.g. basic_guarantee_problems
             ordered = sorted(value, key=str) if isinstance(value, frozenset) else value
             items = [str(self.format_field(v, format_spec)) for v in ordered]

@@ -59,21 +59,21 @@ def merge_patch(base: Any, patch: Any) -> Any:
     """Deep-merge ``patch`` into a copy of ``base``; ``null`` deletes a key; a mapping with
     integer keys patches the 1-based items of a list; any other value replaces."""
     if isinstance(patch, dict) and isinstance(base, list):
-        result = copy.deepcopy(base)
+        items: list[Any] = copy.deepcopy(base)
         for key, value in patch.items():
             index = int(key) - 1
-            if not 0 <= index < len(result):
-                raise CaseError(f"patch item {key} is outside a list of {len(result)}")
-            result[index] = merge_patch(result[index], value)
-        return result
+            if not 0 <= index < len(items):
+                raise CaseError(f"patch item {key} is outside a list of {len(items)}")
+            items[index] = merge_patch(items[index], value)
+        return items
     if isinstance(patch, dict) and isinstance(base, dict):
-        result = copy.deepcopy(base)
+        merged: dict[Any, Any] = copy.deepcopy(base)
         for key, value in patch.items():
             if value is None:
-                result.pop(key, None)
+                merged.pop(key, None)
             else:
-                result[key] = merge_patch(result.get(key), value)
-        return result
+                merged[key] = merge_patch(merged.get(key), value)
+        return merged
     return copy.deepcopy(patch)
 
 

@@ -118,9 +118,11 @@ def check(
     try:
         rules = select_rules(all_rules, [config.selection(), cli_level])
         catalog: MeasureCatalog = default_catalog()
-        for path in (*config.measures, *measure_files):
+        measure_paths: list[str | Path] = [*config.measures, *measure_files]
+        for path in measure_paths:
             catalog = catalog.with_overrides(path)
-        waivers = [w for path in (*config.waivers, *waiver_files) for w in load_waivers(path)]
+        waiver_paths: list[str | Path] = [*config.waivers, *waiver_files]
+        waivers = [w for path in waiver_paths for w in load_waivers(path)]
     except (SelectionError, WaiverError) as exc:
         raise UsageProblem(str(exc)) from exc
     except (ValueError, OSError) as exc:
@@ -134,8 +136,8 @@ def check(
         known_codes=[r.code for r in all_rules],
     )
     try:
-        dataset = open_inputs(paths, fmt=input_format, column_map=column_map, income_year=income_year,
-                              strict=strict, mask=not show_personal)
+        dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
+                              income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     info = RunInfo(

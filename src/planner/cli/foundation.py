@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import click
 from rich.console import Console
@@ -22,15 +23,20 @@ def schema(indent: int) -> None:
 
 @click.command()
 @click.option("--year", type=int, help="Show values in force at the end of this year.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Show values in force on this date.")
-@click.option("--district", "districts", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Show values in force on this date.")
+@click.option("--district", "districts", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
               help="District parameter file overriding the shipped values (repeatable).")
 @click.option("--name", "prefix", default="", help="Only parameters whose name starts with this.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def params(year: int | None, on: object, districts: tuple[str, ...], prefix: str, fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def params(
+    year: int | None, on: datetime | None, districts: tuple[str, ...], prefix: str, fmt: str
+) -> None:
     """Show the parameters in force and where each value came from (显示现行参数及来源)."""
     if on is not None:
-        when = on.date()  # type: ignore[attr-defined]
+        when = on.date()
     elif year is not None:
         when = date(year, 12, 31)
     else:
@@ -40,7 +46,7 @@ def params(year: int | None, on: object, districts: tuple[str, ...], prefix: str
     except (ParameterError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     values = parameters.at(when)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in parameters:
         if not name.startswith(prefix):
             continue
@@ -52,11 +58,14 @@ def params(year: int | None, on: object, districts: tuple[str, ...], prefix: str
             "confirmed": None if dated is None else dated.confirmed,
             "series": None if dated is None else dated.series,
             "source": None if dated is None else dated.source,
-            "reference": (dated.reference if dated and dated.reference else parameters[name].reference),
+            "reference": (
+                dated.reference if dated and dated.reference else parameters[name].reference
+            ),
             "description": parameters[name].description,
         })
     if fmt == "json":
-        click.echo(json.dumps({"date": when.isoformat(), "parameters": rows}, ensure_ascii=False, indent=2))
+        document = {"date": when.isoformat(), "parameters": rows}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{when.isoformat()} 现行参数 / parameters in force")
     for column in ("name", "value", "since", "source", "reference"):
@@ -65,7 +74,9 @@ def params(year: int | None, on: object, districts: tuple[str, ...], prefix: str
         value = "—（未生效）" if row["value"] is None else str(row["value"])
         if row["confirmed"] is False:
             value += " (UNCONFIRMED)"
-        table.add_row(row["name"], value, row["since"] or "", row["source"] or "", row["reference"] or "")
+        table.add_row(
+            row["name"], value, row["since"] or "", row["source"] or "", row["reference"] or ""
+        )
     Console(width=160).print(table)
 
 

@@ -1,4 +1,4 @@
-"""Options and opening of input files shared by ``check``, ``plan``, ``validate`` and ``convert``."""
+"""Input options and file opening shared by ``check``, ``plan``, ``validate`` and ``convert``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reading_options(func: F) -> F:
-    """Add ``--input-format``, ``--column-map``, ``--income-year``, ``--strict``, ``--show-personal``."""
+    """Add the shared input options.
+
+    ``--input-format``, ``--column-map``, ``--income-year``, ``--strict``, ``--show-personal``.
+    """
     options = [
         click.option("--input-format", "input_format", type=click.Choice(FORMATS),
                      help="Input format (default: from the file extension) 输入格式."),

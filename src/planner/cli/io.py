@@ -141,8 +141,9 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
         errors: list[InputError] = []
         stats = ReadStats()
         try:
-            records = read_records(kind, path, fmt=input_format, column_map=column_map, strict=strict,
-                                   errors=errors, stats=stats, income_year=income_year,
+            records = read_records(kind, path, fmt=input_format, column_map=column_map,
+                                   strict=strict, errors=errors, stats=stats,
+                                   income_year=income_year,
                                    mask=not show_personal, warnings=[])
             written = write_records(kind, records, out, fmt=to_fmt)
         except StrictError as exc:

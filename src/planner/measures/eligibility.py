@@ -8,7 +8,7 @@ silent yes or no: missing is not zero.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +63,17 @@ def _number(value: int | str | None, params: Mapping[str, Any]) -> int | None:
     if value is None or isinstance(value, int):
         return value
     return int(params[value])
+
+
+def parameter_names(measures: Iterable[Measure]) -> tuple[str, ...]:
+    """The parameters the eligibility of ``measures`` reads (limits given by name), sorted."""
+    return tuple(sorted({
+        limit
+        for measure in measures
+        for limit in (measure.eligibility.age_min, measure.eligibility.age_max,
+                      measure.eligibility.disability_grade_max)
+        if isinstance(limit, str)
+    }))
 
 
 def _who(member: MemberFacts) -> tuple[str, str]:
@@ -237,4 +248,5 @@ __all__ = [
     "household_verdict",
     "in_place",
     "member_verdict",
+    "parameter_names",
 ]

@@ -30,7 +30,9 @@ class Region(Record):
     county: str | None = None
     town: str | None = None
     village: str | None = None
-    division_code: str | None = Field(None, description="统计用区划代码 (12 digits at village level)")
+    division_code: str | None = Field(
+        None, description="统计用区划代码 (12 digits at village level)"
+    )
 
 
 class IncomeSource(Record):
@@ -131,7 +133,8 @@ class Monitoring(Record):
 
 
 class Waiver(Record):
-    """A reviewed exception (the domain's ``noqa``): a code does not apply, for a reason, until a date."""
+    """A reviewed exception (the domain's ``noqa``): a code does not apply, with a reason, until a
+    date."""
 
     code: str
     reason: str = Field(min_length=1)
@@ -169,7 +172,8 @@ class Household(Record):
     helper: Helper | None = None
     visits: list[Visit] = Field(default_factory=list)
     policy_awareness: dict[str, bool] = Field(
-        default_factory=dict, description="Policy topic → household knows it (e.g. health, education)"
+        default_factory=dict,
+        description="Policy topic → household knows it (e.g. health, education)",
     )
     exit_target: date | None = Field(None, description="Planned exit date for pre-exit households")
     waivers: list[Waiver] = Field(default_factory=list)

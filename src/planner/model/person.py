@@ -43,9 +43,12 @@ class PublicWelfarePost(Record):
 
 
 class Member(Record):
-    """A registered member; ``registered=False`` keeps a departed member on file without counting."""
+    """A registered member; ``registered=False`` keeps a departed member on file without counting
+    them."""
 
-    id_number: str | None = Field(None, description="证件号码 (18-digit ID, 20-digit disability card…)")
+    id_number: str | None = Field(
+        None, description="证件号码 (18-digit ID, 20-digit disability card…)"
+    )
     name: str | None = None
     relation: Relation | None = None
     sex: Sex | None = None

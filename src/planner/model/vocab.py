@@ -115,7 +115,8 @@ class LabourCapacity(Labelled):
 
 
 class SchoolingStage(Labelled):
-    """Current schooling (在校生状况); NOT_STUDENT for anyone not enrolled for a reason other than dropout."""
+    """Current schooling (在校生状况); NOT_STUDENT for anyone not enrolled for a reason other than
+    dropout."""
 
     NOT_STUDENT = "not_student"
     PRESCHOOL = "preschool"

@@ -121,7 +121,9 @@ class ParameterSet(Mapping[str, Parameter]):
             )
         return ParameterSet(merged)
 
-    def with_values(self, values: Mapping[str, ParamValue], start: date = date(1900, 1, 1)) -> ParameterSet:
+    def with_values(
+        self, values: Mapping[str, ParamValue], start: date = date(1900, 1, 1)
+    ) -> ParameterSet:
         """A new set where each named parameter takes ``value`` from ``start`` on (for tests and
         what-if runs); later dated values of the parameter are dropped."""
         merged = dict(self._parameters)
@@ -129,7 +131,9 @@ class ParameterSet(Mapping[str, Parameter]):
             base = merged.get(name) or Parameter(name)
             dated = DatedValue(start, value, None, "override", True, "<override>")
             kept = [v for v in base.values if v.start < start]
-            merged[name] = Parameter(name, base.description, base.unit, base.reference, [*kept, dated])
+            merged[name] = Parameter(
+                name, base.description, base.unit, base.reference, [*kept, dated]
+            )
         return ParameterSet(merged)
 
     def __hash__(self) -> int:
@@ -140,7 +144,7 @@ class ParameterSet(Mapping[str, Parameter]):
 
 
 class ParamValues(Mapping[str, Any]):
-    """Parameter values in force on one date, as rules see them: ``params["income.poverty_line"]``."""
+    """Parameter values in force on one date; rules read ``params["income.poverty_line"]``."""
 
     __slots__ = ("_provenance", "_values", "when")
 

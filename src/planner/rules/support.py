@@ -5,22 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planner.facts import ACTIVE_STATUSES, HouseholdFacts, MemberFacts
-from planner.measures import Measure, MeasureCatalog
-from planner.measures.eligibility import eligibility
+from planner.measures import Measure, MeasureCatalog, default_catalog
+from planner.measures.eligibility import eligibility, parameter_names
 from planner.model import MeasureStatus
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
 
-# Measures whose age limits are dated parameters: where the catalog gives plain numbers, the
-# parameters replace them (a district changes the limits in its parameter file).
-AGE_PARAMETERS: dict[str, tuple[str, str]] = {
-    "microcredit": ("support.microcredit_age_min", "support.microcredit_age_max"),
-    "credit_rating": ("support.microcredit_age_min", "support.microcredit_age_max"),
-    "public_welfare_post": ("support.welfare_post_age_min", "support.welfare_post_age_max"),
-}
+# The parameters the shipped catalog names as eligibility limits (micro-credit and public-welfare
+# post ages, severe disability grade): SUP003 reads them through the same verdict as the planner.
+CATALOG_PARAMETERS = parameter_names(default_catalog().values())
 # Finding families whose findings are needs that a measure should address (SUP004).
 NEED_FAMILIES = frozenset({"income", "basic_needs", "education", "health", "housing", "water"})
-_WITH_PARAMETERS: dict[int, tuple[Measure, Measure]] = {}
 
 
 def _label(catalog: MeasureCatalog | None, measure_id: str) -> tuple[str, str]:
@@ -32,25 +27,6 @@ def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None
     return next((m for m in household.members if m.number == number), None)
 
 
-def _with_parameter_ages(measure: Measure) -> Measure:
-    """``measure`` with its numeric age limits replaced by the parameters of AGE_PARAMETERS."""
-    names = AGE_PARAMETERS.get(measure.id)
-    if names is None:
-        return measure
-    cached = _WITH_PARAMETERS.get(id(measure))
-    if cached is not None and cached[0] is measure:
-        return cached[1]
-    rules = measure.eligibility
-    update = {
-        key: name
-        for key, name in zip(("age_min", "age_max"), names, strict=True)
-        if not isinstance(getattr(rules, key), str)
-    }
-    result = measure.model_copy(update={"eligibility": rules.model_copy(update=update)})
-    _WITH_PARAMETERS[id(measure)] = (measure, result)
-    return result
-
-
 @rule(
     code="SUP003",
     name="measure-mismatch",
@@ -60,7 +36,7 @@ def _with_parameter_ages(measure: Measure) -> Measure:
         "zh": "帮扶措施“{values[measure_zh]}”与对象不符：{values[reason_zh]}",
         "en": "the measure '{values[measure_en]}' does not fit: {values[reason_en]}",
     },
-    parameters=tuple(sorted({n for pair in AGE_PARAMETERS.values() for n in pair})),
+    parameters=CATALOG_PARAMETERS,
     references=(
         "domain.md §6.1 五个一批: production for the capable, protection for the incapable",
         "domain.md §6.2 小额信贷 18–65; 公益性岗位 none under 16 or 70 and over",
@@ -81,15 +57,16 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     when at least one member meets every member condition (capable = any member can work); a
     household measure for `labour: incapable` needs nobody able to work. The household `status`
     must be in `eligibility.statuses` when the catalog lists them (`monitored` = in monitoring).
-    For `microcredit` and `credit_rating` the ages come from `support.microcredit_age_min/max`
-    (18–65), for `public_welfare_post` from `support.welfare_post_age_min/max` (16–69); the
-    catalog's limits apply to the others (e.g. `skills_training` 16–60). A `done` measure is
-    not judged on the member's present age (ages count when it was given). One finding per
-    measure, on the beneficiary member when there is one, giving the first condition that
-    fails. Unknown labour capacity, age or facts never fire; measure ids missing from the
-    catalog and beneficiaries who are not registered members are left to the data-quality
-    rules. To inject: plan `skills_training` for a member whose `labour_capacity` is `none` or
-    `lost`.
+    Ages are numbers or parameter names in the catalog: the shipped catalog gives `microcredit`
+    and `credit_rating` the ages `support.microcredit_age_min/max` (18–65) and
+    `public_welfare_post` the ages `support.welfare_post_age_min/max` (16–69), and numbers to
+    the others (e.g. `skills_training` 16–60); the planner chooses measures by the same verdict.
+    A `done` measure is not judged on the member's present age (ages count when it was given).
+    One finding per measure, on the beneficiary member when there is one, giving the first
+    condition that fails. Unknown labour capacity, age or facts never fire; measure ids missing
+    from the catalog and beneficiaries who are not registered members are left to the
+    data-quality rules. To inject: plan `skills_training` for a member whose `labour_capacity`
+    is `none` or `lost`.
 
     ## Why it matters
     The supervision found helpers whose measures do not fit the household: training for someone
@@ -105,9 +82,10 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     catalog by eligibility (social protection for people who cannot work).
 
     ## Parameters
-    `support.microcredit_age_min`, `support.microcredit_age_max`, `support.welfare_post_age_min`,
-    `support.welfare_post_age_max`; other limits are the catalog's `eligibility` (numbers or
-    parameter names).
+    The limits of the catalog's `eligibility` (numbers or parameter names); the shipped catalog
+    names `support.microcredit_age_min`, `support.microcredit_age_max`,
+    `support.welfare_post_age_min`, `support.welfare_post_age_max` and
+    `labour.severe_disability_grade_max` (`disability_care_subsidy`: grades 1–2).
 
     ## References
     domain.md §6.1 (五个一批 allocation rule), §6.2 (micro-credit borrowers aged 18–65;
@@ -128,7 +106,7 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
             member = _member(household, planned.beneficiary)
             if member is None:
                 continue
-        verdict = eligibility(_with_parameter_ages(measure), household, member, ctx.params)
+        verdict = eligibility(measure, household, member, ctx.params)
         if verdict.eligible is not False:
             continue
         if planned.status is MeasureStatus.DONE and verdict.reason == "age":
