@@ -41,22 +41,22 @@ def _as_list(count: int) -> int:
     return len(list(generate_households(_config(count))))
 
 
-def test_generate_streamed(benchmark) -> None:
+def bench_generate_streamed(benchmark) -> None:
     """Households generated and dropped one at a time."""
     assert benchmark(_streamed, N) == N
 
 
-def test_generate_into_a_list(benchmark) -> None:
+def bench_generate_into_a_list(benchmark) -> None:
     """The same households kept in a list (what streaming avoids)."""
     assert benchmark(_as_list, N) == N
 
 
-def test_generate_with_many_problems(benchmark) -> None:
+def bench_generate_with_many_problems(benchmark) -> None:
     """Half the households with an injected problem (injectors retry on unsuitable households)."""
     assert benchmark(_streamed, N, 0.5) == N
 
 
-def test_write_jsonl(benchmark, tmp_path: Path) -> None:
+def bench_write_jsonl(benchmark, tmp_path: Path) -> None:
     """Generation plus compact JSON Lines output, manifest, villages and projects."""
     paths = output_paths(tmp_path / "county")
     summary = benchmark(write_dataset, _config(N), paths)

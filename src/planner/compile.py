@@ -228,35 +228,49 @@ def _numeric_times(value: Any, factor: float) -> Any:
 
 @dataclass(slots=True)
 class Compiler:
-    """Compiles one rule's condition; collects the facts and parameters it reads."""
+    """Compiles one rule's condition; collects the facts and parameters it reads.
+
+    With ``tracing`` the closures also record each condition, the values read and the result
+    when the environment carries a trace list (``--explain``); without it they carry no tracing
+    code at all, which keeps the hot path lean.
+    """
 
     member_bound: bool
     facts: dict[str, FactPath] = field(default_factory=dict)
     parameters: list[str] = field(default_factory=list)
     known_parameters: Iterable[str] | None = None
+    tracing: bool = False
+
+    def _group(self, label: str, check: Compiled, against: Getter | None = None) -> Compiled:
+        return _group(label, check, against) if self.tracing else check
+
+    def _traced(
+        self, label: dict[str, Any], check: Compiled, get: Getter | None, rhs: Getter | None = None
+    ) -> Compiled:
+        return _traced(label, check, get, rhs) if self.tracing else check
 
     def compile(self, node: Any) -> Compiled:
         """The closure evaluating ``node`` (a :mod:`planner.spec` condition)."""
         match node:
             case All():
-                return _group("all", _all([self.compile(c) for c in node.all]))
+                return self._group("all", _all([self.compile(c) for c in node.all]))
             case Any_():
-                return _group("any", _any([self.compile(c) for c in node.any]))
+                return self._group("any", _any([self.compile(c) for c in node.any]))
             case Not():
                 inner = self.compile(node.not_)
-                return _group("not", lambda env: None if (r := inner(env)) is None else not r)
+                return self._group("not", lambda env: None if (r := inner(env)) is None else not r)
             case Exists():
                 get = self._fact(node.exists).getter()
-                return _traced({"condition": f"exists {node.exists}", "fact": node.exists},
+                return self._traced({"condition": f"exists {node.exists}", "fact": node.exists},
                                lambda env: get(env) is not None, get)
             case Missing():
                 get = self._fact(node.missing).getter()
-                return _traced({"condition": f"missing {node.missing}", "fact": node.missing},
+                return self._traced({"condition": f"missing {node.missing}", "fact": node.missing},
                                lambda env: get(env) is None, get)
             case AnyMember():
-                return _group("any_member", self._quantifier(node.any_member, any_=True))
+                return self._group("any_member", self._quantifier(node.any_member, any_=True))
             case AllMembers():
-                return _group("all_members", self._quantifier(node.all_members, any_=False))
+                return self._group("all_members", self._quantifier(node.all_members, any_=False))
             case CountMembers():
                 return self._count(node)
             case Compare():
@@ -354,7 +368,7 @@ class Compiler:
                 return None
             return _count_result(op, total, total + unknown, limit)
 
-        return _group(f"count_members {op}", count, lambda env: rhs(env))
+        return self._group(f"count_members {op}", count, lambda env: rhs(env))
 
     def _compare(self, node: Compare) -> Compiled:
         fact = self._fact(node.fact)
@@ -380,7 +394,7 @@ class Compiler:
                                  "fact": node.fact, "operator": op}
         if isinstance(operand, ParamRef):
             label["param"] = operand.param
-        return _traced(label, check, get, rhs)
+        return self._traced(label, check, get, rhs)
 
 
 def _describe(operand: Any) -> str:

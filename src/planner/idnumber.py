@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,11 @@ class IdCheck:
 
 def check_digit(body17: str) -> str:
     """The ISO 7064 MOD 11-2 check character of a 17-digit body."""
-    return _CHECK[sum(int(a) * w for a, w in zip(body17, _WEIGHTS, strict=True)) % 11]
+    if len(body17) != len(_WEIGHTS):
+        raise ValueError(f"the body of an ID number has 17 digits, not {len(body17)}")
+    # Weighted sum over the ASCII codes, less the weight of the '0' offset: one pass in C.
+    weighted = sum(map(operator.mul, body17.encode("ascii"), _WEIGHTS)) - _ZERO_OFFSET
+    return _CHECK[weighted % 11]
 
 
 def upgrade_15(number: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -232,6 +232,9 @@ def from_spec(
     known = None if known_parameters is None else frozenset(known_parameters)
     compiler = Compiler(member_bound=member_scope, known_parameters=known)
     condition = compiler.compile(spec.when)
+    traced = Compiler(member_bound=member_scope, known_parameters=known, tracing=True).compile(
+        spec.when
+    )
     evidence_paths: dict[str, FactPath] = {
         path: fact
         for path, fact in compiler.facts.items()
@@ -245,18 +248,26 @@ def from_spec(
         if known is not None and name not in known:
             raise SpecError(f"message reads unknown parameter {name!r}", name)
 
-    def evaluate(ctx: RuleContext) -> Iterator[Hit]:
+    def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:
         member = ctx.member
-        env = Env(ctx.household, ctx.params, member, [] if ctx.explain else None)
-        if condition(env) is True:
-            evidence = {path: jsonable(get(env)) for path, get in getters}
-            if env.matched_members:
-                evidence["members"] = sorted(set(env.matched_members))
-            yield Hit(
+        if ctx.explain:
+            env = Env(ctx.household, ctx.params, member, [])
+            result = traced(env)
+        else:
+            env = Env(ctx.household, ctx.params, member)
+            result = condition(env)
+        if result is not True:
+            return ()
+        evidence = {path: jsonable(get(env)) for path, get in getters}
+        if env.matched_members:
+            evidence["members"] = sorted(set(env.matched_members))
+        return (
+            Hit(
                 evidence=evidence,
                 member=member.number if member is not None else None,
                 trace=env.trace,
-            )
+            ),
+        )
 
     return Rule(
         code=spec.code,
