@@ -33,7 +33,10 @@ PROBLEM_SHARE = 0.15
 REFERENCE_DATE = date(2020, 9, 30)
 
 # The named example households (examples/households/<name>.json) placed in the district.
-NAMED_CASES = ("pre_exit_2808", "one_room_unsafe_water", "no_labour", "sup_training_no_labour")
+NAMED_CASES = (
+    "pre_exit_2808", "one_room_unsafe_water", "no_labour", "sup_training_no_labour",
+    "edu_dropout", "med_uninsured", "dq_invalid_id",
+)
 TOWNS = (
     ("河口镇", ("石桥村", "白岩村", "杨柳村", "核桃村")),
     ("青山乡", ("大寨村", "小河村", "松林村", "竹林村")),

@@ -114,6 +114,15 @@ def district() -> dict:
     }
 
 
+def _keys(district: dict, subject: str) -> list[str]:
+    """Sorted finding keys (code, plus `` mN`` for a member) of one subject."""
+    return sorted(
+        f.code + (f" m{f.member}" if f.member is not None else "")
+        for f in district["findings"]
+        if f.subject == subject
+    )
+
+
 def _codes(district: dict, subject: str) -> set[str]:
     return {f.code for f in district["findings"] if f.subject == subject}
 
@@ -125,16 +134,29 @@ def test_district_shape(district: dict) -> None:
     assert len({v.region.town for v in district["villages"]}) == 3
 
 
-def test_district_pre_exit_2808_case(district: dict) -> None:
-    assert {"INC001", "INC002", "INC003"} <= _codes(district, "522425-101-0001")
-
-
-def test_district_one_room_unsafe_water_case(district: dict) -> None:
-    assert {"HOU001", "HOU002", "WAT001"} <= _codes(district, "522425-102-0002")
-
-
-def test_district_measures_that_do_not_fit_case(district: dict) -> None:
-    assert "SUP003" in _codes(district, "522425-203-0032")
+@pytest.mark.parametrize(
+    ("household", "keys"),
+    [
+        # a pre-exit household at 2,808 yuan per head, no new income-raising measure this year
+        ("522425-101-0001", ["INC001", "INC002", "INC003"]),
+        # one usable room of three, unsafe drinking water, nothing planned for either
+        ("522425-102-0002", ["HOU001", "HOU002", "SUP004", "SUP004", "SUP004", "WAT001"]),
+        # nobody can work, protection in place: nothing to report
+        ("522425-203-0003", []),
+        # skills training planned for a member with no labour capacity
+        ("522425-203-0032", ["SUP003 m2"]),
+        # a child out of school (and the exited household is not monitored)
+        ("522425-105-0004", ["EDU001 m3", "MON001", "SUP004 m3"]),
+        # a member without medical insurance
+        ("522425-203-0005", ["MED001 m2", "MON001", "SUP004 m2"]),
+        # an invalid ID number and other data errors
+        ("522425-101-0104", ["DQ001 m2", "DQ002 m3", "DQ006"]),
+    ],
+)
+def test_district_speech_cases_get_exactly_their_codes(
+    district: dict, household: str, keys: list[str]
+) -> None:
+    assert _keys(district, household) == keys
 
 
 def test_district_road_3_of_10_km_case(district: dict) -> None:
