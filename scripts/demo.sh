@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Quick start 1: set up, then check and plan the bundled example district (示范县).
+# Quick start 1: set up, then run the main job on the bundled example district (示范县):
+# check every household, village and project, then plan measures for the households.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p out
 .venv/bin/planner check examples/district --exit-zero
-.venv/bin/planner check examples/district --output-format json --output out/findings.json --exit-zero
-echo "findings written to out/findings.json"
+.venv/bin/planner check examples/district --exit-zero --output-format json --output out/findings.json
+.venv/bin/planner plan examples/district --output-format xlsx --output out/plan.xlsx --gantt out/gantt
+echo "问题清单 / findings: out/findings.json; 帮扶计划 / plans: out/plan.xlsx, out/gantt/"
