@@ -34,7 +34,7 @@ def test_training_is_refused_to_someone_who_cannot_work(facts_of) -> None:
     verdict = eligibility(default_catalog()["skills_training"], facts, facts.members[0])
     assert verdict.eligible is False
     assert verdict.reason == "labour"
-    assert verdict.en == "member 1 cannot work"
+    assert verdict.en == "member 1 has no labour capacity"
     assert verdict.zh == "成员1无劳动能力"
 
 

@@ -243,3 +243,96 @@ def test_a_planned_measure_whose_prerequisite_nobody_qualifies_for_is_noted(plan
     assert "credit_rating" not in result.measures()
     [note] = [n for n in result.notes if n.kind == "unmet_prerequisite"]
     assert note.measure == "microcredit" and "no member qualifies" in note.en
+
+
+# -- measures that do not fit (SUP003) are cancelled ----------------------------------------------
+def test_a_measure_that_does_not_fit_its_member_is_cancelled_not_scheduled(planned) -> None:
+    result = planned("sup_training_no_labour")
+    [cancel] = result.to_cancel
+    assert (cancel.key, cancel.member, cancel.action, cancel.status) == (
+        "skills_training@m2", 2, "cancel", "planned")
+    assert cancel.why == ["SUP003"] and cancel.why_codes == ["SUP003"]
+    assert cancel.reason_zh == "与对象不符，应取消：成员2无劳动能力"
+    assert cancel.reason_en == "does not fit, cancel: member 2 has no labour capacity"
+    assert cancel.why_zh == ["SUP003：成员2无劳动能力"]
+    assert cancel.why_en == ["SUP003: member 2 has no labour capacity"]
+    assert (cancel.start, cancel.due, cancel.cost, cancel.gain) == (None, None, 0.0, 0.0)
+    assert result.items == [] and result.item("skills_training@m2") is None
+    assert result.unplanned == []
+    assert not [n for n in result.notes if n.code == "SUP003"]
+    assert not [n for n in result.notes if n.kind in ("unmet_need", "no_measure")]
+    data = result.to_dict()
+    assert data["items"] == []
+    assert [(c["key"], c["action"], c["why_codes"]) for c in data["to_cancel"]] == [
+        ("skills_training@m2", "cancel", ["SUP003"])]
+
+
+def test_the_gain_of_a_cancelled_measure_is_not_counted_and_its_need_is_planned_again(
+        planned) -> None:
+    # a job for the 72-year-old mother, who has no labour capacity, with a gain that would
+    # otherwise close the household's income gap
+    result = planned("pre_exit_2808", {"measures": [
+        {"measure": "job_placement", "status": "planned", "year": 2020, "beneficiary": 4,
+         "expected_annual_gain": 24000}]})
+    assert [c.key for c in result.to_cancel] == ["job_placement@m4"]
+    assert result.to_cancel[0].reason_en.endswith("member 4 has no labour capacity")
+    assert result.income.planned_gain == 0
+    assert result.item("job_placement@m4") is None
+    assert result.item("job_placement@m2").status == "proposed"
+    assert result.income.projected_per_capita == pytest.approx((11232 + 24000 + 3000) / 4)
+
+
+def test_a_household_nobody_in_which_can_work_gets_protection_instead(planned) -> None:
+    only_dibao = {"income": [{"category": "transfer", "subtype": "dibao", "amount": 5280,
+                              "year": 2020}]}
+    result = planned("sup_training_no_labour", only_dibao)
+    assert [c.key for c in result.to_cancel] == ["skills_training@m2"]
+    subsidy = result.item("disability_subsidy@m2")
+    assert subsidy is not None and subsidy.family == "social_protection" and subsidy.new
+    assert not any(i.family == "employment" for i in result.items)
+    assert result.income.clears_line is True
+
+
+def test_a_completed_measure_that_did_not_fit_is_noted_not_cancelled(planned) -> None:
+    result = planned("sup_training_no_labour",
+                     {"measures": {2: {"status": "done", "completed": "2020-06-30"}}})
+    assert result.to_cancel == [] and result.items == []
+    [note] = result.notes
+    assert (note.kind, note.code, note.member) == ("unfit_done", "SUP003", 2)
+    assert "成员2无劳动能力" in note.zh and "cannot be cancelled" in note.en
+
+
+def test_a_waived_mismatch_keeps_the_measure_as_already_planned(planned) -> None:
+    from planner.model import Waiver
+
+    waived = Finding(code="SUP003", name="measure-mismatch", family="support", severity="error",
+                     subject="522425-203-0032", subject_kind="household", message_zh="不符",
+                     message_en="unfit", member=2,
+                     evidence={"measure": "skills_training", "status": "planned",
+                               "beneficiary": 2, "reason": "labour"},
+                     waiver=Waiver(code="SUP003", reason="approved", approver="县乡村振兴局",
+                                   expires=date(2021, 1, 1)))
+    result = planned("sup_training_no_labour", findings=[waived])
+    assert result.to_cancel == []
+    kept = result.item("skills_training@m2")
+    assert kept.status == "planned" and kept.action == "keep"
+    assert (kept.why_codes, kept.why_zh, kept.why_en) == (
+        ["existing"], ["原有措施"], ["already planned"])
+
+
+# -- why, in words --------------------------------------------------------------------------------
+def test_every_reason_has_a_bilingual_label_and_keeps_its_code(planned) -> None:
+    result = planned("pre_exit_2808")
+    training = result.item("skills_training@m2")
+    assert training.why_codes == ["prerequisite:job_placement@m2"]
+    assert training.why_zh == ["前置：转移就业（劳务输出及交通补贴）（成员2）"]
+    assert training.why_en == ["prerequisite of job placement with transport subsidy (member 2)"]
+    job = result.item("job_placement@m2")
+    assert job.why_zh == job.why_en == job.why_codes == job.why
+    dibao = planned("no_labour").item("dibao")
+    assert (dibao.why_codes, dibao.why_zh, dibao.why_en) == (
+        ["income-gap"], ["收入缺口"], ["income gap"])
+    data = dibao.to_dict()
+    assert data["why_codes"] == ["income-gap"]
+    assert data["why_labels"] == {"zh": ["收入缺口"], "en": ["income gap"]}
+    assert data["action"] == "add"

@@ -39,7 +39,8 @@ def district() -> DistrictPlan:
 
 def test_rows_have_one_item_each_with_why_dates_responsible_helper_cost(district) -> None:
     rows = list(plan_rows(district))
-    assert len(rows) == sum(len(p.items) for p in district.households) + len(district.works)
+    assert len(rows) == sum(len(p.items) + len(p.to_cancel)
+                            for p in district.households) + len(district.works)
     microcredit = next(r for r in rows if r["measure"] == "microcredit")
     assert microcredit["household"] == "522425-101-0001"
     assert microcredit["label_zh"].startswith("扶贫小额信贷")
@@ -47,10 +48,14 @@ def test_rows_have_one_item_each_with_why_dates_responsible_helper_cost(district
     assert (microcredit["start"], microcredit["due"]) == ("2020-11-06", "2020-12-06")
     assert microcredit["responsible_zh"] == "县农村信用社"
     assert (microcredit["helper"], microcredit["cost"], microcredit["gain"]) == ("刘**", 1500, 3000)
+    assert microcredit["action"] == "add"
     credit = next(r for r in rows if r["measure"] == "credit_rating")
     assert credit["why"] == "prerequisite:microcredit"
+    assert credit["why_zh"].startswith("前置：扶贫小额信贷")
+    assert credit["why_en"].startswith("prerequisite of micro-credit")
     dibao = next(r for r in rows if r["measure"] == "dibao")
-    assert dibao["why"] == "income-gap"
+    assert (dibao["why"], dibao["why_zh"], dibao["why_en"]) == (
+        "income-gap", "收入缺口", "income gap")
     works = rows[-1]
     assert (works["measure"], works["household"], works["status"]) == ("water_works", "", "pending")
 
@@ -103,6 +108,13 @@ def test_text_report_in_both_languages(district) -> None:
     en = to_text(district, "en")
     assert "人均 2808 → 9558 元" in zh and "关键路径" in zh
     assert "per capita 2808 → 9558 yuan" in en and "critical path" in en
+    wide_zh, wide_en = to_text(district, "zh", width=300), to_text(district, "en", width=300)
+    assert "收入缺口" in wide_zh and "前置：农村危房改造" in wide_zh
+    assert "前置：转移就业（劳务输出及交通补贴）（成员2）" in wide_zh
+    assert "income gap" in wide_en and "prerequisite of dangerous-house renovation" in wide_en
+    assert "prerequisite of job placement with transport subsidy (member 2)" in wide_en
+    for raw in ("income-gap", "existing", "prerequisite:", "→ job_placement"):
+        assert raw not in wide_zh and raw not in wide_en, raw
 
 
 def test_gantt_charts_per_household_and_village(district, tmp_path) -> None:
@@ -173,3 +185,56 @@ def test_planner_plan_reads_the_example_district_with_its_configuration() -> Non
     for household in data["households"]:
         for item in household["items"]:
             assert item["why"] or item["prerequisite_of"] or item["need"] in ("income", "existing")
+
+
+def test_a_measure_to_cancel_appears_in_every_output(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    runner = CliRunner()
+    source = str(HOUSEHOLDS / "sup_training_no_labour.json")
+    base = ["plan", source, "--date", "2020-09-30"]
+    as_csv = runner.invoke(cli, [*base, "--output-format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    [row] = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert (row["action"], row["measure"], row["member"], row["status"]) == (
+        "cancel", "skills_training", "2", "planned")
+    assert (row["why"], row["why_zh"], row["why_en"]) == (
+        "SUP003", "SUP003：成员2无劳动能力", "SUP003: member 2 has no labour capacity")
+    assert row["reason_zh"].endswith("成员2无劳动能力")
+    assert row["reason_en"].endswith("member 2 has no labour capacity")
+    assert (row["start"], row["due"], row["gain"]) == ("", "", "0.0")
+    as_json = runner.invoke(cli, [*base, "--output-format", "json"])
+    data = json.loads(as_json.output)
+    household = data["households"][0]
+    assert household["items"] == [] and household["notes"] == []
+    [cancel] = household["to_cancel"]
+    assert (cancel["action"], cancel["why_codes"]) == ("cancel", ["SUP003"])
+    assert cancel["reason"]["en"].endswith("member 2 has no labour capacity")
+    assert data["stats"]["cancelled"] == 1
+    zh = runner.invoke(cli, base)
+    assert "技能培训 [应取消]" in zh.output and "SUP003：成员2无劳动能力" in zh.output
+    assert "措施目录中没有措施能解决" not in zh.output
+    assert "应取消与对象不符的原有措施 1 项" in zh.output
+    en = runner.invoke(cli, [*base, "--lang", "en"])
+    assert "Skills training [cancel]" in en.output and "SUP003: member 2" in en.output
+    assert "unfit planned measures to cancel: 1" in en.output
+    out = tmp_path / "plan.xlsx"
+    made = runner.invoke(cli, [*base, "--output-format", "xlsx", "--output", str(out)])
+    assert made.exit_code == 0, made.output
+    rows = list(load_workbook(out, read_only=True)["计划 Plan"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert rows[1][header.index("操作 action")] == "cancel"
+    assert rows[1][header.index("原因代码 why")] == "SUP003"
+
+
+def test_text_labels_the_status_of_measures_already_planned() -> None:
+    data = json.loads((HOUSEHOLDS / "pre_exit_2808.json").read_text("utf-8"))
+    data["measures"] = [{"measure": "microcredit", "status": "in_progress", "year": 2020,
+                         "start": "2020-10-15", "expected_annual_gain": 3000}]
+    result = plan([Household.model_validate(data)],
+                  rules=RuleSet(entry_point_rules(BUILTIN_PACKS)), reference_date=WHEN)
+    assert result.households[0].item("microcredit").action == "keep"
+    zh, en = to_text(result, "zh", width=300), to_text(result, "en", width=300)
+    assert "财政贴息） [实施中]" in zh and "interest subsidised) [in progress]" in en
+    row = next(r for r in plan_rows(result) if r["measure"] == "microcredit")
+    assert (row["action"], row["status"]) == ("keep", "in_progress")

@@ -96,7 +96,8 @@ def member_verdict(
             return Verdict(None, "labour", f"{zh_who}劳动能力未登记",
                            f"{en_who}: labour capacity not recorded", number)
         if rules.labour == "capable" and not member.can_work:
-            return Verdict(False, "labour", f"{zh_who}无劳动能力", f"{en_who} cannot work", number)
+            return Verdict(False, "labour", f"{zh_who}无劳动能力",
+                           f"{en_who} has no labour capacity", number)
         if rules.labour == "incapable" and member.can_work:
             return Verdict(False, "labour", f"{zh_who}有劳动能力（本措施面向无劳动能力者）",
                            f"{en_who} can work (the measure is for those who cannot)", number)

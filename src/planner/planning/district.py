@@ -70,7 +70,7 @@ class DepartmentLoad:
 
 @dataclass(slots=True)
 class DistrictStats:
-    """Counts over the households planned."""
+    """Counts over the households planned (``cancelled``: unfit planned measures to cancel)."""
 
     households: int = 0
     with_new_items: int = 0
@@ -79,6 +79,7 @@ class DistrictStats:
     lifted_by_plan: int = 0
     unmet_needs: int = 0
     late_items: int = 0
+    cancelled: int = 0
     cost: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,7 +87,8 @@ class DistrictStats:
         return {"households": self.households, "with_new_items": self.with_new_items,
                 "new_items": self.new_items, "below_line": self.below_line,
                 "lifted_by_plan": self.lifted_by_plan, "unmet_needs": self.unmet_needs,
-                "late_items": self.late_items, "cost": round(self.cost, 2)}
+                "late_items": self.late_items, "cancelled": self.cancelled,
+                "cost": round(self.cost, 2)}
 
 
 @dataclass(slots=True)
@@ -203,6 +205,7 @@ class DistrictPlanner:
         stats.with_new_items += bool(new)
         stats.cost += result.cost
         stats.late_items += sum(1 for item in result.items if item.late)
+        stats.cancelled += len(result.to_cancel)
         stats.unmet_needs += sum(1 for n in result.notes if n.kind in ("unmet_need", "income_gap"))
         income = result.income
         if income.per_capita is not None and income.per_capita < income.poverty_line:

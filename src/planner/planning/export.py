@@ -1,8 +1,9 @@
 """Plan outputs: JSON, one row per item (CSV, XLSX with summary sheets), and a text report.
 
-Rows carry the household, member, measure (id and zh/en label), why, start, due, responsible
-department, helper (masked unless the plan was made with names shown), cost and gain. Village
-works are rows too, with the village and no household.
+Rows carry the household, member, action (``add``, ``keep``, ``cancel``), measure (id and zh/en
+label), why (codes and zh/en labels), start, due, responsible department, helper (masked unless the
+plan was made with names shown), cost and gain. Measures to cancel follow each household's items;
+village works are rows too, with the village and no household.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from planner.planning.district import DistrictPlan
+from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
     "household": "户编号 household", "village": "村 village", "member": "成员 member",
-    "measure": "措施 measure", "label_zh": "措施名称", "label_en": "measure name",
-    "family": "类别 family", "status": "状态 status", "why": "原因代码 why",
+    "action": "操作 action", "measure": "措施 measure", "label_zh": "措施名称",
+    "label_en": "measure name", "family": "类别 family", "status": "状态 status",
+    "why": "原因代码 why", "why_zh": "原因", "why_en": "why (label)",
     "reason_zh": "原因说明", "reason_en": "reason", "start": "开始 start", "due": "完成 due",
     "late": "逾期 late", "responsible_zh": "责任单位", "responsible_en": "responsible",
     "helper": "帮扶责任人 helper", "cost": "成本（元） cost", "gain": "年增收（元） gain",
@@ -31,22 +34,18 @@ COLUMNS = {
 
 
 def why_codes(item: PlanItem) -> list[str]:
-    """What an item answers: finding codes, else ``income-gap`` (a gap the facts show), else
-    ``prerequisite:<key>`` for each item it enables."""
-    if item.why:
-        return list(item.why)
-    if item.need == "income":
-        return ["income-gap"]
-    return [f"prerequisite:{k}" for k in item.prerequisite_of] or ([item.need] if item.need else [])
+    """What an item answers, as codes (:attr:`PlanItem.why_codes`)."""
+    return item.why_codes
 
 
 def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
-    why = why_codes(item)
     return {
         "household": result.household, "village": result.village_name or result.village or "",
-        "member": item.member, "measure": item.measure, "label_zh": item.label_zh,
-        "label_en": item.label_en, "family": item.family, "status": item.status,
-        "why": ";".join(why), "reason_zh": item.reason_zh, "reason_en": item.reason_en,
+        "member": item.member, "action": item.action, "measure": item.measure,
+        "label_zh": item.label_zh, "label_en": item.label_en, "family": item.family,
+        "status": item.status, "why": ";".join(item.why_codes),
+        "why_zh": "；".join(item.why_labels("zh")), "why_en": "; ".join(item.why_labels("en")),
+        "reason_zh": item.reason_zh, "reason_en": item.reason_en,
         "start": item.start.isoformat() if item.start else "",
         "due": item.due.isoformat() if item.due else "", "late": item.late,
         "responsible_zh": item.responsible_zh, "responsible_en": item.responsible_en,
@@ -56,10 +55,13 @@ def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
 
 
 def _work_row(work: VillageWork) -> dict[str, Any]:
+    why_zh, why_en = work.why or ["本村待完工程"], work.why or ["pending village work"]
     return {
         "household": "", "village": work.village_name or work.village, "member": None,
+        "action": "keep" if work.source in ("work", "project") else "add",
         "measure": work.measure, "label_zh": work.label_zh, "label_en": work.label_en,
         "family": "infrastructure", "status": "pending", "why": ";".join(work.why),
+        "why_zh": "；".join(why_zh), "why_en": "; ".join(why_en),
         "reason_zh": work.reason_zh, "reason_en": work.reason_en,
         "start": work.start.isoformat(), "due": work.due.isoformat(), "late": work.behind,
         "responsible_zh": work.responsible_zh, "responsible_en": work.responsible_en,
@@ -68,10 +70,11 @@ def _work_row(work: VillageWork) -> dict[str, Any]:
 
 
 def plan_rows(plan: DistrictPlan | Iterable[HouseholdPlan]) -> Iterator[dict[str, Any]]:
-    """One row per scheduled item (village works last when a district plan is given)."""
+    """One row per scheduled item, then per measure to cancel (action ``cancel``), household by
+    household (village works last when a district plan is given)."""
     households = plan.households if isinstance(plan, DistrictPlan) else plan
     for result in households:
-        for item in result.items:
+        for item in (*result.items, *result.to_cancel):
             yield _item_row(result, item)
     if isinstance(plan, DistrictPlan):
         for work in plan.works:
@@ -167,6 +170,7 @@ def _number(value: float | None) -> str:
 
 
 def _household_table(result: HouseholdPlan, zh: bool) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     income = result.income
@@ -179,15 +183,22 @@ def _household_table(result: HouseholdPlan, zh: bool) -> Any:
                              ("开始", "start"), ("完成", "due"), ("责任单位", "responsible"),
                              ("成本", "cost"), ("增收", "gain")):
         table.add_column(zh_name if zh else en_name, overflow="fold")
-    for item in result.items:
+    language = "zh" if zh else "en"
+    separator = "；" if zh else "; "
+    for item in (*result.items, *result.to_cancel):
         label = item.label_zh if zh else item.label_en
+        if item.cancelled:
+            label += f" [{pick(ACTION_LABELS['cancel'], language)}]"
+        elif not item.new:
+            label += f" [{pick(STATUS_LABELS.get(item.status, (item.status,) * 2), language)}]"
+        dated = item.start is not None
         table.add_row(
-            label + ("" if item.new else f" [{item.status}]"),
-            "" if item.member is None else f"m{item.member}",
-            ", ".join(why_codes(item)).replace("prerequisite:", "→ "), str(item.start),
-            f"{item.due}{' !' if item.late else ''}",
+            escape(label), "" if item.member is None else f"m{item.member}",
+            escape(separator.join(item.why_labels(language))), str(item.start) if dated else "—",
+            f"{item.due}{' !' if item.late else ''}" if dated else "—",
             item.responsible_zh if zh else item.responsible_en,
-            f"{item.cost:.0f}", f"{item.gain:.0f}")
+            "—" if item.cancelled else f"{item.cost:.0f}",
+            "—" if item.cancelled else f"{item.gain:.0f}")
     return table
 
 
@@ -201,9 +212,13 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
         lines = [f"{stats.households} households, {stats.with_new_items} with new measures "
                  f"({stats.new_items} items, {stats.cost:.0f} yuan); {stats.below_line} below "
                  f"the line, {stats.lifted_by_plan} above it after the plan"]
+    if stats.cancelled:
+        lines.append(f"应取消与对象不符的原有措施 {stats.cancelled} 项" if zh
+                     else f"unfit planned measures to cancel: {stats.cancelled}")
     if plan.critical_path:
         chain = " → ".join(step["label"]["zh" if zh else "en"] for step in plan.critical_path)
-        lines.append(("关键路径：" if zh else "critical path: ") + f"{chain}（{plan.finish}）")
+        lines.append(f"关键路径：{chain}（{plan.finish}）" if zh
+                     else f"critical path: {chain} ({plan.finish})")
     allocation = plan.allocation
     if allocation is not None:
         budget, spent = f"{allocation.budget:.0f}", f"{allocation.spent:.0f}"

@@ -12,10 +12,12 @@ from planner.idnumber import mask_name
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
 from planner.params import ParameterSet, default_parameters
+from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.needs import IncomeNeed, household_needs
 from planner.planning.schedule import Link, Task, critical_path, schedule
 from planner.planning.select import Draft, Selection, base_id, cheapest_lifting, item_key
+from planner.planning.unfit import Unfit, cancel_item, unfit_measures, without_unfit
 from planner.planning.village import VillageWork
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -57,16 +59,22 @@ def plan_household(
 
     ``works`` are the pending works of the household's village by measure id (from
     :func:`planner.planning.village.pending_works`); measures that have them as prerequisites wait.
-    The helper's name is masked unless ``show_names``.
+    The helper's name is masked unless ``show_names``. A measure already planned that a SUP003
+    finding says does not fit is cancelled (:mod:`planner.planning.unfit`): listed in
+    ``to_cancel``, not scheduled, its gain not counted, its needs planned again.
     """
     catalog = catalog or default_catalog()
     values = parameter_values(params, facts.reference_date)
     start = start or facts.reference_date
     target = target_date(facts)
     works = dict(works or {})
+    findings = list(findings)
+    unfit, unfit_notes = unfit_measures(facts, findings, catalog, values)
+    facts = without_unfit(facts, unfit)
     income_need, needs, unplanned = household_needs(facts, findings, values, catalog)
     selection = Selection(facts, catalog, values, start, target,
-                          {measure_id: work.key for measure_id, work in works.items()})
+                          {measure_id: work.key for measure_id, work in works.items()},
+                          dropped=[u.planned for u in unfit])
     notes: list[Note] = []
     remaining = 0.0
     options = []
@@ -85,6 +93,9 @@ def plan_household(
 
     helper = _helper(facts, show_names)
     items, history, links = _items(selection, catalog, works, helper, income_need, needs)
+    to_cancel = _cancel_items(facts.id, unfit, catalog, helper)
+    label_items(items)
+    label_items(history, items)
     tasks = [Task(item.key, item.duration_days, index, *_given(selection.existing.get(item.key)))
              for index, item in enumerate(items)]
     waited = {key for item in items for key in item.waits_for if key.split("@")[0] in works}
@@ -103,6 +114,7 @@ def plan_household(
     projection = _projection(facts, values, income_need, items)
     notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
                         income_need, remaining, unplanned, values))
+    notes.extend(unfit_notes)
     bundles = _bundles(facts.id, selection, items, options, income_need)
     region = facts.record.region
     return HouseholdPlan(
@@ -112,8 +124,23 @@ def plan_household(
         status=None if facts.record.status is None else facts.record.status.value,
         reference_date=facts.reference_date, start=start, target_date=target, helper=helper,
         items=items, history=history, notes=notes, income=projection, critical_path=path,
-        finish=finish, bundles=bundles, unplanned=unplanned,
+        finish=finish, bundles=bundles, unplanned=unplanned, to_cancel=to_cancel,
     )
+
+
+def _cancel_items(household: str, unfit: list[Unfit], catalog: MeasureCatalog,
+                  helper: str | None) -> list[PlanItem]:
+    items: list[PlanItem] = []
+    keys: set[str] = set()
+    for entry in unfit:
+        measure = catalog.get(entry.planned.measure)
+        member_level = measure is None or measure.beneficiary == "member"
+        key = item_key(entry.planned.measure, entry.planned.beneficiary if member_level else None)
+        while key in keys:
+            key += "+"
+        keys.add(key)
+        items.append(cancel_item(household, key, entry, catalog, helper))
+    return items
 
 
 def _blocked_reasons(selection: Selection, need: Any) -> tuple[str, str]:

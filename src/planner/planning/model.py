@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any, Literal
 
 ItemStatus = Literal["proposed", "planned", "in_progress", "done", "pending"]
+#: What the plan does with an item: propose it, keep one already planned, or cancel an unfit one.
+ItemAction = Literal["add", "keep", "cancel", "done"]
 
 
 def _iso(day: date | None) -> str | None:
@@ -19,7 +21,9 @@ class Note:
 
     ``kind`` is a stable key: ``unmet_need``, ``no_measure``, ``income_gap``, ``income_unknown``,
     ``labour_unknown``, ``late``, ``target_unreachable``, ``date_conflict``, ``waits_for_village``,
-    ``transfer_dependent``, ``unknown_measure``, ``unmet_prerequisite``, ``allocation``.
+    ``transfer_dependent``, ``unknown_measure``, ``unmet_prerequisite``, ``allocation``,
+    ``unfit_done`` (a completed measure that did not fit), ``unfit_measure`` (an unfit measure
+    the plan could not find to cancel).
     """
 
     kind: str
@@ -46,6 +50,10 @@ class PlanItem:
     ``why`` holds the finding codes it answers; ``prerequisite_of`` the keys of the items it
     enables; ``waits_for`` the keys it waits for (village works included). ``key`` is the measure
     id, ``<measure>@m<N>`` for a member measure, or ``<measure>@<village>`` for a village work.
+    :attr:`why_codes` says why in stable codes (finding codes, ``income-gap``, ``existing``,
+    ``prerequisite:<key>``); ``why_zh``/``why_en`` label each code for people.
+    ``cancelled``: an item the household already planned that does not fit its beneficiary
+    (SUP003): the plan cancels it, does not schedule it and counts no cost or gain for it.
     """
 
     key: str
@@ -74,18 +82,49 @@ class PlanItem:
     gain: float = 0.0
     income_category: str | None = None
     funded: bool | None = None
+    cancelled: bool = False
+    why_zh: list[str] = field(default_factory=list)
+    why_en: list[str] = field(default_factory=list)
 
     @property
     def new(self) -> bool:
         """Proposed by this plan (not already in the household's plan)."""
-        return self.status == "proposed"
+        return self.status == "proposed" and not self.cancelled
+
+    @property
+    def action(self) -> ItemAction:
+        """``add`` (proposed here), ``keep`` (already planned), ``cancel`` or ``done``."""
+        if self.cancelled:
+            return "cancel"
+        if self.status == "proposed":
+            return "add"
+        return "done" if self.status == "done" else "keep"
+
+    @property
+    def why_codes(self) -> list[str]:
+        """Why the item is here, as stable codes: its finding codes, else ``income-gap`` (a gap
+        the facts show), else ``prerequisite:<key>`` for each item it enables, else its need
+        (``existing`` for a measure already in the household's plan)."""
+        if self.why:
+            return list(self.why)
+        if self.need == "income":
+            return ["income-gap"]
+        return ([f"prerequisite:{k}" for k in self.prerequisite_of]
+                or ([self.need] if self.need else []))
+
+    def why_labels(self, language: str = "zh") -> list[str]:
+        """The labels of :attr:`why_codes` in ``language`` (the codes when none were set)."""
+        labels = self.why_zh if language == "zh" else self.why_en
+        return list(labels) if labels else self.why_codes
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "key": self.key, "household": self.household, "member": self.member,
             "measure": self.measure, "label": {"zh": self.label_zh, "en": self.label_en},
-            "family": self.family, "status": self.status, "why": list(self.why),
+            "family": self.family, "status": self.status, "action": self.action,
+            "why": list(self.why), "why_codes": self.why_codes,
+            "why_labels": {"zh": self.why_labels("zh"), "en": self.why_labels("en")},
             "need": self.need, "reason": {"zh": self.reason_zh, "en": self.reason_en},
             "causes": list(self.causes), "prerequisite_of": list(self.prerequisite_of),
             "waits_for": list(self.waits_for), "duration_days": self.duration_days,
@@ -154,7 +193,11 @@ class Bundle:
 
 @dataclass(slots=True)
 class HouseholdPlan:
-    """The plan of one household: scheduled items in a valid order, history, notes, projection."""
+    """The plan of one household: scheduled items in a valid order, history, notes, projection.
+
+    ``to_cancel`` holds the measures already in the household's plan that do not fit it (SUP003):
+    not scheduled, their gains not counted, each with the eligibility reason.
+    """
 
     household: str
     village: str | None
@@ -172,6 +215,7 @@ class HouseholdPlan:
     finish: date | None = None
     bundles: list[Bundle] = field(default_factory=list)
     unplanned: list[str] = field(default_factory=list)
+    to_cancel: list[PlanItem] = field(default_factory=list)
 
     @property
     def new_items(self) -> list[PlanItem]:
@@ -202,6 +246,7 @@ class HouseholdPlan:
             "cost": round(self.cost, 2),
             "items": [item.to_dict() for item in self.items],
             "history": [item.to_dict() for item in self.history],
+            "to_cancel": [item.to_dict() for item in self.to_cancel],
             "critical_path": list(self.critical_path),
             "notes": [note.to_dict() for note in self.notes],
             "unplanned": list(self.unplanned),

@@ -14,6 +14,9 @@ from planner.measures import MeasureCatalog
 INCOME_FAMILY = "income"
 #: Findings of these families are about the run itself, not the household.
 IGNORED_FAMILIES = frozenset({"engine"})
+#: Findings that a measure already planned does not fit: the plan cancels the measure (see
+#: :mod:`planner.planning.unfit`), so they are not needs.
+MISMATCH_CODES = frozenset({"SUP003"})
 
 
 @dataclass(slots=True)
@@ -76,13 +79,15 @@ def household_needs(
 ) -> tuple[IncomeNeed | None, list[Need], list[str]]:
     """The income need (or ``None``), the other needs, and finding codes no measure addresses.
 
-    Only unwaived findings about this household count. The income need exists when an income
+    Only unwaived findings about this household count; mismatch findings (SUP003) are remedied by
+    cancelling the unfit measure and are no need. The income need exists when an income
     finding says so or when the per-capita income, with the gains already planned, is below the
     target (so a household the rules do not flag, such as a registered poor one, still gets one).
     """
     own = [
         f for f in findings
         if not f.waived and f.family not in IGNORED_FAMILIES and f.subject == facts.id
+        and f.code not in MISMATCH_CODES
     ]
     codes_here = {f.code for f in own}
     income_findings = [f for f in own if f.family == INCOME_FAMILY]

@@ -85,6 +85,8 @@ class Selection:
 
     ``works`` maps a village measure id (``road_hardening``) to the key of the pending work in the
     household's village; a household measure that has that work as prerequisite waits for it.
+    ``dropped`` are planned measures the plan cancels (unfit for their beneficiary): they are not
+    in :attr:`existing`, so they neither count as had nor get prerequisites.
     """
 
     def __init__(
@@ -95,6 +97,7 @@ class Selection:
         start: date,
         target: date | None,
         works: Mapping[str, str] | None = None,
+        dropped: Iterable[PlannedMeasure] = (),
     ):
         self.facts = facts
         self.catalog = catalog
@@ -110,7 +113,10 @@ class Selection:
         self.unmet_prerequisites: list[tuple[str, Verdict]] = []
         self._members = {m.number: m for m in facts.members}
         self._wages = self._member_wages()
+        dropped = list(dropped)
         for planned in facts.record.measures:
+            if any(planned is d for d in dropped):
+                continue
             measure = catalog.get(planned.measure)
             member_level = measure is None or measure.beneficiary == "member"
             member = planned.beneficiary if member_level else None
