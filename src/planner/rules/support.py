@@ -78,8 +78,10 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     labour capacity: "帮扶措施“技能培训”与对象不符：成员2无劳动能力".
 
     ## Proposed measures
-    Replace the measure with one the member is eligible for: the planner chooses from the
-    catalog by eligibility (social protection for people who cannot work).
+    Cancel the measure and replace it with one the member is eligible for: the planner lists it
+    under "to cancel" with this finding and the eligibility reason, and plans the needs it was
+    meant for again from the catalog by eligibility (social protection for people who cannot
+    work).
 
     ## Parameters
     The limits of the catalog's `eligibility` (numbers or parameter names); the shipped catalog
