@@ -42,7 +42,7 @@ def test_validate_as_json_lists_every_error():
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["households"] == {"read": 9, "accepted": 3, "rejected": 6}
-    assert report["villages"] == {"read": 0, "accepted": 0, "rejected": 0}
+    assert report["villages"] == {"read": 1, "accepted": 0, "rejected": 1}
     assert [(e.get("row"), e.get("column")) for e in report["errors"]] == [
         (1, None), (7, "证件号码"), (8, "工资性收入"), (10, "危房等级"), (11, "户编号"),
         (14, "户类型"), (16, "户编号")]

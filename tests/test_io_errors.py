@@ -60,7 +60,8 @@ def test_the_broken_district_yields_exactly_the_expected_errors():
         "522425-101-0205",
     ]
     assert dataset.stats.to_dict() == {"read": 9, "accepted": 3, "rejected": 6}
-    assert dataset.village_stats.to_dict() == {"read": 0, "accepted": 0, "rejected": 0}
+    # the village file lacks its id column: refused whole, its one data row counted as rejected
+    assert dataset.village_stats.to_dict() == {"read": 1, "accepted": 0, "rejected": 1}
     assert dataset.warnings == []
 
 
@@ -80,7 +81,8 @@ def test_income_totals_without_a_year_stop_the_file_with_one_error():
     assert list(read_households(BROKEN / "households.csv", errors=errors, stats=stats)) == []
     assert len(errors) == 1 and errors[0].row == 3
     assert "income_year" in errors[0].reason_en
-    assert stats.to_dict() == {"read": 0, "accepted": 0, "rejected": 0}
+    # refused whole: each of its 13 person rows counts as rejected, so nothing goes unaccounted
+    assert stats.to_dict() == {"read": 13, "accepted": 0, "rejected": 13}
 
 
 def test_strict_mode_stops_at_the_first_rejected_record():
@@ -257,9 +259,10 @@ def test_a_file_without_the_household_id_column_is_not_read(tmp_path):
     stats = ReadStats()
     assert list(read_households(path, errors=errors, stats=stats)) == []
     assert [(e.row, e.reason_en) for e in errors] == [
-        (1, "required column missing (id); the file was not read")]
+        (1, "required column missing (id); the file was not read: its 1 data rows count as"
+            " rejected")]
     assert "户编号" in errors[0].reason_zh
-    assert stats.read == 0
+    assert stats.to_dict() == {"read": 1, "accepted": 0, "rejected": 1}
 
 
 def test_a_file_without_any_known_header_is_reported(tmp_path):

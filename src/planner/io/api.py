@@ -107,11 +107,12 @@ def consume(
             else:
                 logger.log(logging.INFO if error.is_warning else logging.WARNING, "%s", error)
         if outcome.counted:
-            stats.read += 1
             if outcome.record is not None:
+                stats.read += 1
                 stats.accepted += 1
             else:
-                stats.rejected += 1
+                stats.read += outcome.rejected_rows
+                stats.rejected += outcome.rejected_rows
         if strict:
             first = next((e for e in outcome.errors if not e.is_warning), None)
             if first is not None:

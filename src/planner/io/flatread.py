@@ -30,6 +30,16 @@ def _file_error(source: TableSource, zh: str, en: str, number: int | None = None
     return Outcome(None, [error], counted=False)
 
 
+def _refused(source: TableSource, rows: Rows, zh: str, en: str, number: int | None) -> Outcome:
+    """A table refused whole: one error, and every non-blank data row counted as rejected."""
+    unread = sum(1 for _, row in rows if not all(blank(cell) for cell in row))
+    error = InputError(**where(source, number),
+                       reason_zh=f"{zh}，文件未读取：其 {unread} 行数据计为拒绝",
+                       reason_en=f"{en}; the file was not read: its {unread} data rows count as "
+                                 "rejected")
+    return Outcome(None, [error], counted=unread > 0, rejected_rows=unread)
+
+
 def _required(
     header: Header, resolver: Resolver, table: TableMap, names: Sequence[str]
 ) -> list[str]:
@@ -77,14 +87,14 @@ def read_flat(kind: str, main: TableSource, parts: dict[str, TableSource],
         names = "；".join(_headers_for(table, m) for m in missing)
         alternative = (f" (or {' + '.join(table.id_from)})"
                        if "id" in missing and table.id_from else "")
-        yield _file_error(main, f"缺少必需的列（{names}），文件未读取",
-                          f"required column missing ({', '.join(missing)}){alternative}; "
-                          "the file was not read", header.number or None)
+        yield _refused(main, rows, f"缺少必需的列（{names}）",
+                       f"required column missing ({', '.join(missing)}){alternative}",
+                       header.number or None)
         return
     totals = any(t.path[0] in ("@income", "@cost") for t in header.targets)
     if totals and options.year_of_income is None:
-        yield _file_error(
-            main, "文件含有收入合计列（工资性收入等），需指定收入年度"
+        yield _refused(
+            main, rows, "文件含有收入合计列（工资性收入等），需指定收入年度"
             "（列映射 income_year 或 --income-year）",
             "the file has income total columns (工资性收入 …); give their year (column map "
             "income_year or --income-year)", header.number or None)

@@ -34,13 +34,15 @@ class ReadOptions:
 class Outcome:
     """One record read: the validated model, or ``None`` and the errors that rejected it.
 
-    ``counted`` is False for file-level notices (a missing column, unused columns) that are not
-    a record; ``errors`` may hold warnings for an accepted record.
+    ``counted`` is False for file-level notices (unused columns, no header) that are not a record;
+    a table refused whole (a required column missing) is one outcome standing for
+    ``rejected_rows`` rejected records. ``errors`` may hold warnings for an accepted record.
     """
 
     record: BaseModel | None
     errors: list[InputError]
     counted: bool = True
+    rejected_rows: int = 1  # a refused table counts each of its data rows as one rejected record
 
 
 def scalar_input(value: Any) -> Any:
