@@ -46,8 +46,9 @@ class Outcome:
 
 
 def scalar_input(value: Any) -> Any:
-    """The offending value worth showing: scalars only (a whole dict says nothing)."""
-    if isinstance(value, (dict, list, tuple)):
+    """The offending value worth showing: scalars only."""
+    # A whole record says nothing, and the raw text of an unparsable line may hold personal data.
+    if isinstance(value, (dict, list, tuple, bytes, bytearray)):
         return None
     return value
 
