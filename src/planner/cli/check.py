@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.inputs import open_inputs, reading_options
+from planner.cli.inputs import open_inputs, reading_options, with_progress
 from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
 from planner.engine import Checker
 from planner.engine_rules import ENGINE_CODES
@@ -150,13 +150,16 @@ def check(
         writer = get_writer(fmt, stream, info)
         writer.start()
         try:
-            for finding in checker.iter_findings(
-                dataset.households(), _villages(dataset), _projects(dataset)
-            ):
+            label = _lines("已检查户数", "households checked", lang)
+            households = with_progress(dataset.households(), label)
+            for finding in checker.iter_findings(households, dataset.villages, dataset.projects):
                 writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
-        inputs = _input_summary(dataset, InputSummary)
+        inputs = InputSummary(
+            read=dataset.stats.read, accepted=dataset.stats.accepted,
+            rejected=dataset.stats.rejected, errors=list(dataset.errors),
+        )
         writer.finish(checker.stats, inputs)
     if fmt != "text" or output_file:
         for line in summary_lines(checker.stats, inputs, lang, show_personal):
@@ -168,27 +171,6 @@ def check(
         sys.exit(2)
     if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
         sys.exit(1)
-
-
-def _villages(dataset: Any) -> Any:
-    return getattr(dataset, "villages", ()) or ()
-
-
-def _projects(dataset: Any) -> Any:
-    return getattr(dataset, "projects", ()) or ()
-
-
-def _input_summary(dataset: Any, summary_type: Any) -> Any:
-    stats = getattr(dataset, "stats", None)
-
-    def count(name: str) -> int:
-        if isinstance(stats, dict):
-            return int(stats.get(name, 0))
-        return int(getattr(stats, name, 0) or 0)
-
-    errors = list(getattr(dataset, "errors", ()) or ())
-    return summary_type(read=count("read"), accepted=count("accepted"),
-                        rejected=count("rejected"), errors=errors)
 
 
 @click.command(name="rules")

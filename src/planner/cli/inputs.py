@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.io import FORMATS, Dataset, open_dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def reading_options(func: F) -> F:
@@ -43,3 +47,22 @@ def open_inputs(
         list(paths), fmt=fmt, column_map=column_map, strict=strict, income_year=income_year,
         mask=mask,
     )
+
+
+def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterator[T]:
+    """Yield ``items`` unchanged; on a terminal, show a live count on standard error.
+
+    Long runs (a county's or a province's file) show how far they are; pipes and files see
+    nothing, so outputs stay clean.
+    """
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=None)
+        for count, item in enumerate(items, start=1):
+            yield item
+            if count % every == 0:
+                progress.update(task, completed=count)

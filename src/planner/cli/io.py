@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planner.cli.inputs import reading_options
+from planner.cli.inputs import reading_options, with_progress
 from planner.io import (
     FORMATS,
     FormatError,
@@ -58,7 +58,7 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
     try:
         dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
-        for _household in dataset.households():
+        for _household in with_progress(dataset.households(), "已读取户数 / households read"):
             pass
     except StrictError as exc:
         click.echo(str(exc.error), err=True)

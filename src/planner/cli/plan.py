@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.inputs import open_inputs, reading_options
+from planner.cli.inputs import open_inputs, reading_options, with_progress
 from planner.config import ConfigError, resolve_config
 from planner.measures import (
     GRAPH_FORMATS,
@@ -113,18 +113,17 @@ def plan_command(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
-    villages = list(getattr(dataset, "villages", ()) or ())
-    projects = list(getattr(dataset, "projects", ()) or ())
+    label = "households planned" if lang == "en" else "已规划户数"
     try:
         district = make_plan(
-            dataset.households(), rules=rules, params=parameters,
-            reference_date=when, start=_day(start), catalog=catalog, villages=villages,
-            projects=projects, budget=budget, allocation_method=method,  # type: ignore[arg-type]
+            with_progress(dataset.households(), label), rules=rules, params=parameters,
+            reference_date=when, start=_day(start), catalog=catalog, villages=dataset.villages,
+            projects=dataset.projects, budget=budget, allocation_method=method,  # type: ignore[arg-type]
             waivers=waivers, show_names=show_names,
         )
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
-    district.errors = list(getattr(dataset, "errors", ()) or ())
+    district.errors = list(dataset.errors)
     if fmt == "xlsx":
         write_xlsx(district, output)  # type: ignore[arg-type]
     elif fmt == "json":
