@@ -169,8 +169,9 @@ def test_explanations_record_conditions_values_and_parameters(example_household)
     status, income = top["conditions"]
     assert (status["fact"], status["operator"], status["value"]) == ("household.status", "in",
                                                                      "pre_exit")
-    assert (income["param"], income["value"], income["against"]) == ("income.poverty_line",
-                                                                      2808.0, 4000)
+    # the line of the income year, a fact derived from income.poverty_line
+    assert (income["against_fact"], income["value"], income["against"]) == (
+        "household.poverty_line", 2808.0, 4000)
     assert explanation["values"]["household.per_capita_net_income"] == 2808.0
     line = explanation["parameters"]["income.poverty_line"]
     assert (line["value"], line["since"], line["source"]) == (4000, "2020-01-01",

@@ -26,7 +26,7 @@ def invoke(*args: str, cwd: Path):
 def test_findings_at_or_above_fail_on_exit_1(tmp_path):
     result = invoke("check", PRE_EXIT, *DATE, "--select", "INC001", "--no-color", cwd=tmp_path)
     assert result.exit_code == 1
-    assert "INC001 [错误] 计划脱贫户人均纯收入 2808 元" in result.stdout
+    assert "INC001 [错误] 计划脱贫户2020年人均纯收入 2808 元" in result.stdout
 
 
 def test_exit_zero_and_fail_on_choose_the_exit_code(tmp_path):

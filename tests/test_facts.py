@@ -215,3 +215,44 @@ def test_months_between() -> None:
     assert months_between(date(2020, 3, 20), date(2020, 9, 19)) == 5
     assert months_between(date(2020, 3, 20), date(2020, 9, 20)) == 6
     assert months_between(None, date(2020, 9, 20)) is None
+
+
+def test_months_between_counts_a_month_ending_on_a_shorter_month_end() -> None:
+    assert months_between(date(2021, 3, 31), date(2021, 9, 30)) == 6
+    assert months_between(date(2020, 8, 31), date(2021, 2, 28)) == 6
+    assert months_between(date(2021, 3, 15), date(2021, 9, 14)) == 5
+
+
+def test_income_of_another_year_only_is_unknown_for_the_income_year(facts_of) -> None:
+    facts = facts_of("pre_exit_2808", income=[{"category": "wage", "amount": 9000, "year": 2018}])
+    assert facts.income_year == 2020
+    assert facts.income_known is False
+    assert facts.per_capita_net_income is None
+
+
+def test_an_empty_income_list_is_a_recorded_zero(facts_of) -> None:
+    facts = facts_of("pre_exit_2808", income=[])
+    assert facts.income_known is True
+    assert facts.per_capita_net_income == -600 / 4  # production costs remain
+
+
+def test_without_an_income_year_the_latest_recorded_year_is_used(
+    facts_of, example_household
+) -> None:
+    income = [{**source, "year": 2019} for source in example_household("pre_exit_2808")["income"]]
+    facts = facts_of("pre_exit_2808", income_year=None, income=income,
+                     production_costs=[{"amount": 600, "year": 2019}])
+    assert facts.income_year == 2019
+    assert facts.per_capita_net_income == 2808
+    assert facts.poverty_line == 3218  # the 2019 line, not the 2020 one in force on the date
+
+
+def test_a_post_that_starts_after_the_reference_date_is_not_held(
+    facts_of, example_household
+) -> None:
+    members = example_household("pre_exit_2808")["members"]
+    members[1]["public_welfare_posts"] = [{"name": "保洁员", "start": "2020-11-01"}]
+    facts = facts_of("pre_exit_2808", members=members)
+    assert facts.members[1].holds_post is False
+    members[1]["public_welfare_posts"] = [{"name": "保洁员", "start": "2020-03-01"}]
+    assert facts_of("pre_exit_2808", members=members).members[1].holds_post is True

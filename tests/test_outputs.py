@@ -77,7 +77,7 @@ def test_sarif_rules_results_locations_and_suppressions(example_household):
     results = run_["results"]
     first = next(r for r in results if r["ruleId"] == "INC001")
     assert first["level"] == "error" and ids[first["ruleIndex"]] == "INC001"
-    assert first["message"]["text"].startswith("计划脱贫户人均纯收入 2808 元")
+    assert first["message"]["text"].startswith("计划脱贫户2020年人均纯收入 2808 元")
     location = first["locations"][0]["logicalLocations"][0]
     assert location == {"name": "522425-101-0001", "fullyQualifiedName":
                         "household:522425-101-0001", "kind": "object"}
@@ -137,7 +137,8 @@ def test_text_groups_findings_by_household_and_prints_totals(example_household):
 def test_text_in_english_with_explanations(example_household):
     text = run(example_household, "text", lang="en", explain=True)
     assert "household 522425-101-0001" in text and "INC001 [error]" in text
-    assert "✓ household.per_capita_net_income lt param income.poverty_line  ← 2808.0 / 4000" in text
+    condition = "household.per_capita_net_income lt fact household.poverty_line  ← 2808.0 / 4000"
+    assert f"✓ {condition}" in text
     assert "parameter income.poverty_line = 4000, since 2020-01-01" in text
     assert "Checked 2 households" in text
 

@@ -96,7 +96,8 @@ def derive_project(project: Project, when: date) -> ProjectFacts:
     planned = project.planned_completion
     completed = project.completed_on is not None and project.completed_on <= when
     due = None if planned is None else planned <= when
-    overdue = None if due is None else due and not completed
+    # Due on the date counts for the completion rate; it is overdue only from the next day.
+    overdue = None if planned is None else planned < when and not completed
     posted = project.notice_posted_on is not None and project.notice_posted_on <= when
     start = project.started_on
     if start is not None and start > when:

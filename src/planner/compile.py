@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from planner.facts import HouseholdFacts, MemberFacts
+from planner.facts import FACT_PARAMETERS, HouseholdFacts, MemberFacts
 from planner.model import Household, Member
 from planner.params import ParamValues
 from planner.spec import (
@@ -280,6 +280,10 @@ class Compiler:
     def _fact(self, path: str) -> FactPath:
         resolved = resolve_path(path, self.member_bound)
         self.facts.setdefault(path, resolved)
+        if not resolved.from_record:  # a fact derived from parameters reads them too
+            for name in FACT_PARAMETERS.get(f"{resolved.root}.{resolved.attrs[0]}", ()):
+                if name not in self.parameters:
+                    self.parameters.append(name)
         return resolved
 
     def _param(self, name: str) -> Getter:
@@ -394,6 +398,8 @@ class Compiler:
                                  "fact": node.fact, "operator": op}
         if isinstance(operand, ParamRef):
             label["param"] = operand.param
+        elif isinstance(operand, FactRef):
+            label["against_fact"] = operand.fact
         return self._traced(label, check, get, rhs)
 
 

@@ -7,6 +7,7 @@ it is added here, once, and every backend reads it.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,6 +110,35 @@ _ID_PROBLEM_ZH = {
 }
 
 
+# Facts computed from parameters, and the parameters they read: a rule reading such a fact reads
+# those parameters too (listed in its metadata and its explanations).
+FACT_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "household.poverty_line": ("income.poverty_line",),
+    "household.exit_target": ("income.exit_target_default",),
+    "household.housing_unsafe": ("housing.unsafe_grades",),
+    "household.basic_guarantee_problems": (
+        "housing.unsafe_grades", "education.compulsory_age_min", "education.compulsory_age_max",
+        "water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min",
+    ),
+    "household.basic_guarantee_secure": (
+        "housing.unsafe_grades", "education.compulsory_age_min", "education.compulsory_age_max",
+        "water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min",
+    ),
+    "household.water_safe": (
+        "water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min",
+    ),
+    "household.school_age_children": (
+        "education.compulsory_age_min", "education.compulsory_age_max",
+    ),
+    "household.monitoring_era": ("monitoring.start",),
+    "member.compulsory_school_age": (
+        "education.compulsory_age_min", "education.compulsory_age_max",
+    ),
+    "member.out_of_school": ("education.compulsory_age_min", "education.compulsory_age_max"),
+    "member.working_age": ("labour.working_age_min", "labour.working_age_max"),
+}
+
+
 def age_on(birth: date | None, when: date) -> int | None:
     """Completed years on ``when``; ``None`` when the birth date is unknown."""
     if birth is None:
@@ -120,7 +150,17 @@ def months_between(start: date | None, end: date | None) -> int | None:
     """Whole months from ``start`` to ``end`` (negative when ``end`` is earlier)."""
     if start is None or end is None:
         return None
-    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # A month is complete on the same day of the month, or on the last day of a shorter month
+    # (31 March to 30 September is six months).
+    end_of_month = end.day == calendar.monthrange(end.year, end.month)[1]
+    return months - (end.day < start.day and not end_of_month)
+
+
+def _latest_income_year(household: Household, when: date) -> int:
+    """The income year of a record that does not say: its latest source year up to ``when``."""
+    years = [s.year for s in household.income or () if s.year <= when.year]
+    return max(years) if years else when.year
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
@@ -171,6 +211,7 @@ class HouseholdFacts:
     record: Household
     reference_date: date
     income_year: int
+    poverty_line: float | None
     members: tuple[MemberFacts, ...]
     size: int
     income_known: bool
@@ -262,7 +303,10 @@ def derive_member(
         (e.start is None or e.start.year <= year) and (e.end is None or e.end.year >= year)
         for e in member.employment
     )
-    holds_post = any(p.end is None or p.end >= when for p in member.public_welfare_posts)
+    holds_post = any(
+        (p.start is None or p.start <= when) and (p.end is None or p.end >= when)
+        for p in member.public_welfare_posts
+    )
     insurance = member.medical_insurance
     enrolled = None if schooling is None else schooling in ENROLLED_STAGES
     out_of_school: bool | None = None
@@ -317,7 +361,7 @@ def derive(
         if m.registered
     )
     size = len(members)
-    income_year = household.income_year or when.year
+    income_year = household.income_year or _latest_income_year(household, when)
 
     by_category: dict[IncomeCategory, float] = dict.fromkeys(IncomeCategory, 0.0)
     previous_gross = 0.0
@@ -331,7 +375,11 @@ def derive(
                 previous_seen = True
     costs = sum(c.amount for c in household.production_costs if c.year == income_year)
     previous_costs = sum(c.amount for c in household.production_costs if c.year == income_year - 1)
-    income_known = household.income is not None
+    # Income is known for the year when it is recorded for that year; an empty list is a
+    # recorded zero, but sources of other years only say nothing about this one.
+    income_known = household.income is not None and (
+        not household.income or any(source.year == income_year for source in household.income)
+    )
     gross = sum(by_category.values()) if income_known else None
     net = gross - costs if gross is not None else None
     per_capita = net / size if net is not None and size else None
@@ -372,7 +420,7 @@ def derive(
     )
     earlier = frozenset(
         m.measure
-        for m in household.measures
+        for m in active
         if (m.year is not None and m.year < income_year)
         or (m.year is None and m.start and m.start.year < income_year)
     )
@@ -437,6 +485,7 @@ def derive(
         record=household,
         reference_date=when,
         income_year=income_year,
+        poverty_line=params.on(date(income_year, 12, 31)).get("income.poverty_line"),
         members=members,
         size=size,
         income_known=income_known,

@@ -146,12 +146,25 @@ class ParameterSet(Mapping[str, Parameter]):
 class ParamValues(Mapping[str, Any]):
     """Parameter values in force on one date; rules read ``params["income.poverty_line"]``."""
 
-    __slots__ = ("_provenance", "_values", "when")
+    __slots__ = ("_parameters", "_provenance", "_values", "when")
 
-    def __init__(self, when: date, provenance: dict[str, DatedValue]):
+    def __init__(
+        self, when: date, provenance: dict[str, DatedValue],
+        parameters: ParameterSet | None = None,
+    ):
         self.when = when
         self._provenance = provenance
         self._values = {name: v.value for name, v in provenance.items()}
+        self._parameters = parameters
+
+    def on(self, when: date) -> ParamValues:
+        """The values of the same parameter set in force on another date (e.g. the end of the
+        income year, whose poverty line an income is measured against)."""
+        if when == self.when:
+            return self
+        if self._parameters is None:
+            raise ParameterError("these values were not taken from a parameter set")
+        return self._parameters.at(when)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -183,7 +196,7 @@ def _values_at(parameters: ParameterSet, when: date) -> ParamValues:
         dated = parameters[name].at(when)
         if dated is not None:
             provenance[name] = dated
-    return ParamValues(when, provenance)
+    return ParamValues(when, provenance, parameters)
 
 
 def _load_yaml(text: str, source: str) -> dict[str, Any]:
