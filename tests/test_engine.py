@@ -251,3 +251,13 @@ def test_an_unused_waiver_of_a_dataset_code_is_pln003_at_the_end(example_househo
     record = household(example_household, waivers=[waiver])
     result = check([record], rules=DQ004, reference_date=ON)
     assert result.codes() == ["PLN003"]
+
+
+def test_a_file_waiver_for_a_household_not_in_the_input_is_pln003(example_household):
+    waiver = Waiver(code="INC001", reason="x", approver="y", expires=date(2021, 1, 1))
+    result = check([household(example_household)], rules=[INC001], reference_date=ON,
+                   waivers=[FileWaiver("522425-999-0000", waiver)])
+    assert result.codes() == ["INC001", "PLN003"]
+    unused = next(f for f in result.findings if f.code == "PLN003")
+    assert unused.subject == "522425-999-0000"
+    assert "the household is not in the input" in unused.message_en

@@ -171,3 +171,9 @@ def test_params_cli_before_the_first_value_says_not_in_force() -> None:
     result = CliRunner().invoke(cli, ["params", "--date", "2010-06-30", "--name", LINE])
     assert result.exit_code == 0, result.output
     assert "未生效" in result.output
+
+
+def test_a_misspelt_parameter_in_a_district_file_is_refused(tmp_path: Path) -> None:
+    path = _district(tmp_path, "income.povery_line: {values: {2020-01-01: 4100}}\n")
+    with pytest.raises(ParameterError, match=r"did you mean 'income\.poverty_line'"):
+        load_parameters(path)

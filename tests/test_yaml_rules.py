@@ -197,6 +197,19 @@ def test_member_quantifiers_and_their_evidence(example_household):
     assert codes(every, example_household) == ["TST100"]
 
 
+def test_evidence_keeps_only_members_of_the_deciding_branch(example_household):
+    rules = compile_when(
+        "any: [{all: [{any_member: {fact: member.age, ge: 60}}, {fact: household.size, gt: 100}]},"
+        " {fact: household.size, ge: 1}]"
+    )
+    record = Household.model_validate(example_household("pre_exit_2808"))
+    [finding] = check([record], rules=rules, reference_date=ON).findings
+    assert "members" not in finding.evidence  # the elderly mother matched a branch that failed
+    negated = compile_when("not: {any_member: {fact: member.age, ge: 90}}")
+    [finding] = check([record], rules=negated, reference_date=ON).findings
+    assert "members" not in finding.evidence
+
+
 def test_count_members_eq_is_unknown_when_unknown_members_could_change_it(example_household):
     rules = compile_when("{count_members: {fact: member.age, ge: 44}, eq: 2}")
     assert codes(rules, example_household) == ["TST100"]  # the head (45) and the mother (72)
@@ -234,7 +247,8 @@ def test_dict_fields_are_read_by_key(example_household):
 
 def test_a_district_parameter_file_may_add_parameters_that_yaml_rules_read(tmp_path):
     params = tmp_path / "district-params.yaml"
-    params.write_text("district.pupil_allowance:\n  values: {2020-01-01: 500}\n", encoding="utf-8")
+    params.write_text("district.pupil_allowance:\n  description: Pupil allowance of the county\n"
+                      "  values: {2020-01-01: 500}\n", encoding="utf-8")
     rules_file = tmp_path / "rules.yaml"
     rules_file.write_text(RULE.format(when="      {fact: household.size, gt: {param: "
                                            "district.pupil_allowance}}"), encoding="utf-8")

@@ -258,7 +258,7 @@ class Compiler:
                 return self._group("any", _any([self.compile(c) for c in node.any]))
             case Not():
                 inner = self.compile(node.not_)
-                return self._group("not", lambda env: None if (r := inner(env)) is None else not r)
+                return self._group("not", _not(inner))
             case Exists():
                 get = self._fact(node.exists).getter()
                 return self._traced({"condition": f"exists {node.exists}", "fact": node.exists},
@@ -424,32 +424,56 @@ def _count_result(op: str, low: int, high: int, limit: Any) -> Tri:
     return at_low if at_low == at_high else None
 
 
+# Member matches (``env.matched_members``, reported as evidence) are kept only from the parts
+# that made the condition true: a quantifier inside a false ``all``, a non-deciding part of an
+# ``any`` or anything under ``not`` matched nothing that explains the finding.
+
+
 def _all(parts: list[Compiled]) -> Compiled:
     def all_(env: Env) -> Tri:
+        mark = len(env.matched_members)
         unknown = False
         for part in parts:
             result = part(env)
             if result is False:
+                del env.matched_members[mark:]
                 return False
             if result is None:
                 unknown = True
-        return None if unknown else True
+        if unknown:
+            del env.matched_members[mark:]
+            return None
+        return True
 
     return all_
 
 
 def _any(parts: list[Compiled]) -> Compiled:
     def any_(env: Env) -> Tri:
+        mark = len(env.matched_members)
         unknown = False
         for part in parts:
+            before = len(env.matched_members)
             result = part(env)
             if result is True:
+                del env.matched_members[mark:before]
                 return True
             if result is None:
                 unknown = True
+        del env.matched_members[mark:]
         return None if unknown else False
 
     return any_
+
+
+def _not(inner: Compiled) -> Compiled:
+    def not_(env: Env) -> Tri:
+        mark = len(env.matched_members)
+        result = inner(env)
+        del env.matched_members[mark:]
+        return None if result is None else not result
+
+    return not_
 
 
 def _group(label: str, check: Compiled, against: Getter | None = None) -> Compiled:

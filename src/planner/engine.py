@@ -123,8 +123,9 @@ class Checker:
 
     Build one per run; :meth:`check_household` is the hot path and allocates little beyond facts.
     ``engine_codes`` chooses which of ``PLN002``/``PLN003`` are reported (default: both);
-    ``PLN001`` is always reported. ``known_codes`` are the codes of every loaded rule, selected
-    or not: a waiver of a known but unselected code is neither used nor reported as unused.
+    ``PLN001`` is always reported. ``known_codes`` are the codes (and aliases) of every loaded
+    rule, selected or not: a waiver of a known but unselected code is neither used nor reported
+    as unused.
     """
 
     def __init__(
@@ -173,6 +174,7 @@ class Checker:
         # Waivers of dataset-scope codes wait for the end of the run, when those findings exist.
         self._deferred_waivers: dict[str, list[Waiver]] = {}
         self._file_waivers: dict[str, list[Waiver]] = {}
+        self._waived_households: set[str] = set()  # households whose file waivers were judged
         for entry in waivers:
             self._file_waivers.setdefault(entry.household, []).append(entry.waiver)
         self.stats = CheckStats()
@@ -204,7 +206,10 @@ class Checker:
                 for rule in self._member_rules:
                     self._run(rule, ctx, subject, "household", findings)
             ctx.member = None
-        waivers = [*household.waivers, *self._file_waivers.get(subject, ())]
+        file_waivers = self._file_waivers.get(subject, ())
+        if file_waivers:
+            self._waived_households.add(subject)
+        waivers = [*household.waivers, *file_waivers]
         if waivers and self._dataset_codes:
             waivers = self._defer_dataset_waivers(subject, waivers)
         if self._after_rules:
@@ -295,6 +300,7 @@ class Checker:
                 findings = [self._rule_error(rule, "dataset", exc)]
             dataset_findings.extend(findings)
         dataset_findings.extend(self._apply_deferred_waivers(dataset_findings))
+        dataset_findings.extend(self._waivers_of_absent_households())
         self._count(dataset_findings)
         yield from dataset_findings
 
@@ -424,6 +430,14 @@ class Checker:
             extra.extend(self._apply_waivers(subject, waivers, by_subject.get(subject, [])))
         return extra
 
+    def _waivers_of_absent_households(self) -> list[Finding]:
+        """File waivers naming a household that was not in the input cover nothing: PLN003."""
+        extra: list[Finding] = []
+        for subject, waivers in self._file_waivers.items():
+            if subject not in self._waived_households:
+                extra.extend(self._apply_waivers(subject, waivers, [], absent=True))
+        return extra
+
     def _mark_waived(self, waivers: list[Waiver], findings: list[Finding]) -> None:
         for waiver in waivers:
             if waiver.expires < self.reference_date:
@@ -434,7 +448,7 @@ class Checker:
                     finding.waiver = waiver
 
     def _apply_waivers(
-        self, subject: str, waivers: list[Waiver], findings: list[Finding]
+        self, subject: str, waivers: list[Waiver], findings: list[Finding], absent: bool = False
     ) -> list[Finding]:
         extra: list[Finding] = []
         for waiver in waivers:
@@ -455,7 +469,9 @@ class Checker:
                     used = True
             if used or WAIVER_UNUSED.code not in self.engine_codes:
                 continue
-            if waiver.code in self._selected:
+            if absent:
+                why_zh, why_en = "输入中没有此户", "the household is not in the input"
+            elif waiver.code in self._selected:
                 why_zh, why_en = "该户没有此问题", "no such finding for this household"
                 if waiver.member is not None:
                     why_zh = f"第 {waiver.member} 名成员没有此问题"
@@ -522,7 +538,7 @@ def check(
         )
         chosen = select_rules(rule_set, [level])
         engine_codes = [r.code for r in chosen if r.code in ENGINE_CODES]
-        known = [r.code for r in rule_set]
+        known = [code for r in rule_set for code in (r.code, *r.aliases)]
         rule_set = chosen
     else:
         known = None

@@ -35,9 +35,14 @@ class WaiverError(ValueError):
 def _entry(item: Any, source: str, where: str) -> FileWaiver:
     if not isinstance(item, dict):
         raise WaiverError(f"{source}: {where}: a waiver is a mapping of {', '.join(FIELDS)}")
-    household = str(item.get("household") or "").strip()
+    raw_household = item.get("household")
+    household = str(raw_household or "").strip()
     code = str(item.get("code") or "").strip()
     label = f"{where} (household {household or '?'}, code {code or '?'})"
+    if raw_household is not None and not isinstance(raw_household, str):
+        # YAML reads 0012345670 as a number (octal even): the id would silently change.
+        raise WaiverError(f"{source}: {label}: write the household id in quotes: "
+                          f"household: \"...\"")
     missing = [key for key in REQUIRED if item.get(key) in (None, "")]
     if missing:
         raise WaiverError(f"{source}: {label}: missing {', '.join(missing)}")

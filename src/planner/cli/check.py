@@ -133,7 +133,7 @@ def check(
     checker = Checker(
         rules, parameters, when, waivers=waivers, explain=explain, catalog=catalog,
         engine_codes=[r.code for r in rules if r.code in ENGINE_CODES],
-        known_codes=[r.code for r in all_rules],
+        known_codes=[code for r in all_rules for code in (r.code, *r.aliases)],
     )
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,

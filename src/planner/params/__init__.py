@@ -10,6 +10,7 @@ overrides or adds values with the same layout, keyed by full parameter name.
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,7 +100,11 @@ class ParameterSet(Mapping[str, Parameter]):
         return _values_at(self, when)
 
     def with_overrides(self, path: str | Path) -> ParameterSet:
-        """A new set where the district file at ``path`` replaces or adds dated values."""
+        """A new set where the district file at ``path`` replaces or adds dated values.
+
+        A name the set does not have is a new parameter only if the file describes it
+        (``description``); otherwise it is taken for a typo and refused.
+        """
         path = Path(path)
         raw = _load_yaml(path.read_text(encoding="utf-8"), str(path))
         merged = {
@@ -108,6 +113,15 @@ class ParameterSet(Mapping[str, Parameter]):
         }
         for name, body in raw.items():
             spec = _parse_spec(name, body, str(path))
+            if name not in merged and not spec.description:
+                # A typo (income.povery_line) would otherwise add a parameter nobody reads and
+                # leave the intended one unchanged, silently.
+                close = difflib.get_close_matches(name, merged, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ParameterError(
+                    f"{path}: unknown parameter {name!r}{hint} (a new parameter needs a"
+                    " description)"
+                )
             base = merged.get(name) or Parameter(name)
             new = _to_parameter(name, spec, str(path))
             by_start = {v.start: v for v in base.values}
