@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
+from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -26,7 +28,14 @@ from planner.registry import RegistryError, load_rules
 from planner.selection import SelectionError, select_rules
 from planner.waivers import WaiverError, load_waivers
 
-OUTPUT_FORMATS = ("text", "json", "csv", "xlsx")
+if TYPE_CHECKING:
+    from planner.io import Dataset
+    from planner.model import Household
+    from planner.planning import DistrictPlan, DistrictPlanner
+
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "xlsx")
+#: Formats written household by household: without a budget or charts, plans are not kept.
+STREAMED_FORMATS = ("text", "jsonl", "csv")
 
 
 class UsageProblem(click.ClickException):
@@ -75,7 +84,10 @@ def _day(value: datetime | None) -> date | None:
               help="District parameter file (repeatable) 区县参数文件.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
               help="Local rule file or folder (repeatable) 本地规则文件.")
-@click.option("--show-names", is_flag=True, help="Show helpers' names unmasked 显示帮扶责任人姓名.")
+@click.option("--show-names", is_flag=True,
+              help="Show personal data in the plan unmasked: helpers' names and names, ID and "
+                   "phone numbers in rule messages 显示姓名等个人信息 "
+                   "(implied by --show-personal).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @reading_options
 def plan_command(
@@ -90,11 +102,15 @@ def plan_command(
     Reads households (and villages and projects) from PATHS, checks them against the rules, and
     writes each household's plan: measures, why, start and due dates, responsible department,
     helper, cost, gain, and the projected per-capita income against the poverty line.
+    Text, CSV and JSON Lines are written household by household in bounded memory unless
+    --budget or --gantt needs every plan; JSON and XLSX hold every plan until the end.
+    Personal data is masked unless --show-names (the plan) or --show-personal (the plan and
+    input errors).
+
     Rules, parameters, measures, waivers, rule selection and the reference date also come from
     the configuration (planner.toml), as for ``planner check``.
     """
-    from planner.planning import plan as make_plan
-    from planner.planning.export import to_text, write_csv, write_json, write_xlsx
+    from planner.planning import DistrictPlanner
 
     if fmt == "xlsx" and output is None:
         raise UsageProblem("--output-format xlsx needs --output FILE.xlsx")
@@ -114,34 +130,24 @@ def plan_command(
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     label = "households planned" if lang == "en" else "已规划户数"
+    households = with_progress(dataset.households(), label)
     try:
-        district = make_plan(
-            with_progress(dataset.households(), label), rules=rules, params=parameters,
-            reference_date=when, start=_day(start), catalog=catalog, villages=dataset.villages,
-            projects=dataset.projects, budget=budget, allocation_method=method,  # type: ignore[arg-type]
-            waivers=waivers, show_names=show_names,
+        planner = DistrictPlanner(
+            rules=rules, params=parameters, reference_date=when, start=_day(start),
+            catalog=catalog, villages=dataset.villages, projects=dataset.projects,
+            waivers=waivers, show_names=show_names or show_personal, budget=budget,
         )
+        if fmt in STREAMED_FORMATS:
+            district = _write_streamed(planner, households, fmt, output, lang, method,
+                                       keep=budget is not None or gantt_dir is not None,
+                                       dataset=dataset)
+        else:
+            district = planner.finish(list(planner.iter_plans(households)),
+                                      method=method,  # type: ignore[arg-type]
+                                      errors=dataset.errors)
+            _write_whole(district, fmt, output)
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
-    district.errors = list(dataset.errors)
-    if fmt == "xlsx":
-        write_xlsx(district, output)  # type: ignore[arg-type]
-    elif fmt == "json":
-        if output:
-            write_json(district, output)
-        else:
-            write_json(district, sys.stdout)
-    elif fmt == "csv":
-        if output:
-            write_csv(district, output)
-        else:
-            write_csv(district, sys.stdout)
-    else:
-        text = to_text(district, lang)
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
     if gantt_dir:
         from planner.measures.drawing import cjk_font
         from planner.planning.gantt import write_gantts
@@ -157,6 +163,43 @@ def plan_command(
         click.echo(f"输入错误 / input error: {error}", err=True)
     if district.errors:
         sys.exit(2)
+
+
+def _write_streamed(planner: DistrictPlanner, households: Iterable[Household], fmt: str,
+                    output: str | None, lang: str, method: str, *, keep: bool,
+                    dataset: Dataset) -> DistrictPlan:
+    """Write text, CSV or JSON Lines household by household; keep the plans only when ``keep``
+    (a budget marks funded items after all are planned; Gantt charts group them by village)."""
+    from planner.planning.export import plan_stream
+
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with ExitStack() as stack:
+        out: IO[str] = sys.stdout if output is None else stack.enter_context(
+            open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
+        writer = plan_stream(fmt, out, lang)
+        if keep:
+            plans = list(planner.iter_plans(households))
+            district = planner.finish(plans, method=method,  # type: ignore[arg-type]
+                                      errors=dataset.errors)
+            for result in plans:
+                writer.write(result)
+        else:
+            for result in planner.iter_plans(households):
+                writer.write(result)
+            district = planner.finish(None, errors=dataset.errors)
+        writer.close(district)
+    return district
+
+
+def _write_whole(district: DistrictPlan, fmt: str, output: str | None) -> None:
+    from planner.planning.export import write_json, write_xlsx
+
+    if fmt == "xlsx":
+        write_xlsx(district, output)  # type: ignore[arg-type]
+    elif output:
+        write_json(district, output)
+    else:
+        write_json(district, sys.stdout)
 
 
 def _prerequisites(measure: Any) -> str:

@@ -52,19 +52,37 @@ def mask_value(key: str, value: Any) -> Any:
     return mask_text(value)
 
 
-def mask_finding(finding: Finding) -> Finding:
-    """A copy of ``finding`` with personal data masked in its messages, evidence and trace."""
+def _masked_messages(finding: Finding) -> tuple[str, str]:
     zh, en = finding.message_zh, finding.message_en
     for raw in sorted(finding.personal, key=len, reverse=True):
         masked = _mask_personal(raw)
         zh, en = zh.replace(raw, masked), en.replace(raw, masked)
+    return mask_text(zh), mask_text(en)
+
+
+def mask_messages(finding: Finding) -> Finding:
+    """``finding`` with personal data masked in its two messages only.
+
+    For consumers that copy messages into their own output (plans) but read the evidence as data
+    (measure ids, member numbers): evidence and trace are left as they are. Returns ``finding``
+    itself when nothing needed masking.
+    """
+    zh, en = _masked_messages(finding)
+    if zh == finding.message_zh and en == finding.message_en and not finding.personal:
+        return finding
+    return dataclasses.replace(finding, message_zh=zh, message_en=en, personal=())
+
+
+def mask_finding(finding: Finding) -> Finding:
+    """A copy of ``finding`` with personal data masked in its messages, evidence and trace."""
+    zh, en = _masked_messages(finding)
     trace = None
     if finding.trace is not None:
         trace = [_mask_trace(entry) for entry in finding.trace]
     return dataclasses.replace(
         finding,
-        message_zh=mask_text(zh),
-        message_en=mask_text(en),
+        message_zh=zh,
+        message_en=en,
         evidence={k: mask_value(k, v) for k, v in finding.evidence.items()},
         trace=trace,
         personal=(),
@@ -82,4 +100,4 @@ def _mask_trace(entry: dict[str, Any]) -> dict[str, Any]:
     return masked
 
 
-__all__ = ["mask_finding", "mask_text", "mask_value"]
+__all__ = ["mask_finding", "mask_messages", "mask_text", "mask_value"]

@@ -1,8 +1,12 @@
 """The district plan: every household plan with the village works they wait for, the critical path,
 cost and workload per department and month, and the allocation of a limited budget.
 
-Households stream through :class:`DistrictPlanner` one at a time; the summary it keeps is bounded
-(departments × months, one critical path, a few bundles per household below the line).
+Households stream through :class:`DistrictPlanner` one at a time. What it keeps does not grow with
+the number of households: counts, one load per department (by month), the longest critical path
+and the village works. Two things do grow, and only when asked for: with a ``budget`` it keeps up
+to two bundles per household below the line (the allocation needs them all), and with
+``findings=`` it keeps those findings grouped by household (they were handed over as a whole).
+:func:`plan` returns every household plan in a list; stream with :meth:`DistrictPlanner.iter_plans`.
 """
 
 from __future__ import annotations
@@ -93,7 +97,11 @@ class DistrictStats:
 
 @dataclass(slots=True)
 class DistrictPlan:
-    """Household plans, village works, critical path, department loads and the allocation."""
+    """Household plans, village works, critical path, department loads and the allocation.
+
+    ``households`` holds the plans passed to :meth:`DistrictPlanner.finish`: empty when they were
+    streamed (written out as they came) rather than kept.
+    """
 
     reference_date: date
     start: date
@@ -110,25 +118,40 @@ class DistrictPlan:
         """The plan of one household."""
         return next((p for p in self.households if p.household == household_id), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the whole plan."""
+    def summary_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the district summary: everything but works and households."""
         return {
             "reference_date": self.reference_date.isoformat(), "start": self.start.isoformat(),
             "finish": None if self.finish is None else self.finish.isoformat(),
             "stats": self.stats.to_dict(),
             "critical_path": self.critical_path,
             "departments": [d.to_dict() for _, d in sorted(self.departments.items())],
-            "works": [w.to_dict() for w in self.works],
             "allocation": None if self.allocation is None else self.allocation.to_dict(),
-            "households": [p.to_dict() for p in self.households],
             "errors": [str(e) for e in self.errors],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the whole plan."""
+        data = self.summary_dict()
+        errors = data.pop("errors")
+        allocation = data.pop("allocation")
+        data["works"] = [w.to_dict() for w in self.works]
+        data["allocation"] = allocation
+        data["households"] = [p.to_dict() for p in self.households]
+        data["errors"] = errors
+        return data
 
 
 class DistrictPlanner:
     """Plans households one at a time against the district's villages and projects.
 
-    Without ``findings`` it runs the checker itself (``rules``: installed packs by default).
+    Without ``findings`` it runs the checker itself (``rules``: installed packs by default), so
+    households stream: :meth:`iter_plans` yields each plan and keeps nothing of it but counts,
+    department loads and the longest critical path. With ``findings`` given, they are grouped by
+    household up front (memory in proportion to them: pass a list you already hold, not a stream
+    you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
+    allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
+    and reasons is masked unless ``show_names``.
     """
 
     def __init__(
@@ -144,6 +167,7 @@ class DistrictPlanner:
         projects: Iterable[Project] = (),
         waivers: Iterable[FileWaiver] = (),
         show_names: bool = False,
+        budget: float | None = None,
     ):
         self.reference_date = reference_date or date.today()
         self.start = start or self.reference_date
@@ -168,10 +192,12 @@ class DistrictPlanner:
             village_findings = [f for f in (x for v in self._findings.values() for x in v)
                                 if f.subject_kind == "village"]
         self.works = pending_works(self.villages, self.projects, village_findings, self.catalog,
-                                   self.start)
+                                   self.start, show_names=show_names)
         self.index = VillageIndex(self.villages)
         self.departments: dict[str, DepartmentLoad] = {}
         self.stats = DistrictStats()
+        self.budget = budget
+        #: Income bundles of the households planned, collected only when a budget is set.
         self.bundles: list[Bundle] = []
         self._longest: tuple[date, list[dict[str, Any]]] | None = None
 
@@ -193,7 +219,10 @@ class DistrictPlanner:
         return result
 
     def iter_plans(self, households: Iterable[Household]) -> Iterator[HouseholdPlan]:
-        """Plan households as they stream in."""
+        """Plan households as they stream in.
+
+        A plan is not kept once yielded (only its counts, loads and, with a budget, bundles).
+        """
         for household in households:
             yield self.plan_household(household)
 
@@ -219,7 +248,8 @@ class DistrictPlanner:
         for work in works.values():
             if work.key in waited:
                 work.households += 1
-        self.bundles.extend(result.bundles)
+        if self.budget is not None:
+            self.bundles.extend(result.bundles)
         longest = self._longest
         if result.finish is not None and (longest is None or result.finish > longest[0]):
             by_key = {item.key: item for item in result.items}
@@ -245,7 +275,17 @@ class DistrictPlanner:
     def finish(self, plans: list[HouseholdPlan] | None = None, *, budget: float | None = None,
                method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
         """The district plan: works and their loads added, the budget allocated (items of funded
-        bundles get ``funded=True``, other new income items of candidate households ``False``)."""
+        bundles get ``funded=True``, other new income items of candidate households ``False``).
+
+        ``budget`` defaults to the planner's; a budget here needs one given to the planner too
+        (``ValueError`` otherwise), since bundles are only collected with a budget. ``plans``
+        (``None`` when they were streamed) become :attr:`DistrictPlan.households`.
+        """
+        if budget is None:
+            budget = self.budget
+        elif self.budget is None:
+            raise ValueError("DistrictPlanner(budget=...) is needed to allocate a budget: "
+                             "income bundles are only collected with one")
         works = [w for by_measure in self.works.values() for w in by_measure.values()]
         for work in works:
             self._load(work.responsible_zh, work.responsible_en, work.start, work.due, work.cost)
@@ -322,11 +362,14 @@ def plan(
     ``findings`` default to a run of the checker with ``rules`` (installed packs by default) and
     ``waivers``; ``reference_date`` defaults to today and ``start`` to the reference date. With
     ``budget`` (元) the income bundles are allocated to lift the most households above the line.
+    Every household plan is kept in the result: for a large district without a budget, stream
+    with :meth:`DistrictPlanner.iter_plans` and :meth:`DistrictPlanner.finish` instead.
+    Personal data in notes, reasons and helpers' names is masked unless ``show_names``.
     """
     planner = DistrictPlanner(
         findings=findings, rules=rules, params=params, reference_date=reference_date,
         start=start, catalog=catalog, villages=villages, projects=projects, waivers=waivers,
-        show_names=show_names,
+        show_names=show_names, budget=budget,
     )
     plans = list(planner.iter_plans(households))
-    return planner.finish(plans, budget=budget, method=allocation_method)
+    return planner.finish(plans, method=allocation_method)

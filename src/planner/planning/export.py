@@ -4,6 +4,10 @@ Rows carry the household, member, action (``add``, ``keep``, ``cancel``), measur
 label), why (codes and zh/en labels), start, due, responsible department, helper (masked unless the
 plan was made with names shown), cost and gain. Measures to cancel follow each household's items;
 village works are rows too, with the village and no household.
+
+CSV, JSON Lines and text are written household by household (:func:`plan_stream`), so a district
+planned with :meth:`DistrictPlanner.iter_plans` is written without keeping its plans; JSON and XLSX
+need the whole :class:`DistrictPlan`.
 """
 
 from __future__ import annotations
@@ -81,16 +85,123 @@ def plan_rows(plan: DistrictPlan | Iterable[HouseholdPlan]) -> Iterator[dict[str
             yield _work_row(work)
 
 
+class PlanStream:
+    """Writes household plans as they come (:meth:`write`), then the district (:meth:`close`)."""
+
+    def __init__(self, out: IO[str], language: str = "zh") -> None:
+        self.out = out
+        self.language = language
+
+    def write(self, result: HouseholdPlan) -> None:
+        """Write one household's plan."""
+        raise NotImplementedError
+
+    def close(self, plan: DistrictPlan) -> None:
+        """Write what comes after the households: village works and the district summary."""
+
+
+class CsvStream(PlanStream):
+    """CSV rows (:data:`COLUMNS`): each household's items, then the village works."""
+
+    def __init__(self, out: IO[str], language: str = "zh") -> None:
+        super().__init__(out, language)
+        self._writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+        self._writer.writeheader()
+
+    def write(self, result: HouseholdPlan) -> None:
+        """One row per item, then per measure to cancel."""
+        for row in plan_rows([result]):
+            self._writer.writerow(row)
+
+    def close(self, plan: DistrictPlan) -> None:
+        """One row per pending village work."""
+        for work in plan.works:
+            self._writer.writerow(_work_row(work))
+
+
+class JsonLinesStream(PlanStream):
+    """One JSON object a line: ``{"type": "household", ...}`` per household, then
+    ``{"type": "work", ...}`` per village work and a last ``{"type": "district", ...}`` line with
+    the summary (stats, critical path, departments, allocation, input errors)."""
+
+    def _line(self, kind: str, data: dict[str, Any]) -> None:
+        self.out.write(json.dumps({"type": kind, **data}, ensure_ascii=False) + "\n")
+
+    def write(self, result: HouseholdPlan) -> None:
+        """One line for the household's plan."""
+        self._line("household", result.to_dict())
+
+    def close(self, plan: DistrictPlan) -> None:
+        """Lines for the works and the district summary."""
+        for work in plan.works:
+            self._line("work", work.to_dict())
+        self._line("district", plan.summary_dict())
+
+
+class _Discard(io.StringIO):
+    """A text sink that keeps nothing (the recording console keeps what is exported)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+class TextStream(PlanStream):
+    """The readable report (:func:`to_text`), household by household."""
+
+    def __init__(self, out: IO[str], language: str = "zh", width: int = 140) -> None:
+        from rich.console import Console
+
+        super().__init__(out, language)
+        self._zh = language == "zh"
+        self._console = Console(file=_Discard(), width=width, record=True)
+
+    def write(self, result: HouseholdPlan) -> None:
+        """The household's table and notes."""
+        self._console.print(_household_table(result, self._zh))
+        for note in result.notes:
+            self._console.print(f"  • {note.text(self.language)}")
+        self.out.write(self._console.export_text(clear=True))
+
+    def close(self, plan: DistrictPlan) -> None:
+        """The district summary."""
+        for line in _summary(plan, self._zh):
+            self._console.print(line)
+        self.out.write(self._console.export_text(clear=True))
+
+
+#: Output formats written household by household.
+STREAMS: dict[str, type[PlanStream]] = {
+    "csv": CsvStream, "jsonl": JsonLinesStream, "text": TextStream}
+
+
+def plan_stream(fmt: str, out: IO[str], language: str = "zh") -> PlanStream:
+    """A writer of ``fmt`` (``csv``, ``jsonl``, ``text``) over an open text stream."""
+    return STREAMS[fmt](out, language)
+
+
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
     """Write the rows as CSV (a file gets a UTF-8 byte-order mark so Excel reads the Chinese)."""
     if isinstance(out, str | Path):
         with open(out, "w", encoding="utf-8-sig", newline="") as handle:
             write_csv(plan, handle)
         return
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
-    writer.writeheader()
-    for row in plan_rows(plan):
-        writer.writerow(row)
+    writer = CsvStream(out)
+    for result in (plan.households if isinstance(plan, DistrictPlan) else plan):
+        writer.write(result)
+    if isinstance(plan, DistrictPlan):
+        writer.close(plan)
+
+
+def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
+    """Write the district plan as JSON Lines (:class:`JsonLinesStream`)."""
+    if isinstance(out, str | Path):
+        with open(out, "w", encoding="utf-8") as handle:
+            write_jsonl(plan, handle)
+        return
+    writer = JsonLinesStream(out)
+    for result in plan.households:
+        writer.write(result)
+    writer.close(plan)
 
 
 def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None = 2) -> None:
@@ -231,14 +342,9 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
 
 def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
     """A readable report: each household's items, notes and projection, then the district."""
-    from rich.console import Console
-
-    zh = language == "zh"
-    console = Console(file=io.StringIO(), width=width, record=True)
+    out = io.StringIO()
+    writer = TextStream(out, language, width)
     for result in plan.households:
-        console.print(_household_table(result, zh))
-        for note in result.notes:
-            console.print(f"  • {note.text(language)}")
-    for line in _summary(plan, zh):
-        console.print(line)
-    return console.export_text()
+        writer.write(result)
+    writer.close(plan)
+    return out.getvalue()

@@ -11,6 +11,7 @@ from planner.finding import Finding
 from planner.idnumber import mask_name
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
+from planner.output.mask import mask_messages
 from planner.params import ParameterSet, default_parameters
 from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
@@ -59,7 +60,9 @@ def plan_household(
 
     ``works`` are the pending works of the household's village by measure id (from
     :func:`planner.planning.village.pending_works`); measures that have them as prerequisites wait.
-    The helper's name is masked unless ``show_names``. A measure already planned that a SUP003
+    Personal data is masked unless ``show_names``: the helper's name, and any name, ID number or
+    phone number in the messages of findings that the plan copies into its notes and reasons (a
+    local rule may put ``{member.name}`` in its message). A measure already planned that a SUP003
     finding says does not fit is cancelled (:mod:`planner.planning.unfit`): listed in
     ``to_cancel``, not scheduled, its gain not counted, its needs planned again.
     """
@@ -68,7 +71,7 @@ def plan_household(
     start = start or facts.reference_date
     target = target_date(facts)
     works = dict(works or {})
-    findings = list(findings)
+    findings = [f if show_names else mask_messages(f) for f in findings]
     unfit, unfit_notes = unfit_measures(facts, findings, catalog, values)
     facts = without_unfit(facts, unfit)
     income_need, needs, unplanned = household_needs(facts, findings, values, catalog)

@@ -18,6 +18,7 @@ from typing import Any
 from planner.finding import Finding
 from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Region, Village
+from planner.output.mask import mask_messages
 
 #: Category names (as district files write them) of the catalog's village works.
 WORK_ALIASES = {
@@ -161,14 +162,21 @@ def pending_works(
     findings: Iterable[Finding],
     catalog: MeasureCatalog,
     start: date,
+    *,
+    show_names: bool = False,
 ) -> dict[str, dict[str, VillageWork]]:
-    """Pending works by village id, then by measure id (``road_hardening``, ``water_works``)."""
+    """Pending works by village id, then by measure id (``road_hardening``, ``water_works``).
+
+    A work a village finding calls for gives the finding's message as its reason, with names, ID
+    numbers and phone numbers masked unless ``show_names``.
+    """
     villages = list(villages)
     builder = _Builder(catalog, start)
     by_subject: dict[str, list[Finding]] = {}
     for finding in findings:
         if not finding.waived and finding.subject_kind == "village":
-            by_subject.setdefault(finding.subject, []).append(finding)
+            by_subject.setdefault(finding.subject, []).append(
+                finding if show_names else mask_messages(finding))
     for village in villages:
         road_left = _share(village.road_km_hardened, village.road_km_planned)
         water_left = _share(village.households_tap_water, village.households_total)

@@ -1,7 +1,8 @@
 """Dataset-scope data-quality rules: the same person (DQ004) or phone (DQ013) in several places.
 
 Both stream: each household adds a few integers to compact arrays, and one sort at the end finds
-the keys that occur more than once (domain.md §4.3).
+the keys that occur more than once (domain.md §4.3). Accumulators report only at the end, so DQ013
+also keeps each invalid number until then: a household index, a place and the number as recorded.
 """
 
 from __future__ import annotations
@@ -221,13 +222,18 @@ def _phone_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 class SharedOrInvalidPhones:
-    """DQ013 accumulator: invalid numbers at once, shared numbers at the end."""
+    """DQ013 accumulator: valid numbers as integer keys, to find the shared ones at the end, and
+    invalid numbers as compact entries (household index, place, number as recorded), reported
+    at the end too, before the shared ones. Memory: about 16 bytes per valid number and, per
+    invalid number, 8 bytes and the recorded string, never a finding object."""
 
     def __init__(self, params: ParamValues) -> None:
         self.pattern = _phone_pattern(tuple(params["data_quality.phone_patterns"]))
         self.households_max = int(params["data_quality.phone_households_max"])
         self.seen = Occurrences()
-        self.invalid: list[Hit] = []
+        self.invalid_owners = array("I")
+        self.invalid_places = array("i")
+        self.invalid_phones: list[str] = []
 
     def add(self, household: HouseholdFacts) -> None:
         record = household.record
@@ -242,7 +248,11 @@ class SharedOrInvalidPhones:
                 continue
             compact = "".join(phone.split())
             if not self.pattern.fullmatch(compact):
-                self.invalid.append(self._hit(household.id, place, phone, "invalid"))
+                if owner is None:
+                    owner = self.seen.owner(household.id)
+                self.invalid_owners.append(owner)
+                self.invalid_places.append(place)
+                self.invalid_phones.append(phone)
                 continue
             digits = "".join(c for c in compact if c.isascii() and c.isdigit())
             if place == HELPER or not 0 < len(digits) <= 17:
@@ -256,7 +266,10 @@ class SharedOrInvalidPhones:
             self.seen.add(key, owner, place)
 
     def finish(self) -> Iterator[Hit]:
-        yield from self.invalid
+        households = self.seen.households
+        for owner, place, phone in zip(self.invalid_owners, self.invalid_places,
+                                       self.invalid_phones, strict=True):
+            yield self._hit(households[owner], place, phone, "invalid")
         for group in self.seen.groups():
             if len(group) <= self.households_max:
                 continue
@@ -312,6 +325,10 @@ def invalid_contact(ctx: RuleContext) -> SharedOrInvalidPhones:
     mainland mobile number (11 digits starting 13–19: `1[3-9]` and 9 more digits) or a landline
     with its area code (0 and 2–3 more digits, an optional hyphen, then 7–8 digits, e.g.
     `0851-88812345`). Each invalid number is one finding (member numbers carry the member).
+    Like every dataset rule, DQ013 reports when the whole dataset has been read, invalid numbers
+    first, in input order; until then it keeps about 16 bytes per valid number and, per invalid
+    one, its household, place and the number as recorded (memory grows with the invalid numbers,
+    not with the households).
     A valid household or member number (hyphen ignored) found in more than
     `data_quality.phone_households_max` households (1: no sharing) gives one finding per
     household involved. The same number on a household and its own members counts once; the
