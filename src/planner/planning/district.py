@@ -26,7 +26,7 @@ from planner.planning.allocate import Allocation, Method, allocate
 from planner.planning.household import plan_household
 from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
 from planner.planning.village import VillageIndex, VillageWork, pending_works
-from planner.registry import RuleSet
+from planner.registry import RuleSet, load_rules
 from planner.rule import Rule
 
 _OPEN = frozenset({"proposed", "planned", "in_progress", "pending"})
@@ -181,8 +181,14 @@ class DistrictPlanner:
         self.checker: Checker | None = None
         village_findings: list[Finding] = []
         if findings is None:
-            self.checker = Checker(rules, self.params, self.reference_date, catalog=self.catalog,
-                                   waivers=waivers)
+            # Households are checked one at a time here: dataset-wide rules (duplicates across
+            # households) need the whole run, so their findings come only through ``findings=``.
+            rule_set = rules if isinstance(rules, RuleSet) else (
+                load_rules() if rules is None else RuleSet(rules)
+            )
+            per_household = RuleSet(rule for rule in rule_set if rule.scope != "dataset")
+            self.checker = Checker(per_household, self.params, self.reference_date,
+                                   catalog=self.catalog, waivers=waivers)
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
