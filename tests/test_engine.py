@@ -261,3 +261,24 @@ def test_a_file_waiver_for_a_household_not_in_the_input_is_pln003(example_househ
     unused = next(f for f in result.findings if f.code == "PLN003")
     assert unused.subject == "522425-999-0000"
     assert "the household is not in the input" in unused.message_en
+
+
+@rule(code="TST009", name="quotes-a-name", family="test",
+      message={"zh": "不会出现", "en": "never shown"})
+def quotes_a_name(ctx: RuleContext) -> Iterator[Hit]:
+    """Raises with a member's name and landline in the exception text."""
+    assert ctx.household is not None
+    head = ctx.household.members[0].record
+    raise ValueError(f"bad record of {head.name} ({head.id_number})")
+
+
+def test_a_rule_error_quoting_personal_data_is_masked_in_output(example_household):
+    from planner.output.mask import mask_finding
+
+    [error] = check([household(example_household)], rules=[quotes_a_name],
+                    reference_date=ON).findings
+    assert error.code == "PLN001" and "王建国" in error.message_en  # the raw finding, in memory
+    masked = mask_finding(error)
+    assert "王建国" not in masked.message_en and "王建国" not in masked.message_zh
+    assert "522425197503120018" not in masked.message_en
+    assert "王建国" not in masked.evidence["error"]

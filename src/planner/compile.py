@@ -607,5 +607,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=True)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return str(value)
+        # Derived facts (a member's, say) would print every field, names included: name the
+        # subject instead of dumping it.
+        number = getattr(value, "number", None)
+        return f"m{number}" if number is not None else type(value).__name__
     return value

@@ -318,7 +318,10 @@ class Checker:
                      for hit in rule.function(ctx)]
         except Exception as exc:
             member = ctx.member.number if ctx.member is not None else None
-            out.append(self._rule_error(rule, subject, exc, member, kind))
+            error = self._rule_error(rule, subject, exc, member, kind)
+            if ctx.household is not None:  # an exception text may quote a member's record
+                error.personal = _personal_values(ctx.household)
+            out.append(error)
             return
         finally:
             if recording is not None:
@@ -503,6 +506,17 @@ class Checker:
 
 def _selectors(values: Iterable[str]) -> Sequence[str]:
     return values if isinstance(values, str) else tuple(values)
+
+
+def _personal_values(household: HouseholdFacts) -> tuple[str, ...]:
+    """Names, ID and phone numbers of a household, to be masked wherever they are quoted."""
+    values: list[str] = []
+    for member in household.members:
+        record = member.record
+        values.extend(v for v in (record.name, record.id_number, record.phone) if v)
+    if household.record.phone:
+        values.append(household.record.phone)
+    return tuple(dict.fromkeys(values))
 
 
 def check(

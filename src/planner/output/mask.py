@@ -52,12 +52,16 @@ def mask_value(key: str, value: Any) -> Any:
     return mask_text(value)
 
 
+def _without_personal(text: str, personal: tuple[str, ...]) -> str:
+    """``text`` with each of the finding's known personal values masked, then IDs and mobiles."""
+    for raw in sorted(personal, key=len, reverse=True):
+        text = text.replace(raw, _mask_personal(raw))
+    return mask_text(text)
+
+
 def _masked_messages(finding: Finding) -> tuple[str, str]:
-    zh, en = finding.message_zh, finding.message_en
-    for raw in sorted(finding.personal, key=len, reverse=True):
-        masked = _mask_personal(raw)
-        zh, en = zh.replace(raw, masked), en.replace(raw, masked)
-    return mask_text(zh), mask_text(en)
+    return (_without_personal(finding.message_zh, finding.personal),
+            _without_personal(finding.message_en, finding.personal))
 
 
 def mask_messages(finding: Finding) -> Finding:
@@ -83,7 +87,10 @@ def mask_finding(finding: Finding) -> Finding:
         finding,
         message_zh=zh,
         message_en=en,
-        evidence={k: mask_value(k, v) for k, v in finding.evidence.items()},
+        evidence={
+            k: _without_personal(v, finding.personal) if isinstance(v, str) else v
+            for k, v in ((k, mask_value(k, v)) for k, v in finding.evidence.items())
+        },
         trace=trace,
         personal=(),
     )
