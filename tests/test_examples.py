@@ -37,6 +37,17 @@ EXPECTED_OUTPUT = {
         "precision 精确率 1.000",
         "recall 召回率 1.000",
     ],
+    "04_plan_households.py": [
+        "2,808 → 9,558",
+        "前置：扶贫小额信贷",
+        "农村住房安全性鉴定 / Housing safety assessment",
+        "纳入农村最低生活保障 / Rural minimum living guarantee",
+    ],
+    "05_local_rules.py": [
+        "LOC001 522425-203-0003",
+        "LOC002 522425-101-0001",
+        '"param": "monitoring.threshold"',
+    ],
 }
 
 
