@@ -12,6 +12,15 @@ WARNING = "warning"
 _NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
 
 
+_PLACE_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"sheet": "工作表「{}」", "row": "第{}行", "line": "第{}行", "record": "第{}条记录",
+           "household": "户编号 {}", "column": "列「{}」", "field": "字段 {}", "separator": " "},
+    "en": {"sheet": "sheet {}", "row": "row {}", "line": "line {}", "record": "record {}",
+           "household": "household {}", "column": "column {}", "field": "field {}",
+           "separator": ", "},
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InputError:
     """One problem met while reading a file, with where it is and why, in Chinese and English.
@@ -48,43 +57,32 @@ class InputError:
         """The error as a JSON-ready mapping; keys whose value is unknown are left out."""
         return {key: value for key, value in asdict(self).items() if value is not None}
 
-    def location_zh(self) -> str:
-        """Where the problem is, in Chinese (``a.csv 第7行 列「证件号码」``)."""
+    def location(self, language: str = "zh") -> str:
+        """Where the problem is, e.g. ``a.csv 第7行 列「证件号码」`` in Chinese."""
+        words = _PLACE_WORDS[language]
         parts = [self.file]
         if self.sheet:
-            parts.append(f"工作表「{self.sheet}」")
-        if self.row is not None:
-            parts.append(f"第{self.row}行")
-        elif self.line is not None:
-            parts.append(f"第{self.line}行")
-        elif self.record is not None:
-            parts.append(f"第{self.record}条记录")
+            parts.append(words["sheet"].format(self.sheet))
+        for key in ("row", "line", "record"):  # the first one known locates the record
+            number = getattr(self, key)
+            if number is not None:
+                parts.append(words[key].format(number))
+                break
         if self.household:
-            parts.append(f"户编号 {self.household}")
+            parts.append(words["household"].format(self.household))
         if self.column:
-            parts.append(f"列「{self.column}」")
+            parts.append(words["column"].format(self.column))
         if self.field and self.field != self.column:
-            parts.append(f"字段 {self.field}")
-        return " ".join(parts)
+            parts.append(words["field"].format(self.field))
+        return words["separator"].join(parts)
+
+    def location_zh(self) -> str:
+        """Where the problem is, in Chinese."""
+        return self.location("zh")
 
     def location_en(self) -> str:
-        """Where the problem is, in English (``a.csv, row 7, column 证件号码``)."""
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        elif self.line is not None:
-            parts.append(f"line {self.line}")
-        elif self.record is not None:
-            parts.append(f"record {self.record}")
-        if self.household:
-            parts.append(f"household {self.household}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        if self.field and self.field != self.column:
-            parts.append(f"field {self.field}")
-        return ", ".join(parts)
+        """Where the problem is, in English."""
+        return self.location("en")
 
     def __str__(self) -> str:
         value_zh = f"（值：{self.value}）" if self.value is not None else ""
