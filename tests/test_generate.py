@@ -338,6 +338,27 @@ def test_cli_rejects_a_malformed_weight(tmp_path: Path) -> None:
     assert "CODE=WEIGHT" in result.output
 
 
+def test_cli_reports_an_existing_file_as_out_without_a_traceback(tmp_path: Path) -> None:
+    taken = tmp_path / "households"  # no suffix: read as a folder, but it is a file
+    taken.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["generate", "-n", "3", "--out", str(taken)])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert f"无法写出 {taken}" in result.output and f"cannot write {taken}" in result.output
+    assert "如 .jsonl" in result.output and "such as .jsonl" in result.output
+
+
+def test_cli_reports_an_unwritable_out_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["generate", "-n", "3", "--out", str(blocker / "sub" / "households.jsonl")]
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "无法写出" in result.output and "cannot write" in result.output
+
+
 def test_cli_lists_every_problem_code() -> None:
     result = CliRunner().invoke(cli, ["generate", "--list-problems"])
     assert result.exit_code == 0, result.output

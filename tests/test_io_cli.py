@@ -72,8 +72,39 @@ def test_validate_refuses_an_unknown_extension(tmp_path):
     odd = tmp_path / "households.dat"
     odd.write_text("{}", encoding="utf-8")
     result = _run("validate", odd)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage problem, not "records rejected" (1)
     assert "cannot tell the format" in result.output
+
+
+def test_validate_and_convert_exit_2_for_a_bad_column_map(tmp_path):
+    column_map = tmp_path / "map.yaml"
+    column_map.write_text("{columns: [\n", encoding="utf-8")
+    source = DATA / "export_2023.csv"
+    validated = _run("validate", source, "--column-map", column_map)
+    assert validated.exit_code == 2
+    assert "无法读取列映射" in validated.output and "cannot read column map" in validated.output
+    converted = _run("convert", source, tmp_path / "out.jsonl", "--column-map", column_map)
+    assert converted.exit_code == 2
+    assert "cannot read column map" in converted.output
+
+
+def test_convert_to_an_unknown_extension_asks_for_to_not_input_format(tmp_path):
+    result = _run("convert", EXAMPLE, tmp_path / "out.dat")
+    assert result.exit_code == 2
+    assert "请用 --to 指定" in result.output and "pass --to" in result.output
+    assert "--input-format" not in result.output
+    assert not (tmp_path / "out.dat").exists()
+    assert _run("convert", EXAMPLE, tmp_path / "out.dat", "--to", "jsonl").exit_code == 0
+
+
+def test_convert_to_an_unwritable_path_exits_2_without_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = _run("convert", EXAMPLE, blocker / "out.jsonl")
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert f"无法写出 {blocker / 'out.jsonl'}" in result.output
+    assert f"cannot write {blocker / 'out.jsonl'}" in result.output
 
 
 def test_convert_between_formats_keeps_households_equal(tmp_path):

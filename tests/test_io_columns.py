@@ -141,6 +141,25 @@ def test_a_district_map_adds_headers_and_vocabularies(tmp_path):
     assert household.status.value == "exited"  # the default map still applies
 
 
+def test_a_district_map_uses_the_vocabularies_of_the_default_map(tmp_path):
+    column_map = tmp_path / "district.yaml"
+    column_map.write_text(
+        "vocabularies:\n"
+        "  grade: {危房: C}\n"
+        "tables:\n"
+        "  households:\n"
+        "    columns:\n"
+        "      是否通电: {field: living.electricity, values: yes_no}\n"
+        "      房屋: {field: housing.safety_grade, values: [grade, housing_grade]}\n",
+        encoding="utf-8")
+    path = tmp_path / "households.csv"
+    path.write_text("户编号,是否通电,房屋\nH1,否,危房\n", encoding="utf-8")
+    (household,), errors, _, _ = _read(path, column_map=column_map)
+    assert errors == []
+    assert household.living.electricity is False
+    assert household.housing.safety_grade.value == "C"
+
+
 def test_a_map_that_does_not_extend_the_default_knows_only_its_own_headers(tmp_path):
     column_map = tmp_path / "own.yaml"
     column_map.write_text("extends: none\ntables:\n  households:\n    columns:\n      编号: id\n",

@@ -211,17 +211,77 @@ def test_part_rows_must_belong_to_a_household_in_the_main_order(tmp_path):
     errors: list[InputError] = []
     stats = ReadStats()
     back = list(read_households(path, errors=errors, stats=stats))
-    assert [len(h.visits) for h in back] == [0, 1, 1]
+    # household 1's rows are found past those of 2 and 3, which can then no longer be matched
+    assert [(h.id, len(h.visits)) for h in back] == [("522425-101-0001", 1)]
     errors.sort(key=lambda e: e.row or 0)
     assert [(Path(e.file).name, e.row, e.household) for e in errors] == [
-        ("households.visits.csv", 4, "522425-101-0001"),
+        ("households.visits.csv", 2, "522425-102-0002"),
+        ("households.visits.csv", 3, "522425-203-0003"),
         ("households.visits.csv", 5, "522425-999-9999"),
         ("households.visits.csv", 6, None),
     ]
-    assert errors[0].reason_en.startswith("household 522425-101-0001 came earlier")
-    assert errors[1].reason_en.startswith("household 522425-999-9999 is not in the main table")
-    assert errors[2].reason_en == "the row has no household id and belongs to no household"
-    assert stats.to_dict() == {"read": 3, "accepted": 3, "rejected": 0}
+    assert errors[0].reason_en.startswith("this household's part rows come after those of")
+    assert errors[2].reason_en.startswith("household 522425-999-9999 is not in the main table")
+    assert errors[3].reason_en.startswith("the row has no household id")
+    assert stats.to_dict() == {"read": 5, "accepted": 1, "rejected": 4}
+
+
+def _two_households_with_income(tmp_path: Path, income_rows: list[str]) -> Path:
+    path = tmp_path / "households.csv"
+    path.write_text("id,income_recorded,member.name\nA,true,甲\nB,true,乙\n", encoding="utf-8")
+    (tmp_path / "households.income.csv").write_text(
+        "\n".join(["household_id,category,amount,year", *income_rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_part_row_of_an_unknown_household_blocks_no_later_household(tmp_path):
+    path = _two_households_with_income(
+        tmp_path, ["X,wage,100,2020", "A,wage,5000,2020", "A,transfer,10,2020", "B,wage,6000,2020"])
+    errors: list[InputError] = []
+    stats = ReadStats()
+    back = list(read_households(path, errors=errors, stats=stats))
+    assert [(h.id, [i.amount for i in h.income or []]) for h in back] == [
+        ("A", [5000.0, 10.0]), ("B", [6000.0])]
+    assert [(e.row, e.household, e.reason_en) for e in errors] == [
+        (2, "X", "household X is not in the main table; this row was not read")]
+    assert stats.to_dict() == {"read": 3, "accepted": 2, "rejected": 1}
+
+
+def test_a_household_whose_part_rows_cannot_be_matched_is_rejected(tmp_path):
+    path = _two_households_with_income(
+        tmp_path, ["B,wage,6000,2020", "A,wage,5000,2020", "X,wage,1,2020", "X,wage,2,2020"])
+    errors: list[InputError] = []
+    stats = ReadStats()
+    back = list(read_households(path, errors=errors, stats=stats))
+    assert [(h.id, [i.amount for i in h.income or []]) for h in back] == [("A", [5000.0])]
+    assert [(e.row, e.household) for e in errors] == [(2, "B"), (4, "X")]
+    assert errors[1].reason_en == ("household X is not in the main table; its 2 rows from row 4 "
+                                   "were not read")
+    assert stats.to_dict() == {"read": 4, "accepted": 1, "rejected": 3}
+
+
+def test_split_part_rows_reject_their_household(tmp_path):
+    path = _two_households_with_income(
+        tmp_path, ["A,wage,1,2020", "B,wage,2,2020", "A,wage,3,2020"])
+    errors: list[InputError] = []
+    stats = ReadStats()
+    back = list(read_households(path, errors=errors, stats=stats))
+    assert [h.id for h in back] == ["B"]
+    assert [e.household for e in errors] == ["A"]
+    assert errors[0].reason_en.startswith("this household's part rows are not adjacent")
+    assert stats.to_dict() == {"read": 2, "accepted": 1, "rejected": 1}
+
+
+def test_an_unreadable_part_table_rejects_the_households(tmp_path):
+    path = _two_households_with_income(tmp_path, [])
+    (tmp_path / "households.income.csv").write_text("A,wage,5000,2020\nB,wage,6000,2020\n",
+                                                    encoding="utf-8")
+    errors: list[InputError] = []
+    stats = ReadStats()
+    assert list(read_households(path, errors=errors, stats=stats)) == []
+    assert [e.household for e in errors] == [None, "A", "B"]
+    assert errors[0].reason_en == "the part table cannot be read: no header row found"
+    assert stats.to_dict() == {"read": 2, "accepted": 0, "rejected": 2}
 
 
 def test_a_member_part_row_needs_an_existing_member(tmp_path):
@@ -283,3 +343,30 @@ def test_input_errors_serialise_without_unknown_keys():
                           "原因（值：522425**********18）\n"
                           "  a.csv, row 7, column 证件号码, field member.id_number: reason "
                           "(value: 522425**********18)")
+
+
+def test_raw_lines_and_unknown_fields_never_show_their_values(tmp_path):
+    path = tmp_path / "households.jsonl"
+    path.write_bytes(
+        '{"id":"A","members":[{"name":"张三丰","id_number":"52242519800101005X"}]\n'
+        .encode("gb18030")
+        + b'{"id":"B","members":[{"idcard":"52242519800101005X","mobile":"13800001234",'
+        + '"身份证":"52242519800101005X"}]}\n'.encode("gb18030"))
+    for mask in (True, False):
+        errors: list[InputError] = []
+        assert list(read_households(path, errors=errors, mask=mask)) == []
+        assert [(e.line, e.field, e.value) for e in errors] == [
+            (1, None, None), (2, "members.1.idcard", None), (2, "members.1.mobile", None),
+            (2, "members.1.身份证", None)]
+
+
+def test_id_and_mobile_numbers_are_masked_in_any_field(tmp_path):
+    path = tmp_path / "households.csv"
+    path.write_text("户编号,water.litres_per_person_day,living.cultivated_mu\n"
+                    "A,身份证52242519800101005X,电话13800001234\n", encoding="utf-8")
+    masked: list[InputError] = []
+    shown: list[InputError] = []
+    assert list(read_households(path, errors=masked)) == []
+    list(read_households(path, errors=shown, mask=False))
+    assert [e.value for e in masked] == ["身份证522425**********5X", "电话138******34"]
+    assert [e.value for e in shown] == ["身份证52242519800101005X", "电话13800001234"]

@@ -163,3 +163,60 @@ def test_a_dataset_folder_exposes_its_configuration_file():
     dataset = open_dataset(DISTRICT)
     assert dataset.config_path == DISTRICT / "planner.toml"
     assert [p.name for p in dataset.household_files] == ["households.jsonl"]
+
+
+def test_a_note_full_of_semicolons_does_not_change_the_csv_delimiter(tmp_path):
+    household = Household.model_validate(
+        {"id": "A", "visits": [{"on": "2020-05-01", "notes": "走访;收入核实;住房;饮水;教育"}]})
+    path = tmp_path / "households.csv"
+    write_households([household], path)
+    errors: list = []
+    assert list(read_households(path, errors=errors)) == [household]
+    assert errors == []
+
+
+def test_xlsx_keeps_every_digit_of_a_float(tmp_path):
+    household = Household.model_validate(
+        {"id": "A", "income_year": 2020, "recorded_per_capita_income": 2808.3333333333335,
+         "compliant_out_of_pocket": 0.1 + 0.2, "members": [{"name": "甲"}]})
+    path = tmp_path / "households.xlsx"
+    write_households([household], path)
+    errors: list = []
+    assert list(read_households(path, errors=errors)) == [household]
+    assert errors == []
+
+
+def test_a_sheet_past_excels_row_limit_is_refused(tmp_path):
+    from planner.io import FormatError
+    from planner.io.tabular import XLSX_MAX_ROWS, XlsxTables
+
+    tables = XlsxTables(tmp_path / "big.xlsx", "households", ["id"])
+    tables.write("households", ["id"], ["A"])
+    tables._next_row["households"] = XLSX_MAX_ROWS  # as if the sheet were full
+    with pytest.raises(FormatError, match="1,048,576") as raised:
+        tables.write("households", ["id"], ["B"])
+    assert "CSV" in raised.value.zh and "Parquet" in raised.value.en
+    tables.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet-flat"])
+def test_two_members_recorded_alike_are_two_people(fmt, tmp_path):
+    son = {"relation": "son", "sex": "male", "registered": True}
+    household = Household.model_validate({"id": "A", "members": [son, son]})
+    path = tmp_path / f"households.{SUFFIX[fmt]}"
+    write_households([household], path, fmt=fmt)
+    errors: list = []
+    assert list(read_households(path, errors=errors)) == [household]
+    assert errors == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "gb18030"])
+def test_jsonl_in_other_encodings_is_read_line_by_line(encoding, tmp_path):
+    path = tmp_path / "households.jsonl"
+    path.write_bytes('{"id":"A","members":[{"name":"张三"}]}\n{"id":"B"}\n'.encode(encoding))
+    errors: list = []
+    stats = ReadStats()
+    back = list(read_households(path, errors=errors, stats=stats))
+    assert [(h.id, [m.name for m in h.members]) for h in back] == [("A", ["张三"]), ("B", [])]
+    assert errors == []
+    assert stats.to_dict() == {"read": 2, "accepted": 2, "rejected": 0}

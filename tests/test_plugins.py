@@ -77,7 +77,7 @@ def test_two_packs_with_the_same_code_are_rejected_naming_both(tmp_path):
     )
     with pytest.raises(RegistryError) as caught:
         load_rules([clash])
-    message = str(caught.value)
+    message = caught.value.en  # the English line of the bilingual message
     assert message.startswith("duplicate rule code EX001:")
     assert "pack 'example'" in message and str(clash) in message
 

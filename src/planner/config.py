@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from planner.errors import BilingualError
 from planner.selection import Selection
 
 CONFIG_NAME = "planner.toml"
@@ -28,8 +29,11 @@ FailOn = Literal["error", "warning", "info", "none"]
 OutputFormat = Literal["text", "json", "jsonl", "csv", "sarif"]
 
 
-class ConfigError(ValueError):
-    """A configuration file cannot be read or holds an unknown key or a bad value."""
+class ConfigError(BilingualError):
+    """A configuration file cannot be read or holds an unknown key or a bad value.
+
+    The message is in Chinese, then English (``.zh``, ``.en``), and names the file and the key.
+    """
 
 
 class Config(BaseModel):
@@ -85,8 +89,13 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
             known = ", ".join(
                 f.alias or name for name, f in Config.model_fields.items() if name != "path"
             )
-            raise ConfigError(f"{path}: unknown key {key!r} (known keys: {known})") from exc
-        raise ConfigError(f"{path}: {key}: {error['msg']}") from exc
+            raise ConfigError(
+                f"{path}：未知的配置项 {key!r}（可用：{known}）",
+                f"{path}: unknown key {key!r} (known keys: {known})",
+            ) from exc
+        raise ConfigError(
+            f"{path}：配置项 {key} 的值有误：{error['msg']}", f"{path}: {key}: {error['msg']}"
+        ) from exc
 
 
 def load_config(path: str | Path) -> Config:
@@ -95,9 +104,12 @@ def load_config(path: str | Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        reason = exc.strerror or exc
+        raise ConfigError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(
+            f"{path}：不是有效的 TOML：{exc}", f"{path}: not valid TOML: {exc}"
+        ) from exc
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("planner", {})
     return parse_config(data, path)
@@ -135,7 +147,7 @@ def resolve_config(
     if path is None:
         return Config()
     if explicit is not None and not path.is_file():
-        raise ConfigError(f"{path}: no such configuration file")
+        raise ConfigError(f"{path}：没有这个配置文件", f"{path}: no such configuration file")
     return load_config(path)
 
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from planner.compile import SpecError
 from planner.engine_rules import ENGINE_RULES
+from planner.errors import BilingualError, yaml_problem
 from planner.params import ParameterSet, default_parameters
 from planner.rule import Rule, from_spec
 from planner.spec import RuleSpec
@@ -28,8 +29,11 @@ from planner.spec import RuleSpec
 ENTRY_POINT_GROUP = "planner.rules"
 
 
-class RegistryError(ValueError):
-    """A pack cannot be loaded, a YAML rule is malformed, or two rules share a code."""
+class RegistryError(BilingualError):
+    """A pack cannot be loaded, a YAML rule is malformed, or two rules share a code.
+
+    The message is in Chinese, then English (``.zh``, ``.en``), and names the file and line.
+    """
 
 
 class RuleSet:
@@ -44,14 +48,18 @@ class RuleSet:
                 owner = self.get(code)
                 if owner is not None:
                     raise RegistryError(
+                        f"规则代码 {code} 重复：{owner.source} 的 {owner.code} {owner.name}"
+                        f" 与 {rule.source} 的 {rule.code} {rule.name}",
                         f"duplicate rule code {code}: {owner.code} {owner.name} from"
-                        f" {owner.source} and {rule.code} {rule.name} from {rule.source}"
+                        f" {owner.source} and {rule.code} {rule.name} from {rule.source}",
                     )
             if rule.name in self._names:
                 owner = self._rules[self._names[rule.name]]
                 raise RegistryError(
+                    f"规则名称 {rule.name} 重复：{owner.source} 的 {owner.code} 与"
+                    f" {rule.source} 的 {rule.code}",
                     f"duplicate rule name {rule.name}: {owner.code} from {owner.source} and"
-                    f" {rule.code} from {rule.source}"
+                    f" {rule.code} from {rule.source}",
                 )
             self._rules[rule.code] = rule
             self._names[rule.name] = rule.code
@@ -97,7 +105,9 @@ def rules_of_module(module: ModuleType, origin: str | None = None) -> tuple[Rule
     """The ``RULES`` tuple of a pack module."""
     rules = getattr(module, "RULES", None)
     if rules is None:
-        raise RegistryError(f"{origin or module.__name__}: a rule pack must define RULES = (...)")
+        where = origin or module.__name__
+        raise RegistryError(f"{where}：规则包须定义 RULES = (...)",
+                            f"{where}: a rule pack must define RULES = (...)")
     return _checked(rules, origin or module.__name__)
 
 
@@ -105,10 +115,12 @@ def _checked(rules: Any, origin: str) -> tuple[Rule, ...]:
     try:
         items = tuple(rules)
     except TypeError:
-        raise RegistryError(f"{origin}: RULES must be a tuple of rules, not {rules!r}") from None
+        raise RegistryError(f"{origin}：RULES 须是规则的元组，而不是 {rules!r}",
+                            f"{origin}: RULES must be a tuple of rules, not {rules!r}") from None
     for rule in items:
         if not isinstance(rule, Rule):
-            raise RegistryError(f"{origin}: RULES holds {rule!r}, not a Rule")
+            raise RegistryError(f"{origin}：RULES 中的 {rule!r} 不是规则（Rule）",
+                                f"{origin}: RULES holds {rule!r}, not a Rule")
     return items
 
 
@@ -140,8 +152,9 @@ def entry_point_rules(names: Iterable[str] | None = None) -> list[Rule]:
             raise
         except Exception as exc:
             raise RegistryError(
+                f"规则包 {entry.name!r}（{entry.value}）加载失败：{type(exc).__name__}: {exc}",
                 f"rule pack {entry.name!r} ({entry.value}) failed to load:"
-                f" {type(exc).__name__}: {exc}"
+                f" {type(exc).__name__}: {exc}",
             ) from exc
         rules.extend(_in_pack(found, entry.name))
     return rules
@@ -153,14 +166,16 @@ def load_python_file(path: Path) -> list[Rule]:
     module_name = f"planner_local_rules.{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
-        raise RegistryError(f"{path}: cannot be imported")
+        raise RegistryError(f"{path}：无法导入", f"{path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
-        raise RegistryError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        raise RegistryError(f"{path}：导入失败：{reason}",
+                            f"{path}: failed to import: {reason}") from exc
     return _in_pack(rules_of_module(module, str(path)), str(path))
 
 
@@ -251,19 +266,21 @@ def load_yaml_rules(
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise RegistryError(f"{where}: not valid YAML: {reason}") from exc
+        where, reason = yaml_problem(exc, source)
+        raise RegistryError(f"{where}：不是有效的 YAML：{reason}",
+                            f"{where}: not valid YAML: {reason}") from exc
     duplicate = _duplicate_key(root)
     if duplicate is not None:
-        raise RegistryError(f"{source}:{duplicate[1]}: key {duplicate[0]!r} is given twice")
+        key, at = duplicate
+        raise RegistryError(f"{source}:{at}：键 {key!r} 出现了两次",
+                            f"{source}:{at}: key {key!r} is given twice")
     items_node: yaml.Node | None = root
     if isinstance(data, dict) and "rules" in data:
         data = data["rules"]
         items_node = _child(root, "rules")
     if not isinstance(data, list):
-        raise RegistryError(f"{source}:1: a YAML rule file holds a list of rules (or rules: [...])")
+        raise RegistryError(f"{source}:1：YAML 规则文件应是规则的列表（或 rules: [...]）",
+                            f"{source}:1: a YAML rule file holds a list of rules (or rules: [...])")
     known = frozenset(default_parameters() if known_parameters is None else known_parameters)
     rules: list[Rule] = []
     for index, item in enumerate(data):
@@ -275,7 +292,8 @@ def load_yaml_rules(
             line = _line_of(node, tuple(error["loc"]))
             field = ".".join(str(p) for p in error["loc"] if not str(p)[0].isupper())
             raise RegistryError(
-                f"{source}:{line}: rule #{index + 1}: {field or 'rule'}: {_reason(error)}"
+                f"{source}:{line}：第 {index + 1} 条规则：{field or 'rule'}：{_reason(error)}",
+                f"{source}:{line}: rule #{index + 1}: {field or 'rule'}: {_reason(error)}",
             ) from exc
         try:
             rule = from_spec(spec, origin=f"{source}:{spec.code}", known_parameters=known)
@@ -283,7 +301,8 @@ def load_yaml_rules(
             line = _line_of_token(node, exc.token) if exc.token else None
             if line is None and node is not None:
                 line = node.start_mark.line + 1
-            raise RegistryError(f"{source}:{line}: rule {spec.code}: {exc}") from exc
+            raise RegistryError(f"{source}:{line}：规则 {spec.code} 有误：{exc}",
+                                f"{source}:{line}: rule {spec.code}: {exc}") from exc
         rules.append(rule)
     return rules
 
@@ -301,14 +320,16 @@ def load_path(path: str | Path, parameters: ParameterSet | None = None) -> list[
                 rules.extend(load_path(child, parameters))
         return rules
     if not path.exists():
-        raise RegistryError(f"{path}: no such rule file or folder")
+        raise RegistryError(f"{path}：没有这个规则文件或文件夹",
+                            f"{path}: no such rule file or folder")
     if path.suffix == ".py":
         return load_python_file(path)
     if path.suffix in (".yaml", ".yml"):
         known = None if parameters is None else list(parameters)
         found = load_yaml_rules(path.read_text(encoding="utf-8"), str(path), known)
         return _in_pack(found, str(path))
-    raise RegistryError(f"{path}: rule files are .py, .yaml or .yml")
+    raise RegistryError(f"{path}：规则文件须为 .py、.yaml 或 .yml",
+                        f"{path}: rule files are .py, .yaml or .yml")
 
 
 def load_rules(

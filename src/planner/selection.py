@@ -21,15 +21,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.errors import BilingualError
 from planner.registry import RuleSet
 
 _PREFIX = re.compile(r"^([A-Z]{1,3})([0-9]{0,3})$")
 ALL = "ALL"
 EXACT = 100
+_SOURCES_ZH = {"command line": "命令行", "configuration": "配置"}
 
 
-class SelectionError(ValueError):
-    """A selector names no rule, code prefix or family."""
+class SelectionError(BilingualError):
+    """A selector names no rule, code prefix or family (message in Chinese, then English)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +82,13 @@ def resolve(selector: str, rules: RuleSet, source: str = "") -> tuple[int, froze
         )
         if codes:
             return 10 + len(digits), codes
-    where = f" (in {source})" if source else ""
+    where_zh = f"（来自 {_SOURCES_ZH.get(source, source)}）" if source else ""
+    where_en = f" (in {source})" if source else ""
     raise SelectionError(
-        f"unknown rule selector {selector!r}{where}: not ALL, a rule code, a code prefix, a rule"
-        " name or a family of the loaded rules (see `planner rules`)"
+        f"未知的规则选择 {selector!r}{where_zh}：不是 ALL、规则代码、代码前缀、规则名称"
+        "或已加载规则的类别（用 `planner rules` 查看）",
+        f"unknown rule selector {selector!r}{where_en}: not ALL, a rule code, a code prefix, a"
+        " rule name or a family of the loaded rules (see `planner rules`)",
     )
 
 

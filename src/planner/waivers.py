@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.engine import FileWaiver
+from planner.errors import BilingualError, yaml_problem
 from planner.model import Waiver
 from planner.rule import CODE_PATTERN
 
@@ -28,36 +29,51 @@ FIELDS = ("household", "code", "member", "reason", "approver", "expires")
 REQUIRED = ("household", "code", "reason", "approver", "expires")
 
 
-class WaiverError(ValueError):
-    """A waiver file is unreadable or an entry lacks a required field."""
+class WaiverError(BilingualError):
+    """A waiver file is unreadable or an entry lacks a required field.
+
+    The message is in Chinese, then English (``.zh``, ``.en``), and names the file and the entry.
+    """
+
+
+def _where_zh(where: str) -> str:
+    """``entry #3`` → ``第3条``, ``line 7`` → ``第7行``."""
+    kind, _, number = where.partition(" ")
+    return f"第{number.lstrip('#')}{'行' if kind == 'line' else '条'}"
 
 
 def _entry(item: Any, source: str, where: str) -> FileWaiver:
     if not isinstance(item, dict):
-        raise WaiverError(f"{source}: {where}: a waiver is a mapping of {', '.join(FIELDS)}")
+        raise WaiverError(
+            f"{source}：{_where_zh(where)}：每条豁免须是含 {'、'.join(FIELDS)} 的映射",
+            f"{source}: {where}: a waiver is a mapping of {', '.join(FIELDS)}",
+        )
     raw_household = item.get("household")
     household = str(raw_household or "").strip()
     code = str(item.get("code") or "").strip()
-    label = f"{where} (household {household or '?'}, code {code or '?'})"
+    zh = f"{source}：{_where_zh(where)}（户 {household or '?'}，规则 {code or '?'}）"
+    en = f"{source}: {where} (household {household or '?'}, code {code or '?'})"
     if raw_household is not None and not isinstance(raw_household, str):
         # YAML reads 0012345670 as a number (octal even): the id would silently change.
-        raise WaiverError(f"{source}: {label}: write the household id in quotes: "
-                          f"household: \"...\"")
+        raise WaiverError(f"{zh}：户编号须加引号：household: \"...\"",
+                          f"{en}: write the household id in quotes: household: \"...\"")
     missing = [key for key in REQUIRED if item.get(key) in (None, "")]
     if missing:
-        raise WaiverError(f"{source}: {label}: missing {', '.join(missing)}")
+        raise WaiverError(f"{zh}：缺少 {'、'.join(missing)}", f"{en}: missing {', '.join(missing)}")
     unknown = sorted(set(item) - set(FIELDS))
     if unknown:
-        raise WaiverError(f"{source}: {label}: unknown field {', '.join(unknown)}")
+        raise WaiverError(f"{zh}：未知的字段 {'、'.join(unknown)}",
+                          f"{en}: unknown field {', '.join(unknown)}")
     if not CODE_PATTERN.match(code):
-        raise WaiverError(f"{source}: {label}: {code!r} is not a rule code")
+        raise WaiverError(f"{zh}：{code!r} 不是规则代码", f"{en}: {code!r} is not a rule code")
     fields = {k: v for k, v in item.items() if k != "household" and v not in (None, "")}
     try:
         waiver = Waiver.model_validate(fields)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(p) for p in error["loc"])
-        raise WaiverError(f"{source}: {label}: {field}: {error['msg']}") from exc
+        raise WaiverError(f"{zh}：{field} 的值有误：{error['msg']}",
+                          f"{en}: {field}: {error['msg']}") from exc
     return FileWaiver(household=household, waiver=waiver, source=f"{source}: {where}")
 
 
@@ -66,13 +82,16 @@ def parse_yaml_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise WaiverError(f"{source}: not valid YAML: {exc}") from exc
+        where, reason = yaml_problem(exc, source)
+        raise WaiverError(f"{where}：不是有效的 YAML：{reason}",
+                          f"{where}: not valid YAML: {reason}") from exc
     if isinstance(data, dict) and "waivers" in data:
         data = data["waivers"]
     if data is None:
         return []
     if not isinstance(data, list):
-        raise WaiverError(f"{source}: a waiver file holds a list of waivers")
+        raise WaiverError(f"{source}：豁免文件应是豁免条目的列表",
+                          f"{source}: a waiver file holds a list of waivers")
     return [_entry(item, source, f"entry #{i}") for i, item in enumerate(data, start=1)]
 
 
@@ -82,7 +101,8 @@ def parse_csv_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
     header = [h.strip() for h in reader.fieldnames or ()]
     lacking = [key for key in REQUIRED if key not in header]
     if lacking:
-        raise WaiverError(f"{source}: the header lacks {', '.join(lacking)}")
+        raise WaiverError(f"{source}：表头缺少 {'、'.join(lacking)}",
+                          f"{source}: the header lacks {', '.join(lacking)}")
     waivers = []
     for row in reader:
         item = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
@@ -98,12 +118,14 @@ def load_waivers(path: str | Path) -> list[FileWaiver]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise WaiverError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        reason = exc.strerror or exc
+        raise WaiverError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
     if path.suffix.lower() == ".csv":
         return parse_csv_waivers(text, str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_yaml_waivers(text, str(path))
-    raise WaiverError(f"{path}: waiver files are .yaml, .yml or .csv")
+    raise WaiverError(f"{path}：豁免文件须为 .yaml、.yml 或 .csv",
+                      f"{path}: waiver files are .yaml, .yml or .csv")
 
 
 __all__ = ["WaiverError", "load_waivers", "parse_csv_waivers", "parse_yaml_waivers"]

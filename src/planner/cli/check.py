@@ -19,7 +19,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.inputs import open_inputs, reading_options, with_progress
+from planner.cli.inputs import (
+    UsageProblem,
+    file_problem,
+    open_inputs,
+    reading_options,
+    with_progress,
+)
 from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
 from planner.engine import Checker
 from planner.engine_rules import ENGINE_CODES
@@ -34,12 +40,6 @@ FAIL_ON = ("error", "warning", "info", "none")
 DEFAULT_FAIL_ON = "error"
 
 
-class UsageProblem(click.ClickException):
-    """A configuration, rule-loading or input problem: exit code 2."""
-
-    exit_code = 2
-
-
 def _lines(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
@@ -49,7 +49,13 @@ def _opened(path: str | None, fmt: str) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    with open(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
+    try:
+        out = open(  # noqa: SIM115 - closed by the with below; only opening is guarded
+            path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline=""
+        )
+    except OSError as exc:
+        raise file_problem(exc, "无法写出", "cannot write") from exc
+    with out:
         yield out
 
 
@@ -64,7 +70,7 @@ def _setup(
     except (ConfigError, ParameterError, RegistryError) as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"{exc.filename}: {exc.strerror}") from exc
+        raise file_problem(exc, "无法读取", "cannot read") from exc
     return config, parameters, rules
 
 
@@ -117,16 +123,17 @@ def check(
     )
     try:
         rules = select_rules(all_rules, [config.selection(), cli_level])
-        catalog: MeasureCatalog = default_catalog()
-        measure_paths: list[str | Path] = [*config.measures, *measure_files]
-        for path in measure_paths:
-            catalog = catalog.with_overrides(path)
         waiver_paths: list[str | Path] = [*config.waivers, *waiver_files]
         waivers = [w for path in waiver_paths for w in load_waivers(path)]
     except (SelectionError, WaiverError) as exc:
         raise UsageProblem(str(exc)) from exc
+    catalog: MeasureCatalog = default_catalog()
+    measure_paths: list[str | Path] = [*config.measures, *measure_files]
+    try:
+        for path in measure_paths:
+            catalog = catalog.with_overrides(path)
     except (ValueError, OSError) as exc:
-        raise UsageProblem(f"measure catalog: {exc}") from exc
+        raise UsageProblem(f"措施目录有误：{exc}", f"measure catalog: {exc}") from exc
     when = on.date() if on is not None else (config.reference_date or date.today())
     fmt = output_format or config.output_format or "text"
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON

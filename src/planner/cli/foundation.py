@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner.cli.inputs import UsageProblem, file_problem
 from planner.model import Household
 from planner.params import ParameterError, load_parameters
 
@@ -43,8 +44,10 @@ def params(
         when = date.today()
     try:
         parameters = load_parameters(*districts)
-    except (ParameterError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    except ParameterError as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise file_problem(exc, "无法读取", "cannot read") from exc
     values = parameters.at(when)
     rows: list[dict[str, Any]] = []
     for name in parameters:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from planner.cli.inputs import UsageProblem, file_problem
 from planner.generate import FORMATS, GeneratorConfig, all_injectors, output_paths, write_dataset
 
 
@@ -137,8 +138,17 @@ def generate(
         paths = output_paths(out, fmt, villages_out, projects_out)
         started = time.perf_counter()
         summary = write_dataset(config, paths)
+    except FileExistsError as exc:  # --out names an existing file and has no suffix
+        raise file_problem(
+            exc, "无法写出", "cannot write",
+            "（已有同名文件：输出到文件夹须用新名称，输出到文件须带后缀，如 .jsonl）",
+            " (a file of that name exists: a folder needs a new name, a file a suffix such as"
+            " .jsonl)",
+        ) from exc
+    except OSError as exc:  # an unwritable or impossible path
+        raise file_problem(exc, "无法写出", "cannot write") from exc
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise UsageProblem(str(exc)) from exc
     if quiet:
         return
     elapsed = time.perf_counter() - started

@@ -17,6 +17,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 
+class UsageProblem(click.ClickException):
+    """A usage, configuration, rule-loading or input problem: exit code 2 (as Click's own).
+
+    Exit code 1 is kept for "findings remain" (``check``) and "records rejected" (``validate``,
+    ``convert``). Give the message in both languages, Chinese first: ``UsageProblem(zh, en)``
+    puts them on two lines; a single argument is used as it is (already bilingual).
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, en: str | None = None):
+        super().__init__(message if en is None else f"{message}\n{en}")
+
+
+def file_problem(
+    exc: OSError, zh_action: str, en_action: str, hint_zh: str = "", hint_en: str = ""
+) -> UsageProblem:
+    """A bilingual usage problem for a file that cannot be read or written.
+
+    ``zh_action``/``en_action`` say what was attempted (``无法写出``/``cannot write``); the file
+    name and the system's reason are kept, then the optional hint.
+    """
+    name = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, NotADirectoryError) and not hint_zh:
+        hint_zh, hint_en = "（路径中有一段是文件而不是文件夹）", " (part of the path is a file)"
+    return UsageProblem(f"{zh_action} {name}：{reason}{hint_zh}",
+                        f"{en_action} {name}: {reason}{hint_en}")
+
+
 def reading_options(func: F) -> F:
     """Add the shared input options.
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planner.cli.inputs import reading_options, with_progress
+from planner.cli.inputs import UsageProblem, file_problem, reading_options, with_progress
 from planner.io import (
     FORMATS,
     FormatError,
@@ -21,6 +21,7 @@ from planner.io import (
     write_records,
 )
 from planner.io.dataset import kind_of
+from planner.io.formats import detect_format
 
 EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx",
               "parquet": ".parquet", "parquet-flat": ".parquet"}
@@ -34,8 +35,9 @@ def _summary_line(kind: str, stats: ReadStats) -> str:
             f"{en}: read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}")
 
 
-def _usage(exc: FormatError | ValueError) -> click.ClickException:
-    return click.ClickException(str(exc))
+def _usage(exc: FormatError) -> UsageProblem:
+    """Unreadable input, a bad column map or an unknown format: exit 2, not 1 (rejected)."""
+    return UsageProblem(str(exc))
 
 
 @click.command()
@@ -53,7 +55,7 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
     """Read household, village and project files and report rejected records (校验数据文件).
 
     Prints records read, accepted and rejected, and each error with its file, row and reason.
-    Exits with 1 when anything was rejected.
+    Exits with 1 when anything was rejected, 2 when a file cannot be read at all.
     """
     try:
         dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
@@ -66,6 +68,8 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         sys.exit(1)
     except FormatError as exc:
         raise _usage(exc) from exc
+    except OSError as exc:
+        raise file_problem(exc, "无法读取", "cannot read") from exc
     counts = {"household": dataset.stats, "village": dataset.village_stats,
               "project": dataset.project_stats}
     shown = {kind: stats for kind, stats in counts.items()
@@ -118,17 +122,30 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
     """Convert household (village, project) files between formats (格式转换).
 
     SOURCE and TARGET are files, or folders (a district folder is converted file by file into
-    TARGET, which needs --to). Rejected records are reported and left out; exits with 1 then.
+    TARGET, which needs --to). Rejected records are reported and left out; exits with 1 then,
+    and with 2 when a file cannot be read or written at all.
     """
+    if to_fmt is None and not source.is_dir():
+        try:
+            detect_format(target)
+        except FormatError as exc:
+            raise UsageProblem(
+                f"无法从扩展名判断输出文件 {target} 的格式，请用 --to 指定"
+                f"（可用：{'、'.join(FORMATS)}）",
+                f"cannot tell the format of {target} from its extension; pass --to "
+                f"({', '.join(FORMATS)})",
+            ) from exc
     jobs: list[tuple[str, Path, Path]] = []
     if source.is_dir():
         if to_fmt is None:
             raise click.UsageError("转换目录需要 --to / converting a folder needs --to")
         try:
             dataset = open_dataset(source, fmt=input_format, column_map=column_map)
+            target.mkdir(parents=True, exist_ok=True)
         except FormatError as exc:
             raise _usage(exc) from exc
-        target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise file_problem(exc, "无法写出", "cannot write") from exc
         ext = EXTENSIONS[to_fmt]
         for kind, files in (("household", dataset.household_files),
                             ("village", dataset.village_files), ("project", dataset.project_files)):
@@ -152,6 +169,10 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
             sys.exit(1)
         except FormatError as exc:
             raise _usage(exc) from exc
+        except OSError as exc:
+            action = ("无法读取", "cannot read") if exc.filename == str(path) else (
+                "无法写出", "cannot write")
+            raise file_problem(exc, *action) from exc
         for error in errors:
             click.echo(str(error), err=True)
         click.echo(f"{path} → {out}：写出 {written} / wrote {written}", err=True)

@@ -19,9 +19,10 @@ a header to a field path, optionally with a value vocabulary::
 
 A vocabulary value may be a mapping of sibling fields (``七年级: {schooling: junior_secondary,
 grade: 1}``) or ``null`` (blank). A user map extends the default one unless it says
-``extends: none``. Headers match exactly or after NFKC normalisation without spaces, so
-``人均纯收入(元)`` matches ``人均纯收入（元）``. Canonical headers (field paths such as
-``housing.safety_grade``, as planner writes them) are always recognised.
+``extends: none``, and may name the vocabularies of the map it extends. Headers match exactly or
+after NFKC normalisation without spaces, so ``人均纯收入(元)`` matches ``人均纯收入（元）``.
+Canonical headers (field paths such as ``housing.safety_grade``, as planner writes them) are
+always recognised.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class ColumnMap:
     tables: dict[str, TableMap]
     income_year: int | None = None
     source: str | None = None
+    vocabularies: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
 
     def table(self, name: str) -> TableMap:
         """The map of table ``name`` (empty if the map says nothing about it)."""
@@ -188,15 +190,17 @@ def parse_column_map(data: dict[str, Any], source: str, base: ColumnMap | None =
     unknown = set(data) - _MAP_KEYS
     if unknown:
         raise _error(source, f"未知的键 {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
-    vocabularies = {
+    vocabularies = dict(base.vocabularies) if base else {}  # a district map uses the base's
+    vocabularies.update({
         name: {normalize_value(k): v for k, v in (values or {}).items()}
         for name, values in (data.get("vocabularies") or {}).items()
-    }
+    })
     tables = dict(base.tables) if base else {}
     for name, spec in (data.get("tables") or {}).items():
         tables[name] = _table(spec or {}, vocabularies, source, tables.get(name))
     income_year = data.get("income_year", base.income_year if base else None)
-    return ColumnMap(str(data.get("name", Path(source).stem)), tables, income_year, source)
+    return ColumnMap(str(data.get("name", Path(source).stem)), tables, income_year, source,
+                     vocabularies)
 
 
 @cache

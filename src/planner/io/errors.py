@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -10,6 +11,11 @@ from planner.idnumber import mask_id, mask_name, mask_phone
 ERROR = "error"
 WARNING = "warning"
 _NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
+# ID numbers (15 or 18 characters, 20 or 22 with a disability-card suffix) and mobile numbers,
+# found in any value whatever its field is called (``idcard``, ``身份证``, ``联系方式``…).
+_ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])"
+                         r"|(?<![0-9])[0-9]{15}(?![0-9])")
+_MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 _PLACE_WORDS: dict[str, dict[str, str]] = {
@@ -98,7 +104,8 @@ class ReadStats:
     """Counts of one read: ``read == accepted + rejected`` always holds.
 
     For household files the unit is the household (one per household id, however many member
-    rows it has), plus one per row that cannot belong to any household (no household id). For
+    rows it has), plus one per row that cannot belong to any household (no household id, or a
+    part-table row whose household is not in the main table). For
     village and project files it is the village or project.
     """
 
@@ -144,7 +151,8 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
     """The value as text for an error message, masking personal data by field name.
 
     ID numbers keep their first 6 and last 2 characters, phone numbers their first 3 and last 2
-    digits, personal names their surname (``planner.idnumber``).
+    digits, personal names their surname (``planner.idnumber``). Any other value has the ID
+    numbers and mobile numbers it holds masked (:func:`mask_numbers`).
     """
     if value is None:
         return None
@@ -154,13 +162,19 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
         text = "、".join(str(v) for v in value)
     else:
         text = str(value)
-    if not mask or not field:
+    if not mask:
         return text
-    name = field.rsplit(".", 1)[-1]
+    name = (field or "").rsplit(".", 1)[-1]
     if "id_number" in name or name in {"证件号码", "身份证号码", "身份证号"}:
         return mask_id(text)
     if "phone" in name or "电话" in name:
         return mask_phone(text)
-    if name in _NAME_FIELDS or field.endswith("helper.name"):
+    if name in _NAME_FIELDS or (field or "").endswith("helper.name"):
         return mask_name(text)
-    return text
+    return mask_numbers(text)
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every ID number and mobile phone number found in ``text``, whatever its field."""
+    text = _ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
+    return _MOBILE_PATTERN.sub(lambda m: mask_phone(m.group(0)) or "", text)

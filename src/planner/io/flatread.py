@@ -5,8 +5,9 @@ together). A household id seen again after other households is a duplicate: the 
 rejected, never merged. Household columns may be repeated on every member row or filled on one
 of them; two different values are reported. Part tables (``households.income.csv``, sheet
 ``income``) are merged in the main table's order, so reading stays streaming; a part row whose
-household came earlier or never comes is reported. Detecting duplicates keeps one entry per
-household id (about 100 bytes each).
+household never comes is rejected on its own, and a household whose part rows cannot be
+matched (out of order, or an unreadable part table) is rejected (see ``parts``). Detecting
+duplicates keeps one entry per household id (about 100 bytes each).
 """
 
 from __future__ import annotations
@@ -163,9 +164,7 @@ class _Reader:
         if current is not None:
             yield from self._finish(current)
         for stream in self.streams:
-            leftovers = stream.finish()
-            if leftovers:
-                yield Outcome(None, leftovers, counted=False)
+            yield from stream.finish()
 
     def _orphan(self, number: int, values: RowValues) -> Outcome:
         header = self.id_target.header if self.id_target else None
@@ -186,9 +185,7 @@ class _Reader:
             part_rows[stream.part.name] = rows
             group.errors.extend(errors)
         for stream in self.streams:
-            notices = stream.drain()
-            if notices:
-                yield Outcome(None, notices, counted=False)
+            yield from stream.drain()
         if group.duplicate_of is not None:
             noun = "户编号" if self.layout.kind == "household" else "编号"
             error = InputError(

@@ -66,7 +66,8 @@ def open_binary(path: str | Path, mode: str = "rb") -> IO[bytes]:
 
 
 def sniff_encoding(sample: bytes) -> str:
-    """``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-8`` when the sample decodes, else ``gb18030``.
+    """``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-16-le``/``-be`` (no BOM, but a NUL byte beside
+    most ASCII characters), ``utf-8`` when the sample decodes, else ``gb18030``.
 
     GB18030 is a superset of GBK and GB2312, the encodings of CSV files saved by Chinese Excel.
     """
@@ -74,11 +75,29 @@ def sniff_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    unbommed = _utf16_without_bom(sample)
+    if unbommed:
+        return unbommed
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes fill most odd or even positions."""
+    head = sample[:4096]
+    if len(head) < 2 or b"\x00" not in head:
+        return None
+    pairs = len(head) // 2
+    odd = head[1::2].count(0)
+    even = head[0::2].count(0)
+    if odd > pairs // 2 and even == 0:
+        return "utf-16-le"
+    if even > pairs // 2 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def detect_encoding(path: str | Path) -> str:

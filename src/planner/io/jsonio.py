@@ -7,10 +7,11 @@ record boundaries to stream on), so large datasets belong in JSONL or Parquet.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +35,29 @@ def _line_id(line: bytes | str) -> str | None:
         return None
 
 
+def _lines(
+    handle: IO[bytes], encoding: str, label: str
+) -> Iterator[tuple[int, bytes | str | InputError]]:
+    """Numbered lines: bytes in ASCII-compatible encodings (a bad line is an error of its own),
+    text decoded through a wrapper in UTF-16, where the byte ``\\n`` is half a character."""
+    if not encoding.startswith("utf-16"):
+        yield from enumerate(handle, start=1)
+        return
+    number = 0
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="\n")
+    try:
+        for number, line in enumerate(text, start=1):
+            yield number, line
+    except UnicodeDecodeError:
+        yield number + 1, InputError(
+            file=label, line=number + 1,
+            reason_zh=f"第{number + 1}行附近的字节不是 {encoding} 编码，文件其余部分未读取",
+            reason_en=f"bytes near line {number + 1} are not {encoding}; the rest of the file "
+                      "was not read")
+    finally:
+        text.detach()
+
+
 def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
     """Validate a JSON Lines file line by line; blank lines are skipped."""
     label = str(path)
@@ -43,14 +67,17 @@ def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iter
     validate = model.model_validate_json
     record = 0
     with open_binary(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(_BOM):
+        for number, raw in _lines(handle, encoding, label):
+            if isinstance(raw, InputError):
+                yield Outcome(None, [raw], counted=False)
+                return
+            if number == 1 and isinstance(raw, bytes) and raw.startswith(_BOM):
                 raw = raw[len(_BOM):]
             if not raw.strip():
                 continue
             record += 1
             try:
-                line: bytes | str = raw if utf8 else raw.decode(encoding)
+                line: bytes | str = raw if utf8 or isinstance(raw, str) else raw.decode(encoding)
             except UnicodeDecodeError:
                 yield Outcome(None, [InputError(
                     file=label, line=number, record=record,

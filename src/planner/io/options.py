@@ -53,6 +53,18 @@ def scalar_input(value: Any) -> Any:
     return value
 
 
+# The input of these errors is a whole raw line or a value of a field the model does not know
+# (``idcard``, ``身份证``): it is never shown.
+HIDDEN_INPUT = frozenset({"json_invalid", "json_type", "extra_forbidden"})
+
+
+def error_value(error: Any, path: str | None, mask: bool) -> str | None:
+    """The value to show for one pydantic error: scalars only, masked; none for raw lines."""
+    if error.get("type") in HIDDEN_INPUT:
+        return None
+    return mask_value(path, scalar_input(error.get("input")), mask)
+
+
 def errors_from_validation(
     exc: ValidationError, model: type[BaseModel], options: ReadOptions, **where: Any
 ) -> list[InputError]:
@@ -62,6 +74,6 @@ def errors_from_validation(
         loc = tuple(error.get("loc", ()))
         path = display_path(loc) or None
         zh, en = reason(error, model)
-        value = mask_value(path, scalar_input(error.get("input")), options.mask)
+        value = error_value(error, path, options.mask)
         errors.append(InputError(field=path, value=value, reason_zh=zh, reason_en=en, **where))
     return errors

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from planner.io.columns import TableMap
 from planner.io.errors import InputError, mask_value
 from planner.io.layout import ROOT, Layout
-from planner.io.options import Outcome, ReadOptions, scalar_input
+from planner.io.options import HIDDEN_INPUT, Outcome, ReadOptions, scalar_input
 from planner.io.tabular import TableSource, where
 from planner.io.validation import display_path, reason
 from planner.model.vocab import IncomeCategory
@@ -42,6 +42,9 @@ class PartRow:
     source: TableSource
 
 
+_IDENTIFYING = frozenset({("id_number",), ("name",)})
+
+
 @dataclass(slots=True)
 class Group:
     """The rows of one record (a household's member rows) as they are read."""
@@ -58,22 +61,27 @@ class Group:
     def add(
         self, number: int, cells: Sequence[Any], values: RowValues, options: ReadOptions
     ) -> None:
-        """Merge one row: household values must agree with earlier rows; the member is appended."""
+        """Merge one row: household values must agree with earlier rows; the member is appended.
+
+        A row identical to an earlier one is a duplicated row only when it names its member (an
+        ID number or a name): two sons recorded with only their relation and sex are two people.
+        """
         self.errors.extend(values.errors)
-        try:
-            key = tuple(cells)
-            hash(key)
-        except TypeError:  # a list cell (flat Parquet written by another tool)
-            key = tuple(repr(c) for c in cells)
-        earlier = self.row_keys.get(key)
-        if earlier is not None:
-            self.errors.append(InputError(
-                **where(self.source, number), household=self.hid,
-                reason_zh=f"与第{earlier}行完全相同（重复行），未合并",
-                reason_en=f"identical to row {earlier} (duplicated row); not merged",
-            ))
-            return
-        self.row_keys[key] = number
+        if _IDENTIFYING & values.member.keys():
+            try:
+                key = tuple(cells)
+                hash(key)
+            except TypeError:  # a list cell (flat Parquet written by another tool)
+                key = tuple(repr(c) for c in cells)
+            earlier = self.row_keys.get(key)
+            if earlier is not None:
+                self.errors.append(InputError(
+                    **where(self.source, number), household=self.hid,
+                    reason_zh=f"与第{earlier}行完全相同（重复行），未合并",
+                    reason_en=f"identical to row {earlier} (duplicated row); not merged",
+                ))
+                return
+            self.row_keys[key] = number
         for path, slot in values.root.items():
             have = self.root.get(path)
             if have is None:
@@ -211,7 +219,9 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
             found, exact = _locate(loc, locations)
             shown = display_path(loc) or None
             zh, en = reason(error, layout.model)
-            raw = found.raw if found is not None and exact else scalar_input(error.get("input"))
+            hidden = error.get("type") in HIDDEN_INPUT
+            raw = None if hidden else found.raw if found is not None and exact else scalar_input(
+                error.get("input"))
             source = found.source if found is not None else group.source
             number = found.row if found is not None else group.first_row
             column = found.header if found is not None and exact else None

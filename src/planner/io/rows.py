@@ -139,10 +139,9 @@ class RowReader:
         entry = target.entry
         scale = entry.scale if entry is not None else None
         if target.level == KEY:
-            name = target.path[0]
-            converted = to_int(value) if name.endswith("_number") else str(read_cell(
-                value, self.resolver.column(ROOT, ("id",)) or _ID_COLUMN))
-            values.key[name] = Slot(converted, True, number, target.header, raw, self.source)
+            converted = self._key_value(target, value)
+            values.key[target.path[0]] = Slot(converted, True, number, target.header, raw,
+                                              self.source)
             return
         if target.column is None:  # household income / cost totals
             amount = to_float(value) * (scale or 1)
@@ -167,6 +166,28 @@ class RowReader:
         slot = Slot(converted, strong, number, target.header, raw, self.source)
         self._put(self._store(values, target.level), target.path, slot, target.column.kind,
                   values, target)
+
+    def _key_value(self, target: Target, value: Any) -> Any:
+        if target.path[0].endswith("_number"):
+            return to_int(value)
+        return str(read_cell(value, self.resolver.column(ROOT, ("id",)) or _ID_COLUMN))
+
+    def key_of(self, cells: Sequence[Any], name: str) -> Any:
+        """The key ``name`` of a row alone (None when blank or unreadable), for a quick pass."""
+        target = next((t for t in self._general if t.level == KEY and t.path == (name,)), None)
+        if target is None or target.index >= len(cells) or blank(raw := cells[target.index]):
+            return None
+        value = raw
+        entry = target.entry
+        if entry is not None and (entry.values or entry.defaults):
+            key = normalize_value(raw)
+            value = entry.values.get(key, entry.defaults.get(key, raw))
+        if value is None:
+            return None
+        try:
+            return self._key_value(target, value)
+        except CellError:
+            return None
 
     def _warn_blank(self, number: int, cells: Sequence[Any], values: RowValues) -> None:
         for index in self.header.blank_columns:

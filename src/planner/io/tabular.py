@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from planner.io.cells import cell_text
+from planner.io.errors import FormatError
 from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding, split_name
 
 RowIterator = Iterator[tuple[int, Sequence[Any]]]
 _DELIMITERS = (",", "\t", ";", "|")
+_SNIFF_ROWS = 30
 
 
 class SourceError(Exception):
@@ -66,12 +70,28 @@ def sibling_path(path: Path, table: str) -> Path:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = text.splitlines()[:30]
-    best, best_count = ",", 0
+    """The delimiter splitting most of the first rows into the same number of cells (two or more).
+
+    Rows are parsed as CSV, so delimiters inside quotes do not count; a note full of semicolons
+    in one row loses to the commas every row (the header first) has in equal number.
+    """
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines.pop()  # cut off by the end of the sample
+    sample = "".join(lines[:_SNIFF_ROWS])
+    best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        count = max((line.count(delimiter) for line in lines), default=0)
-        if count > best_count:
-            best, best_count = delimiter, count
+        widths: Counter[int] = Counter()
+        try:
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+                if len(row) > 1:
+                    widths[len(row)] += 1
+        except csv.Error:
+            continue
+        if widths:
+            score = max((rows, width) for width, rows in widths.items())
+            if score > best_score:
+                best, best_score = delimiter, score
     return best
 
 
@@ -165,6 +185,18 @@ class CsvTables:
         self._files.clear()
 
 
+XLSX_MAX_ROWS = 1_048_576
+
+
+def _exact(value: Any) -> Any:
+    """``value``, or its exact text when XlsxWriter's 16 significant digits would change it."""
+    if isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value:
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    return value
+
+
 class XlsxTables:
     """Write tables as sheets of one workbook with XlsxWriter in constant-memory mode.
 
@@ -197,10 +229,21 @@ class XlsxTables:
         return sheet
 
     def write(self, table: str, header: Sequence[str], row: Sequence[Any]) -> None:
-        """Append ``row`` to the sheet of ``table``."""
+        """Append ``row`` to the sheet of ``table``.
+
+        A number Excel cannot keep exactly (it stores 15 to 17 significant digits as written by
+        XlsxWriter, which writes 16) is written as its shortest exact text, read back as the same
+        number. A sheet holds at most 1,048,576 rows: more raise a FormatError.
+        """
         sheet = self._sheets.get(table) or self._open(table, header)
         number = self._next_row[table]
-        sheet.write_row(number, 0, row)
+        if sheet.write_row(number, 0, [_exact(v) for v in row]) == -1:
+            raise FormatError(
+                f"工作表「{table}」超过 Excel 的 {XLSX_MAX_ROWS:,} 行上限，"
+                "请改用 CSV 或 Parquet 格式（--format csv / parquet）",
+                f"sheet {table} exceeds Excel's limit of {XLSX_MAX_ROWS:,} rows; write CSV or "
+                "Parquet instead (--format csv / parquet)",
+            )
         self._next_row[table] = number + 1
 
     def close(self) -> None:

@@ -22,11 +22,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from planner.errors import BilingualError, yaml_problem
+
 ParamValue = float | int | str | bool | list[Any] | dict[str, Any]
 
 
-class ParameterError(ValueError):
-    """A parameter file is malformed or a name is unknown."""
+class ParameterError(BilingualError):
+    """A parameter file is malformed or a name is unknown (message in Chinese, then English)."""
 
 
 class _DatedSpec(BaseModel):
@@ -84,7 +86,7 @@ class ParameterSet(Mapping[str, Parameter]):
         try:
             return self._parameters[name]
         except KeyError:
-            raise ParameterError(f"unknown parameter {name!r}") from None
+            raise ParameterError(f"未知的参数 {name!r}", f"unknown parameter {name!r}") from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._parameters
@@ -117,10 +119,12 @@ class ParameterSet(Mapping[str, Parameter]):
                 # A typo (income.povery_line) would otherwise add a parameter nobody reads and
                 # leave the intended one unchanged, silently.
                 close = difflib.get_close_matches(name, merged, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint_zh = f"；是否应为 {close[0]!r}？" if close else ""
+                hint_en = f"; did you mean {close[0]!r}?" if close else ""
                 raise ParameterError(
-                    f"{path}: unknown parameter {name!r}{hint} (a new parameter needs a"
-                    " description)"
+                    f"{path}：未知的参数 {name!r}{hint_zh}（新增参数须写 description 说明）",
+                    f"{path}: unknown parameter {name!r}{hint_en} (a new parameter needs a"
+                    " description)",
                 )
             base = merged.get(name) or Parameter(name)
             new = _to_parameter(name, spec, str(path))
@@ -177,14 +181,16 @@ class ParamValues(Mapping[str, Any]):
         if when == self.when:
             return self
         if self._parameters is None:
-            raise ParameterError("these values were not taken from a parameter set")
+            raise ParameterError("这些参数值不是从参数集取得的",
+                                 "these values were not taken from a parameter set")
         return self._parameters.at(when)
 
     def __getitem__(self, name: str) -> Any:
         try:
             return self._values[name]
         except KeyError:
-            raise ParameterError(f"parameter {name!r} has no value on {self.when}") from None
+            raise ParameterError(f"参数 {name!r} 在 {self.when} 没有生效的值",
+                                 f"parameter {name!r} has no value on {self.when}") from None
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._values.get(name, default)
@@ -217,9 +223,12 @@ def _load_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{source}: not valid YAML: {exc}") from exc
+        where, reason = yaml_problem(exc, source)
+        raise ParameterError(f"{where}：不是有效的 YAML：{reason}",
+                             f"{where}: not valid YAML: {reason}") from exc
     if not isinstance(raw, dict):
-        raise ParameterError(f"{source}: expected a mapping of parameter names")
+        raise ParameterError(f"{source}：应是以参数名为键的映射",
+                             f"{source}: expected a mapping of parameter names")
     return raw
 
 
@@ -227,7 +236,13 @@ def _parse_spec(name: str, body: Any, source: str) -> _ParamSpec:
     try:
         return _ParamSpec.model_validate(body)
     except ValidationError as exc:
-        raise ParameterError(f"{source}: parameter {name!r}: {exc}") from exc
+        errors = exc.errors()
+        first = errors[0]
+        detail = f"{'.'.join(str(p) for p in first['loc']) or name}: {first['msg']}"
+        more_zh = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
+        more_en = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ParameterError(f"{source}：参数 {name!r} 有误：{detail}{more_zh}",
+                             f"{source}: parameter {name!r}: {detail}{more_en}") from exc
 
 
 def _to_parameter(name: str, spec: _ParamSpec, source: str) -> Parameter:
