@@ -93,3 +93,36 @@ def test_a_household_gets_at_most_one_bundle_and_the_cheaper_one_when_it_matters
     result = allocate(bundles, 3000)
     assert result.chosen == {"A": "cheapest", "B": "plan"}
     assert result.items["A"] == ["workshop"]
+
+
+def test_costs_ranging_from_cents_to_a_billion_never_give_a_wrong_optimum() -> None:
+    costs = [("h0", 100), ("h0", 333.33), ("h1", 0.2), ("h1", 1e6), ("h2", 1e9 + 0.5),
+             ("h2", 1e9 + 0.5), ("h3", 1e9 + 0.5), ("h3", 0), ("h3", 333.33)]
+    bundles = [Bundle(h, f"b{i}", (f"i{i}",), c, 1.0, True) for i, (h, c) in enumerate(costs)]
+    for budget in (1e9 + 0.5, 1e9, 2e6):
+        brute = allocate_brute_force(bundles, budget)
+        exact = allocate_milp(bundles, budget)
+        if exact is not None:  # None: the check failed, and the caller falls back
+            assert (exact.lifted, exact.spent) == (brute.lifted, pytest.approx(brute.spent))
+        result = allocate(bundles, budget)
+        assert (result.lifted, result.spent) == (brute.lifted, pytest.approx(brute.spent))
+        assert result.optimal is True
+
+
+def test_a_budget_one_yuan_short_is_never_overspent() -> None:
+    rng = random.Random(0)
+    bundles = [Bundle(f"H{i}", "plan", ("job",), rng.choice([800, 1500, 2300, 10000, 24800]),
+                      1.0, True) for i in range(3000)]
+    total = sum(b.cost for b in bundles)
+    cheapest_first = sorted(b.cost for b in bundles)[:-1]
+    result = allocate_milp(bundles, total - 1)
+    assert result is not None and result.optimal
+    assert result.spent <= total - 1
+    assert (result.lifted, result.spent) == (2999, sum(cheapest_first))
+
+
+def test_a_negative_budget_is_refused() -> None:
+    bundles = [Bundle("A", "plan", ("x",), 100, 1, True)]
+    for call in (allocate, allocate_milp):
+        with pytest.raises(ValueError, match="≥ 0"):
+            call(bundles, -1)

@@ -124,15 +124,46 @@ def test_a_budget_funds_the_bundles_that_lift_the_most_households(household, rul
     assert allocation.chosen == {"522425-101-0001": "cheapest"}
     assert allocation.items["522425-101-0001"] == ["workshop_job@m2"]
     pre_exit, no_labour = result.households
-    assert {i.key: i.funded for i in pre_exit.items} == {
-        "skills_training@m2": False, "credit_rating": False, "job_placement@m2": False,
-        "microcredit": False}
-    assert any(n.kind == "allocation" and "workshop_job@m2" in n.en for n in pre_exit.notes)
+    # the funded cheaper bundle replaces the plan's own income measures and is scheduled
+    assert {i.key: i.funded for i in pre_exit.items} == {"workshop_job@m2": True}
+    workshop = pre_exit.item("workshop_job@m2")
+    assert (workshop.start, workshop.due) == (WHEN, WHEN + timedelta(days=workshop.duration_days))
+    assert any(n.kind == "allocation" and "workshop_job@m2" in n.en
+               and "replacing job_placement@m2, microcredit" in n.en for n in pre_exit.notes)
+    assert pre_exit.income.new_gain == 12000 and pre_exit.income.clears_line is True
+    assert pre_exit.alternatives["cheapest"].item("workshop_job@m2") is not None
+    # the unfunded dibao stays proposed, but its gain is not projected
     assert no_labour.item("dibao").funded is False
+    assert no_labour.income.new_gain == 0 and no_labour.income.clears_line is False
+    stats = result.stats
+    assert (stats.below_line, stats.lifted_by_plan) == (2, 1)
+    assert (stats.new_items, stats.cost) == (2, 1000 + 4632)
+    assert sum(d.items for d in result.departments.values()) == 2
+    for plan_ in result.households:
+        scheduled = {i.key for i in plan_.items if i.start is not None and i.due is not None}
+        funded = allocation.items.get(plan_.household, [])
+        assert set(funded) <= scheduled
+        assert plan_.income.new_gain == sum(i.gain for i in plan_.items
+                                            if i.new and i.funded is not False)
     enough = plan([household("pre_exit_2808"), household("no_labour")], rules=rules,
                   reference_date=WHEN, budget=20000)
-    assert enough.allocation.lifted == 2
+    assert enough.allocation.lifted == 2 and enough.stats.lifted_by_plan == 2
     assert enough.households[1].item("dibao").funded is True
+    assert enough.households[1].income.clears_line is True
+
+
+def test_streamed_plans_count_only_the_households_the_budget_lifts(household, rules) -> None:
+    planner = DistrictPlanner(rules=rules, reference_date=WHEN, budget=5000)
+    for _ in planner.iter_plans([household("pre_exit_2808"), household("no_labour")]):
+        pass
+    result = planner.finish(None)
+    assert result.allocation.lifted == 1
+    assert (result.stats.below_line, result.stats.lifted_by_plan) == (2, 1)
+
+
+def test_a_negative_budget_is_refused(household, rules) -> None:
+    with pytest.raises(ValueError, match="≥ 0"):
+        plan([household("no_labour")], rules=rules, reference_date=WHEN, budget=-1)
 
 
 def test_households_stream_through_the_district_planner(household, rules) -> None:

@@ -336,3 +336,45 @@ def test_every_reason_has_a_bilingual_label_and_keeps_its_code(planned) -> None:
     assert data["why_codes"] == ["income-gap"]
     assert data["why_labels"] == {"zh": ["收入缺口"], "en": ["income gap"]}
     assert data["action"] == "add"
+
+
+def test_a_prerequisite_in_a_taken_exclusive_group_blocks_its_measure(planned) -> None:
+    # tekun_support and dibao are both in the ``floor`` group: disability_subsidy, which needs
+    # dibao, cannot pull it in for a household already under tekun support
+    result = planned("no_labour", {"measures": [
+        {"measure": "tekun_support", "status": "in_progress", "beneficiary": 1,
+         "start": "2020-01-01"}]},
+        findings=[finding("SUPX", "522425-203-0003", "support", ("disability_subsidy",),
+                          member=2)])
+    measures = result.measures()
+    assert "dibao" not in measures and "disability_subsidy" not in measures
+    assert "cooperative_linkage" not in measures
+    note = next(n for n in result.notes if n.code == "SUPX")
+    assert note.kind == "unmet_need" and "(floor)" in note.en
+
+
+def test_the_gain_of_a_drafted_prerequisite_counts_towards_the_income_gap(checker,
+                                                                          example_household):
+    from planner.planning.needs import IncomeNeed
+    from planner.planning.select import Selection
+
+    household = Household.model_validate(example_household("no_labour"))
+    facts = checker.facts(household)
+    selection = Selection(facts, default_catalog(), default_parameters().at(WHEN), WHEN, None)
+    subsidy = selection.option(default_catalog()["disability_subsidy"], 2)
+    assert subsidy is not None and [r.key for r in subsidy.requires] == ["dibao"]
+    need = IncomeNeed(["INC001"], (), 4000, "income.poverty_line", 5000, 5000, False, "缺口", "gap")
+    remaining = selection.choose_income(need, [subsidy])
+    assert set(selection.drafts) == {"dibao", "disability_subsidy@m2"}
+    gains = selection.drafts["dibao"].gain + selection.drafts["disability_subsidy@m2"].gain
+    assert remaining == max(0.0, 5000 - gains)
+
+
+def test_a_planned_due_date_a_prerequisite_cannot_meet_is_a_date_conflict(planned) -> None:
+    result = planned("pre_exit_2808", {"measures": [
+        {"measure": "microcredit", "status": "planned", "due": "2020-10-05"}]})
+    credit, microcredit = result.item("credit_rating"), result.item("microcredit")
+    assert microcredit.start == credit.due + timedelta(days=7)
+    assert microcredit.due == microcredit.start + timedelta(days=microcredit.duration_days)
+    [note] = [n for n in result.notes if n.kind == "date_conflict"]
+    assert note.measure == "microcredit" and "2020-10-05" in note.en and "2020-10-05" in note.zh

@@ -25,8 +25,7 @@ BUILTIN_PACKS = ("income", "basic_needs", "education", "health", "housing", "wat
 NAMES = ("pre_exit_2808", "one_room_unsafe_water", "no_labour")
 
 
-@pytest.fixture(scope="module")
-def district() -> DistrictPlan:
+def _district(budget: float | None) -> DistrictPlan:
     households = [Household.model_validate_json((HOUSEHOLDS / f"{n}.json").read_text("utf-8"))
                   for n in NAMES]
     village = Village(id="V-BY", region={"town": "河口镇", "village": "白岩村",
@@ -34,7 +33,18 @@ def district() -> DistrictPlan:
                       households_total=52, households_tap_water=40,
                       water_works_due=date(2020, 12, 31))
     return plan(households, rules=RuleSet(entry_point_rules(BUILTIN_PACKS)), reference_date=WHEN,
-                villages=[village], budget=10000)
+                villages=[village], budget=budget)
+
+
+@pytest.fixture(scope="module")
+def district() -> DistrictPlan:
+    return _district(None)
+
+
+@pytest.fixture(scope="module")
+def budgeted() -> DistrictPlan:
+    """With a budget the allocation funds pre_exit_2808's cheaper bundle (a workshop job)."""
+    return _district(10000)
 
 
 def test_rows_have_one_item_each_with_why_dates_responsible_helper_cost(district) -> None:
@@ -74,7 +84,8 @@ def test_csv_file_opens_in_excel_with_chinese(district, tmp_path) -> None:
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_json_holds_households_works_departments_and_allocation(district, tmp_path) -> None:
+def test_json_holds_households_works_departments_and_allocation(district, budgeted,
+                                                               tmp_path) -> None:
     path = tmp_path / "plan.json"
     write_json(district, path)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,21 +95,28 @@ def test_json_holds_households_works_departments_and_allocation(district, tmp_pa
     assert first["income"]["projected_per_capita"] == 9558.0
     assert first["items"][0]["label"] == {"zh": "技能培训", "en": "Skills training"}
     assert data["works"][0]["key"] == "water_works@V-BY"
+    assert data["allocation"] is None
+    write_json(budgeted, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert data["allocation"]["lifted"] == 2
+    first = data["households"][0]
+    assert [(i["measure"], i["funded"]) for i in first["items"] if i["funded"] is not None] == [
+        ("workshop_job", True)]
+    assert first["income"]["projected_per_capita"] == 5808.0
     assert {d["department"]["en"] for d in data["departments"]} >= {"County water bureau"}
 
 
-def test_xlsx_has_the_plan_and_summary_sheets(district, tmp_path) -> None:
+def test_xlsx_has_the_plan_and_summary_sheets(budgeted, tmp_path) -> None:
     from openpyxl import load_workbook
 
     path = tmp_path / "plan.xlsx"
-    write_xlsx(district, path)
+    write_xlsx(budgeted, path)
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == ["计划 Plan", "收入 Income", "部门 Departments", "村级工程 Works",
                                "预算 Allocation", "说明 Notes"]
     rows = list(book["计划 Plan"].iter_rows(values_only=True))
     assert rows[0] == tuple(COLUMNS.values())
-    assert len(rows) - 1 == len(list(plan_rows(district)))
+    assert len(rows) - 1 == len(list(plan_rows(budgeted)))
     income = list(book["收入 Income"].iter_rows(values_only=True))
     assert income[1][:2] == ("522425-101-0001", 4)
 
@@ -140,7 +158,9 @@ def test_planner_plan_command_writes_each_format(tmp_path) -> None:
     assert as_json.exit_code == 0, as_json.output
     data = json.loads(as_json.output)
     assert data["allocation"]["method"] == "milp"
-    assert "microcredit" in [i["measure"] for i in data["households"][0]["items"]]
+    funded = [i for i in data["households"][0]["items"] if i["funded"]]
+    assert [i["measure"] for i in funded] == ["workshop_job"] and funded[0]["start"]
+    assert "microcredit" not in [i["measure"] for i in data["households"][0]["items"]]
     out = tmp_path / "plan.xlsx"
     charts = tmp_path / "charts"
     made = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--output-format", "xlsx",
@@ -238,3 +258,31 @@ def test_text_labels_the_status_of_measures_already_planned() -> None:
     assert "财政贴息） [实施中]" in zh and "interest subsidised) [in progress]" in en
     row = next(r for r in plan_rows(result) if r["measure"] == "microcredit")
     assert (row["action"], row["status"]) == ("keep", "in_progress")
+
+
+def test_planner_plan_refuses_a_negative_budget_and_says_fixed_errors_in_both_languages(
+        tmp_path) -> None:
+    runner = CliRunner()
+    source = str(HOUSEHOLDS / "no_labour.json")
+    negative = runner.invoke(cli, ["plan", source, "--budget", "-5"])
+    assert negative.exit_code == 2 and "--budget" in negative.output
+    missing = runner.invoke(cli, ["plan", source, "--output-format", "xlsx"])
+    assert missing.exit_code == 2
+    assert "需要 --output" in missing.output and "needs --output" in missing.output
+    graph = runner.invoke(cli, ["measures", "--graph", str(tmp_path / "graph.png")])
+    assert graph.exit_code == 2
+    assert "图文件须为" in graph.output and "graph files are" in graph.output
+
+
+def test_planner_plan_strict_stops_at_the_first_bad_record_without_a_traceback(
+        tmp_path) -> None:
+    bad = tmp_path / "households.jsonl"
+    good = (HOUSEHOLDS / "no_labour.json").read_text("utf-8")
+    bad.write_text(json.dumps(json.loads(good), ensure_ascii=False) + "\n{not json\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(bad), "--date", "2020-09-30", "--strict",
+                                      "--output-format", "json"])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)  # not a StrictError traceback
+    assert "households.jsonl" in result.output and "stopped (--strict)" in result.output
+    assert "已按 --strict 停止" in result.output

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from planner.cli.inputs import open_inputs, reading_options, with_progress
 from planner.config import ConfigError, resolve_config
+from planner.io import StrictError
 from planner.measures import (
     GRAPH_FORMATS,
     CatalogError,
@@ -66,16 +67,17 @@ def _day(value: datetime | None) -> date | None:
               help="Reference date of facts and parameters 参照日期 (default: today).")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
               help="Date the plan starts 计划开始日期 (default: the reference date).")
-@click.option("--budget", type=float,
-              help="Budget in yuan to allocate to income measures 预算（元）.")
+@click.option("--budget", type=click.FloatRange(min=0),
+              help="Budget in yuan (≥ 0) to allocate to income measures 预算（元）.")
 @click.option("--method", type=click.Choice(["auto", "milp", "greedy"]), default="auto",
-              show_default=True, help="Budget allocation method.")
+              show_default=True, help="Budget allocation method 预算分配方法.")
 @click.option("--output-format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
               show_default=True)
 @click.option("--output", "output", type=click.Path(dir_okay=False),
-              help="Write to this file (required for xlsx).")
+              help="Write to this file (required for xlsx) 输出文件（xlsx 必填）.")
 @click.option("--gantt", "gantt_dir", type=click.Path(file_okay=False),
-              help="Write a Gantt chart per household and per village into this folder.")
+              help="Write a Gantt chart per household and per village into this folder "
+                   "按户、按村输出甘特图的文件夹.")
 @click.option("--gantt-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
 @click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
               help="District measure file overriding the shipped catalog 区县措施目录.")
@@ -113,7 +115,8 @@ def plan_command(
     from planner.planning import DistrictPlanner
 
     if fmt == "xlsx" and output is None:
-        raise UsageProblem("--output-format xlsx needs --output FILE.xlsx")
+        raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx / "
+                           "--output-format xlsx needs --output FILE.xlsx")
     try:
         config = resolve_config(config_file, paths)
         parameters = load_parameters(*config.params, *param_files)
@@ -129,7 +132,7 @@ def plan_command(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
-    label = "households planned" if lang == "en" else "已规划户数"
+    label = "已规划户数 / households planned"
     households = with_progress(dataset.households(), label)
     try:
         planner = DistrictPlanner(
@@ -146,6 +149,10 @@ def plan_command(
                                       method=method,  # type: ignore[arg-type]
                                       errors=dataset.errors)
             _write_whole(district, fmt, output)
+    except StrictError as exc:
+        click.echo(str(exc.error), err=True)
+        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+        sys.exit(2)
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
     if gantt_dir:
@@ -153,9 +160,8 @@ def plan_command(
         from planner.planning.gantt import write_gantts
 
         written = write_gantts(district, gantt_dir, gantt_format, lang)
-        message = (f"已写入 {len(written)} 张甘特图：{gantt_dir}" if lang == "zh"
-                   else f"wrote {len(written)} Gantt charts to {gantt_dir}")
-        click.echo(message, err=True)
+        click.echo(f"已写入 {len(written)} 张甘特图：{gantt_dir} / "
+                   f"wrote {len(written)} Gantt charts to {gantt_dir}", err=True)
         if lang == "zh" and cjk_font() is None:
             click.echo("未找到中文字体，图中使用英文标签 / "
                        "no CJK font found: charts use English labels", err=True)
@@ -214,7 +220,8 @@ def _prerequisites(measure: Any) -> str:
 @click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
               help="District measure file overriding the shipped catalog 区县措施目录.")
 @click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable).")
+              help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable) "
+                   "输出措施关系图.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
@@ -227,9 +234,10 @@ def measures_command(
         for target in graphs:
             suffix = Path(target).suffix.lower().lstrip(".")
             if suffix not in (*GRAPH_FORMATS, "mermaid"):
-                raise UsageProblem(f"{target}: graph files are .dot, .mmd, .json or .svg")
+                raise UsageProblem(f"{target}：图文件须为 .dot、.mmd、.json 或 .svg / "
+                                   f"{target}: graph files are .dot, .mmd, .json or .svg")
             write_graph(catalog.graph, target, lang)
-            click.echo(f"{'已写入' if lang == 'zh' else 'wrote'} {target}", err=True)
+            click.echo(f"已写入 {target} / wrote {target}", err=True)
         return
     if fmt == "json":
         data = [m.model_dump(mode="json", exclude_defaults=False) for m in catalog.values()]

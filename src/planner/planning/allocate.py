@@ -26,6 +26,11 @@ from planner.planning.model import Bundle
 Method = Literal["auto", "milp", "greedy"]
 #: Above this many bundles, ``auto`` goes straight to the greedy method.
 MILP_MAX_BUNDLES = 200_000
+#: When the solver's answer fails the check, problems with at most this many choices are
+#: enumerated (exact) before falling back to the greedy method.
+BRUTE_FORCE_MAX_CHOICES = 50_000
+#: How many times the MILP asks again for one household fewer when its answer is over budget.
+_RETRIES = 3
 
 
 @dataclass(slots=True)
@@ -174,38 +179,57 @@ def allocate_milp(bundles: Iterable[Bundle], budget: float,
                   work_costs: Mapping[str, float] | None = None,
                   time_limit: float = 60.0) -> Allocation | None:
     """The exact allocation by mixed-integer programming (HiGHS), or ``None`` when the solver
-    stops without an optimal solution (time limit) or is unavailable."""
+    stops without an optimal solution (time limit), is unavailable, or gives a solution that
+    fails the check in Python (two bundles for a household, a needed work unfunded, fewer
+    households than it claims or than the greedy method lifts, or still over budget after a few
+    retries with one household fewer): costs ranging over many orders of magnitude can defeat
+    the solver's tolerances. The budget row is scaled to the budget, and bundles or works that
+    alone cost more than the budget are left out first."""
+    _check_budget(budget)
+    problem = _Problem.of(bundles, work_costs or {})
+    return _milp(problem, budget, time_limit, allocate_greedy(problem.bundles, budget,
+                                                              problem.work_costs).lifted)
+
+
+def _milp(problem: _Problem, budget: float, time_limit: float,
+          lower_bound: int) -> Allocation | None:
     try:
         import numpy as np
         from scipy.optimize import Bounds, LinearConstraint, milp
         from scipy.sparse import lil_matrix
     except ImportError:  # pragma: no cover - scipy is a dependency; kept for slim installs
         return None
-    problem = _Problem.of(bundles, work_costs or {})
-    n_bundles, n_works = len(problem.bundles), len(problem.works)
+    tolerance = 1e-6  # yuan, as the brute force and the greedy method allow
+    # what alone exceeds the budget can never be chosen: leaving it out narrows the cost range
+    works = [w for w in problem.works if problem.work_costs[w] <= budget + tolerance]
+    affordable = [b for b in problem.bundles if b.cost + sum(
+        problem.work_costs[w] for w in b.requires) <= budget + tolerance]
+    works = sorted({w for b in affordable for w in b.requires})
+    households = sorted({b.household for b in affordable})
+    n_bundles, n_works = len(affordable), len(works)
     if n_bundles == 0:
-        return problem.result("milp", budget, {}, optimal=True)
+        return problem.result("milp", budget, {}, optimal=True) if lower_bound == 0 else None
+    scale = budget if budget > 0 else 1.0
     size = n_bundles + n_works
-    work_index = {w: n_bundles + i for i, w in enumerate(problem.works)}
-    household_index = {h: i for i, h in enumerate(problem.households)}
-    requirements = sum(len(b.requires) for b in problem.bundles)
-    rows = len(problem.households) + requirements + 1
+    work_index = {w: n_bundles + i for i, w in enumerate(works)}
+    household_index = {h: i for i, h in enumerate(households)}
+    requirements = sum(len(b.requires) for b in affordable)
+    rows = len(households) + requirements + 1
     matrix = lil_matrix((rows + 1, size))
     upper = np.zeros(rows + 1)
     lower = np.full(rows + 1, -np.inf)
-    for j, bundle in enumerate(problem.bundles):
+    for j, bundle in enumerate(affordable):
         matrix[household_index[bundle.household], j] = 1
-    upper[: len(problem.households)] = 1
-    row = len(problem.households)
-    for j, bundle in enumerate(problem.bundles):
+    upper[: len(households)] = 1
+    row = len(households)
+    for j, bundle in enumerate(affordable):
         for work in bundle.requires:
             matrix[row, j] = 1
             matrix[row, work_index[work]] = -1
             row += 1
-    costs = np.array([b.cost for b in problem.bundles]
-                     + [problem.work_costs[w] for w in problem.works])
-    matrix[row, :] = costs
-    upper[row] = budget + 1e-6
+    costs = np.array([b.cost for b in affordable] + [problem.work_costs[w] for w in works])
+    matrix[row, :] = costs / scale
+    upper[row] = budget / scale + 1e-9
     count_row = row + 1
     options = {"time_limit": time_limit, "mip_rel_gap": 0.0, "presolve": True}
     integrality = np.ones(size)
@@ -220,19 +244,39 @@ def allocate_milp(bundles: Iterable[Bundle], budget: float,
             matrix[count_row, :n_bundles] = -1
             high[count_row] = -minimum_count
         constraint = LinearConstraint(matrix.tocsr(), low, high)
-        return milp(objective, constraints=constraint, integrality=integrality, bounds=bounds,
-                    options=options)
+        try:
+            return milp(objective, constraints=constraint, integrality=integrality,
+                        bounds=bounds, options=options)
+        except ValueError:  # HiGHS can fail outright on badly scaled rows
+            return None
 
     first = solve(np.concatenate([-np.ones(n_bundles), np.zeros(n_works)]), None)
-    if first.status != 0 or first.x is None:
+    if first is None or first.status != 0 or first.x is None:
         return None
     best_count = round(-first.fun)
-    second = solve(costs, best_count) if best_count > 0 else first
-    if second.status != 0 or second.x is None:
-        return None
-    chosen = {problem.bundles[j].household: problem.bundles[j]
-              for j in range(n_bundles) if second.x[j] > 0.5}
-    return problem.result("milp", budget, chosen, optimal=True)
+    # The solver's tolerances can admit a choice a little over the budget: check each answer
+    # exactly and, when the cheapest way to lift ``count`` households does not fit, ask for one
+    # household fewer (the cheapest for ``count`` not fitting means no choice of ``count`` fits).
+    for count in range(best_count, max(lower_bound, best_count - _RETRIES) - 1, -1):
+        if count <= 0:
+            return problem.result("milp", budget, {}, optimal=True)
+        second = solve(costs, count)
+        if second is None or second.status != 0 or second.x is None:
+            return None
+        picked = [affordable[j] for j in range(n_bundles) if second.x[j] > 0.5]
+        chosen = {bundle.household: bundle for bundle in picked}
+        funded = {works[i] for i in range(n_works) if second.x[n_bundles + i] > 0.5}
+        spent, needed = problem.cost(chosen)
+        if len(chosen) != len(picked) or not set(needed) <= funded or len(chosen) < count:
+            return None
+        if spent <= budget + tolerance:
+            return problem.result("milp", budget, chosen, optimal=True)
+    return None
+
+
+def _check_budget(budget: float) -> None:
+    if not budget >= 0:
+        raise ValueError(f"预算不能为负数 / the budget must be ≥ 0 yuan, not {budget}")
 
 
 def allocate_brute_force(bundles: Iterable[Bundle], budget: float,
@@ -253,12 +297,30 @@ def allocate_brute_force(bundles: Iterable[Bundle], budget: float,
     return problem.result("brute_force", budget, best[2], optimal=True)
 
 
+def _choices(bundles: list[Bundle]) -> int:
+    """How many choices the brute force would enumerate (the product of 1 + bundles per
+    household), stopping once it passes the limit."""
+    per_household: dict[str, int] = {}
+    for bundle in bundles:
+        if bundle.lifts:
+            per_household[bundle.household] = per_household.get(bundle.household, 1) + 1
+    total = 1
+    for count in per_household.values():
+        total *= count
+        if total > BRUTE_FORCE_MAX_CHOICES:
+            break
+    return total
+
+
 def allocate(bundles: Iterable[Bundle], budget: float,
              work_costs: Mapping[str, float] | None = None, *, method: Method = "auto",
              time_limit: float = 60.0) -> Allocation:
-    """Allocate ``budget``: the exact MILP (``auto`` and ``milp``), falling back to the greedy
-    method when the solver gives no optimum or the problem is very large; ``greedy`` only.
+    """Allocate ``budget`` (元, ``ValueError`` when negative): the exact MILP (``auto`` and
+    ``milp``), falling back to the greedy method (``method`` "greedy (fallback)") when the solver
+    gives no optimum, its solution fails the check, or the problem is very large (a small problem
+    is enumerated instead, ``method`` "brute_force"); ``greedy`` only.
     The greedy result is always computed and reported (``greedy_lifted``) for comparison."""
+    _check_budget(budget)
     bundles = list(bundles)
     greedy = allocate_greedy(bundles, budget, work_costs)
     if method == "greedy":
@@ -266,7 +328,9 @@ def allocate(bundles: Iterable[Bundle], budget: float,
         return greedy
     exact = None
     if method == "milp" or len(bundles) <= MILP_MAX_BUNDLES:
-        exact = allocate_milp(bundles, budget, work_costs, time_limit)
+        exact = _milp(_Problem.of(bundles, work_costs or {}), budget, time_limit, greedy.lifted)
+    if exact is None and _choices(bundles) <= BRUTE_FORCE_MAX_CHOICES:
+        exact = allocate_brute_force(bundles, budget, work_costs)
     if exact is None or exact.lifted < greedy.lifted:
         greedy.greedy_lifted = greedy.lifted
         greedy.method = "greedy (fallback)"

@@ -23,7 +23,7 @@ from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.planning.allocate import Allocation, Method, allocate
-from planner.planning.household import plan_household
+from planner.planning.household import plan_household, reproject
 from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
 from planner.planning.village import VillageIndex, VillageWork, pending_works
 from planner.registry import RuleSet, load_rules
@@ -53,16 +53,20 @@ class DepartmentLoad:
     cost_by_month: dict[str, float] = field(default_factory=dict)
     active_by_month: dict[str, int] = field(default_factory=dict)
 
-    def add(self, start: date | None, due: date | None, cost: float) -> None:
-        """Count one item."""
-        self.items += 1
+    def add(self, start: date | None, due: date | None, cost: float, sign: int = 1) -> None:
+        """Count one item (``sign`` -1: take back one counted before, ``cost`` negated)."""
+        self.items += sign
         self.cost += cost
         if start is None:
             return
         first = f"{start.year:04d}-{start.month:02d}"
         self.cost_by_month[first] = self.cost_by_month.get(first, 0.0) + cost
+        if abs(self.cost_by_month[first]) < 1e-9:
+            del self.cost_by_month[first]
         for month in _months(start, due or start):
-            self.active_by_month[month] = self.active_by_month.get(month, 0) + 1
+            self.active_by_month[month] = self.active_by_month.get(month, 0) + sign
+            if self.active_by_month[month] == 0:
+                del self.active_by_month[month]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -202,10 +206,16 @@ class DistrictPlanner:
         self.index = VillageIndex(self.villages)
         self.departments: dict[str, DepartmentLoad] = {}
         self.stats = DistrictStats()
+        if budget is not None and not budget >= 0:
+            raise ValueError(f"预算不能为负数 / the budget must be ≥ 0 yuan, not {budget}")
         self.budget = budget
         #: Income bundles of the households planned, collected only when a budget is set.
         self.bundles: list[Bundle] = []
         self._longest: tuple[date, list[dict[str, Any]]] | None = None
+        #: With a budget: the village (works) of each household planned, to redo its counts
+        #: when the allocation swaps in another plan, and the candidates counted as lifted.
+        self._village_of: dict[str, str | None] = {}
+        self._candidates_lifted = 0
 
     def plan_household(self, household: Household) -> HouseholdPlan:
         """Plan one household and add it to the district summary."""
@@ -220,7 +230,9 @@ class DistrictPlanner:
         works = self.works.get(village.id, {}) if village is not None else {}
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
                                 works=works, village=village.id if village else None,
-                                show_names=self.show_names)
+                                show_names=self.show_names, alternatives=self.budget is not None)
+        if self.budget is not None:
+            self._village_of[result.household] = village.id if village is not None else None
         self._add(result, works)
         return result
 
@@ -233,29 +245,40 @@ class DistrictPlanner:
             yield self.plan_household(household)
 
     def _add(self, result: HouseholdPlan, works: dict[str, VillageWork]) -> None:
+        self._tally(result, works, 1)
+        if self.budget is not None:
+            self.bundles.extend(result.bundles)
+            if any(b.lifts for b in result.bundles) and _lifted(result):
+                self._candidates_lifted += 1
+        self._longer(result, works)
+
+    def _tally(self, result: HouseholdPlan, works: dict[str, VillageWork], sign: int) -> None:
+        """Add (``sign`` 1) or take back (-1) the counts and loads of one household plan."""
         stats = self.stats
-        stats.households += 1
+        stats.households += sign
         new = result.new_items
-        stats.new_items += len(new)
-        stats.with_new_items += bool(new)
-        stats.cost += result.cost
-        stats.late_items += sum(1 for item in result.items if item.late)
-        stats.cancelled += len(result.to_cancel)
-        stats.unmet_needs += sum(1 for n in result.notes if n.kind in ("unmet_need", "income_gap"))
+        stats.new_items += sign * len(new)
+        stats.with_new_items += sign * bool(new)
+        stats.cost += sign * result.cost
+        stats.late_items += sign * sum(1 for item in result.items if item.late)
+        stats.cancelled += sign * len(result.to_cancel)
+        stats.unmet_needs += sign * sum(1 for n in result.notes
+                                        if n.kind in ("unmet_need", "income_gap"))
         income = result.income
         if income.per_capita is not None and income.per_capita < income.poverty_line:
-            stats.below_line += 1
-            stats.lifted_by_plan += bool(income.clears_line)
+            stats.below_line += sign
+            stats.lifted_by_plan += sign * _lifted(result)
         for item in result.items:
             if item.status in _OPEN:
                 self._load(item.responsible_zh, item.responsible_en, item.start, item.due,
-                           item.cost)
+                           sign * item.cost, sign)
         waited = {key for item in result.items for key in item.waits_for}
         for work in works.values():
             if work.key in waited:
-                work.households += 1
-        if self.budget is not None:
-            self.bundles.extend(result.bundles)
+                work.households += sign
+
+    def _longer(self, result: HouseholdPlan, works: dict[str, VillageWork]) -> None:
+        """Keep the household's critical path when it ends later than the longest so far."""
         longest = self._longest
         if result.finish is not None and (longest is None or result.finish > longest[0]):
             by_key = {item.key: item for item in result.items}
@@ -272,16 +295,58 @@ class DistrictPlanner:
                              "due": entry.due.isoformat() if entry.due else None})
             self._longest = (result.finish, path)
 
-    def _load(self, zh: str, en: str, start: date | None, due: date | None, cost: float) -> None:
+    def _works_of(self, household: str) -> dict[str, VillageWork]:
+        village = self._village_of.get(household)
+        return self.works.get(village, {}) if village is not None else {}
+
+    def _apply(self, plans: list[HouseholdPlan], allocation: Allocation) -> None:
+        """Make the kept plans agree with the allocation: swap in the plan of the funded bundle
+        when it is not the plan's own, mark income items funded or not, and project income (and
+        count the households lifted) from funded measures only."""
+        by_household: dict[str, list[Bundle]] = {}
+        for bundle in self.bundles:
+            if bundle.lifts:
+                by_household.setdefault(bundle.household, []).append(bundle)
+        swapped = False
+        for result in plans:
+            offered = by_household.get(result.household)
+            if not offered:
+                continue
+            works = self._works_of(result.household)
+            self._tally(result, works, -1)
+            name = allocation.chosen.get(result.household)
+            chosen = next((b for b in offered if b.name == name), None)
+            original = [item.key for item in result.items if item.new and item.need == "income"]
+            if chosen is not None and chosen.name in result.alternatives:
+                variant = result.alternatives[chosen.name]
+                for name_ in HouseholdPlan.__dataclass_fields__:
+                    if name_ not in ("bundles", "alternatives"):
+                        setattr(result, name_, getattr(variant, name_))
+                swapped = True
+            _mark_funded(result, offered, chosen, original)
+            reproject(result.income, result.items)
+            self._tally(result, works, 1)
+        if swapped:
+            self._longest = None
+            for result in plans:
+                self._longer(result, self._works_of(result.household))
+
+    def _load(self, zh: str, en: str, start: date | None, due: date | None, cost: float,
+              sign: int = 1) -> None:
         key = en or zh
         if key not in self.departments:
             self.departments[key] = DepartmentLoad(zh, en)
-        self.departments[key].add(start, due, cost)
+        self.departments[key].add(start, due, cost, sign)
 
     def finish(self, plans: list[HouseholdPlan] | None = None, *, budget: float | None = None,
                method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
         """The district plan: works and their loads added, the budget allocated (items of funded
         bundles get ``funded=True``, other new income items of candidate households ``False``).
+
+        With the plans given, a household whose funded bundle is not its plan's own gets the plan
+        built with that bundle instead (scheduled, counted in the loads and stats), and every
+        candidate's income projection and ``lifted_by_plan`` count funded measures only. Streamed
+        plans (``plans=None``) cannot change: only ``lifted_by_plan`` follows the allocation.
 
         ``budget`` defaults to the planner's; a budget here needs one given to the planner too
         (``ValueError`` otherwise), since bundles are only collected with a budget. ``plans``
@@ -293,6 +358,16 @@ class DistrictPlanner:
             raise ValueError("DistrictPlanner(budget=...) is needed to allocate a budget: "
                              "income bundles are only collected with one")
         works = [w for by_measure in self.works.values() for w in by_measure.values()]
+        allocation = None
+        if budget is not None:
+            work_costs = {w.key: w.cost for w in works}
+            allocation = allocate(self.bundles, budget, work_costs, method=method)
+            if plans is not None:
+                self._apply(plans, allocation)
+            else:
+                # streamed plans cannot be changed: correct the count of households lifted
+                self.stats.lifted_by_plan += allocation.lifted - self._candidates_lifted
+                self._candidates_lifted = allocation.lifted
         for work in works:
             self._load(work.responsible_zh, work.responsible_en, work.start, work.due, work.cost)
         longest = self._longest
@@ -303,12 +378,6 @@ class DistrictPlanner:
                                        "label": {"zh": work.label_zh, "en": work.label_en},
                                        "start": work.start.isoformat(),
                                        "due": work.due.isoformat()}])
-        allocation = None
-        if budget is not None:
-            work_costs = {w.key: w.cost for w in works}
-            allocation = allocate(self.bundles, budget, work_costs, method=method)
-            if plans is not None:
-                _mark_funded(plans, self.bundles, allocation)
         return DistrictPlan(
             reference_date=self.reference_date, start=self.start, households=plans or [],
             works=works, departments=self.departments,
@@ -318,33 +387,33 @@ class DistrictPlanner:
         )
 
 
-def _mark_funded(plans: list[HouseholdPlan], bundles: list[Bundle], allocation: Allocation) -> None:
+def _lifted(result: HouseholdPlan) -> bool:
+    income = result.income
+    return bool(income.per_capita is not None and income.per_capita < income.poverty_line
+                and income.clears_line)
+
+
+def _mark_funded(result: HouseholdPlan, offered: list[Bundle], chosen: Bundle | None,
+                 original: list[str]) -> None:
     """Mark each income item of a candidate household funded or not; say so when the budget funds
-    another bundle than the plan's own."""
-    by_household: dict[str, list[Bundle]] = {}
-    for bundle in bundles:
-        if bundle.lifts:
-            by_household.setdefault(bundle.household, []).append(bundle)
-    for result in plans:
-        offered = by_household.get(result.household)
-        if not offered:
-            continue
-        name = allocation.chosen.get(result.household)
-        chosen = next((b for b in offered if b.name == name), None)
-        in_bundles = {key for b in offered for key in b.items}
-        for item in result.items:
-            if item.key in in_bundles or (item.new and item.need == "income"):
-                item.funded = chosen is not None and item.key in chosen.items
-        if chosen is not None and chosen.name != "plan":
-            keys = "、".join(chosen.items)
-            result.notes.append(Note(
-                "allocation",
-                f"预算分配资助更省钱的组合：{keys}（{chosen.cost:.0f} 元）",
-                f"the budget funds a cheaper bundle instead: {', '.join(chosen.items)} "
-                f"({chosen.cost:.0f} yuan)"))
-        elif chosen is None:
-            result.notes.append(Note("allocation", "预算不足，本户增收措施未获资助",
-                                     "the budget does not fund this household's income measures"))
+    another bundle than the plan's own (``original``: the keys of the plan's own income items)."""
+    in_bundles = {key for b in offered for key in b.items}
+    for item in result.items:
+        if item.key in in_bundles or (item.new and item.need == "income"):
+            item.funded = chosen is not None and item.key in chosen.items
+    if chosen is not None and chosen.name != "plan":
+        keys = "、".join(chosen.items)
+        replaced = [key for key in original if key not in chosen.items]
+        result.notes.append(Note(
+            "allocation",
+            f"预算分配资助更省钱的组合：{keys}（{chosen.cost:.0f} 元）"
+            + (f"，代替 {'、'.join(replaced)}" if replaced else ""),
+            f"the budget funds a cheaper bundle instead: {', '.join(chosen.items)} "
+            f"({chosen.cost:.0f} yuan)" + (f", replacing {', '.join(replaced)}"
+                                            if replaced else "")))
+    elif chosen is None:
+        result.notes.append(Note("allocation", "预算不足，本户增收措施未获资助",
+                                 "the budget does not fund this household's income measures"))
 
 
 def plan(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,14 @@ from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.needs import IncomeNeed, household_needs
 from planner.planning.schedule import Link, Task, critical_path, schedule
-from planner.planning.select import Draft, Selection, base_id, cheapest_lifting, item_key
+from planner.planning.select import (
+    Draft,
+    Option,
+    Selection,
+    base_id,
+    cheapest_lifting,
+    item_key,
+)
 from planner.planning.unfit import Unfit, cancel_item, unfit_measures, without_unfit
 from planner.planning.village import VillageWork
 
@@ -55,6 +63,7 @@ def plan_household(
     works: Mapping[str, VillageWork] | None = None,
     village: str | None = None,
     show_names: bool = False,
+    alternatives: bool = False,
 ) -> HouseholdPlan:
     """Plan one household from its facts and findings.
 
@@ -65,6 +74,11 @@ def plan_household(
     local rule may put ``{member.name}`` in its message). A measure already planned that a SUP003
     finding says does not fit is cancelled (:mod:`planner.planning.unfit`): listed in
     ``to_cancel``, not scheduled, its gain not counted, its needs planned again.
+
+    With ``alternatives`` (the district planner sets it when it allocates a budget), a household
+    whose cheapest lifting bundle differs from its plan's income measures also gets that plan,
+    built and scheduled with the cheapest bundle instead, in ``alternatives["cheapest"]``: the
+    allocation may fund it.
     """
     catalog = catalog or default_catalog()
     values = parameter_values(params, facts.reference_date)
@@ -75,16 +89,62 @@ def plan_household(
     unfit, unfit_notes = unfit_measures(facts, findings, catalog, values)
     facts = without_unfit(facts, unfit)
     income_need, needs, unplanned = household_needs(facts, findings, values, catalog)
+    context = _Context(facts, catalog, values, start, target, works, unfit, unfit_notes,
+                       income_need, needs, unplanned, show_names, village)
+    result, selection, options = _build(context, None)
+    result.bundles = _bundles(facts.id, selection, result.items, options, income_need)
+    if alternatives:
+        cheapest = cheapest_lifting(options, income_need.line_gap) if (
+            income_need is not None and income_need.line_gap > 0) else None
+        if cheapest is not None and any(b.name == "cheapest" for b in result.bundles):
+            variant, _, _ = _build(context, cheapest[0])
+            result.alternatives["cheapest"] = variant
+    return result
+
+
+@dataclass(slots=True)
+class _Context:
+    """What both the plan and its alternatives are built from."""
+
+    facts: HouseholdFacts
+    catalog: MeasureCatalog
+    values: Mapping[str, Any]
+    start: date
+    target: date | None
+    works: dict[str, VillageWork]
+    unfit: list[Unfit]
+    unfit_notes: list[Note]
+    income_need: IncomeNeed | None
+    needs: list[Any]
+    unplanned: list[str]
+    show_names: bool
+    village: str | None
+
+
+def _build(context: _Context, income_choice: list[Option] | None
+           ) -> tuple[HouseholdPlan, Selection, list[Option]]:
+    """The plan (without bundles), its selection and the income options; ``income_choice``: the
+    income options to give instead of closing the gap the usual way (an alternative bundle)."""
+    facts, catalog, values, start = context.facts, context.catalog, context.values, context.start
+    target, works, income_need = context.target, context.works, context.income_need
     selection = Selection(facts, catalog, values, start, target,
                           {measure_id: work.key for measure_id, work in works.items()},
-                          dropped=[u.planned for u in unfit])
+                          dropped=[u.planned for u in context.unfit])
     notes: list[Note] = []
     remaining = 0.0
-    options = []
+    options: list[Option] = []
     if income_need is not None:
         options = selection.income_options(income_need)
-        remaining = selection.choose_income(income_need, list(options))
-    for need in sorted(needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
+        if income_choice is None:
+            remaining = selection.choose_income(income_need, list(options))
+        else:
+            for option in income_choice:
+                own = [c for c in income_need.codes if option.measure.resolves(c)
+                       or option.measure.id in income_need.proposes]
+                selection.add(option, need="income", why=own or list(income_need.codes),
+                              reason=(income_need.zh, income_need.en))
+            remaining = max(0.0, income_need.gap - sum(o.gain for o in income_choice))
+    for need in sorted(context.needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
         if not selection.choose_need(need):
             zh, en = _blocked_reasons(selection, need)
             notes.append(Note("unmet_need",
@@ -94,9 +154,9 @@ def plan_household(
     for key, planned in selection.existing.items():
         selection.keep(key, planned)
 
-    helper = _helper(facts, show_names)
-    items, history, links = _items(selection, catalog, works, helper, income_need, needs)
-    to_cancel = _cancel_items(facts.id, unfit, catalog, helper)
+    helper = _helper(facts, context.show_names)
+    items, history, links = _items(selection, catalog, works, helper, income_need, context.needs)
+    to_cancel = _cancel_items(facts.id, context.unfit, catalog, helper)
     label_items(items)
     label_items(history, items)
     tasks = [Task(item.key, item.duration_days, index, *_given(selection.existing.get(item.key)))
@@ -116,19 +176,19 @@ def plan_household(
 
     projection = _projection(facts, values, income_need, items)
     notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
-                        income_need, remaining, unplanned, values))
-    notes.extend(unfit_notes)
-    bundles = _bundles(facts.id, selection, items, options, income_need)
+                        income_need, remaining, context.unplanned, values))
+    notes.extend(context.unfit_notes)
     region = facts.record.region
-    return HouseholdPlan(
+    result = HouseholdPlan(
         household=facts.id,
-        village=village or region.division_code or region.village,
+        village=context.village or region.division_code or region.village,
         village_name=region.village,
         status=None if facts.record.status is None else facts.record.status.value,
         reference_date=facts.reference_date, start=start, target_date=target, helper=helper,
         items=items, history=history, notes=notes, income=projection, critical_path=path,
-        finish=finish, bundles=bundles, unplanned=unplanned, to_cancel=to_cancel,
+        finish=finish, unplanned=context.unplanned, to_cancel=to_cancel,
     )
+    return result, selection, options
 
 
 def _cancel_items(household: str, unfit: list[Unfit], catalog: MeasureCatalog,
@@ -268,34 +328,47 @@ def _projection(facts: HouseholdFacts, values: Mapping[str, Any], need: IncomeNe
     line = float(values["income.poverty_line"])
     threshold = values.get("monitoring.threshold")
     threshold = None if threshold is None else float(threshold)
-    new_gain = sum(item.gain for item in items if item.new)
-    size = facts.size
-    net = facts.net_income
-    projected = None
-    if net is not None and size:
-        projected = (net + facts.planned_annual_gain + new_gain) / size
-    transfer_share = None
-    if facts.gross_income is not None and facts.income_transfer is not None:
-        transfer = facts.income_transfer + sum(
-            item.gain for item in items
-            if item.income_category == "transfer" and item.status != "done")
-        gross = facts.gross_income + facts.planned_annual_gain + new_gain
-        transfer_share = transfer / gross if gross > 0 else None
     if need is not None:
         target, parameter = need.target, need.target_parameter
     elif facts.in_monitoring and threshold:
         target, parameter = threshold, "monitoring.threshold"
     else:
         target, parameter = line, "income.poverty_line"
-    return IncomeProjection(
-        size=size, net_income=net, per_capita=facts.per_capita_net_income,
-        planned_gain=facts.planned_annual_gain, new_gain=new_gain, projected_per_capita=projected,
+    projection = IncomeProjection(
+        size=facts.size, net_income=facts.net_income, per_capita=facts.per_capita_net_income,
+        planned_gain=facts.planned_annual_gain, new_gain=0.0, projected_per_capita=None,
         poverty_line=line, monitoring_threshold=threshold, target=float(target),
-        target_parameter=parameter,
-        clears_line=None if projected is None else projected >= line,
-        clears_threshold=None if projected is None or threshold is None else projected >= threshold,
-        transfer_share=transfer_share,
+        target_parameter=parameter, clears_line=None, clears_threshold=None,
+        gross_income=facts.gross_income, transfer_income=facts.income_transfer,
     )
+    reproject(projection, items)
+    return projection
+
+
+def reproject(projection: IncomeProjection, items: Iterable[PlanItem]) -> None:
+    """Redo ``projection`` in place from ``items``: the gains of the proposed items count unless
+    a budget allocation left them unfunded (``funded is False``)."""
+    items = list(items)
+    counted = [item for item in items if not item.new or item.funded is not False]
+    new_gain = sum(item.gain for item in counted if item.new)
+    size, net = projection.size, projection.net_income
+    projected = None
+    if net is not None and size:
+        projected = (net + projection.planned_gain + new_gain) / size
+    transfer_share = None
+    gross, transfer = projection.gross_income, projection.transfer_income
+    if gross is not None and transfer is not None:
+        transfer += sum(item.gain for item in counted
+                        if item.income_category == "transfer" and item.status != "done")
+        gross += projection.planned_gain + new_gain
+        transfer_share = transfer / gross if gross > 0 else None
+    threshold = projection.monitoring_threshold
+    projection.new_gain = new_gain
+    projection.projected_per_capita = projected
+    projection.clears_line = None if projected is None else projected >= projection.poverty_line
+    projection.clears_threshold = (None if projected is None or threshold is None
+                                   else projected >= threshold)
+    projection.transfer_share = transfer_share
 
 
 def _notes(facts: HouseholdFacts, selection: Selection, items: list[PlanItem],
@@ -365,6 +438,16 @@ def _schedule_notes(items: list[PlanItem], works: Mapping[str, VillageWork],
             f"income measures cannot take effect by the target date {target}: an exit before "
             "income is stably above the line should wait"))
     for conflict in conflicts:
+        if conflict.given_start is None:
+            notes.append(Note(
+                "date_conflict",
+                f"{conflict.key} 计划 {conflict.given_due} 完成，但前置措施 {conflict.prerequisite}"
+                f" 最早 {conflict.earliest_start} 才能就绪：已按所需天数顺延",
+                f"{conflict.key} is due on {conflict.given_due}, but its prerequisite "
+                f"{conflict.prerequisite} is ready on {conflict.earliest_start} at the earliest: "
+                "rescheduled for its full duration",
+                measure=base_id(conflict.key)))
+            continue
         notes.append(Note(
             "date_conflict",
             f"{conflict.key} 计划 {conflict.given_start} 开始，但前置措施 {conflict.prerequisite} "

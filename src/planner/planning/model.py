@@ -140,7 +140,10 @@ class IncomeProjection:
     """Per-capita net income now and after the plan, against the line and the monitoring range.
 
     ``planned_gain`` is the expected gain of measures already planned (not done); ``new_gain``
-    that of the measures this plan proposes; both are household totals per year.
+    that of the measures this plan proposes (those a budget allocation left unfunded excluded);
+    both are household totals per year. ``gross_income`` and ``transfer_income`` (recorded, before
+    the plan) let the projection be redone when the allocation funds fewer measures; they are not
+    part of :meth:`to_dict`.
     """
 
     size: int
@@ -156,6 +159,8 @@ class IncomeProjection:
     clears_line: bool | None
     clears_threshold: bool | None
     transfer_share: float | None = None
+    gross_income: float | None = None
+    transfer_income: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -216,6 +221,7 @@ class HouseholdPlan:
     bundles: list[Bundle] = field(default_factory=list)
     unplanned: list[str] = field(default_factory=list)
     to_cancel: list[PlanItem] = field(default_factory=list)
+    alternatives: dict[str, HouseholdPlan] = field(default_factory=dict)
 
     @property
     def new_items(self) -> list[PlanItem]:

@@ -3,7 +3,8 @@
 A task starts when the plan starts and every prerequisite allows it: a finish-to-start link waits
 for the prerequisite's due date plus the lead time, a start-to-start link for its start plus the
 lead time. A task with given dates (a measure already planned, a village work) keeps them; when a
-prerequisite cannot be ready by then, the conflict is reported.
+prerequisite cannot be ready by then, the conflict is reported. A task with a due date but no start
+whose prerequisite is ready only after that date starts then and takes its full duration.
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A task with a given start that a prerequisite cannot meet."""
+    """A task with a given start (or, without one, a given due date) that a prerequisite cannot
+    meet: ``given_start`` is ``None`` and ``given_due`` set when the task had only a due date and
+    the prerequisite is ready after it (the task is then rescheduled for its full duration)."""
 
     key: str
     prerequisite: str
-    given_start: date
+    given_start: date | None
     earliest_start: date
+    given_due: date | None = None
 
 
 def _graph(tasks: Iterable[Task], links: Iterable[Link]) -> nx.DiGraph:
@@ -85,13 +89,19 @@ def schedule(
             ready = anchor + timedelta(days=edge["lead"])
             if ready > earliest:
                 earliest, binding = ready, before
+        due = task.due
         if task.start is not None:
             begin = task.start
             if binding is not None and begin < earliest:
                 conflicts.append(Conflict(key, binding, begin, earliest))
         else:
             begin = earliest
-        due = task.due if task.due is not None else begin + timedelta(days=task.duration_days)
+            if due is not None and binding is not None and begin > due:
+                # the given due date cannot be kept: say so, and give the task its duration
+                conflicts.append(Conflict(key, binding, None, earliest, given_due=due))
+                due = None
+        if due is None:
+            due = begin + timedelta(days=task.duration_days)
         dates[key] = (begin, max(due, begin))
     return dates, conflicts
 

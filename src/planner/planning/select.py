@@ -254,6 +254,9 @@ class Selection:
             elif not self.verdict(pre, pre_member):
                 self.blocked.append((self._need, measure.id, self.verdict(pre, pre_member)))
                 return None
+            if not self.available(pre, pre_member):
+                self.blocked.append((self._need, measure.id, _unavailable(pre)))
+                return None
             key = item_key(pre.id, pre_member)
             if key in seen:
                 continue
@@ -374,8 +377,11 @@ class Selection:
             own = [c for c in codes if measure.resolves(c) or measure.id in need.proposes]
             return own or list(codes)
 
-        def pick(option: Option, causes: Iterable[str] = ()) -> None:
+        def pick(option: Option, causes: Iterable[str] = ()) -> float:
+            """Choose the option; return the gain it adds with the prerequisites it drafts."""
+            before = set(self.drafts)
             self.add(option, need="income", why=why_for(option), reason=reason, causes=causes)
+            return sum(d.gain for k, d in self.drafts.items() if k not in before)
 
         def live(pool: list[Option]) -> list[Option]:
             return [o for o in pool
@@ -390,8 +396,7 @@ class Selection:
                 continue
             best = min(pool, key=lambda o: (self.track(o), -o.ratio(self.extra_cost(o)),
                                             not self.on_time(o), order[id(o)]))
-            pick(best, causes=[cause])
-            gained += best.gain
+            gained += pick(best, causes=[cause])
         remaining = need.gap - gained
         for allowed in (1, 2):
             while remaining > 0:
@@ -405,8 +410,7 @@ class Selection:
                 else:
                     best = min(pool, key=lambda o: (-o.ratio(self.extra_cost(o)), -o.gain,
                                                     not self.on_time(o), order[id(o)]))
-                pick(best)
-                remaining -= best.gain
+                remaining -= pick(best)
         if need.require_development and not self._has_development():
             pool = [o for o in live(options) if o.measure.development]
             if pool:
@@ -493,6 +497,18 @@ class Selection:
             for code in need.codes:
                 if code not in draft.why:
                     draft.why.append(code)
+
+
+def _unavailable(measure: Measure) -> Verdict:
+    """Why a prerequisite cannot be added: its exclusive group is taken or its cap reached."""
+    if measure.exclusive:
+        return Verdict(False, "exclusive",
+                       f"前置措施“{measure.label.zh}”与已有措施互斥（{measure.exclusive}）",
+                       f"prerequisite {measure.label.en} excludes a measure the household "
+                       f"already has ({measure.exclusive})")
+    return Verdict(False, "per_household_max",
+                   f"前置措施“{measure.label.zh}”已达每户上限",
+                   f"prerequisite {measure.label.en} is at its per-household maximum")
 
 
 def cheapest_lifting(
