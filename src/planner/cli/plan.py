@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.inputs import open_inputs, reading_options, with_progress
+from planner.cli.inputs import UsageProblem, open_inputs, reading_options, with_progress
 from planner.config import ConfigError, resolve_config
 from planner.io import StrictError
 from planner.measures import (
@@ -37,12 +37,6 @@ if TYPE_CHECKING:
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "xlsx")
 #: Formats written household by household: without a budget or charts, plans are not kept.
 STREAMED_FORMATS = ("text", "jsonl", "csv")
-
-
-class UsageProblem(click.ClickException):
-    """A problem with the inputs or options: exit code 2."""
-
-    exit_code = 2
 
 
 def _catalog(*paths: str | Path) -> MeasureCatalog:
