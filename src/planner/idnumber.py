@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
+# ID numbers (15 or 18 characters, 20 or 22 with a disability-card suffix) and mainland mobile
+# numbers, wherever they stand in a text.
+ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])|"
+                        r"(?<![0-9])[0-9]{15}(?![0-9])")
+MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +94,9 @@ def mask_name(name: str | None) -> str | None:
     if not name:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every ID number and mobile phone number found in free text."""
+    text = ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
+    return MOBILE_PATTERN.sub(lambda m: mask_phone(m.group(0)) or "", text)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner.idnumber import mask_id, mask_name, mask_phone
+from planner.idnumber import mask_id, mask_name, mask_numbers, mask_phone
 
 ERROR = "error"
 WARNING = "warning"
 _NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
-# ID numbers (15 or 18 characters, 20 or 22 with a disability-card suffix) and mobile numbers,
-# found in any value whatever its field is called (``idcard``, ``身份证``, ``联系方式``…).
-_ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])"
-                         r"|(?<![0-9])[0-9]{15}(?![0-9])")
-_MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 _PLACE_WORDS: dict[str, dict[str, str]] = {
@@ -172,9 +166,3 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
     if name in _NAME_FIELDS or (field or "").endswith("helper.name"):
         return mask_name(text)
     return mask_numbers(text)
-
-
-def mask_numbers(text: str) -> str:
-    """Mask every ID number and mobile phone number found in ``text``, whatever its field."""
-    text = _ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
-    return _MOBILE_PATTERN.sub(lambda m: mask_phone(m.group(0)) or "", text)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from planner.finding import Finding
-from planner.idnumber import mask_id, mask_name, mask_phone
+from planner.idnumber import (
+    ID_PATTERN,
+    MOBILE_PATTERN,
+    mask_id,
+    mask_name,
+    mask_numbers,
+    mask_phone,
+)
 
-_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])|"
-                 r"(?<![0-9])[0-9]{15}(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _NAME_KEYS = frozenset({"name", "visitor", "member_name", "helper_name", "head_name"})
 _PHONE_KEYS = frozenset({"phone", "member_phone", "helper_phone"})
 
@@ -22,14 +25,13 @@ def _leaf(key: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask every ID number and mobile phone number in free text."""
-    text = _ID.sub(lambda m: mask_id(m.group(0)) or "", text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+    return mask_numbers(text)
 
 
 def _mask_personal(value: str) -> str:
-    if _ID.fullmatch(value):
+    if ID_PATTERN.fullmatch(value):
         return mask_id(value) or value
-    if _MOBILE.fullmatch(value):
+    if MOBILE_PATTERN.fullmatch(value):
         return mask_phone(value) or value
     return mask_name(value) or value
 
