@@ -143,8 +143,8 @@ def test_a_repeated_parameter_is_refused_at_its_second_line(tmp_path):
 
 def test_a_gb18030_waiver_csv_is_read_correctly(tmp_path):
     waivers = tmp_path / "waivers.csv"
-    waivers.write_bytes((HEADER + "522425-101-0001,HOU001,,等待易地搬迁安置,河口镇政府,2020-12-31\n")
-                        .encode("gb18030"))
+    row = "522425-101-0001,HOU001,,等待易地搬迁安置,河口镇政府,2020-12-31\n"
+    waivers.write_bytes((HEADER + row).encode("gb18030"))
     (entry,) = load_waivers(waivers)
     assert entry.household == "522425-101-0001"
     assert (entry.waiver.reason, entry.waiver.approver) == ("等待易地搬迁安置", "河口镇政府")
@@ -278,7 +278,7 @@ def test_a_district_file_cannot_change_the_type_of_a_shipped_parameter(tmp_path)
 
 
 def test_what_if_values_are_checked_too():
-    with pytest.raises(ParameterError, match="income.poverty_line"):
+    with pytest.raises(ParameterError, match=r"income\.poverty_line"):
         default_parameters().with_values({"income.poverty_line": float("nan")})
 
 

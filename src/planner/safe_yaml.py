@@ -22,10 +22,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from planner.errors import yaml_problem
 
 MAX_DEPTH = 64
-"""Deepest nesting of mappings and sequences in a YAML file (aliases counted where they are used)."""
+"""Deepest nesting of mappings and sequences in a file (an alias counts where it is used)."""
 
 MAX_NODES = 100_000
-"""Most values a YAML file may hold once every alias is expanded (a rule pack has a few thousand)."""
+"""Most values a file may hold once every alias is expanded (a rule pack has a few thousand)."""
 
 ErrorFactory = Callable[[str, str], Exception]
 
@@ -57,12 +57,12 @@ class _Loader(yaml.SafeLoader):
                                       event.start_mark)
                 if self._depth + self._heights[id(target)] > MAX_DEPTH:
                     raise self._too_deep(event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)  # type: ignore[return-value]
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise self._too_deep(self.peek_event().start_mark)
         try:
-            node: Node = super().compose_node(parent, index)
+            node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         finally:
             self._depth -= 1
         children: list[Node] = []
@@ -169,7 +169,8 @@ def parse_yaml(text: str, source: str, error: ErrorFactory) -> YamlDocument:
         if isinstance(exc, _LimitError):
             zh, _, en = reason.partition(" / ")
             raise error(f"{where}：{zh}", f"{where}: {en}") from exc
-        raise error(f"{where}：不是有效的 YAML：{reason}", f"{where}: not valid YAML: {reason}") from exc
+        raise error(f"{where}：不是有效的 YAML：{reason}",
+                    f"{where}: not valid YAML: {reason}") from exc
     finally:
         loader.dispose()
     return YamlDocument(data, root, source)

@@ -226,7 +226,7 @@ def condition_depth(data: Any, limit: int = MAX_CONDITION_DEPTH) -> int:
 
 
 def check_condition_depth(data: Any) -> None:
-    """Raise ``ValueError`` when ``data`` nests conditions deeper than :data:`MAX_CONDITION_DEPTH`."""
+    """Raise ``ValueError`` when ``data`` nests deeper than :data:`MAX_CONDITION_DEPTH`."""
     if condition_depth(data) > MAX_CONDITION_DEPTH:
         raise ValueError(
             f"conditions are nested more than {MAX_CONDITION_DEPTH} levels deep;"

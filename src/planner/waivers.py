@@ -82,7 +82,8 @@ def _entry(item: Any, source: str, where: str) -> FileWaiver:
 def parse_yaml_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
     """Waivers of a YAML file: a list, or a mapping with ``waivers: [...]``."""
     document = parse_yaml(text, source, WaiverError)
-    data, path = document.data, ()
+    data = document.data
+    path: tuple[str, ...] = ()
     if isinstance(data, dict) and "waivers" in data:
         data, path = data["waivers"], ("waivers",)
     if data is None:
