@@ -85,9 +85,9 @@ def test_an_unknown_parameter_in_a_district_file_is_named_in_both_languages(tmp_
     for command in (["check", PRE_EXIT, *DATE, "--params", district],
                     ["params", "--district", district]):
         zh, en = error_lines(invoke(*command, cwd=tmp_path))
-        assert zh == (f"{district}：未知的参数 'income.povery_line'；是否应为 "
+        assert zh == (f"{district}:1：未知的参数 'income.povery_line'；是否应为 "
                       "'income.poverty_line'？（新增参数须写 description 说明）")
-        assert en == (f"{district}: unknown parameter 'income.povery_line'; did you mean "
+        assert en == (f"{district}:1: unknown parameter 'income.povery_line'; did you mean "
                       "'income.poverty_line'? (a new parameter needs a description)")
 
 

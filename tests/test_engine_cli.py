@@ -89,7 +89,7 @@ def test_a_waiver_without_an_approver_is_a_usage_error(tmp_path):
                        encoding="utf-8")
     result = invoke("check", PRE_EXIT, *DATE, "--waivers", str(waivers), cwd=tmp_path)
     assert result.exit_code == 2
-    assert f"{waivers}: entry #1 (household H1, code INC001): missing approver" in result.stderr
+    assert f"{waivers}:1: entry #1 (household H1, code INC001): missing approver" in result.stderr
 
 
 def test_a_yaml_rule_with_a_typo_is_a_usage_error_with_its_line(tmp_path):

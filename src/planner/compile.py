@@ -25,6 +25,7 @@ from planner.facts import FACT_PARAMETERS, HouseholdFacts, MemberFacts
 from planner.model import Household, Member
 from planner.params import ParamValues
 from planner.spec import (
+    MAX_CONDITION_DEPTH,
     All,
     AllMembers,
     Any_,
@@ -240,6 +241,7 @@ class Compiler:
     parameters: list[str] = field(default_factory=list)
     known_parameters: Iterable[str] | None = None
     tracing: bool = False
+    depth: int = field(default=0, init=False, repr=False)
 
     def _group(self, label: str, check: Compiled, against: Getter | None = None) -> Compiled:
         return _group(label, check, against) if self.tracing else check
@@ -251,6 +253,16 @@ class Compiler:
 
     def compile(self, node: Any) -> Compiled:
         """The closure evaluating ``node`` (a :mod:`planner.spec` condition)."""
+        if self.depth >= MAX_CONDITION_DEPTH:  # a tree built in Python skips the spec's check
+            raise SpecError(f"conditions are nested more than {MAX_CONDITION_DEPTH} levels deep;"
+                            " split the rule or flatten nested all/any/not")
+        self.depth += 1
+        try:
+            return self._compile(node)
+        finally:
+            self.depth -= 1
+
+    def _compile(self, node: Any) -> Compiled:
         match node:
             case All():
                 return self._group("all", _all([self.compile(c) for c in node.all]))

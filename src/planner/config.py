@@ -106,6 +106,10 @@ def load_config(path: str | Path) -> Config:
     except OSError as exc:
         reason = exc.strerror or exc
         raise ConfigError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 by definition
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}：不是 UTF-8 编码，请另存为 UTF-8",
+                          f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"{path}：不是有效的 TOML：{exc}", f"{path}: not valid TOML: {exc}"
@@ -118,7 +122,7 @@ def load_config(path: str | Path) -> Config:
 def _has_tool_table(pyproject: Path) -> bool:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     return isinstance(data.get("tool", {}).get("planner"), dict)
 

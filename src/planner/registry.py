@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -21,9 +22,10 @@ from pydantic import ValidationError
 
 from planner.compile import SpecError
 from planner.engine_rules import ENGINE_RULES
-from planner.errors import BilingualError, yaml_problem
+from planner.errors import BilingualError
 from planner.params import ParameterSet, default_parameters
 from planner.rule import Rule, from_spec
+from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 from planner.spec import RuleSpec
 
 ENTRY_POINT_GROUP = "planner.rules"
@@ -208,10 +210,10 @@ def _line_of_token(node: yaml.Node | None, token: str) -> int | None:
     """1-based line of the first scalar in ``node`` whose text is ``token`` (or contains it)."""
     if node is None:
         return None
-    stack = [node]
+    stack = deque([node])  # breadth first: the shallowest match is the likeliest culprit
     partial: int | None = None
     while stack:
-        current = stack.pop(0)
+        current = stack.popleft()
         if isinstance(current, yaml.ScalarNode):
             text = str(current.value)
             if text == token:
@@ -224,23 +226,6 @@ def _line_of_token(node: yaml.Node | None, token: str) -> int | None:
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     return partial
-
-
-def _duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
-    """The first mapping key repeated in the same mapping (PyYAML would keep the last silently)."""
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in current.value:
-                if _key(key) in seen:
-                    return _key(key), key.start_mark.line + 1
-                seen.add(_key(key))
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return None
 
 
 def _reason(error: Any) -> str:
@@ -262,18 +247,11 @@ def load_yaml_rules(
     Every problem is a :class:`RegistryError` naming the file, the line and the reason.
     ``known_parameters`` defaults to the names of the shipped parameters.
     """
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where, reason = yaml_problem(exc, source)
-        raise RegistryError(f"{where}：不是有效的 YAML：{reason}",
-                            f"{where}: not valid YAML: {reason}") from exc
-    duplicate = _duplicate_key(root)
-    if duplicate is not None:
-        key, at = duplicate
-        raise RegistryError(f"{source}:{at}：键 {key!r} 出现了两次",
-                            f"{source}:{at}: key {key!r} is given twice")
+    return _rules_of(parse_yaml(text, source, RegistryError), known_parameters)
+
+
+def _rules_of(document: YamlDocument, known_parameters: Iterable[str] | None) -> list[Rule]:
+    root, data, source = document.root, document.data, document.source
     items_node: yaml.Node | None = root
     if isinstance(data, dict) and "rules" in data:
         data = data["rules"]
@@ -326,7 +304,7 @@ def load_path(path: str | Path, parameters: ParameterSet | None = None) -> list[
         return load_python_file(path)
     if path.suffix in (".yaml", ".yml"):
         known = None if parameters is None else list(parameters)
-        found = load_yaml_rules(path.read_text(encoding="utf-8"), str(path), known)
+        found = _rules_of(read_yaml(path, RegistryError), known)
         return _in_pack(found, str(path))
     raise RegistryError(f"{path}：规则文件须为 .py、.yaml 或 .yml",
                         f"{path}: rule files are .py, .yaml or .yml")

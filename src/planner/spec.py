@@ -35,6 +35,12 @@ CODE_PATTERN = r"^[A-Z]{1,3}[0-9]{3}$"
 NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SEVERITIES = ("error", "warning", "info")
 SCOPES = ("household", "member", "village", "project", "dataset")
+MAX_CONDITION_DEPTH = 32
+"""Deepest nesting of conditions (``all``, ``any``, ``not``, member quantifiers) in one rule.
+
+Validation and compilation recurse once per level; a limit far below Python's stack keeps a
+hostile or runaway rule an error with a message instead of a ``RecursionError``.
+"""
 
 
 class _Spec(BaseModel):
@@ -192,6 +198,42 @@ _CONDITION_KEYS = (
 CONDITION_KEYS = tuple(key for key, _ in _CONDITION_KEYS)
 
 
+_COMPOSITE_KEYS = frozenset(
+    {"all", "any", "not", "not_", "any_member", "all_members", "count_members"})
+
+
+def condition_depth(data: Any, limit: int = MAX_CONDITION_DEPTH) -> int:
+    """Nesting depth of a condition given as data (mappings and lists) or as spec models.
+
+    A single test is depth 1, ``{not: {exists: …}}`` depth 2. Counting stops just past
+    ``limit``, so a cyclic or enormous tree costs no more than that.
+    """
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, BaseModel):
+            value = dict(value)
+        if isinstance(value, dict):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return depth
+            if _COMPOSITE_KEYS.intersection(value):
+                stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend((child, depth) for child in value)
+    return deepest
+
+
+def check_condition_depth(data: Any) -> None:
+    """Raise ``ValueError`` when ``data`` nests deeper than :data:`MAX_CONDITION_DEPTH`."""
+    if condition_depth(data) > MAX_CONDITION_DEPTH:
+        raise ValueError(
+            f"conditions are nested more than {MAX_CONDITION_DEPTH} levels deep;"
+            " split the rule or flatten nested all/any/not"
+        )
+
+
 def _condition_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((tag for key, tag in _CONDITION_KEYS if key in value), None)
@@ -254,6 +296,12 @@ class RuleSpec(_Spec):
     aliases: list[str] = Field(default_factory=list)
     doc: str = ""
 
+    @field_validator("when", mode="before")
+    @classmethod
+    def _shallow_enough(cls, when: Any) -> Any:
+        check_condition_depth(when)  # before pydantic recurses into it
+        return when
+
     @field_validator("aliases")
     @classmethod
     def _alias_codes(cls, aliases: list[str]) -> list[str]:
@@ -267,6 +315,7 @@ def parse_condition(data: Any) -> BaseModel:
     """Validate one condition tree (raises :class:`pydantic.ValidationError`)."""
     from pydantic import TypeAdapter
 
+    check_condition_depth(data)
     return TypeAdapter(Condition).validate_python(data)  # type: ignore[no-any-return]
 
 
@@ -275,6 +324,7 @@ __all__ = [
     "COMPARISON_OPS",
     "CONDITION_KEYS",
     "COUNT_OPS",
+    "MAX_CONDITION_DEPTH",
     "NAME_PATTERN",
     "SCOPES",
     "SEVERITIES",
@@ -293,5 +343,7 @@ __all__ = [
     "ParamRef",
     "RuleSpec",
     "ValidationError",
+    "check_condition_depth",
+    "condition_depth",
     "parse_condition",
 ]

@@ -17,16 +17,18 @@ import io
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from planner.engine import FileWaiver
-from planner.errors import BilingualError, yaml_problem
+from planner.errors import BilingualError
+from planner.io.formats import sniff_encoding
 from planner.model import Waiver
 from planner.rule import CODE_PATTERN
+from planner.safe_yaml import parse_yaml
 
 FIELDS = ("household", "code", "member", "reason", "approver", "expires")
 REQUIRED = ("household", "code", "reason", "approver", "expires")
+_EXTRA = "\x00extra"  # DictReader's key for cells beyond the header (no header can be this)
 
 
 class WaiverError(BilingualError):
@@ -79,25 +81,23 @@ def _entry(item: Any, source: str, where: str) -> FileWaiver:
 
 def parse_yaml_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
     """Waivers of a YAML file: a list, or a mapping with ``waivers: [...]``."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where, reason = yaml_problem(exc, source)
-        raise WaiverError(f"{where}：不是有效的 YAML：{reason}",
-                          f"{where}: not valid YAML: {reason}") from exc
+    document = parse_yaml(text, source, WaiverError)
+    data = document.data
+    path: tuple[str, ...] = ()
     if isinstance(data, dict) and "waivers" in data:
-        data = data["waivers"]
+        data, path = data["waivers"], ("waivers",)
     if data is None:
         return []
     if not isinstance(data, list):
-        raise WaiverError(f"{source}：豁免文件应是豁免条目的列表",
-                          f"{source}: a waiver file holds a list of waivers")
-    return [_entry(item, source, f"entry #{i}") for i, item in enumerate(data, start=1)]
+        raise WaiverError(f"{document.where(*path)}：豁免文件应是豁免条目的列表",
+                          f"{document.where(*path)}: a waiver file holds a list of waivers")
+    return [_entry(item, document.where(*path, i - 1), f"entry #{i}")
+            for i, item in enumerate(data, start=1)]
 
 
 def parse_csv_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
     """Waivers of a CSV file with a header row (``household,code,member,…``)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), restkey=_EXTRA)
     header = [h.strip() for h in reader.fieldnames or ()]
     lacking = [key for key in REQUIRED if key not in header]
     if lacking:
@@ -105,6 +105,14 @@ def parse_csv_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
                           f"{source}: the header lacks {', '.join(lacking)}")
     waivers = []
     for row in reader:
+        if row.get(_EXTRA):  # restkey collects cells beyond the header
+            cells = len(header) + len(row[_EXTRA])
+            raise WaiverError(
+                f"{source}：第{reader.line_num}行有 {cells} 个单元格，表头只有 {len(header)} 列",
+                f"{source}: line {reader.line_num} has {cells} cells, the header only"
+                f" {len(header)} columns",
+            )
+        row.pop(_EXTRA, None)
         item = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         if not any(item.values()):
             continue
@@ -116,10 +124,19 @@ def load_waivers(path: str | Path) -> list[FileWaiver]:
     """Waivers of a ``.yaml``/``.yml`` or ``.csv`` file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc
         raise WaiverError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
+    # Excel in a Chinese locale saves CSV as GBK/GB18030; YAML is UTF-8 by its own definition.
+    encoding = sniff_encoding(raw) if path.suffix.lower() == ".csv" else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise WaiverError(f"{path}:{line}：无法按 {encoding} 解码，请另存为 UTF-8",
+                          f"{path}:{line}: cannot be decoded as {encoding}; save it as UTF-8"
+                          ) from exc
     if path.suffix.lower() == ".csv":
         return parse_csv_waivers(text, str(path))
     if path.suffix.lower() in (".yaml", ".yml"):

@@ -35,9 +35,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.io.errors import FormatError
+from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 
 DEFAULT_MAP = "default_columns.yaml"
 
@@ -133,7 +132,30 @@ def _vocabulary(
 
 
 _MAP_KEYS = {"name", "description", "extends", "income_year", "vocabularies", "tables"}
+_TABLE_KEYS = {"columns", "ignore", "required", "id_from", "sheet", "header_row"}
 _ENTRY_KEYS = {"field", "values", "defaults", "type", "income", "cost", "scale"}
+
+
+@cache
+def known_tables() -> frozenset[str]:
+    """Tables a map may name: households, villages, projects and their part tables."""
+    from planner.io.layout import layout_for  # the layouts read this module's maps
+    from planner.io.options import TABLES
+
+    return frozenset(TABLES.values()) | {p.name for kind in TABLES for p in layout_for(kind).parts}
+
+
+def _where(document: YamlDocument | None, source: str, *path: Any) -> str:
+    """``file:line`` of the key at ``path`` when the map came from a file, else the source."""
+    return document.where(*path, key=True) if document is not None else source
+
+
+def _mapping(value: Any, where: str, what_zh: str, what_en: str) -> dict[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _error(where, f"{what_zh}应为映射", f"{what_en} must be a mapping")
+    return value
 
 
 def _entry(
@@ -167,10 +189,17 @@ def _entry(
 
 
 def _table(spec: dict[str, Any], vocabularies: dict[str, dict[str, Any]], source: str,
-           base: TableMap | None) -> TableMap:
+           base: TableMap | None, document: YamlDocument | None = None, name: str = "") -> TableMap:
+    unknown = sorted(set(spec) - _TABLE_KEYS, key=str)
+    if unknown:
+        where = _where(document, source, "tables", name, unknown[0])
+        raise _error(where, f"表 {name} 有未知的键 {unknown}（可用：{sorted(_TABLE_KEYS)}）",
+                     f"table {name}: unknown keys {unknown} (known: {sorted(_TABLE_KEYS)})")
     columns = dict(base.columns) if base else {}
-    for header, entry in (spec.get("columns") or {}).items():
-        columns[normalize_header(header)] = _entry(str(header), entry, vocabularies, source)
+    where = _where(document, source, "tables", name, "columns")
+    for header, entry in _mapping(spec.get("columns"), where, "columns ", "columns").items():
+        at = _where(document, source, "tables", name, "columns", header)
+        columns[normalize_header(header)] = _entry(str(header), entry, vocabularies, at)
     ignore = set(base.ignore) if base else set()
     ignore.update(normalize_header(h) for h in spec.get("ignore") or ())
     return TableMap(
@@ -183,21 +212,36 @@ def _table(spec: dict[str, Any], vocabularies: dict[str, dict[str, Any]], source
     )
 
 
-def parse_column_map(data: dict[str, Any], source: str, base: ColumnMap | None = None) -> ColumnMap:
-    """Build a column map from parsed YAML, on top of ``base`` (whose entries it overrides)."""
+def parse_column_map(
+    data: dict[str, Any], source: str, base: ColumnMap | None = None,
+    document: YamlDocument | None = None,
+) -> ColumnMap:
+    """Build a column map from parsed YAML, on top of ``base`` (whose entries it overrides).
+
+    ``document`` (the parsed file) lets errors name the line of what is wrong.
+    """
     if not isinstance(data, dict):
         raise _error(source, "顶层应为映射", "the top level must be a mapping")
-    unknown = set(data) - _MAP_KEYS
+    unknown = sorted(set(data) - _MAP_KEYS, key=str)
     if unknown:
-        raise _error(source, f"未知的键 {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
+        raise _error(_where(document, source, unknown[0]), f"未知的键 {unknown}",
+                     f"unknown keys {unknown}")
     vocabularies = dict(base.vocabularies) if base else {}  # a district map uses the base's
-    vocabularies.update({
-        name: {normalize_value(k): v for k, v in (values or {}).items()}
-        for name, values in (data.get("vocabularies") or {}).items()
-    })
+    where = _where(document, source, "vocabularies")
+    for name, values in _mapping(data.get("vocabularies"), where, "vocabularies ",
+                                 "vocabularies").items():
+        at = _where(document, source, "vocabularies", name)
+        vocabularies[name] = {normalize_value(k): v for k, v in
+                              _mapping(values, at, f"词表 {name} ", f"vocabulary {name}").items()}
     tables = dict(base.tables) if base else {}
-    for name, spec in (data.get("tables") or {}).items():
-        tables[name] = _table(spec or {}, vocabularies, source, tables.get(name))
+    where = _where(document, source, "tables")
+    for name, spec in _mapping(data.get("tables"), where, "tables ", "tables").items():
+        at = _where(document, source, "tables", name)
+        if name not in known_tables():
+            raise _error(at, f"未知的表 {name!r}（可用：{sorted(known_tables())}）",
+                         f"unknown table {name!r} (known: {sorted(known_tables())})")
+        spec = _mapping(spec, at, f"表 {name} ", f"table {name}")
+        tables[name] = _table(spec, vocabularies, source, tables.get(name), document, name)
     income_year = data.get("income_year", base.income_year if base else None)
     return ColumnMap(str(data.get("name", Path(source).stem)), tables, income_year, source,
                      vocabularies)
@@ -207,20 +251,18 @@ def parse_column_map(data: dict[str, Any], source: str, base: ColumnMap | None =
 def default_column_map() -> ColumnMap:
     """The shipped map for national registration (建档立卡) and monitoring (监测) exports."""
     text = resources.files(__package__).joinpath(DEFAULT_MAP).read_text(encoding="utf-8")
-    return parse_column_map(yaml.safe_load(text), f"planner/io/{DEFAULT_MAP}")
+    document = parse_yaml(text, f"planner/io/{DEFAULT_MAP}", FormatError)
+    return parse_column_map(document.data, document.source, document=document)
 
 
 def load_column_map(path: str | Path) -> ColumnMap:
     """Load a user map from YAML; it extends the default map unless it says ``extends: none``."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise FormatError(f"无法读取列映射 {path}：{exc}",
-                          f"cannot read column map {path}: {exc}") from exc
+    document = read_yaml(
+        path, lambda zh, en: FormatError(f"无法读取列映射 {zh}", f"cannot read column map {en}"))
+    data = document.data or {}
     extends = data.get("extends", "default") if isinstance(data, dict) else "default"
     base = None if extends in (None, "none", False) else default_column_map()
-    return parse_column_map(data, str(path), base)
+    return parse_column_map(data, str(path), base, document)
 
 
 def resolve_column_map(column_map: ColumnMap | str | Path | None) -> ColumnMap:

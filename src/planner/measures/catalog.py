@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 from pydantic import ValidationError
 
 from planner.measures.graph import build_graph
@@ -27,6 +26,7 @@ from planner.measures.measure import (
     Measure,
     Prerequisite,
 )
+from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 
 __all__ = [
     "CatalogError",
@@ -107,16 +107,14 @@ class MeasureCatalog(Mapping[str, Measure]):
 
     def with_overrides(self, path: str | Path) -> MeasureCatalog:
         """A new catalog with a district file applied (merge by id, add new ids, ``remove``)."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CatalogError(f"{path}: cannot be read: {exc}") from exc
-        return self.with_override_text(text, str(path))
+        return self.with_override_text(read_yaml(path, _catalog_error))
 
-    def with_override_text(self, text: str, source: str = "<override>") -> MeasureCatalog:
+    def with_override_text(
+        self, text: str | YamlDocument, source: str = "<override>"
+    ) -> MeasureCatalog:
         """Like :meth:`with_overrides`, from YAML text."""
         items, removed = _read(text, source)
+        source = text.source if isinstance(text, YamlDocument) else source
         unknown_removed = sorted(set(removed) - set(self._measures))
         if unknown_removed:
             raise CatalogError(
@@ -141,11 +139,14 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _read(text: str, source: str) -> tuple[list[Any], list[str]]:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+def _catalog_error(zh: str, en: str) -> CatalogError:
+    return CatalogError(f"{zh}\n{en}")
+
+
+def _read(text: str | YamlDocument, source: str) -> tuple[list[Any], list[str]]:
+    document = text if isinstance(text, YamlDocument) else parse_yaml(text, source, _catalog_error)
+    source = document.source
+    data = document.data or {}
     if isinstance(data, list):
         return data, []
     if not isinstance(data, dict):
@@ -169,9 +170,10 @@ def _validate(item: Any, index: int, source: str) -> Measure:
         raise CatalogError(f"{source}: measure {ident}: {problems}") from exc
 
 
-def load_catalog(text: str, source: str = "<catalog>") -> MeasureCatalog:
+def load_catalog(text: str | YamlDocument, source: str = "<catalog>") -> MeasureCatalog:
     """A catalog from YAML text (``measures: [...]``); raises :class:`CatalogError`."""
     items, removed = _read(text, source)
+    source = text.source if isinstance(text, YamlDocument) else source
     if removed:
         raise CatalogError(f"{source}: remove: is only allowed in a district override file")
     return MeasureCatalog(_validate(item, i, source) for i, item in enumerate(items))
@@ -179,12 +181,7 @@ def load_catalog(text: str, source: str = "<catalog>") -> MeasureCatalog:
 
 def load_catalog_file(path: str | Path) -> MeasureCatalog:
     """A complete catalog from a YAML file (use :meth:`MeasureCatalog.with_overrides` to patch)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
-    return load_catalog(text, str(path))
+    return load_catalog(read_yaml(path, _catalog_error))
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ overrides or adds values with the same layout, keyed by full parameter name.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,10 +20,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from planner.errors import BilingualError, yaml_problem
+from planner.errors import BilingualError
+from planner.params.kinds import TYPE_PATTERN, ValueKind, value_kind
+from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 
 ParamValue = float | int | str | bool | list[Any] | dict[str, Any]
 
@@ -43,6 +45,9 @@ class _ParamSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str | None = None
     unit: str | None = None
+    type: str | None = Field(None, pattern=TYPE_PATTERN)
+    min: float | None = None
+    max: float | None = None
     reference: str | None = None
     values: dict[date, _DatedSpec | ParamValue] = Field(default_factory=dict)
 
@@ -68,6 +73,14 @@ class Parameter:
     unit: str | None = None
     reference: str | None = None
     values: list[DatedValue] = field(default_factory=list)
+    type: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def kind(self) -> ValueKind:
+        """The type and range every value must have (declared, or implied by the unit)."""
+        return value_kind(self.unit, self.type, self.minimum, self.maximum)
 
     def at(self, when: date) -> DatedValue | None:
         """The value in force on ``when``, or ``None`` before the first start date."""
@@ -107,14 +120,12 @@ class ParameterSet(Mapping[str, Parameter]):
         A name the set does not have is a new parameter only if the file describes it
         (``description``); otherwise it is taken for a typo and refused.
         """
-        path = Path(path)
-        raw = _load_yaml(path.read_text(encoding="utf-8"), str(path))
-        merged = {
-            name: Parameter(p.name, p.description, p.unit, p.reference, list(p.values))
-            for name, p in self._parameters.items()
-        }
+        document = read_yaml(path, ParameterError)
+        raw = _mapping_of(document)
+        merged = dict(self._parameters)
         for name, body in raw.items():
-            spec = _parse_spec(name, body, str(path))
+            spec = _parse_spec(name, name, body, document)
+            where = document.where(name, key=True)
             if name not in merged and not spec.description:
                 # A typo (income.povery_line) would otherwise add a parameter nobody reads and
                 # leave the intended one unchanged, silently.
@@ -122,21 +133,29 @@ class ParameterSet(Mapping[str, Parameter]):
                 hint_zh = f"；是否应为 {close[0]!r}？" if close else ""
                 hint_en = f"; did you mean {close[0]!r}?" if close else ""
                 raise ParameterError(
-                    f"{path}：未知的参数 {name!r}{hint_zh}（新增参数须写 description 说明）",
-                    f"{path}: unknown parameter {name!r}{hint_en} (a new parameter needs a"
+                    f"{where}：未知的参数 {name!r}{hint_zh}（新增参数须写 description 说明）",
+                    f"{where}: unknown parameter {name!r}{hint_en} (a new parameter needs a"
                     " description)",
                 )
             base = merged.get(name) or Parameter(name)
-            new = _to_parameter(name, spec, str(path))
+            if base.values and spec.type and spec.type != base.type:
+                # Rules compare the value as the shipped type; another type would never match.
+                raise ParameterError(
+                    f"{where}：不能改变参数 {name!r} 的类型（{base.type or base.unit}）",
+                    f"{where}: cannot change the type of parameter {name!r}"
+                    f" ({base.type or base.unit})",
+                )
+            declared = Parameter(
+                name, spec.description or base.description, spec.unit or base.unit,
+                spec.reference or base.reference, [], spec.type or base.type,
+                base.minimum if spec.min is None else spec.min,
+                base.maximum if spec.max is None else spec.max,
+            )
+            new = _to_parameter(name, name, spec, document, declared)
             by_start = {v.start: v for v in base.values}
             by_start.update({v.start: v for v in new.values})
-            merged[name] = Parameter(
-                name,
-                new.description or base.description,
-                new.unit or base.unit,
-                new.reference or base.reference,
-                sorted(by_start.values(), key=lambda v: v.start),
-            )
+            declared.values = sorted(by_start.values(), key=lambda v: v.start)
+            merged[name] = declared
         return ParameterSet(merged)
 
     def with_values(
@@ -147,11 +166,10 @@ class ParameterSet(Mapping[str, Parameter]):
         merged = dict(self._parameters)
         for name, value in values.items():
             base = merged.get(name) or Parameter(name)
+            check_value(base, start, value, "<override>")
             dated = DatedValue(start, value, None, "override", True, "<override>")
             kept = [v for v in base.values if v.start < start]
-            merged[name] = Parameter(
-                name, base.description, base.unit, base.reference, [*kept, dated]
-            )
+            merged[name] = dataclasses.replace(base, values=[*kept, dated])
         return ParameterSet(merged)
 
     def __hash__(self) -> int:
@@ -219,41 +237,61 @@ def _values_at(parameters: ParameterSet, when: date) -> ParamValues:
     return ParamValues(when, provenance, parameters)
 
 
-def _load_yaml(text: str, source: str) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        where, reason = yaml_problem(exc, source)
-        raise ParameterError(f"{where}：不是有效的 YAML：{reason}",
-                             f"{where}: not valid YAML: {reason}") from exc
+def _mapping_of(document: YamlDocument) -> dict[str, Any]:
+    raw = document.data or {}
     if not isinstance(raw, dict):
-        raise ParameterError(f"{source}：应是以参数名为键的映射",
-                             f"{source}: expected a mapping of parameter names")
+        raise ParameterError(f"{document.where()}：应是以参数名为键的映射",
+                             f"{document.where()}: expected a mapping of parameter names")
     return raw
 
 
-def _parse_spec(name: str, body: Any, source: str) -> _ParamSpec:
+def _parse_spec(name: str, key: str, body: Any, document: YamlDocument) -> _ParamSpec:
     try:
         return _ParamSpec.model_validate(body)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]
+        loc = [p for p in first["loc"] if p != "[key]"]
+        where = document.where(key, *loc)
         detail = f"{'.'.join(str(p) for p in first['loc']) or name}: {first['msg']}"
         more_zh = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
         more_en = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ParameterError(f"{source}：参数 {name!r} 有误：{detail}{more_zh}",
-                             f"{source}: parameter {name!r}: {detail}{more_en}") from exc
+        raise ParameterError(f"{where}：参数 {name!r} 有误：{detail}{more_zh}",
+                             f"{where}: parameter {name!r}: {detail}{more_en}") from exc
 
 
-def _to_parameter(name: str, spec: _ParamSpec, source: str) -> Parameter:
+def check_value(parameter: Parameter, start: date, value: Any, where: str) -> None:
+    """Raise :class:`ParameterError` unless ``value`` has the parameter's type and range."""
+    kind = parameter.kind
+    if kind.accepts(value):
+        return
+    zh, en = kind.describe()
+    unit_zh = f"，单位 {parameter.unit}" if parameter.unit else ""
+    unit_en = f", unit {parameter.unit}" if parameter.unit else ""
+    raise ParameterError(
+        f"{where}：参数 {parameter.name} 自 {start} 起的值 {value!r} 无效：应为{zh}{unit_zh}",
+        f"{where}: parameter {parameter.name}, value from {start}: {value!r} is not valid;"
+        f" expected {en}{unit_en}",
+    )
+
+
+def _to_parameter(
+    name: str, key: str, spec: _ParamSpec, document: YamlDocument,
+    declared: Parameter | None = None,
+) -> Parameter:
+    parameter = declared or Parameter(
+        name, spec.description or "", spec.unit, spec.reference, [], spec.type, spec.min,
+        spec.max,
+    )
     values = []
     for start, entry in sorted(spec.values.items()):
         if not isinstance(entry, _DatedSpec):
             entry = _DatedSpec(value=entry)
-        values.append(
-            DatedValue(start, entry.value, entry.series, entry.reference, entry.confirmed, source)
-        )
-    return Parameter(name, spec.description or "", spec.unit, spec.reference, values)
+        check_value(parameter, start, entry.value, document.where(key, "values", start, "value"))
+        values.append(DatedValue(
+            start, entry.value, entry.series, entry.reference, entry.confirmed, document.source
+        ))
+    return dataclasses.replace(parameter, values=values)
 
 
 @lru_cache(maxsize=1)
@@ -266,9 +304,11 @@ def default_parameters() -> ParameterSet:
             continue
         stem = entry.name.removesuffix(".yaml")
         source = f"planner/params/{entry.name}"
-        for key, body in _load_yaml(entry.read_text(encoding="utf-8"), source).items():
+        document = parse_yaml(entry.read_text(encoding="utf-8"), source, ParameterError)
+        for key, body in _mapping_of(document).items():
             name = f"{stem}.{key}"
-            parameters[name] = _to_parameter(name, _parse_spec(name, body, source), source)
+            parameters[name] = _to_parameter(
+                name, key, _parse_spec(name, key, body, document), document)
     return ParameterSet(parameters)
 
 
