@@ -33,7 +33,7 @@ from planner.params import ParameterSet, ParamValues, default_parameters
 from planner.readonly import readonly
 from planner.registry import RuleSet, load_rules
 from planner.rule import SEVERITY_ORDER, DatasetCheck, Hit, Rule, RuleContext, render
-from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout
+from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
@@ -339,10 +339,16 @@ class Checker:
         if self.explain:
             recording = _RecordingParams(self.values)
             ctx.params = recording  # type: ignore[assignment]
+        budget = self._budget  # ``with budget:`` inlined: this runs once per rule and subject
+        budget.tick += 1
         try:
-            with self._budget:
+            try:
                 found = [self._finding(rule, hit, subject, kind, ctx, recording)
                          for hit in rule.function(ctx)]
+            finally:
+                budget.tick += 1
+                if budget.fired:
+                    checkpoint()
         except BaseException as exc:  # SystemExit too: the exit code reflects findings only
             member = ctx.member.number if ctx.member is not None else None
             error = self._failure(rule, subject, exc, member, kind)

@@ -1,7 +1,7 @@
 """Time budgets for rule code: one watchdog thread interrupts a rule call that runs too long.
 
-The checking thread pays two integer increments and one empty function call per rule call (no
-system call, no thread switch): :class:`Budget` counts calls in and out, and a single daemon
+The checking thread pays two integer increments and one attribute test per rule call (no system
+call, no thread switch): :class:`Budget` counts calls in and out, and a single daemon
 thread samples the count a few times per budget. When one call stays open longer than its
 budget, the watchdog raises :class:`RuleTimeout` inside the checking thread with
 ``PyThreadState_SetAsyncExc``; the engine catches it around the call (``PLN004``), the registry
@@ -38,18 +38,27 @@ class RuleTimeout(BaseException):
 _TIMEOUT_ARGUMENT = ctypes.py_object(RuleTimeout)
 
 
-def _checkpoint() -> None:
-    """Empty on purpose: entering a Python function is where a pending exception is raised."""
+def checkpoint() -> None:
+    """Empty on purpose: entering a Python function is where a pending timeout is raised."""
 
 
 class Budget:
     """The time budget of rule calls made by one thread; ``with budget:`` wraps one call.
 
     ``seconds`` of ``None`` or ``0`` means no budget (calls are still counted, never
-    interrupted). ``thread`` is the thread making the calls: set it when that changes.
+    interrupted). ``thread`` is the thread making the calls: set it when that changes. A hot loop
+    may inline what ``with budget:`` does, saving two method calls::
+
+        budget.tick += 1
+        try:
+            ...  # the call; catch RuleTimeout around the whole try
+        finally:
+            budget.tick += 1
+            if budget.fired:  # a timeout sent just before the line above is raised here,
+                checkpoint()  # still inside the guard, never later in code not expecting it
     """
 
-    __slots__ = ("__weakref__", "_fired", "_seen", "_since", "seconds", "thread", "tick")
+    __slots__ = ("__weakref__", "_seen", "_since", "fired", "seconds", "thread", "tick")
 
     def __init__(self, seconds: float | None = DEFAULT_RULE_TIMEOUT) -> None:
         if seconds is not None and not seconds >= 0:
@@ -60,7 +69,7 @@ class Budget:
         self.thread = threading.get_ident()
         self._seen = 0
         self._since = 0.0
-        self._fired = 0.0
+        self.fired = 0.0  # when a timeout was last sent for the open call (0: never)
         if self.seconds is not None:
             _WATCHDOG.watch(self)
 
@@ -73,27 +82,27 @@ class Budget:
         traceback: TracebackType | None,
     ) -> None:
         self.tick += 1
-        # A timeout sent just before the line above is raised here, still inside the ``with``,
-        # never later in code that does not expect it.
-        _checkpoint()
+        if self.fired:
+            checkpoint()
 
     def _sample(self, now: float) -> None:
         """Called by the watchdog thread: interrupt the call if it is over budget."""
         tick = self.tick
         if tick != self._seen:
-            self._seen, self._since, self._fired = tick, now, 0.0
+            self._seen, self._since, self.fired = tick, now, 0.0
             return
         seconds = self.seconds
         if not tick & 1 or seconds is None or now - self._since < seconds:
             return
-        if self._fired and now - self._fired < seconds:
+        if self.fired and now - self.fired < seconds:
             return  # already sent; send again only if the rule swallowed it and went on
         thread = ctypes.c_ulong(self.thread)
-        # No Python call between this test and the next line, so the checking thread cannot
-        # leave the call in between (it needs the interpreter lock, which this thread holds).
+        # No Python call from this test to the end of the next call, so the checking thread can
+        # neither leave the rule call nor read ``fired`` in between (it needs the interpreter
+        # lock, which this thread holds): the exception lands inside the guarded call.
         if self.tick == tick:
+            self.fired = now
             _SET_ASYNC_EXC(thread, _TIMEOUT_ARGUMENT)
-            self._fired = now
 
 
 class _Watchdog:
@@ -134,4 +143,4 @@ class _Watchdog:
 
 _WATCHDOG = _Watchdog()
 
-__all__ = ["DEFAULT_RULE_TIMEOUT", "Budget", "RuleTimeout"]
+__all__ = ["DEFAULT_RULE_TIMEOUT", "Budget", "RuleTimeout", "checkpoint"]
