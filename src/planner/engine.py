@@ -1,11 +1,16 @@
 """The checker: derive facts once per household, run every selected rule, apply waivers.
 
-A rule that raises becomes a ``PLN001`` finding and the run goes on; waivers that are expired or
-unused are findings of their own (``PLN002``, ``PLN003``).
+A rule that raises (``sys.exit`` included) becomes a ``PLN001`` finding and the run goes on; a
+rule call over its time budget is interrupted and becomes ``PLN004`` (see
+:mod:`planner.watchdog`); waivers that are expired or unused are findings of their own
+(``PLN002``, ``PLN003``). Rules written outside ``planner`` see read-only views of what they are
+given (:mod:`planner.readonly`), so they cannot change what later rules and the planner read.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +21,7 @@ from planner.compile import jsonable
 from planner.engine_rules import (
     ENGINE_CODES,
     RULE_ERROR,
+    RULE_TIMEOUT,
     WAIVER_EXPIRED,
     WAIVER_UNUSED,
 )
@@ -24,8 +30,13 @@ from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver
 from planner.params import ParameterSet, ParamValues, default_parameters
+from planner.readonly import readonly
 from planner.registry import RuleSet, load_rules
-from planner.rule import SEVERITY_ORDER, Hit, Rule, RuleContext, render
+from planner.rule import SEVERITY_ORDER, DatasetCheck, Hit, Rule, RuleContext, render
+from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
+
+#: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
+_PASSING = (KeyboardInterrupt, GeneratorExit)
 
 
 @dataclass(slots=True)
@@ -125,7 +136,9 @@ class Checker:
     ``engine_codes`` chooses which of ``PLN002``/``PLN003`` are reported (default: both);
     ``PLN001`` is always reported. ``known_codes`` are the codes (and aliases) of every loaded
     rule, selected or not: a waiver of a known but unselected code is neither used nor reported
-    as unused.
+    as unused. ``rule_timeout`` is the time budget in seconds of one rule call (``None`` or 0:
+    none); a call over budget is interrupted, reported as ``PLN004`` and its rule disabled for
+    the rest of the run.
     """
 
     def __init__(
@@ -139,6 +152,7 @@ class Checker:
         catalog: MeasureCatalog | None = None,
         engine_codes: Iterable[str] | None = None,
         known_codes: Iterable[str] | None = None,
+        rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
     ):
         self.rules = rules if isinstance(rules, RuleSet) else (
             load_rules() if rules is None else RuleSet(rules)
@@ -151,12 +165,14 @@ class Checker:
         self.income_raising = self.catalog.income_raising_ids()
         self.measure_addresses = {m.id: tuple(m.addresses) for m in self.catalog.values()}
         enabled = ENGINE_CODES if engine_codes is None else frozenset(engine_codes) & ENGINE_CODES
-        self.engine_codes = enabled | {RULE_ERROR.code}
+        self.engine_codes = enabled | {RULE_ERROR.code, RULE_TIMEOUT.code}
+        self.rule_timeout = rule_timeout or None
+        self._budget = Budget(rule_timeout)
         by_scope: dict[str, list[Rule]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
                 continue
-            by_scope.setdefault(rule.scope, []).append(rule)
+            by_scope.setdefault(rule.scope, []).append(_read_only_for_outsiders(rule))
         household_rules = by_scope.get("household", [])
         self._household_rules = tuple(r for r in household_rules if not r.reads_findings)
         self._after_rules = tuple(r for r in household_rules if r.reads_findings)
@@ -192,6 +208,7 @@ class Checker:
     ) -> list[Finding]:
         """Findings of one household (waivers applied), counted in :attr:`stats`."""
         facts = facts or self.facts(household)
+        self._budget.thread = threading.get_ident()
         ctx = RuleContext(
             self.values, self.reference_date, household=facts, explain=self.explain,
             catalog=self.catalog,
@@ -227,6 +244,7 @@ class Checker:
     def check_village(self, village: Village, facts: Any = None) -> list[Finding]:
         """Findings of one village."""
         facts = facts or derive_village(village, self.reference_date)
+        self._budget.thread = threading.get_ident()
         ctx = RuleContext(self.values, self.reference_date, village=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
@@ -239,6 +257,7 @@ class Checker:
     def check_project(self, project: Project, facts: Any = None) -> list[Finding]:
         """Findings of one project."""
         facts = facts or derive_project(project, self.reference_date)
+        self._budget.thread = threading.get_ident()
         ctx = RuleContext(self.values, self.reference_date, project=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
@@ -257,19 +276,23 @@ class Checker:
     ) -> Iterator[Finding]:
         """Stream findings: households first (one at a time), then villages, projects, dataset.
 
-        A dataset rule whose accumulator raises is reported once (PLN001) and dropped.
+        A dataset rule whose accumulator raises or runs out of time is reported once (PLN001,
+        PLN004) and dropped.
         """
         villages, projects = tuple(villages), tuple(projects)
         ctx = RuleContext(
             self.values, self.reference_date, villages=villages, projects=projects,
             explain=self.explain, catalog=self.catalog,
         )
+        budget = self._budget
+        budget.thread = threading.get_ident()
         accumulators: list[tuple[Rule, Any]] = []
         for rule in self._dataset_rules:
             try:
-                accumulators.append((rule, rule.function(ctx)))
-            except Exception as exc:  # a broken dataset rule must not stop the run
-                yield self._counted(self._rule_error(rule, "dataset", exc))
+                with budget:
+                    accumulators.append((rule, rule.function(ctx)))
+            except BaseException as exc:  # a broken dataset rule must not stop the run
+                yield self._counted(self._failure(rule, "dataset", exc))
         for household in households:
             facts = self.facts(household)
             yield from self.check_household(household, facts)
@@ -278,10 +301,11 @@ class Checker:
             broken = []
             for rule, accumulator in accumulators:
                 try:
-                    accumulator.add(facts)
-                except Exception as exc:
+                    with budget:
+                        accumulator.add(facts)
+                except BaseException as exc:
                     broken.append(rule)
-                    yield self._counted(self._rule_error(rule, household.id, exc))
+                    yield self._counted(self._failure(rule, household.id, exc))
             if broken:
                 accumulators = [(r, a) for r, a in accumulators if r not in broken]
         for village in villages:
@@ -292,12 +316,13 @@ class Checker:
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
             try:
-                for hit in accumulator.finish():
-                    subject = hit.household or hit.subject or "dataset"
-                    kind = "household" if hit.household else "dataset"
-                    findings.append(self._finding(rule, hit, subject, kind, None))
-            except Exception as exc:
-                findings = [self._rule_error(rule, "dataset", exc)]
+                with budget:
+                    for hit in accumulator.finish():
+                        subject = hit.household or hit.subject or "dataset"
+                        kind = "household" if hit.household else "dataset"
+                        findings.append(self._finding(rule, hit, subject, kind, None))
+            except BaseException as exc:
+                findings = [self._failure(rule, "dataset", exc)]
             dataset_findings.extend(findings)
         dataset_findings.extend(self._apply_deferred_waivers(dataset_findings))
         dataset_findings.extend(self._waivers_of_absent_households())
@@ -308,17 +333,25 @@ class Checker:
     def _run(
         self, rule: Rule, ctx: RuleContext, subject: str, kind: str, out: list[Finding]
     ) -> None:
-        """Run one rule on one subject; on error, keep none of its hits and report PLN001."""
+        """Run one rule on one subject; on error or timeout, keep none of its hits and report
+        PLN001 or PLN004."""
         recording = None
         if self.explain:
             recording = _RecordingParams(self.values)
             ctx.params = recording  # type: ignore[assignment]
+        budget = self._budget  # ``with budget:`` inlined: this runs once per rule and subject
+        budget.tick += 1
         try:
-            found = [self._finding(rule, hit, subject, kind, ctx, recording)
-                     for hit in rule.function(ctx)]
-        except Exception as exc:
+            try:
+                found = [self._finding(rule, hit, subject, kind, ctx, recording)
+                         for hit in rule.function(ctx)]
+            finally:
+                budget.tick += 1
+                if budget.fired:
+                    checkpoint()
+        except BaseException as exc:  # SystemExit too: the exit code reflects findings only
             member = ctx.member.number if ctx.member is not None else None
-            error = self._rule_error(rule, subject, exc, member, kind)
+            error = self._failure(rule, subject, exc, member, kind)
             if ctx.household is not None:  # an exception text may quote a member's record
                 error.personal = _personal_values(ctx.household)
             out.append(error)
@@ -379,6 +412,30 @@ class Checker:
                 "reference": dated.reference,
             }
         return parameters
+
+    def _failure(
+        self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
+        kind: str | None = None,
+    ) -> Finding:
+        """PLN004 for a rule call over budget (the rule is disabled), PLN001 for an error."""
+        if isinstance(exc, _PASSING):
+            raise exc
+        if not isinstance(exc, RuleTimeout):
+            return self._rule_error(rule, subject, exc, member, kind)
+        self._disable(rule)
+        self.stats.rule_errors += 1
+        where = subject if member is None else f"{subject} m{member}"
+        values = {"rule": rule.code, "subject": where, "seconds": f"{self.rule_timeout:g}"}
+        evidence = {"rule": rule.code, "rule_name": rule.name, "source": rule.source,
+                    "seconds": self.rule_timeout}
+        kind = kind or ("dataset" if subject == "dataset" else "household")
+        return self._engine_finding(RULE_TIMEOUT, subject, values, evidence, member, kind)
+
+    def _disable(self, rule: Rule) -> None:
+        """Run ``rule`` no more in this run (it ran out of time once)."""
+        for name in ("_household_rules", "_after_rules", "_member_rules", "_village_rules",
+                     "_project_rules"):
+            setattr(self, name, tuple(r for r in getattr(self, name) if r is not rule))
 
     def _rule_error(
         self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
@@ -504,6 +561,44 @@ class Checker:
             stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
 
 
+def _read_only_for_outsiders(rule: Rule) -> Rule:
+    """The rule itself if ``planner`` wrote it, else the same rule seeing read-only views.
+
+    Built-in rules (and rules compiled from YAML) never write and run on the hot path unwrapped;
+    a local file or a third-party pack gets views, so a mistake in it cannot change the facts,
+    records or findings that later rules and the planner read.
+    """
+    module = getattr(rule.function, "__module__", None) or ""
+    if module == "planner" or module.startswith("planner."):
+        return rule
+    function = rule.function
+    if rule.scope == "dataset":
+        def start(ctx: RuleContext) -> DatasetCheck:
+            return _ReadOnlyCheck(function(readonly(ctx)))
+
+        return dataclasses.replace(rule, function=start)
+
+    def run(ctx: RuleContext) -> Iterable[Hit]:
+        return function(readonly(ctx))  # type: ignore[no-any-return]
+
+    return dataclasses.replace(rule, function=run)
+
+
+class _ReadOnlyCheck:
+    """A dataset rule's accumulator that sees each household's facts read-only."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: DatasetCheck) -> None:
+        self._inner = inner
+
+    def add(self, household: HouseholdFacts) -> None:
+        self._inner.add(readonly(household))
+
+    def finish(self) -> Iterable[Hit]:
+        return self._inner.finish()
+
+
 def _selectors(values: Iterable[str]) -> Sequence[str]:
     return values if isinstance(values, str) else tuple(values)
 
@@ -532,12 +627,14 @@ def check(
     catalog: MeasureCatalog | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
+    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
 ) -> CheckResult:
     """Check households (and villages and projects) and return every finding with the counts.
 
     ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
     ``reference_date`` to today. ``select``/``ignore`` narrow the rules by code prefix, name or
-    family exactly as on the command line.
+    family exactly as on the command line. ``rule_timeout`` is the time budget of one rule call
+    in seconds (``None``: none).
     """
     rule_set = rules if isinstance(rules, RuleSet) else (
         load_rules() if rules is None else RuleSet(rules)
@@ -558,7 +655,7 @@ def check(
         known = None
     checker = Checker(
         rule_set, params, reference_date, waivers=waivers, explain=explain, catalog=catalog,
-        engine_codes=engine_codes, known_codes=known,
+        engine_codes=engine_codes, known_codes=known, rule_timeout=rule_timeout,
     )
     findings = list(checker.iter_findings(households, villages, projects))
     return CheckResult(findings, checker.stats)

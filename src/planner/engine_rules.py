@@ -1,7 +1,8 @@
-"""The engine's own findings (PLN001–PLN003) described as rules, so they are listed and selectable.
+"""The engine's own findings (PLN001–PLN004) described as rules, so they are listed and selectable.
 
 The checker produces these itself; their functions are never called. ``PLN001`` (a rule failed)
-is always reported: a broken rule must never pass silently.
+and ``PLN004`` (a rule ran out of time) are always reported: a broken rule must never pass
+silently.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def rule_error(ctx: RuleContext) -> Iterable[Hit]:
     Every rule runs inside a guard. When a rule raises, the checker records this finding with the
     rule's code, the subject (household id, with the member number for member rules) and the
     error, discards what that rule yielded for the subject, and goes on with the other rules.
+    ``sys.exit()`` in a rule is an error like any other (the exit code of a run reflects its
+    findings only); so is a rule from a local file or a third-party pack writing to the facts,
+    records or findings it is given, which it sees read-only. Only Ctrl-C stops the run.
 
     ## Why it matters
     One broken rule, often a local rule file or a third-party pack, must not stop the checking of
@@ -135,8 +139,53 @@ def waiver_unused(ctx: RuleContext) -> Iterable[Hit]:
     return _produced_by_engine(ctx)
 
 
-ENGINE_RULES: tuple[Rule, ...] = (rule_error, waiver_expired, waiver_unused)
+@rule(
+    code="PLN004",
+    name="rule-timeout",
+    family=ENGINE_FAMILY,
+    severity="error",
+    message={
+        "zh": "规则 {values[rule]} 检查 {values[subject]} 时超过时间预算 {values[seconds]} 秒，"
+        "已被中断，本次运行不再执行该规则",
+        "en": "rule {values[rule]} exceeded its time budget of {values[seconds]} s on"
+        " {values[subject]}: it was interrupted and is disabled for the rest of the run",
+    },
+    references=("planner hardening issue: hostile rules",),
+)
+def rule_timeout(ctx: RuleContext) -> Iterable[Hit]:
+    """A rule ran longer than its time budget on one subject and was stopped.
+
+    ## What it checks
+    Each call of a rule (one household, member, village or project; a dataset rule's start, each
+    household it sees and its end) has a time budget: 10 seconds unless ``--rule-timeout`` or
+    ``Checker(rule_timeout=...)`` says otherwise. A call over budget is interrupted; this finding
+    names the rule, the subject and the budget, nothing the rule yielded for that subject is
+    kept, and the rule is not run again in the same run. The other rules go on.
+
+    ## Why it matters
+    A rule that loops forever (a local rule file, a third-party pack) would hang the whole check
+    and leave an empty output; stopping it and saying so keeps the run going and the output
+    honest.
+
+    ## Example
+    A district rule walks a list of a household's visits with a ``while`` loop that never
+    advances: after the budget, PLN004 names the rule and the household.
+
+    ## Proposed measures
+    None for the household: report the rule to whoever maintains it. Raise the budget only for
+    a rule that is slow by nature.
+
+    ## Parameters
+    None; the run's rule time budget.
+
+    ## References
+    planner hardening issue (hostile rules); the rule's own pack.
+    """
+    return _produced_by_engine(ctx)
+
+
+ENGINE_RULES: tuple[Rule, ...] = (rule_error, waiver_expired, waiver_unused, rule_timeout)
 ENGINE_CODES = frozenset(r.code for r in ENGINE_RULES)
-RULE_ERROR, WAIVER_EXPIRED, WAIVER_UNUSED = ENGINE_RULES
+RULE_ERROR, WAIVER_EXPIRED, WAIVER_UNUSED, RULE_TIMEOUT = ENGINE_RULES
 
 __all__ = ["ENGINE_CODES", "ENGINE_FAMILY", "ENGINE_RULES"]

@@ -27,6 +27,7 @@ from planner.params import ParameterSet, default_parameters
 from planner.rule import Rule, from_spec
 from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 from planner.spec import RuleSpec
+from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout
 
 ENTRY_POINT_GROUP = "planner.rules"
 
@@ -130,11 +131,27 @@ def _in_pack(rules: Iterable[Rule], pack: str) -> list[Rule]:
     return [rule if rule.pack else dataclasses.replace(rule, pack=pack) for rule in rules]
 
 
-def entry_point_rules(names: Iterable[str] | None = None) -> list[Rule]:
+def _import_problem(exc: BaseException, timeout: float | None) -> tuple[str, str]:
+    """Why importing rule code failed, in Chinese and English; Ctrl-C is re-raised."""
+    if isinstance(exc, KeyboardInterrupt):
+        raise exc
+    if isinstance(exc, RuleTimeout):
+        return (f"超过时间预算 {timeout:g} 秒，已中断",
+                f"exceeded the time budget of {timeout:g} s and was interrupted")
+    reason = f"{type(exc).__name__}: {exc}"
+    return reason, reason
+
+
+def entry_point_rules(
+    names: Iterable[str] | None = None, *, timeout: float | None = DEFAULT_RULE_TIMEOUT,
+) -> list[Rule]:
     """Rules of every pack in the ``planner.rules`` entry-point group (or only ``names``).
 
     An entry point names a module with ``RULES``, or a tuple of rules, or a function returning one.
+    Loading one pack may take ``timeout`` seconds (``None``: no limit); a pack that takes longer,
+    raises or calls ``sys.exit`` is a :class:`RegistryError` naming it.
     """
+    budget = Budget(timeout)
     wanted = set(names) if names is not None else None
     rules: list[Rule] = []
     seen: set[tuple[str, str]] = set()
@@ -145,25 +162,32 @@ def entry_point_rules(names: Iterable[str] | None = None) -> list[Rule]:
             continue
         seen.add((entry.name, entry.value))
         try:
-            loaded = entry.load()
+            with budget:
+                loaded = entry.load()
+                if not isinstance(loaded, ModuleType):
+                    loaded = loaded() if callable(loaded) else loaded
             if isinstance(loaded, ModuleType):
                 found = rules_of_module(loaded, f"entry point {entry.name} ({entry.value})")
             else:
-                found = _checked(loaded() if callable(loaded) else loaded, entry.value)
+                found = _checked(loaded, entry.value)
         except RegistryError:
             raise
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a pack must not end the run
+            zh, en = _import_problem(exc, timeout)
             raise RegistryError(
-                f"规则包 {entry.name!r}（{entry.value}）加载失败：{type(exc).__name__}: {exc}",
-                f"rule pack {entry.name!r} ({entry.value}) failed to load:"
-                f" {type(exc).__name__}: {exc}",
+                f"规则包 {entry.name!r}（{entry.value}）加载失败：{zh}",
+                f"rule pack {entry.name!r} ({entry.value}) failed to load: {en}",
             ) from exc
         rules.extend(_in_pack(found, entry.name))
     return rules
 
 
-def load_python_file(path: Path) -> list[Rule]:
-    """Import a local ``.py`` rule file by path and return its ``RULES``."""
+def load_python_file(path: Path, timeout: float | None = DEFAULT_RULE_TIMEOUT) -> list[Rule]:
+    """Import a local ``.py`` rule file by path and return its ``RULES``.
+
+    The import may take ``timeout`` seconds (``None``: no limit); a file that takes longer,
+    raises or calls ``sys.exit`` is a :class:`RegistryError` naming it.
+    """
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
     module_name = f"planner_local_rules.{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)
@@ -172,12 +196,12 @@ def load_python_file(path: Path) -> list[Rule]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
+        with Budget(timeout):
+            spec.loader.exec_module(module)
+    except BaseException as exc:  # SystemExit too: a rule file must not end the run
         del sys.modules[module_name]
-        reason = f"{type(exc).__name__}: {exc}"
-        raise RegistryError(f"{path}：导入失败：{reason}",
-                            f"{path}: failed to import: {reason}") from exc
+        zh, en = _import_problem(exc, timeout)
+        raise RegistryError(f"{path}：导入失败：{zh}", f"{path}: failed to import: {en}") from exc
     return _in_pack(rules_of_module(module, str(path)), str(path))
 
 
@@ -285,23 +309,27 @@ def _rules_of(document: YamlDocument, known_parameters: Iterable[str] | None) ->
     return rules
 
 
-def load_path(path: str | Path, parameters: ParameterSet | None = None) -> list[Rule]:
+def load_path(
+    path: str | Path, parameters: ParameterSet | None = None,
+    timeout: float | None = DEFAULT_RULE_TIMEOUT,
+) -> list[Rule]:
     """Rules from a named ``.py`` or ``.yaml``/``.yml`` file, or every such file in a named folder.
 
-    ``parameters`` tells YAML rules which parameter names exist (district files may add some).
+    ``parameters`` tells YAML rules which parameter names exist (district files may add some);
+    ``timeout`` bounds the import of each ``.py`` file (:func:`load_python_file`).
     """
     path = Path(path)
     if path.is_dir():
         rules: list[Rule] = []
         for child in sorted(path.iterdir()):
             if child.suffix in (".py", ".yaml", ".yml") and not child.name.startswith("_"):
-                rules.extend(load_path(child, parameters))
+                rules.extend(load_path(child, parameters, timeout))
         return rules
     if not path.exists():
         raise RegistryError(f"{path}：没有这个规则文件或文件夹",
                             f"{path}: no such rule file or folder")
     if path.suffix == ".py":
-        return load_python_file(path)
+        return load_python_file(path, timeout)
     if path.suffix in (".yaml", ".yml"):
         known = None if parameters is None else list(parameters)
         found = _rules_of(read_yaml(path, RegistryError), known)
@@ -316,16 +344,18 @@ def load_rules(
     entry_points: bool = True,
     parameters: ParameterSet | None = None,
     engine: bool = True,
+    timeout: float | None = DEFAULT_RULE_TIMEOUT,
 ) -> RuleSet:
     """Built-in and installed packs (entry points) plus the named local files, duplicates rejected.
 
-    ``engine`` adds the checker's own findings (PLN001–PLN003) so they are listed and selectable.
+    ``engine`` adds the checker's own findings (PLN001–PLN004) so they are listed and selectable.
+    ``timeout`` bounds the loading of each Python pack or file, in seconds (``None``: no limit).
     """
     rules: list[Rule] = list(_in_pack(ENGINE_RULES, "planner")) if engine else []
     if entry_points:
-        rules.extend(entry_point_rules())
+        rules.extend(entry_point_rules(timeout=timeout))
     for path in paths:
-        rules.extend(load_path(path, parameters))
+        rules.extend(load_path(path, parameters, timeout))
     return RuleSet(rules)
 
 

@@ -17,7 +17,8 @@ A case file (one per rule code, ``tests/rules/HOU001.yaml``) looks like::
 ``expect`` lists finding keys: the code, plus `` m<N>`` for a member finding, plus the subject
 (`` HH001``, `` V01``) when the case has several households, villages or projects. Waived
 findings are not listed. A case file may also say ``load: [my_rules.py]`` (paths relative to the
-case file) to test local rule files that are not installed as a pack. A district pack tests its
+case file) to test local rule files that are not installed as a pack, and ``rule_timeout: 0.2``
+(seconds) to test a rule that runs out of time quickly. A district pack tests its
 rules in a few lines::
 
     from planner.testing import pytest_params, run_case
@@ -43,6 +44,7 @@ from planner.engine import Checker
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.registry import RuleSet, load_path, load_rules
+from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +94,7 @@ class RuleCase:
     source: str = ""
     rule_set: RuleSet | None = None
     parameters: ParameterSet | None = None
+    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT
 
     @property
     def id(self) -> str:
@@ -109,7 +112,8 @@ class RuleCase:
         if self.params:
             parameters = parameters.with_values(self.params)
         checker = Checker(selected, parameters, self.reference_date,
-                          known_codes=[r.code for r in available])
+                          known_codes=[r.code for r in available],
+                          rule_timeout=self.rule_timeout)
         households = [Household.model_validate(h) for h in self.households]
         villages = [Village.model_validate(v) for v in self.villages]
         projects = [Project.model_validate(p) for p in self.projects]
@@ -187,6 +191,7 @@ def load_cases(
                 source=str(path),
                 rule_set=rule_set,
                 parameters=parameters,
+                rule_timeout=data.get("rule_timeout", DEFAULT_RULE_TIMEOUT),
             )
         )
     return cases

@@ -24,6 +24,7 @@ from planner.cli.inputs import (
     file_problem,
     open_inputs,
     reading_options,
+    rule_timeout_option,
     with_progress,
 )
 from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
@@ -35,6 +36,7 @@ from planner.registry import RegistryError, RuleSet, load_rules
 from planner.rule_docs import rule_page, rules_markdown
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
 from planner.waivers import WaiverError, load_waivers
+from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 FAIL_ON = ("error", "warning", "info", "none")
 DEFAULT_FAIL_ON = "error"
@@ -61,12 +63,13 @@ def _opened(path: str | None, fmt: str) -> Iterator[TextIO]:
 
 def _setup(
     config_file: str | None, inputs: tuple[str, ...], rule_paths: tuple[str, ...],
-    param_files: tuple[str, ...],
+    param_files: tuple[str, ...], rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
 ) -> tuple[Config, ParameterSet, RuleSet]:
     try:
         config = resolve_config(config_file, inputs)
         parameters = load_parameters(*config.params, *param_files)
-        rules = load_rules([*config.rules, *rule_paths], parameters=parameters)
+        rules = load_rules([*config.rules, *rule_paths], parameters=parameters,
+                           timeout=rule_timeout)
     except (ConfigError, ParameterError, RegistryError) as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -102,6 +105,7 @@ def _setup(
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@rule_timeout_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
 def check(
@@ -111,12 +115,14 @@ def check(
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+    rule_timeout: float,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
     from planner.output.text import summary_lines
 
-    config, parameters, all_rules = _setup(config_file, paths, rule_paths, param_files)
+    config, parameters, all_rules = _setup(config_file, paths, rule_paths, param_files,
+                                           rule_timeout or None)
     cli_level = Selection(
         select=split_selectors(select) or None, ignore=split_selectors(ignore),
         extend_select=split_selectors(extend_select), source="command line",
@@ -141,6 +147,7 @@ def check(
         rules, parameters, when, waivers=waivers, explain=explain, catalog=catalog,
         engine_codes=[r.code for r in rules if r.code in ENGINE_CODES],
         known_codes=[code for r in all_rules for code in (r.code, *r.aliases)],
+        rule_timeout=rule_timeout or None,
     )
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,

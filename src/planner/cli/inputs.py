@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.io import FORMATS, Dataset, open_dataset
+from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -66,6 +67,15 @@ def reading_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+rule_timeout_option = click.option(
+    "--rule-timeout", type=click.FloatRange(min=0), default=DEFAULT_RULE_TIMEOUT,
+    show_default=True, metavar="SECONDS",
+    help="Time budget of one rule call and of loading one rule file; a rule over it is stopped"
+         " (PLN004) and the run goes on; 0: no budget 单条规则的时间预算（秒）.",
+)
+"""``--rule-timeout`` of ``check`` and ``plan`` (see :mod:`planner.watchdog`)."""
 
 
 def open_inputs(

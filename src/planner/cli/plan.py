@@ -14,7 +14,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli.inputs import UsageProblem, open_inputs, reading_options, with_progress
+from planner.cli.inputs import (
+    UsageProblem,
+    open_inputs,
+    reading_options,
+    rule_timeout_option,
+    with_progress,
+)
 from planner.config import ConfigError, resolve_config
 from planner.io import StrictError
 from planner.measures import (
@@ -85,6 +91,7 @@ def _day(value: datetime | None) -> date | None:
                    "phone numbers in rule messages 显示姓名等个人信息 "
                    "(implied by --show-personal).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@rule_timeout_option
 @reading_options
 def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
@@ -92,6 +99,7 @@ def plan_command(
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
     rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+    rule_timeout: float,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
@@ -114,7 +122,8 @@ def plan_command(
     try:
         config = resolve_config(config_file, paths)
         parameters = load_parameters(*config.params, *param_files)
-        rules = select_rules(load_rules([*config.rules, *rule_paths], parameters=parameters),
+        rules = select_rules(load_rules([*config.rules, *rule_paths], parameters=parameters,
+                                        timeout=rule_timeout or None),
                              [config.selection()])
         waivers = [w for path in config.waivers for w in load_waivers(path)]
     except (ConfigError, ParameterError, RegistryError, SelectionError, WaiverError) as exc:
@@ -133,6 +142,7 @@ def plan_command(
             rules=rules, params=parameters, reference_date=when, start=_day(start),
             catalog=catalog, villages=dataset.villages, projects=dataset.projects,
             waivers=waivers, show_names=show_names or show_personal, budget=budget,
+            rule_timeout=rule_timeout or None,
         )
         if fmt in STREAMED_FORMATS:
             district = _write_streamed(planner, households, fmt, output, lang, method,
@@ -159,6 +169,11 @@ def plan_command(
         if lang == "zh" and cjk_font() is None:
             click.echo("未找到中文字体，图中使用英文标签 / "
                        "no CJK font found: charts use English labels", err=True)
+    failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
+    if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
+        click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
+                   f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
+                   " households may be incomplete", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
     if district.errors:

@@ -28,6 +28,7 @@ from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
 from planner.planning.village import VillageIndex, VillageWork, pending_works
 from planner.registry import RuleSet, load_rules
 from planner.rule import Rule
+from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 _OPEN = frozenset({"proposed", "planned", "in_progress", "pending"})
 
@@ -155,7 +156,8 @@ class DistrictPlanner:
     household up front (memory in proportion to them: pass a list you already hold, not a stream
     you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
     allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
-    and reasons is masked unless ``show_names``.
+    and reasons is masked unless ``show_names``. ``rule_timeout`` is the checker's time budget
+    of one rule call (:class:`~planner.engine.Checker`).
     """
 
     def __init__(
@@ -172,6 +174,7 @@ class DistrictPlanner:
         waivers: Iterable[FileWaiver] = (),
         show_names: bool = False,
         budget: float | None = None,
+        rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
     ):
         self.reference_date = reference_date or date.today()
         self.start = start or self.reference_date
@@ -192,7 +195,8 @@ class DistrictPlanner:
             )
             per_household = RuleSet(rule for rule in rule_set if rule.scope != "dataset")
             self.checker = Checker(per_household, self.params, self.reference_date,
-                                   catalog=self.catalog, waivers=waivers)
+                                   catalog=self.catalog, waivers=waivers,
+                                   rule_timeout=rule_timeout)
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
