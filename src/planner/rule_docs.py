@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from importlib.metadata import entry_points
-from pathlib import Path
 from typing import Any
 
+from planner.atomic import write_text
 from planner.measures import default_catalog
 from planner.registry import ENTRY_POINT_GROUP, RuleSet, entry_point_rules, load_rules
 from planner.rule import DOC_SECTIONS, Rule
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     text = rules_markdown(builtin_rules())
     if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
+        write_text(args[0], text)
     else:
         sys.stdout.write(text)
     return 0

@@ -19,11 +19,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from planner.atomic import atomic_open
 from planner.cli.inputs import (
     UsageProblem,
+    dataset_files,
     file_problem,
     open_inputs,
     reading_options,
+    refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
 )
@@ -48,16 +51,16 @@ def _lines(zh: str, en: str, lang: str) -> str:
 
 @contextlib.contextmanager
 def _opened(path: str | None, fmt: str) -> Iterator[TextIO]:
+    """Standard output (streamed), or a file written whole or not at all (planner.atomic)."""
     if path is None:
         yield sys.stdout
         return
-    try:
-        out = open(  # noqa: SIM115 - closed by the with below; only opening is guarded
-            path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline=""
-        )
-    except OSError as exc:
-        raise file_problem(exc, "无法写出", "cannot write") from exc
-    with out:
+    with contextlib.ExitStack() as stack:
+        try:
+            out = stack.enter_context(atomic_open(
+                path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline=""))
+        except OSError as exc:
+            raise file_problem(exc, "无法写出", "cannot write") from exc
         yield out
 
 
@@ -154,6 +157,10 @@ def check(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    if output_file is not None:
+        refuse_overwriting_inputs([output_file], [
+            *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
+            *([config.path] if config.path else [])])
     info = RunInfo(
         rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
         explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -87,6 +88,53 @@ def open_inputs(
         list(paths), fmt=fmt, column_map=column_map, strict=strict, income_year=income_year,
         mask=mask,
     )
+
+
+def with_part_files(paths: Iterable[str | Path]) -> list[Path]:
+    """``paths`` and the sibling part files of a flat layout beside each
+    (``households.csv`` → ``households.income.csv`` …), whether or not they exist."""
+    from planner.io.layout import layout_for
+    from planner.io.options import KINDS
+    from planner.io.tabular import sibling_path
+
+    parts = sorted({part.name for kind in KINDS for part in layout_for(kind).parts})
+    found = []
+    for path in map(Path, paths):
+        found.append(path)
+        found.extend(sibling_path(path, part) for part in parts)
+    return found
+
+
+def dataset_files(dataset: Dataset) -> list[Path]:
+    """Every file a dataset reads: household, village and project files with their part files."""
+    return with_part_files([*dataset.household_files, *dataset.village_files,
+                            *dataset.project_files])
+
+
+def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
+    """Raise a :class:`UsageProblem` when an output is an input: the same file, a symbolic link
+    to it or a hard link of it (same device and inode), so that it is never overwritten."""
+    read: dict[tuple[int, int], Path] = {}
+    for path in inputs:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        read.setdefault((status.st_dev, status.st_ino), Path(path))
+    for output in outputs:
+        try:
+            status = os.stat(output)
+        except OSError:  # not there yet (or unreachable): it cannot be an input
+            continue
+        source = read.get((status.st_dev, status.st_ino))
+        if source is not None:
+            same = "" if Path(output) == source else f"（即输入文件 {source}）"
+            same_en = "" if Path(output) == source else f" (it is the input {source})"
+            raise UsageProblem(
+                f"输出文件 {output} 也是输入文件{same}，写出会覆盖输入；请换一个输出路径",
+                f"the output {output} is also an input{same_en}; writing it would destroy "
+                "the input; choose another output path",
+            )
 
 
 def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterator[T]:

@@ -9,7 +9,15 @@ from typing import Any
 
 import click
 
-from planner.cli.inputs import UsageProblem, file_problem, reading_options, with_progress
+from planner.cli.inputs import (
+    UsageProblem,
+    dataset_files,
+    file_problem,
+    reading_options,
+    refuse_overwriting_inputs,
+    with_part_files,
+    with_progress,
+)
 from planner.io import (
     FORMATS,
     FormatError,
@@ -151,8 +159,12 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
                             ("village", dataset.village_files), ("project", dataset.project_files)):
             for path in files:
                 jobs.append((kind, path, target / f"{LABELS[kind][1]}{ext}"))
+        inputs = dataset_files(dataset)
     else:
         jobs.append((kind_of(source), source, target))
+        inputs = with_part_files([source])
+    # Part files of a flat output (households.income.csv …) are written or removed too.
+    refuse_overwriting_inputs(with_part_files(out for _kind, _path, out in jobs), inputs)
     failed = False
     for kind, path, out in jobs:
         errors: list[InputError] = []

@@ -14,10 +14,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner.atomic import atomic_open
 from planner.cli.inputs import (
     UsageProblem,
+    dataset_files,
+    file_problem,
     open_inputs,
     reading_options,
+    refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
 )
@@ -135,6 +139,11 @@ def plan_command(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    if output is not None:
+        refuse_overwriting_inputs([output], [
+            *dataset_files(dataset), *config.params, *param_files, *config.measures,
+            *config.waivers, *([catalog_file] if catalog_file else []),
+            *([config.path] if config.path else [])])
     label = "已规划户数 / households planned"
     households = with_progress(dataset.households(), label)
     try:
@@ -159,11 +168,16 @@ def plan_command(
         sys.exit(2)
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise file_problem(exc, "无法写出", "cannot write") from exc
     if gantt_dir:
         from planner.measures.drawing import cjk_font
         from planner.planning.gantt import write_gantts
 
-        written = write_gantts(district, gantt_dir, gantt_format, lang)
+        try:
+            written = write_gantts(district, gantt_dir, gantt_format, lang)
+        except OSError as exc:
+            raise file_problem(exc, "无法写出", "cannot write") from exc
         click.echo(f"已写入 {len(written)} 张甘特图：{gantt_dir} / "
                    f"wrote {len(written)} Gantt charts to {gantt_dir}", err=True)
         if lang == "zh" and cjk_font() is None:
@@ -189,8 +203,9 @@ def _write_streamed(planner: DistrictPlanner, households: Iterable[Household], f
 
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with ExitStack() as stack:
+        # A file appears whole once the plan is written (planner.atomic); stdout is streamed.
         out: IO[str] = sys.stdout if output is None else stack.enter_context(
-            open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
+            atomic_open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
         writer = plan_stream(fmt, out, lang)
         if keep:
             plans = list(planner.iter_plans(households))
@@ -245,7 +260,10 @@ def measures_command(
             if suffix not in (*GRAPH_FORMATS, "mermaid"):
                 raise UsageProblem(f"{target}：图文件须为 .dot、.mmd、.json 或 .svg / "
                                    f"{target}: graph files are .dot, .mmd, .json or .svg")
-            write_graph(catalog.graph, target, lang)
+            try:
+                write_graph(catalog.graph, target, lang)
+            except OSError as exc:
+                raise file_problem(exc, "无法写出", "cannot write") from exc
             click.echo(f"已写入 {target} / wrote {target}", err=True)
         return
     if fmt == "json":

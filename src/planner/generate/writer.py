@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from planner.atomic import atomic_open, write_text
 from planner.generate.config import GeneratorConfig
 from planner.generate.problems import Expected
 from planner.generate.stream import Generated, Generator, Summary
@@ -147,7 +148,7 @@ def _write_with_io(items: Iterable[Generated], path: Path, fmt: str, manifest: T
 def write_json(path: Path, records: list[dict[str, Any]]) -> None:
     """A small JSON list (villages, projects), one record per line for readable diffs."""
     body = ",\n".join("  " + dumps(r) for r in records)
-    path.write_text(f"[\n{body}\n]\n" if records else "[]\n", encoding="utf-8")
+    write_text(path, f"[\n{body}\n]\n" if records else "[]\n")
 
 
 def write_dataset(
@@ -164,10 +165,13 @@ def write_dataset(
         yield from generator.households()
 
     with ExitStack() as stack:
-        manifest = stack.enter_context(paths.manifest.open("w", encoding="utf-8", newline="\n"))
+        # Each file appears whole or not at all (planner.atomic), after the last household.
+        manifest = stack.enter_context(
+            atomic_open(paths.manifest, "w", encoding="utf-8", newline="\n")
+        )
         if paths.fmt in ("jsonl", "json"):
             households = stack.enter_context(
-                paths.households.open("w", encoding="utf-8", newline="\n")
+                atomic_open(paths.households, "w", encoding="utf-8", newline="\n")
             )
             writer = _write_jsonl if paths.fmt == "jsonl" else _write_json_array
             writer(items(), households, manifest)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from planner.atomic import Replacement
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import FormatError, InputError, ReadStats, StrictError
 from planner.io.flatread import read_flat
@@ -192,35 +193,39 @@ def write_records(
 
     Flat formats (CSV, XLSX, ``parquet-flat``) write part tables beside the main one
     (``households.income.csv``, sheet ``income``); stale sibling files of an earlier write are
-    removed so that reading gives back exactly what was written.
+    removed so that reading gives back exactly what was written. Every file is written under a
+    temporary name and renamed into place once all are complete (:mod:`planner.atomic`): a
+    failed or killed write leaves the previous files as they were.
     """
     _check_kind(kind)
     path = Path(path)
     fmt = detect_format(path, fmt)
     layout = layout_for(kind)
     main = TABLES[kind]
-    if fmt == "jsonl":
-        return write_jsonl(records, path)
-    if fmt == "json":
-        return write_json(records, path)
-    if fmt in ("parquet", "parquet-flat"):
-        from planner.io.parquet import ParquetTables, write_nested  # pyarrow only when needed
-    if fmt == "parquet":
-        return write_nested(records, path)
-    if fmt in ("csv", "parquet-flat"):
-        for part in layout.parts:
-            sibling_path(path, part.name).unlink(missing_ok=True)
-    tables: Any
-    if fmt == "csv":
-        tables = CsvTables(path, main, layout.header)
-    elif fmt == "xlsx":
-        tables = XlsxTables(path, main, layout.header)
-    else:
-        tables = ParquetTables(path, layout, main)
-    try:
-        return write_flat(records, layout, tables, main)
-    finally:
-        tables.close()
+    with Replacement() as files:
+        if fmt == "jsonl":
+            return write_jsonl(records, path, files)
+        if fmt == "json":
+            return write_json(records, path, files)
+        if fmt in ("parquet", "parquet-flat"):
+            from planner.io.parquet import ParquetTables, write_nested  # pyarrow when needed
+        if fmt == "parquet":
+            return write_nested(records, path, files=files)
+        tables: Any
+        if fmt == "csv":
+            tables = CsvTables(path, main, layout.header, files)
+        elif fmt == "xlsx":
+            tables = XlsxTables(path, main, layout.header, files)
+        else:
+            tables = ParquetTables(path, layout, main, files=files)
+        try:
+            count = write_flat(records, layout, tables, main)
+        finally:
+            tables.close()
+        if fmt in ("csv", "parquet-flat"):
+            for part in layout.parts:
+                files.delete(sibling_path(path, part.name))
+        return count
 
 
 def write_households(

@@ -22,6 +22,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from planner.io.formulas import MARK, neutralise, unmark
 from planner.io.layout import DICT, JSON, LIST, Column
 from planner.model.vocab import LABELS_ZH
 
@@ -250,6 +251,8 @@ def split_list(value: Any) -> list[Any]:
 
 def read_cell(value: Any, column: Column, *, month: bool = False) -> Any:
     """Convert a non-blank cell for ``column`` (scalar, list, dict or JSON)."""
+    if value.__class__ is str and value.startswith(MARK):
+        value = unmark(value)  # the mark a writer puts before a formula (planner.io.formulas)
     if column.kind == LIST:  # split_list drops empty items of a ;-list, keeps a JSON array's
         return [to_scalar(item, column.type, month=month) for item in split_list(value)]
     if column.kind in (DICT, JSON):
@@ -309,3 +312,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def csv_text(value: Any) -> str:
+    """A native cell value as CSV text (:func:`cell_text`), text that starts like a formula
+    neutralised (:func:`planner.io.formulas.neutralise`); the one way flat CSV cells are written."""
+    return cell_text(neutralise(value))

@@ -65,6 +65,30 @@ def open_binary(path: str | Path, mode: str = "rb") -> IO[bytes]:
     return open(path, mode)
 
 
+class _GzipOutput(gzip.GzipFile):
+    """A gzip stream over a file it owns: closing it closes the file too."""
+
+    def __init__(self, name: str, raw: IO[bytes]):
+        super().__init__(filename=name, mode="wb", fileobj=raw)
+        self._owned = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._owned.close()
+
+
+def open_output(path: str | Path, temp: str | Path) -> IO[bytes]:
+    """Open ``temp`` to write what becomes ``path`` (see :mod:`planner.atomic`): through gzip
+    when ``path`` ends in ``.gz``, the gzip header naming ``path``, not the temporary file."""
+    raw = open(temp, "wb")  # noqa: SIM115 - the caller closes it (through gzip when compressed)
+    if not str(path).lower().endswith(COMPRESSED):
+        return raw
+    name = Path(path).name[: -len(COMPRESSED)]
+    return _GzipOutput(name, raw)  # type: ignore[return-value]
+
+
 def sniff_encoding(sample: bytes) -> str:
     """``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-16-le``/``-be`` (no BOM, but a NUL byte beside
     most ASCII characters), ``utf-8`` when the sample decodes, else ``gb18030``.

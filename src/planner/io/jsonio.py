@@ -15,8 +15,9 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 
+from planner.atomic import Replacement
 from planner.io.errors import InputError
-from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding
+from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 
 _BOM = b"\xef\xbb\xbf"
@@ -141,10 +142,11 @@ def read_json(
             ))
 
 
-def write_jsonl(records: Iterable[BaseModel], path: Path) -> int:
-    """Write one record per line (UTF-8, no BOM); returns the number written."""
+def write_jsonl(records: Iterable[BaseModel], path: Path, files: Replacement | None = None) -> int:
+    """Write one record per line (UTF-8, no BOM); returns the number written. With ``files``
+    the file is written under a temporary name that ``files`` renames into place."""
     count = 0
-    with open_binary(path, "wb") as handle:
+    with open_output(path, files.path(path) if files is not None else path) as handle:
         for record in records:
             handle.write(record.model_dump_json(exclude_none=True).encode("utf-8"))
             handle.write(b"\n")
@@ -152,10 +154,11 @@ def write_jsonl(records: Iterable[BaseModel], path: Path) -> int:
     return count
 
 
-def write_json(records: Iterable[BaseModel], path: Path) -> int:
-    """Write a JSON list, one record per line, without holding the list in memory."""
+def write_json(records: Iterable[BaseModel], path: Path, files: Replacement | None = None) -> int:
+    """Write a JSON list, one record per line, without holding the list in memory (through
+    ``files`` as :func:`write_jsonl`)."""
     count = 0
-    with open_binary(path, "wb") as handle:
+    with open_output(path, files.path(path) if files is not None else path) as handle:
         handle.write(b"[")
         for record in records:
             handle.write(b",\n" if count else b"\n")

@@ -23,7 +23,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel, ValidationError
 
+from planner.atomic import Replacement
 from planner.io.errors import InputError
+from planner.io.formulas import escape_mark
 from planner.io.layout import SCALAR, Column, Layout
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 from planner.io.tabular import RowIterator, SourceError, TableSource, sibling_path
@@ -93,13 +95,16 @@ def flat_source(path: Path, batch_size: int, sheet: str | None = None) -> TableS
     return TableSource(str(path), sheet, rows, header=header, numbered="record")
 
 
-def write_nested(records: Iterable[BaseModel], path: Path, batch_size: int = 4096) -> int:
-    """Write one row per record: filter columns plus the JSON ``record``."""
+def write_nested(records: Iterable[BaseModel], path: Path, batch_size: int = 4096,
+                 files: Replacement | None = None) -> int:
+    """Write one row per record: filter columns plus the JSON ``record`` (to a temporary file
+    that ``files`` renames into place when given)."""
     schema = pa.schema([*(pa.field(name, pa.string()) for name in FILTER_COLUMNS),
                         pa.field(RECORD, pa.string())])
     count = 0
     buffer: list[list[Any]] = [[] for _ in schema]
-    with pq.ParquetWriter(path, schema, compression=COMPRESSION) as writer:
+    target = files.path(path) if files is not None else path
+    with pq.ParquetWriter(target, schema, compression=COMPRESSION) as writer:
         for record in records:
             region = getattr(record, "region", None)
             buffer[0].append(record.id)  # type: ignore[attr-defined]
@@ -139,10 +144,17 @@ def arrow_type(column: Column) -> pa.DataType:
 
 
 class ParquetTables:
-    """Flat tables as Parquet files: the main file plus one sibling file per part, in batches."""
+    """Flat tables as Parquet files: the main file plus one sibling file per part, in batches.
 
-    def __init__(self, path: Path, layout: Layout, main: str, batch_size: int = 4096):
+    Text that would read back as marked (an apostrophe before a formula character) gets one
+    more apostrophe (:func:`planner.io.formulas.escape_mark`), as in XLSX. With ``files`` each
+    file is written under a temporary name that ``files`` renames into place.
+    """
+
+    def __init__(self, path: Path, layout: Layout, main: str, batch_size: int = 4096,
+                 files: Replacement | None = None):
         self.path = path
+        self.files = files
         self.main = main
         self.batch_size = batch_size
         self.schemas = {main: pa.schema([pa.field(c.name, arrow_type(c)) for c in layout.columns])}
@@ -159,6 +171,8 @@ class ParquetTables:
         writer = self._writers.get(table)
         if writer is None:
             target = self.path if table == self.main else sibling_path(self.path, table)
+            if self.files is not None:
+                target = self.files.path(target)
             writer = self._writers[table] = pq.ParquetWriter(target, self.schemas[table],
                                                              compression=COMPRESSION)
             self._buffers[table] = []
@@ -168,7 +182,7 @@ class ParquetTables:
         """Buffer ``row``; a full buffer becomes a record batch."""
         self._writer(table)
         buffer = self._buffers[table]
-        buffer.append(row)
+        buffer.append([escape_mark(value) for value in row])
         if len(buffer) >= self.batch_size:
             self._flush(table)
 

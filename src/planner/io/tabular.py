@@ -16,13 +16,15 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from planner.io.cells import cell_text
+from planner.atomic import Replacement
+from planner.io.cells import csv_text
 from planner.io.errors import FormatError
-from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding, split_name
+from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding, split_name
+from planner.io.formulas import escape_mark
 
 RowIterator = Iterator[tuple[int, Sequence[Any]]]
 _DELIMITERS = (",", "\t", ";", "|")
@@ -157,26 +159,33 @@ class Workbook:
 
 
 class CsvTables:
-    """Write a main CSV file and its sibling part files, each opened on its first row."""
+    """Write a main CSV file and its sibling part files, each opened on its first row.
 
-    def __init__(self, path: Path, main: str, main_header: Sequence[str]):
+    With ``files`` each file is written under a temporary name that ``files`` renames into
+    place (:class:`planner.atomic.Replacement`); text is written through :func:`csv_text`.
+    """
+
+    def __init__(self, path: Path, main: str, main_header: Sequence[str],
+                 files: Replacement | None = None):
         self.path = path
         self.main = main
+        self.files = files
         self._files: dict[str, tuple[IO[str], Any]] = {}
         self._open(main, main_header)
 
     def _open(self, table: str, header: Sequence[str]) -> tuple[IO[str], Any]:
         target = self.path if table == self.main else sibling_path(self.path, table)
-        text = io.TextIOWrapper(open_binary(target, "wb"), encoding="utf-8-sig", newline="")
+        temp = self.files.path(target) if self.files is not None else target
+        text = io.TextIOWrapper(open_output(target, temp), encoding="utf-8-sig", newline="")
         writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(header)
+        writer.writerow([csv_text(name) for name in header])
         entry = self._files[table] = (text, writer)
         return entry
 
     def write(self, table: str, header: Sequence[str], row: Sequence[Any]) -> None:
         """Append ``row`` to ``table``, writing the header first."""
         entry = self._files.get(table) or self._open(table, header)
-        entry[1].writerow([cell_text(v) for v in row])
+        entry[1].writerow([csv_text(v) for v in row])
 
     def close(self) -> None:
         """Flush and close every file."""
@@ -186,6 +195,7 @@ class CsvTables:
 
 
 XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_TEXT = 32_767
 
 
 def _exact(value: Any) -> Any:
@@ -201,14 +211,19 @@ class XlsxTables:
     """Write tables as sheets of one workbook with XlsxWriter in constant-memory mode.
 
     XlsxWriter was measured about 30% faster than openpyxl's write-only mode on the same
-    households (``benchmarks/bench_io.py``). Text stays text: nothing becomes a formula, number
-    or link, so an ID number or a note starting with ``=`` is written as it is.
+    households (``benchmarks/bench_io.py``). Every cell goes through :meth:`_cell`: text is a
+    string cell (never a formula, number or link, so an ID number or a note starting with ``=``
+    is written as it is and stays inert), numbers are numbers, and every write is checked.
+    Used for converted records and for plans alike. With ``files`` the workbook is written under
+    a temporary name that ``files`` renames into place (:class:`planner.atomic.Replacement`).
     """
 
-    def __init__(self, path: Path, main: str, main_header: Sequence[str]):
+    def __init__(self, path: Path, main: str, main_header: Sequence[str],
+                 files: Replacement | None = None):
         import xlsxwriter
 
-        self._book = xlsxwriter.Workbook(str(path), {
+        target = files.path(path) if files is not None else path
+        self._book = xlsxwriter.Workbook(str(target), {
             "constant_memory": True,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
@@ -221,31 +236,88 @@ class XlsxTables:
         self._next_row: dict[str, int] = {}
         self._open(main, main_header)
 
-    def _open(self, table: str, header: Sequence[str]) -> Any:
+    def _open(self, table: str, header: Sequence[Any]) -> Any:
         sheet = self._book.add_worksheet(table[:31])
-        sheet.write_row(0, 0, list(header))
         self._sheets[table] = sheet
-        self._next_row[table] = 1
+        self._next_row[table] = 0
+        self._write_row(table, header)
         return sheet
+
+    def start(self, table: str, header: Sequence[Any]) -> None:
+        """Add the sheet of ``table`` with its ``header`` row, unless it is there already."""
+        if table not in self._sheets:
+            self._open(table, header)
 
     def write(self, table: str, header: Sequence[str], row: Sequence[Any]) -> None:
         """Append ``row`` to the sheet of ``table``.
 
         A number Excel cannot keep exactly (it stores 15 to 17 significant digits as written by
         XlsxWriter, which writes 16) is written as its shortest exact text, read back as the same
-        number. A sheet holds at most 1,048,576 rows: more raise a FormatError.
+        number. A sheet holds at most 1,048,576 rows and a cell at most 32,767 characters: more
+        raise a FormatError (nothing is cut short).
         """
-        sheet = self._sheets.get(table) or self._open(table, header)
+        self.start(table, header)
+        self._write_row(table, row)
+
+    def _write_row(self, table: str, row: Sequence[Any]) -> None:
+        sheet = self._sheets[table]
         number = self._next_row[table]
-        if sheet.write_row(number, 0, [_exact(v) for v in row]) == -1:
+        if number >= XLSX_MAX_ROWS:
             raise FormatError(
                 f"工作表「{table}」超过 Excel 的 {XLSX_MAX_ROWS:,} 行上限，"
                 "请改用 CSV 或 Parquet 格式（--format csv / parquet）",
                 f"sheet {table} exceeds Excel's limit of {XLSX_MAX_ROWS:,} rows; write CSV or "
                 "Parquet instead (--format csv / parquet)",
             )
+        for column, value in enumerate(row):
+            status = self._cell(sheet, number, column, value)
+            if status != 0:
+                raise self._refused(table, number, column, value, status)
         self._next_row[table] = number + 1
+
+    @staticmethod
+    def _cell(sheet: Any, row: int, column: int, value: Any) -> int:
+        """Write one cell with the method of its type; returns XlsxWriter's status (0: written)."""
+        value = _exact(value)
+        if value is None:
+            return 0
+        if isinstance(value, str):
+            if len(value) > XLSX_MAX_TEXT:
+                return -2
+            return int(sheet.write_string(row, column, escape_mark(value)))
+        if isinstance(value, bool):
+            return int(sheet.write_boolean(row, column, value))
+        if isinstance(value, int | float):
+            return int(sheet.write_number(row, column, value))
+        if isinstance(value, date):  # datetime too
+            return int(sheet.write_datetime(row, column, value))
+        return int(sheet.write_string(row, column, escape_mark(str(value))))
+
+    @staticmethod
+    def _refused(table: str, row: int, column: int, value: Any, status: int) -> FormatError:
+        cell = f"{_column_letters(column)}{row + 1}"
+        if status == -2:
+            size = len(value) if isinstance(value, str) else 0
+            return FormatError(
+                f"工作表「{table}」单元格 {cell} 的文字有 {size:,} 个字符，超过 Excel 的 "
+                f"{XLSX_MAX_TEXT:,} 字符上限，未写出文件；请改用 CSV、JSON 或 Parquet 格式",
+                f"sheet {table}, cell {cell}: the text has {size:,} characters, more than "
+                f"Excel's limit of {XLSX_MAX_TEXT:,}; nothing was written; write CSV, JSON or "
+                "Parquet instead",
+            )
+        return FormatError(f"工作表「{table}」单元格 {cell} 无法写入（XlsxWriter 返回 {status}）",
+                           f"sheet {table}, cell {cell} cannot be written (XlsxWriter: {status})")
 
     def close(self) -> None:
         """Finish the workbook."""
         self._book.close()
+
+
+def _column_letters(index: int) -> str:
+    """Excel's name of column ``index`` (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from planner.atomic import write_text
 from planner.measures.measure import CatalogError, Measure
 
 GRAPH_FORMATS = ("dot", "mmd", "json", "svg")
@@ -212,5 +213,4 @@ def write_graph(graph: nx.DiGraph, path: str | Path, language: str = "zh") -> Pa
         text = to_svg(graph, language)
     else:
         raise ValueError(f"{path}: graph files are .dot, .mmd, .json or .svg")
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(path, text)  # whole or not at all

@@ -9,6 +9,7 @@ from typing import Any
 from planner import __version__
 from planner.engine import CheckStats
 from planner.finding import Finding
+from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
 
 
@@ -54,7 +55,11 @@ CSV_COLUMNS = (
 
 
 class CsvWriter(Writer):
-    """One row per finding; ``message`` in the chosen language, evidence as JSON."""
+    """One row per finding; ``message`` in the chosen language, evidence as JSON.
+
+    Text that a spreadsheet would run as a formula (a subject ``=HYPERLINK(…)``) gets an
+    apostrophe in front (:func:`planner.io.formulas.neutralise`).
+    """
 
     def start(self) -> None:
         self._csv = csv.writer(self.stream, lineterminator="\n")
@@ -62,7 +67,7 @@ class CsvWriter(Writer):
 
     def emit(self, finding: Finding) -> None:
         waiver = finding.waiver
-        self._csv.writerow((
+        self._csv.writerow(neutralise(cell) for cell in (
             finding.subject, finding.subject_kind,
             "" if finding.member is None else finding.member,
             finding.code, finding.name, finding.family, finding.severity,

@@ -19,6 +19,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from planner.atomic import Replacement, atomic_open
+from planner.atomic import write_text as write_whole_text
+from planner.io.formulas import neutralise
 from planner.planning.district import DistrictPlan
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
@@ -111,12 +114,17 @@ class CsvStream(PlanStream):
     def write(self, result: HouseholdPlan) -> None:
         """One row per item, then per measure to cancel."""
         for row in plan_rows([result]):
-            self._writer.writerow(row)
+            self._row(row)
 
     def close(self, plan: DistrictPlan) -> None:
         """One row per pending village work."""
         for work in plan.works:
-            self._writer.writerow(_work_row(work))
+            self._row(_work_row(work))
+
+    def _row(self, row: dict[str, Any]) -> None:
+        """Text a spreadsheet would run as a formula gets an apostrophe in front (a village
+        or helper ``=HYPERLINK(…)``); numbers stay numbers (:mod:`planner.io.formulas`)."""
+        self._writer.writerow({key: neutralise(value) for key, value in row.items()})
 
 
 class JsonLinesStream(PlanStream):
@@ -182,7 +190,7 @@ def plan_stream(fmt: str, out: IO[str], language: str = "zh") -> PlanStream:
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
     """Write the rows as CSV (a file gets a UTF-8 byte-order mark so Excel reads the Chinese)."""
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        with atomic_open(out, "w", encoding="utf-8-sig", newline="") as handle:
             write_csv(plan, handle)
         return
     writer = CsvStream(out)
@@ -195,7 +203,7 @@ def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO
 def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
     """Write the district plan as JSON Lines (:class:`JsonLinesStream`)."""
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="utf-8") as handle:
+        with atomic_open(out, "w", encoding="utf-8") as handle:
             write_jsonl(plan, handle)
         return
     writer = JsonLinesStream(out)
@@ -208,60 +216,72 @@ def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None
     """Write the whole district plan as JSON."""
     text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=indent)
     if isinstance(out, str | Path):
-        Path(out).write_text(text + "\n", encoding="utf-8")
+        write_whole_text(out, text + "\n")
     else:
         out.write(text + "\n")
 
 
 def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
-    """Write an Excel workbook: items, income projections, departments, works, allocation, notes."""
-    from openpyxl import Workbook
+    """Write an Excel workbook: items, income projections, departments, works, allocation, notes.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("计划 Plan")
-    sheet.append(list(COLUMNS.values()))
+    Written through :class:`planner.io.tabular.XlsxTables`, as converted records are: text is
+    text (never a formula), over-long text is refused, and the file appears whole or not at all.
+    """
+    from planner.io.tabular import XlsxTables
+
+    plan_sheet = "计划 Plan"
+    with Replacement() as files:
+        book = XlsxTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
+        try:
+            _xlsx_sheets(plan, book, plan_sheet)
+        finally:
+            book.close()
+
+
+def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
     for row in plan_rows(plan):
-        sheet.append([_cell(row[column]) for column in COLUMNS])
-    sheet = book.create_sheet("收入 Income")
-    sheet.append(["户编号 household", "人口 size", "现人均纯收入 per capita",
-                  "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
-                  "贫困线 line", "监测线 threshold", "达线 clears line",
-                  "超过监测线 clears threshold", "新增成本 cost"])
+        book.write(plan_sheet, (), [_cell(row[column]) for column in COLUMNS])
+    income_header = ["户编号 household", "人口 size", "现人均纯收入 per capita",
+                     "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
+                     "贫困线 line", "监测线 threshold", "达线 clears line",
+                     "超过监测线 clears threshold", "新增成本 cost"]
+    book.start("收入 Income", income_header)
     for result in plan.households:
         income = result.income
-        sheet.append([result.household, income.size, _round(income.per_capita),
-                      round(income.planned_gain, 2), round(income.new_gain, 2),
-                      _round(income.projected_per_capita), income.poverty_line,
-                      income.monitoring_threshold, _cell(income.clears_line),
-                      _cell(income.clears_threshold), round(result.cost, 2)])
+        book.write("收入 Income", (), [
+            result.household, income.size, _round(income.per_capita),
+            round(income.planned_gain, 2), round(income.new_gain, 2),
+            _round(income.projected_per_capita), income.poverty_line,
+            income.monitoring_threshold, _cell(income.clears_line),
+            _cell(income.clears_threshold), round(result.cost, 2)])
     months = sorted({m for d in plan.departments.values() for m in d.active_by_month})
-    sheet = book.create_sheet("部门 Departments")
-    sheet.append(["责任单位", "department", "措施数 items", "成本 cost", *months])
+    sheet = "部门 Departments"
+    book.start(sheet, ["责任单位", "department", "措施数 items", "成本 cost", *months])
     for _, load in sorted(plan.departments.items()):
-        sheet.append([load.zh, load.en, load.items, round(load.cost, 2),
-                      *[load.active_by_month.get(m, 0) for m in months]])
-    sheet = book.create_sheet("村级工程 Works")
-    sheet.append(["村 village", "工程 work", "开始 start", "完成 due", "成本 cost",
-                  "剩余比例 remaining", "等待户数 households", "原因 reason"])
+        book.write(sheet, (), [load.zh, load.en, load.items, round(load.cost, 2),
+                               *[load.active_by_month.get(m, 0) for m in months]])
+    sheet = "村级工程 Works"
+    book.start(sheet, ["村 village", "工程 work", "开始 start", "完成 due", "成本 cost",
+                       "剩余比例 remaining", "等待户数 households", "原因 reason"])
     for work in plan.works:
-        sheet.append([work.village_name or work.village, work.label_zh, work.start.isoformat(),
-                      work.due.isoformat(), round(work.cost, 2), work.remaining_share,
-                      work.households, work.reason_zh])
+        book.write(sheet, (), [work.village_name or work.village, work.label_zh,
+                               work.start.isoformat(), work.due.isoformat(), round(work.cost, 2),
+                               work.remaining_share, work.households, work.reason_zh])
     if plan.allocation is not None:
         allocation = plan.allocation
-        sheet = book.create_sheet("预算 Allocation")
-        sheet.append(["方法 method", allocation.method, "预算 budget", allocation.budget,
-                      "支出 spent", round(allocation.spent, 2),
-                      "达线户数 lifted", allocation.lifted])
-        sheet.append(["户编号 household", "组合 bundle", "措施 items"])
+        sheet = "预算 Allocation"
+        book.start(sheet, ["方法 method", allocation.method, "预算 budget", allocation.budget,
+                           "支出 spent", round(allocation.spent, 2),
+                           "达线户数 lifted", allocation.lifted])
+        book.write(sheet, (), ["户编号 household", "组合 bundle", "措施 items"])
         for household, name in sorted(allocation.chosen.items()):
-            sheet.append([household, name, "; ".join(allocation.items.get(household, []))])
-    sheet = book.create_sheet("说明 Notes")
-    sheet.append(["户编号 household", "类型 kind", "说明", "note"])
+            book.write(sheet, (), [household, name,
+                                   "; ".join(allocation.items.get(household, []))])
+    sheet = "说明 Notes"
+    book.start(sheet, ["户编号 household", "类型 kind", "说明", "note"])
     for result in plan.households:
         for note in result.notes:
-            sheet.append([result.household, note.kind, note.zh, note.en])
-    book.save(str(path))
+            book.write(sheet, (), [result.household, note.kind, note.zh, note.en])
 
 
 def _round(value: float | None) -> float | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner.atomic import replacing
 from planner.measures.drawing import font_properties, label_language, pyplot
 from planner.planning.district import DistrictPlan
 from planner.planning.model import HouseholdPlan
@@ -67,7 +68,8 @@ def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None 
         axes.grid(axis="x", linestyle=":", linewidth=0.5)
         axes.set_title(title, fontsize=10, **fonts)
         figure.tight_layout()
-        figure.savefig(path, format=path.suffix.lstrip(".").lower() or "svg")
+        with replacing(path) as temp:  # the chart appears whole or not at all
+            figure.savefig(temp, format=path.suffix.lstrip(".").lower() or "svg")
     finally:
         plt.close(figure)
     return path
