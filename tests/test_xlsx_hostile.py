@@ -60,8 +60,7 @@ def _export_workbook(path: Path, write_extra: Callable[..., None] | None = None,
     sheet = book.add_worksheet("households")
     header_at = next(i for i, row in enumerate(rows) if "户编号" in row)
     id_column = rows[header_at].index("户编号")
-    for number, row in enumerate(rows):
-        sheet.write_row(number, 0, row)
+    merges = []
     # the household id, and a member column (民族) equal on all of a household's member rows
     for column in ([id_column, rows[header_at].index("民族")] if merge_ids else []):
         first = header_at + 1
@@ -71,8 +70,15 @@ def _export_workbook(path: Path, write_extra: Callable[..., None] | None = None,
                    and rows[last + 1][column] == rows[first][column]):
                 last += 1
             if last > first:
-                sheet.merge_range(first, column, last, column, rows[first][column])
+                merges.append((first, column, last, rows[first][column]))
             first = last + 1
+    covered = {(r, c) for first, c, last, _ in merges for r in range(first + 1, last + 1)}
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if (number, column) not in covered:  # Excel keeps only the top-left value
+                sheet.write_string(number, column, value)
+    for first, column, last, value in merges:
+        sheet.merge_range(first, column, last, column, value)
     if write_extra is not None:
         write_extra(sheet)
     book.close()
@@ -272,18 +278,22 @@ def _copy_merging_ids(source: Path, target: Path) -> Path:
     for name in old.sheet_names:
         rows = old.get_sheet_by_name(name).to_python()
         sheet = book.add_worksheet(name)
-        for number, row in enumerate(rows):
-            for column, value in enumerate(row):
-                if value != "":
-                    sheet.write(number, column, value)
+        merges = []
         first = 1
         while first < len(rows):
             last = first
             while last + 1 < len(rows) and rows[last + 1][0] == rows[first][0]:
                 last += 1
             if last > first:
-                sheet.merge_range(first, 0, last, 0, rows[first][0])
+                merges.append((first, last, rows[first][0]))
             first = last + 1
+        covered = {r for first, last, _ in merges for r in range(first + 1, last + 1)}
+        for number, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if value != "" and not (column == 0 and number in covered):
+                    sheet.write(number, column, value)
+        for first, last, value in merges:
+            sheet.merge_range(first, 0, last, 0, value)
     book.close()
     return target
 
