@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from planner.atomic import Replacement
+from planner.idnumber import mask_numbers
 from planner.io.cells import csv_text
 from planner.io.errors import FormatError
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding, split_name
@@ -129,33 +130,112 @@ def csv_source(path: Path, sheet: str | None = None) -> TableSource:
 
 
 class Workbook:
-    """An XLSX workbook opened with python-calamine; sheets are read one at a time."""
+    """An XLSX workbook opened with python-calamine; sheets are read one at a time.
+
+    The zip is checked first and each sheet's grid is scanned before calamine loads it
+    (:mod:`planner.io.xlsxread`): a damaged zip, a zip bomb or an absurd grid raise
+    :class:`FormatError` for the whole file; a sheet that cannot be read (its part missing,
+    its XML malformed or cut short) raises :class:`SourceError` from its rows, after the rows
+    read before the damage. Merged cells read as their top-left value on every cell they cover,
+    as Excel shows them.
+    """
 
     def __init__(self, path: Path):
         from python_calamine import CalamineWorkbook
 
+        from planner.io.xlsxread import Package
+
         self.path = path
+        self._package = Package(path)
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for damaged files
-            raise SourceError(f"无法打开 Excel 文件：{exc}",
-                              f"cannot open the Excel file: {exc}") from exc
+            self._package.close()
+            reason = mask_numbers(str(exc))
+            raise FormatError(f"无法打开 Excel 文件 {path}：{reason}",
+                              f"cannot open the Excel file {path}: {reason}") from exc
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def source(self, sheet: str) -> TableSource:
-        """The rows of ``sheet``, numbered as Excel numbers them."""
+        """The rows of ``sheet``, numbered as Excel numbers them (its grid checked now)."""
+        from planner.io.xlsxread import SheetPartMissing
+
+        try:
+            grid = self._package.scan(sheet)
+        except SheetPartMissing:
+            grid = None
 
         def rows() -> RowIterator:
-            data = self._book.get_sheet_by_name(sheet)
-            start = data.start
+            if grid is None:
+                raise SourceError(f"工作表「{sheet}」的数据部件缺失，该表未读取",
+                                  f"the data of sheet {sheet} is missing; the sheet was not read")
+            try:
+                data = self._book.get_sheet_by_name(sheet)
+                start = data.start
+                merged = data.merged_cell_ranges
+                size = (data.height, data.width)
+            except Exception as exc:  # calamine's XmlError, ZipError, CalamineError
+                reason = mask_numbers(str(exc))
+                raise SourceError(f"工作表「{sheet}」已损坏，该表未读取：{reason}",
+                                  f"sheet {sheet} is damaged and was not read: {reason}",
+                                  None if grid.complete else grid.cut_row) from exc
             first = start[0] + 1 if start else 1
-            yield from enumerate(data.iter_rows(), start=first)
+            numbered: RowIterator = enumerate(data.iter_rows(), start=first)
+            if merged:
+                numbered = _fill_merged(numbered, merged, start or (0, 0), size, sheet)
+            if grid.complete:
+                yield from numbered
+                return
+            for number, cells in numbered:  # the last row may be cut short: not read
+                if number >= grid.cut_row:
+                    break
+                yield number, cells
+            raise SourceError(
+                f"工作表「{sheet}」的 XML 在第{grid.cut_row}行处中断（文件不完整），"
+                "此行及其后未读取",
+                f"the XML of sheet {sheet} stops at row {grid.cut_row} (the file is "
+                "incomplete); that row and the rest were not read", grid.cut_row)
 
         return TableSource(str(self.path), sheet, rows)
 
     def close(self) -> None:
         """Release the file."""
         self._book.close()
+        self._package.close()
+
+
+def _fill_merged(rows: RowIterator, merged: list[tuple[tuple[int, int], tuple[int, int]]],
+                 start: tuple[int, int], size: tuple[int, int], sheet: str) -> RowIterator:
+    """``rows`` with every cell of a merged range holding the range's top-left value.
+
+    Excel shows a household id merged over its member rows on each of them; calamine gives it
+    on the first row only. Ranges are clipped to the grid calamine returns (``start``, 0-based,
+    and ``size``, rows × columns); overlapping ranges, which Excel never writes, would make
+    filling cost more than the grid and are refused.
+    """
+    top, left = start
+    height, width = size
+    starting: dict[int, list[tuple[int, int, int]]] = {}
+    covered = 0
+    for (row0, col0), (row1, col1) in merged:
+        row1, col1 = min(row1, top + height - 1), min(col1, left + width - 1)
+        if row1 < row0 or col1 < col0 or row0 < top or col0 < left:
+            continue  # empty after clipping, or its top-left cell is blank
+        starting.setdefault(row0 + 1, []).append((row1 + 1, col0 - left, col1 - left + 1))
+        covered += (row1 - row0 + 1) * (col1 - col0 + 1)
+    if covered > height * width:
+        raise SourceError(f"工作表「{sheet}」的合并单元格相互重叠，该表未读取",
+                          f"merged cells of sheet {sheet} overlap; the sheet was not read")
+    active: list[tuple[int, int, int, Any]] = []
+    for number, cells in rows:
+        for last, begin, end in starting.get(number, ()):
+            active.append((last, begin, end, cells[begin]))
+        if active:
+            active = [span for span in active if span[0] >= number]
+            cells = list(cells)
+            for _last, begin, end, value in active:
+                cells[begin:end] = [value] * (end - begin)
+        yield number, cells
 
 
 class CsvTables:
