@@ -27,6 +27,9 @@ from planner.io.formats import SAMPLE_BYTES, open_binary, sniff_encoding, split_
 RowIterator = Iterator[tuple[int, Sequence[Any]]]
 _DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_ROWS = 30
+# Python's csv module stops at a 131,072-character cell by default, ending the read there; a cell
+# can be no longer than its file, so the limit is lifted (to the largest a C long holds anywhere).
+_CSV_FIELD_LIMIT = 2**31 - 1
 
 
 class SourceError(Exception):
@@ -105,6 +108,8 @@ def csv_source(path: Path, sheet: str | None = None) -> TableSource:
 
     def rows() -> RowIterator:
         number = 0
+        if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+            csv.field_size_limit(_CSV_FIELD_LIMIT)
         with open_binary(path) as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             reader = csv.reader(text, delimiter=delimiter)
