@@ -91,6 +91,8 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
     except FormatError:  # ReadFailure among them
         raise
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            raise  # the caller names the file and the system's reason
         # A bug met on hostile input: raised, not hidden, but naming the file (the CLI's guard
         # turns it into exit 2 without a traceback).
         raise ReadFailure(str(path), exc) from exc
