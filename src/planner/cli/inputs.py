@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -12,11 +13,12 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from planner.io import FORMATS, Dataset, open_dataset
+from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
+logger = logging.getLogger("planner.cli")
 
 
 class UsageProblem(click.ClickException):
@@ -47,6 +49,25 @@ def file_problem(
         hint_zh, hint_en = "（路径中有一段是文件而不是文件夹）", " (part of the path is a file)"
     return UsageProblem(f"{zh_action} {name}：{reason}{hint_zh}",
                         f"{en_action} {name}: {reason}{hint_en}")
+
+
+def unexpected_input_problem(exc: Exception, file: str | None = None) -> UsageProblem:
+    """The last-resort guard of the input path: an exception no reader expected, as exit 2.
+
+    Bad input must never end in a traceback, yet such an exception is a bug, so it is not
+    swallowed silently: its type is logged on ``planner.cli`` (its traceback at debug level).
+    Its message is left out, as it may quote personal data. A :class:`ReadFailure` already names
+    its file and the original type.
+    """
+    cause = exc.__cause__ if isinstance(exc, ReadFailure) and exc.__cause__ else exc
+    logger.error("unexpected %s while reading input", type(cause).__name__)
+    logger.debug("unexpected exception while reading input", exc_info=cause)
+    if isinstance(exc, ReadFailure):
+        return UsageProblem(str(exc))
+    kind = type(exc).__name__
+    return UsageProblem(f"读取{file or '输入'}时发生意外错误（{kind}），未能读完",
+                        f"unexpected error ({kind}) while reading {file or 'the input'}; it was "
+                        "not read to the end")
 
 
 def reading_options(func: F) -> F:

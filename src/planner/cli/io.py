@@ -15,6 +15,7 @@ from planner.cli.inputs import (
     file_problem,
     reading_options,
     refuse_overwriting_inputs,
+    unexpected_input_problem,
     with_part_files,
     with_progress,
 )
@@ -22,6 +23,7 @@ from planner.io import (
     FORMATS,
     FormatError,
     InputError,
+    ReadFailure,
     ReadStats,
     StrictError,
     open_dataset,
@@ -74,10 +76,14 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         click.echo(str(exc.error), err=True)
         click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
         sys.exit(1)
+    except ReadFailure as exc:
+        raise unexpected_input_problem(exc) from exc
     except FormatError as exc:
         raise _usage(exc) from exc
     except OSError as exc:
         raise file_problem(exc, "无法读取", "cannot read") from exc
+    except Exception as exc:  # the last resort: never a traceback for input
+        raise unexpected_input_problem(exc) from exc
     counts = {"household": dataset.stats, "village": dataset.village_stats,
               "project": dataset.project_stats}
     shown = {kind: stats for kind, stats in counts.items()
@@ -90,7 +96,7 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
             "errors": [e.to_dict() for e in dataset.errors],
             "warnings": [w.to_dict() for w in dataset.warnings],
         }
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         _print_errors(dataset.errors, max_errors)
         if show_warnings and dataset.warnings:
@@ -101,6 +107,8 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
             click.echo(_summary_line(kind, stats))
         if dataset.errors:
             click.echo(f"错误 {len(dataset.errors)} 条 / {len(dataset.errors)} errors")
+    if any(e.is_file_error for e in dataset.errors):
+        sys.exit(2)  # a file, or the rest of one, was not read: not "records rejected"
     if dataset.errors or dataset.rejected:
         sys.exit(1)
 
@@ -165,7 +173,7 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
         inputs = with_part_files([source])
     # Part files of a flat output (households.income.csv …) are written or removed too.
     refuse_overwriting_inputs(with_part_files(out for _kind, _path, out in jobs), inputs)
-    failed = False
+    failed = unreadable = False
     for kind, path, out in jobs:
         errors: list[InputError] = []
         stats = ReadStats()
@@ -179,17 +187,24 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
             click.echo(str(exc.error), err=True)
             click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
             sys.exit(1)
+        except ReadFailure as exc:
+            raise unexpected_input_problem(exc) from exc
         except FormatError as exc:
             raise _usage(exc) from exc
         except OSError as exc:
             action = ("无法读取", "cannot read") if exc.filename == str(path) else (
                 "无法写出", "cannot write")
             raise file_problem(exc, *action) from exc
+        except Exception as exc:  # the last resort: never a traceback for input
+            raise unexpected_input_problem(exc, str(path)) from exc
         for error in errors:
             click.echo(str(error), err=True)
         click.echo(f"{path} → {out}：写出 {written} / wrote {written}", err=True)
         click.echo(_summary_line(kind, stats), err=True)
         failed = failed or bool(errors or stats.rejected)
+        unreadable = unreadable or any(e.is_file_error for e in errors)
+    if unreadable:
+        sys.exit(2)
     if failed:
         sys.exit(1)
 

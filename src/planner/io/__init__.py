@@ -20,7 +20,7 @@ from planner.io.api import (
 )
 from planner.io.columns import ColumnMap, default_column_map, load_column_map
 from planner.io.dataset import Dataset, open_dataset
-from planner.io.errors import FormatError, InputError, ReadStats, StrictError
+from planner.io.errors import FormatError, InputError, ReadFailure, ReadStats, StrictError
 from planner.io.formats import FORMATS, detect_format
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Dataset",
     "FormatError",
     "InputError",
+    "ReadFailure",
     "ReadStats",
     "StrictError",
     "default_column_map",

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from planner.atomic import Replacement
 from planner.io.columns import ColumnMap, resolve_column_map
-from planner.io.errors import FormatError, InputError, ReadStats, StrictError
+from planner.io.errors import FILE, FormatError, InputError, ReadFailure, ReadStats, StrictError
 from planner.io.flatread import read_flat
 from planner.io.flatwrite import write_flat
 from planner.io.formats import detect_format
@@ -88,7 +88,15 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
             yield from _parquet(path, kind, options)
     except SourceError as exc:
         yield Outcome(None, [InputError(file=str(path), row=exc.row, reason_zh=exc.zh,
-                                        reason_en=exc.en)], counted=False)
+                                        reason_en=exc.en, level=FILE)], counted=False)
+    except FormatError:  # ReadFailure among them
+        raise
+    except Exception as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            raise  # the caller names the file and the system's reason
+        # A bug met on hostile input: raised, not hidden, but naming the file (the CLI's guard
+        # turns it into exit 2 without a traceback).
+        raise ReadFailure(str(path), exc) from exc
 
 
 def consume(

@@ -4,6 +4,13 @@ Reading is lenient about *spelling* (是/否, full-width digits, ``2020/3/1``, `
 columns, Chinese enum labels) and strict about *meaning*: a value that cannot be put into the
 model raises :class:`CellError` with the reason in Chinese and English.
 
+Numbers, dates and ID numbers take ASCII digits and their full-width forms (``１２``, common in
+files typed with a Chinese input method, read as 12). Every other kind of digit is refused:
+circled and parenthesised numbers (``①``, ``⑴``), superscripts and the digits of other scripts
+(``٣``) are not what the person meant to count with, although NFKC or ``int()`` would silently
+turn them into numbers. Infinity and NaN (``inf``, ``nan``, a float NaN from Parquet) are refused
+too: no count, amount or area is infinite, and a NaN is never a blank cell here.
+
 ID numbers (证件号码) are the one field judged here rather than by the rules: a string of digits
 (with an optional final ``X``) always passes, even when its check digit is wrong, because that is
 rule DQ001's finding. Rejected are values that cannot be an ID at all: numbers (an Excel cell
@@ -23,18 +30,26 @@ from functools import cache
 from typing import Any
 
 from planner.io.formulas import MARK, neutralise, unmark
+from planner.io.jsontext import TOO_DEEP_EN, TOO_DEEP_ZH, JsonTooDeep, load_json
 from planner.io.layout import DICT, JSON, LIST, Column
 from planner.model.vocab import LABELS_ZH
 
 LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _TRUE = {"true", "t", "yes", "y", "1", "是", "有", "√", "✓", "对"}
 _FALSE = {"false", "f", "no", "n", "0", "否", "无", "×", "✗", "没有"}
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$")
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
-_ID = re.compile(r"^\d+X?$")
-_FLOAT_ID = re.compile(r"^(\d+)\.0+$")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$", re.ASCII)
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$", re.ASCII)
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$", re.ASCII)
+_ID = re.compile(r"^\d+X?$", re.ASCII)
+_FLOAT_ID = re.compile(r"^(\d+)\.0+$", re.ASCII)
+# Full-width ASCII (！ to ～, digits, ．，＋－ｅ among them) and the ideographic space.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+NOT_DIGITS = ("数字只能用 0–9（或全角数字），不能用 ① 等带圈数字、上标或其他文字的数字",
+              "digits must be 0-9 (or full-width digits); circled numbers such as ①, "
+              "superscripts and digits of other scripts are not read")
+NOT_FINITE = ("应为有限的数字（不能是无穷大 Infinity 或非数 NaN）",
+              "must be a finite number (not Infinity or NaN)")
 
 
 class CellError(ValueError):
@@ -47,12 +62,26 @@ class CellError(ValueError):
 
 
 def blank(value: Any) -> bool:
-    """True for an empty cell: ``None``, whitespace, or a NaN from a float column."""
+    """True for an empty cell: ``None`` or whitespace.
+
+    A NaN is not blank: Parquet has nulls for missing values, so a NaN is a value, refused.
+    """
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
+    return False
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with full-width characters made ASCII; :class:`CellError` when other non-ASCII
+    characters remain (``①``, ``²``, ``٣``), for cells that must hold a number."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULL_WIDTH)
+    if not text.isascii():
+        raise CellError(*NOT_DIGITS)
+    return text
 
 
 def _text(value: Any) -> str:
@@ -76,7 +105,7 @@ def id_number(value: Any) -> str:
                 "digits are lost; re-export the column as text",
             )
         return str(int(value))
-    text = "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+    text = "".join(str(value).translate(_FULL_WIDTH).split()).upper()
     if _SCIENTIFIC.match(text):
         raise CellError(
             "证件号码是科学计数法（如 5.22425E+17），后几位已丢失；请把该列设为文本后重新导出",
@@ -114,7 +143,7 @@ def to_bool(value: Any) -> bool:
 
 
 def _number_text(value: Any) -> str:
-    return _text(value).replace(",", "").replace(" ", "")
+    return ascii_digits(str(value)).strip().replace(",", "").replace(" ", "")
 
 
 def to_int(value: Any) -> int:
@@ -123,8 +152,12 @@ def to_int(value: Any) -> int:
         raise CellError("应为整数", "must be a whole number")
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        if not math.isfinite(value):
+            raise CellError(*NOT_FINITE)
+        raise CellError("应为整数", "must be a whole number")
     text = _number_text(value)
     try:
         return int(text)
@@ -133,7 +166,9 @@ def to_int(value: Any) -> int:
     try:
         number = float(text)
     except ValueError:
-        number = math.nan
+        raise CellError("应为整数", "must be a whole number") from None
+    if not math.isfinite(number):
+        raise CellError(*NOT_FINITE)
     if not number.is_integer():
         raise CellError("应为整数", "must be a whole number")
     return int(number)
@@ -146,12 +181,13 @@ def to_float(value: Any) -> float:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
+        text = _number_text(value)
         try:
-            number = float(_number_text(value))
+            number = float(text)
         except ValueError:
-            number = math.nan
+            raise CellError("应为数字", "must be a number") from None
     if not math.isfinite(number):
-        raise CellError("应为数字", "must be a number")
+        raise CellError(*NOT_FINITE)
     return number
 
 
@@ -165,7 +201,7 @@ def to_date(value: Any, month: bool = False) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = value.translate(_FULL_WIDTH).strip() if isinstance(value, str) else _text(value)
     text = re.split(r"[ T]", text, maxsplit=1)[0] if len(text) > 10 else text
     try:
         if match := _DATE.match(text):
@@ -239,8 +275,10 @@ def split_list(value: Any) -> list[Any]:
     text = str(value).strip()
     if text.startswith("["):
         try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
+            items = load_json(text)
+        except JsonTooDeep as exc:
+            raise CellError(TOO_DEEP_ZH, TOO_DEEP_EN) from exc
+        except ValueError as exc:
             raise CellError("列表无法解析（JSON 数组格式错误）",
                             "cannot parse the list (bad JSON array)") from exc
         if not isinstance(items, list):
@@ -259,8 +297,10 @@ def read_cell(value: Any, column: Column, *, month: bool = False) -> Any:
         if not isinstance(value, str):
             return value
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
+            return load_json(value)
+        except JsonTooDeep as exc:
+            raise CellError(TOO_DEEP_ZH, TOO_DEEP_EN) from exc
+        except ValueError as exc:
             raise CellError("JSON 格式错误", "not valid JSON") from exc
     return to_scalar(value, column.type, month=month, is_id=column.path[-1] == "id_number")
 

@@ -9,6 +9,7 @@ from planner.idnumber import mask_id, mask_name, mask_numbers, mask_phone
 
 ERROR = "error"
 WARNING = "warning"
+FILE = "file"
 _NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
 
 
@@ -31,8 +32,9 @@ class InputError:
     field path with 1-based list positions (``members.2.birth_date`` is the second member);
     ``column`` is the header as written in the file. ``value`` is the offending value as text,
     with personal data (ID numbers, names, phone numbers) masked unless the reader was asked not
-    to. ``level`` is ``"error"`` (the record or cell is rejected) or ``"warning"`` (nothing is
-    rejected, e.g. a column that is not used).
+    to. ``level`` is ``"error"`` (the record or cell is rejected), ``"warning"`` (nothing is
+    rejected, e.g. a column that is not used) or ``"file"`` (the file, or the rest of it, could
+    not be read: records in it went uncounted; the CLI exits with 2).
     """
 
     file: str
@@ -52,6 +54,11 @@ class InputError:
     def is_warning(self) -> bool:
         """True for notices that reject nothing (unused columns)."""
         return self.level == WARNING
+
+    @property
+    def is_file_error(self) -> bool:
+        """True when the file, or the rest of it, could not be read (not one record's fault)."""
+        return self.level == FILE
 
     def to_dict(self) -> dict[str, Any]:
         """The error as a JSON-ready mapping; keys whose value is unknown are left out."""
@@ -141,6 +148,35 @@ class FormatError(ValueError):
         self.en = en
 
 
+class ReadFailure(FormatError):
+    """An unexpected exception while reading ``file``, chained to it (``__cause__``).
+
+    It is a bug met on hostile input: the library does not hide it, and the CLI reports the file
+    as unreadable (exit 2) instead of printing a traceback. The original message is left out, as
+    it may quote personal data; its type is kept.
+    """
+
+    def __init__(self, file: str, exc: BaseException):
+        kind = type(exc).__name__
+        super().__init__(f"读取 {file} 时发生意外错误（{kind}），该文件未读完",
+                         f"unexpected error ({kind}) while reading {file}; the file was not "
+                         "read to the end")
+        self.file = file
+        self.kind = kind
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (from ``\\ud800`` escapes in JSON) written as escapes.
+
+    A terminal, a UTF-8 file or a JSON report cannot hold a lone surrogate: printing one raises.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
     """The value as text for an error message, masking personal data by field name.
 
@@ -156,6 +192,7 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
         text = "、".join(str(v) for v in value)
     else:
         text = str(value)
+    text = printable(text)
     if not mask:
         return text
     name = (field or "").rsplit(".", 1)[-1]

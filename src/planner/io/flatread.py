@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from planner.io.cells import blank
 from planner.io.columns import TableMap
-from planner.io.errors import InputError
+from planner.io.errors import FILE, InputError
 from planner.io.headers import Header, Resolver, find_header
 from planner.io.layout import ROOT, Layout, layout_for
 from planner.io.options import TABLES, Outcome, ReadOptions
@@ -27,7 +27,7 @@ from planner.io.tabular import SourceError, TableSource, where
 
 
 def _file_error(source: TableSource, zh: str, en: str, number: int | None = None) -> Outcome:
-    error = InputError(**where(source, number), reason_zh=zh, reason_en=en)
+    error = InputError(**where(source, number), reason_zh=zh, reason_en=en, level=FILE)
     return Outcome(None, [error], counted=False)
 
 
@@ -155,7 +155,8 @@ class _Reader:
                 self.seen.setdefault(hid, number)
                 current.add(number, cells, values, self.options)
         except SourceError as exc:
-            error = InputError(**where(self.main, exc.row), reason_zh=exc.zh, reason_en=exc.en)
+            error = InputError(**where(self.main, exc.row), reason_zh=exc.zh, reason_en=exc.en,
+                               level=FILE)  # the rest of the file went unread
             if current is not None:
                 yield Outcome(None, [error, *current.errors])
             else:

@@ -105,8 +105,21 @@ def sniff_encoding(sample: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
-        return "gb18030"
+        return "utf-8" if _mostly_utf8(sample) else "gb18030"
     return "utf-8"
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """True when valid UTF-8 characters outnumber invalid bytes many times over.
+
+    A UTF-8 file with a few bad bytes (a lone surrogate written as ``ED A0 80``, a damaged line)
+    stays UTF-8, so only the lines holding them are refused. GB18030 text almost never forms
+    valid multi-byte UTF-8 by chance, so it still fails this test.
+    """
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= 8 * bad
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

@@ -90,7 +90,7 @@ class Resolver:
         level = ROOT
         if self.row_prefix and parts[0] == self.row_prefix and len(parts) > 1:
             level, parts = ROW, parts[1:]
-        path = tuple(int(p) if p.isdigit() else p for p in parts)
+        path = tuple(int(p) if p.isascii() and p.isdigit() else p for p in parts)
         column = self.column(level, path)
         return (level, path, column) if column is not None else None
 

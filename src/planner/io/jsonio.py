@@ -8,7 +8,6 @@ record boundaries to stream on), so large datasets belong in JSONL or Parquet.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,8 +15,9 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
-from planner.io.errors import InputError
+from planner.io.errors import FILE, InputError, printable
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding
+from planner.io.jsontext import TOO_DEEP_EN, TOO_DEEP_ZH, JsonTooDeep, load_json
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 
 _BOM = b"\xef\xbb\xbf"
@@ -25,13 +25,13 @@ _BOM = b"\xef\xbb\xbf"
 
 def _record_id(data: Any) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("id"), (str, int)):
-        return str(data["id"])
+        return printable(str(data["id"]))
     return None
 
 
 def _line_id(line: bytes | str) -> str | None:
     try:
-        return _record_id(json.loads(line))
+        return _record_id(load_json(line))
     except ValueError:
         return None
 
@@ -51,7 +51,7 @@ def _lines(
             yield number, line
     except UnicodeDecodeError:
         yield number + 1, InputError(
-            file=label, line=number + 1,
+            file=label, line=number + 1, level=FILE,
             reason_zh=f"第{number + 1}行附近的字节不是 {encoding} 编码，文件其余部分未读取",
             reason_en=f"bytes near line {number + 1} are not {encoding}; the rest of the file "
                       "was not read")
@@ -104,12 +104,40 @@ def combined_keys(path: Path) -> set[str]:
     with open_binary(path) as handle:
         data = handle.read()
     try:
-        parsed = json.loads(data.decode(sniff_encoding(data[:SAMPLE_BYTES])))
-    except (ValueError, UnicodeDecodeError):
+        parsed = load_json(data.decode(sniff_encoding(data[:SAMPLE_BYTES])))
+    except ValueError:  # UnicodeDecodeError and JsonTooDeep too; read_json reports them
         return set()
     if isinstance(parsed, dict):
         return {key for key in COMBINED_KEYS if key in parsed}
     return set()
+
+
+def _file_error(label: str, zh: str, en: str, field: str | None = None) -> Outcome:
+    return Outcome(None, [InputError(file=label, field=field, level=FILE, reason_zh=zh,
+                                     reason_en=en)], counted=False)
+
+
+def _records(parsed: Any, key: str, label: str) -> list[Any] | Outcome:
+    """The records of a parsed JSON file, or the whole-file error saying why there are none.
+
+    A string where the records should be is refused rather than read as one record per
+    character; so is a number, which cannot be iterated at all.
+    """
+    if isinstance(parsed, dict) and any(k in parsed for k in COMBINED_KEYS):
+        items = parsed.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            return _file_error(label, f"「{key}」应为记录列表（JSON 数组）",
+                               f"{key} must be a list of records (a JSON array)", field=key)
+        return items
+    if isinstance(parsed, list):
+        return parsed
+    if isinstance(parsed, dict):
+        return [parsed]
+    return _file_error(label, "顶层应为一条记录（JSON 对象）或记录列表（JSON 数组）",
+                       "the top level must be one record (a JSON object) or a list of records "
+                       "(a JSON array)")
 
 
 def read_json(
@@ -122,17 +150,18 @@ def read_json(
         data = handle.read()
     encoding = sniff_encoding(data[:SAMPLE_BYTES])
     try:
-        parsed = json.loads(data.decode(encoding))
+        parsed = load_json(data.decode(encoding))
+    except JsonTooDeep:
+        yield _file_error(label, TOO_DEEP_ZH, TOO_DEEP_EN)
+        return
     except (ValueError, UnicodeDecodeError) as exc:
-        yield Outcome(None, [InputError(
-            file=label, reason_zh=f"不是有效的 JSON：{exc}", reason_en=f"not valid JSON: {exc}",
-        )], counted=False)
+        yield _file_error(label, f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}")
         return
     del data
-    if isinstance(parsed, dict) and any(k in parsed for k in COMBINED_KEYS):
-        items = parsed.get(key) or []
-    else:
-        items = parsed if isinstance(parsed, list) else [parsed]
+    items = _records(parsed, key, label)
+    if isinstance(items, Outcome):
+        yield items
+        return
     for index, item in enumerate(items, start=1):
         try:
             yield Outcome(model.model_validate(item), [])

@@ -12,7 +12,6 @@ and exact for every model without an Arrow schema to keep in step), next to plai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -24,8 +23,9 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
-from planner.io.errors import InputError
+from planner.io.errors import FILE, InputError, printable
 from planner.io.formulas import escape_mark
+from planner.io.jsontext import load_json
 from planner.io.layout import SCALAR, Column, Layout
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 from planner.io.tabular import RowIterator, SourceError, TableSource, sibling_path
@@ -42,8 +42,17 @@ def open_parquet(path: Path) -> pq.ParquetFile:
         # No pre-buffering and a bounded read buffer: memory stays at about one row group.
         return pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER)
     except (pa.ArrowException, OSError) as exc:
-        raise SourceError(f"无法读取 Parquet 文件：{exc}",
-                          f"cannot read the Parquet file: {exc}") from exc
+        detail = str(exc).strip()
+        raise SourceError(f"无法读取 Parquet 文件：{detail}",
+                          f"cannot read the Parquet file: {detail}") from exc
+
+
+def _damaged(exc: Exception, number: int) -> SourceError:
+    """A Parquet file whose data cannot be decoded after record ``number``."""
+    detail = str(exc).strip()
+    return SourceError(f"Parquet 文件在第{number + 1}条记录附近已损坏，其余部分未读取：{detail}",
+                       f"the Parquet file is damaged near record {number + 1}; the rest was not "
+                       f"read: {detail}", number + 1)
 
 
 def is_nested(path: Path) -> bool:
@@ -57,8 +66,19 @@ def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Ite
     handle = open_parquet(path)
     validate = model.model_validate_json
     number = 0
-    for batch in handle.iter_batches(batch_size=options.batch_size, columns=[RECORD],
-                                     use_threads=False):
+    batches = handle.iter_batches(batch_size=options.batch_size, columns=[RECORD],
+                                  use_threads=False)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:  # a damaged page, met only when read
+            damaged = _damaged(exc, number)
+            yield Outcome(None, [InputError(file=label, record=damaged.row, level=FILE,
+                                            reason_zh=damaged.zh, reason_en=damaged.en)],
+                          counted=False)
+            return
+        if batch is None:
+            return
         for text in batch.column(0).to_pylist():
             number += 1
             if text is None:
@@ -70,22 +90,46 @@ def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Ite
                 yield Outcome(validate(text), [])
             except ValidationError as exc:
                 try:
-                    hid = json.loads(text).get("id")
+                    hid = load_json(text).get("id")
                 except (ValueError, AttributeError):
                     hid = None
                 yield Outcome(None, errors_from_validation(
                     exc, model, options, file=label, record=number,
-                    household=str(hid) if hid is not None else None,
+                    household=printable(str(hid)) if hid is not None else None,
                 ))
 
 
+def _unreadable(path: Path, sheet: str | None, failure: SourceError) -> TableSource:
+    """A table whose rows raise ``failure``: the reader reports it under this file's name."""
+
+    def rows() -> RowIterator:
+        raise failure
+        yield  # a generator, like every other source
+
+    return TableSource(str(path), sheet, rows, numbered="record")
+
+
 def flat_source(path: Path, batch_size: int, sheet: str | None = None) -> TableSource:
-    """A flat Parquet file as a table whose header is its schema; rows are numbered as records."""
-    handle = open_parquet(path)
+    """A flat Parquet file as a table whose header is its schema; rows are numbered as records.
+
+    A file that cannot be opened, or whose data is damaged, raises :class:`SourceError` when its
+    rows are read, so that a damaged part file is reported under its own name.
+    """
+    try:
+        handle = open_parquet(path)
+    except SourceError as exc:
+        return _unreadable(path, sheet, exc)
 
     def rows() -> RowIterator:
         number = 0
-        for batch in handle.iter_batches(batch_size=batch_size, use_threads=False):
+        batches = handle.iter_batches(batch_size=batch_size, use_threads=False)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError) as exc:
+                raise _damaged(exc, number) from exc
+            if batch is None:
+                return
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
                 number += 1

@@ -30,6 +30,9 @@ from planner.io.formulas import escape_mark
 RowIterator = Iterator[tuple[int, Sequence[Any]]]
 _DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_ROWS = 30
+# Python's csv module stops at a 131,072-character cell by default, ending the read there; a cell
+# can be no longer than its file, so the limit is lifted (to the largest a C long holds anywhere).
+_CSV_FIELD_LIMIT = 2**31 - 1
 
 
 class SourceError(Exception):
@@ -108,6 +111,8 @@ def csv_source(path: Path, sheet: str | None = None) -> TableSource:
 
     def rows() -> RowIterator:
         number = 0
+        if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+            csv.field_size_limit(_CSV_FIELD_LIMIT)
         with open_binary(path) as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             reader = csv.reader(text, delimiter=delimiter)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from planner.io.cells import expected_values
+from planner.io.cells import NOT_FINITE, expected_values
 from planner.io.layout import unwrap_optional
 
 
@@ -79,12 +79,17 @@ def reason(error: Mapping[str, Any], model: type[BaseModel]) -> tuple[str, str]:
         return "取值未知", f"unknown value; expected {ctx.get('expected', '')}".strip()
     if kind.startswith("int_"):
         return "应为整数", "must be a whole number"
-    if kind.startswith("float_") or kind == "finite_number":
+    if kind == "finite_number":
+        return NOT_FINITE
+    if kind.startswith("float_"):
         return "应为数字", "must be a number"
     if kind.startswith("bool_"):
         return "应为“是”或“否”", "must be yes (是) or no (否)"
     if kind.startswith(("date_", "datetime_")):
         return "日期无效，应为 YYYY-MM-DD", "invalid date; expected YYYY-MM-DD"
+    if kind == "string_unicode":
+        return ("含有无效的 Unicode 字符（孤立的代理项，如 \\ud800）",
+                "holds an invalid Unicode character (a lone surrogate such as \\ud800)")
     if kind.startswith("string_"):
         return "应为文本", "must be text"
     if kind == "list_type":
@@ -94,6 +99,10 @@ def reason(error: Mapping[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     if kind in ("model_type", "model_attributes_type"):
         return "应为对象（记录）", "must be an object (record)"
     if kind == "json_invalid":
+        # The parser's own words (position, lone surrogate, nesting) quote no data.
+        detail = str(ctx.get("error", "")).strip()
+        if detail:
+            return f"不是有效的 JSON（{detail}）", f"not valid JSON ({detail})"
         return "不是有效的 JSON", "not valid JSON"
     if kind == "json_type":
         return "应为 JSON 文本", "must be JSON text"

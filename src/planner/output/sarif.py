@@ -23,7 +23,8 @@ INFORMATION_URI = "https://github.com/planner-project/planner"
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, default=str)
+    # Bare Infinity/NaN is not JSON: SARIF viewers would refuse the whole log (ValueError instead).
+    return json.dumps(data, ensure_ascii=False, default=str, allow_nan=False)
 
 
 def rule_descriptor(rule: Rule, lang: str = "zh") -> dict[str, Any]:

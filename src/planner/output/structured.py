@@ -14,7 +14,8 @@ from planner.output import InputSummary, Writer
 
 
 def _dumps(data: Any, indent: int | None = None) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    # Bare Infinity/NaN is not JSON: a reader would refuse the whole output (ValueError instead).
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=str, allow_nan=False)
 
 
 class JsonWriter(Writer):
