@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.io import FORMATS, Dataset, open_dataset
+from planner.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -28,7 +29,8 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def __init__(self, message: str, en: str | None = None):
-        super().__init__(message if en is None else f"{message}\n{en}")
+        # Messages quote file names, ids and exception texts: no control character is executed.
+        super().__init__(printable(message if en is None else f"{message}\n{en}", lines=True))
 
 
 def file_problem(

@@ -19,10 +19,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from planner.idnumber import mask_numbers
+from planner.output.mask import mask_data
 from planner.planning.district import DistrictPlan
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
+from planner.printable import printable
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
@@ -88,9 +91,11 @@ def plan_rows(plan: DistrictPlan | Iterable[HouseholdPlan]) -> Iterator[dict[str
 class PlanStream:
     """Writes household plans as they come (:meth:`write`), then the district (:meth:`close`)."""
 
-    def __init__(self, out: IO[str], language: str = "zh") -> None:
+    def __init__(self, out: IO[str], language: str = "zh", mask: bool = True) -> None:
         self.out = out
         self.language = language
+        # Household ids may be ID numbers: masked in every format unless names are shown.
+        self.mask = mask
 
     def write(self, result: HouseholdPlan) -> None:
         """Write one household's plan."""
@@ -103,20 +108,21 @@ class PlanStream:
 class CsvStream(PlanStream):
     """CSV rows (:data:`COLUMNS`): each household's items, then the village works."""
 
-    def __init__(self, out: IO[str], language: str = "zh") -> None:
-        super().__init__(out, language)
+    def __init__(self, out: IO[str], language: str = "zh", mask: bool = True) -> None:
+        super().__init__(out, language, mask)
         self._writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
         self._writer.writeheader()
 
     def write(self, result: HouseholdPlan) -> None:
         """One row per item, then per measure to cancel."""
         for row in plan_rows([result]):
-            self._writer.writerow(row)
+            self._writer.writerow(mask_data(row) if self.mask else row)
 
     def close(self, plan: DistrictPlan) -> None:
         """One row per pending village work."""
         for work in plan.works:
-            self._writer.writerow(_work_row(work))
+            row = _work_row(work)
+            self._writer.writerow(mask_data(row) if self.mask else row)
 
 
 class JsonLinesStream(PlanStream):
@@ -125,6 +131,7 @@ class JsonLinesStream(PlanStream):
     the summary (stats, critical path, departments, allocation, input errors)."""
 
     def _line(self, kind: str, data: dict[str, Any]) -> None:
+        data = mask_data(data) if self.mask else data
         self.out.write(json.dumps({"type": kind, **data}, ensure_ascii=False) + "\n")
 
     def write(self, result: HouseholdPlan) -> None:
@@ -148,10 +155,11 @@ class _Discard(io.StringIO):
 class TextStream(PlanStream):
     """The readable report (:func:`to_text`), household by household."""
 
-    def __init__(self, out: IO[str], language: str = "zh", width: int = 140) -> None:
+    def __init__(self, out: IO[str], language: str = "zh", width: int = 140,
+                 mask: bool = True) -> None:
         from rich.console import Console
 
-        super().__init__(out, language)
+        super().__init__(out, language, mask)
         self._zh = language == "zh"
         self._console = Console(file=_Discard(), width=width, record=True)
 
@@ -160,13 +168,19 @@ class TextStream(PlanStream):
         self._console.print(_household_table(result, self._zh))
         for note in result.notes:
             self._console.print(f"  • {note.text(self.language)}")
-        self.out.write(self._console.export_text(clear=True))
+        self._flush()
 
     def close(self, plan: DistrictPlan) -> None:
         """The district summary."""
         for line in _summary(plan, self._zh):
             self._console.print(line)
-        self.out.write(self._console.export_text(clear=True))
+        self._flush()
+
+
+    def _flush(self) -> None:
+        # The recorded text is plain (no styles): any control character in it came with the data.
+        text = printable(self._console.export_text(clear=True), lines=True)
+        self.out.write(mask_numbers(text) if self.mask else text)
 
 
 #: Output formats written household by household.
@@ -174,9 +188,9 @@ STREAMS: dict[str, type[PlanStream]] = {
     "csv": CsvStream, "jsonl": JsonLinesStream, "text": TextStream}
 
 
-def plan_stream(fmt: str, out: IO[str], language: str = "zh") -> PlanStream:
+def plan_stream(fmt: str, out: IO[str], language: str = "zh", mask: bool = True) -> PlanStream:
     """A writer of ``fmt`` (``csv``, ``jsonl``, ``text``) over an open text stream."""
-    return STREAMS[fmt](out, language)
+    return STREAMS[fmt](out, language, mask=mask)
 
 
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
@@ -185,7 +199,7 @@ def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO
         with open(out, "w", encoding="utf-8-sig", newline="") as handle:
             write_csv(plan, handle)
         return
-    writer = CsvStream(out)
+    writer = CsvStream(out, mask=not (isinstance(plan, DistrictPlan) and plan.show_names))
     for result in (plan.households if isinstance(plan, DistrictPlan) else plan):
         writer.write(result)
     if isinstance(plan, DistrictPlan):
@@ -198,7 +212,7 @@ def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
         with open(out, "w", encoding="utf-8") as handle:
             write_jsonl(plan, handle)
         return
-    writer = JsonLinesStream(out)
+    writer = JsonLinesStream(out, mask=not plan.show_names)
     for result in plan.households:
         writer.write(result)
     writer.close(plan)
@@ -206,7 +220,8 @@ def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
 
 def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None = 2) -> None:
     """Write the whole district plan as JSON."""
-    text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=indent)
+    data = plan.to_dict() if plan.show_names else mask_data(plan.to_dict())
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     if isinstance(out, str | Path):
         Path(out).write_text(text + "\n", encoding="utf-8")
     else:
@@ -218,11 +233,12 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("计划 Plan")
+    shown = _shown(plan.show_names)
+    sheet = shown(book.create_sheet("计划 Plan"))
     sheet.append(list(COLUMNS.values()))
     for row in plan_rows(plan):
         sheet.append([_cell(row[column]) for column in COLUMNS])
-    sheet = book.create_sheet("收入 Income")
+    sheet = shown(book.create_sheet("收入 Income"))
     sheet.append(["户编号 household", "人口 size", "现人均纯收入 per capita",
                   "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
                   "贫困线 line", "监测线 threshold", "达线 clears line",
@@ -235,12 +251,12 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
                       income.monitoring_threshold, _cell(income.clears_line),
                       _cell(income.clears_threshold), round(result.cost, 2)])
     months = sorted({m for d in plan.departments.values() for m in d.active_by_month})
-    sheet = book.create_sheet("部门 Departments")
+    sheet = shown(book.create_sheet("部门 Departments"))
     sheet.append(["责任单位", "department", "措施数 items", "成本 cost", *months])
     for _, load in sorted(plan.departments.items()):
         sheet.append([load.zh, load.en, load.items, round(load.cost, 2),
                       *[load.active_by_month.get(m, 0) for m in months]])
-    sheet = book.create_sheet("村级工程 Works")
+    sheet = shown(book.create_sheet("村级工程 Works"))
     sheet.append(["村 village", "工程 work", "开始 start", "完成 due", "成本 cost",
                   "剩余比例 remaining", "等待户数 households", "原因 reason"])
     for work in plan.works:
@@ -249,19 +265,33 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
                       work.households, work.reason_zh])
     if plan.allocation is not None:
         allocation = plan.allocation
-        sheet = book.create_sheet("预算 Allocation")
+        sheet = shown(book.create_sheet("预算 Allocation"))
         sheet.append(["方法 method", allocation.method, "预算 budget", allocation.budget,
                       "支出 spent", round(allocation.spent, 2),
                       "达线户数 lifted", allocation.lifted])
         sheet.append(["户编号 household", "组合 bundle", "措施 items"])
         for household, name in sorted(allocation.chosen.items()):
             sheet.append([household, name, "; ".join(allocation.items.get(household, []))])
-    sheet = book.create_sheet("说明 Notes")
+    sheet = shown(book.create_sheet("说明 Notes"))
     sheet.append(["户编号 household", "类型 kind", "说明", "note"])
     for result in plan.households:
         for note in result.notes:
             sheet.append([result.household, note.kind, note.zh, note.en])
     book.save(str(path))
+
+
+class _MaskedSheet:
+    """A sheet whose text cells have their ID and mobile numbers masked as they are appended."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+
+    def append(self, row: list[Any]) -> None:
+        self.sheet.append(mask_data(row))
+
+
+def _shown(show_names: bool) -> Any:
+    return (lambda sheet: sheet) if show_names else _MaskedSheet
 
 
 def _round(value: float | None) -> float | None:
@@ -343,7 +373,7 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
 def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
     """A readable report: each household's items, notes and projection, then the district."""
     out = io.StringIO()
-    writer = TextStream(out, language, width)
+    writer = TextStream(out, language, width, mask=not plan.show_names)
     for result in plan.households:
         writer.write(result)
     writer.close(plan)
