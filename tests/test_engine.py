@@ -209,7 +209,10 @@ def test_personal_values_in_messages_are_recorded_for_masking(example_household)
             yield Hit(member=1)
 
     [finding] = check([household(example_household)], rules=[names], reference_date=ON).findings
-    assert finding.message_zh == "王建国" and finding.personal == ("王建国",)
+    assert finding.message_zh == "王建国"
+    # Every personal value of the household, longest first: a rule may quote any of them.
+    assert "王建国" in finding.personal and "刘志强" in finding.personal  # the helper too
+    assert finding.personal[0] == "522425197503120018"
 
 
 def test_rules_reading_findings_see_which_are_waived(example_household):

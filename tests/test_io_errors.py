@@ -110,7 +110,9 @@ def test_jsonl_errors_name_the_line_and_field_and_mask_the_id(tmp_path):
     assert [(e.line, e.record, e.field, e.household) for e in errors] == [
         (3, 2, "members.2.id_number", "H2"), (3, 2, "members.2.sex", "H2"), (4, 3, None, None),
     ]
-    assert errors[0].value == "5.2242***17"  # the number as given, masked
+    # A number stored as a float is shown in whole digits, so that an ID number is recognised
+    # (and masked) wherever it was typed.
+    assert errors[0].value == "522425**********00"
     assert errors[1].reason_en == "unknown value; expected one of: male, female"
     assert errors[1].reason_zh == "取值未知，应为：男、女"
     assert errors[2].reason_en.startswith("invalid data") or "JSON" in errors[2].reason_en

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from planner.facts import FACT_PARAMETERS, HouseholdFacts, MemberFacts
 from planner.model import Household, Member
+from planner.model.personal import personal_kind
 from planner.params import ParamValues
 from planner.spec import (
     MAX_CONDITION_DEPTH,
@@ -73,7 +74,6 @@ _ROOTS: dict[str, tuple[type, type[BaseModel]]] = {
     "member": (MemberFacts, Member),
 }
 _FACT_HINTS = {root: typing.get_type_hints(facts) for root, (facts, _) in _ROOTS.items()}
-PERSONAL_FIELDS = frozenset({"name", "id_number", "phone"})
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -128,7 +128,7 @@ class FactPath:
     @property
     def personal(self) -> bool:
         """Whether the fact is personal data (a name, an ID number, a phone number)."""
-        return self.attrs[-1] in PERSONAL_FIELDS
+        return personal_kind(self.path) is not None
 
     def getter(self) -> Getter:
         """A function reading this fact from an :class:`Env` (``None`` when not recorded)."""

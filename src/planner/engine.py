@@ -29,6 +29,7 @@ from planner.facts import HouseholdFacts, derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver
+from planner.model.personal import personal_values
 from planner.params import ParameterSet, ParamValues, default_parameters
 from planner.readonly import readonly
 from planner.registry import RuleSet, load_rules
@@ -390,7 +391,10 @@ class Checker:
             evidence=hit.evidence,
             references=rule.references,
             proposes=rule.proposes,
-            personal=tuple(dict.fromkeys(personal)),
+            # Every personal value of the household, not only those the template named: a rule
+            # may quote members in its values, evidence or a whole record.
+            personal=(_personal_values(household) if household is not None
+                      else tuple(sorted(dict.fromkeys(personal), key=len, reverse=True))),
         )
         if self.explain:
             read = recording.read if recording is not None else []
@@ -603,15 +607,18 @@ def _selectors(values: Iterable[str]) -> Sequence[str]:
     return values if isinstance(values, str) else tuple(values)
 
 
+_last_personal: tuple[object, tuple[str, ...]] = (None, ())
+
+
 def _personal_values(household: HouseholdFacts) -> tuple[str, ...]:
-    """Names, ID and phone numbers of a household, to be masked wherever they are quoted."""
-    values: list[str] = []
-    for member in household.members:
-        record = member.record
-        values.extend(v for v in (record.name, record.id_number, record.phone) if v)
-    if household.record.phone:
-        values.append(household.record.phone)
-    return tuple(dict.fromkeys(values))
+    """The values of the household's personal fields, longest first, to be masked wherever they
+    are quoted (kept for the last household: its findings come one after another)."""
+    global _last_personal
+    record, values = _last_personal
+    if record is not household.record:
+        values = personal_values(household.record)
+        _last_personal = (household.record, values)
+    return values
 
 
 def check(

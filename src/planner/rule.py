@@ -17,7 +17,6 @@ from enum import Enum
 from typing import Any, Literal, Protocol
 
 from planner.compile import (
-    PERSONAL_FIELDS,
     Compiler,
     Env,
     FactPath,
@@ -27,6 +26,7 @@ from planner.compile import (
     resolve_path,
 )
 from planner.facts import HouseholdFacts, MemberFacts
+from planner.model.personal import personal_kind
 from planner.model.vocab import Labelled
 from planner.params import ParamValues
 from planner.spec import CODE_PATTERN as _CODE
@@ -333,7 +333,7 @@ class _Formatter(string.Formatter):
         if value is None:
             return _Missing(), field_name
         personal = kwargs["personal"]
-        if personal is not None and field_name.rsplit(".", 1)[-1] in PERSONAL_FIELDS:
+        if personal is not None and personal_kind(field_name) is not None:
             personal.append(str(value))
         return value, field_name
 

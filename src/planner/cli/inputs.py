@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
+from planner.printable import printable
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +33,8 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def __init__(self, message: str, en: str | None = None):
-        super().__init__(message if en is None else f"{message}\n{en}")
+        # Messages quote file names, ids and exception texts: no control character is executed.
+        super().__init__(printable(message if en is None else f"{message}\n{en}", lines=True))
 
 
 def file_problem(

@@ -206,7 +206,7 @@ def _write_streamed(planner: DistrictPlanner, households: Iterable[Household], f
         # A file appears whole once the plan is written (planner.atomic); stdout is streamed.
         out: IO[str] = sys.stdout if output is None else stack.enter_context(
             atomic_open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
-        writer = plan_stream(fmt, out, lang)
+        writer = plan_stream(fmt, out, lang, mask=not planner.show_names)
         if keep:
             plans = list(planner.iter_plans(households))
             district = planner.finish(plans, method=method,  # type: ignore[arg-type]

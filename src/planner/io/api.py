@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.atomic import Replacement
 from planner.io.columns import ColumnMap, resolve_column_map
-from planner.io.errors import FILE, FormatError, InputError, ReadFailure, ReadStats, StrictError
+from planner.io.errors import (
+    FILE,
+    FormatError,
+    InputError,
+    ReadFailure,
+    ReadStats,
+    StrictError,
+    mask_household,
+)
 from planner.io.flatread import read_flat
 from planner.io.flatwrite import write_flat
 from planner.io.formats import detect_format
@@ -101,14 +110,17 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
 
 def consume(
     results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
-    warnings: list[InputError] | None = None,
+    warnings: list[InputError] | None = None, mask: bool = True,
 ) -> Iterator[Any]:
     """Count outcomes, collect errors and warnings, stop in strict mode, yield accepted records.
 
     Errors go to ``errors`` and warnings (unused columns) to ``warnings``; either is logged when
-    its list is None.
+    its list is None. With ``mask``, a household id that is an ID number is masked in them.
     """
     for outcome in results:
+        if mask and any(e.household for e in outcome.errors):
+            outcome.errors = [replace(e, household=mask_household(e.household))
+                              for e in outcome.errors]
         for error in outcome.errors:
             target = warnings if error.is_warning else errors
             if target is not None:
@@ -160,7 +172,8 @@ def read_records(
         raise FormatError(f"文件不存在：{path}", f"no such file: {path}")
     options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
     stats = stats if stats is not None else ReadStats()
-    return consume(outcomes(path, kind, fmt, options), errors, stats, strict, warnings)
+    return consume(outcomes(path, kind, fmt, options), errors, stats, strict, warnings,
+                   mask=mask)
 
 
 def read_households(

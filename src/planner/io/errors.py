@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner.idnumber import mask_id, mask_name, mask_numbers, mask_phone
+from planner.idnumber import mask_numbers
+from planner.model.personal import mask_personal
+from planner.printable import printable
 
 ERROR = "error"
 WARNING = "warning"
 FILE = "file"
-_NAME_FIELDS = frozenset({"name", "visitor", "姓名", "户主姓名", "帮扶责任人"})
 
 
 _PLACE_WORDS: dict[str, dict[str, str]] = {
@@ -92,11 +93,14 @@ class InputError:
         return self.location("en")
 
     def __str__(self) -> str:
-        value_zh = f"（值：{self.value}）" if self.value is not None else ""
-        value_en = f" (value: {self.value})" if self.value is not None else ""
+        # Read for people on a terminal: a control character in a value, an id or a header
+        # is shown, not executed.
+        value = printable(self.value) if self.value is not None else None
+        value_zh = f"（值：{value}）" if value is not None else ""
+        value_en = f" (value: {value})" if value is not None else ""
         return (
-            f"{self.location_zh()}：{self.reason_zh}{value_zh}\n"
-            f"  {self.location_en()}: {self.reason_en}{value_en}"
+            f"{printable(self.location_zh())}：{printable(self.reason_zh)}{value_zh}\n"
+            f"  {printable(self.location_en())}: {printable(self.reason_en)}{value_en}"
         )
 
 
@@ -165,29 +169,19 @@ class ReadFailure(FormatError):
         self.kind = kind
 
 
-def printable(text: str) -> str:
-    """``text`` with lone surrogates (from ``\\ud800`` escapes in JSON) written as escapes.
-
-    A terminal, a UTF-8 file or a JSON report cannot hold a lone surrogate: printing one raises.
-    """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
-
-
 def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
-    """The value as text for an error message, masking personal data by field name.
+    """The value as text for an error message, masking personal data.
 
-    ID numbers keep their first 6 and last 2 characters, phone numbers their first 3 and last 2
-    digits, personal names their surname (``planner.idnumber``). Any other value has the ID
-    numbers and mobile numbers it holds masked (:func:`mask_numbers`).
+    A value of a field marked personal on the model (``planner.model.personal``) is masked as its
+    kind: ID numbers keep their first 6 and last 2 characters, phone numbers their first 3 and
+    last 2 digits, names their surname. Any other value has the ID and mobile numbers it holds
+    masked, wherever it was typed (an ID number in the birth-date column is still an ID number).
     """
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        text = str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e30:
+        # Spreadsheets store a long number as a float: shown whole, an ID number is recognised.
+        text = f"{value:.0f}"
     elif isinstance(value, (list, tuple)):
         text = "、".join(str(v) for v in value)
     else:
@@ -195,11 +189,9 @@ def mask_value(field: str | None, value: Any, mask: bool = True) -> str | None:
     text = printable(text)
     if not mask:
         return text
-    name = (field or "").rsplit(".", 1)[-1]
-    if "id_number" in name or name in {"证件号码", "身份证号码", "身份证号"}:
-        return mask_id(text)
-    if "phone" in name or "电话" in name:
-        return mask_phone(text)
-    if name in _NAME_FIELDS or (field or "").endswith("helper.name"):
-        return mask_name(text)
-    return mask_numbers(text)
+    return mask_personal(field, text)
+
+
+def mask_household(household: str | None, mask: bool = True) -> str | None:
+    """A household id for an error message: one that is an ID number is masked like one."""
+    return household if household is None or not mask else mask_numbers(household)

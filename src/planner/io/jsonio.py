@@ -15,10 +15,11 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
-from planner.io.errors import FILE, InputError, printable
+from planner.io.errors import FILE, InputError
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding
 from planner.io.jsontext import TOO_DEEP_EN, TOO_DEEP_ZH, JsonTooDeep, load_json
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
+from planner.printable import printable
 
 _BOM = b"\xef\xbb\xbf"
 

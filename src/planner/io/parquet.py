@@ -23,12 +23,13 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
-from planner.io.errors import FILE, InputError, printable
+from planner.io.errors import FILE, InputError
 from planner.io.formulas import escape_mark
 from planner.io.jsontext import load_json
 from planner.io.layout import SCALAR, Column, Layout
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 from planner.io.tabular import RowIterator, SourceError, TableSource, sibling_path
+from planner.printable import printable
 
 RECORD = "record"
 FILTER_COLUMNS = ("id", "region.county", "region.town", "region.village")

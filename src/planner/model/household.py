@@ -8,6 +8,7 @@ from pydantic import Field
 
 from planner.model.base import Record
 from planner.model.person import Member
+from planner.model.personal import personal
 from planner.model.vocab import (
     EliminationMethod,
     HouseholdCategory,
@@ -106,15 +107,15 @@ class Visit(Record):
     """A home visit (入户走访)."""
 
     on: date
-    visitor: str | None = None
+    visitor: str | None = Field(None, json_schema_extra=personal("name"))
     notes: str | None = None
 
 
 class Helper(Record):
     """The assigned helper (帮扶责任人)."""
 
-    name: str | None = None
-    phone: str | None = None
+    name: str | None = Field(None, json_schema_extra=personal("name"))
+    phone: str | None = Field(None, json_schema_extra=personal("phone"))
     organisation: str | None = None
     assigned_on: date | None = None
 
@@ -167,7 +168,7 @@ class Household(Record):
     food_secure: bool | None = None
     clothing_secure: bool | None = None
     living: LivingConditions = Field(default_factory=LivingConditions)
-    phone: str | None = None
+    phone: str | None = Field(None, json_schema_extra=personal("phone"))
     measures: list[PlannedMeasure] = Field(default_factory=list)
     helper: Helper | None = None
     visits: list[Visit] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import Field
 
 from planner.model.base import Record
+from planner.model.personal import personal
 from planner.model.vocab import (
     Benefit,
     DisabilityCategory,
@@ -47,9 +48,10 @@ class Member(Record):
     them."""
 
     id_number: str | None = Field(
-        None, description="证件号码 (18-digit ID, 20-digit disability card…)"
+        None, description="证件号码 (18-digit ID, 20-digit disability card…)",
+        json_schema_extra=personal("id_number"),
     )
-    name: str | None = None
+    name: str | None = Field(None, json_schema_extra=personal("name"))
     relation: Relation | None = None
     sex: Sex | None = None
     birth_date: date | None = None
@@ -72,4 +74,4 @@ class Member(Record):
     employment: list[EmploymentRecord] = Field(default_factory=list)
     public_welfare_posts: list[PublicWelfarePost] = Field(default_factory=list)
     benefits: list[Benefit] | None = Field(None, description="Benefits received; None = unknown")
-    phone: str | None = None
+    phone: str | None = Field(None, json_schema_extra=personal("phone"))

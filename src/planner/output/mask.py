@@ -6,21 +6,8 @@ import dataclasses
 from typing import Any
 
 from planner.finding import Finding
-from planner.idnumber import (
-    ID_PATTERN,
-    MOBILE_PATTERN,
-    mask_id,
-    mask_name,
-    mask_numbers,
-    mask_phone,
-)
-
-_NAME_KEYS = frozenset({"name", "visitor", "member_name", "helper_name", "head_name"})
-_PHONE_KEYS = frozenset({"phone", "member_phone", "helper_phone"})
-
-
-def _leaf(key: str) -> str:
-    return key.rsplit(".", 1)[-1].lower()
+from planner.idnumber import mask_numbers
+from planner.model.personal import mask_as_found, mask_personal
 
 
 def mask_text(text: str) -> str:
@@ -28,37 +15,33 @@ def mask_text(text: str) -> str:
     return mask_numbers(text)
 
 
-def _mask_personal(value: str) -> str:
-    if ID_PATTERN.fullmatch(value):
-        return mask_id(value) or value
-    if MOBILE_PATTERN.fullmatch(value):
-        return mask_phone(value) or value
-    return mask_name(value) or value
-
-
-def mask_value(key: str, value: Any) -> Any:
-    """Mask a value of evidence according to its key (``member.name``, ``id_number``…)."""
-    leaf = _leaf(key)
+def mask_value(key: str, value: Any, known: tuple[str, ...] = ()) -> Any:
+    """Mask a value of evidence: by the marking of its key (``member.name``, ``id_number``…),
+    then every ``known`` personal value and every ID or mobile number it holds, however deep."""
     if isinstance(value, dict):
-        return {k: mask_value(str(k), v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_value(key, v) for v in value]
+        return {k: mask_value(str(k), v, known) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(key, v, known) for v in value]
     if not isinstance(value, str):
         return value
-    if leaf in _PHONE_KEYS:
-        return mask_phone(value)
-    if leaf == "id_number" or leaf.endswith("_id_number"):
-        return mask_id(value)
-    if leaf in _NAME_KEYS:
-        return mask_name(value)
-    return mask_text(value)
+    return mask_as_found(mask_personal(key, value), known)
+
+
+def mask_data(value: Any) -> Any:
+    """A copy of ``value`` with the ID and mobile numbers of its strings masked, however deep
+    (for outputs built of data rather than findings: plans)."""
+    if isinstance(value, str):
+        return mask_numbers(value)
+    if isinstance(value, dict):
+        return {mask_data(k): mask_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_data(v) for v in value]
+    return value
 
 
 def _without_personal(text: str, personal: tuple[str, ...]) -> str:
     """``text`` with each of the finding's known personal values masked, then IDs and mobiles."""
-    for raw in sorted(personal, key=len, reverse=True):
-        text = text.replace(raw, _mask_personal(raw))
-    return mask_text(text)
+    return mask_as_found(text, personal)
 
 
 def _masked_messages(finding: Finding) -> tuple[str, str]:
@@ -84,29 +67,27 @@ def mask_finding(finding: Finding) -> Finding:
     zh, en = _masked_messages(finding)
     trace = None
     if finding.trace is not None:
-        trace = [_mask_trace(entry) for entry in finding.trace]
+        trace = [_mask_trace(entry, finding.personal) for entry in finding.trace]
     return dataclasses.replace(
         finding,
         message_zh=zh,
         message_en=en,
-        evidence={
-            k: _without_personal(v, finding.personal) if isinstance(v, str) else v
-            for k, v in ((k, mask_value(k, v)) for k, v in finding.evidence.items())
-        },
+        subject=mask_numbers(finding.subject),
+        evidence={k: mask_value(k, v, finding.personal) for k, v in finding.evidence.items()},
         trace=trace,
         personal=(),
     )
 
 
-def _mask_trace(entry: dict[str, Any]) -> dict[str, Any]:
+def _mask_trace(entry: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
     fact = str(entry.get("fact", ""))
     masked = dict(entry)
     for key in ("value", "against"):
         if key in masked:
-            masked[key] = mask_value(fact if fact else key, masked[key])
+            masked[key] = mask_value(fact if fact else key, masked[key], known)
     if "conditions" in masked:
-        masked["conditions"] = [_mask_trace(e) for e in masked["conditions"]]
+        masked["conditions"] = [_mask_trace(e, known) for e in masked["conditions"]]
     return masked
 
 
-__all__ = ["mask_finding", "mask_messages", "mask_text", "mask_value"]
+__all__ = ["mask_data", "mask_finding", "mask_messages", "mask_text", "mask_value"]

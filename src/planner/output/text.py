@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rich.console import Console
@@ -11,6 +12,7 @@ from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
 from planner.output.mask import mask_text
+from planner.printable import printable, printable_data
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {
@@ -42,6 +44,7 @@ class TextWriter(Writer):
         return zh if self.info.lang == "zh" else en
 
     def emit(self, finding: Finding) -> None:
+        finding = _printable(finding)
         lang = self.info.lang
         subject = (finding.subject_kind, finding.subject)
         if subject != self._subject:
@@ -65,8 +68,10 @@ class TextWriter(Writer):
             w = finding.waiver
             self.console.print(Text(
                 "      " + self._t(
-                    f"豁免理由：{w.reason}；审批人：{w.approver}；有效期至 {w.expires}",
-                    f"waiver: {w.reason}; approved by {w.approver}; until {w.expires}",
+                    f"豁免理由：{printable(w.reason)}；审批人：{printable(w.approver)}；"
+                    f"有效期至 {w.expires}",
+                    f"waiver: {printable(w.reason)}; approved by {printable(w.approver)}; "
+                    f"until {w.expires}",
                 ), "green"))
         if finding.proposes and not finding.waived:
             self.console.print(Text(
@@ -114,6 +119,15 @@ class TextWriter(Writer):
             self.console.print()
         for line in summary_lines(stats, inputs, self.info.lang, self.info.show_personal):
             self.console.print(Text(line, "bold" if line.startswith(("共", "Checked")) else ""))
+
+
+def _printable(finding: Finding) -> Finding:
+    """``finding`` with the control characters of its data shown as escapes, not executed."""
+    return dataclasses.replace(
+        finding, subject=printable(finding.subject), message_zh=printable(finding.message_zh),
+        message_en=printable(finding.message_en), trace=printable_data(finding.trace),
+        parameters=printable_data(finding.parameters),
+    )
 
 
 def summary_lines(

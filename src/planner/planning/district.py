@@ -118,6 +118,7 @@ class DistrictPlan:
     stats: DistrictStats
     allocation: Allocation | None = None
     errors: list[Any] = field(default_factory=list)
+    show_names: bool = False
 
     def household(self, household_id: str) -> HouseholdPlan | None:
         """The plan of one household."""
@@ -387,7 +388,7 @@ class DistrictPlanner:
             works=works, departments=self.departments,
             critical_path=[] if longest is None else longest[1],
             finish=None if longest is None else longest[0], stats=self.stats,
-            allocation=allocation, errors=list(errors),
+            allocation=allocation, errors=list(errors), show_names=self.show_names,
         )
 
 

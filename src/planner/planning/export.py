@@ -21,11 +21,14 @@ from typing import IO, Any
 
 from planner.atomic import Replacement, atomic_open
 from planner.atomic import write_text as write_whole_text
+from planner.idnumber import mask_numbers
 from planner.io.formulas import neutralise
+from planner.output.mask import mask_data
 from planner.planning.district import DistrictPlan
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
+from planner.printable import printable
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
@@ -91,9 +94,11 @@ def plan_rows(plan: DistrictPlan | Iterable[HouseholdPlan]) -> Iterator[dict[str
 class PlanStream:
     """Writes household plans as they come (:meth:`write`), then the district (:meth:`close`)."""
 
-    def __init__(self, out: IO[str], language: str = "zh") -> None:
+    def __init__(self, out: IO[str], language: str = "zh", mask: bool = True) -> None:
         self.out = out
         self.language = language
+        # Household ids may be ID numbers: masked in every format unless names are shown.
+        self.mask = mask
 
     def write(self, result: HouseholdPlan) -> None:
         """Write one household's plan."""
@@ -106,8 +111,8 @@ class PlanStream:
 class CsvStream(PlanStream):
     """CSV rows (:data:`COLUMNS`): each household's items, then the village works."""
 
-    def __init__(self, out: IO[str], language: str = "zh") -> None:
-        super().__init__(out, language)
+    def __init__(self, out: IO[str], language: str = "zh", mask: bool = True) -> None:
+        super().__init__(out, language, mask)
         self._writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
         self._writer.writeheader()
 
@@ -124,7 +129,8 @@ class CsvStream(PlanStream):
     def _row(self, row: dict[str, Any]) -> None:
         """Text a spreadsheet would run as a formula gets an apostrophe in front (a village
         or helper ``=HYPERLINK(…)``); numbers stay numbers (:mod:`planner.io.formulas`)."""
-        self._writer.writerow({key: neutralise(value) for key, value in row.items()})
+        shown = mask_data(row) if self.mask else row
+        self._writer.writerow({key: neutralise(value) for key, value in shown.items()})
 
 
 class JsonLinesStream(PlanStream):
@@ -133,6 +139,7 @@ class JsonLinesStream(PlanStream):
     the summary (stats, critical path, departments, allocation, input errors)."""
 
     def _line(self, kind: str, data: dict[str, Any]) -> None:
+        data = mask_data(data) if self.mask else data
         self.out.write(json.dumps({"type": kind, **data}, ensure_ascii=False) + "\n")
 
     def write(self, result: HouseholdPlan) -> None:
@@ -156,10 +163,11 @@ class _Discard(io.StringIO):
 class TextStream(PlanStream):
     """The readable report (:func:`to_text`), household by household."""
 
-    def __init__(self, out: IO[str], language: str = "zh", width: int = 140) -> None:
+    def __init__(self, out: IO[str], language: str = "zh", width: int = 140,
+                 mask: bool = True) -> None:
         from rich.console import Console
 
-        super().__init__(out, language)
+        super().__init__(out, language, mask)
         self._zh = language == "zh"
         self._console = Console(file=_Discard(), width=width, record=True)
 
@@ -168,13 +176,19 @@ class TextStream(PlanStream):
         self._console.print(_household_table(result, self._zh))
         for note in result.notes:
             self._console.print(f"  • {note.text(self.language)}")
-        self.out.write(self._console.export_text(clear=True))
+        self._flush()
 
     def close(self, plan: DistrictPlan) -> None:
         """The district summary."""
         for line in _summary(plan, self._zh):
             self._console.print(line)
-        self.out.write(self._console.export_text(clear=True))
+        self._flush()
+
+
+    def _flush(self) -> None:
+        # The recorded text is plain (no styles): any control character in it came with the data.
+        text = printable(self._console.export_text(clear=True), lines=True)
+        self.out.write(mask_numbers(text) if self.mask else text)
 
 
 #: Output formats written household by household.
@@ -182,9 +196,9 @@ STREAMS: dict[str, type[PlanStream]] = {
     "csv": CsvStream, "jsonl": JsonLinesStream, "text": TextStream}
 
 
-def plan_stream(fmt: str, out: IO[str], language: str = "zh") -> PlanStream:
+def plan_stream(fmt: str, out: IO[str], language: str = "zh", mask: bool = True) -> PlanStream:
     """A writer of ``fmt`` (``csv``, ``jsonl``, ``text``) over an open text stream."""
-    return STREAMS[fmt](out, language)
+    return STREAMS[fmt](out, language, mask=mask)
 
 
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
@@ -193,7 +207,7 @@ def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO
         with atomic_open(out, "w", encoding="utf-8-sig", newline="") as handle:
             write_csv(plan, handle)
         return
-    writer = CsvStream(out)
+    writer = CsvStream(out, mask=not (isinstance(plan, DistrictPlan) and plan.show_names))
     for result in (plan.households if isinstance(plan, DistrictPlan) else plan):
         writer.write(result)
     if isinstance(plan, DistrictPlan):
@@ -206,7 +220,7 @@ def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
         with atomic_open(out, "w", encoding="utf-8") as handle:
             write_jsonl(plan, handle)
         return
-    writer = JsonLinesStream(out)
+    writer = JsonLinesStream(out, mask=not plan.show_names)
     for result in plan.households:
         writer.write(result)
     writer.close(plan)
@@ -214,7 +228,8 @@ def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
 
 def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None = 2) -> None:
     """Write the whole district plan as JSON."""
-    text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=indent)
+    data = plan.to_dict() if plan.show_names else mask_data(plan.to_dict())
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     if isinstance(out, str | Path):
         write_whole_text(out, text + "\n")
     else:
@@ -233,7 +248,7 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
     with Replacement() as files:
         book = XlsxTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
         try:
-            _xlsx_sheets(plan, book, plan_sheet)
+            _xlsx_sheets(plan, book if plan.show_names else _MaskedBook(book), plan_sheet)
         finally:
             book.close()
 
@@ -282,6 +297,19 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
     for result in plan.households:
         for note in result.notes:
             book.write(sheet, (), [result.household, note.kind, note.zh, note.en])
+
+
+class _MaskedBook:
+    """Workbook tables whose text cells have their ID and mobile numbers masked as written."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    def start(self, table: str, header: list[str]) -> None:
+        self.book.start(table, header)
+
+    def write(self, table: str, header: Any, row: list[Any]) -> None:
+        self.book.write(table, header, mask_data(row))
 
 
 def _round(value: float | None) -> float | None:
@@ -363,7 +391,7 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
 def to_text(plan: DistrictPlan, language: str = "zh", width: int = 140) -> str:
     """A readable report: each household's items, notes and projection, then the district."""
     out = io.StringIO()
-    writer = TextStream(out, language, width)
+    writer = TextStream(out, language, width, mask=not plan.show_names)
     for result in plan.households:
         writer.write(result)
     writer.close(plan)

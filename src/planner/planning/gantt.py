@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from planner.atomic import replacing
+from planner.idnumber import mask_numbers
 from planner.measures.drawing import font_properties, label_language, pyplot
 from planner.planning.district import DistrictPlan
 from planner.planning.model import HouseholdPlan
@@ -144,11 +145,20 @@ def write_gantts(plan: DistrictPlan, directory: str | Path, fmt: str = "svg",
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     by_village: dict[str, list[HouseholdPlan]] = {}
+    used: set[str] = set()
     for result in plan.households:
         if not result.items:
             continue
-        target = directory / f"household-{_safe(result.household)}.{fmt}"
-        written.append(household_gantt(result, target, plan.works, language))
+        shown = result
+        if not plan.show_names:  # a household id may be an ID number: in the title and the name
+            shown = replace(result, household=mask_numbers(result.household))
+        stem = _safe(shown.household)
+        # Masked ids can coincide; a chart never overwrites another's.
+        stem = next(f"{stem}-{n}" for n in range(1, len(used) + 2)
+                    if f"{stem}-{n}" not in used) if stem in used else stem
+        used.add(stem)
+        target = directory / f"household-{stem}.{fmt}"
+        written.append(household_gantt(shown, target, plan.works, language))
         if result.village:
             by_village.setdefault(result.village, []).append(result)
     for work in plan.works:
