@@ -216,7 +216,7 @@ def test_corrupt_sheet_xml_is_an_input_error_naming_the_sheet(tmp_path):
     assert "sheet households is damaged and was not read" in errors[0].reason_en
     assert "工作表「households」已损坏" in errors[0].reason_zh
     done = _validate(path, "--income-year", "2023")
-    assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
+    assert done.returncode == 2 and "Traceback" not in done.stderr + done.stdout
 
 
 def test_a_missing_sheet_part_is_an_input_error(tmp_path):
