@@ -20,6 +20,7 @@ from planner.io.layout import Layout, Part
 from planner.io.options import Outcome, ReadOptions
 from planner.io.recordbuild import PartRow
 from planner.io.rows import RowReader, Rows, header_notices, with_household
+from planner.io.seen import IdTable
 from planner.io.tabular import SourceError, TableSource, where
 
 PartGroup = tuple[str, int, list[PartRow], list[InputError]]  # id, first row, rows, errors
@@ -31,7 +32,7 @@ class PartStream:
     """Rows of one part table, taken household by household in the main table's order."""
 
     def __init__(self, part: Part, source: TableSource, layout: Layout, options: ReadOptions,
-                 seen: dict[str, int]):
+                 seen: IdTable):
         self.part = part
         self.source = source
         self.seen = seen

@@ -177,17 +177,31 @@ class RowReader:
         target = next((t for t in self._general if t.level == KEY and t.path == (name,)), None)
         if target is None or target.index >= len(cells) or blank(raw := cells[target.index]):
             return None
-        value = raw
-        entry = target.entry
-        if entry is not None and (entry.values or entry.defaults):
-            key = normalize_value(raw)
-            value = entry.values.get(key, entry.defaults.get(key, raw))
+        value = _mapped(target, raw)
         if value is None:
             return None
         try:
             return self._key_value(target, value)
         except CellError:
             return None
+
+    def root_text(self, cells: Sequence[Any], path: tuple[Any, ...]) -> str | None:
+        """The record field ``path`` of a row alone, as text (None when blank or unreadable).
+
+        Household ids are read with this on every pass over a table, so the passes agree.
+        """
+        for target in self.header.targets:
+            if (target.level != ROOT or target.path != path or target.column is None
+                    or target.index >= len(cells) or blank(raw := cells[target.index])):
+                continue
+            value = _mapped(target, raw)
+            if value is None or isinstance(value, dict):
+                continue
+            try:
+                return str(read_cell(value, target.column, month=target.month))
+            except CellError:
+                return None
+        return None
 
     def _warn_blank(self, number: int, cells: Sequence[Any], values: RowValues) -> None:
         for index in self.header.blank_columns:
@@ -202,6 +216,15 @@ class RowReader:
 
 
 _ID_COLUMN = layout_for("household").root[0]
+
+
+def _mapped(target: Target, raw: Any) -> Any:
+    """A cell's value after the column map's vocabulary (values, then defaults)."""
+    entry = target.entry
+    if entry is not None and (entry.values or entry.defaults):
+        key = normalize_value(raw)
+        return entry.values.get(key, entry.defaults.get(key, raw))
+    return raw
 
 
 def with_household(errors: list[InputError], hid: str) -> list[InputError]:
