@@ -1,13 +1,14 @@
 """Reading flat tables: cells → member rows → households, with every problem located.
 
 Rows of one household must be adjacent (the national exports list a household's members
-together). A household id seen again after other households is a duplicate: the later rows are
-rejected, never merged. Household columns may be repeated on every member row or filled on one
-of them; two different values are reported. Part tables (``households.income.csv``, sheet
-``income``) are merged in the main table's order, so reading stays streaming; a part row whose
-household never comes is rejected on its own, and a household whose part rows cannot be
-matched (out of order, or an unreadable part table) is rejected (see ``parts``). Detecting
-duplicates keeps one entry per household id (about 100 bytes each).
+together). A household is read whole or not at all: one whose rows come back after other
+households' rows is rejected whole, found by a first pass over the ids, and so is one with rows
+without a household id next to or among its rows. Household columns may be repeated on every
+member row or filled on one of them; two different values are reported. Part tables
+(``households.income.csv``, sheet ``income``) are merged in the main table's order, so reading
+stays streaming; a part row whose household never comes is rejected on its own, and a household
+whose part rows cannot be matched (out of order, or an unreadable part table) is rejected (see
+``parts``). The ids of the table are kept once each, compactly (``planner.io.seen``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Part tables (income, measures, visits …) read alongside the main table, in its order.
 
 A quick first pass notes which household ids the part table holds (one entry per id, like the
-main table's duplicate check) and whether each id's rows are adjacent. The second pass streams
+main table's first pass) and whether each id's rows are adjacent. The second pass streams
 the rows household by household in the main table's order. So a household without part rows is
 told apart from one whose rows come later: part rows of an id the main table never names are
 rejected on their own (and block nothing), and a household whose part rows cannot be matched

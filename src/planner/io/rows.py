@@ -54,6 +54,8 @@ class RowReader:
             else:
                 self._general.append(target)
         self._last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(self._simple)
+        self._roots: dict[tuple[Any, ...], list[Target]] = {}  # for root_text
+        self._last_text: dict[int, tuple[Any, str | None]] = {}
 
     def _error(self, number: int, target: Target, raw: Any, zh: str, en: str) -> InputError:
         return InputError(
@@ -190,17 +192,26 @@ class RowReader:
 
         Household ids are read with this on every pass over a table, so the passes agree.
         """
-        for target in self.header.targets:
-            if (target.level != ROOT or target.path != path or target.column is None
-                    or target.index >= len(cells) or blank(raw := cells[target.index])):
+        targets = self._roots.get(path)
+        if targets is None:
+            targets = self._roots[path] = [t for t in self.header.targets
+                                           if t.level == ROOT and t.path == path and t.column]
+        for target in targets:
+            if target.index >= len(cells) or blank(raw := cells[target.index]):
                 continue
+            last = self._last_text.get(target.index)
+            if last is not None and last[0] == raw and last[0].__class__ is raw.__class__:
+                return last[1]  # member rows repeat their household's id
             value = _mapped(target, raw)
             if value is None or isinstance(value, dict):
                 continue
             try:
-                return str(read_cell(value, target.column, month=target.month))
+                text: str | None = str(read_cell(value, target.column,  # type: ignore[arg-type]
+                                                 month=target.month))
             except CellError:
-                return None
+                text = None
+            self._last_text[target.index] = (raw, text)
+            return text
         return None
 
     def _warn_blank(self, number: int, cells: Sequence[Any], values: RowValues) -> None:
