@@ -224,6 +224,20 @@ def test_a_row_without_id_among_a_households_rows_rejects_only_that_household(tm
     assert stats.to_dict() == {"read": 4, "accepted": 2, "rejected": 2}
 
 
+def test_a_footer_row_without_member_values_rejects_only_itself(tmp_path, households):
+    def footer(rows):
+        note = [""] * len(rows[0])
+        note[1] = "制表人：张三"  # region.province, a household column
+        return [*rows, note]
+
+    path = _flat_csv(tmp_path, households, footer)
+    accepted, errors, stats = _read(path)
+    assert accepted == households
+    assert [(e.row, e.reason_en) for e in errors] == [
+        (13, "the row has no household id and belongs to no household")]
+    assert stats.to_dict() == {"read": 4, "accepted": 3, "rejected": 1}
+
+
 def test_xlsx_a_member_row_without_household_id_rejects_the_households_beside_it(
         tmp_path, households):
     path = _flat_csv(tmp_path, households, _blank_id_of_last_member_of_a)

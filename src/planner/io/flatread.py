@@ -148,13 +148,20 @@ def _spans(spans: list[tuple[int, int]], numbered: str) -> tuple[str, str]:
     return zh, en
 
 
+def _may_be_member(values: RowValues) -> bool:
+    """True when a row has a member's value (or a bad member cell): it may be someone's member."""
+    return bool(values.member) or any(
+        e.field is not None and e.field.startswith("member.") for e in values.errors)
+
+
 class _Reader:
     """The grouping loop of :func:`read_flat`.
 
     Households (a layout with member rows) are checked to be whole before any is built: a first
     pass over the ids finds each household's rows, and a household whose rows come back after
     other households' rows is rejected at its first rows, naming all of them; rows without an id
-    next to or among a household's rows reject it too (they may be its members). ``seen`` holds
+    next to or among a household's rows reject it too when they hold member values (they may be
+    its members; a footer row with none rejects only itself). ``seen`` holds
     every id of the table once, compactly (``planner.io.seen``).
     """
 
@@ -230,8 +237,8 @@ class _Reader:
                 values = self.rows.convert(number, cells)
                 hid = self._hid(cells)
                 if hid is None:
-                    if not grouped:
-                        yield self._orphan(number, values)
+                    if not grouped or not _may_be_member(values):
+                        yield self._orphan(number, values)  # e.g. a footer: only itself
                         continue
                     held.append(self._orphan(number, values))
                     gap.append(number)
