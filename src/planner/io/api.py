@@ -25,6 +25,7 @@ from planner.io.formats import detect_format
 from planner.io.jsonio import read_json, read_jsonl, write_json, write_jsonl
 from planner.io.layout import MODELS, layout_for
 from planner.io.options import KINDS, TABLES, Outcome, ReadOptions
+from planner.io.seen import SeenRecords
 from planner.io.tabular import (
     CsvTables,
     SourceError,
@@ -108,16 +109,40 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
         raise ReadFailure(str(path), exc) from exc
 
 
+def _unless_seen(outcome: Outcome, seen: SeenRecords, source: int, position: int) -> Outcome:
+    """``outcome``, or its rejection when its record's id was accepted before in the run."""
+    record_id = getattr(outcome.record, "id", None)
+    if not isinstance(record_id, str):
+        return outcome
+    if outcome.place is None:
+        first = seen.add(record_id, source, position)
+    else:
+        first = seen.add(record_id, *seen.source_of(outcome.place))
+    if first is None:
+        return outcome
+    place = outcome.place or {"file": seen.source_file(source), "record": position}
+    return Outcome(None, [seen.duplicate(record_id, place, first), *outcome.errors])
+
+
 def consume(
     results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
     warnings: list[InputError] | None = None, mask: bool = True,
+    seen: SeenRecords | None = None, file: str = "",
 ) -> Iterator[Any]:
     """Count outcomes, collect errors and warnings, stop in strict mode, yield accepted records.
 
     Errors go to ``errors`` and warnings (unused columns) to ``warnings``; either is logged when
-    its list is None. With ``mask``, a household id that is an ID number is masked in them.
+    its list is None. With ``mask``, a household id that is an ID number is masked in them. With
+    ``seen`` (the ids accepted so far in the run), a record whose id was accepted before is
+    rejected, located by its outcome's place or its position in ``file``.
     """
+    source = seen.source(file) if seen is not None else 0
+    position = 0
     for outcome in results:
+        if outcome.counted:
+            position += 1
+        if seen is not None and outcome.record is not None:
+            outcome = _unless_seen(outcome, seen, source, position)
         if mask and any(e.household for e in outcome.errors):
             outcome.errors = [replace(e, household=mask_household(e.household))
                               for e in outcome.errors]
@@ -155,6 +180,7 @@ def read_records(
     mask: bool = True,
     warnings: list[InputError] | None = None,
     batch_size: int = 1024,
+    seen: SeenRecords | None = None,
 ) -> Iterator[Any]:
     """Stream the records of ``kind`` (household, village, project) from ``path``.
 
@@ -164,6 +190,9 @@ def read_records(
     raises :class:`StrictError` at the first rejection. ``income_year`` is the year of income
     total columns (overrides the column map's); ``mask=False`` shows personal data in error
     values. Missing files and unknown formats raise :class:`FormatError` at once.
+
+    A record whose id was accepted before is rejected (the first one is kept): within the file,
+    or across the files of one run when they share ``seen`` (as a :class:`Dataset` does).
     """
     _check_kind(kind)
     path = Path(path)
@@ -172,8 +201,9 @@ def read_records(
         raise FormatError(f"文件不存在：{path}", f"no such file: {path}")
     options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
     stats = stats if stats is not None else ReadStats()
+    seen = seen if seen is not None else SeenRecords(kind)
     return consume(outcomes(path, kind, fmt, options), errors, stats, strict, warnings,
-                   mask=mask)
+                   mask=mask, seen=seen, file=str(path))
 
 
 def read_households(

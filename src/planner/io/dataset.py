@@ -21,6 +21,7 @@ from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import FormatError, InputError, ReadStats
 from planner.io.formats import EXTENSIONS, split_name
 from planner.io.jsonio import combined_keys
+from planner.io.seen import SeenRecords
 from planner.model import Household, Project, Village
 
 CONFIG_NAME = "planner.toml"
@@ -100,28 +101,38 @@ class Dataset:
         """Notices that rejected nothing (columns not read), in the same order."""
         return [*self.area_warnings, *self.household_warnings]
 
-    def _read(self, kind: str, path: Path, stats: ReadStats, area: bool) -> Iterator[Any]:
+    def _read(self, kind: str, path: Path, stats: ReadStats, area: bool,
+              seen: SeenRecords) -> Iterator[Any]:
         return read_records(
             kind, path, fmt=self.fmt, column_map=self.column_map, strict=self.strict,
             errors=self.area_errors if area else self.household_errors,
             warnings=self.area_warnings if area else self.household_warnings,
-            stats=stats, income_year=self.income_year, mask=self.mask,
+            stats=stats, income_year=self.income_year, mask=self.mask, seen=seen,
         )
 
     def load_areas(self) -> None:
-        """Read the village and project files into :attr:`villages` and :attr:`projects`."""
+        """Read the village and project files into :attr:`villages` and :attr:`projects`.
+
+        An id read again, in the same file or another, is rejected; the first one is kept.
+        """
+        villages, projects = SeenRecords("village"), SeenRecords("project")
         for path in self.village_files:
-            self.villages.extend(self._read("village", path, self.village_stats, area=True))
+            self.villages.extend(self._read("village", path, self.village_stats, True, villages))
         for path in self.project_files:
-            self.projects.extend(self._read("project", path, self.project_stats, area=True))
+            self.projects.extend(self._read("project", path, self.project_stats, True, projects))
 
     def households(self) -> Iterator[Household]:
-        """Stream the households of every household file, in order."""
+        """Stream the households of every household file, in order.
+
+        A household id read again, in the same file or another (partitions of one dataset), is
+        rejected and the first one kept; the ids are held compactly (``planner.io.seen``).
+        """
         self.household_errors.clear()
         self.household_warnings.clear()
         self.stats = ReadStats()
+        seen = SeenRecords("household")
         for path in self.household_files:
-            yield from self._read("household", path, self.stats, area=False)
+            yield from self._read("household", path, self.stats, False, seen)
 
     @property
     def rejected(self) -> int:

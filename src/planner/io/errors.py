@@ -110,8 +110,8 @@ class ReadStats:
 
     For household files the unit is the household (one per household id, however many member
     rows it has), plus one per row that cannot belong to any household (no household id, or a
-    part-table row whose household is not in the main table). For
-    village and project files it is the village or project.
+    part-table row whose household is not in the main table), plus one per later record of an
+    id read before. For village and project files it is the village or project.
     """
 
     read: int = 0

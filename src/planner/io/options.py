@@ -37,12 +37,15 @@ class Outcome:
     ``counted`` is False for file-level notices (unused columns, no header) that are not a record;
     a table refused whole (a required column missing) is one outcome standing for
     ``rejected_rows`` rejected records. ``errors`` may hold warnings for an accepted record.
+    ``place`` locates the record (InputError keywords) where its position among the outcomes
+    does not (flat tables: the first row of a household).
     """
 
     record: BaseModel | None
     errors: list[InputError]
     counted: bool = True
     rejected_rows: int = 1  # a refused table counts each of its data rows as one rejected record
+    place: dict[str, Any] | None = None
 
 
 def scalar_input(value: Any) -> Any:

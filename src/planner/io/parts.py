@@ -1,7 +1,7 @@
 """Part tables (income, measures, visits …) read alongside the main table, in its order.
 
 A quick first pass notes which household ids the part table holds (one entry per id, like the
-main table's duplicate check) and whether each id's rows are adjacent. The second pass streams
+main table's first pass) and whether each id's rows are adjacent. The second pass streams
 the rows household by household in the main table's order. So a household without part rows is
 told apart from one whose rows come later: part rows of an id the main table never names are
 rejected on their own (and block nothing), and a household whose part rows cannot be matched
@@ -20,6 +20,7 @@ from planner.io.layout import Layout, Part
 from planner.io.options import Outcome, ReadOptions
 from planner.io.recordbuild import PartRow
 from planner.io.rows import RowReader, Rows, header_notices, with_household
+from planner.io.seen import IdTable
 from planner.io.tabular import SourceError, TableSource, where
 
 PartGroup = tuple[str, int, list[PartRow], list[InputError]]  # id, first row, rows, errors
@@ -31,7 +32,7 @@ class PartStream:
     """Rows of one part table, taken household by household in the main table's order."""
 
     def __init__(self, part: Part, source: TableSource, layout: Layout, options: ReadOptions,
-                 seen: dict[str, int]):
+                 seen: IdTable):
         self.part = part
         self.source = source
         self.seen = seen

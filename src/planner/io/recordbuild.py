@@ -47,7 +47,11 @@ _IDENTIFYING = frozenset({("id_number",), ("name",)})
 
 @dataclass(slots=True)
 class Group:
-    """The rows of one record (a household's member rows) as they are read."""
+    """The rows of one record (a household's member rows) as they are read.
+
+    ``last_row`` is its last row so far; ``blank_rows`` are rows without an id among or next to
+    its rows (they may be its members).
+    """
 
     hid: str
     first_row: int
@@ -57,6 +61,8 @@ class Group:
     members: list[tuple[int, dict[tuple[Any, ...], Slot]]] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     row_keys: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    last_row: int = 0
+    blank_rows: list[int] = field(default_factory=list)
 
     def add(
         self, number: int, cells: Sequence[Any], values: RowValues, options: ReadOptions
@@ -67,6 +73,7 @@ class Group:
         ID number or a name): two sons recorded with only their relation and sex are two people.
         """
         self.errors.extend(values.errors)
+        self.last_row = number
         if _IDENTIFYING & values.member.keys():
             try:
                 key = tuple(cells)
@@ -232,4 +239,4 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
         return Outcome(None, errors)
     if any(not e.is_warning for e in errors):
         return Outcome(None, errors)
-    return Outcome(validated, errors)
+    return Outcome(validated, errors, place=where(group.source, group.first_row))

@@ -54,6 +54,8 @@ class RowReader:
             else:
                 self._general.append(target)
         self._last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(self._simple)
+        self._roots: dict[tuple[Any, ...], list[Target]] = {}  # for root_text
+        self._last_text: dict[int, tuple[Any, str | None]] = {}
 
     def _error(self, number: int, target: Target, raw: Any, zh: str, en: str) -> InputError:
         return InputError(
@@ -177,17 +179,40 @@ class RowReader:
         target = next((t for t in self._general if t.level == KEY and t.path == (name,)), None)
         if target is None or target.index >= len(cells) or blank(raw := cells[target.index]):
             return None
-        value = raw
-        entry = target.entry
-        if entry is not None and (entry.values or entry.defaults):
-            key = normalize_value(raw)
-            value = entry.values.get(key, entry.defaults.get(key, raw))
+        value = _mapped(target, raw)
         if value is None:
             return None
         try:
             return self._key_value(target, value)
         except CellError:
             return None
+
+    def root_text(self, cells: Sequence[Any], path: tuple[Any, ...]) -> str | None:
+        """The record field ``path`` of a row alone, as text (None when blank or unreadable).
+
+        Household ids are read with this on every pass over a table, so the passes agree.
+        """
+        targets = self._roots.get(path)
+        if targets is None:
+            targets = self._roots[path] = [t for t in self.header.targets
+                                           if t.level == ROOT and t.path == path and t.column]
+        for target in targets:
+            if target.index >= len(cells) or blank(raw := cells[target.index]):
+                continue
+            last = self._last_text.get(target.index)
+            if last is not None and last[0] == raw and last[0].__class__ is raw.__class__:
+                return last[1]  # member rows repeat their household's id
+            value = _mapped(target, raw)
+            if value is None or isinstance(value, dict):
+                continue
+            try:
+                text: str | None = str(read_cell(value, target.column,  # type: ignore[arg-type]
+                                                 month=target.month))
+            except CellError:
+                text = None
+            self._last_text[target.index] = (raw, text)
+            return text
+        return None
 
     def _warn_blank(self, number: int, cells: Sequence[Any], values: RowValues) -> None:
         for index in self.header.blank_columns:
@@ -202,6 +227,15 @@ class RowReader:
 
 
 _ID_COLUMN = layout_for("household").root[0]
+
+
+def _mapped(target: Target, raw: Any) -> Any:
+    """A cell's value after the column map's vocabulary (values, then defaults)."""
+    entry = target.entry
+    if entry is not None and (entry.values or entry.defaults):
+        key = normalize_value(raw)
+        return entry.values.get(key, entry.defaults.get(key, raw))
+    return raw
 
 
 def with_household(errors: list[InputError], hid: str) -> list[InputError]:
