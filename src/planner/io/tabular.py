@@ -160,6 +160,9 @@ class Workbook:
             raise FormatError(f"无法打开 Excel 文件 {path}：{reason}",
                               f"cannot open the Excel file {path}: {reason}") from exc
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        # A sheet is loaded once (calamine holds it whole anyway while its rows are read): the
+        # flat reader passes over the household ids first, then over the rows.
+        self._loaded: dict[str, Any] = {}
 
     def source(self, sheet: str) -> TableSource:
         """The rows of ``sheet``, numbered as Excel numbers them (its grid checked now)."""
@@ -175,7 +178,9 @@ class Workbook:
                 raise SourceError(f"工作表「{sheet}」的数据部件缺失，该表未读取",
                                   f"the data of sheet {sheet} is missing; the sheet was not read")
             try:
-                data = self._book.get_sheet_by_name(sheet)
+                data = self._loaded.get(sheet)
+                if data is None:
+                    data = self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
                 start = data.start
                 merged = data.merged_cell_ranges
                 size = (data.height, data.width)
@@ -205,6 +210,7 @@ class Workbook:
 
     def close(self) -> None:
         """Release the file."""
+        self._loaded.clear()
         self._book.close()
         self._package.close()
 
