@@ -107,14 +107,14 @@ def test_an_unknown_selector_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "unknown rule selector 'INCX'" in result.stderr
 
 
-def test_invalid_records_are_reported_and_exit_2(tmp_path):
+def test_invalid_records_are_reported_and_exit_1_while_the_rest_is_checked(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"id": "H1", "status": "poorest"},
                                json.loads(Path(PRE_EXIT).read_text(encoding="utf-8"))]),
                    encoding="utf-8")
     result = invoke("check", str(bad), *DATE, "--select", "INC001", "--lang", "en",
-                    "--no-color", cwd=tmp_path)
-    assert result.exit_code == 2
+                    "--no-color", "--fail-on", "none", cwd=tmp_path)
+    assert result.exit_code == 1  # records rejected (not findings: --fail-on none)
     assert "INC001" in result.stdout  # the valid record was still checked
     assert "input error" in result.stdout and "bad.json" in result.stdout
     assert "rejected 1" in result.stdout

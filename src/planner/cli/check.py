@@ -1,7 +1,8 @@
 """CLI: ``planner check`` (findings for households, villages and projects) and ``planner rules``.
 
-Exit codes of ``check``: 0 clean, 1 findings at or above ``--fail-on`` remain, 2 usage,
-configuration, rule-loading or input errors.
+Exit codes of ``check``: 0 clean, 1 findings at or above ``--fail-on`` remain or records were
+rejected (each listed, the rest checked), 2 usage, configuration or rule-loading problems, or a
+file that could not be read.
 """
 
 from __future__ import annotations
@@ -188,8 +189,10 @@ def check(
     if input_failure is not None:
         raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
                                   f"input error, stopped: {input_failure}", lang))
+    if any(error.is_file_error for error in inputs.errors):
+        sys.exit(2)  # a file (or the rest of it) could not be read
     if inputs.errors or inputs.rejected:
-        sys.exit(2)
+        sys.exit(1)  # records rejected, each error listed: the rest was checked
     if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
         sys.exit(1)
 

@@ -190,8 +190,10 @@ def plan_command(
                    " households may be incomplete", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
+    if any(error.is_file_error for error in district.errors):
+        sys.exit(2)  # a file (or the rest of it) could not be read
     if district.errors:
-        sys.exit(2)
+        sys.exit(1)  # records rejected, each error listed: the rest was planned
 
 
 def _write_streamed(planner: DistrictPlanner, households: Iterable[Household], fmt: str,
