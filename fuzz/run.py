@@ -153,7 +153,7 @@ class Fuzzer:
                       for reader in self.args.readers)
         total = len(tasks)
         workers = [self._start() for _ in range(self.args.jobs)]
-        done = 0
+        done = reported = 0
         started = time.monotonic()
         try:
             while tasks or any(w["task"] for w in workers):
@@ -171,7 +171,8 @@ class Fuzzer:
                     if replace:
                         self._stop(worker)
                         workers[position] = self._start()
-                if self.args.progress and done and done % 1000 == 0:
+                if self.args.progress and done >= reported + 500:
+                    reported = done
                     rate = done / (time.monotonic() - started)
                     print(f"  {done}/{total} inputs, {rate:.0f}/s", file=sys.stderr, flush=True)
         finally:
@@ -201,7 +202,7 @@ class Fuzzer:
                     summary.harness_errors.append(f"input {task[1]}: {payload}")
                     return 1, False
                 verdict = Verdict(**payload[0])
-                self._judge(task, verdict)
+                self._judge(task, verdict, payload[1])
                 return 1, verdict.crash == "MemoryError"
         except (EOFError, OSError) as exc:
             code = worker["process"].exitcode
@@ -228,25 +229,29 @@ class Fuzzer:
 
     # --- findings ------------------------------------------------------------------------------
 
-    def _judge(self, task: tuple[str, int], verdict: Verdict) -> None:
+    def _judge(self, task: tuple[str, int], verdict: Verdict, size: int) -> None:
         summary = self.summary[task[0]]
         if verdict.crash is not None:
             summary.crashes[verdict.crash] += 1
-            self._save(task, verdict.crash, verdict.site, verdict.detail)
+            self._save(task, verdict.crash, verdict.site, verdict.detail, size)
         elif verdict.mismatch is not None:
             summary.mismatches += 1
-            self._save(task, "CountMismatch", "counts", verdict.mismatch)
+            self._save(task, "CountMismatch", "counts", verdict.mismatch, size)
         elif verdict.refused:
             summary.refused += 1
         else:
             summary.clean += 1
 
-    def _save(self, task: tuple[str, int], kind: str, site: str, detail: str) -> None:
-        """Count the finding; keep its input when it is the smallest of its signature."""
+    def _save(self, task: tuple[str, int], kind: str, site: str, detail: str,
+              size: int | None = None) -> None:
+        """Count the finding; keep its input when it is the smallest of its signature (``size``
+        is known unless the worker died or hung)."""
         reader, index = task
         key = f"{kind} @ {site}"
         entry = self.summary[reader].signatures.setdefault(key, Signature(kind, site=site))
         entry.count += 1
+        if size is not None and 0 <= entry.size <= size:
+            return
         seed, files, names = input_for(self.seeds, self.args.seed, reader, index)
         size = sum(map(len, files.values()))
         if 0 <= entry.size <= size:
