@@ -49,9 +49,9 @@ def _site(exc: BaseException) -> str:
     """The innermost frame in planner's code (else the innermost frame) as ``file:line``."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if _PLANNER in f.filename]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    if not frames:
         return "?"
+    frame = (ours or frames)[-1]
     name = frame.filename.split(_PLANNER, 1)[-1] if ours else Path(frame.filename).name
     return f"{name}:{frame.lineno} ({frame.name})"
 

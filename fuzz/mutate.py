@@ -298,9 +298,10 @@ def mutate_csv(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
     name = mutate_rows(rows, rng, text_only=True)
     out = io.StringIO(newline="")
-    quoting = rng.choice((csv.QUOTE_MINIMAL, csv.QUOTE_MINIMAL, csv.QUOTE_ALL))
     delimiter = rng.choice((",", ",", ",", "\t", ";", "|"))
-    csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\r\n").writerows(rows)
+    quote_all = rng.random() < 0.3
+    csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+               lineterminator="\r\n").writerows(rows)
     target = rng.choice(("utf-8-sig", "utf-8", "gb18030", "utf-16", "utf-16-le"))
     return out.getvalue().encode(target, errors="surrogatepass" if target.startswith("utf") else
                                  "replace"), name
