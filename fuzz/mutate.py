@@ -511,10 +511,11 @@ def corrupt_pages(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 # --- inputs ------------------------------------------------------------------------------------
 
-def mutate_file(reader: str, data: bytes, rng: random.Random,
-                in_process: bool = False) -> tuple[bytes, str]:
-    """One mutation of one file of ``reader``: byte-level a third of the time."""
-    if rng.random() < 0.3 or not data:
+def mutate_file(reader: str, data: bytes, rng: random.Random, in_process: bool = False,
+                structural: bool = True) -> tuple[bytes, str]:
+    """One mutation of one file of ``reader``: byte-level a third of the time, and always when
+    not ``structural``."""
+    if rng.random() < 0.3 or not data or not structural:
         return mutate_bytes(data, rng)
     try:
         if reader == "json":
@@ -541,11 +542,17 @@ def make_input(seeds: list[Seed], rng: random.Random,
     seed = rng.choice(seeds)
     files = dict(seed.files)
     names: list[str] = []
+    # Only a seed file is parsed for a structure-level mutation: parsing a mutated one could take
+    # any time and memory (a far cell opens as a million rows), and differently in a worker,
+    # under its memory limit, than in the parent rebuilding the input for a reproducer.
+    touched: set[str] = set()
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
         target = seed.main if rng.random() < 0.75 or len(files) == 1 else rng.choice(list(files))
         if target not in files:
             continue
-        data, name = mutate_file(seed.reader, files[target], rng, in_process)
+        data, name = mutate_file(seed.reader, files[target], rng, in_process,
+                                 structural=target not in touched)
+        touched.add(target)
         names.append(f"{target}:{name}")
         if name == "zip_bomb":  # opening it again to mutate further would be the bomb going off
             files[target] = data
