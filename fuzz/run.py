@@ -52,9 +52,15 @@ def _write(folder: Path, files: Files) -> None:
         (folder / name).write_bytes(data)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process holds (what RLIMIT_AS limits)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 def _worker(conn: Connection, seeds_folder: str, scratch: str, memory_mb: int,
             run_seed: int) -> None:
-    """Read inputs until told to stop; a MemoryError ends the process (its heap is suspect)."""
+    """Read inputs until told to stop; a MemoryError or a big heap ends the process."""
     folder = Path(scratch)
     # What a dying native library prints (Rust's "memory allocation failed") goes to a log that
     # the parent quotes in the finding, not to the job's terminal.
@@ -68,13 +74,19 @@ def _worker(conn: Connection, seeds_folder: str, scratch: str, memory_mb: int,
         reader, index = task
         try:
             seed, files, _names = input_for(seeds, run_seed, reader, index)
+        except MemoryError:  # the heap of earlier inputs: a fresh worker builds it again
+            conn.send(("retry", None))
+            return
         except Exception as exc:  # a bug of the mutators, reported apart from findings
             conn.send(("harness", f"{type(exc).__name__}: {exc}"))
             continue
         _write(folder, files)
         verdict = read_fully(folder / seed.main, reader)
-        conn.send(("done", (asdict(verdict), sum(map(len, files.values())))))
-        if verdict.crash == "MemoryError":
+        # After a big input the heap stays big and the next inputs would fail for want of
+        # memory they do not need: the worker says it leaves, and a fresh one takes over.
+        leaving = verdict.crash == "MemoryError" or _address_space() > limit // 2
+        conn.send(("done", (asdict(verdict), sum(map(len, files.values())), leaving)))
+        if leaving:
             return
 
 
@@ -126,6 +138,8 @@ class Fuzzer:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["planner.io", "planner.io.parquet", "fuzz.mutate"])
         self._count = 0
+        self._tasks: deque[tuple[str, int]] = deque()
+        self._retried: set[tuple[str, int]] = set()
 
     # --- workers -------------------------------------------------------------------------------
 
@@ -149,8 +163,8 @@ class Fuzzer:
 
     def run(self) -> int:
         """Feed every input to the workers; returns the exit code."""
-        tasks = deque((reader, index) for index in range(self.args.inputs)
-                      for reader in self.args.readers)
+        tasks = self._tasks = deque((reader, index) for index in range(self.args.inputs)
+                                    for reader in self.args.readers)
         total = len(tasks)
         workers = [self._start() for _ in range(self.args.jobs)]
         done = reported = 0
@@ -196,18 +210,24 @@ class Fuzzer:
                     worker["ready"] = True
                     return 0, False
                 worker["task"] = None
+                if kind == "retry" and task not in self._retried:
+                    self._retried.add(task)
+                    self._tasks.appendleft(task)
+                    return 0, True
                 summary = self.summary[task[0]]
                 summary.inputs += 1
-                if kind == "harness":
-                    summary.harness_errors.append(f"input {task[1]}: {payload}")
+                if kind in ("harness", "retry"):
+                    summary.harness_errors.append(f"input {task[1]}: {payload or 'MemoryError'}")
                     return 1, False
                 verdict = Verdict(**payload[0])
                 self._judge(task, verdict, payload[1])
-                return 1, verdict.crash == "MemoryError"
+                return 1, payload[2]
         except (EOFError, OSError) as exc:
             code = worker["process"].exitcode
             worker["process"].join(timeout=5)
             code = worker["process"].exitcode if code is None else code
+            if task is None and worker["ready"]:
+                return 0, True  # it stopped between inputs to start afresh
             if task is None:
                 raise RuntimeError(f"a fuzz worker died while starting (exit code {code})") from exc
             name = signal.Signals(-code).name if code and code < 0 else f"exit code {code}"
