@@ -20,7 +20,7 @@ def test_the_fuzz_job_reads_every_input_of_every_reader_and_keeps_reproducers(tm
         [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run(
         [sys.executable, "-m", "fuzz.run", "--inputs", str(INPUTS), "--out", str(out),
-         "--timeout", "5"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+         "--timeout", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert sorted(summary) == sorted(READERS)
     findings = 0
