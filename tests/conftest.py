@@ -1,11 +1,13 @@
-"""Shared fixtures: the named example households and the project paths."""
+"""Shared fixtures: the named example households, the project paths, hypothesis profiles."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -20,3 +22,18 @@ def example_household():
         return json.loads((HOUSEHOLDS / f"{name}.json").read_text(encoding="utf-8"))
 
     return load
+
+
+# Hypothesis budgets: ``ci`` (the default run, a few seconds in all; no shrinking, because the
+# properties that known defects break would spend their time shrinking) and ``fuzz`` (a hundred
+# times the examples, with shrinking): HYPOTHESIS_PROFILE=fuzz pytest tests/test_properties.py
+settings.register_profile(
+    "ci", max_examples=20, deadline=None, print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "fuzz", max_examples=2000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
