@@ -61,6 +61,12 @@ class CellError(ValueError):
         self.en = en
 
 
+# Unicode's white space. Python's ``str.strip()`` also removes U+001C–U+001F (``isspace`` is true
+# for them), which the model keeps: a text cell stripped with it would come back changed.
+WHITE_SPACE = "".join(c for c in map(chr, range(0x3001))
+                      if c.isspace() and not "\x1c" <= c <= "\x1f")
+
+
 def blank(value: Any) -> bool:
     """True for an empty cell: ``None`` or whitespace.
 
@@ -69,7 +75,7 @@ def blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return not value.strip(WHITE_SPACE)
     return False
 
 
@@ -264,7 +270,7 @@ def to_scalar(value: Any, tp: Any, *, month: bool = False, is_id: bool = False) 
     if tp is date:
         return to_date(value, month)
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(WHITE_SPACE)
     return _text(value)
 
 
