@@ -346,16 +346,18 @@ def _sheet_members(names: list[str]) -> list[str]:
 
 
 @cache
-def zip_bomb(data: bytes, rows: int) -> bytes:
-    """The workbook ``data`` with its first sheet replaced by ``rows`` rows of 16 cells: under a
-    megabyte compressed, hundreds of megabytes open. Streamed into the zip and kept, because
-    building it takes a second or two."""
+def zip_bomb(data: bytes, rows: int, level: int = 9) -> bytes:
+    """The workbook ``data`` with its first sheet replaced by ``rows`` rows of 16 cells without
+    cell references, compressed at ``level``: at level 9, 200,000 rows are a bomb (50 MB from
+    under 100 KB, refused from its declared sizes); at level 1, 20,000 rows are a big plain sheet
+    the reader must scan and read. Streamed into the zip and kept, because building it takes a
+    second or two."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         parts = {info.filename: package.read(info) for info in package.infolist()}
     target = (_sheet_members(list(parts)) or list(parts))[0]
     row = b"<row>" + b"<c><v>1</v></c>" * 16 + b"</row>"
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as package:
         for part, content in parts.items():
             if part != target:
                 package.writestr(part, content)
@@ -389,7 +391,8 @@ def mutate_zip(data: bytes, rng: random.Random, in_process: bool = False) -> tup
     roll = rng.uniform(0.3 if in_process else 0.0, 1.0)
     target = rng.choice(sheets)
     if roll < 0.05:
-        return zip_bomb(data, rng.choice((200_000, 1_000_000))), "zip_bomb"
+        rows, level = rng.choice(((200_000, 9), (1_000_000, 9), (20_000, 1)))
+        return zip_bomb(data, rows, level), "zip_bomb"
     if roll < 0.2:
         parts[target] = _far_cell(parts[target], rng)
         name = "far_cell"

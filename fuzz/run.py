@@ -66,9 +66,16 @@ def _worker(conn: Connection, seeds_folder: str, scratch: str, memory_mb: int,
     # the parent quotes in the finding, not to the job's terminal.
     log = os.open(f"{scratch}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 2)
-    limit = memory_mb << 20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     seeds = load_seeds(Path(seeds_folder))
+    # pyarrow's pools, calamine and the threads' stacks reserve over a gigabyte of address space
+    # on first use and never touch most of it: each reader reads one seed before the budget,
+    # what a worker may add to what it holds once warmed up, is set.
+    for reader, reader_seeds in seeds.items():
+        _write(folder, reader_seeds[0].files)
+        read_fully(folder / reader_seeds[0].main, reader)
+    start = _address_space()
+    limit = start + (memory_mb << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(("ready", None))
     while (task := conn.recv()) is not None:
         reader, index = task
@@ -84,7 +91,7 @@ def _worker(conn: Connection, seeds_folder: str, scratch: str, memory_mb: int,
         verdict = read_fully(folder / seed.main, reader)
         # After a big input the heap stays big and the next inputs would fail for want of
         # memory they do not need: the worker says it leaves, and a fresh one takes over.
-        leaving = verdict.crash == "MemoryError" or _address_space() > limit // 2
+        leaving = verdict.crash == "MemoryError" or _address_space() > start + (limit - start) // 2
         conn.send(("done", (asdict(verdict), sum(map(len, files.values())), leaving)))
         if leaving:
             return
