@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import BilingualError
+from planner.safe_yaml import read_text
 from planner.selection import Selection
 
 CONFIG_NAME = "planner.toml"
@@ -101,15 +102,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
 def load_config(path: str | Path) -> Config:
     """Read ``planner.toml`` (top-level keys) or ``pyproject.toml`` (``[tool.planner]``)."""
     path = Path(path).resolve()
+    text = read_text(path, ConfigError)  # TOML is UTF-8 by definition
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise ConfigError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
-    except UnicodeDecodeError as exc:  # TOML is UTF-8 by definition
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}:{line}：不是 UTF-8 编码，请另存为 UTF-8",
-                          f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"{path}：不是有效的 TOML：{exc}", f"{path}: not valid TOML: {exc}"

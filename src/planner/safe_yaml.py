@@ -176,21 +176,29 @@ def parse_yaml(text: str, source: str, error: ErrorFactory) -> YamlDocument:
     return YamlDocument(data, root, source)
 
 
-def read_yaml(path: str | Path, error: ErrorFactory) -> YamlDocument:
-    """Read and parse a user's YAML file (UTF-8, with or without a byte-order mark)."""
+def read_text(path: str | Path, error: ErrorFactory,
+              sniff: Callable[[bytes], str] | None = None) -> str:
+    """A user's text file decoded as UTF-8 (with or without a byte-order mark), or as what
+    ``sniff`` tells from its bytes; errors name the file (and the line of a bad byte)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc
         raise error(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
+    encoding = sniff(raw) if sniff is not None else "utf-8-sig"
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error(f"{path}:{line}：不是 UTF-8 编码，请另存为 UTF-8",
-                    f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
-    return parse_yaml(text, str(path), error)
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise error(f"{path}:{line}：不是 {name} 编码的文本，请另存为 UTF-8",
+                    f"{path}:{line}: not {name} text; save the file as UTF-8") from exc
 
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "YamlDocument", "parse_yaml", "read_yaml"]
+def read_yaml(path: str | Path, error: ErrorFactory) -> YamlDocument:
+    """Read and parse a user's YAML file (UTF-8, with or without a byte-order mark)."""
+    return parse_yaml(read_text(path, error), str(path), error)
+
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "YamlDocument", "parse_yaml", "read_text", "read_yaml"]

@@ -24,7 +24,7 @@ from planner.errors import BilingualError
 from planner.io.formats import sniff_encoding
 from planner.model import Waiver
 from planner.rule import CODE_PATTERN
-from planner.safe_yaml import parse_yaml
+from planner.safe_yaml import parse_yaml, read_text
 
 FIELDS = ("household", "code", "member", "reason", "approver", "expires")
 REQUIRED = ("household", "code", "reason", "approver", "expires")
@@ -123,21 +123,10 @@ def parse_csv_waivers(text: str, source: str = "<waivers>") -> list[FileWaiver]:
 def load_waivers(path: str | Path) -> list[FileWaiver]:
     """Waivers of a ``.yaml``/``.yml`` or ``.csv`` file."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise WaiverError(f"{path}：无法读取：{reason}", f"{path}: cannot read: {reason}") from exc
     # Excel in a Chinese locale saves CSV as GBK/GB18030; YAML is UTF-8 by its own definition.
-    encoding = sniff_encoding(raw) if path.suffix.lower() == ".csv" else "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise WaiverError(f"{path}:{line}：无法按 {encoding} 解码，请另存为 UTF-8",
-                          f"{path}:{line}: cannot be decoded as {encoding}; save it as UTF-8"
-                          ) from exc
-    if path.suffix.lower() == ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    text = read_text(path, WaiverError, sniff_encoding if is_csv else None)
+    if is_csv:
         return parse_csv_waivers(text, str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         return parse_yaml_waivers(text, str(path))
