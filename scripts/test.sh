@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check src tests examples benchmarks
-.venv/bin/mypy src
+.venv/bin/ruff check src tests examples benchmarks fuzz
+.venv/bin/mypy src fuzz
 .venv/bin/lint-imports
 .venv/bin/pytest
