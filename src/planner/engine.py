@@ -169,6 +169,7 @@ class Checker:
         self.engine_codes = enabled | {RULE_ERROR.code, RULE_TIMEOUT.code}
         self.rule_timeout = rule_timeout or None
         self._budget = Budget(rule_timeout)
+        self._last_personal: tuple[object, tuple[str, ...]] = (None, ())
         by_scope: dict[str, list[Rule]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
@@ -354,7 +355,7 @@ class Checker:
             member = ctx.member.number if ctx.member is not None else None
             error = self._failure(rule, subject, exc, member, kind)
             if ctx.household is not None:  # an exception text may quote a member's record
-                error.personal = _personal_values(ctx.household)
+                error.personal = self._personal_values(ctx.household)
             out.append(error)
             return
         finally:
@@ -393,7 +394,7 @@ class Checker:
             proposes=rule.proposes,
             # Every personal value of the household, not only those the template named: a rule
             # may quote members in its values, evidence or a whole record.
-            personal=(_personal_values(household) if household is not None
+            personal=(self._personal_values(household) if household is not None
                       else tuple(sorted(dict.fromkeys(personal), key=len, reverse=True))),
         )
         if self.explain:
@@ -416,6 +417,15 @@ class Checker:
                 "reference": dated.reference,
             }
         return parameters
+
+    def _personal_values(self, household: HouseholdFacts) -> tuple[str, ...]:
+        """The values of the household's personal fields, longest first, to be masked wherever
+        they are quoted (kept for the last household: its findings come one after another)."""
+        record, values = self._last_personal
+        if record is not household.record:
+            values = personal_values(household.record)
+            self._last_personal = (household.record, values)
+        return values
 
     def _failure(
         self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
@@ -605,20 +615,6 @@ class _ReadOnlyCheck:
 
 def _selectors(values: Iterable[str]) -> Sequence[str]:
     return values if isinstance(values, str) else tuple(values)
-
-
-_last_personal: tuple[object, tuple[str, ...]] = (None, ())
-
-
-def _personal_values(household: HouseholdFacts) -> tuple[str, ...]:
-    """The values of the household's personal fields, longest first, to be masked wherever they
-    are quoted (kept for the last household: its findings come one after another)."""
-    global _last_personal
-    record, values = _last_personal
-    if record is not household.record:
-        values = personal_values(household.record)
-        _last_personal = (household.record, values)
-    return values
 
 
 def check(
