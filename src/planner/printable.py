@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees.
@@ -19,15 +20,21 @@ def printable(text: str, lines: bool = False) -> str:
     return text.translate(_KEEP_LINES if lines else _ESCAPES)
 
 
-def printable_data(value: Any) -> Any:
-    """A copy of ``value`` (strings in dicts, lists and tuples) made :func:`printable`."""
+def map_text(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of ``value`` with ``change`` applied to every string in it (keys too), however deep
+    in dicts, lists and tuples (tuples become lists, as in JSON)."""
     if isinstance(value, str):
-        return printable(value)
+        return change(value)
     if isinstance(value, dict):
-        return {printable_data(k): printable_data(v) for k, v in value.items()}
+        return {map_text(k, change): map_text(v, change) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [printable_data(v) for v in value]
+        return [map_text(v, change) for v in value]
     return value
 
 
-__all__ = ["printable", "printable_data"]
+def printable_data(value: Any) -> Any:
+    """A copy of ``value`` (strings in dicts, lists and tuples) made :func:`printable`."""
+    return map_text(value, printable)
+
+
+__all__ = ["map_text", "printable", "printable_data"]

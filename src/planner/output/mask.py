@@ -8,6 +8,7 @@ from typing import Any
 from planner.finding import Finding
 from planner.idnumber import mask_numbers
 from planner.model.personal import mask_as_found, mask_personal
+from planner.printable import map_text
 
 
 def mask_text(text: str) -> str:
@@ -30,13 +31,7 @@ def mask_value(key: str, value: Any, known: tuple[str, ...] = ()) -> Any:
 def mask_data(value: Any) -> Any:
     """A copy of ``value`` with the ID and mobile numbers of its strings masked, however deep
     (for outputs built of data rather than findings: plans)."""
-    if isinstance(value, str):
-        return mask_numbers(value)
-    if isinstance(value, dict):
-        return {mask_data(k): mask_data(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_data(v) for v in value]
-    return value
+    return map_text(value, mask_numbers)
 
 
 def _without_personal(text: str, personal: tuple[str, ...]) -> str:
