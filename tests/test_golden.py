@@ -33,7 +33,8 @@ def test_output_is_as_recorded(produced: dict[str, bytes], name: str) -> None:
     if got == recorded:
         return
     old, new = recorded.splitlines(), got.splitlines()
-    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    pairs = enumerate(zip(old, new, strict=False))
+    first = next((i for i, (a, b) in pairs if a != b), min(len(old), len(new)))
     lost, gained = _codes(old) - _codes(new), _codes(new) - _codes(old)
     pytest.fail(
         f"{name}: {len(old)} lines recorded, {len(new)} produced; first difference at line"
