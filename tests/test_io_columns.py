@@ -266,3 +266,64 @@ def test_id_numbers_that_can_be_put_into_the_model(value, expected):
 def test_id_numbers_that_cannot(value):
     with pytest.raises(CellError):
         id_number(value)
+
+
+@pytest.mark.parametrize(("value", "month", "expected"), [
+    (43831, False, date(2020, 1, 1)),  # a date column formatted as a number in Excel
+    (43831.75, False, date(2020, 1, 1)),  # with a time of day
+    ("43831", False, date(2020, 1, 1)),  # the same, exported to CSV
+    (20200301, False, date(2020, 3, 1)),  # 8 digits stay a compact date, not a serial
+    (202203, True, date(2022, 3, 1)),  # 6 digits in a month column stay a month
+    ("2023年03月", True, date(2023, 3, 1)),
+])
+def test_excel_serial_dates_and_month_spellings(value, month, expected):
+    assert to_date(value, month) == expected
+
+
+@pytest.mark.parametrize("value", [2020, 2020.0, 9999, 80000, -1, "2020"])
+def test_numbers_that_are_no_plausible_serial_date_are_refused(value):
+    with pytest.raises(CellError) as caught:
+        to_date(value)
+    assert "不是日期" in caught.value.zh or "日期无法识别" in caught.value.zh
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("300元", 300.0), ("1.2万", 12_000.0), ("1.2万元", 12_000.0), ("0.07万", 700.0),
+    ("1,234元", 1234.0), ("３００元", 300.0), (" 2.5 万元 ", 25_000.0),
+])
+def test_amounts_written_with_their_unit(text, expected):
+    assert to_float(text) == expected
+
+
+@pytest.mark.parametrize("text", ["元", "万", "三百元", "300美元", "1.2亿"])
+def test_units_without_a_number_or_other_units_are_refused(text):
+    with pytest.raises(CellError):
+        to_float(text)
+
+
+def test_an_amount_with_its_unit_is_not_scaled_again_by_a_ten_thousand_yuan_column(tmp_path):
+    from planner.io import read_projects
+
+    path = tmp_path / "projects.csv"
+    path.write_text("项目编号,项目名称,资金规模（万元）,计划完工时间\n"
+                    "P1,产业路,12.5万元,2020/10/31\nP2,水池,80000元,44135\nP3,桥,12.5,2020/10/31\n",
+                    encoding="utf-8")
+    projects = list(read_projects(path))
+    assert [(p.id, p.funds_allocated) for p in projects] == [
+        ("P1", 125_000), ("P2", 80_000), ("P3", 125_000)]
+    assert projects[1].planned_completion == date(2020, 10, 31)
+
+
+def test_a_real_workbook_with_dates_stored_as_numbers(tmp_path):
+    import xlsxwriter
+
+    from planner.io import read_projects
+
+    path = tmp_path / "projects.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["项目编号", "项目名称", "资金规模（万元）", "计划完工时间"])
+    sheet.write_row(1, 0, ["P1", "产业路", 12.5, 44135])  # 2020-10-31 as a General-format number
+    book.close()
+    (project,) = read_projects(path)
+    assert project.planned_completion == date(2020, 10, 31)

@@ -24,7 +24,8 @@ import json
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -40,6 +41,17 @@ _FALSE = {"false", "f", "no", "n", "0", "否", "无", "×", "✗", "没有"}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$", re.ASCII)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
 _MONTH = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))$", re.ASCII)
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$", re.ASCII)
+# Excel's day 0 (its 1900 date system, counting the 29 February 1900 that never was, so this
+# base is exact for every serial from 1 March 1900 on).
+EXCEL_EPOCH = date(1899, 12, 30)
+SERIAL_MIN = 10_000
+"""Smallest serial read as a date (1927-05-18); a smaller number in a date column is more likely
+a year or a typo than a date, and nobody in a household record was born before it."""
+SERIAL_MAX = 73_050
+"""Largest serial read as a date (2099-12-31)."""
+# An amount written with its unit, as a cell formatted by hand: 300元, 1.2万, 1.2万元.
+_AMOUNT_UNIT = re.compile(r"^(.*?)(万元|万|元)$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$", re.ASCII)
 _ID = re.compile(r"^\d+X?$", re.ASCII)
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$", re.ASCII)
@@ -180,34 +192,69 @@ def to_int(value: Any) -> int:
     return int(number)
 
 
+def has_unit(value: Any) -> bool:
+    """Whether a cell spells its amount with a unit (``300元``, ``1.2万``).
+
+    Such a cell is in yuan whatever the column's scale: a ``资金规模（万元）`` cell reading
+    ``12.5万元`` is 125,000 yuan, not 1.25 billion.
+    """
+    return isinstance(value, str) and _AMOUNT_UNIT.match(value.strip(WHITE_SPACE)) is not None
+
+
 def to_float(value: Any) -> float:
-    """A finite number; thousands separators and full-width digits are accepted."""
+    """A finite number; thousands separators and full-width digits are accepted, and so is an
+    amount with its unit: ``300元`` is 300, ``1.2万`` and ``1.2万元`` are 12,000 (exactly)."""
     if isinstance(value, bool):
         raise CellError("应为数字", "must be a number")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = _number_text(value)
+        text = str(value).strip(WHITE_SPACE)
+        unit = _AMOUNT_UNIT.match(text)
+        text = _number_text(unit[1] if unit else text)
         try:
-            number = float(text)
-        except ValueError:
+            ten_thousands = unit is not None and unit[2] != "元"
+            number = float(Decimal(text) * 10_000) if ten_thousands else float(text)
+        except (ValueError, InvalidOperation):
             raise CellError("应为数字", "must be a number") from None
     if not math.isfinite(number):
         raise CellError(*NOT_FINITE)
     return number
 
 
+def from_serial(value: float) -> date:
+    """The date of an Excel serial day number (``43831`` is 2020-01-01; a time fraction is
+    ignored); :class:`CellError` outside 1927–2099 (:data:`SERIAL_MIN`, :data:`SERIAL_MAX`)."""
+    if not SERIAL_MIN <= value < SERIAL_MAX + 1:
+        raise CellError(
+            f"数字 {value:g} 不是日期：Excel 的日期序号应在 {SERIAL_MIN}–{SERIAL_MAX} 之间"
+            "（1927–2099 年），年份请写成完整日期",
+            f"the number {value:g} is not a date: an Excel date serial lies between {SERIAL_MIN}"
+            f" and {SERIAL_MAX} (1927–2099); write a year as a whole date",
+        )
+    return EXCEL_EPOCH + timedelta(days=int(value))
+
+
 def to_date(value: Any, month: bool = False) -> date:
     """A date from a date cell or text: ``2020-03-01``, ``2020/3/1``, ``20200301``, ``2020年3月1日``
-    (a time part is ignored).
+    (a time part is ignored), or an Excel serial day number (``43831``, from a date column
+    formatted as a number: :func:`from_serial`).
 
-    In month columns (``type: month``) ``202003`` and ``2020-03`` mean the first of the month.
+    In month columns (``type: month``) ``202003``, ``2020-03`` and ``2020年03月`` mean the first
+    of the month.
     """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise CellError(*NOT_FINITE)
+        if value < 100_000:  # 202003 and 20200301 are read as text below
+            return from_serial(value)
     text = value.translate(_FULL_WIDTH).strip() if isinstance(value, str) else _text(value)
+    if _SERIAL.match(text):
+        return from_serial(float(text))
     text = re.split(r"[ T]", text, maxsplit=1)[0] if len(text) > 10 else text
     try:
         if match := _DATE.match(text):

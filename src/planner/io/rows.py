@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planner.io.cells import CellError, blank, read_cell, to_float, to_int
+from planner.io.cells import CellError, blank, has_unit, read_cell, to_float, to_int
 from planner.io.columns import normalize_value
 from planner.io.errors import WARNING, InputError, mask_value
 from planner.io.headers import KEY, Header, Resolver, Target
@@ -140,6 +140,8 @@ class RowReader:
                  values: RowValues) -> None:
         entry = target.entry
         scale = entry.scale if entry is not None else None
+        if scale is not None and has_unit(value):
+            scale = None
         if target.level == KEY:
             converted = self._key_value(target, value)
             values.key[target.path[0]] = Slot(converted, True, number, target.header, raw,
