@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,6 +123,15 @@ def _unless_seen(outcome: Outcome, seen: SeenRecords, source: int, position: int
     return Outcome(None, [seen.duplicate(record_id, place, first), *outcome.errors])
 
 
+def _masked(error: InputError) -> InputError:
+    """``error`` with its household id masked when that id is an ID number."""
+    household = error.household
+    if not household:
+        return error
+    masked = mask_household(household)
+    return error if masked == household else error.with_household(masked)
+
+
 def consume(
     results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
     warnings: list[InputError] | None = None, mask: bool = True,
@@ -143,9 +151,8 @@ def consume(
             position += 1
         if seen is not None and outcome.record is not None:
             outcome = _unless_seen(outcome, seen, source, position)
-        if mask and any(e.household for e in outcome.errors):
-            outcome.errors = [replace(e, household=mask_household(e.household))
-                              for e in outcome.errors]
+        if mask and outcome.errors:
+            outcome.errors = [_masked(e) for e in outcome.errors]
         for error in outcome.errors:
             target = warnings if error.is_warning else errors
             if target is not None:

@@ -283,6 +283,7 @@ def _enum_lookup(enum: type[Enum]) -> dict[str, Enum]:
     return lookup
 
 
+@cache
 def expected_values(enum: type[Enum]) -> tuple[str, str]:
     """The allowed values of ``enum``: Chinese labels and English values, for messages."""
     zh = "、".join(LABELS_ZH.get((enum, m.value), str(m.value)) for m in enum)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.io.cells import CellError, blank, has_unit, read_cell, to_float, to_int
@@ -241,7 +241,7 @@ def _mapped(target: Target, raw: Any) -> Any:
 
 
 def with_household(errors: list[InputError], hid: str) -> list[InputError]:
-    return [e if e.household or e.is_warning else replace(e, household=hid) for e in errors]
+    return [e if e.household or e.is_warning else e.with_household(hid) for e in errors]
 
 
 def header_notices(source: TableSource, header: Header) -> list[InputError]:
