@@ -22,6 +22,9 @@ EXTENSIONS = {
     ".txt": "csv",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".xls": "xlsx",
+    ".xlsb": "xlsx",
+    ".ods": "xlsx",
     ".parquet": "parquet",
     ".pq": "parquet",
 }

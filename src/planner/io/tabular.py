@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from planner.atomic import Replacement
 from planner.idnumber import mask_numbers
+from planner.io import sniff
 from planner.io.cells import csv_text
 from planner.io.errors import FormatError
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding, split_name
@@ -105,6 +106,14 @@ def csv_source(path: Path, sheet: str | None = None) -> TableSource:
     """A CSV table with detected encoding and delimiter."""
     with open_binary(path) as handle:
         sample = handle.read(SAMPLE_BYTES)
+    if sample.startswith((sniff.ZIP, sniff.OLE2, sniff.PARQUET, sniff.PDF)):
+        kind = sniff.PARQUET_FILE if sample.startswith(sniff.PARQUET) else (
+            sniff.PDF_FILE if sample.startswith(sniff.PDF) else sniff.WORKBOOK)
+        zh, en = sniff.describe(kind)
+        raise FormatError(f"{path} 不是 CSV 文本，而是{zh}；"
+                          "请按其实际格式命名扩展名或用 --input-format 指定",
+                          f"{path} is not CSV text but {en}; name it by what it is or pass"
+                          " --input-format")
     encoding = sniff_encoding(sample)
     head = sample[: 1 << 16].decode(encoding, errors="ignore")
     delimiter = _sniff_delimiter(head)
@@ -151,12 +160,22 @@ class Workbook:
         from planner.io.xlsxread import Package
 
         self.path = path
-        self._package = Package(path)
+        kind = _workbook_kind(path)
+        # A legacy .xls (BIFF) holds at most 65,536 × 256 cells, so calamine's grid is bounded
+        # without a scan; a zip workbook is checked first (planner.io.xlsxread).
+        self._package = Package(path) if kind == sniff.XLSX else None
         try:
-            self._book = CalamineWorkbook.from_path(str(path))
+            if path.suffix.lower() in _SUFFIXES[kind]:
+                self._book = CalamineWorkbook.from_path(str(path))
+            else:  # named as something else: calamine chooses its reader by the content
+                with open(path, "rb") as handle:
+                    self._book = CalamineWorkbook.from_filelike(handle)
         except Exception as exc:  # calamine raises its own error types for damaged files
-            self._package.close()
+            if self._package is not None:
+                self._package.close()
             reason = mask_numbers(str(exc))
+            if type(exc).__name__ == "PasswordError":
+                reason = "设有密码 / password-protected"
             raise FormatError(f"无法打开 Excel 文件 {path}：{reason}",
                               f"cannot open the Excel file {path}: {reason}") from exc
         self.sheet_names: list[str] = list(self._book.sheet_names)
@@ -166,10 +185,10 @@ class Workbook:
 
     def source(self, sheet: str) -> TableSource:
         """The rows of ``sheet``, numbered as Excel numbers them (its grid checked now)."""
-        from planner.io.xlsxread import SheetPartMissing
+        from planner.io.xlsxread import Grid, SheetPartMissing
 
         try:
-            grid = self._package.scan(sheet)
+            grid = Grid() if self._package is None else self._package.scan(sheet)
         except SheetPartMissing:
             grid = None
 
@@ -212,7 +231,39 @@ class Workbook:
         """Release the file."""
         self._loaded.clear()
         self._book.close()
-        self._package.close()
+        if self._package is not None:
+            self._package.close()
+
+
+_SUFFIXES = {sniff.XLSX: (".xlsx", ".xlsm"), sniff.XLS: (".xls",)}
+
+
+def _workbook_kind(path: Path) -> str:
+    """``xlsx`` or ``xls`` by the file's content; :class:`FormatError` saying what the file is
+    (and what to do) when it is no workbook planner reads."""
+    kind = sniff.content_kind(path)
+    if kind in _SUFFIXES:
+        return kind
+    zh, en = sniff.describe(kind)
+    advice = _ADVICE.get(kind, ("请在 Excel 中打开后另存为 .xlsx", "open it in Excel and save it as"
+                                " .xlsx"))
+    raise FormatError(f"{path} 不是 Excel 工作簿，而是{zh}；{advice[0]}",
+                      f"{path} is not an Excel workbook but {en}; {advice[1]}")
+
+
+_ADVICE = {
+    sniff.TEXT: ("请把扩展名改为 .csv，或用 --input-format csv 读取",
+                 "rename it to .csv or read it with --input-format csv"),
+    sniff.PARQUET_FILE: ("请把扩展名改为 .parquet", "rename it to .parquet"),
+    sniff.ENCRYPTED: ("请在 Excel 中取消密码后另存为 .xlsx",
+                      "remove the password in Excel and save it as .xlsx"),
+    sniff.XLSB: ("暂不读取 .xlsb（无法在读入前检查其单元格范围），请在 Excel 中另存为 .xlsx",
+                 ".xlsb is not read yet (its cell range cannot be checked before loading); save"
+                 " it as .xlsx in Excel"),
+    sniff.ODS: ("暂不读取 .ods（无法在读入前检查其单元格范围），请另存为 .xlsx",
+                ".ods is not read yet (its cell range cannot be checked before loading); save it"
+                " as .xlsx"),
+}
 
 
 def _fill_merged(rows: RowIterator, merged: list[tuple[tuple[int, int], tuple[int, int]]],

@@ -1,0 +1,106 @@
+"""Files read by what they hold: legacy .xls workbooks, and clear words for files that are not
+what their names say (an HTML page saved as .xls, a CSV renamed .xlsx, a password)."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlwt
+
+from planner.io import FormatError
+from planner.io.sniff import content_kind
+
+from .test_xlsx_hostile import _export_rows, _export_workbook, _read, _validate
+
+
+def _export_xls(path: Path) -> Path:
+    """The national export as a real legacy .xls (BIFF8), as older offices' Excel saves it."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("households")
+    for number, row in enumerate(_export_rows()):
+        for column, value in enumerate(row):
+            sheet.write(number, column, value)
+    book.save(str(path))
+    return path
+
+
+def _summary(households: list) -> list[tuple[str, int, list[str | None]]]:
+    return [(h.id, len(h.members), [m.id_number for m in h.members]) for h in households]
+
+
+def test_a_legacy_xls_export_reads_as_the_same_households_as_the_xlsx(tmp_path):
+    xls = _export_xls(tmp_path / "监测对象.xls")
+    assert content_kind(xls) == "xls"
+    from_xls, errors_xls, stats_xls = _read(xls)
+    from_xlsx, errors_xlsx, stats_xlsx = _read(_export_workbook(tmp_path / "监测对象.xlsx"))
+    assert from_xls and _summary(from_xls) == _summary(from_xlsx)
+    assert [h.model_dump() for h in from_xls] == [h.model_dump() for h in from_xlsx]
+    assert (stats_xls.read, stats_xls.accepted) == (stats_xlsx.read, stats_xlsx.accepted)
+    assert [(e.row, e.field) for e in errors_xls] == [(e.row, e.field) for e in errors_xlsx]
+
+
+def test_a_workbook_named_with_the_other_excel_extension_is_read_by_its_content(tmp_path):
+    xlsx = _export_workbook(tmp_path / "a.xlsx")
+    misnamed = shutil.copy(xlsx, tmp_path / "b.xls")
+    assert _summary(_read(Path(misnamed))[0]) == _summary(_read(xlsx)[0])
+    legacy = shutil.copy(_export_xls(tmp_path / "c.xls"), tmp_path / "d.xlsx")
+    assert _summary(_read(Path(legacy))[0]) == _summary(_read(xlsx)[0])
+
+
+HTML_EXPORT = ("<html><head><meta charset='utf-8'></head><body><table>"
+               "<tr><td>户编号</td><td>姓名</td></tr><tr><td>1</td><td>张三</td></tr>"
+               "</table></body></html>")
+
+
+@pytest.mark.parametrize(("name", "data", "zh", "en"), [
+    ("导出.xls", HTML_EXPORT.encode(), "网页（HTML）", "an HTML page"),
+    ("导出.xlsx", "户编号,姓名\n1,张三\n".encode("gb18030"), "请把扩展名改为 .csv",
+     "rename it to .csv"),
+    ("导出.xls", b"PAR1" + b"\x00" * 64, "Parquet 文件", "a Parquet file"),
+    ("导出.xlsx", b"%PDF-1.7\n", "PDF 文档", "a PDF document"),
+    ("导出.xls", b"", "空文件", "an empty file"),
+    # a password-protected workbook is an OLE2 container holding an EncryptedPackage stream
+    ("导出.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+     + "EncryptedPackage".encode("utf-16-le"), "取消密码", "remove the password"),
+])
+def test_a_file_that_is_no_workbook_says_what_it_is_and_what_to_do(tmp_path, name, data, zh, en):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(FormatError) as caught:
+        _read(path)
+    assert zh in caught.value.zh and en in caught.value.en
+    done = _validate(path)
+    assert done.returncode == 2
+    assert zh in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_ods_and_xlsb_are_refused_with_advice_until_their_grids_can_be_checked(tmp_path):
+    ods = tmp_path / "a.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    xlsb = tmp_path / "a.xlsb"
+    with zipfile.ZipFile(xlsb, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    for path, kind in ((ods, "ods"), (xlsb, "xlsb")):
+        assert content_kind(path) == kind
+        with pytest.raises(FormatError) as caught:
+            _read(path)
+        assert "另存为 .xlsx" in caught.value.zh and f".{kind} is not read yet" in caught.value.en
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (lambda p: _export_workbook(p), "an Excel workbook"),
+    (lambda p: _export_xls(p), "an Excel workbook"),
+])
+def test_a_workbook_named_csv_is_refused_whole_not_read_as_garbage_rows(tmp_path, make, kind):
+    book = make(tmp_path / "book")
+    path = Path(shutil.copy(book, tmp_path / "households.csv"))
+    with pytest.raises(FormatError) as caught:
+        _read(path)
+    assert kind in caught.value.en and "不是 CSV 文本" in caught.value.zh
