@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -78,20 +79,86 @@ def test_a_file_that_is_no_workbook_says_what_it_is_and_what_to_do(tmp_path, nam
     assert "Traceback" not in done.stderr
 
 
-def test_ods_and_xlsb_are_refused_with_advice_until_their_grids_can_be_checked(tmp_path):
-    ods = tmp_path / "a.ods"
-    with zipfile.ZipFile(ods, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", "<office:document-content/>")
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="households">'
+)
+_ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+# What LibreOffice writes after the last row: empty rows repeated to the end of the sheet.
+_FILLER = ('<table:table-row table:number-rows-repeated="1048500">'
+           '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+
+
+def _ods_cell(value: str, repeat: int = 1) -> str:
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    if not value:
+        return f"<table:table-cell{repeated}/>"
+    return (f'<table:table-cell office:value-type="string"{repeated}>'
+            f"<text:p>{escape(value)}</text:p></table:table-cell>")
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    """A real OpenDocument spreadsheet: the zip, its mimetype first and stored, content.xml."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest xmlns:manifest="
+                         '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+        archive.writestr("content.xml", _ODS_HEAD + rows_xml + _ODS_TAIL)
+    return path
+
+
+def _export_ods(path: Path) -> Path:
+    rows = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+                   for row in _export_rows())
+    return _ods(path, rows + _FILLER)
+
+
+def test_an_ods_export_reads_as_the_same_households_as_the_xlsx(tmp_path):
+    ods = _export_ods(tmp_path / "监测对象.ods")
+    assert content_kind(ods) == "ods"
+    from_ods, errors_ods, _ = _read(ods)
+    from_xlsx, errors_xlsx, _ = _read(_export_workbook(tmp_path / "监测对象.xlsx"))
+    assert from_ods and [h.model_dump() for h in from_ods] == [h.model_dump() for h in from_xlsx]
+    assert [(e.row, e.field) for e in errors_ods] == [(e.row, e.field) for e in errors_xlsx]
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    # one filled cell a million rows and 16,000 columns away from the header
+    ('<table:table-row table:number-rows-repeated="1048000"><table:table-cell/>'
+     "</table:table-row><table:table-row>" + _ods_cell("", 16000) + _ods_cell("x")
+     + "</table:table-row>", "delete the far cells"),
+    # a filled cell repeated 16,000 times in each of 100,000 rows: 1.6 billion cells
+    ('<table:table-row table:number-rows-repeated="100000">' + _ods_cell("y", 16000)
+     + "</table:table-row>", "fills more than 20,000,000 cells"),
+    ('<table:table-row table:number-rows-repeated="1048577">' + _ods_cell("y")
+     + "</table:table-row>", "go beyond 1,048,576 rows"),
+    ('<table:table-row table:number-rows-repeated="-5">' + _ods_cell("y")
+     + "</table:table-row>", "repeat count"),
+])
+def test_an_ods_declaring_a_huge_grid_is_refused_before_calamine_allocates_it(tmp_path, rows,
+                                                                             said):
+    path = _ods(tmp_path / "a.ods", '<table:table-row>' + _ods_cell("户编号") + _ods_cell("姓名")
+                + "</table:table-row>" + rows)
+    with pytest.raises(FormatError) as caught:
+        _read(path)
+    assert said in caught.value.en
+    done = _validate(path)  # in a process limited to 2 GB of address space
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_xlsb_is_refused_with_advice_until_its_grid_can_be_checked(tmp_path):
     xlsb = tmp_path / "a.xlsb"
     with zipfile.ZipFile(xlsb, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
-    for path, kind in ((ods, "ods"), (xlsb, "xlsb")):
-        assert content_kind(path) == kind
-        with pytest.raises(FormatError) as caught:
-            _read(path)
-        assert "另存为 .xlsx" in caught.value.zh and f".{kind} is not read yet" in caught.value.en
+    assert content_kind(xlsb) == "xlsb"
+    with pytest.raises(FormatError) as caught:
+        _read(xlsb)
+    assert "另存为 .xlsx" in caught.value.zh and ".xlsb is not read yet" in caught.value.en
 
 
 @pytest.mark.parametrize(("make", "kind"), [

@@ -162,8 +162,8 @@ class Workbook:
         self.path = path
         kind = _workbook_kind(path)
         # A legacy .xls (BIFF) holds at most 65,536 × 256 cells, so calamine's grid is bounded
-        # without a scan; a zip workbook is checked first (planner.io.xlsxread).
-        self._package = Package(path) if kind == sniff.XLSX else None
+        # without a scan; a zip workbook (.xlsx, .ods) is checked first (planner.io.xlsxread).
+        self._package = Package(path, kind) if kind != sniff.XLS else None
         try:
             if path.suffix.lower() in _SUFFIXES[kind]:
                 self._book = CalamineWorkbook.from_path(str(path))
@@ -235,7 +235,7 @@ class Workbook:
             self._package.close()
 
 
-_SUFFIXES = {sniff.XLSX: (".xlsx", ".xlsm"), sniff.XLS: (".xls",)}
+_SUFFIXES = {sniff.XLSX: (".xlsx", ".xlsm"), sniff.XLS: (".xls",), sniff.ODS: (".ods",)}
 
 
 def _workbook_kind(path: Path) -> str:
@@ -260,9 +260,6 @@ _ADVICE = {
     sniff.XLSB: ("暂不读取 .xlsb（无法在读入前检查其单元格范围），请在 Excel 中另存为 .xlsx",
                  ".xlsb is not read yet (its cell range cannot be checked before loading); save"
                  " it as .xlsx in Excel"),
-    sniff.ODS: ("暂不读取 .ods（无法在读入前检查其单元格范围），请另存为 .xlsx",
-                ".ods is not read yet (its cell range cannot be checked before loading); save it"
-                " as .xlsx"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Guarded XLSX reading: zip, size and grid limits checked before python-calamine loads a sheet.
+"""Guarded XLSX (and ODS) reading: zip, size and grid limits checked before python-calamine loads
+a sheet. ODS sheets are scanned by :mod:`planner.io.odsread`, all at open.
 
 python-calamine holds a sheet as a dense grid from its first to its last filled cell (about 32
 bytes a cell in Rust, whatever is in it), so one cell at ``XFD1048576`` in a 5 KB file asks for
@@ -135,13 +136,13 @@ class Grid:
         return self.bottom + (2 if self.ends_with_row else 1)
 
 
-def _damaged(path: Path, zh: str, en: str) -> FormatError:
+def damaged(path: Path, zh: str, en: str) -> FormatError:
     return FormatError(f"{path}：Excel 文件已损坏或不是 XLSX 文件（{zh}），未读取",
                        f"{path}: the Excel file is damaged or not an XLSX file ({en}); "
                        "nothing was read")
 
 
-def _too_large(path: Path, zh: str, en: str) -> FormatError:
+def too_large(path: Path, zh: str, en: str) -> FormatError:
     return FormatError(f"{path}：{zh}，为防止耗尽内存，文件未读取",
                        f"{path}: {en}; the file was not read, to keep memory bounded")
 
@@ -153,17 +154,21 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
 class Package:
     """The zip of one workbook: sizes checked, parts read at open verified, sheets located."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, kind: str = "xlsx"):
         self.path = path
+        self.kind = kind  # "xlsx", or "ods": one content.xml holds every sheet
+        self._tables: dict[str, Grid] | None = None
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise _damaged(path, f"不是完整的 zip 文件：{exc}", f"not a complete zip file: {exc}",
+            raise damaged(path, f"不是完整的 zip 文件：{exc}", f"not a complete zip file: {exc}",
                            ) from exc
         try:
             self._check_sizes()
             self._verify_small_parts()
-            self.sheet_parts = self._sheet_parts()
+            self.sheet_parts = self._sheet_parts() if kind == "xlsx" else {}
+            if kind == "ods":
+                self._tables = self._scan_ods()
         except BaseException:
             self._zip.close()
             raise
@@ -177,7 +182,7 @@ class Package:
         for info in self._zip.infolist():
             total += info.file_size
             if info.file_size > MAX_PART_BYTES:
-                raise _too_large(
+                raise too_large(
                     self.path,
                     f"其中的 {info.filename} 解压后有 {info.file_size:,} 字节，"
                     f"超过 {MAX_PART_BYTES:,} 字节上限",
@@ -185,14 +190,14 @@ class Package:
                     f"limit of {MAX_PART_BYTES:,}")
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                raise _too_large(
+                raise too_large(
                     self.path,
                     f"其中的 {info.filename} 压缩比为 {ratio:,.0f} 倍（上限 "
                     f"{MAX_COMPRESSION_RATIO} 倍），疑似压缩炸弹",
                     f"its part {info.filename} is compressed {ratio:,.0f} times (limit "
                     f"{MAX_COMPRESSION_RATIO}), like a zip bomb")
         if total > MAX_WORKBOOK_BYTES:
-            raise _too_large(
+            raise too_large(
                 self.path, f"解压后共 {total:,} 字节，超过 {MAX_WORKBOOK_BYTES:,} 字节上限",
                 f"it unpacks to {total:,} bytes, over the limit of {MAX_WORKBOOK_BYTES:,}")
 
@@ -206,7 +211,7 @@ class Package:
         try:
             info = self._zip.getinfo(name)
         except KeyError as exc:
-            raise _damaged(self.path, f"缺少 {name}", f"{name} is missing") from exc
+            raise damaged(self.path, f"缺少 {name}", f"{name} is missing") from exc
         try:
             if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 1:
                 yield from self._inflate(info)
@@ -215,7 +220,7 @@ class Package:
                 while chunk := stream.read(_CHUNK):
                     yield chunk
         except _READ_ERRORS as exc:
-            raise _damaged(self.path, f"{name} 无法解压：{exc}",
+            raise damaged(self.path, f"{name} 无法解压：{exc}",
                            f"{name} cannot be unpacked: {exc}") from exc
 
     def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -253,7 +258,8 @@ class Package:
         """
         for info in self._zip.infolist():
             name = info.filename
-            if name.endswith(_READ_AT_OPEN) and "worksheets/" not in name:
+            if (name.endswith(_READ_AT_OPEN) and "worksheets/" not in name
+                    and name != "content.xml"):  # an ODS sheet's cells: scanned by scan()
                 for _chunk in self._chunks(name):
                     pass
 
@@ -261,7 +267,7 @@ class Package:
         try:
             return ElementTree.fromstring(b"".join(self._chunks(name)))
         except ElementTree.ParseError as exc:
-            raise _damaged(self.path, f"{name} 不是有效的 XML：{exc}",
+            raise damaged(self.path, f"{name} 不是有效的 XML：{exc}",
                            f"{name} is not valid XML: {exc}") from exc
 
     def _sheet_parts(self) -> dict[str, str | None]:
@@ -273,7 +279,7 @@ class Package:
                 if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
                     workbook = rel.get("Target", workbook).lstrip("/")
         if workbook not in names:
-            raise _damaged(self.path, f"缺少 {workbook}", f"{workbook} is missing")
+            raise damaged(self.path, f"缺少 {workbook}", f"{workbook} is missing")
         folder = posixpath.dirname(workbook)
         rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
         targets: dict[str, str] = {}
@@ -295,18 +301,32 @@ class Package:
 
     def scan(self, sheet: str) -> Grid:
         """Scan the cell references of ``sheet``; refuse a grid calamine must not allocate."""
+        if self._tables is not None:  # ODS: every sheet was scanned at open
+            grid = self._tables.get(sheet)
+            if grid is None:
+                raise SheetPartMissing(sheet)
+            return grid
         part = self.sheet_parts.get(sheet)
         if part is None:
             raise SheetPartMissing(sheet)
-        grid = _scan_fast(self._chunks(part), self.path)
-        if grid is None:
-            grid = _scan_tags(self._chunks(part), self.path)
+        grid = _scan_fast(self._chunks(part), self.path) or _scan_tags(
+            self._chunks(part), self.path)
+        return self._checked(sheet, grid)
+
+    def _scan_ods(self) -> dict[str, Grid]:
+        """Every sheet of an ODS, checked: calamine loads them all when it opens the file."""
+        from planner.io.odsread import CONTENT, scan_tables
+
+        tables = scan_tables(self._chunks(CONTENT), self.path)
+        return {sheet: self._checked(sheet, grid) for sheet, grid in tables.items()}
+
+    def _checked(self, sheet: str, grid: Grid) -> Grid:
         allowed = max(MIN_GRID_CELLS, SPARSE_FACTOR * grid.cells)
         if grid.area > allowed:
             far = f"{column_name(grid.right)}{grid.bottom + 1}"
             first = f"{column_name(grid.left)}{grid.top + 1}"
             rows, columns = grid.bottom - grid.top + 1, grid.right - grid.left + 1
-            raise _too_large(
+            raise too_large(
                 self.path,
                 f"工作表「{sheet}」的单元格从 {first} 延伸到 {far}（{rows:,} 行 × {columns:,} 列，"
                 f"{grid.area:,} 格），而其中只有 {grid.cells:,} 个单元格；请删除远处的单元格后重试",
@@ -332,7 +352,7 @@ def _blocks(chunks: Iterator[bytes], path: Path, grid: Grid) -> Iterator[bytes]:
             tail = data[cut:]
             yield data[:cut]
         if len(tail) > MAX_TAG_BYTES:
-            raise _too_large(path, f"工作表 XML 中有超过 {MAX_TAG_BYTES:,} 字节的单个标签或文本",
+            raise too_large(path, f"工作表 XML 中有超过 {MAX_TAG_BYTES:,} 字节的单个标签或文本",
                              f"a sheet's XML has one tag or text over {MAX_TAG_BYTES:,} bytes")
     grid.complete = bool(_END.search(tail[-256:]))
     grid.ends_with_row = bool(_ROW_END.search(tail[-256:]))
@@ -341,7 +361,7 @@ def _blocks(chunks: Iterator[bytes], path: Path, grid: Grid) -> Iterator[bytes]:
 
 
 def _refuse_reference(path: Path, reference: str) -> FormatError:
-    return _too_large(
+    return too_large(
         path, f"单元格引用 {reference} 超出 Excel 的范围（{MAX_ROWS:,} 行 × {MAX_COLUMNS:,} 列）",
         f"cell reference {reference} is beyond Excel's sheet ({MAX_ROWS:,} rows × "
         f"{MAX_COLUMNS:,} columns)")
