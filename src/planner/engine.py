@@ -392,6 +392,10 @@ class Checker:
             evidence=hit.evidence,
             references=rule.references,
             proposes=rule.proposes,
+            kind=rule.kind,
+            need=rule.need,
+            measure=hit.measure,
+            refers_to=hit.refers_to,
             # Every personal value of the household, not only those the template named: a rule
             # may quote members in its values, evidence or a whole record.
             personal=(self._personal_values(household) if household is not None
@@ -482,6 +486,7 @@ class Checker:
             member=member,
             evidence=evidence,
             references=rule.references,
+            kind=rule.kind,
         )
 
     def _defer_dataset_waivers(self, subject: str, waivers: list[Waiver]) -> list[Waiver]:
