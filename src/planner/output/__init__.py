@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from planner.engine import CheckStats
 from planner.finding import Finding
-from planner.output.mask import mask_finding
+from planner.privacy import mask_finding
 from planner.registry import RuleSet
 
 FORMATS = ("text", "json", "jsonl", "csv", "sarif")
