@@ -6,10 +6,10 @@ import csv
 import json
 from typing import Any
 
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
+from planner.stats import CheckStats
 from planner.version import __version__
 
 

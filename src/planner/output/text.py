@@ -8,11 +8,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
 from planner.printable import printable, printable_data
 from planner.privacy import mask_numbers
+from planner.stats import CheckStats
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {
