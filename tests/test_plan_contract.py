@@ -8,12 +8,14 @@ INC/SUP rules are.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from planner.engine import Checker
+from planner.engine_rules import ENGINE_RULES
 from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import default_parameters
@@ -177,3 +179,29 @@ def test_every_builtin_rule_declares_what_it_is_to_the_planner(builtin: Checker)
     assert {c for c, (_, n) in kinds.items() if n == "income"} == {
         c for c in kinds if c.startswith("INC")}
     assert kinds["SUP003"] == ("mismatch", None) and kinds["SUP004"] == ("meta", None)
+
+
+def test_a_failing_rule_is_reported_as_meta_and_is_no_need(example_household,
+                                                            tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text(textwrap.dedent('''\
+        """A pack whose rule fails."""
+        from planner import rule
+
+
+        @rule(code="XYZ004", name="always-fails", family="fitness",
+              message={"zh": "失败", "en": "fails"}, proposes=("home_visit",))
+        def always_fails(ctx):
+            """Fails on every household."""
+            raise RuntimeError("broken")
+
+
+        RULES = (always_fails,)
+        '''), encoding="utf-8")
+    checker = Checker(RuleSet(load_path(tmp_path / "broken.py")), default_parameters(), WHEN)
+    data = example_household("one_room_unsafe_water")
+    household = Household.model_validate(data)
+    [failure] = checker.check_household(household)
+    assert (failure.code, failure.kind, failure.refers_to) == ("PLN001", "meta", None)
+    result = plan(checker, data)
+    assert result.unplanned == [] and "home_visit" not in result.measures()
+    assert all(r.kind == "meta" for r in ENGINE_RULES)
