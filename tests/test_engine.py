@@ -276,7 +276,7 @@ def quotes_a_name(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def test_a_rule_error_quoting_personal_data_is_masked_in_output(example_household):
-    from planner.output.mask import mask_finding
+    from planner.privacy import mask_finding
 
     [error] = check([household(example_household)], rules=[quotes_a_name],
                     reference_date=ON).findings

@@ -307,7 +307,7 @@ def test_a_waived_mismatch_keeps_the_measure_as_already_planned(planned) -> None
 
     waived = Finding(code="SUP003", name="measure-mismatch", family="support", severity="error",
                      subject="522425-203-0032", subject_kind="household", message_zh="不符",
-                     message_en="unfit", member=2,
+                     message_en="unfit", member=2, kind="mismatch", measure="skills_training",
                      evidence={"measure": "skills_training", "status": "planned",
                                "beneficiary": 2, "reason": "labour"},
                      waiver=Waiver(code="SUP003", reason="approved", approver="县乡村振兴局",

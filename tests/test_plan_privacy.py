@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -25,20 +26,21 @@ VILLAGE = Village(id="V-SQ", region={"town": "河口镇", "village": "石桥村"
 
 
 def _finding(code: str, family: str, subject: str = HOUSEHOLD, kind: str = "household",
-             **evidence: object) -> Finding:
+             contract: dict[str, Any] | None = None, **evidence: object) -> Finding:
     """A finding whose messages carry a name (as rules report it: in ``personal``), an ID
     number and a phone number."""
     return Finding(
         code=code, name=code.lower(), family=family, severity="error", subject=subject,
         subject_kind=kind, message_zh=f"{NAME}（{ID_NUMBER}，电话 {PHONE}）需核实",
         message_en=f"{NAME} ({ID_NUMBER}, phone {PHONE}) needs checking",
-        evidence=dict(evidence), personal=(NAME,))
+        evidence=dict(evidence), personal=(NAME,), **(contract or {}))
 
 
 FINDINGS = [
-    _finding("INC001", "income"),  # the income need: item reasons
+    _finding("INC001", "income", contract={"need": "income"}),  # the income need: item reasons
     _finding("HOU001", "housing"),  # another need: item reasons or an unmet-need note
-    _finding("SUP003", "support", measure="skills_training", beneficiary=4),  # no such measure
+    _finding("SUP003", "support", measure="skills_training", beneficiary=4,  # no such measure
+             contract={"kind": "mismatch", "measure": "skills_training", "member": 4}),
     _finding("VIL001", "village", subject="V-SQ", kind="village"),  # a village work's reason
 ]
 

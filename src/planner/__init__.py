@@ -6,8 +6,6 @@ and plan measures. Everything the CLI does is a call to these.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from planner.engine import Checker, CheckResult, FileWaiver, check
 from planner.facts import HouseholdFacts, MemberFacts, derive
 from planner.finding import Finding
@@ -18,6 +16,7 @@ from planner.planning import DistrictPlan, HouseholdPlan, PlanItem, plan, plan_h
 from planner.registry import RuleSet, load_rules
 from planner.rule import Hit, Rule, RuleContext, from_spec, rule
 from planner.spec import RuleSpec
+from planner.version import __version__
 
 __all__ = [
     "CheckResult",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,8 @@ from planner.model.personal import personal_values
 from planner.params import ParameterSet, ParamValues, default_parameters
 from planner.readonly import readonly
 from planner.registry import RuleSet, load_rules
-from planner.rule import SEVERITY_ORDER, DatasetCheck, Hit, Rule, RuleContext, render
+from planner.rule import DatasetCheck, Hit, Rule, RuleContext, render
+from planner.stats import CheckStats
 from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
@@ -47,40 +48,6 @@ class FileWaiver:
     household: str
     waiver: Waiver
     source: str = ""
-
-
-@dataclass(slots=True)
-class CheckStats:
-    """Counts of a run; ``findings_by_code`` and ``by_severity`` count unwaived findings."""
-
-    households: int = 0
-    villages: int = 0
-    projects: int = 0
-    findings: int = 0
-    waived: int = 0
-    rule_errors: int = 0
-    findings_by_code: dict[str, int] = field(default_factory=dict)
-    by_severity: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0)
-    )
-
-    def at_or_above(self, severity: str) -> int:
-        """Unwaived findings of ``severity`` or worse."""
-        floor = SEVERITY_ORDER[severity]
-        return sum(n for s, n in self.by_severity.items() if SEVERITY_ORDER[s] >= floor)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the counts."""
-        return {
-            "households": self.households,
-            "villages": self.villages,
-            "projects": self.projects,
-            "findings": self.findings,
-            "waived": self.waived,
-            "rule_errors": self.rule_errors,
-            "by_severity": dict(self.by_severity),
-            "by_code": dict(sorted(self.findings_by_code.items())),
-        }
 
 
 @dataclass(slots=True)
@@ -392,6 +359,10 @@ class Checker:
             evidence=hit.evidence,
             references=rule.references,
             proposes=rule.proposes,
+            kind=rule.kind,
+            need=rule.need,
+            measure=hit.measure,
+            refers_to=hit.refers_to,
             # Every personal value of the household, not only those the template named: a rule
             # may quote members in its values, evidence or a whole record.
             personal=(self._personal_values(household) if household is not None
@@ -482,6 +453,7 @@ class Checker:
             member=member,
             evidence=evidence,
             references=rule.references,
+            kind=rule.kind,
         )
 
     def _defer_dataset_waivers(self, subject: str, waivers: list[Waiver]) -> list[Waiver]:

@@ -22,6 +22,7 @@ def _produced_by_engine(ctx: RuleContext) -> Iterable[Hit]:
     code="PLN001",
     name="rule-error",
     family=ENGINE_FAMILY,
+    kind="meta",
     severity="error",
     message={
         "zh": "规则 {values[rule]} 在检查 {values[subject]} 时出错：{values[error]}",
@@ -64,6 +65,7 @@ def rule_error(ctx: RuleContext) -> Iterable[Hit]:
     code="PLN002",
     name="waiver-expired",
     family=ENGINE_FAMILY,
+    kind="meta",
     severity="warning",
     message={
         "zh": "{values[code]} 的豁免已于 {values[expires]} 过期（审批人 {values[approver]}），"
@@ -105,6 +107,7 @@ def waiver_expired(ctx: RuleContext) -> Iterable[Hit]:
     code="PLN003",
     name="waiver-unused",
     family=ENGINE_FAMILY,
+    kind="meta",
     severity="info",
     message={
         "zh": "{values[code]} 的豁免未被使用：{values[why]}，请撤销",
@@ -143,6 +146,7 @@ def waiver_unused(ctx: RuleContext) -> Iterable[Hit]:
     code="PLN004",
     name="rule-timeout",
     family=ENGINE_FAMILY,
+    kind="meta",
     severity="error",
     message={
         "zh": "规则 {values[rule]} 检查 {values[subject]} 时超过时间预算 {values[seconds]} 秒，"

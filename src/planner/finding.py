@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.model import Waiver
+from planner.spec import RuleKind
 
 
 @dataclass(slots=True)
@@ -18,6 +19,11 @@ class Finding:
     covered it (a waived finding is reported as waived, not dropped). ``personal`` holds the
     names, ID numbers and phone numbers filled into the messages, so outputs can mask them.
     ``trace`` and ``parameters`` are set by ``--explain``.
+
+    The planner reads the typed contract, never a code, family or evidence key: ``kind`` and
+    ``need`` come from the rule (:data:`planner.spec.RuleKind`), ``measure`` is the planned
+    measure a mismatch finding is about (its beneficiary is ``member``) and ``refers_to`` the
+    code of the finding a meta finding points at.
     """
 
     code: str
@@ -36,6 +42,10 @@ class Finding:
     trace: list[dict[str, Any]] | None = None
     parameters: dict[str, Any] | None = None
     personal: tuple[str, ...] = ()
+    kind: RuleKind = "need"
+    need: str | None = None
+    measure: str | None = None
+    refers_to: str | None = None
 
     @property
     def waived(self) -> bool:
@@ -63,7 +73,11 @@ class Finding:
         return self.message_zh if language == "zh" else self.message_en
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (waiver and explanation only when present)."""
+        """A JSON-ready dict (waiver and explanation only when present).
+
+        The typed contract (``kind``, ``need``, ``measure``, ``refers_to``) is not written yet:
+        the recorded JSON output is pinned (issue 16 adds it).
+        """
         data: dict[str, Any] = {
             "code": self.code,
             "name": self.name,

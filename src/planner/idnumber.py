@@ -1,4 +1,4 @@
-"""Citizen ID numbers (GB 11643-1999): check digit, birth date, sex, and masking for output."""
+"""Citizen ID numbers (GB 11643-1999): check digit, birth date, sex; finding them in text."""
 
 from __future__ import annotations
 
@@ -69,34 +69,3 @@ def check_id(number: str) -> IdCheck:
     if born.year < 1880:
         return IdCheck(False, "birth_date", born, male)
     return IdCheck(True, None, born, male)
-
-
-def mask_id(number: str | None) -> str | None:
-    """Keep the first 6 and last 2 characters: ``110105**********2X``."""
-    if not number:
-        return number
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 8) + number[-2:]
-
-
-def mask_phone(number: str | None) -> str | None:
-    """Keep the first 3 and last 2 digits of a phone number."""
-    if not number:
-        return number
-    if len(number) <= 5:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 5) + number[-2:]
-
-
-def mask_name(name: str | None) -> str | None:
-    """Keep the surname only: ``张**``."""
-    if not name:
-        return name
-    return name[0] + "*" * (len(name) - 1)
-
-
-def mask_numbers(text: str) -> str:
-    """Mask every ID number and mobile phone number found in free text."""
-    text = ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
-    return MOBILE_PATTERN.sub(lambda m: mask_phone(m.group(0)) or "", text)

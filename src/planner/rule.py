@@ -31,7 +31,7 @@ from planner.model.vocab import Labelled
 from planner.params import ParamValues
 from planner.spec import CODE_PATTERN as _CODE
 from planner.spec import NAME_PATTERN as _NAME
-from planner.spec import SCOPES, Message, RuleSpec
+from planner.spec import RULE_KINDS, SCOPES, Message, RuleKind, RuleSpec
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["household", "member", "village", "project", "dataset"]
@@ -54,6 +54,9 @@ class Hit:
 
     ``member`` is a 1-based member number; ``household`` names the household for dataset rules;
     ``subject`` names a village, project or area. ``values`` feed the message template.
+    ``measure`` is the planned measure id a mismatch hit is about (its beneficiary is ``member``);
+    ``refers_to`` the code of the finding a meta hit points at. The planner reads these, never
+    the evidence.
     """
 
     evidence: dict[str, Any] = field(default_factory=dict)
@@ -62,6 +65,8 @@ class Hit:
     subject: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     trace: list[dict[str, Any]] | None = None
+    measure: str | None = None
+    refers_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +107,8 @@ class Rule:
 
     For household, member, village and project scope, ``function(ctx)`` yields :class:`Hit` for
     one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`.
+    ``kind`` and ``need`` tell the planner what the findings are (see
+    :data:`planner.spec.RuleKind`); every finding carries them.
     """
 
     code: str
@@ -120,6 +127,8 @@ class Rule:
     origin: str = ""
     reads_findings: bool = False
     pack: str = ""
+    kind: RuleKind = "need"
+    need: str | None = None
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -136,6 +145,10 @@ class Rule:
             raise ValueError(f"rule {self.code}: family is empty")
         if self.reads_findings and self.scope != "household":
             raise ValueError(f"rule {self.code}: only household rules can read findings")
+        if self.kind not in RULE_KINDS:
+            raise ValueError(f"rule {self.code}: kind {self.kind!r} is not one of {RULE_KINDS}")
+        if self.need is not None and self.kind != "need":
+            raise ValueError(f"rule {self.code}: only a need rule names a need")
 
     @property
     def summary(self) -> str:
@@ -181,12 +194,15 @@ def rule(
     references: Iterable[str] = (),
     aliases: Iterable[str] = (),
     reads_findings: bool = False,
+    kind: RuleKind = "need",
+    need: str | None = None,
 ) -> Callable[[RuleFunction | DatasetRuleFunction], Rule]:
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
     A household rule with ``reads_findings=True`` runs after every other household and member rule
     and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no
-    measure"). The message template is checked here: a field naming an unknown fact is an error
+    measure"). ``kind`` and ``need`` say what its findings are to the planner. The message
+    template is checked here: a field naming an unknown fact is an error
     when the module is imported, not when a finding is rendered.
     """
     text = message if isinstance(message, Message) else Message(**message)
@@ -212,6 +228,8 @@ def rule(
             aliases=tuple(aliases),
             origin=f"{function.__module__}.{function.__qualname__}",
             reads_findings=reads_findings,
+            kind=kind,
+            need=need,
         )
 
     return wrap
@@ -284,6 +302,8 @@ def from_spec(
         aliases=tuple(spec.aliases),
         spec=spec,
         origin=origin,
+        kind=spec.kind,
+        need=spec.need,
     )
 
 

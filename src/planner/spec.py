@@ -35,6 +35,11 @@ CODE_PATTERN = r"^[A-Z]{1,3}[0-9]{3}$"
 NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SEVERITIES = ("error", "warning", "info")
 SCOPES = ("household", "member", "village", "project", "dataset")
+RuleKind = Literal["need", "mismatch", "data_quality", "meta"]
+"""What a rule's findings are to the planner: a ``need`` to plan for, a ``mismatch`` (a planned
+measure that does not fit: the planner cancels it), a ``data_quality`` problem (planned like a
+need: the record must be corrected) or ``meta`` (about other findings or the run itself)."""
+RULE_KINDS: tuple[RuleKind, ...] = ("need", "mismatch", "data_quality", "meta")
 MAX_CONDITION_DEPTH = 32
 """Deepest nesting of conditions (``all``, ``any``, ``not``, member quantifiers) in one rule.
 
@@ -288,6 +293,11 @@ class RuleSpec(_Spec):
     family: str = Field(min_length=1)
     scope: Literal["household", "member"] = "household"
     severity: Literal["error", "warning", "info"] = "warning"
+    kind: RuleKind = "need"
+    need: str | None = Field(
+        default=None, min_length=1,
+        description="The need a need rule raises (``income`` merges into the household income"
+        " need); none: the rule's own code")
     message: Message
     when: Condition
     evidence: list[str] = Field(default_factory=list, description="Extra facts to report")
@@ -301,6 +311,13 @@ class RuleSpec(_Spec):
     def _shallow_enough(cls, when: Any) -> Any:
         check_condition_depth(when)  # before pydantic recurses into it
         return when
+
+    @model_validator(mode="after")
+    def _need_of_a_need_rule(self) -> RuleSpec:
+        if self.need is not None and self.kind != "need":
+            raise ValueError(f"need {self.need!r} given to a rule of kind {self.kind!r}: only a"
+                             " need rule names a need")
+        return self
 
     @field_validator("aliases")
     @classmethod
@@ -326,6 +343,7 @@ __all__ = [
     "COUNT_OPS",
     "MAX_CONDITION_DEPTH",
     "NAME_PATTERN",
+    "RULE_KINDS",
     "SCOPES",
     "SEVERITIES",
     "All",
@@ -341,6 +359,7 @@ __all__ = [
     "Missing",
     "Not",
     "ParamRef",
+    "RuleKind",
     "RuleSpec",
     "ValidationError",
     "check_condition_depth",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from planner.idnumber import mask_numbers
-from planner.model.personal import mask_personal
 from planner.printable import printable
+from planner.privacy import mask_numbers, mask_personal
 
 ERROR = "error"
 WARNING = "warning"

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from planner.atomic import Replacement
-from planner.idnumber import mask_numbers
 from planner.io import sniff
 from planner.io.cells import csv_text
 from planner.io.errors import FormatError
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding, split_name
 from planner.io.formulas import escape_mark
+from planner.privacy import mask_numbers
 
 RowIterator = Iterator[tuple[int, Sequence[Any]]]
 _DELIMITERS = (",", "\t", ";", "|")

@@ -1,9 +1,9 @@
-"""Personal data on the records: fields marked once, listed and masked by that marking.
+"""Personal data on the records: the fields marked once, and the values they hold.
 
 A field holding personal data is declared with ``Field(json_schema_extra=personal("name"))``;
-the kind (``name``, ``id_number``, ``phone``) says how it is masked. Everything else that masks
-(input errors, findings, plans) asks :func:`personal_kind` and :func:`personal_values` rather than
-keeping its own list of field names.
+the kind (``name``, ``id_number``, ``phone``) says how it is masked. The one module that masks,
+:mod:`planner.privacy`, asks :func:`personal_kind` and :func:`personal_values` rather than keeping
+its own list of field names.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from planner.idnumber import mask_id, mask_name, mask_numbers, mask_phone
-
 PersonalKind = Literal["name", "id_number", "phone"]
 _MARK = "personal"
-_MASKERS = {"name": mask_name, "id_number": mask_id, "phone": mask_phone}
 
 
 def personal(kind: PersonalKind) -> dict[str, Any]:
@@ -74,31 +71,6 @@ def personal_kind(path: str | None) -> PersonalKind | None:
     return next((kind for name, kind in kinds.items() if leaf.endswith("_" + name)), None)
 
 
-def mask_personal(path: str | None, text: str) -> str:
-    """``text`` masked as the personal data at ``path`` is, else its ID and mobile numbers."""
-    kind = personal_kind(path)
-    if kind is None:
-        return mask_numbers(text)
-    return _MASKERS[kind](text) or text
-
-
-def mask_as_found(text: str, known: tuple[str, ...]) -> str:
-    """``text`` with each ``known`` personal value (longest first) masked, then by pattern."""
-    for raw in known:
-        if raw in text:
-            text = text.replace(raw, mask_guessed(raw))
-    return mask_numbers(text)
-
-
-def mask_guessed(value: str) -> str:
-    """A personal value of unknown kind masked: as an ID or a phone number if it is one, else
-    as a name."""
-    masked = mask_numbers(value)
-    if masked != value:
-        return masked
-    return mask_name(value) or value
-
-
 def personal_values(record: BaseModel, model: type[BaseModel] | None = None) -> tuple[str, ...]:
     """The values of the marked fields of ``record`` (a household by default), longest first."""
     found: list[str] = []
@@ -121,5 +93,4 @@ def _collect(value: Any, parts: list[str], found: list[str]) -> None:
     _collect(getattr(value, parts[0], None), parts[1:], found)
 
 
-__all__ = ["PersonalKind", "mask_as_found", "mask_guessed", "mask_personal", "personal",
-           "personal_kind", "personal_paths", "personal_values"]
+__all__ = ["PersonalKind", "personal", "personal_kind", "personal_paths", "personal_values"]

@@ -10,11 +10,11 @@ import hashlib
 import json
 from typing import Any
 
-from planner import __version__
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
 from planner.rule import Rule
+from planner.stats import CheckStats
+from planner.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

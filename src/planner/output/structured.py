@@ -6,11 +6,11 @@ import csv
 import json
 from typing import Any
 
-from planner import __version__
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
+from planner.stats import CheckStats
+from planner.version import __version__
 
 
 def _dumps(data: Any, indent: int | None = None) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
-from planner.output.mask import mask_text
 from planner.printable import printable, printable_data
+from planner.privacy import mask_numbers
+from planner.stats import CheckStats
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {
@@ -137,7 +137,7 @@ def summary_lines(
     lines = []
     if inputs is not None:
         for error in inputs.errors:
-            text = str(error) if show_personal else mask_text(str(error))
+            text = str(error) if show_personal else mask_numbers(str(error))
             lines.append(("输入错误：" if lang == "zh" else "input error: ") + text)
         if lang == "zh":
             lines.append(f"读取记录 {inputs.read} 条：接受 {inputs.accepted} 条，"

@@ -21,14 +21,13 @@ from typing import IO, Any
 
 from planner.atomic import Replacement, atomic_open
 from planner.atomic import write_text as write_whole_text
-from planner.idnumber import mask_numbers
 from planner.io.formulas import neutralise
-from planner.output.mask import mask_data
 from planner.planning.district import DistrictPlan
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
 from planner.printable import printable
+from planner.privacy import mask_data, mask_numbers
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from planner.atomic import replacing
-from planner.idnumber import mask_numbers
 from planner.measures.drawing import font_properties, label_language, pyplot
 from planner.planning.district import DistrictPlan
 from planner.planning.model import HouseholdPlan
 from planner.planning.village import VillageWork
+from planner.privacy import mask_numbers
 
 _FAMILY_ORDER = ("infrastructure", "industry", "employment", "finance", "education", "health",
                  "housing", "water", "social_protection", "publicity", "support", "data")

@@ -9,25 +9,18 @@ from typing import Any
 
 from planner.facts import HouseholdFacts
 from planner.finding import Finding
-from planner.idnumber import mask_name
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
-from planner.output.mask import mask_messages
 from planner.params import ParameterSet, default_parameters
 from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.needs import IncomeNeed, household_needs
+from planner.planning.option import Draft, Option, base_id, cheapest_lifting, item_key
 from planner.planning.schedule import Link, Task, critical_path, schedule
-from planner.planning.select import (
-    Draft,
-    Option,
-    Selection,
-    base_id,
-    cheapest_lifting,
-    item_key,
-)
+from planner.planning.select import Selection
 from planner.planning.unfit import Unfit, cancel_item, unfit_measures, without_unfit
 from planner.planning.village import VillageWork
+from planner.privacy import mask_messages, mask_name
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: Statuses whose households work towards an exit date (脱贫攻坚 exits are assessed at year end).

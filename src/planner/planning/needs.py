@@ -10,21 +10,16 @@ from planner.facts import HouseholdFacts
 from planner.finding import Finding
 from planner.measures import MeasureCatalog
 
-#: Finding families whose needs are about income: they merge into one household income need.
-INCOME_FAMILY = "income"
-#: Findings of these families are about the run itself, not the household.
-IGNORED_FAMILIES = frozenset({"engine"})
-#: Findings that a measure already planned does not fit: the plan cancels the measure (see
-#: :mod:`planner.planning.unfit`), so they are not needs.
-MISMATCH_CODES = frozenset({"SUP003"})
+#: The need that findings of need rules declaring it merge into: the household income need.
+INCOME_NEED = "income"
 
 
 @dataclass(slots=True)
 class Need:
-    """A non-income need: one finding code for the household or one member.
+    """A non-income need: one finding code (or declared ``need``) for the household or a member.
 
-    ``codes`` holds the code and any finding that points at it (a finding whose evidence names
-    this ``need``, such as "need without a planned measure").
+    ``codes`` holds the code, the codes of other findings raising the same declared need, and any
+    meta finding that refers to one of them (such as "need without a planned measure").
     """
 
     key: str
@@ -79,30 +74,38 @@ def household_needs(
 ) -> tuple[IncomeNeed | None, list[Need], list[str]]:
     """The income need (or ``None``), the other needs, and finding codes no measure addresses.
 
-    Only unwaived findings about this household count; mismatch findings (SUP003) are remedied by
-    cancelling the unfit measure and are no need. The income need exists when an income
-    finding says so or when the per-capita income, with the gains already planned, is below the
-    target (so a household the rules do not flag, such as a registered poor one, still gets one).
+    Only unwaived findings about this household count, read by their typed contract
+    (:class:`planner.finding.Finding`): a ``need`` or ``data_quality`` finding is a need of its
+    declared ``need``, else of its own code, and ``need: income`` ones merge into the income need;
+    a ``mismatch`` finding is remedied by cancelling the unfit measure and is no need; a ``meta``
+    finding joins the need of the finding it ``refers_to``, stands on its own when that finding
+    is not here, and is ignored when it refers to nothing (it is about the run). The income need
+    exists when an income finding says so or when the per-capita income, with the gains already
+    planned, is below the target (so a household the rules do not flag, such as a registered poor
+    one, still gets one).
     """
     own = [
         f for f in findings
-        if not f.waived and f.family not in IGNORED_FAMILIES and f.subject == facts.id
-        and f.code not in MISMATCH_CODES
+        if not f.waived and f.subject == facts.id and f.kind != "mismatch"
+        and not (f.kind == "meta" and f.refers_to is None)
     ]
     codes_here = {f.code for f in own}
-    income_findings = [f for f in own if f.family == INCOME_FAMILY]
+    income_findings = [f for f in own if _is_income(f)]
     needs: dict[str, Need] = {}
     pointers: list[tuple[str, int | None, str]] = []
     unplanned: list[str] = []
     for finding in own:
-        if finding.family == INCOME_FAMILY:
+        if _is_income(finding):
             continue
-        pointed = finding.evidence.get("need") if isinstance(finding.evidence, dict) else None
-        if isinstance(pointed, str) and pointed in codes_here:
+        pointed = finding.refers_to if finding.kind == "meta" else None
+        if pointed is not None and pointed in codes_here:
             pointers.append((pointed, finding.member, finding.code))
             continue
-        key = finding.code if finding.member is None else f"{finding.code}@m{finding.member}"
+        name = finding.need or finding.code
+        key = name if finding.member is None else f"{name}@m{finding.member}"
         if key in needs:
+            if finding.code not in needs[key].codes:
+                needs[key].codes.append(finding.code)
             continue
         has_measure = bool(finding.proposes) or bool(catalog.addressing(finding.code))
         if not has_measure:
@@ -111,15 +114,21 @@ def household_needs(
         needs[key] = Need(key, finding.code, finding.member, finding.severity,
                           tuple(finding.proposes), finding.message_zh, finding.message_en,
                           [finding.code])
+    by_code = {f.code: f.need or f.code for f in own if not _is_income(f)}
     for pointed, member, code in pointers:
-        target_key = pointed if member is None else f"{pointed}@m{member}"
-        need = needs.get(target_key) or needs.get(pointed)
+        name = by_code.get(pointed, pointed)
+        target_key = name if member is None else f"{name}@m{member}"
+        need = needs.get(target_key) or needs.get(name)
         if need is not None and code not in need.codes:
             need.codes.append(code)
     pointed_income = [code for pointed, _, code in pointers
                       if any(f.code == pointed for f in income_findings)]
     income = _income_need(facts, income_findings, pointed_income, params)
     return income, list(needs.values()), unplanned
+
+
+def _is_income(finding: Finding) -> bool:
+    return finding.need == INCOME_NEED
 
 
 def _income_need(

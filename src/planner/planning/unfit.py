@@ -1,10 +1,11 @@
 """Unfit measures: measures already in the household's plan that do not fit their beneficiary.
 
-A SUP003 finding names a planned, in-progress or done measure the household or member is not
-eligible for (skills training for someone with no labour capacity). The plan cancels an open one:
-it is listed in ``HouseholdPlan.to_cancel`` with the eligibility reason, not scheduled, and its
-expected gain is not counted, so the needs it was meant to address are planned again with
-eligible measures. A done one cannot be cancelled: the plan says so in a note.
+A finding of a ``mismatch`` rule (SUP003 among the built-in ones) names, in its ``measure`` and
+``member``, a planned, in-progress or done measure the household or member is not eligible for
+(skills training for someone with no labour capacity). The plan cancels an open one: it is listed
+in ``HouseholdPlan.to_cancel`` with the eligibility reason, not scheduled, and its expected gain is
+not counted, so the needs it was meant to address are planned again with eligible measures. A done
+one cannot be cancelled: the plan says so in a note.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from planner.measures.eligibility import eligibility
 from planner.model import MeasureStatus, PlannedMeasure
 from planner.planning.labels import member_suffix
 from planner.planning.model import Note, PlanItem
-from planner.planning.needs import MISMATCH_CODES
 
 
 @dataclass(slots=True)
@@ -43,19 +43,19 @@ def unfit_measures(
 ) -> tuple[list[Unfit], list[Note]]:
     """The open measures to cancel, and notes for flagged measures that cannot be cancelled.
 
-    Each unwaived SUP003 finding about this household is matched to the record's measures by its
-    evidence (measure id, beneficiary, status). The reason is the eligibility verdict, or the
-    finding's message when the verdict does not say no under these parameters.
+    Each unwaived mismatch finding about this household is matched to the record's measures by
+    its ``measure`` and ``member`` (the beneficiary). The reason is the eligibility verdict, or
+    the finding's message when the verdict does not say no under these parameters.
     """
     unfit: list[Unfit] = []
     notes: list[Note] = []
     measures = facts.record.measures
     for finding in findings:
-        if (finding.code not in MISMATCH_CODES or finding.waived or finding.subject != facts.id
-                or not isinstance(finding.evidence, dict)):
+        if (finding.kind != "mismatch" or finding.measure is None or finding.waived
+                or finding.subject != facts.id):
             continue
-        measure_id = finding.evidence.get("measure")
-        beneficiary = finding.evidence.get("beneficiary")
+        measure_id = finding.measure
+        beneficiary = finding.member
         matches = [p for p in measures if p.measure == measure_id and p.beneficiary == beneficiary]
         zh, en, reason = _reason(facts, finding, catalog, params, beneficiary)
         label_zh, label_en = _label(catalog, str(measure_id))
@@ -83,14 +83,14 @@ def _label(catalog: MeasureCatalog, measure_id: str) -> tuple[str, str]:
 
 def _reason(facts: HouseholdFacts, finding: Finding, catalog: MeasureCatalog,
             params: Mapping[str, Any], beneficiary: Any) -> tuple[str, str, str]:
-    measure = catalog.get(str(finding.evidence.get("measure")))
+    measure = catalog.get(str(finding.measure))
     member = next((m for m in facts.members if m.number == beneficiary), None)
     if measure is not None and measure.beneficiary != "village" and (
             beneficiary is None or member is not None):
         verdict = eligibility(measure, facts, member, params)
         if verdict.eligible is False and verdict.zh:
             return verdict.zh, verdict.en, verdict.reason
-    return finding.message_zh, finding.message_en, str(finding.evidence.get("reason") or "")
+    return finding.message_zh, finding.message_en, ""
 
 
 def without_unfit(facts: HouseholdFacts, unfit: list[Unfit]) -> HouseholdFacts:

@@ -18,7 +18,7 @@ from typing import Any
 from planner.finding import Finding
 from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Region, Village
-from planner.output.mask import mask_messages
+from planner.privacy import mask_messages
 
 #: Category names (as district files write them) of the catalog's village works.
 WORK_ALIASES = {

@@ -38,6 +38,7 @@ def _label(value: Any) -> tuple[str, str]:
     code="DQ007",
     name="schooling-age-implausible",
     family=FAMILY,
+    kind="data_quality",
     scope="member",
     severity="warning",
     message={
@@ -223,6 +224,7 @@ def _required(keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     code="DQ008",
     name="missing-required",
     family=FAMILY,
+    kind="data_quality",
     severity="warning",
     message={
         "zh": "{values[who_zh]}{values[field_zh]}未登记",
@@ -337,6 +339,7 @@ def _out_of_range(
     code="DQ012",
     name="value-out-of-range",
     family=FAMILY,
+    kind="data_quality",
     severity="warning",
     message={
         "zh": "{values[who_zh]}{values[field_zh]}为 {values[value_zh]}，"

@@ -161,6 +161,7 @@ class DuplicatePeople:
     code="DQ004",
     name="duplicate-person",
     family=FAMILY,
+    kind="data_quality",
     scope="dataset",
     severity="error",
     message={
@@ -306,6 +307,7 @@ class SharedOrInvalidPhones:
     code="DQ013",
     name="invalid-contact",
     family=FAMILY,
+    kind="data_quality",
     scope="dataset",
     severity="warning",
     message={

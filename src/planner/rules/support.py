@@ -32,6 +32,7 @@ def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None
     name="measure-mismatch",
     family="support",
     severity="error",
+    kind="mismatch",
     message={
         "zh": "帮扶措施“{values[measure_zh]}”与对象不符：{values[reason_zh]}",
         "en": "the measure '{values[measure_en]}' does not fit: {values[reason_en]}",
@@ -121,6 +122,7 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
                 "reason": verdict.reason,
             },
             member=member.number if member is not None else None,
+            measure=planned.measure,
             values={
                 "measure_zh": measure.label.zh,
                 "measure_en": measure.label.en,
@@ -135,6 +137,7 @@ def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
     name="unaddressed-need",
     family="support",
     severity="warning",
+    kind="meta",
     message={
         "zh": "{values[who_zh]}{values[need]}（{values[need_name]}）指出的问题没有对应的帮扶措施；"
         "可选措施：{values[options_zh]}",
@@ -195,6 +198,7 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             evidence={"need": finding.code, "options": [m.id for m in options]},
             member=finding.member,
+            refers_to=finding.code,
             values={
                 "need": finding.code,
                 "need_name": finding.name,
