@@ -9,14 +9,14 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from planner.area_facts import derive_project, derive_village
+from planner.backends.python import compile_rule
 from planner.compile import jsonable
 from planner.engine_rules import (
     ENGINE_CODES,
@@ -35,6 +35,9 @@ from planner.readonly import readonly
 from planner.registry import RuleSet, load_rules
 from planner.rule import SEVERITY_ORDER, DatasetCheck, Hit, Rule, RuleContext, render
 from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
+
+#: A rule with the function the Python backend compiled for it.
+_Compiled = tuple[Rule, Callable[[RuleContext], Any]]
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
@@ -170,14 +173,14 @@ class Checker:
         self.rule_timeout = rule_timeout or None
         self._budget = Budget(rule_timeout)
         self._last_personal: tuple[object, tuple[str, ...]] = (None, ())
-        by_scope: dict[str, list[Rule]] = {}
+        by_scope: dict[str, list[_Compiled]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
                 continue
-            by_scope.setdefault(rule.scope, []).append(_read_only_for_outsiders(rule))
+            by_scope.setdefault(rule.scope, []).append((rule, _read_only_for_outsiders(rule)))
         household_rules = by_scope.get("household", [])
-        self._household_rules = tuple(r for r in household_rules if not r.reads_findings)
-        self._after_rules = tuple(r for r in household_rules if r.reads_findings)
+        self._household_rules = tuple(c for c in household_rules if not c[0].reads_findings)
+        self._after_rules = tuple(c for c in household_rules if c[0].reads_findings)
         self._member_rules = tuple(by_scope.get("member", ()))
         self._village_rules = tuple(by_scope.get("village", ()))
         self._project_rules = tuple(by_scope.get("project", ()))
@@ -187,7 +190,7 @@ class Checker:
         )
         self._known = self._selected | frozenset(known_codes or ())
         self._dataset_codes = frozenset(
-            code for rule in self._dataset_rules for code in (rule.code, *rule.aliases)
+            code for rule, _ in self._dataset_rules for code in (rule.code, *rule.aliases)
         )
         # Waivers of dataset-scope codes wait for the end of the run, when those findings exist.
         self._deferred_waivers: dict[str, list[Waiver]] = {}
@@ -217,13 +220,13 @@ class Checker:
         )
         findings: list[Finding] = []
         subject = household.id
-        for rule in self._household_rules:
-            self._run(rule, ctx, subject, "household", findings)
+        for rule, function in self._household_rules:
+            self._run(rule, function, ctx, subject, "household", findings)
         if self._member_rules:
             for member in facts.members:
                 ctx.member = member
-                for rule in self._member_rules:
-                    self._run(rule, ctx, subject, "household", findings)
+                for rule, function in self._member_rules:
+                    self._run(rule, function, ctx, subject, "household", findings)
             ctx.member = None
         file_waivers = self._file_waivers.get(subject, ())
         if file_waivers:
@@ -235,8 +238,8 @@ class Checker:
             if waivers:  # rules reading findings see which ones are waived
                 self._mark_waived(waivers, findings)
             ctx.findings = list(findings)
-            for rule in self._after_rules:
-                self._run(rule, ctx, subject, "household", findings)
+            for rule, function in self._after_rules:
+                self._run(rule, function, ctx, subject, "household", findings)
         if waivers:
             findings.extend(self._apply_waivers(subject, waivers, findings))
         self.stats.households += 1
@@ -250,8 +253,8 @@ class Checker:
         ctx = RuleContext(self.values, self.reference_date, village=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
-        for rule in self._village_rules:
-            self._run(rule, ctx, village.id, "village", findings)
+        for rule, function in self._village_rules:
+            self._run(rule, function, ctx, village.id, "village", findings)
         self.stats.villages += 1
         self._count(findings)
         return findings
@@ -263,8 +266,8 @@ class Checker:
         ctx = RuleContext(self.values, self.reference_date, project=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
-        for rule in self._project_rules:
-            self._run(rule, ctx, project.id, "project", findings)
+        for rule, function in self._project_rules:
+            self._run(rule, function, ctx, project.id, "project", findings)
         self.stats.projects += 1
         self._count(findings)
         return findings
@@ -289,10 +292,10 @@ class Checker:
         budget = self._budget
         budget.thread = threading.get_ident()
         accumulators: list[tuple[Rule, Any]] = []
-        for rule in self._dataset_rules:
+        for rule, function in self._dataset_rules:
             try:
                 with budget:
-                    accumulators.append((rule, rule.function(ctx)))
+                    accumulators.append((rule, function(ctx)))
             except BaseException as exc:  # a broken dataset rule must not stop the run
                 yield self._counted(self._failure(rule, "dataset", exc))
         for household in households:
@@ -333,7 +336,8 @@ class Checker:
 
     # -- internals -----------------------------------------------------------------------
     def _run(
-        self, rule: Rule, ctx: RuleContext, subject: str, kind: str, out: list[Finding]
+        self, rule: Rule, function: Callable[[RuleContext], Any], ctx: RuleContext,
+        subject: str, kind: str, out: list[Finding],
     ) -> None:
         """Run one rule on one subject; on error or timeout, keep none of its hits and report
         PLN001 or PLN004."""
@@ -346,7 +350,7 @@ class Checker:
         try:
             try:
                 found = [self._finding(rule, hit, subject, kind, ctx, recording)
-                         for hit in rule.function(ctx)]
+                         for hit in function(ctx)]
             finally:
                 budget.tick += 1
                 if budget.fired:
@@ -449,7 +453,7 @@ class Checker:
         """Run ``rule`` no more in this run (it ran out of time once)."""
         for name in ("_household_rules", "_after_rules", "_member_rules", "_village_rules",
                      "_project_rules"):
-            setattr(self, name, tuple(r for r in getattr(self, name) if r is not rule))
+            setattr(self, name, tuple(c for c in getattr(self, name) if c[0] is not rule))
 
     def _rule_error(
         self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
@@ -575,27 +579,27 @@ class Checker:
             stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
 
 
-def _read_only_for_outsiders(rule: Rule) -> Rule:
-    """The rule itself if ``planner`` wrote it, else the same rule seeing read-only views.
+def _read_only_for_outsiders(rule: Rule) -> Callable[[RuleContext], Any]:
+    """The rule's compiled function if ``planner`` wrote it, else one seeing read-only views.
 
     Built-in rules (and rules compiled from YAML) never write and run on the hot path unwrapped;
     a local file or a third-party pack gets views, so a mistake in it cannot change the facts,
     records or findings that later rules and the planner read.
     """
-    module = getattr(rule.function, "__module__", None) or ""
+    function = compile_rule(rule)
+    module = getattr(function, "__module__", None) or ""
     if module == "planner" or module.startswith("planner."):
-        return rule
-    function = rule.function
+        return function
     if rule.scope == "dataset":
         def start(ctx: RuleContext) -> DatasetCheck:
             return _ReadOnlyCheck(function(readonly(ctx)))
 
-        return dataclasses.replace(rule, function=start)
+        return start
 
     def run(ctx: RuleContext) -> Iterable[Hit]:
         return function(readonly(ctx))  # type: ignore[no-any-return]
 
-    return dataclasses.replace(rule, function=run)
+    return run
 
 
 class _ReadOnlyCheck:
