@@ -35,6 +35,7 @@ from planner.spec import SCOPES, Message, RuleSpec
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["household", "member", "village", "project", "dataset"]
+Body = Literal["spec", "python", "dataset"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 CODE_PATTERN = re.compile(_CODE)
 NAME_PATTERN = re.compile(_NAME)
@@ -136,6 +137,18 @@ class Rule:
             raise ValueError(f"rule {self.code}: family is empty")
         if self.reads_findings and self.scope != "household":
             raise ValueError(f"rule {self.code}: only household rules can read findings")
+
+    @property
+    def body(self) -> Body:
+        """What the rule is written as: a declarative ``spec``, a ``python`` function, or a
+        ``dataset`` accumulator (a Python rule of dataset scope).
+
+        A spec of dataset form (duplicates by key, grouped rates) is ``spec``: every backend
+        compiles it; a ``python`` or ``dataset`` body runs only where Python runs.
+        """
+        if self.spec is not None:
+            return "spec"
+        return "dataset" if self.scope == "dataset" else "python"
 
     @property
     def summary(self) -> str:
@@ -382,6 +395,7 @@ __all__ = [
     "DOC_SECTIONS",
     "NAME_PATTERN",
     "SEVERITY_ORDER",
+    "Body",
     "DatasetCheck",
     "Hit",
     "Rule",

@@ -37,6 +37,7 @@ from planner.engine_rules import ENGINE_CODES
 from planner.measures import MeasureCatalog, default_catalog
 from planner.params import ParameterError, ParameterSet, load_parameters
 from planner.registry import RegistryError, RuleSet, load_rules
+from planner.rule import Rule
 from planner.rule_docs import rule_page, rules_markdown
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
 from planner.waivers import WaiverError, load_waivers
@@ -247,10 +248,10 @@ def rules_command(
     Console(width=160).print(table)
 
 
-def _rule_dict(rule: Any) -> dict[str, Any]:
+def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
-        "scope": rule.scope, "summary": rule.summary,
+        "scope": rule.scope, "body": rule.body, "pack": rule.pack, "summary": rule.summary,
         "message": {"zh": rule.message.zh, "en": rule.message.en},
         "parameters": list(rule.parameters), "proposes": list(rule.proposes),
         "references": list(rule.references), "aliases": list(rule.aliases),
