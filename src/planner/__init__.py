@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from planner.engine import Checker, CheckResult, FileWaiver, check
+from planner.engine import Checker, CheckResult, check
 from planner.facts import HouseholdFacts, MemberFacts, derive
 from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
@@ -17,7 +17,9 @@ from planner.params import ParameterSet, default_parameters, load_parameters
 from planner.planning import DistrictPlan, HouseholdPlan, PlanItem, plan, plan_household
 from planner.registry import RuleSet, load_rules
 from planner.rule import Hit, Rule, RuleContext, from_spec, rule
+from planner.run import Run
 from planner.spec import RuleSpec
+from planner.waivers import FileWaiver
 
 __all__ = [
     "CheckResult",
@@ -40,6 +42,7 @@ __all__ = [
     "RuleContext",
     "RuleSet",
     "RuleSpec",
+    "Run",
     "Village",
     "__version__",
     "check",

@@ -44,6 +44,8 @@ from planner.engine import Checker
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.registry import RuleSet, load_path, load_rules
+from planner.run import Run
+from planner.selection import Selection
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 
@@ -104,16 +106,15 @@ class RuleCase:
     def run(self) -> list[str]:
         """Sorted finding keys (unwaived) that the selected rules produce for this case."""
         available = self.rule_set or installed_rules()
-        selected = RuleSet(r for r in available if r.code in self.rules)
-        missing = set(self.rules) - {r.code for r in selected}
+        missing = set(self.rules) - {r.code for r in available}
         if missing:
             raise CaseError(f"{self.source}: no rule {', '.join(sorted(missing))} is loaded")
         parameters = self.parameters or default_parameters()
         if self.params:
             parameters = parameters.with_values(self.params)
-        checker = Checker(selected, parameters, self.reference_date,
-                          known_codes=[r.code for r in available],
-                          rule_timeout=self.rule_timeout)
+        run = Run.build(available, parameters, self.reference_date,
+                        selection=[Selection(select=self.rules)], rule_timeout=self.rule_timeout)
+        checker = Checker(run)
         households = [Household.model_validate(h) for h in self.households]
         villages = [Village.model_validate(v) for v in self.villages]
         projects = [Project.model_validate(p) for p in self.projects]
