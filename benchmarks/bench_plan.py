@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from conftest import base_households
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import default_parameters

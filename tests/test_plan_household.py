@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.finding import Finding
 from planner.measures import default_catalog
 from planner.model import Household

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from planner.engine import Checker, CheckResult, check
+from planner.backends.python.engine import Checker
 from planner.facts import HouseholdFacts, MemberFacts, derive
 from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
@@ -16,8 +16,9 @@ from planner.model import Household, Member, Project, Village
 from planner.params import ParameterSet, default_parameters, load_parameters
 from planner.planning import DistrictPlan, HouseholdPlan, PlanItem, plan, plan_household
 from planner.registry import RuleSet, load_rules
+from planner.results import CheckResult
 from planner.rule import Hit, Rule, RuleContext, from_spec, rule
-from planner.run import Run
+from planner.run import Run, check
 from planner.spec import RuleSpec
 from planner.waivers import FileWaiver
 

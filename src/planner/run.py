@@ -1,5 +1,5 @@
 """One run: the rules, the parameters at the reference date, the measure catalog, the waivers and
-the selection of a check or a plan, built once and handed to the engine.
+the selection of a check or a plan, built once and handed to the engine; :func:`check` runs one.
 
 Every way of starting a run goes through :meth:`Run.build` — :func:`planner.check`,
 :func:`planner.plan`, ``planner check``/``planner plan`` (through :meth:`Run.from_config`) and
@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner.backends import checker as backend_checker
 from planner.config import Config
 from planner.engine_rules import ENGINE_CODES
 from planner.errors import BilingualError
 from planner.measures import MeasureCatalog, default_catalog
+from planner.model import Household, Project, Village
 from planner.params import ParameterSet, ParamValues, default_parameters, load_parameters
 from planner.registry import RuleSet, load_rules
+from planner.results import CheckResult
 from planner.rule import Rule
 from planner.selection import Selection, select_rules
 from planner.waivers import FileWaiver, codes_with_aliases, load_waivers
@@ -156,4 +159,45 @@ def configured_rules(
     return parameters, rules
 
 
-__all__ = ["MeasureFileError", "Run", "configured_rules"]
+def _selectors(values: Iterable[str]) -> Sequence[str]:
+    return values if isinstance(values, str) else tuple(values)
+
+
+def check(
+    households: Iterable[Household],
+    *,
+    rules: RuleSet | Iterable[Rule] | None = None,
+    params: ParameterSet | None = None,
+    reference_date: date | None = None,
+    villages: Iterable[Village] = (),
+    projects: Iterable[Project] = (),
+    waivers: Iterable[FileWaiver] = (),
+    explain: bool = False,
+    catalog: MeasureCatalog | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    backend: str = "python",
+) -> CheckResult:
+    """Check households (and villages and projects) and return every finding with the counts.
+
+    ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
+    ``reference_date`` to today. ``select``/``ignore`` narrow the rules by code prefix, name or
+    family exactly as on the command line. ``rule_timeout`` is the time budget of one rule call
+    in seconds (``None``: none); ``backend`` the backend that runs the rules
+    (:func:`planner.backends.available`).
+    """
+    levels: list[Selection] = []
+    if select is not None or ignore:
+        # Selection splits a plain string ("INC,HOU") itself; other iterables become tuples.
+        levels.append(Selection(
+            select=None if select is None else _selectors(select), ignore=_selectors(ignore)
+        ))
+    run = Run.build(rules, params, reference_date, catalog=catalog, waivers=waivers,
+                    selection=levels, explain=explain, rule_timeout=rule_timeout)
+    checker = backend_checker(run, backend)
+    findings = list(checker.iter_findings(households, villages, projects))
+    return CheckResult(findings, checker.stats)
+
+
+__all__ = ["MeasureFileError", "Run", "check", "configured_rules"]

@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.registry import RuleSet, load_path, load_rules

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.atomic import atomic_open
+from planner.backends.python.engine import Checker
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -32,7 +33,6 @@ from planner.cli.inputs import (
     with_progress,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
-from planner.engine import Checker
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet

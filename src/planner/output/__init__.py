@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TextIO
 
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output.mask import mask_finding
 from planner.registry import RuleSet
+from planner.results import CheckStats
 
 FORMATS = ("text", "json", "jsonl", "csv", "sarif")
 

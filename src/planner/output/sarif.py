@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from planner import __version__
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
+from planner.results import CheckStats
 from planner.rule import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from planner import __version__
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
+from planner.results import CheckStats
 
 
 def _dumps(data: Any, indent: int | None = None) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from planner.engine import CheckStats
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
 from planner.output.mask import mask_text
 from planner.printable import printable, printable_data
+from planner.results import CheckStats
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.facts import derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog
@@ -162,7 +162,7 @@ class DistrictPlanner:
     you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
     allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
     and reasons is masked unless ``show_names``. ``rule_timeout`` is the checker's time budget
-    of one rule call (:class:`~planner.engine.Checker`).
+    of one rule call (:class:`~planner.backends.python.engine.Checker`).
     """
 
     def __init__(

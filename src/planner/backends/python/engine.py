@@ -1,4 +1,5 @@
-"""The checker: derive facts once per household, run every selected rule, apply waivers.
+"""The Python backend's checker: derive facts once per household, run every selected rule,
+have the run's waivers judged.
 
 A rule that raises (``sys.exit`` included) becomes a ``PLN001`` finding and the run goes on; a
 rule call over its time budget is interrupted and becomes ``PLN004`` (see
@@ -10,10 +11,9 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.area_facts import derive_project, derive_village
 from planner.backends.python import compile_rule
@@ -21,73 +21,23 @@ from planner.compile import jsonable
 from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
 from planner.facts import HouseholdFacts, derive
 from planner.finding import Finding
-from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Village
 from planner.model.personal import personal_values
-from planner.params import ParameterSet, ParamValues
+from planner.params import ParamValues
 from planner.readonly import readonly
-from planner.registry import RuleSet
-from planner.rule import SEVERITY_ORDER, DatasetCheck, Hit, Rule, RuleContext, render
-from planner.run import Run
-from planner.selection import Selection
-from planner.waivers import FileWaiver, WaiverLedger, codes_with_aliases
-from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
+from planner.results import CheckStats
+from planner.rule import DatasetCheck, Hit, Rule, RuleContext, render
+from planner.waivers import WaiverLedger, codes_with_aliases
+from planner.watchdog import Budget, RuleTimeout, checkpoint
+
+if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
+    from planner.run import Run
 
 #: A rule with the function the Python backend compiled for it.
 _Compiled = tuple[Rule, Callable[[RuleContext], Any]]
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
-
-
-@dataclass(slots=True)
-class CheckStats:
-    """Counts of a run; ``findings_by_code`` and ``by_severity`` count unwaived findings."""
-
-    households: int = 0
-    villages: int = 0
-    projects: int = 0
-    findings: int = 0
-    waived: int = 0
-    rule_errors: int = 0
-    findings_by_code: dict[str, int] = field(default_factory=dict)
-    by_severity: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("error", "warning", "info"), 0)
-    )
-
-    def at_or_above(self, severity: str) -> int:
-        """Unwaived findings of ``severity`` or worse."""
-        floor = SEVERITY_ORDER[severity]
-        return sum(n for s, n in self.by_severity.items() if SEVERITY_ORDER[s] >= floor)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the counts."""
-        return {
-            "households": self.households,
-            "villages": self.villages,
-            "projects": self.projects,
-            "findings": self.findings,
-            "waived": self.waived,
-            "rule_errors": self.rule_errors,
-            "by_severity": dict(self.by_severity),
-            "by_code": dict(sorted(self.findings_by_code.items())),
-        }
-
-
-@dataclass(slots=True)
-class CheckResult:
-    """Findings of a whole run plus its counts."""
-
-    findings: list[Finding]
-    stats: CheckStats
-
-    def codes(self, subject: str | None = None) -> list[str]:
-        """Sorted unwaived finding codes, optionally for one subject."""
-        return sorted(
-            f.code
-            for f in self.findings
-            if not f.waived and (subject is None or f.subject == subject)
-        )
 
 
 class _RecordingParams(Mapping[str, Any]):
@@ -498,42 +448,3 @@ class _ReadOnlyCheck:
 
     def finish(self) -> Iterable[Hit]:
         return self._inner.finish()
-
-
-def _selectors(values: Iterable[str]) -> Sequence[str]:
-    return values if isinstance(values, str) else tuple(values)
-
-
-def check(
-    households: Iterable[Household],
-    *,
-    rules: RuleSet | Iterable[Rule] | None = None,
-    params: ParameterSet | None = None,
-    reference_date: date | None = None,
-    villages: Iterable[Village] = (),
-    projects: Iterable[Project] = (),
-    waivers: Iterable[FileWaiver] = (),
-    explain: bool = False,
-    catalog: MeasureCatalog | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] = (),
-    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
-) -> CheckResult:
-    """Check households (and villages and projects) and return every finding with the counts.
-
-    ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
-    ``reference_date`` to today. ``select``/``ignore`` narrow the rules by code prefix, name or
-    family exactly as on the command line. ``rule_timeout`` is the time budget of one rule call
-    in seconds (``None``: none).
-    """
-    levels = []
-    if select is not None or ignore:
-        # Selection splits a plain string ("INC,HOU") itself; other iterables become tuples.
-        levels.append(Selection(
-            select=None if select is None else _selectors(select), ignore=_selectors(ignore)
-        ))
-    run = Run.build(rules, params, reference_date, catalog=catalog, waivers=waivers,
-                    selection=levels, explain=explain, rule_timeout=rule_timeout)
-    checker = Checker(run)
-    findings = list(checker.iter_findings(households, villages, projects))
-    return CheckResult(findings, checker.stats)
