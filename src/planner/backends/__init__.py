@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from planner.finding import Finding
     from planner.model import Household, Project, Village
     from planner.results import CheckStats
+    from planner.rule import Rule
     from planner.run import Run
 
 #: Backend names, in the order the conformance suite runs them.
@@ -38,14 +39,25 @@ def available() -> tuple[str, ...]:
     return BACKENDS
 
 
-def checker(run: Run, backend: str = "python") -> RunChecker:
-    """A checker of ``backend`` for ``run`` (imported only when asked for)."""
+def _known(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(f"没有后端 {backend!r}（可用：{'、'.join(BACKENDS)}）\n"
                          f"no backend {backend!r} (available: {', '.join(BACKENDS)})")
+
+
+def supports(rule: Rule, backend: str = "python") -> bool:
+    """Whether ``backend`` can run ``rule``: the Python backend runs every body (spec, Python,
+    dataset); a backend that compiles specs only will say no to Python bodies."""
+    _known(backend)
+    return True
+
+
+def checker(run: Run, backend: str = "python") -> RunChecker:
+    """A checker of ``backend`` for ``run`` (imported only when asked for)."""
+    _known(backend)
     from planner.backends.python.engine import Checker
 
     return Checker(run)
 
 
-__all__ = ["BACKENDS", "RunChecker", "available", "checker"]
+__all__ = ["BACKENDS", "RunChecker", "available", "checker", "supports"]
