@@ -117,3 +117,17 @@ def test_a_run_without_dataset_rules_keeps_its_known_codes():
     per_household = run.with_rules(r for r in run.rules if r.scope != "dataset")
     assert all(rule.scope != "dataset" for rule in per_household.rules)
     assert per_household.known_codes == run.known_codes
+
+
+def test_the_planner_does_not_call_a_waiver_of_a_dataset_rule_an_unknown_code(example_household):
+    """The planner checks households one at a time without the dataset rules; a waiver of one
+    (DQ004, duplicates) is of a known rule that did not run, not of "no rule"."""
+    from planner.planning import DistrictPlanner
+
+    record = Household.model_validate(example_household("pre_exit_2808"))
+    waiver = FileWaiver(record.id, Waiver(code="DQ004", reason="同名不同人", approver="河口镇",
+                                          expires=date(2020, 12, 31)))
+    planner = DistrictPlanner(reference_date=ON, waivers=[waiver])
+    planner.plan_household(record)
+    assert planner.checker is not None
+    assert "PLN003" not in planner.checker.stats.findings_by_code
