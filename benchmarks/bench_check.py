@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import Checker, Household
+from planner import Checker, Household, Run
 
 ON = date(2020, 9, 30)
 
@@ -24,7 +24,7 @@ def lines(bench_dir: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def checker() -> Checker:
-    return Checker(reference_date=ON)
+    return Checker(Run.build(reference_date=ON))
 
 
 def _validate(lines: list[str]) -> int:

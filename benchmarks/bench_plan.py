@@ -13,11 +13,12 @@ from datetime import date
 import pytest
 
 from conftest import base_households
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import default_parameters
 from planner.planning import allocate_greedy, allocate_milp, plan, plan_household
+from planner.run import Run
 
 WHEN = date(2020, 9, 30)
 COUNT = 1_000
@@ -30,7 +31,7 @@ def households() -> list[Household]:
 
 @pytest.fixture(scope="module")
 def checked(households: list[Household]) -> list[tuple]:
-    checker = Checker(reference_date=WHEN)
+    checker = Checker(Run.build(reference_date=WHEN))
     pairs = []
     for household in households:
         facts = checker.facts(household)

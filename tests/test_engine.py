@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from planner import Checker, FileWaiver, Hit, Household, RuleContext, check, rule
+from planner import Checker, FileWaiver, Hit, Household, RuleContext, Run, check, rule
 from planner.model import Waiver
 from planner.registry import RuleSet, load_rules, packaged_yaml_rules
 
@@ -193,7 +193,7 @@ def test_without_explain_nothing_is_traced(example_household):
 
 
 def test_counts_by_severity(example_household):
-    checker = Checker([INC001, always_raises], reference_date=ON)
+    checker = Checker(Run.build([INC001, always_raises], reference_date=ON))
     list(checker.iter_findings([household(example_household)]))
     assert checker.stats.by_severity == {"error": 2, "warning": 0, "info": 0}
     assert checker.stats.at_or_above("warning") == 2

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from planner import Checker, Hit, Household, RuleContext, rule
+from planner import Checker, Hit, Household, RuleContext, Run, rule
 from planner.measures import default_catalog
 from planner.output import FORMATS, InputSummary, RunInfo, get_writer
 from planner.registry import RuleSet, load_rules, packaged_yaml_rules
@@ -46,7 +46,7 @@ def run(example_household: Any, fmt: str, *, show_personal: bool = False, explai
         Household.model_validate(example_household("no_labour")),
     ]
     rules = RuleSet([*load_rules(entry_points=False), *INCOME, names_member])
-    checker = Checker(rules, reference_date=ON, explain=explain)
+    checker = Checker(Run.build(rules, reference_date=ON, explain=explain))
     stream = io.StringIO()
     info = RunInfo(rules=rules, reference_date=ON, lang=lang, show_personal=show_personal,
                    explain=explain, inputs=["examples/households"], color=False,

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.finding import Finding
 from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import default_parameters
 from planner.planning import HouseholdPlan, plan_household
 from planner.registry import RuleSet, entry_point_rules
+from planner.run import Run
 from planner.testing import merge_patch
 
 WHEN = date(2020, 9, 30)
@@ -23,7 +24,7 @@ DEVELOPMENT = {"industry", "employment", "finance"}
 
 @pytest.fixture(scope="module")
 def checker() -> Checker:
-    return Checker(RuleSet(entry_point_rules(BUILTIN_PACKS)), default_parameters(), WHEN)
+    return Checker(Run.build(RuleSet(entry_point_rules(BUILTIN_PACKS)), default_parameters(), WHEN))
 
 
 @pytest.fixture

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import subprocess
+import sys
 from datetime import date
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +127,59 @@ def test_a_local_file_that_raises_on_import_is_named(tmp_path):
     broken.write_text("raise RuntimeError('no')\n", encoding="utf-8")
     with pytest.raises(RegistryError, match=r"broken\.py: failed to import: RuntimeError: no"):
         load_path(broken)
+
+
+def _pack_distribution(root, entry_point: str, yaml_name: str, yaml_text: str) -> None:
+    """A real installed distribution on ``root``: a package holding one YAML file, and the
+    dist-info naming it in the ``planner.rules`` group (what ``pip install`` writes)."""
+    package = root / "yaml_only_pack"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""A pack of YAML rules only."""\n', encoding="utf-8")
+    (package / yaml_name).write_text(yaml_text, encoding="utf-8")
+    info = root / "yaml_only_pack-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: yaml-only-pack\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        f"[planner.rules]\nyamlpack = {entry_point}\n", encoding="utf-8")
+
+
+def _planner(*args: str, path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(path), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.run([str(Path(sys.executable).parent / "planner"), *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_an_entry_point_may_name_a_yaml_rule_file_of_its_package(tmp_path):
+    text = (PACK / "src" / "planner_example_pack" / "rules.yaml").read_text(encoding="utf-8")
+    text = text.replace("EX002", "YP001").replace("credit-policy-unknown", "yaml-pack-credit")
+    _pack_distribution(tmp_path, "yaml_only_pack:rules.yaml", "rules.yaml", text)
+    result = _planner("rules", "--select", "YP", "--format", "json", path=tmp_path, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [listed] = json.loads(result.stdout)
+    assert (listed["code"], listed["pack"], listed["body"]) == ("YP001", "yamlpack", "spec")
+
+
+def test_a_yaml_entry_point_naming_a_missing_file_is_named(tmp_path):
+    _pack_distribution(tmp_path, "yaml_only_pack:missing.yaml", "rules.yaml", "[]\n")
+    result = _planner("rules", path=tmp_path, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "rule pack 'yamlpack' (yaml_only_pack:missing.yaml) failed to load" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_built_in_yaml_families_need_no_shim_module():
+    values = {e.name: e.value for e in entry_points(group="planner.rules")}
+    assert values["income"] == "planner.rules:income.yaml"
+    assert importlib.util.find_spec("planner.rules.income") is None
+    assert {r.origin for r in load_rules() if r.pack == "income"} >= {
+        "planner/rules/income.yaml:INC001"}
+
+
+def test_each_rule_says_what_its_body_is():
+    rules = load_rules()
+    assert rules.get("INC001").body == "spec"  # YAML
+    assert rules.get("EX001").body == "python"  # a Python function
+    dataset = [r for r in rules if r.scope == "dataset" and r.spec is None]
+    assert dataset and {r.body for r in dataset} == {"dataset"}

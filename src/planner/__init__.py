@@ -6,7 +6,7 @@ and plan measures. Everything the CLI does is a call to these.
 
 from __future__ import annotations
 
-from planner.engine import Checker, CheckResult, FileWaiver, check
+from planner.backends.python.engine import Checker
 from planner.facts import HouseholdFacts, MemberFacts, derive
 from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
@@ -14,9 +14,12 @@ from planner.model import Household, Member, Project, Village
 from planner.params import ParameterSet, default_parameters, load_parameters
 from planner.planning import DistrictPlan, HouseholdPlan, PlanItem, plan, plan_household
 from planner.registry import RuleSet, load_rules
+from planner.results import CheckResult
 from planner.rule import Hit, Rule, RuleContext, from_spec, rule
+from planner.run import Run, check
 from planner.spec import RuleSpec
 from planner.version import __version__
+from planner.waivers import FileWaiver
 
 __all__ = [
     "CheckResult",
@@ -39,6 +42,7 @@ __all__ = [
     "RuleContext",
     "RuleSet",
     "RuleSpec",
+    "Run",
     "Village",
     "__version__",
     "check",

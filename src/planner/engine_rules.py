@@ -162,7 +162,7 @@ def rule_timeout(ctx: RuleContext) -> Iterable[Hit]:
     ## What it checks
     Each call of a rule (one household, member, village or project; a dataset rule's start, each
     household it sees and its end) has a time budget: 10 seconds unless ``--rule-timeout`` or
-    ``Checker(rule_timeout=...)`` says otherwise. A call over budget is interrupted; this finding
+    ``Run.build(rule_timeout=...)`` says otherwise. A call over budget is interrupted; this finding
     names the rule, the subject and the budget, nothing the rule yielded for that subject is
     kept, and the rule is not run again in the same run. The other rules go on.
 

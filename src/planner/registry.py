@@ -20,16 +20,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from planner.compile import SpecError
 from planner.engine_rules import ENGINE_RULES
 from planner.errors import BilingualError
 from planner.params import ParameterSet, default_parameters
-from planner.rule import Rule, from_spec
+from planner.rule import Rule, SpecError, from_spec
 from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
 from planner.spec import RuleSpec
 from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout
 
 ENTRY_POINT_GROUP = "planner.rules"
+#: An entry point whose object ends with one of these names a YAML rule file in its package.
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class RegistryError(BilingualError):
@@ -147,9 +148,10 @@ def entry_point_rules(
 ) -> list[Rule]:
     """Rules of every pack in the ``planner.rules`` entry-point group (or only ``names``).
 
-    An entry point names a module with ``RULES``, or a tuple of rules, or a function returning one.
-    Loading one pack may take ``timeout`` seconds (``None``: no limit); a pack that takes longer,
-    raises or calls ``sys.exit`` is a :class:`RegistryError` naming it.
+    An entry point names a module with ``RULES``, or a tuple of rules, or a function returning one,
+    or a YAML rule file shipped in a package (``income = "planner.rules:income.yaml"``). Loading
+    one pack may take ``timeout`` seconds (``None``: no limit); a pack that takes longer, raises
+    or calls ``sys.exit`` is a :class:`RegistryError` naming it.
     """
     budget = Budget(timeout)
     wanted = set(names) if names is not None else None
@@ -163,7 +165,10 @@ def entry_point_rules(
         seen.add((entry.name, entry.value))
         try:
             with budget:
-                loaded = entry.load()
+                if entry.attr and entry.attr.endswith(YAML_SUFFIXES):
+                    loaded = packaged_yaml_rules(entry.module, entry.attr)
+                else:
+                    loaded = entry.load()
                 if not isinstance(loaded, ModuleType):
                     loaded = loaded() if callable(loaded) else loaded
             if isinstance(loaded, ModuleType):
@@ -360,7 +365,8 @@ def load_rules(
 
 
 def packaged_yaml_rules(package: str, filename: str) -> tuple[Rule, ...]:
-    """Rules of a YAML file shipped inside a package (how built-in families hold YAML rules)."""
+    """Rules of a YAML file shipped inside a package (a pack mixing Python and YAML rules uses it;
+    a pack of YAML rules only names its file in its entry point instead)."""
     from importlib import resources
 
     text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
@@ -369,6 +375,7 @@ def packaged_yaml_rules(package: str, filename: str) -> tuple[Rule, ...]:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "YAML_SUFFIXES",
     "RegistryError",
     "RuleSet",
     "entry_point_rules",

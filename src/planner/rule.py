@@ -35,6 +35,7 @@ from planner.spec import RULE_KINDS, SCOPES, Message, RuleKind, RuleSpec
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["household", "member", "village", "project", "dataset"]
+Body = Literal["spec", "python", "dataset"]
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 CODE_PATTERN = re.compile(_CODE)
 NAME_PATTERN = re.compile(_NAME)
@@ -149,6 +150,18 @@ class Rule:
             raise ValueError(f"rule {self.code}: kind {self.kind!r} is not one of {RULE_KINDS}")
         if self.need is not None and self.kind != "need":
             raise ValueError(f"rule {self.code}: only a need rule names a need")
+
+    @property
+    def body(self) -> Body:
+        """What the rule is written as: a declarative ``spec``, a ``python`` function, or a
+        ``dataset`` accumulator (a Python rule of dataset scope).
+
+        A spec of dataset form (duplicates by key, grouped rates) is ``spec``: every backend
+        compiles it; a ``python`` or ``dataset`` body runs only where Python runs.
+        """
+        if self.spec is not None:
+            return "spec"
+        return "dataset" if self.scope == "dataset" else "python"
 
     @property
     def summary(self) -> str:
@@ -402,6 +415,7 @@ __all__ = [
     "DOC_SECTIONS",
     "NAME_PATTERN",
     "SEVERITY_ORDER",
+    "Body",
     "DatasetCheck",
     "Hit",
     "Rule",

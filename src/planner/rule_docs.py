@@ -25,7 +25,7 @@ def builtin_rules() -> RuleSet:
     """The rules shipped with planner: the engine's own and the ``planner.rules.*`` families."""
     names = [
         e.name for e in entry_points(group=ENTRY_POINT_GROUP)
-        if e.value == BUILTIN_PACKAGE or e.value.startswith(BUILTIN_PACKAGE + ".")
+        if e.module == BUILTIN_PACKAGE or e.module.startswith(BUILTIN_PACKAGE + ".")
     ]
     return load_rules(entry_points=False) + entry_point_rules(names)
 

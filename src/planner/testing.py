@@ -21,9 +21,12 @@ case file) to test local rule files that are not installed as a pack, and ``rule
 (seconds) to test a rule that runs out of time quickly. A district pack tests its
 rules in a few lines::
 
-    from planner.testing import pytest_params, run_case
+    from planner.testing import pytest_params
     @pytest.mark.parametrize("case", pytest_params("tests/rules", households_dir="examples"))
     def test_rule(case): case.check()
+
+``case.check(backend)`` runs the case on another backend (:func:`planner.backends.available`);
+planner's own conformance suite runs every case on every backend present.
 """
 
 from __future__ import annotations
@@ -40,10 +43,14 @@ from typing import Any
 
 import yaml
 
-from planner.engine import Checker
+from planner.backends import checker as start_checker
+from planner.backends import supports
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet, default_parameters
 from planner.registry import RuleSet, load_path, load_rules
+from planner.rule import Rule
+from planner.run import Run
+from planner.selection import Selection
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 
@@ -101,19 +108,28 @@ class RuleCase:
         slug = re.sub(r"[^0-9a-zA-Z]+", "-", self.name).strip("-").lower()[:60]
         return f"{'+'.join(self.rules)}-{slug}"
 
-    def run(self) -> list[str]:
-        """Sorted finding keys (unwaived) that the selected rules produce for this case."""
+    def selected(self) -> list[Rule]:
+        """The rules this case runs (its ``rule:`` codes among the loaded rules)."""
         available = self.rule_set or installed_rules()
-        selected = RuleSet(r for r in available if r.code in self.rules)
-        missing = set(self.rules) - {r.code for r in selected}
+        return [rule for rule in available if rule.code in self.rules]
+
+    def unsupported(self, backend: str = "python") -> list[str]:
+        """Codes of this case's rules that ``backend`` cannot run (the case is then skipped)."""
+        return [rule.code for rule in self.selected() if not supports(rule, backend)]
+
+    def run(self, backend: str = "python") -> list[str]:
+        """Sorted finding keys (unwaived) that the selected rules produce for this case when
+        ``backend`` runs them (:func:`planner.backends.available`)."""
+        available = self.rule_set or installed_rules()
+        missing = set(self.rules) - {r.code for r in available}
         if missing:
             raise CaseError(f"{self.source}: no rule {', '.join(sorted(missing))} is loaded")
         parameters = self.parameters or default_parameters()
         if self.params:
             parameters = parameters.with_values(self.params)
-        checker = Checker(selected, parameters, self.reference_date,
-                          known_codes=[r.code for r in available],
-                          rule_timeout=self.rule_timeout)
+        run = Run.build(available, parameters, self.reference_date,
+                        selection=[Selection(select=self.rules)], rule_timeout=self.rule_timeout)
+        checker = start_checker(run, backend)
         households = [Household.model_validate(h) for h in self.households]
         villages = [Village.model_validate(v) for v in self.villages]
         projects = [Project.model_validate(p) for p in self.projects]
@@ -130,11 +146,14 @@ class RuleCase:
             keys.append(key)
         return sorted(keys)
 
-    def check(self) -> None:
-        """Assert that the case produces exactly the expected keys."""
-        got = self.run()
+    def check(self, backend: str = "python") -> None:
+        """Assert that the case produces exactly the expected keys on ``backend``."""
+        got = self.run(backend)
         want = sorted(self.expect)
-        assert got == want, f"{self.source}: {self.name}\n  expected {want}\n  got      {got}"
+        where = "" if backend == "python" else f" [{backend}]"
+        assert got == want, (
+            f"{self.source}: {self.name}{where}\n  expected {want}\n  got      {got}"
+        )
 
 
 def load_example(name: str, households_dir: str | Path) -> dict[str, Any]:

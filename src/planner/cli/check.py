@@ -11,7 +11,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,26 +20,26 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.atomic import atomic_open
+from planner.backends.python.engine import Checker
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
     file_problem,
     open_inputs,
+    prepare_run,
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
 )
-from planner.config import OUTPUT_FORMATS, Config, ConfigError, resolve_config
-from planner.engine import Checker
-from planner.engine_rules import ENGINE_CODES
-from planner.measures import MeasureCatalog, default_catalog
-from planner.params import ParameterError, ParameterSet, load_parameters
-from planner.registry import RegistryError, RuleSet, load_rules
+from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
+from planner.measures import default_catalog
+from planner.params import ParameterError
+from planner.registry import RegistryError, RuleSet
+from planner.rule import Rule
 from planner.rule_docs import rule_page, rules_markdown
+from planner.run import configured_rules
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
-from planner.waivers import WaiverError, load_waivers
-from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 FAIL_ON = ("error", "warning", "info", "none")
 DEFAULT_FAIL_ON = "error"
@@ -65,20 +64,15 @@ def _opened(path: str | None, fmt: str) -> Iterator[TextIO]:
         yield out
 
 
-def _setup(
-    config_file: str | None, inputs: tuple[str, ...], rule_paths: tuple[str, ...],
-    param_files: tuple[str, ...], rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
-) -> tuple[Config, ParameterSet, RuleSet]:
+def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
+    """Every rule ``planner rules`` lists: installed packs and the configured and named files."""
     try:
-        config = resolve_config(config_file, inputs)
-        parameters = load_parameters(*config.params, *param_files)
-        rules = load_rules([*config.rules, *rule_paths], parameters=parameters,
-                           timeout=rule_timeout)
+        config = resolve_config(config_file, ())
+        return configured_rules(config, rule_paths)[1]
     except (ConfigError, ParameterError, RegistryError) as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
         raise file_problem(exc, "无法读取", "cannot read") from exc
-    return config, parameters, rules
 
 
 @click.command()
@@ -125,34 +119,22 @@ def check(
     from planner.output import InputSummary, RunInfo, get_writer
     from planner.output.text import summary_lines
 
-    config, parameters, all_rules = _setup(config_file, paths, rule_paths, param_files,
-                                           rule_timeout or None)
     cli_level = Selection(
         select=split_selectors(select) or None, ignore=split_selectors(ignore),
         extend_select=split_selectors(extend_select), source="command line",
     )
-    try:
-        rules = select_rules(all_rules, [config.selection(), cli_level])
-        waiver_paths: list[str | Path] = [*config.waivers, *waiver_files]
-        waivers = [w for path in waiver_paths for w in load_waivers(path)]
-    except (SelectionError, WaiverError) as exc:
-        raise UsageProblem(str(exc)) from exc
-    catalog: MeasureCatalog = default_catalog()
-    measure_paths: list[str | Path] = [*config.measures, *measure_files]
-    try:
-        for path in measure_paths:
-            catalog = catalog.with_overrides(path)
-    except (ValueError, OSError) as exc:
-        raise UsageProblem(f"措施目录有误：{exc}", f"measure catalog: {exc}") from exc
-    when = on.date() if on is not None else (config.reference_date or date.today())
-    fmt = output_format or config.output_format or "text"
-    threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
-    checker = Checker(
-        rules, parameters, when, waivers=waivers, explain=explain, catalog=catalog,
-        engine_codes=[r.code for r in rules if r.code in ENGINE_CODES],
-        known_codes=[code for r in all_rules for code in (r.code, *r.aliases)],
+    config, run = prepare_run(
+        config_file, paths, selection=cli_level, rule_paths=rule_paths, param_files=param_files,
+        measure_files=measure_files, waiver_files=waiver_files,
+        reference_date=on.date() if on is not None else None, explain=explain,
         rule_timeout=rule_timeout or None,
     )
+    waiver_paths: list[str | Path] = [*config.waivers, *waiver_files]
+    measure_paths: list[str | Path] = [*config.measures, *measure_files]
+    rules, catalog, when = run.rules, run.catalog, run.reference_date
+    fmt = output_format or config.output_format or "text"
+    threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    checker = Checker(run)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
@@ -213,14 +195,14 @@ def rules_command(
     select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, lang: str,
 ) -> None:
     """List the rules, or print the doc page of one (列出规则；给出代码时显示规则说明)."""
-    _, _, all_rules = _setup(config_file, (), rule_paths, ())
+    all_rules = _setup(config_file, rule_paths)
     try:
         rules = select_rules(all_rules, [Selection(
             select=split_selectors(select) or None, ignore=split_selectors(ignore),
         )])
     except SelectionError as exc:
         raise UsageProblem(str(exc)) from exc
-    catalog = default_catalog()
+    catalog = default_catalog()  # for the labels of proposed measures
     if code is not None:
         rule = all_rules.get(code) or all_rules.by_name(code)
         if rule is None:
@@ -247,10 +229,10 @@ def rules_command(
     Console(width=160).print(table)
 
 
-def _rule_dict(rule: Any) -> dict[str, Any]:
+def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
-        "scope": rule.scope, "summary": rule.summary,
+        "scope": rule.scope, "body": rule.body, "pack": rule.pack, "summary": rule.summary,
         "message": {"zh": rule.message.zh, "en": rule.message.en},
         "parameters": list(rule.parameters), "proposes": list(rule.proposes),
         "references": list(rule.references), "aliases": list(rule.aliases),

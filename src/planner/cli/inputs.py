@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,8 +14,14 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from planner.config import Config, ConfigError, resolve_config
 from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
+from planner.params import ParameterError
 from planner.printable import printable
+from planner.registry import RegistryError
+from planner.run import MeasureFileError, Run
+from planner.selection import Selection, SelectionError
+from planner.waivers import WaiverError
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +42,37 @@ class UsageProblem(click.ClickException):
     def __init__(self, message: str, en: str | None = None):
         # Messages quote file names, ids and exception texts: no control character is executed.
         super().__init__(printable(message if en is None else f"{message}\n{en}", lines=True))
+
+
+def prepare_run(
+    config_file: str | None,
+    inputs: Iterable[str],
+    *,
+    selection: Selection | None = None,
+    rule_paths: Iterable[str | Path] = (),
+    param_files: Iterable[str | Path] = (),
+    measure_files: Iterable[str | Path] = (),
+    waiver_files: Iterable[str | Path] = (),
+    reference_date: date | None = None,
+    explain: bool = False,
+    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+) -> tuple[Config, Run]:
+    """The configuration and the :class:`~planner.run.Run` of ``planner check`` or ``planner
+    plan`` (:meth:`Run.from_config`); a configuration, parameter, rule, selection, waiver or
+    measure file problem is a :class:`UsageProblem`."""
+    try:
+        config = resolve_config(config_file, inputs)
+        run = Run.from_config(
+            config, rule_paths=rule_paths, param_files=param_files, measure_files=measure_files,
+            waiver_files=waiver_files, selection=selection, reference_date=reference_date,
+            explain=explain, rule_timeout=rule_timeout,
+        )
+    except (ConfigError, ParameterError, RegistryError, SelectionError, WaiverError,
+            MeasureFileError) as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise file_problem(exc, "无法读取", "cannot read") from exc
+    return config, run
 
 
 def file_problem(

@@ -20,12 +20,12 @@ from planner.cli.inputs import (
     dataset_files,
     file_problem,
     open_inputs,
+    prepare_run,
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
 )
-from planner.config import ConfigError, resolve_config
 from planner.io import StrictError
 from planner.measures import (
     GRAPH_FORMATS,
@@ -34,10 +34,6 @@ from planner.measures import (
     default_catalog,
     write_graph,
 )
-from planner.params import ParameterError, load_parameters
-from planner.registry import RegistryError, load_rules
-from planner.selection import SelectionError, select_rules
-from planner.waivers import WaiverError, load_waivers
 
 if TYPE_CHECKING:
     from planner.io import Dataset
@@ -123,17 +119,11 @@ def plan_command(
     if fmt == "xlsx" and output is None:
         raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx / "
                            "--output-format xlsx needs --output FILE.xlsx")
-    try:
-        config = resolve_config(config_file, paths)
-        parameters = load_parameters(*config.params, *param_files)
-        rules = select_rules(load_rules([*config.rules, *rule_paths], parameters=parameters,
-                                        timeout=rule_timeout or None),
-                             [config.selection()])
-        waivers = [w for path in config.waivers for w in load_waivers(path)]
-    except (ConfigError, ParameterError, RegistryError, SelectionError, WaiverError) as exc:
-        raise UsageProblem(str(exc)) from exc
-    catalog = _catalog(*config.measures, *([catalog_file] if catalog_file else []))
-    when = _day(on) or config.reference_date or date.today()
+    config, run = prepare_run(
+        config_file, paths, rule_paths=rule_paths, param_files=param_files,
+        measure_files=[catalog_file] if catalog_file else [], reference_date=_day(on),
+        rule_timeout=rule_timeout or None,
+    )
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
@@ -148,10 +138,8 @@ def plan_command(
     households = with_progress(dataset.households(), label)
     try:
         planner = DistrictPlanner(
-            rules=rules, params=parameters, reference_date=when, start=_day(start),
-            catalog=catalog, villages=dataset.villages, projects=dataset.projects,
-            waivers=waivers, show_names=show_names or show_personal, budget=budget,
-            rule_timeout=rule_timeout or None,
+            run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
+            show_names=show_names or show_personal, budget=budget,
         )
         if fmt in STREAMED_FORMATS:
             district = _write_streamed(planner, households, fmt, output, lang, method,

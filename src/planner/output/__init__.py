@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from planner.finding import Finding
 from planner.privacy import mask_finding
 from planner.registry import RuleSet
-from planner.stats import CheckStats
+from planner.results import CheckStats
 
 FORMATS = ("text", "json", "jsonl", "csv", "sarif")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from planner.finding import Finding
 from planner.output import InputSummary, Writer
+from planner.results import CheckStats
 from planner.rule import Rule
-from planner.stats import CheckStats
 from planner.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

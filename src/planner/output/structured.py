@@ -9,7 +9,7 @@ from typing import Any
 from planner.finding import Finding
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
-from planner.stats import CheckStats
+from planner.results import CheckStats
 from planner.version import __version__
 
 

@@ -12,7 +12,7 @@ from planner.finding import Finding
 from planner.output import InputSummary, Writer
 from planner.printable import printable, printable_data
 from planner.privacy import mask_numbers
-from planner.stats import CheckStats
+from planner.results import CheckStats
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {

@@ -16,18 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.engine import Checker, FileWaiver
+from planner.backends.python.engine import Checker
 from planner.facts import derive
 from planner.finding import Finding
-from planner.measures import MeasureCatalog, default_catalog
+from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Village
-from planner.params import ParameterSet, default_parameters
+from planner.params import ParameterSet
 from planner.planning.allocate import Allocation, Method, allocate
 from planner.planning.household import plan_household, reproject
 from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
 from planner.planning.village import VillageIndex, VillageWork, pending_works
-from planner.registry import RuleSet, load_rules
+from planner.registry import RuleSet
 from planner.rule import Rule
+from planner.run import Run
+from planner.waivers import FileWaiver
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 _OPEN = frozenset({"proposed", "planned", "in_progress", "pending"})
@@ -151,20 +153,23 @@ class DistrictPlan:
 class DistrictPlanner:
     """Plans households one at a time against the district's villages and projects.
 
-    Without ``findings`` it runs the checker itself (``rules``: installed packs by default), so
+    Without ``findings`` it runs the checker itself on ``run`` (a :class:`~planner.run.Run`; or
+    one built from ``rules``, ``params``, ``reference_date``, ``catalog``, ``waivers`` and
+    ``rule_timeout``: installed packs, shipped parameters and catalog, today by default), so
     households stream: :meth:`iter_plans` yields each plan and keeps nothing of it but counts,
     department loads and the longest critical path. With ``findings`` given, they are grouped by
     household up front (memory in proportion to them: pass a list you already hold, not a stream
     you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
     allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
     and reasons is masked unless ``show_names``. ``rule_timeout`` is the checker's time budget
-    of one rule call (:class:`~planner.engine.Checker`).
+    of one rule call (:class:`~planner.backends.python.engine.Checker`).
     """
 
     def __init__(
         self,
         *,
         findings: Iterable[Finding] | None = None,
+        run: Run | None = None,
         rules: RuleSet | Iterable[Rule] | None = None,
         params: ParameterSet | None = None,
         reference_date: date | None = None,
@@ -177,11 +182,16 @@ class DistrictPlanner:
         budget: float | None = None,
         rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
     ):
-        self.reference_date = reference_date or date.today()
+        if run is None:
+            # With findings handed over no rule runs: none is loaded.
+            run = Run.build(() if findings is not None and rules is None else rules, params,
+                            reference_date, catalog=catalog, waivers=waivers,
+                            rule_timeout=rule_timeout)
+        self.reference_date = run.reference_date
         self.start = start or self.reference_date
-        self.catalog = catalog or default_catalog()
-        self.params = params or default_parameters()
-        self.values = self.params.at(self.reference_date)
+        self.catalog = run.catalog
+        self.params = run.parameters
+        self.values = run.values
         self.show_names = show_names
         self.villages = tuple(villages)
         self.projects = tuple(projects)
@@ -191,13 +201,7 @@ class DistrictPlanner:
         if findings is None:
             # Households are checked one at a time here: dataset-wide rules (duplicates across
             # households) need the whole run, so their findings come only through ``findings=``.
-            rule_set = rules if isinstance(rules, RuleSet) else (
-                load_rules() if rules is None else RuleSet(rules)
-            )
-            per_household = RuleSet(rule for rule in rule_set if rule.scope != "dataset")
-            self.checker = Checker(per_household, self.params, self.reference_date,
-                                   catalog=self.catalog, waivers=waivers,
-                                   rule_timeout=rule_timeout)
+            self.checker = Checker(run.with_rules(r for r in run.rules if r.scope != "dataset"))
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:

@@ -1,4 +1,5 @@
-"""The checker: derive facts once per household, run every selected rule, apply waivers.
+"""The Python backend's checker: derive facts once per household, run every selected rule,
+have the run's waivers judged.
 
 A rule that raises (``sys.exit`` included) becomes a ``PLN001`` finding and the run goes on; a
 rule call over its time budget is interrupted and becomes ``PLN004`` (see
@@ -9,61 +10,34 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 
 from __future__ import annotations
 
-import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.area_facts import derive_project, derive_village
+from planner.backends.python import compile_rule
 from planner.compile import jsonable
-from planner.engine_rules import (
-    ENGINE_CODES,
-    RULE_ERROR,
-    RULE_TIMEOUT,
-    WAIVER_EXPIRED,
-    WAIVER_UNUSED,
-)
+from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
 from planner.facts import HouseholdFacts, derive
 from planner.finding import Finding
-from planner.measures import MeasureCatalog, default_catalog
-from planner.model import Household, Project, Village, Waiver
+from planner.model import Household, Project, Village
 from planner.model.personal import personal_values
-from planner.params import ParameterSet, ParamValues, default_parameters
+from planner.params import ParamValues
 from planner.readonly import readonly
-from planner.registry import RuleSet, load_rules
+from planner.results import CheckStats
 from planner.rule import DatasetCheck, Hit, Rule, RuleContext, render
-from planner.stats import CheckStats
-from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout, checkpoint
+from planner.waivers import WaiverLedger, codes_with_aliases
+from planner.watchdog import Budget, RuleTimeout, checkpoint
+
+if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
+    from planner.run import Run
+
+#: A rule with the function the Python backend compiled for it.
+_Compiled = tuple[Rule, Callable[[RuleContext], Any]]
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
-
-
-@dataclass(slots=True)
-class FileWaiver:
-    """A waiver kept in a waiver file rather than in the household record."""
-
-    household: str
-    waiver: Waiver
-    source: str = ""
-
-
-@dataclass(slots=True)
-class CheckResult:
-    """Findings of a whole run plus its counts."""
-
-    findings: list[Finding]
-    stats: CheckStats
-
-    def codes(self, subject: str | None = None) -> list[str]:
-        """Sorted unwaived finding codes, optionally for one subject."""
-        return sorted(
-            f.code
-            for f in self.findings
-            if not f.waived and (subject is None or f.subject == subject)
-        )
 
 
 class _RecordingParams(Mapping[str, Any]):
@@ -100,68 +74,45 @@ class _RecordingParams(Mapping[str, Any]):
 class Checker:
     """Runs a rule set over households, villages and projects for one reference date.
 
-    Build one per run; :meth:`check_household` is the hot path and allocates little beyond facts.
-    ``engine_codes`` chooses which of ``PLN002``/``PLN003`` are reported (default: both);
-    ``PLN001`` is always reported. ``known_codes`` are the codes (and aliases) of every loaded
-    rule, selected or not: a waiver of a known but unselected code is neither used nor reported
-    as unused. ``rule_timeout`` is the time budget in seconds of one rule call (``None`` or 0:
-    none); a call over budget is interrupted, reported as ``PLN004`` and its rule disabled for
-    the rest of the run.
+    Build one per :class:`~planner.run.Run`; :meth:`check_household` is the hot path and
+    allocates little beyond facts. The run's ``engine_codes`` choose which of ``PLN002``/``PLN003``
+    are reported; ``PLN001`` and ``PLN004`` always are. Waivers are judged by a
+    :class:`~planner.waivers.WaiverLedger`. A rule call over the run's ``rule_timeout`` is
+    interrupted, reported as ``PLN004`` and its rule disabled for the rest of the run.
     """
 
-    def __init__(
-        self,
-        rules: RuleSet | Iterable[Rule] | None = None,
-        params: ParameterSet | None = None,
-        reference_date: date | None = None,
-        *,
-        waivers: Iterable[FileWaiver] = (),
-        explain: bool = False,
-        catalog: MeasureCatalog | None = None,
-        engine_codes: Iterable[str] | None = None,
-        known_codes: Iterable[str] | None = None,
-        rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
-    ):
-        self.rules = rules if isinstance(rules, RuleSet) else (
-            load_rules() if rules is None else RuleSet(rules)
-        )
-        self.params = params or default_parameters()
-        self.reference_date = reference_date or date.today()
-        self.values: ParamValues = self.params.at(self.reference_date)
-        self.explain = explain
-        self.catalog = catalog or default_catalog()
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.rules = run.rules
+        self.params = run.parameters
+        self.reference_date = run.reference_date
+        self.values: ParamValues = run.values
+        self.explain = run.explain
+        self.catalog = run.catalog
         self.income_raising = self.catalog.income_raising_ids()
         self.measure_addresses = {m.id: tuple(m.addresses) for m in self.catalog.values()}
-        enabled = ENGINE_CODES if engine_codes is None else frozenset(engine_codes) & ENGINE_CODES
-        self.engine_codes = enabled | {RULE_ERROR.code, RULE_TIMEOUT.code}
-        self.rule_timeout = rule_timeout or None
-        self._budget = Budget(rule_timeout)
+        self.engine_codes = (run.engine_codes & ENGINE_CODES) | {RULE_ERROR.code,
+                                                                 RULE_TIMEOUT.code}
+        self.rule_timeout = run.rule_timeout or None
+        self._budget = Budget(self.rule_timeout)
         self._last_personal: tuple[object, tuple[str, ...]] = (None, ())
-        by_scope: dict[str, list[Rule]] = {}
+        by_scope: dict[str, list[_Compiled]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
                 continue
-            by_scope.setdefault(rule.scope, []).append(_read_only_for_outsiders(rule))
+            by_scope.setdefault(rule.scope, []).append((rule, _read_only_for_outsiders(rule)))
         household_rules = by_scope.get("household", [])
-        self._household_rules = tuple(r for r in household_rules if not r.reads_findings)
-        self._after_rules = tuple(r for r in household_rules if r.reads_findings)
+        self._household_rules = tuple(c for c in household_rules if not c[0].reads_findings)
+        self._after_rules = tuple(c for c in household_rules if c[0].reads_findings)
         self._member_rules = tuple(by_scope.get("member", ()))
         self._village_rules = tuple(by_scope.get("village", ()))
         self._project_rules = tuple(by_scope.get("project", ()))
         self._dataset_rules = tuple(by_scope.get("dataset", ()))
-        self._selected = frozenset(
-            code for rule in self.rules for code in (rule.code, *rule.aliases)
+        self.waivers = WaiverLedger(
+            self.rules, run.waivers, self.reference_date, self._engine_finding,
+            known_codes=run.known_codes, engine_codes=self.engine_codes,
+            dataset_codes=codes_with_aliases(rule for rule, _ in self._dataset_rules),
         )
-        self._known = self._selected | frozenset(known_codes or ())
-        self._dataset_codes = frozenset(
-            code for rule in self._dataset_rules for code in (rule.code, *rule.aliases)
-        )
-        # Waivers of dataset-scope codes wait for the end of the run, when those findings exist.
-        self._deferred_waivers: dict[str, list[Waiver]] = {}
-        self._file_waivers: dict[str, list[Waiver]] = {}
-        self._waived_households: set[str] = set()  # households whose file waivers were judged
-        for entry in waivers:
-            self._file_waivers.setdefault(entry.household, []).append(entry.waiver)
         self.stats = CheckStats()
 
     # -- facts ---------------------------------------------------------------------------
@@ -184,28 +135,23 @@ class Checker:
         )
         findings: list[Finding] = []
         subject = household.id
-        for rule in self._household_rules:
-            self._run(rule, ctx, subject, "household", findings)
+        for rule, function in self._household_rules:
+            self._run(rule, function, ctx, subject, "household", findings)
         if self._member_rules:
             for member in facts.members:
                 ctx.member = member
-                for rule in self._member_rules:
-                    self._run(rule, ctx, subject, "household", findings)
+                for rule, function in self._member_rules:
+                    self._run(rule, function, ctx, subject, "household", findings)
             ctx.member = None
-        file_waivers = self._file_waivers.get(subject, ())
-        if file_waivers:
-            self._waived_households.add(subject)
-        waivers = [*household.waivers, *file_waivers]
-        if waivers and self._dataset_codes:
-            waivers = self._defer_dataset_waivers(subject, waivers)
+        waivers = self.waivers.of_household(subject, household.waivers)
         if self._after_rules:
             if waivers:  # rules reading findings see which ones are waived
-                self._mark_waived(waivers, findings)
+                self.waivers.mark(waivers, findings)
             ctx.findings = list(findings)
-            for rule in self._after_rules:
-                self._run(rule, ctx, subject, "household", findings)
+            for rule, function in self._after_rules:
+                self._run(rule, function, ctx, subject, "household", findings)
         if waivers:
-            findings.extend(self._apply_waivers(subject, waivers, findings))
+            findings.extend(self.waivers.apply(subject, waivers, findings))
         self.stats.households += 1
         self._count(findings)
         return findings
@@ -217,8 +163,8 @@ class Checker:
         ctx = RuleContext(self.values, self.reference_date, village=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
-        for rule in self._village_rules:
-            self._run(rule, ctx, village.id, "village", findings)
+        for rule, function in self._village_rules:
+            self._run(rule, function, ctx, village.id, "village", findings)
         self.stats.villages += 1
         self._count(findings)
         return findings
@@ -230,8 +176,8 @@ class Checker:
         ctx = RuleContext(self.values, self.reference_date, project=facts,
                           explain=self.explain, catalog=self.catalog)
         findings: list[Finding] = []
-        for rule in self._project_rules:
-            self._run(rule, ctx, project.id, "project", findings)
+        for rule, function in self._project_rules:
+            self._run(rule, function, ctx, project.id, "project", findings)
         self.stats.projects += 1
         self._count(findings)
         return findings
@@ -256,10 +202,10 @@ class Checker:
         budget = self._budget
         budget.thread = threading.get_ident()
         accumulators: list[tuple[Rule, Any]] = []
-        for rule in self._dataset_rules:
+        for rule, function in self._dataset_rules:
             try:
                 with budget:
-                    accumulators.append((rule, rule.function(ctx)))
+                    accumulators.append((rule, function(ctx)))
             except BaseException as exc:  # a broken dataset rule must not stop the run
                 yield self._counted(self._failure(rule, "dataset", exc))
         for household in households:
@@ -293,14 +239,14 @@ class Checker:
             except BaseException as exc:
                 findings = [self._failure(rule, "dataset", exc)]
             dataset_findings.extend(findings)
-        dataset_findings.extend(self._apply_deferred_waivers(dataset_findings))
-        dataset_findings.extend(self._waivers_of_absent_households())
+        dataset_findings.extend(self.waivers.finish(dataset_findings))
         self._count(dataset_findings)
         yield from dataset_findings
 
     # -- internals -----------------------------------------------------------------------
     def _run(
-        self, rule: Rule, ctx: RuleContext, subject: str, kind: str, out: list[Finding]
+        self, rule: Rule, function: Callable[[RuleContext], Any], ctx: RuleContext,
+        subject: str, kind: str, out: list[Finding],
     ) -> None:
         """Run one rule on one subject; on error or timeout, keep none of its hits and report
         PLN001 or PLN004."""
@@ -313,7 +259,7 @@ class Checker:
         try:
             try:
                 found = [self._finding(rule, hit, subject, kind, ctx, recording)
-                         for hit in rule.function(ctx)]
+                         for hit in function(ctx)]
             finally:
                 budget.tick += 1
                 if budget.fired:
@@ -420,7 +366,7 @@ class Checker:
         """Run ``rule`` no more in this run (it ran out of time once)."""
         for name in ("_household_rules", "_after_rules", "_member_rules", "_village_rules",
                      "_project_rules"):
-            setattr(self, name, tuple(r for r in getattr(self, name) if r is not rule))
+            setattr(self, name, tuple(c for c in getattr(self, name) if c[0] is not rule))
 
     def _rule_error(
         self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
@@ -456,82 +402,6 @@ class Checker:
             kind=rule.kind,
         )
 
-    def _defer_dataset_waivers(self, subject: str, waivers: list[Waiver]) -> list[Waiver]:
-        """Keep live waivers of dataset-scope codes for the end of the run; return the others."""
-        keep: list[Waiver] = []
-        for waiver in waivers:
-            if waiver.code in self._dataset_codes and waiver.expires >= self.reference_date:
-                self._deferred_waivers.setdefault(subject, []).append(waiver)
-            else:
-                keep.append(waiver)
-        return keep
-
-    def _apply_deferred_waivers(self, findings: list[Finding]) -> list[Finding]:
-        """Apply the deferred waivers to dataset findings; report the unused ones."""
-        by_subject: dict[str, list[Finding]] = {}
-        for finding in findings:
-            by_subject.setdefault(finding.subject, []).append(finding)
-        extra: list[Finding] = []
-        for subject, waivers in self._deferred_waivers.items():
-            extra.extend(self._apply_waivers(subject, waivers, by_subject.get(subject, [])))
-        return extra
-
-    def _waivers_of_absent_households(self) -> list[Finding]:
-        """File waivers naming a household that was not in the input cover nothing: PLN003."""
-        extra: list[Finding] = []
-        for subject, waivers in self._file_waivers.items():
-            if subject not in self._waived_households:
-                extra.extend(self._apply_waivers(subject, waivers, [], absent=True))
-        return extra
-
-    def _mark_waived(self, waivers: list[Waiver], findings: list[Finding]) -> None:
-        for waiver in waivers:
-            if waiver.expires < self.reference_date:
-                continue
-            codes = self.rules.codes_of(waiver.code)
-            for finding in findings:
-                if finding.code in codes and waiver.member in (None, finding.member):
-                    finding.waiver = waiver
-
-    def _apply_waivers(
-        self, subject: str, waivers: list[Waiver], findings: list[Finding], absent: bool = False
-    ) -> list[Finding]:
-        extra: list[Finding] = []
-        for waiver in waivers:
-            codes = self.rules.codes_of(waiver.code)
-            evidence = {"code": waiver.code, "reason": waiver.reason, "approver": waiver.approver,
-                        "expires": waiver.expires.isoformat(), "member": waiver.member}
-            if waiver.expires < self.reference_date:
-                if WAIVER_EXPIRED.code in self.engine_codes:
-                    extra.append(self._engine_finding(WAIVER_EXPIRED, subject, evidence,
-                                                      evidence, waiver.member))
-                continue
-            used = False
-            for finding in findings:
-                if finding.code in codes and (
-                    waiver.member is None or finding.member == waiver.member
-                ):
-                    finding.waiver = waiver
-                    used = True
-            if used or WAIVER_UNUSED.code not in self.engine_codes:
-                continue
-            if absent:
-                why_zh, why_en = "输入中没有此户", "the household is not in the input"
-            elif waiver.code in self._selected:
-                why_zh, why_en = "该户没有此问题", "no such finding for this household"
-                if waiver.member is not None:
-                    why_zh = f"第 {waiver.member} 名成员没有此问题"
-                    why_en = f"no such finding for member {waiver.member}"
-            elif waiver.code in self._known:
-                continue  # the rule was not selected for this run: nothing to judge
-            else:
-                why_zh, why_en = "没有这个规则代码", "no rule has this code"
-            extra.append(self._engine_finding(
-                WAIVER_UNUSED, subject, {**evidence, "why": why_zh}, evidence, waiver.member,
-                values_en={**evidence, "why": why_en},
-            ))
-        return extra
-
     def _counted(self, finding: Finding) -> Finding:
         self._count([finding])
         return finding
@@ -547,27 +417,27 @@ class Checker:
             stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
 
 
-def _read_only_for_outsiders(rule: Rule) -> Rule:
-    """The rule itself if ``planner`` wrote it, else the same rule seeing read-only views.
+def _read_only_for_outsiders(rule: Rule) -> Callable[[RuleContext], Any]:
+    """The rule's compiled function if ``planner`` wrote it, else one seeing read-only views.
 
     Built-in rules (and rules compiled from YAML) never write and run on the hot path unwrapped;
     a local file or a third-party pack gets views, so a mistake in it cannot change the facts,
     records or findings that later rules and the planner read.
     """
-    module = getattr(rule.function, "__module__", None) or ""
+    function = compile_rule(rule)
+    module = getattr(function, "__module__", None) or ""
     if module == "planner" or module.startswith("planner."):
-        return rule
-    function = rule.function
+        return function
     if rule.scope == "dataset":
         def start(ctx: RuleContext) -> DatasetCheck:
             return _ReadOnlyCheck(function(readonly(ctx)))
 
-        return dataclasses.replace(rule, function=start)
+        return start
 
     def run(ctx: RuleContext) -> Iterable[Hit]:
         return function(readonly(ctx))  # type: ignore[no-any-return]
 
-    return dataclasses.replace(rule, function=run)
+    return run
 
 
 class _ReadOnlyCheck:
@@ -583,54 +453,3 @@ class _ReadOnlyCheck:
 
     def finish(self) -> Iterable[Hit]:
         return self._inner.finish()
-
-
-def _selectors(values: Iterable[str]) -> Sequence[str]:
-    return values if isinstance(values, str) else tuple(values)
-
-
-def check(
-    households: Iterable[Household],
-    *,
-    rules: RuleSet | Iterable[Rule] | None = None,
-    params: ParameterSet | None = None,
-    reference_date: date | None = None,
-    villages: Iterable[Village] = (),
-    projects: Iterable[Project] = (),
-    waivers: Iterable[FileWaiver] = (),
-    explain: bool = False,
-    catalog: MeasureCatalog | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] = (),
-    rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
-) -> CheckResult:
-    """Check households (and villages and projects) and return every finding with the counts.
-
-    ``rules`` defaults to every installed pack; ``params`` to the shipped parameters;
-    ``reference_date`` to today. ``select``/``ignore`` narrow the rules by code prefix, name or
-    family exactly as on the command line. ``rule_timeout`` is the time budget of one rule call
-    in seconds (``None``: none).
-    """
-    rule_set = rules if isinstance(rules, RuleSet) else (
-        load_rules() if rules is None else RuleSet(rules)
-    )
-    engine_codes = None
-    if select is not None or ignore:
-        from planner.selection import Selection, select_rules
-
-        # Selection splits a plain string ("INC,HOU") itself; other iterables become tuples.
-        level = Selection(
-            select=None if select is None else _selectors(select), ignore=_selectors(ignore)
-        )
-        chosen = select_rules(rule_set, [level])
-        engine_codes = [r.code for r in chosen if r.code in ENGINE_CODES]
-        known = [code for r in rule_set for code in (r.code, *r.aliases)]
-        rule_set = chosen
-    else:
-        known = None
-    checker = Checker(
-        rule_set, params, reference_date, waivers=waivers, explain=explain, catalog=catalog,
-        engine_codes=engine_codes, known_codes=known, rule_timeout=rule_timeout,
-    )
-    findings = list(checker.iter_findings(households, villages, projects))
-    return CheckResult(findings, checker.stats)

@@ -1,13 +1,11 @@
-"""Counts of a run, by finding code and severity: kept by the engine, reported by the outputs.
-
-Apart from the engine so that the outputs report them without importing it.
-"""
+"""What a check produces, whichever backend ran it: the findings and the counts of the run."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.finding import Finding
 from planner.rule import SEVERITY_ORDER
 
 
@@ -45,4 +43,19 @@ class CheckStats:
         }
 
 
-__all__ = ["CheckStats"]
+@dataclass(slots=True)
+class CheckResult:
+    """Findings of a whole run plus its counts."""
+
+    findings: list[Finding]
+    stats: CheckStats
+
+    def codes(self, subject: str | None = None) -> list[str]:
+        """Sorted unwaived finding codes, optionally for one subject."""
+        return sorted(
+            f.code
+            for f in self.findings
+            if not f.waived and (subject is None or f.subject == subject)
+        )
+
+__all__ = ["CheckResult", "CheckStats"]
