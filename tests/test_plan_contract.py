@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.engine import Checker
+from planner.backends.python.engine import Checker
 from planner.engine_rules import ENGINE_RULES
 from planner.measures import default_catalog
 from planner.model import Household
@@ -22,6 +22,7 @@ from planner.params import default_parameters
 from planner.planning import HouseholdPlan, plan_household
 from planner.planning.needs import IncomeNeed, Need, household_needs
 from planner.registry import RegistryError, RuleSet, entry_point_rules, load_path
+from planner.run import Run
 from planner.testing import merge_patch
 
 WHEN = date(2020, 9, 30)
@@ -82,12 +83,12 @@ def third_party(tmp_path_factory: pytest.TempPathFactory) -> Checker:
     folder: Path = tmp_path_factory.mktemp("xyz_pack")
     (folder / "earnings.yaml").write_text(NEED_YAML, encoding="utf-8")
     (folder / "fitness.py").write_text(MISMATCH_AND_META_PY, encoding="utf-8")
-    return Checker(RuleSet(load_path(folder)), default_parameters(), WHEN)
+    return Checker(Run.build(RuleSet(load_path(folder)), default_parameters(), WHEN))
 
 
 @pytest.fixture(scope="module")
 def builtin() -> Checker:
-    return Checker(RuleSet(entry_point_rules(BUILTIN_PACKS)), default_parameters(), WHEN)
+    return Checker(Run.build(RuleSet(entry_point_rules(BUILTIN_PACKS)), default_parameters(), WHEN))
 
 
 def plan(checker: Checker, data: dict) -> HouseholdPlan:
@@ -136,7 +137,8 @@ def test_a_family_named_income_is_no_income_need_without_declaring_it(
         "    need: income\n", "").replace("proposes: [job_placement, public_welfare_post, "
                                          "livestock_subsidy, microcredit, dibao]", "proposes: []")
     (tmp_path / "rules.yaml").write_text(text, encoding="utf-8")
-    checker = Checker(RuleSet(load_path(tmp_path / "rules.yaml")), default_parameters(), WHEN)
+    rules = RuleSet(load_path(tmp_path / "rules.yaml"))
+    checker = Checker(Run.build(rules, default_parameters(), WHEN))
     data = example_household("pre_exit_2808")
     assert plan(checker, data).unplanned == ["XYZ001"]
     income, _, _ = needs(checker, data)
@@ -148,7 +150,7 @@ def test_a_meta_finding_about_nothing_is_not_a_need(example_household) -> None:
 
     data = example_household("one_room_unsafe_water")
     household = Household.model_validate(data)
-    checker = Checker(RuleSet(()), default_parameters(), WHEN)
+    checker = Checker(Run.build(RuleSet(()), default_parameters(), WHEN))
     facts = checker.facts(household)
     run_note = Finding(code="XYZ009", name="run-note", family="housing", severity="error",
                        subject=household.id, subject_kind="household", message_zh="运行",
@@ -197,7 +199,8 @@ def test_a_failing_rule_is_reported_as_meta_and_is_no_need(example_household,
 
         RULES = (always_fails,)
         '''), encoding="utf-8")
-    checker = Checker(RuleSet(load_path(tmp_path / "broken.py")), default_parameters(), WHEN)
+    rules = RuleSet(load_path(tmp_path / "broken.py"))
+    checker = Checker(Run.build(rules, default_parameters(), WHEN))
     data = example_household("one_room_unsafe_water")
     household = Household.model_validate(data)
     [failure] = checker.check_household(household)
