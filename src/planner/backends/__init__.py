@@ -1,0 +1,1 @@
+"""Backends: each compiles the rule spec for one way of running it."""

@@ -1,0 +1,1 @@
+"""The per-household Python backend."""
