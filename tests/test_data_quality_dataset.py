@@ -296,11 +296,18 @@ def test_a_malformed_rate_form_is_a_load_error_naming_it(change, reason) -> None
     (("fact: member.id_number", "fact: member.id_numbr"), "unknown fact 'member.id_numbr'"),
     (("key: id_number", "key: name"), "key"),
     (("scope: dataset", "scope: household"), "has a when condition and no dataset form"),
+    (('"第{member}名成员"', '"第{number}名成员"'), "{number} in '第{number}名成员': only member"),
+    (("{zh: \"第{member}", "{zh: \"第{member"), "malformed template"),
 ])
 def test_a_malformed_duplicates_form_is_a_load_error_naming_it(change, reason) -> None:
     with pytest.raises(RegistryError) as raised:
         load_yaml_rules(SAME_PERSON.replace(*change), "dup.yaml")
     assert reason in raised.value.en
+
+
+def test_says_names_only_the_other_places() -> None:
+    with pytest.raises(RegistryError, match="only others_en can be filled in"):
+        load_yaml_rules(SAME_PHONE.replace("is the same as {others_en}", "is {values[x]}"))
 
 
 def test_valid_needs_invalid() -> None:

@@ -9,9 +9,10 @@ the named key normalisations (:data:`KEY_NORMALISATIONS`); the Python one is
 
 from __future__ import annotations
 
+import string
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from planner.spec import Condition, Message, ParamRef, _Spec
 
@@ -33,6 +34,19 @@ RATE_VALUES = ("counted", "uncounted", "numerator", "denominator", "rate", "benc
 counted, the two sums, the rate (rounded to 4 places) and the benchmark."""
 
 
+def _only_fields(text: str, allowed: tuple[str, ...]) -> str:
+    """``text`` if every ``{field}`` in it is one of ``allowed`` (checked when a rule loads, so a
+    typo is a load error, never a failure in the middle of a run)."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"malformed template {text!r}: {exc}") from exc
+    for name in names:
+        if name not in allowed:
+            raise ValueError(f"{{{name}}} in {text!r}: only {', '.join(allowed)} can be filled in")
+    return text
+
+
 class Place(_Spec):
     """One place a key is read: a fact of the household, or of each registered member.
 
@@ -48,6 +62,18 @@ class Place(_Spec):
     place: int = 0
     unless: Condition | None = None
     compare: bool = True
+
+    @field_validator("label")
+    @classmethod
+    def _label_fields(cls, label: Message) -> Message:
+        _only_fields(label.zh, ("member",))
+        _only_fields(label.en, ("member",))
+        return label
+
+    @field_validator("field")
+    @classmethod
+    def _field_fields(cls, field: str) -> str:
+        return _only_fields(field, ("member",))
 
     @property
     def per_member(self) -> bool:
@@ -66,6 +92,14 @@ class Outcome(_Spec):
     evidence: dict[str, Literal["key", "value", "field", "outcome", "also_in"]] = Field(
         default_factory=dict)
     says: Message | None = None
+
+    @field_validator("says")
+    @classmethod
+    def _says_fields(cls, says: Message | None) -> Message | None:
+        if says is not None:
+            _only_fields(says.zh, ("others_zh",))
+            _only_fields(says.en, ("others_en",))
+        return says
 
 
 class Duplicates(_Spec):
