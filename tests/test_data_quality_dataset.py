@@ -325,3 +325,29 @@ def test_compile_dataset_reports_the_parameters_read() -> None:
     assert compile_dataset(rule.spec).parameters == ["data_quality.phone_patterns"]
     (rate,) = load_yaml_rules(RATE)
     assert rate.parameters == ("projects.disbursement_benchmark",)
+
+
+def test_duplicate_keys_cost_about_16_bytes_an_occurrence(example_household) -> None:
+    """DQ004 streams a province: each compared ID number is a 64-bit key, not a string."""
+    import tracemalloc
+
+    values = default_parameters().at(ON)
+    base = example_household("pre_exit_2808")
+    numbers = [{m: {"id_number": f"52242519{i:07d}{m:02d}X"} for m in (1, 2, 3, 4)}
+               for i in range(2_000)]
+    facts = [derive(Household.model_validate(merge_patch(base, {"id": f"H{i}", "members": m})),
+                    ON, values) for i, m in enumerate(numbers)]
+    (rule,) = load_yaml_rules(SAME_PERSON)
+    accumulator = rule.function(RuleContext(values, ON))
+    accumulator.add(facts[0])  # first use: readers warm, arrays allocated
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for household in facts[1:]:
+            accumulator.add(household)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(accumulator.seen.keys) == 8_000
+    # 16 bytes of arrays plus a share of the household list; a string key alone costs ~67
+    assert grown / 8_000 < 24
