@@ -14,6 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from planner.area_facts import derive_project
 from planner.backends.python.occurrences import KEYS, Occurrences
 from planner.backends.python.project_paths import project_getter
 from planner.compile import Compiled, Compiler, Env, Getter, SpecError, resolve_path
@@ -273,8 +274,6 @@ class RateCheck:
 
     def finish(self) -> Iterator[Hit]:
         """One hit per group whose rate is below the benchmark, in the order of the group keys."""
-        from planner.area_facts import derive_project
-
         rate, form = self.rate, self.rate.form
         groups: dict[tuple[Any, ...], list[Any]] = {}
         for project in self.ctx.projects:
