@@ -55,7 +55,9 @@ def check_id(number: str) -> IdCheck:
     if len(number) not in (18, 20, 22):
         return IdCheck(False, "length")
     core = number[:18]
-    if not core[:17].isdigit() or not (core[17].isdigit() or core[17] == "X"):
+    # str.isdigit accepts full-width and other Unicode digits; the check digit needs ASCII.
+    if not number.isascii() or not core[:17].isdigit() or not (
+            core[17].isdigit() or core[17] == "X"):
         return IdCheck(False, "characters")
     if number[18:] and not number[18:].isdigit():  # "".isdigit() is False for 18-digit numbers
         return IdCheck(False, "characters")

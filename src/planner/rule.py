@@ -259,6 +259,9 @@ def from_spec(
 
     Raises :class:`SpecError` naming the unknown fact or parameter.
     """
+    if spec.scope == "dataset":
+        return _dataset_rule(spec, origin, known_parameters)
+    assert spec.when is not None  # RuleSpec: a household or member rule has one
     member_scope = spec.scope == "member"
     known = None if known_parameters is None else frozenset(known_parameters)
     compiler = Compiler(member_bound=member_scope, known_parameters=known)
@@ -310,6 +313,38 @@ def from_spec(
         function=evaluate,
         doc=spec.doc.strip(),
         parameters=tuple(dict.fromkeys([*compiler.parameters, *template_params])),
+        proposes=tuple(spec.proposes),
+        references=tuple(spec.references),
+        aliases=tuple(spec.aliases),
+        spec=spec,
+        origin=origin,
+        kind=spec.kind,
+        need=spec.need,
+    )
+
+
+def _dataset_rule(
+    spec: RuleSpec, origin: str, known_parameters: Iterable[str] | None
+) -> Rule:
+    """A dataset spec rule (duplicates by key, grouped rate) for the Python backend."""
+    from planner.backends.python.dataset import compile_dataset  # the backend imports this module
+
+    known = None if known_parameters is None else frozenset(known_parameters)
+    factory = compile_dataset(spec, known)
+    template_params = check_template(spec.message, member_bound=False)
+    for name in template_params:
+        if known is not None and name not in known:
+            raise SpecError(f"message reads unknown parameter {name!r}", name)
+    return Rule(
+        code=spec.code,
+        name=spec.name,
+        family=spec.family,
+        scope=spec.scope,
+        severity=spec.severity,
+        message=spec.message,
+        function=factory,
+        doc=spec.doc.strip(),
+        parameters=tuple(dict.fromkeys([*factory.parameters, *template_params])),
         proposes=tuple(spec.proposes),
         references=tuple(spec.references),
         aliases=tuple(spec.aliases),

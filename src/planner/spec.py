@@ -282,16 +282,23 @@ class Message(_Spec):
     en: str = Field(min_length=1)
 
 
-class RuleSpec(_Spec):
-    """A whole declarative rule: metadata plus its condition.
+# The dataset forms are built from the models above (a cycle planner/__init__ settles by
+# importing this module first).
+from planner.spec_dataset import Duplicates, GroupedRate  # noqa: E402
 
-    This is the YAML rule format district staff write, and the form of most built-in rules.
+
+class RuleSpec(_Spec):
+    """A whole declarative rule: metadata plus its condition, or a dataset form.
+
+    This is the YAML rule format district staff write, and the form of most built-in rules. A
+    household or member rule has ``when``; a dataset rule has one form, ``duplicates`` or
+    ``rate`` (:mod:`planner.spec_dataset`).
     """
 
     code: str = Field(pattern=CODE_PATTERN)
     name: str = Field(pattern=NAME_PATTERN)
     family: str = Field(min_length=1)
-    scope: Literal["household", "member"] = "household"
+    scope: Literal["household", "member", "dataset"] = "household"
     severity: Literal["error", "warning", "info"] = "warning"
     kind: RuleKind = "need"
     need: str | None = Field(
@@ -299,7 +306,9 @@ class RuleSpec(_Spec):
         description="The need a need rule raises (``income`` merges into the household income"
         " need); none: the rule's own code")
     message: Message
-    when: Condition
+    when: Condition | None = None
+    duplicates: Duplicates | None = None
+    rate: GroupedRate | None = None
     evidence: list[str] = Field(default_factory=list, description="Extra facts to report")
     proposes: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
@@ -318,6 +327,23 @@ class RuleSpec(_Spec):
             raise ValueError(f"need {self.need!r} given to a rule of kind {self.kind!r}: only a"
                              " need rule names a need")
         return self
+
+    @model_validator(mode="after")
+    def _one_body(self) -> RuleSpec:
+        forms = [name for name in ("duplicates", "rate") if getattr(self, name) is not None]
+        if self.scope == "dataset":
+            if len(forms) != 1 or self.when is not None:
+                raise ValueError("a dataset rule has exactly one form (duplicates or rate)"
+                                 " and no when")
+        elif forms or self.when is None:
+            raise ValueError(f"a {self.scope} rule has a when condition and no dataset form"
+                             " (duplicates, rate: scope dataset)")
+        return self
+
+    @property
+    def form(self) -> Duplicates | GroupedRate | None:
+        """The dataset form of a dataset rule."""
+        return self.duplicates or self.rate
 
     @field_validator("aliases")
     @classmethod

@@ -1,8 +1,9 @@
 """Data-quality rules (DQ): identity, consistency, completeness and plausibility of the records.
 
-The declarative rules are in ``data_quality.yaml``. The rules here need what the spec cannot say:
+The declarative rules are in ``data_quality.yaml`` and, for the dataset-wide comparisons of DQ004
+and DQ013, ``data_quality_dataset.yaml``. The rules here need what the spec cannot say:
 parameters keyed by a recorded value (stage ages, land bounds), one finding per missing or
-implausible field, pattern matching, and the dataset-wide comparisons of DQ004 and DQ013.
+implausible field, pattern matching.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from planner.model import HouseholdStatus
 from planner.params import ParamValues
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
-from planner.rules.data_quality_dataset import duplicate_person, invalid_contact
 
 FAMILY = "data_quality"
 PROPOSES = ("data_correction",)
@@ -449,9 +449,8 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
 
 RULES = (
     *packaged_yaml_rules(__package__, "data_quality.yaml"),
-    duplicate_person,
+    *packaged_yaml_rules(__package__, "data_quality_dataset.yaml"),
     schooling_age_implausible,
     missing_required,
     value_out_of_range,
-    invalid_contact,
 )
