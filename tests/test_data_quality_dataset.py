@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from planner.facts import derive
+from planner.backends.python.facts import derive
 from planner.model import Household
 from planner.params import default_parameters
 from planner.rule import Hit

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from planner.backends.python.facts import derive
 from planner.engine import Checker, CheckResult, FileWaiver, check
-from planner.facts import HouseholdFacts, MemberFacts, derive
+from planner.facts import HouseholdFacts, MemberFacts
 from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
 from planner.model import Household, Member, Project, Village

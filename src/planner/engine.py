@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from planner.area_facts import derive_project, derive_village
+from planner.backends.python.facts import derive
 from planner.compile import jsonable
 from planner.engine_rules import (
     ENGINE_CODES,
@@ -25,7 +26,7 @@ from planner.engine_rules import (
     WAIVER_EXPIRED,
     WAIVER_UNUSED,
 )
-from planner.facts import HouseholdFacts, derive
+from planner.facts import HouseholdFacts
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village, Waiver

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from planner.backends.python.facts import derive
 from planner.engine import Checker, FileWaiver
-from planner.facts import derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import Household, Project, Village

@@ -1,0 +1,1 @@
+"""Backends that evaluate the declared facts and rules: each compiles what it runs, lazily."""
