@@ -94,12 +94,30 @@ def _by_beneficiary(
     return found
 
 
+# The household's codes by beneficiary, kept while its members are derived: one walk over its
+# measures instead of one per member. The tuple holds the lists it was computed from, so ``is``
+# cannot match another list, and is replaced whole (threads see one or the other). ``derive``
+# forgets it first, so a list changed in place between two derivations is walked again.
+_NOTHING: tuple[object, object, dict[int | None, set[str]]] = (None, None, {})
+_last_by_beneficiary = _NOTHING
+
+
+def forget_household() -> None:
+    """Drop what the member helpers kept of the last household (called before each household)."""
+    global _last_by_beneficiary
+    _last_by_beneficiary = _NOTHING
+
+
 def member_addressed_codes(
     measures: list[PlannedMeasure], position: int, addresses: Mapping[str, Iterable[str]]
 ) -> frozenset[str]:
+    global _last_by_beneficiary
     if not measures or not addresses:
         return _EMPTY
-    found = _by_beneficiary(measures, addresses)
+    last_measures, last_addresses, found = _last_by_beneficiary
+    if last_measures is not measures or last_addresses is not addresses:
+        found = _by_beneficiary(measures, addresses)
+        _last_by_beneficiary = (measures, addresses, found)
     if not found:
         return _EMPTY
     return frozenset(found.get(None, set()) | found.get(position, set()))

@@ -17,7 +17,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
-from planner.backends.python.fact_helpers import IMPLEMENTATIONS
+from planner.backends.python.fact_helpers import IMPLEMENTATIONS, forget_household
 from planner.facts import FACTS, FactCatalog, HouseholdFacts, MemberFacts
 from planner.facts.expression import (
     Aggregate,
@@ -231,6 +231,7 @@ def derive(
     ``addresses``); it feeds ``addressed_codes`` of the household and of each member.
     """
     addresses = measure_addresses or {}
+    forget_household()
     members = tuple(
         _derive_member(
             v_record=member, v_when=when, v_position=position, v_household_record=household,
