@@ -234,3 +234,53 @@ def test_planner_facts_unknown_name_exits_2_in_both_languages() -> None:
         "Error: 未知的事实 'household.nonsense'；运行 planner facts 查看全部事实",
         "unknown fact 'household.nonsense'; run planner facts to list them",
     ]
+
+
+@pytest.mark.parametrize("name", ["two words", "x=1", "class", ""])
+def test_a_fact_name_that_is_not_an_identifier_is_rejected(name: str) -> None:
+    with pytest.raises(FormulaError, match="is not an identifier"):
+        catalog_of(fact(name, "1"))
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ((1, 3, None), (1, 4, True, 3)),
+        ((1, None), (0, 1, None, 2)),
+        ((1, 0), (0, 1, False, 2)),
+        ((), (0, 0, False, 0)),
+    ],
+)
+def test_aggregates_over_members(values: tuple, expected: tuple) -> None:
+    box = Entity("box", {"record": "", "when": "", "member_facts": ""}, frozenset(),
+                 items="thing")
+    catalog = FactCatalog(
+        [box, THING],
+        {
+            "thing": [fact("x", "record.a")],
+            "box": [
+                fact("members", "member_facts"), fact("over_one", "count(members, x > 1)"),
+                fact("total", "sum(members, x)"),
+                fact("any_over_one", "any_known(members, x > 1)"), fact("size", "count(members)"),
+            ],
+        },
+        formula_constants(),
+    )
+    assert catalog.facts["box.over_one"].depends_on == ("box.members", "thing.x")
+
+    @dataclass
+    class Box:
+        members: object
+        over_one: object
+        total: object
+        any_over_one: object
+        size: object
+
+    @dataclass
+    class Thing:
+        x: object
+
+    function, _ = compile_entity(catalog, "box", Box)
+    things = tuple(Thing(value) for value in values)
+    result = function(v_record=None, v_when=date(2020, 1, 1), v_member_facts=things, params=None)
+    assert (result.over_one, result.total, result.any_over_one, result.size) == expected

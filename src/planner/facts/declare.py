@@ -9,6 +9,7 @@ entity's facts so that a fact comes after the facts it reads; a cycle is an erro
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 import networkx as nx
 
 from planner.facts.expression import (
-    Aggregate,
     Call,
     FormulaError,
     Name,
@@ -84,6 +84,12 @@ class FactCatalog:
         for entity, declared in facts.items():
             seen: set[str] = set()
             for fact in declared:
+                # Names become identifiers of the backends' code: nothing else is accepted.
+                if not fact.name.isidentifier() or keyword.iskeyword(fact.name):
+                    raise FormulaError(
+                        f"事实名称 {fact.name!r} 不是合法的标识符",
+                        f"fact name {fact.name!r} is not an identifier",
+                    )
                 if fact.name in seen:
                     raise FormulaError(
                         f"事实 {entity}.{fact.name} 声明了两次",
@@ -153,8 +159,6 @@ def _direct(
             parameters.add(part.key)
         elif isinstance(part, Call):
             parameters.update(HELPERS[part.helper].parameters)
-        elif isinstance(part, Aggregate):
-            continue
     return deps, parameters
 
 

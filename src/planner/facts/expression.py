@@ -205,8 +205,6 @@ class _Parser:
             return Name(name, "fact")
         if name in scope.constants:
             return Const(scope.constants[name])
-        if name in ("True", "False", "None"):  # pragma: no cover - ast gives Constant
-            return Const({"True": True, "False": False, "None": None}[name])
         raise self.fail(f"未知的名称 {name!r}", f"unknown name {name!r}")
 
     def attribute(self, tree: ast.Attribute) -> Node:
