@@ -23,7 +23,7 @@ def fact_document(fact: DeclaredFact) -> dict[str, Any]:
         "label_zh": fact.fact.label_zh,
         "label_en": fact.fact.label_en,
         "doc": fact.fact.doc,
-        "parameters": list(fact.parameters),
+        "parameters": sorted(fact.parameters),
         "depends_on": list(fact.depends_on),
         "formula": fact.fact.formula,
         "helper": fact.helper,
@@ -52,7 +52,7 @@ def _page(fact: DeclaredFact, lang: str) -> str:
         ("说明" if zh else "doc", fact.fact.doc),
         ("公式" if zh else "formula", fact.fact.formula),
         ("依赖" if zh else "depends on", ", ".join(fact.depends_on) or "—"),
-        ("参数" if zh else "parameters", ", ".join(fact.parameters) or "—"),
+        ("参数" if zh else "parameters", ", ".join(sorted(fact.parameters)) or "—"),
     ]
     return "\n".join(f"{label}: {value}" for label, value in rows)
 
@@ -81,9 +81,8 @@ def facts(name: str | None, fmt: str, lang: str) -> None:
         table.add_column(column, overflow="fold")
     for fact in chosen:
         label = fact.fact.label_zh if zh else fact.fact.label_en
-        table.add_row(
-            fact.qualified, fact.fact.type, fact.fact.unit, label, ", ".join(fact.parameters)
-        )
+        parameters = ", ".join(sorted(fact.parameters))
+        table.add_row(fact.qualified, fact.fact.type, fact.fact.unit, label, parameters)
     Console(width=160).print(table)
 
 

@@ -60,7 +60,7 @@ class DeclaredFact:
     entity: str
     node: Node
     depends_on: tuple[str, ...]  # qualified names (``member.can_work``), sorted
-    parameters: tuple[str, ...]  # every parameter read, directly or through other facts, sorted
+    parameters: tuple[str, ...]  # every parameter read, directly or through facts, reading order
     helper: str | None  # the helper whose call is the whole formula, if it is one
 
     @property
@@ -78,18 +78,16 @@ class FactCatalog:
         constants: Mapping[str, Any],
     ) -> None:
         self.entities = {entity.name: entity for entity in entities}
+        for declared_entity in self.entities.values():
+            for name in declared_entity.inputs:
+                _identifier(name, "输入名称", "input name")
         facts = {name: tuple(declared) for name, declared in declarations.items()}
         scopes = self._scopes(facts, constants)
         parsed: dict[str, tuple[Fact, Node]] = {}
         for entity, declared in facts.items():
             seen: set[str] = set()
             for fact in declared:
-                # Names become identifiers of the backends' code: nothing else is accepted.
-                if not fact.name.isidentifier() or keyword.iskeyword(fact.name):
-                    raise FormulaError(
-                        f"事实名称 {fact.name!r} 不是合法的标识符",
-                        f"fact name {fact.name!r} is not an identifier",
-                    )
+                _identifier(fact.name, "事实名称", "fact name")
                 if fact.name in seen:
                     raise FormulaError(
                         f"事实 {entity}.{fact.name} 声明了两次",
@@ -98,22 +96,25 @@ class FactCatalog:
                 seen.add(fact.name)
                 where = f"{entity}.{fact.name}"
                 parsed[where] = (fact, parse(fact.formula, scopes[entity], where))
-        direct = {where: _direct(where, node, self.entities) for where, (_, node) in parsed.items()}
-        self.order = _order(parsed, {where: deps for where, (deps, _) in direct.items()})
-        reads: dict[str, frozenset[str]] = {}
+        reads = {where: _reads(where, node, self.entities) for where, (_, node) in parsed.items()}
+        deps = {where: {n for n in names if n[0] != ":"} for where, names in reads.items()}
+        self.order = _order(parsed, deps)
+        parameters: dict[str, tuple[str, ...]] = {}
         for where in self.order:  # dependencies first, so their parameters are complete
-            deps, own = direct[where]
-            reads[where] = frozenset(own).union(*(reads[dep] for dep in deps))
+            # In reading order (a fact read splices in its own): rule metadata keeps that order.
+            found: dict[str, None] = {}
+            for name in reads[where]:
+                found.update(dict.fromkeys((name[1:],) if name[0] == ":" else parameters[name]))
+            parameters[where] = tuple(found)
         self.facts: dict[str, DeclaredFact] = {}
         for where in self.order:
             fact, node = parsed[where]
-            deps, _ = direct[where]
             self.facts[where] = DeclaredFact(
                 fact,
                 where.partition(".")[0],
                 node,
-                tuple(sorted(deps)),
-                tuple(sorted(reads[where])),
+                tuple(sorted(deps[where])),
+                parameters[where],
                 node.helper if isinstance(node, Call) else None,
             )
 
@@ -142,24 +143,30 @@ class FactCatalog:
         return {name: f.parameters for name, f in self.facts.items() if f.parameters}
 
 
-def _direct(
-    where: str, node: Node, entities: Mapping[str, Entity]
-) -> tuple[set[str], set[str]]:
-    """The facts a formula reads directly (qualified) and the parameters it reads itself."""
+def _identifier(name: str, what_zh: str, what_en: str) -> None:
+    # Names become identifiers in the backends' code: nothing else is accepted.
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise FormulaError(
+            f"{what_zh} {name!r} 不是合法的标识符", f"{what_en} {name!r} is not an identifier"
+        )
+
+
+def _reads(where: str, node: Node, entities: Mapping[str, Entity]) -> list[str]:
+    """What a formula reads directly, in reading order: facts qualified (``member.age``),
+    parameters as ``:name`` (its own ``param(...)`` and its helpers' declared ones)."""
     entity = where.partition(".")[0]
     items = entities[entity].items
-    deps: set[str] = set()
-    parameters: set[str] = set()
+    reads: list[str] = []
     for part in walk(node):
         if isinstance(part, Name) and part.source == "fact":
-            deps.add(f"{entity}.{part.name}")
+            reads.append(f"{entity}.{part.name}")
         elif isinstance(part, Name) and part.source == "item" and part.name != "record":
-            deps.add(f"{items}.{part.name}")
+            reads.append(f"{items}.{part.name}")
         elif isinstance(part, Param):
-            parameters.add(part.key)
+            reads.append(f":{part.key}")
         elif isinstance(part, Call):
-            parameters.update(HELPERS[part.helper].parameters)
-    return deps, parameters
+            reads.extend(f":{name}" for name in HELPERS[part.helper].parameters)
+    return reads
 
 
 def _order(parsed: Mapping[str, object], deps: Mapping[str, set[str]]) -> list[str]:
