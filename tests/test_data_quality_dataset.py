@@ -9,7 +9,7 @@ import pytest
 
 from planner import Household, Project, check
 from planner.backends.python.dataset import compile_dataset
-from planner.facts import derive
+from planner.backends.python.facts import derive
 from planner.params import default_parameters
 from planner.registry import RegistryError, load_yaml_rules
 from planner.rule import Hit, RuleContext

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from planner.facts import derive
+from planner.backends.python.facts import derive
 from planner.measures import default_catalog
 from planner.measures.eligibility import eligibility, eligible_members, in_place
 from planner.model import Household

@@ -7,7 +7,8 @@ and plan measures. Everything the CLI does is a call to these.
 from __future__ import annotations
 
 from planner.backends.python.engine import Checker
-from planner.facts import HouseholdFacts, MemberFacts, derive
+from planner.backends.python.facts import derive
+from planner.facts import HouseholdFacts, MemberFacts
 from planner.finding import Finding
 from planner.measures import Measure, MeasureCatalog, default_catalog
 from planner.model import Household, Member, Project, Village

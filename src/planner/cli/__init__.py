@@ -6,6 +6,7 @@ import click
 
 from planner import __version__
 from planner.cli import check as check_commands
+from planner.cli import facts as facts_commands
 from planner.cli import foundation as foundation_commands
 from planner.cli import generate as generate_commands
 from planner.cli import io as io_commands
@@ -22,7 +23,10 @@ def cli() -> None:
     """
 
 
-for module in (foundation_commands, generate_commands, io_commands, check_commands, plan_commands):
+for module in (
+    foundation_commands, facts_commands, generate_commands, io_commands, check_commands,
+    plan_commands,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from planner.backends.python.engine import Checker
-from planner.facts import derive
+from planner.backends.python.facts import derive
 from planner.finding import Finding
 from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Village

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from planner.area_facts import derive_project, derive_village
 from planner.backends.python import compile_rule
+from planner.backends.python.facts import derive
 from planner.compile import jsonable
 from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
-from planner.facts import HouseholdFacts, derive
+from planner.facts import HouseholdFacts
 from planner.finding import Finding
 from planner.model import Household, Project, Village
 from planner.model.personal import personal_values

@@ -1,0 +1,54 @@
+"""Derived facts: declared once (name, entity, type, unit, labels, formula); backends evaluate them.
+
+Rules read ``household.<fact>`` and ``member.<fact>``; when a rule needs a new fact it is declared
+here, once, and every backend evaluates the same declaration. :data:`FACTS` is the checked
+catalogue; :data:`FACT_PARAMETERS` (the parameters each fact reads) is derived from it.
+"""
+
+from __future__ import annotations
+
+from planner.facts.dates import age_on, months_between
+from planner.facts.declare import DeclaredFact, Entity, Fact, FactCatalog
+from planner.facts.expression import FormulaError
+from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
+from planner.facts.member import MEMBER_FACTS, MEMBER_INPUTS
+from planner.facts.values import HouseholdFacts, MemberFacts
+from planner.facts.vocab import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    BasicGuarantee,
+    IdProblem,
+    formula_constants,
+)
+from planner.model import Household, Member
+
+ENTITIES = (
+    Entity("household", HOUSEHOLD_INPUTS, frozenset(Household.model_fields), items="member"),
+    Entity("member", MEMBER_INPUTS, frozenset(Member.model_fields)),
+)
+
+FACTS = FactCatalog(
+    ENTITIES, {"member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS}, formula_constants()
+)
+
+# Facts computed from parameters, and the parameters they read: a rule reading such a fact reads
+# those parameters too (listed in its metadata and its explanations).
+FACT_PARAMETERS: dict[str, tuple[str, ...]] = FACTS.parameters()
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "FACTS",
+    "FACT_PARAMETERS",
+    "OPEN_STATUSES",
+    "BasicGuarantee",
+    "DeclaredFact",
+    "Entity",
+    "Fact",
+    "FactCatalog",
+    "FormulaError",
+    "HouseholdFacts",
+    "IdProblem",
+    "MemberFacts",
+    "age_on",
+    "months_between",
+]

@@ -1,0 +1,149 @@
+"""Named helpers a fact's formula may call: what each computes, and the parameters it reads.
+
+A helper stands where an expression would be contorted (a date measure, an ID check digit, a walk
+over the plan's measures). Every backend implements each of them with the same meaning; the Python
+one is :mod:`planner.backends.python.fact_helpers`. Helpers get their arguments as they are,
+unknowns included, and each doc says what an unknown gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """A helper's declaration: its name, argument counts, doc, and the parameters it reads."""
+
+    name: str
+    arity: tuple[int, ...]
+    doc: str
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def arity_text(self) -> str:
+        return " or ".join(str(n) for n in self.arity)
+
+
+_WATER = ("water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min")
+
+HELPERS: dict[str, Helper] = {
+    helper.name: helper
+    for helper in (
+        # generic
+        Helper("is_known", (1,), "True when the value is known (not None); never unknown."),
+        Helper("coalesce", (2,), "The first argument when known, else the second."),
+        Helper("truthy", (1,), "True for a non-empty, non-zero value; unknown counts as false."),
+        Helper("abs", (1,), "Absolute value; unknown stays unknown."),
+        Helper("size_of", (1,), "Number of elements of a collection; unknown stays unknown."),
+        Helper("values_of", (1,), "The set of the values of a list; unknown stays unknown."),
+        Helper("to_date", (1,), "An ISO date text (YYYY-MM-DD) as a date."),
+        Helper("date_in_year", (2,), "The date of a month-day text (MM-DD) in the given year."),
+        Helper("days_between", (2,), "Days from the first date to the second; unknown if one is."),
+        Helper(
+            "age_on", (2,),
+            "Completed years from a birth date to a date; unknown if the birth date is.",
+        ),
+        Helper(
+            "months_between", (2,),
+            "Whole months between two dates (a month is complete on the same day of the month, or "
+            "on the last day of a shorter one); unknown if either is.",
+        ),
+        # members
+        Helper(
+            "id_check", (1,),
+            "What an ID number says (valid, problem, birth_date, male): planner.idnumber.check_id; "
+            "unknown for a missing or empty number.",
+        ),
+        Helper(
+            "employed_in_year", (2,),
+            "Whether an employment record of the list covers the date's year (open ends count).",
+        ),
+        Helper(
+            "post_held_on", (2,),
+            "Whether a public-welfare post of the list is held on the date (open ends count).",
+        ),
+        Helper(
+            "member_addressed_codes", (3,),
+            "Finding codes addressed by active measures for the household as a whole or for the "
+            "member at this position (measure list, position, catalog addresses).",
+        ),
+        Helper(
+            "head_spouse_same_sex", (1,),
+            "With one head and one spouse, both of known sex: whether they share it; else unknown.",
+        ),
+        # income
+        Helper(
+            "latest_income_year", (2,),
+            "The latest year of the income sources up to the date's year; the date's year if none.",
+        ),
+        Helper(
+            "income_known", (2,),
+            "Whether income is recorded for the year: an empty list is a recorded zero, sources of "
+            "other years say nothing about it.",
+        ),
+        Helper(
+            "income_by_category", (3,),
+            "Sum of the income sources of the year in one category (0 when none).",
+        ),
+        Helper("costs_of_year", (2,), "Sum of the production costs of the year (0 when none)."),
+        Helper(
+            "previous_per_capita_income", (3,),
+            "Per-capita net income of the year before (household record, income year, size): from "
+            "the sources and costs of that year when any is recorded, else the income history.",
+        ),
+        # measures
+        Helper(
+            "active_measure_ids", (1,),
+            "Ids of the planned measures that are planned, in progress or done.",
+        ),
+        Helper(
+            "plan_window_measures", (3,),
+            "Ids of active measures of the plan window, the income year to the reference year "
+            "(by their year, or their start when no year): measures, income year, date.",
+        ),
+        Helper(
+            "measures_before", (2,),
+            "Ids of active measures of a year before the income year (by year, else start).",
+        ),
+        Helper(
+            "implemented_measures", (2,),
+            "Ids of measures in progress or done in the income year (by year, else start).",
+        ),
+        Helper(
+            "planned_annual_gain", (1,),
+            "Sum of the expected annual gains of the active measures not yet done.",
+        ),
+        Helper(
+            "addressed_codes", (2,),
+            "Finding codes addressed by the active measures (measures, catalog addresses).",
+        ),
+        Helper(
+            "overdue_measures", (2,),
+            "1-based positions of planned or in-progress measures due before the date.",
+        ),
+        # household
+        Helper("last_visit", (2,), "The latest visit on or before the date; unknown if none."),
+        Helper(
+            "water_safe", (1,),
+            "饮水安全 by its four indicators (quality, litres per person and day, fetching time "
+            "unless piped, reliability): a known failure is unsafe, all known and passing is "
+            "safe, else unknown.",
+            _WATER,
+        ),
+        Helper(
+            "guarantee_problems", (4,),
+            "The 三保障 and water problems known to exist, in order housing, education, medical, "
+            "water: each argument is whether that problem exists (true, false or unknown).",
+        ),
+        Helper(
+            "guarantee_secure", (4,),
+            "False when a problem is known, true when all four are known absent, else unknown.",
+        ),
+    )
+}
+
+# Functions over the members of a household: ``count(members)``, ``count(members, expr)`` (items
+# where expr is true), ``sum(members, expr)`` (unknown terms skipped), ``any_known(members, expr)``
+# (Kleene any: true if one is true, unknown if none is true but one is unknown).
+AGGREGATES = ("count", "sum", "any_known")

@@ -1,0 +1,82 @@
+"""The declared facts of one registered member (``member.<name>`` in rules and messages)."""
+
+from __future__ import annotations
+
+from planner.facts.declare import Fact
+
+MEMBER_INPUTS = {
+    "record": "the member's record (planner.model.Member)",
+    "when": "the reference date of the run",
+    "position": "1-based position in the household's member list (unregistered members count)",
+    "household_record": "the household's record (planner.model.Household)",
+    "measure_addresses": "measure id → finding codes it addresses (the measure catalog)",
+}
+
+_COMPULSORY_AGE = (
+    'param("education.compulsory_age_min") <= age <= param("education.compulsory_age_max")'
+)
+
+MEMBER_FACTS = (
+    Fact("number", "integer", "position", "成员序号", "member number",
+         "1-based position among the registered members; subjects read m<number>.", "position"),
+    Fact("record", "record Member", "", "成员记录", "member record",
+         "The member's record as validated.", "record"),
+    Fact("age", "integer", "years", "年龄", "age",
+         "Completed years on the reference date.", "age_on(record.birth_date, when)"),
+    Fact("id_check", "record IdCheck", "", "证件号码校验", "ID number check",
+         "What the ID number says: valid, first problem, birth date, sex.",
+         "id_check(record.id_number)"),
+    Fact("id_valid", "bool", "", "证件号码有效", "ID number valid",
+         "The ID number passes every check.", "id_check.valid"),
+    Fact("id_problem", "enum IdProblem", "", "证件号码问题", "ID number problem",
+         "Why the ID number is invalid (the first failed check).", "IdProblem(id_check.problem)"),
+    Fact("id_birth_mismatch", "bool", "", "证件出生日期不符", "ID birth date mismatch",
+         "The birth date in the ID number differs from the recorded one.",
+         "record.birth_date != id_check.birth_date"),
+    Fact("id_sex_mismatch", "bool", "", "证件性别不符", "ID sex mismatch",
+         "The sex the ID number encodes differs from the recorded one (numbers with a birth "
+         "date only).",
+         "((record.sex == Sex.MALE) != id_check.male) if is_known(id_check.birth_date) else None"),
+    Fact("compulsory_school_age", "bool", "", "义务教育年龄", "compulsory-school age",
+         "Age within the compulsory-schooling ages.", _COMPULSORY_AGE),
+    Fact("working_age", "bool", "", "劳动年龄", "working age",
+         "Age within the working ages.",
+         'param("labour.working_age_min") <= age <= param("labour.working_age_max")'),
+    Fact("enrolled", "bool", "", "在校", "enrolled",
+         "In a schooling stage from preschool to postgraduate, or taught at home.",
+         "record.schooling in ENROLLED_STAGES"),
+    Fact("compulsory_student", "bool", "", "义务教育在校生", "compulsory-school student",
+         "Enrolled in primary or junior secondary school; false when schooling is unknown.",
+         "coalesce(record.schooling in COMPULSORY_STAGES, False)"),
+    Fact("vocational_student", "bool", "", "职业教育在校生", "vocational student",
+         "Enrolled in secondary or higher vocational school; false when schooling is unknown.",
+         "coalesce(record.schooling in VOCATIONAL_STAGES, False)"),
+    Fact("can_work", "bool", "", "有劳动能力", "can work",
+         "The labour capacity recorded allows work.", "record.labour_capacity.can_work"),
+    Fact("ill", "bool", "", "患病", "ill",
+         "Chronic or serious illness.",
+         "record.health in {Health.CHRONIC_ILLNESS, Health.SERIOUS_ILLNESS}"),
+    Fact("disabled", "bool", "", "残疾", "disabled",
+         "Health recorded as disabled.", "record.health == Health.DISABLED"),
+    Fact("basic_medical_insured", "bool", "", "参加基本医疗保险", "basic medical insurance",
+         "Covered by a basic medical insurance.",
+         "record.medical_insurance != MedicalInsurance.NONE"),
+    Fact("employed", "bool", "", "务工", "employed",
+         "An employment record covers the reference year.",
+         "employed_in_year(record.employment, when)"),
+    Fact("holds_post", "bool", "", "公益岗位在岗", "holds a public-welfare post",
+         "A public-welfare post is held on the reference date.",
+         "post_held_on(record.public_welfare_posts, when)"),
+    Fact("benefits", "set of Benefit values", "", "享受待遇", "benefits",
+         "The benefits received; unknown when not recorded.", "values_of(record.benefits)"),
+    Fact("out_of_school", "bool", "", "失学辍学", "out of school",
+         "Of compulsory-school age, not enrolled, compulsory schooling not completed and not "
+         "exempted by the county expert committee (domain.md §2).",
+         "False if compulsory_school_age == False or truthy(record.schooling_exemption) else ("
+         "not enrolled and not coalesce(record.education in COMPULSORY_COMPLETED, False) "
+         "if compulsory_school_age and is_known(enrolled) else None)"),
+    Fact("addressed_codes", "set of finding codes", "", "已有措施针对的问题",
+         "codes addressed",
+         "Finding codes addressed by active measures for the whole household or this member.",
+         "member_addressed_codes(household_record.measures, position, measure_addresses)"),
+)

@@ -1,0 +1,124 @@
+"""The records of derived facts a household and its members carry; rules read their attributes.
+
+Every fact that could not be computed because an input is unknown is ``None``, so the rules can tell
+"not recorded" from "zero" or "false". The facts are declared in :mod:`planner.facts.household` and
+:mod:`planner.facts.member`; a backend fills these records from those declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from planner.facts.vocab import BasicGuarantee, IdProblem
+from planner.idnumber import IdCheck
+from planner.model import Household, Member
+
+
+@dataclass(slots=True)
+class MemberFacts:
+    """Facts about one member; ``number`` is 1-based within the household's member list."""
+
+    number: int
+    record: Member
+    age: int | None
+    id_check: IdCheck | None
+    id_valid: bool | None
+    id_problem: IdProblem | None
+    id_birth_mismatch: bool | None
+    id_sex_mismatch: bool | None
+    compulsory_school_age: bool | None
+    working_age: bool | None
+    enrolled: bool | None
+    compulsory_student: bool
+    vocational_student: bool
+    can_work: bool | None
+    ill: bool | None
+    disabled: bool | None
+    basic_medical_insured: bool | None
+    employed: bool
+    holds_post: bool
+    benefits: frozenset[str] | None
+    # compulsory-school age, not enrolled and not exempted by the county committee (domain.md §2)
+    out_of_school: bool | None
+    # Codes addressed by active measures for this member or the whole household (set by derive).
+    # Defaulted fields stay last.
+    addressed_codes: frozenset[str] = frozenset()
+
+    @property
+    def subject(self) -> str:
+        return f"m{self.number}"
+
+
+@dataclass(slots=True)
+class HouseholdFacts:
+    """Facts about one household on ``reference_date``; ``members``: registered members only."""
+
+    record: Household
+    reference_date: date
+    income_year: int
+    poverty_line: float | None
+    members: tuple[MemberFacts, ...]
+    size: int
+    income_known: bool
+    income_wage: float | None
+    income_operating: float | None
+    income_property: float | None
+    income_transfer: float | None
+    gross_income: float | None
+    production_costs: float
+    net_income: float | None
+    per_capita_net_income: float | None
+    wage_share: float | None
+    operating_share: float | None
+    property_share: float | None
+    transfer_share: float | None
+    previous_per_capita_income: float | None
+    per_capita_change_share: float | None
+    # |recorded 人均纯收入 − computed per-capita net income|; None when either is unknown
+    per_capita_income_gap: float | None
+    heads: int
+    head_spouse_same_sex: bool | None
+    members_can_work: int
+    labour_unknown: int
+    labour_share: float | None
+    any_can_work: bool | None
+    school_age_children: int
+    ill_members: int
+    disabled_members: int
+    students: int
+    vocational_students: int
+    members_working: int
+    active_measures: frozenset[str]
+    # active measures of the plan window (income year … reference year); new = none before it
+    measures_this_year: frozenset[str]
+    new_measures_this_year: frozenset[str]
+    income_measures_this_year: int
+    # measures of the income year in progress or done (their effects should show in the record)
+    measures_implemented: frozenset[str]
+    planned_annual_gain: float
+    projected_per_capita_income: float | None
+    exit_target: date
+    housing_unsafe: bool | None
+    housing_secured: bool
+    usable_room_share: float | None
+    usable_area_per_person: float | None
+    has_helper: bool
+    last_visit: date | None
+    days_since_visit: int | None
+    in_monitoring: bool
+    risk_eliminated: bool | None
+    days_to_verification: int | None
+    days_to_assistance: int | None
+    months_to_elimination: int | None
+    addressed_codes: frozenset[str]
+    water_safe: bool | None
+    basic_guarantee_problems: tuple[BasicGuarantee, ...]
+    basic_guarantee_secure: bool | None
+    monitoring_era: bool
+    overdue_measures: tuple[int, ...]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.record.id
