@@ -100,6 +100,21 @@ def test_encodings_and_delimiters_are_detected(encoding, delimiter, tmp_path):
     assert households == expected
 
 
+
+def test_a_wide_comma_header_beats_semicolons_in_a_few_multi_line_cells(tmp_path):
+    """Short lines split by a stray semicolon (in quoted, multi-line notes) used to outnumber the
+    few wide rows, and the file was read with ';': "no header row found"."""
+    note = '"' + "\n".join(f"第{n}次走访;情况良好" for n in range(6)) + '"'
+    text = EXPORT.read_text(encoding="gb18030").splitlines()
+    header_at = next(i for i, line in enumerate(text) if "户编号" in line)
+    rows = [text[header_at], *(line.rstrip(",") + "," + note for line in text[header_at + 1:][:2])]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    households, errors, _warnings, _stats = _read(path, income_year=2023)
+    assert [e.reason_en for e in errors if e.level == "file"] == []
+    assert households
+
+
 def test_half_width_brackets_and_spaces_match_the_shipped_headers(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("户编号,人均纯收入(元),耕地面积 （亩）,县（市、区、旗）\nH1,3200,2.5,示范县\n",

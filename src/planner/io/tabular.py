@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -77,26 +78,27 @@ def sibling_path(path: Path, table: str) -> Path:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The delimiter splitting most of the first rows into the same number of cells (two or more).
+    """The delimiter splitting the first rows into the same number of cells most consistently.
 
-    Rows are parsed as CSV, so delimiters inside quotes do not count; a note full of semicolons
-    in one row loses to the commas every row (the header first) has in equal number.
+    Each delimiter scores the delimiters it finds in the rows of its most common width (rows ×
+    (width − 1)): a note full of semicolons in one row loses to the commas every row (the header
+    first) has in equal number, and a few short rows split by a stray semicolon lose to a wide
+    header and its rows. Rows are parsed as CSV, so delimiters and line breaks inside quotes do
+    not count. The sample's last row, which its end may cut, is left out.
     """
-    lines = text.splitlines(keepends=True)
-    if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
-        lines.pop()  # cut off by the end of the sample
-    sample = "".join(lines[:_SNIFF_ROWS])
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
         widths: Counter[int] = Counter()
         try:
-            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
-                if len(row) > 1:
-                    widths[len(row)] += 1
+            rows = list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                               _SNIFF_ROWS + 1))
         except csv.Error:
             continue
+        for row in rows[:_SNIFF_ROWS] if len(rows) > 1 else rows:
+            if len(row) > 1:
+                widths[len(row)] += 1
         if widths:
-            score = max((rows, width) for width, rows in widths.items())
+            score = max((count * (width - 1), count) for width, count in widths.items())
             if score > best_score:
                 best, best_score = delimiter, score
     return best
