@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 from planner.area_facts import derive_project, derive_village
-from planner.compile import jsonable
+from planner.backends.python import compile_rule
+from planner.backends.python.values import jsonable
 from planner.engine_rules import (
     ENGINE_CODES,
     RULE_ERROR,
@@ -292,7 +293,7 @@ class Checker:
         for rule in self._dataset_rules:
             try:
                 with budget:
-                    accumulators.append((rule, rule.function(ctx)))
+                    accumulators.append((rule, compile_rule(rule)(ctx)))
             except BaseException as exc:  # a broken dataset rule must not stop the run
                 yield self._counted(self._failure(rule, "dataset", exc))
         for household in households:
@@ -346,7 +347,7 @@ class Checker:
         try:
             try:
                 found = [self._finding(rule, hit, subject, kind, ctx, recording)
-                         for hit in rule.function(ctx)]
+                         for hit in compile_rule(rule)(ctx)]
             finally:
                 budget.tick += 1
                 if budget.fired:
@@ -582,6 +583,8 @@ def _read_only_for_outsiders(rule: Rule) -> Rule:
     a local file or a third-party pack gets views, so a mistake in it cannot change the facts,
     records or findings that later rules and the planner read.
     """
+    if rule.function is None:  # a spec rule: compiled here, once, for this backend
+        return dataclasses.replace(rule, function=compile_rule(rule))
     module = getattr(rule.function, "__module__", None) or ""
     if module == "planner" or module.startswith("planner."):
         return rule

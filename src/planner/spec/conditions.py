@@ -1,8 +1,8 @@
-"""The declarative rule spec: one typed condition language that every backend compiles.
+"""The spec's conditions: one typed, three-valued condition language that every backend compiles.
 
-A condition is data (pydantic models), never Python or SQL text. The per-household Python backend
-(:mod:`planner.compile`) turns it into closures; a columnar and a durable-rules backend compile the
-very same tree. Fact paths name derived facts first and record fields second:
+A condition is data (pydantic models), never Python or SQL text. The per-household Python
+backend (:mod:`planner.backends.python`) turns it into closures; a columnar and a durable-rules
+backend compile the very same tree. Fact paths name derived facts first and record fields second:
 ``household.per_capita_net_income``, ``household.housing.safety_grade``, ``member.age``.
 
 Logic is three-valued (Kleene): a comparison with an unknown value is *unknown*, ``all`` is false if
@@ -13,9 +13,8 @@ the business of the ``exists`` / ``missing`` tests (and of the DQ rules) to flag
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -23,18 +22,12 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    ValidationError,
-    field_validator,
     model_validator,
 )
 
 Scalar = float | int | str | bool | date
 COMPARISON_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "between", "contains")
 COUNT_OPS = ("eq", "ne", "lt", "le", "gt", "ge")
-CODE_PATTERN = r"^[A-Z]{1,3}[0-9]{3}$"
-NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SEVERITIES = ("error", "warning", "info")
-SCOPES = ("household", "member", "village", "project", "dataset")
 MAX_CONDITION_DEPTH = 32
 """Deepest nesting of conditions (``all``, ``any``, ``not``, member quantifiers) in one rule.
 
@@ -82,16 +75,18 @@ class Compare(_Spec):
     between: Operand | None = None
     contains: Operand | None = None
     times: float | None = None
+    minus: ParamRef | FactRef | float | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            unknown = [k for k in data if k not in ("fact", "times", *COMPARISON_OPS, "in_")]
+            allowed = ("fact", "times", "minus", *COMPARISON_OPS, "in_")
+            unknown = [k for k in data if k not in allowed]
             if unknown:
                 raise ValueError(
                     f"unknown operator {unknown[0]!r} in a comparison of {data.get('fact')!r};"
-                    f" operators are {', '.join(COMPARISON_OPS)} (plus an optional times)"
+                    f" operators are {', '.join(COMPARISON_OPS)} (plus an optional times and minus)"
                 )
         return data
 
@@ -269,81 +264,9 @@ for _model in (All, Any_, Not, AnyMember, AllMembers, CountMembers):
     _model.model_rebuild()
 
 
-class Message(_Spec):
-    """A finding message in both languages, with ``{household.x}``, ``{member.x}``,
-    ``{params[x]}`` and ``{values[x]}`` fields."""
-
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-
-class RuleSpec(_Spec):
-    """A whole declarative rule: metadata plus its condition.
-
-    This is the YAML rule format district staff write, and the form of most built-in rules.
-    """
-
-    code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(pattern=NAME_PATTERN)
-    family: str = Field(min_length=1)
-    scope: Literal["household", "member"] = "household"
-    severity: Literal["error", "warning", "info"] = "warning"
-    message: Message
-    when: Condition
-    evidence: list[str] = Field(default_factory=list, description="Extra facts to report")
-    proposes: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
-    doc: str = ""
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _shallow_enough(cls, when: Any) -> Any:
-        check_condition_depth(when)  # before pydantic recurses into it
-        return when
-
-    @field_validator("aliases")
-    @classmethod
-    def _alias_codes(cls, aliases: list[str]) -> list[str]:
-        for alias in aliases:
-            if not re.match(CODE_PATTERN, alias):
-                raise ValueError(f"alias {alias!r} is not a rule code (1–3 capitals, 3 digits)")
-        return aliases
-
-
 def parse_condition(data: Any) -> BaseModel:
     """Validate one condition tree (raises :class:`pydantic.ValidationError`)."""
     from pydantic import TypeAdapter
 
     check_condition_depth(data)
     return TypeAdapter(Condition).validate_python(data)  # type: ignore[no-any-return]
-
-
-__all__ = [
-    "CODE_PATTERN",
-    "COMPARISON_OPS",
-    "CONDITION_KEYS",
-    "COUNT_OPS",
-    "MAX_CONDITION_DEPTH",
-    "NAME_PATTERN",
-    "SCOPES",
-    "SEVERITIES",
-    "All",
-    "AllMembers",
-    "AnyMember",
-    "Any_",
-    "Compare",
-    "Condition",
-    "CountMembers",
-    "Exists",
-    "FactRef",
-    "Message",
-    "Missing",
-    "Not",
-    "ParamRef",
-    "RuleSpec",
-    "ValidationError",
-    "check_condition_depth",
-    "condition_depth",
-    "parse_condition",
-]

@@ -1,0 +1,180 @@
+"""Validation of a spec against the declared facts and the known parameters, compiling nothing.
+
+:class:`Reader` walks a condition, resolves every fact path in the roots bound where it is read,
+checks literals and operators against the facts' types and collects the facts and parameters the
+rule reads. Backends extend it (the Python backend's compiler is a :class:`Reader` that also
+builds closures), so a spec means the same thing to the registry and to every backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.facts import FACT_PARAMETERS
+from planner.spec.conditions import (
+    MAX_CONDITION_DEPTH,
+    All,
+    AllMembers,
+    Any_,
+    AnyMember,
+    Compare,
+    CountMembers,
+    Exists,
+    FactRef,
+    Missing,
+    Not,
+    ParamRef,
+)
+from planner.spec.paths import FactPath, SpecError, element, literal, resolve_path, value_kind
+from planner.spec.rule_spec import FactValue, RuleSpec, Value
+
+
+@dataclass(slots=True)
+class Reader:
+    """Resolves what one rule reads; collects its facts and parameters in reading order."""
+
+    roots: frozenset[str]
+    known_parameters: Iterable[str] | None = None
+    facts: dict[str, FactPath] = field(default_factory=dict)
+    parameters: list[str] = field(default_factory=list)
+    depth: int = field(default=0, init=False, repr=False)
+
+    @property
+    def member_bound(self) -> bool:
+        """Whether ``member.*`` can be read here (member scope or inside a member quantifier)."""
+        return "member" in self.roots
+
+    def fact(self, path: str) -> FactPath:
+        """Resolve a fact path; a derived fact's parameters count as read."""
+        resolved = resolve_path(path, self.roots)
+        self.facts.setdefault(path, resolved)
+        if not resolved.from_record:
+            for name in FACT_PARAMETERS.get(f"{resolved.root}.{resolved.attrs[0]}", ()):
+                if name not in self.parameters:
+                    self.parameters.append(name)
+        return resolved
+
+    def param(self, name: str) -> None:
+        """Check a parameter name against the known ones; it counts as read."""
+        if self.known_parameters is not None and name not in self.known_parameters:
+            raise SpecError(f"unknown parameter {name!r}", name)
+        if name not in self.parameters:
+            self.parameters.append(name)
+
+    def operand(self, operand: Any, annotation: Any, path: str) -> Any:
+        """A comparison's right-hand side: a checked reference, or the literal coerced."""
+        if isinstance(operand, ParamRef):
+            self.param(operand.param)
+            return operand
+        if isinstance(operand, FactRef):
+            self.fact(operand.fact)
+            return operand
+        return literal(operand, annotation, path)
+
+    def value(self, value: Value) -> FactPath | None:
+        """Check a named value (of ``values`` or ``evidence``); the fact it reads, if any."""
+        if isinstance(value, ParamRef):
+            self.param(value.param)
+            return None
+        return self.fact(value.fact if isinstance(value, FactValue) else value)
+
+    @contextmanager
+    def members(self) -> Iterator[None]:
+        """Bind ``member`` for the condition of a member quantifier."""
+        if self.member_bound:
+            raise SpecError("member quantifiers cannot be nested in a member condition")
+        if "household" not in self.roots:
+            raise SpecError("member quantifiers read a household's members: household scope only")
+        outer = self.roots
+        self.roots = outer | {"member"}
+        try:
+            yield
+        finally:
+            self.roots = outer
+
+    @contextmanager
+    def nested(self) -> Iterator[None]:
+        """One level deeper in the condition tree (bounded by :data:`MAX_CONDITION_DEPTH`)."""
+        if self.depth >= MAX_CONDITION_DEPTH:  # a tree built in Python skips the spec's check
+            raise SpecError(f"conditions are nested more than {MAX_CONDITION_DEPTH} levels deep;"
+                            " split the rule or flatten nested all/any/not")
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def compare(self, node: Compare) -> tuple[FactPath, Any]:
+        """Check a comparison; the fact compared and its right-hand side (literals coerced)."""
+        fact = self.fact(node.fact)
+        op = node.op
+        kind = value_kind(fact.annotation)
+        if op in ("lt", "le", "gt", "ge", "between") and kind not in ("number", "date", "other"):
+            raise SpecError(f"{node.fact} holds a {kind}; {op} needs a number or a date", node.fact)
+        if op == "contains" and kind not in ("collection", "str", "other"):
+            raise SpecError(f"{node.fact} holds a {kind}; contains needs a list", node.fact)
+        for scale in ("times", "minus"):
+            if getattr(node, scale) is not None and op in ("in", "not_in", "contains"):
+                raise SpecError(f"{scale} cannot scale the operand of {op} ({node.fact})",
+                                node.fact)
+        operand = node.operand
+        literal_operand = not isinstance(operand, (ParamRef, FactRef))
+        if literal_operand and op in ("in", "not_in", "between") and not isinstance(operand, list):
+            raise SpecError(f"{op} needs a list (comparing {node.fact})", node.fact)
+        if literal_operand and op == "between" and len(operand) != 2:
+            raise SpecError(f"between needs [low, high] (comparing {node.fact})", node.fact)
+        if node.minus is not None:
+            self.operand(node.minus, float, node.fact)
+        annotation = element(fact.annotation) if op == "contains" else fact.annotation
+        return fact, self.operand(operand, annotation, node.fact)
+
+    def check(self, node: Any) -> None:
+        """Validate a condition tree (raises :class:`SpecError` naming the wrong token)."""
+        with self.nested():
+            match node:
+                case All():
+                    for part in node.all:
+                        self.check(part)
+                case Any_():
+                    for part in node.any:
+                        self.check(part)
+                case Not():
+                    self.check(node.not_)
+                case Exists():
+                    self.fact(node.exists)
+                case Missing():
+                    self.fact(node.missing)
+                case AnyMember() | AllMembers():
+                    with self.members():
+                        self.check(node.any_member if isinstance(node, AnyMember)
+                                   else node.all_members)
+                case CountMembers():
+                    with self.members():
+                        self.check(node.count_members)
+                    self.operand(getattr(node, node.op), int, "count_members")
+                case Compare():
+                    self.compare(node)
+                case _:
+                    raise SpecError(f"not a condition: {node!r}")
+
+
+def validate_spec(spec: RuleSpec, known_parameters: Iterable[str] | None = None) -> Reader:
+    """Check a whole rule spec: its condition, values and evidence; what it reads.
+
+    Message fields are checked by :func:`planner.rule.check_template`.
+    """
+    known = None if known_parameters is None else frozenset(known_parameters)
+    reader = Reader(spec.roots, known)
+    reader.check(spec.when)
+    for value in spec.values.values():
+        reader.value(value)
+    if isinstance(spec.evidence, dict):
+        for item in spec.evidence.values():
+            reader.value(item)
+    else:  # extra facts to show, not read by the decision: their parameters do not count
+        for path in spec.evidence:
+            resolve_path(path, spec.roots)
+    return reader
