@@ -1,8 +1,9 @@
 """Project rules (PRJ): area completion and disbursement rates, overdue projects, public notices.
 
-Project and area scopes are outside the declarative spec, so these are Python rules reading
-:class:`planner.area_facts.ProjectFacts`. PRJ001/PRJ002 are dataset rules: they group the run's
-projects by town (``region.town``) and compare each town's rate with the benchmark parameter.
+PRJ003 is declarative (``project.yaml``, project scope); the rules here read
+:class:`planner.area_facts.ProjectFacts` in Python. PRJ001/PRJ002 are dataset rules: they group
+the run's projects by town (``region.town``) and compare each town's rate with the benchmark
+parameter.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from planner.area_facts import ProjectFacts, derive_project
 from planner.facts import HouseholdFacts
+from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
 
 
@@ -184,54 +186,6 @@ def disbursement_rate_low(ctx: RuleContext) -> TownRates:
     return TownRates(ctx, _disbursement, ctx.params["projects.disbursement_benchmark"])
 
 
-@rule(
-    code="PRJ003",
-    name="project-overdue",
-    family="project",
-    scope="project",
-    severity="warning",
-    message={
-        "zh": "项目计划于 {values[due]} 完工，截至 {values[on]} 已逾期 {values[days]} 天仍未完工",
-        "en": "the project was due on {values[due]} and is {values[days]} days overdue on"
-        " {values[on]}, not completed",
-    },
-    references=("domain.md §7 project library: 时间进度 and 竣工率",),
-)
-def project_overdue(ctx: RuleContext) -> Iterator[Hit]:
-    """A project past its planned completion date and not completed.
-
-    ## What it checks
-    `planned_completion` is before the reference date and there is no `completed_on` on or
-    before it (`ProjectFacts.overdue`). A project with no planned completion date is never
-    overdue. To inject: `planned_completion` before the reference date, `completed_on` null.
-
-    ## Why it matters
-    Every library entry has a schedule (时间进度); a project past its date keeps beneficiaries
-    waiting and drags the town's completion rate (PRJ001).
-
-    ## Example
-    Project P01 planned to finish on 2020-06-30, not completed on 2020-09-30: 92 days overdue.
-
-    ## Proposed measures
-    None from the household catalog: the responsible unit reports the cause and a new date.
-
-    ## Parameters
-    None.
-
-    ## References
-    domain.md §7 (project library entries record 时间进度 and 责任单位).
-    """
-    project: ProjectFacts = ctx.project
-    if not project.overdue:
-        return
-    due = project.record.planned_completion
-    yield Hit(
-        evidence={"planned_completion": due.isoformat() if due else None,
-                  "days_overdue": project.days_overdue, "responsible": project.record.responsible},
-        values={"due": due, "on": project.reference_date, "days": project.days_overdue},
-    )
-
-
 def _notice_problems(project: ProjectFacts, days_min: int) -> list[tuple[str, str]]:
     record = project.record
     problems: list[tuple[str, str]] = []
@@ -313,4 +267,9 @@ def not_announced(ctx: RuleContext) -> Iterator[Hit]:
     )
 
 
-RULES = (completion_rate_low, disbursement_rate_low, project_overdue, not_announced)
+RULES = (
+    completion_rate_low,
+    disbursement_rate_low,
+    *packaged_yaml_rules(__package__, "project.yaml"),
+    not_announced,
+)

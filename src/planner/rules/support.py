@@ -18,11 +18,6 @@ CATALOG_PARAMETERS = parameter_names(default_catalog().values())
 NEED_FAMILIES = frozenset({"income", "basic_needs", "education", "health", "housing", "water"})
 
 
-def _label(catalog: MeasureCatalog | None, measure_id: str) -> tuple[str, str]:
-    measure = catalog.get(measure_id) if catalog is not None else None
-    return (measure.label.zh, measure.label.en) if measure else (measure_id, measure_id)
-
-
 def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None:
     return next((m for m in household.members if m.number == number), None)
 
@@ -207,69 +202,6 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
 
 
 @rule(
-    code="SUP005",
-    name="measure-overdue",
-    family="support",
-    severity="warning",
-    message={
-        "zh": "帮扶措施“{values[measure_zh]}”应于 {values[due]} 完成，已逾期 {values[days]} 天，"
-        "目前状态为{values[status]}",
-        "en": "the measure '{values[measure_en]}' was due on {values[due]} and is {values[days]}"
-        " days overdue (status: {values[status]})",
-    },
-    proposes=("home_visit",),
-    references=("domain.md §6.3 capable households must have measures actually implemented",),
-)
-def measure_overdue(ctx: RuleContext) -> Iterator[Hit]:
-    """A planned measure past its due date and not done.
-
-    ## What it checks
-    Each measure of the plan listed in `household.overdue_measures`: status `planned` or
-    `in_progress` (not `done`, not `cancelled`) with a `due` date before the reference date.
-    One finding per measure, on the beneficiary member when the measure has one. A measure with
-    no `due` date is never overdue. To inject: give a `planned` measure a `due` date before the
-    reference date.
-
-    ## Why it matters
-    A measure that stays "planned" after its deadline is a promise not kept; the rectification
-    ledger (整改台账) tracks each item to its deadline, and supervision asks why assistance
-    that was planned did not arrive.
-
-    ## Example
-    `pre_exit_2808` with a job placement for member 1 due on 2020-06-30 and still planned on
-    2020-09-30: 92 days overdue.
-
-    ## Proposed measures
-    A home visit by the helper to find out what is blocking it (`home_visit`).
-
-    ## Parameters
-    None.
-
-    ## References
-    domain.md §6.3 (fuping 5_11_030: capable households must have measures actually
-    implemented, not only planned).
-    """
-    household = ctx.household
-    if household is None:
-        return
-    measures = household.record.measures
-    for index in household.overdue_measures:
-        planned = measures[index - 1]
-        zh, en = _label(ctx.catalog, planned.measure)
-        due = planned.due
-        days = (household.reference_date - due).days if due is not None else None
-        member = _member(household, planned.beneficiary)
-        yield Hit(
-            evidence={"measure": planned.measure, "due": due.isoformat() if due else None,
-                      "status": planned.status.value, "days_overdue": days,
-                      "responsible": planned.responsible},
-            member=member.number if member is not None else None,
-            values={"measure_zh": zh, "measure_en": en, "due": due, "days": days,
-                    "status": planned.status},
-        )
-
-
-@rule(
     code="SUP006",
     name="protection-only",
     family="support",
@@ -334,6 +266,5 @@ RULES = (
     *packaged_yaml_rules(__package__, "support.yaml"),
     measure_mismatch,
     unaddressed_need,
-    measure_overdue,
     protection_only,
 )

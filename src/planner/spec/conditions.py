@@ -41,9 +41,15 @@ class _Spec(BaseModel):
 
 
 class ParamRef(_Spec):
-    """The value of a dated parameter: ``{param: income.poverty_line}``."""
+    """The value of a dated parameter: ``{param: income.poverty_line}``.
+
+    With ``key`` (a fact path), the entry of a mapping parameter for the fact's value:
+    ``{param: education.stage_ages, key: member.schooling}`` (an enum keys by its value). An
+    unknown key value or a key absent from the mapping gives an unknown value.
+    """
 
     param: str
+    key: str | None = None
 
 
 class FactRef(_Spec):

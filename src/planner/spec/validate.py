@@ -64,10 +64,20 @@ class Reader:
         if name not in self.parameters:
             self.parameters.append(name)
 
+    def param_ref(self, ref: ParamRef) -> None:
+        """Check a parameter reference and, for a keyed lookup, its key fact."""
+        self.param(ref.param)
+        if ref.key is not None:
+            key = self.fact(ref.key)
+            if value_kind(key.annotation) not in ("enum", "str", "number", "bool", "other"):
+                raise SpecError(
+                    f"{ref.key} holds a {value_kind(key.annotation)}; a parameter key needs one"
+                    f" value (looking up {ref.param})", ref.key)
+
     def operand(self, operand: Any, annotation: Any, path: str) -> Any:
         """A comparison's right-hand side: a checked reference, or the literal coerced."""
         if isinstance(operand, ParamRef):
-            self.param(operand.param)
+            self.param_ref(operand)
             return operand
         if isinstance(operand, FactRef):
             self.fact(operand.fact)
@@ -77,7 +87,7 @@ class Reader:
     def value(self, value: Value) -> FactPath | None:
         """Check a named value (of ``values`` or ``evidence``); the fact it reads, if any."""
         if isinstance(value, ParamRef):
-            self.param(value.param)
+            self.param_ref(value)
             return None
         return self.fact(value.fact if isinstance(value, FactValue) else value)
 

@@ -10,8 +10,9 @@ which is what ``--explain`` reports.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from planner.area_facts import ProjectFacts, VillageFacts
@@ -72,6 +73,22 @@ def getter(fact: FactPath) -> Getter:
     if root == "member":
         return lambda env: read(env.member)
     return lambda env: read(getattr(env, root))
+
+
+def param_getter(ref: ParamRef, key: FactPath | None) -> Getter:
+    """A reader of a parameter, or of its entry for a key fact's value (``None`` if absent)."""
+    name = ref.param
+    if key is None:
+        return lambda env: env.params.get(name)
+    get_key = getter(key)
+
+    def lookup(env: Env) -> Any:
+        mapping, value = env.params.get(name), get_key(env)
+        if value is None or not isinstance(mapping, Mapping):
+            return None
+        return mapping.get(value.value if isinstance(value, Enum) else value)
+
+    return lookup
 
 
 def _numeric_times(value: Any, factor: float) -> Any:
@@ -140,8 +157,7 @@ class Compiler(Reader):
     def _getter(self, operand: Any) -> Getter:
         """A reader for a checked operand: a parameter, a fact or a literal."""
         if isinstance(operand, ParamRef):
-            name = operand.param
-            return lambda env: env.params.get(name)
+            return param_getter(operand, self.facts[operand.key] if operand.key else None)
         if isinstance(operand, FactRef):
             return getter(self.facts[operand.fact])
         return lambda env: operand

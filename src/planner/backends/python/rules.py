@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from planner.backends.python.conditions import Compiled, Compiler, Env, Getter, getter
+from planner.backends.python.conditions import (
+    Compiled,
+    Compiler,
+    Env,
+    Getter,
+    getter,
+    param_getter,
+)
 from planner.backends.python.values import jsonable
 from planner.measure_facts import derive_measures
 from planner.rule import Hit, Rule, RuleContext
@@ -21,8 +28,7 @@ Evaluate = Callable[[RuleContext], tuple[Hit, ...]]
 
 def _value_getter(value: Value, roots: frozenset[str]) -> Getter:
     if isinstance(value, ParamRef):
-        name = value.param
-        return lambda env: env.params.get(name)
+        return param_getter(value, resolve_path(value.key, roots) if value.key else None)
     path, digits = (value.fact, value.round) if isinstance(value, FactValue) else (value, None)
     get = getter(resolve_path(path, roots))
     if digits is None:
