@@ -91,10 +91,12 @@ DatasetRuleFunction = Callable[[RuleContext], DatasetCheck]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule: explicit metadata plus one function.
+    """A rule: explicit metadata plus one function, or a spec that each backend compiles.
 
     For household, member, village and project scope, ``function(ctx)`` yields :class:`Hit` for
-    one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`.
+    one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`. A rule of
+    a :class:`RuleSpec` has ``function=None``: backends compile ``spec`` when they run it
+    (:func:`planner.backends.python.compile_rule`).
     """
 
     code: str

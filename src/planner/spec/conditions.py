@@ -160,6 +160,19 @@ class AllMembers(_Spec):
     all_members: Condition
 
 
+class AnyMeasure(_Spec):
+    """True when the condition holds for at least one measure of the household's plan
+    (``measure.*`` inside, :class:`planner.measure_facts.MeasureFacts`)."""
+
+    any_measure: Condition
+
+
+class AllMeasures(_Spec):
+    """True when the condition holds for every measure of the plan (true for an empty plan)."""
+
+    all_measures: Condition
+
+
 class CountMembers(_Spec):
     """Compare how many members satisfy a condition: ``{count_members: {...}, ge: 2}``."""
 
@@ -191,6 +204,8 @@ _CONDITION_KEYS = (
     ("not", "Not"),
     ("any_member", "AnyMember"),
     ("all_members", "AllMembers"),
+    ("any_measure", "AnyMeasure"),
+    ("all_measures", "AllMeasures"),
     ("count_members", "CountMembers"),
     ("exists", "Exists"),
     ("missing", "Missing"),
@@ -200,7 +215,8 @@ CONDITION_KEYS = tuple(key for key, _ in _CONDITION_KEYS)
 
 
 _COMPOSITE_KEYS = frozenset(
-    {"all", "any", "not", "not_", "any_member", "all_members", "count_members"})
+    {"all", "any", "not", "not_", "any_member", "all_members", "count_members", "any_measure",
+     "all_measures"})
 
 
 def condition_depth(data: Any, limit: int = MAX_CONDITION_DEPTH) -> int:
@@ -244,7 +260,8 @@ def _condition_kind(value: Any) -> str | None:
 
 
 _MODEL_TAGS = {"All": "All", "Any_": "Any", "Not": "Not", "AnyMember": "AnyMember",
-               "AllMembers": "AllMembers", "CountMembers": "CountMembers", "Exists": "Exists",
+               "AllMembers": "AllMembers", "AnyMeasure": "AnyMeasure",
+               "AllMeasures": "AllMeasures", "CountMembers": "CountMembers", "Exists": "Exists",
                "Missing": "Missing", "Compare": "Compare"}
 
 Condition = Annotated[
@@ -253,6 +270,8 @@ Condition = Annotated[
     | Annotated[Not, Tag("Not")]
     | Annotated[AnyMember, Tag("AnyMember")]
     | Annotated[AllMembers, Tag("AllMembers")]
+    | Annotated[AnyMeasure, Tag("AnyMeasure")]
+    | Annotated[AllMeasures, Tag("AllMeasures")]
     | Annotated[CountMembers, Tag("CountMembers")]
     | Annotated[Exists, Tag("Exists")]
     | Annotated[Missing, Tag("Missing")]
@@ -266,7 +285,7 @@ Condition = Annotated[
         ),
     ),
 ]
-for _model in (All, Any_, Not, AnyMember, AllMembers, CountMembers):
+for _model in (All, Any_, Not, AnyMember, AllMembers, AnyMeasure, AllMeasures, CountMembers):
     _model.model_rebuild()
 
 

@@ -46,7 +46,16 @@ ROOTS: dict[str, tuple[type, type[BaseModel]]] = {
 }
 """Each root of a fact path: its derived facts and the record they are derived from."""
 
-_FACT_HINTS = {root: typing.get_type_hints(facts) for root, (facts, _) in ROOTS.items()}
+def _fact_hints(facts: type) -> dict[str, Any]:
+    """The facts of a root: its fields and its properties (facts judged on first use)."""
+    hints = typing.get_type_hints(facts)
+    for name, member in vars(facts).items():
+        if isinstance(member, property) and not name.startswith("_") and member.fget:
+            hints.setdefault(name, typing.get_type_hints(member.fget).get("return", Any))
+    return {name: hint for name, hint in hints.items() if not name.startswith("_")}
+
+
+_FACT_HINTS = {root: _fact_hints(facts) for root, (facts, _) in ROOTS.items()}
 HOUSEHOLD = frozenset({"household"})
 MEMBER = frozenset({"household", "member"})
 

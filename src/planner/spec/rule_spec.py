@@ -34,8 +34,55 @@ class FactValue(_Spec):
     round: int | None = Field(None, ge=0, le=12)
 
 
-Value = str | FactValue | ParamRef
-"""A named value of a finding: a fact path, a rounded fact, or a parameter."""
+class TextValue(_Spec):
+    """A text, filled from the finding's other values when it has fields:
+    ``{text: 在校生状况}``, ``{text: "{range[0]}–{range[1]} 岁"}``."""
+
+    text: str
+
+
+class ItemsValue(_Spec):
+    """A list over the household's planned measures: the ``items`` fact of each measure where
+    ``where`` holds (unknown counts as not), one per distinct ``by`` value and ordered by it
+    (plan order without ``by``): ``{items: measure.label_zh, where: {...}, by: measure.id}``."""
+
+    items: str
+    where: Condition | None = None
+    by: str | None = None
+
+
+class MatchedValue(_Spec):
+    """In a rule with ``report: together``: the value ``matched`` of each check that held, in
+    order, as a list, or as one text with ``join`` between them."""
+
+    matched: str
+    join: str | None = None
+
+
+Value = str | FactValue | ParamRef | TextValue | ItemsValue | MatchedValue
+"""A named value of a finding: a fact path, a rounded fact, a parameter, a text or a list of
+planned measures' facts."""
+
+
+ItemsValue.model_rebuild()
+
+
+class Check(_Spec):
+    """One of a rule's checks: a condition with its own values and evidence.
+
+    A rule with ``checks`` (instead of ``when``) yields one finding per check that holds, in
+    order; each finding's values and evidence are the rule's followed by the check's.
+    """
+
+    when: Condition
+    values: dict[str, Value] = Field(default_factory=dict)
+    evidence: dict[str, Value] = Field(default_factory=dict)
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _shallow_enough(cls, when: Any) -> Any:
+        check_condition_depth(when)
+        return when
 
 
 class RuleSpec(_Spec):
@@ -52,11 +99,18 @@ class RuleSpec(_Spec):
       record's fields and the catalog's attributes); each measure that matches yields ONE
       finding, on its beneficiary member when that is a registered member.
     - ``values``: named values for the message's ``{values[name]}`` fields, each a fact path,
-      ``{fact: path, round: n}`` or ``{param: name}``; they keep their type, so a format spec
-      applies (``{values[share]:.0%}``) and enums show their label.
+      ``{fact: path, round: n}``, ``{param: name}`` (``key: fact`` for a mapping's entry),
+      ``{text: "…{other_value}…"}`` or ``{items: measure.x, where: …, by: …}``; they keep their
+      type, so a format spec applies (``{values[share]:.0%}``), enums show their label and lists
+      are joined (``、`` in Chinese, ``, `` in English).
     - ``evidence``: a list of fact paths reported next to the facts the condition read (keyed by
       path), or a mapping ``key: value`` (as in ``values``) that is the finding's whole evidence,
       in that order.
+    - ``checks`` (instead of ``when``): several conditions, each with its own values and
+      evidence mappings; one finding per check that holds, in order (a member whose schooling
+      stage and education level are both implausible gets two). With ``report: together``, one
+      finding when any check holds, whose rule-level values and evidence list the checks'
+      values through ``{matched: name}`` (``join: "；"`` makes one text).
     """
 
     code: str = Field(pattern=CODE_PATTERN)
@@ -66,7 +120,9 @@ class RuleSpec(_Spec):
     for_each: Literal["measure"] | None = None
     severity: Literal["error", "warning", "info"] = "warning"
     message: Message
-    when: Condition
+    when: Condition | None = None
+    checks: list[Check] = Field(default_factory=list)
+    report: Literal["each", "together"] = "each"
     values: dict[str, Value] = Field(default_factory=dict)
     evidence: list[str] | dict[str, Value] = Field(
         default_factory=list, description="Extra facts to report, or the whole evidence by key")
@@ -78,8 +134,16 @@ class RuleSpec(_Spec):
     @field_validator("when", mode="before")
     @classmethod
     def _shallow_enough(cls, when: Any) -> Any:
-        check_condition_depth(when)  # before pydantic recurses into it
+        if when is not None:
+            check_condition_depth(when)  # before pydantic recurses into it
         return when
+
+    @property
+    def conditions(self) -> list[Check]:
+        """The rule's checks; a rule with ``when`` is one check with the rule's own values."""
+        if self.when is not None:
+            return [Check.model_construct(when=self.when, values={}, evidence={})]
+        return self.checks
 
     @field_validator("aliases")
     @classmethod
@@ -88,6 +152,16 @@ class RuleSpec(_Spec):
             if not re.match(CODE_PATTERN, alias):
                 raise ValueError(f"alias {alias!r} is not a rule code (1–3 capitals, 3 digits)")
         return aliases
+
+    @model_validator(mode="after")
+    def _when_or_checks(self) -> RuleSpec:
+        if (self.when is None) == (not self.checks):
+            raise ValueError("a rule needs either when (one condition) or checks (a list)")
+        if self.checks and isinstance(self.evidence, list) and self.evidence:
+            raise ValueError("a rule with checks takes evidence as a mapping (key: value)")
+        if self.report == "together" and not self.checks:
+            raise ValueError("report: together combines checks: the rule has none")
+        return self
 
     @model_validator(mode="after")
     def _items_of_households(self) -> RuleSpec:

@@ -8,17 +8,22 @@ builds closures), so a spec means the same thing to the registry and to every ba
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from planner.facts import FACT_PARAMETERS
+from planner.measure_facts import FACT_PARAMETERS as MEASURE_FACT_PARAMETERS
 from planner.spec.conditions import (
     MAX_CONDITION_DEPTH,
     All,
+    AllMeasures,
     AllMembers,
     Any_,
+    AnyMeasure,
     AnyMember,
     Compare,
     CountMembers,
@@ -29,7 +34,15 @@ from planner.spec.conditions import (
     ParamRef,
 )
 from planner.spec.paths import FactPath, SpecError, element, literal, resolve_path, value_kind
-from planner.spec.rule_spec import FactValue, RuleSpec, Value
+from planner.spec.rule_spec import (
+    Check,
+    FactValue,
+    ItemsValue,
+    MatchedValue,
+    RuleSpec,
+    TextValue,
+    Value,
+)
 
 
 @dataclass(slots=True)
@@ -52,7 +65,8 @@ class Reader:
         resolved = resolve_path(path, self.roots)
         self.facts.setdefault(path, resolved)
         if not resolved.from_record:
-            for name in FACT_PARAMETERS.get(f"{resolved.root}.{resolved.attrs[0]}", ()):
+            key = f"{resolved.root}.{resolved.attrs[0]}"
+            for name in FACT_PARAMETERS.get(key, MEASURE_FACT_PARAMETERS.get(key, ())):
                 if name not in self.parameters:
                     self.parameters.append(name)
         return resolved
@@ -84,8 +98,23 @@ class Reader:
             return operand
         return literal(operand, annotation, path)
 
-    def value(self, value: Value) -> FactPath | None:
-        """Check a named value (of ``values`` or ``evidence``); the fact it reads, if any."""
+    def value(self, value: Value, names: Iterable[str] = ()) -> FactPath | None:
+        """Check a named value (of ``values`` or ``evidence``); the fact it reads, if any.
+
+        A text's fields must name one of ``names`` (the values it is filled from).
+        """
+        if isinstance(value, TextValue):
+            check_text(value.text, frozenset(names))
+            return None
+        if isinstance(value, MatchedValue):
+            return None  # checked by validate_spec, which knows the checks
+        if isinstance(value, ItemsValue):
+            with self.measures():
+                if value.where is not None:
+                    self.check(value.where)
+                if value.by is not None:
+                    self.fact(value.by)
+                return self.fact(value.items)
         if isinstance(value, ParamRef):
             self.param_ref(value)
             return None
@@ -100,6 +129,20 @@ class Reader:
             raise SpecError("member quantifiers read a household's members: household scope only")
         outer = self.roots
         self.roots = outer | {"member"}
+        try:
+            yield
+        finally:
+            self.roots = outer
+
+    @contextmanager
+    def measures(self) -> Iterator[None]:
+        """Bind ``measure`` for a condition over the household's planned measures."""
+        if "measure" in self.roots:
+            raise SpecError("measure quantifiers cannot be nested in a measure condition")
+        if "household" not in self.roots or "member" in self.roots:
+            raise SpecError("measure quantifiers read a household's plan: household scope only")
+        outer = self.roots
+        self.roots = outer | {"measure"}
         try:
             yield
         finally:
@@ -157,6 +200,10 @@ class Reader:
                     self.fact(node.exists)
                 case Missing():
                     self.fact(node.missing)
+                case AnyMeasure() | AllMeasures():
+                    with self.measures():
+                        self.check(node.any_measure if isinstance(node, AnyMeasure)
+                                   else node.all_measures)
                 case AnyMember() | AllMembers():
                     with self.members():
                         self.check(node.any_member if isinstance(node, AnyMember)
@@ -171,20 +218,49 @@ class Reader:
                     raise SpecError(f"not a condition: {node!r}")
 
 
+def check_text(text: str, names: frozenset[str]) -> None:
+    """Reject a text value whose fields are malformed or name no value of the finding."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise SpecError(f"malformed text {text!r}: {exc}", text) from exc
+    for name in fields:
+        root = re.split(r"[.\[]", name, maxsplit=1)[0]
+        if root not in names:
+            raise SpecError(f"text {text!r} reads {{{name}}}, which is not a value of the"
+                            f" finding ({', '.join(sorted(names)) or 'none'})", name)
+
+
+def raw_values(spec: RuleSpec, check: Check) -> list[str]:
+    """The names of the values (not texts) a check's finding has: the rule's, then its own."""
+    return [name for name, value in [*spec.values.items(), *check.values.items()]
+            if not isinstance(value, TextValue)]
+
+
 def validate_spec(spec: RuleSpec, known_parameters: Iterable[str] | None = None) -> Reader:
-    """Check a whole rule spec: its condition, values and evidence; what it reads.
+    """Check a whole rule spec: its conditions, values and evidence; what it reads.
 
     Message fields are checked by :func:`planner.rule.check_template`.
     """
     known = None if known_parameters is None else frozenset(known_parameters)
     reader = Reader(spec.roots, known)
-    reader.check(spec.when)
-    for value in spec.values.values():
-        reader.value(value)
-    if isinstance(spec.evidence, dict):
-        for item in spec.evidence.values():
-            reader.value(item)
-    else:  # extra facts to show, not read by the decision: their parameters do not count
+    for check in spec.conditions:
+        reader.check(check.when)
+    matchable = {name for check in spec.checks for name in check.values}
+    rule_evidence = spec.evidence.values() if isinstance(spec.evidence, dict) else ()
+    for value in [*spec.values.values(), *rule_evidence]:
+        if isinstance(value, MatchedValue) and (
+                spec.report != "together" or value.matched not in matchable):
+            raise SpecError(f"matched: {value.matched} needs report: together and a check with"
+                            f" the value {value.matched!r}", value.matched)
+    for check in spec.conditions:
+        names = raw_values(spec, check)
+        rule_evidence = spec.evidence.values() if isinstance(spec.evidence, dict) else ()
+        for value in [*spec.values.values(), *check.values.values(), *rule_evidence,
+                      *check.evidence.values()]:
+            reader.value(value, names)
+    if not isinstance(spec.evidence, dict):
+        # extra facts to show, not read by the decision: their parameters do not count
         for path in spec.evidence:
             resolve_path(path, spec.roots)
     return reader

@@ -9,26 +9,22 @@ which is what ``--explain`` reports.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from typing import Any
 
-from planner.area_facts import ProjectFacts, VillageFacts
+from planner.backends.python.comparisons import COMPARISONS, count_result
+from planner.backends.python.env import Compiled, Env, Getter, Tri, getter, param_getter
 from planner.backends.python.values import jsonable
-from planner.facts import HouseholdFacts, MemberFacts
-from planner.measure_facts import MeasureFacts
-from planner.params import ParamValues
 from planner.spec import (
     All,
+    AllMeasures,
     AllMembers,
     Any_,
+    AnyMeasure,
     AnyMember,
     Compare,
     CountMembers,
     Exists,
-    FactPath,
     FactRef,
     Missing,
     Not,
@@ -37,58 +33,30 @@ from planner.spec import (
     SpecError,
 )
 
-Tri = bool | None
 
+def plan_quantifier(inner: Compiled, *, any_: bool) -> Compiled:
+    """Whether ``inner`` holds for any (or every) measure of the household's plan (Kleene)."""
 
-@dataclass(slots=True)
-class Env:
-    """What a compiled condition reads: the subject's facts and the parameters in force."""
-
-    household: HouseholdFacts | None
-    params: ParamValues
-    member: MemberFacts | None = None
-    trace: list[dict[str, Any]] | None = None
-    matched_members: list[int] = field(default_factory=list)
-    village: VillageFacts | None = None
-    project: ProjectFacts | None = None
-    measure: MeasureFacts | None = None
-
-
-Compiled = Callable[[Env], Tri]
-Getter = Callable[[Env], Any]
-
-def getter(fact: FactPath) -> Getter:
-    """A function reading a resolved fact from an :class:`Env` (``None`` when not recorded)."""
-    root, attrs, from_record = fact.root, fact.attrs, fact.from_record
-    if not from_record and len(attrs) == 1:
-        name = attrs[0]
-        if root == "household":
-            return lambda env: None if env.household is None else getattr(env.household, name)
-        if root == "member":
-            return lambda env: None if env.member is None else getattr(env.member, name)
-
-    read = fact.read
-    if root == "household":
-        return lambda env: read(env.household)
-    if root == "member":
-        return lambda env: read(env.member)
-    return lambda env: read(getattr(env, root))
-
-
-def param_getter(ref: ParamRef, key: FactPath | None) -> Getter:
-    """A reader of a parameter, or of its entry for a key fact's value (``None`` if absent)."""
-    name = ref.param
-    if key is None:
-        return lambda env: env.params.get(name)
-    get_key = getter(key)
-
-    def lookup(env: Env) -> Any:
-        mapping, value = env.params.get(name), get_key(env)
-        if value is None or not isinstance(mapping, Mapping):
+    def quantify(env: Env) -> Tri:
+        if env.household is None:
             return None
-        return mapping.get(value.value if isinstance(value, Enum) else value)
+        outer = env.measure
+        unknown = False
+        decided: Tri = not any_
+        for measure in env.measures():
+            env.measure = measure
+            result = inner(env)
+            if result is None:
+                unknown = True
+            elif result is any_:
+                decided = any_
+                break
+        env.measure = outer
+        if decided is any_:
+            return any_
+        return None if unknown else not any_
 
-    return lookup
+    return quantify
 
 
 def _numeric_times(value: Any, factor: float) -> Any:
@@ -148,6 +116,10 @@ class Compiler(Reader):
                 return self._group("any_member", self._quantifier(node.any_member, any_=True))
             case AllMembers():
                 return self._group("all_members", self._quantifier(node.all_members, any_=False))
+            case AnyMeasure():
+                return self._group("any_measure", self._over_plan(node.any_measure, any_=True))
+            case AllMeasures():
+                return self._group("all_measures", self._over_plan(node.all_measures, any_=False))
             case CountMembers():
                 return self._count(node)
             case Compare():
@@ -223,6 +195,11 @@ class Compiler(Reader):
 
         return quantify
 
+    def _over_plan(self, condition: Any, *, any_: bool) -> Compiled:
+        with self.measures():
+            inner = self.compile(condition)
+        return plan_quantifier(inner, any_=any_)
+
     def _count(self, node: CountMembers) -> Compiled:
         with self.members():
             inner = self.compile(node.count_members)
@@ -244,7 +221,7 @@ class Compiler(Reader):
             limit = rhs(env)
             if limit is None:
                 return None
-            return _count_result(op, total, total + unknown, limit)
+            return count_result(op, total, total + unknown, limit)
 
         return self._group(f"count_members {op}", count, lambda env: rhs(env))
 
@@ -253,7 +230,7 @@ class Compiler(Reader):
         get = getter(fact)
         op = node.op
         rhs = self._rhs(operand, node.times, node.minus)
-        check = _COMPARISONS[op](get, rhs)
+        check = COMPARISONS[op](get, rhs)
         label: dict[str, Any] = {"condition": f"{node.fact} {op} {_describe(node.operand)}",
                                  "fact": node.fact, "operator": op}
         if isinstance(operand, ParamRef):
@@ -269,24 +246,6 @@ def _describe(operand: Any) -> str:
     if isinstance(operand, FactRef):
         return f"fact {operand.fact}"
     return str(jsonable(operand))
-
-
-def _count_result(op: str, low: int, high: int, limit: Any) -> Tri:
-    """Compare a count known to lie in ``[low, high]`` (unknown members) with ``limit``."""
-    if op in ("eq", "ne"):
-        if low == high:
-            return (low == limit) == (op == "eq")
-        if limit < low or limit > high:
-            return op == "ne"
-        return None
-    compare = _BINARY[op]
-    at_low, at_high = compare(low, limit), compare(high, limit)
-    return at_low if at_low == at_high else None
-
-
-# Member matches (``env.matched_members``, reported as evidence) are kept only from the parts
-# that made the condition true: a quantifier inside a false ``all``, a non-deciding part of an
-# ``any`` or anything under ``not`` matched nothing that explains the finding.
 
 
 def _all(parts: list[Compiled]) -> Compiled:
@@ -380,72 +339,3 @@ def _traced(
 
     return traced
 
-
-_BINARY: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "lt": operator.lt,
-    "le": operator.le,
-    "gt": operator.gt,
-    "ge": operator.ge,
-}
-
-
-def _binary(op: str) -> Callable[[Getter, Getter], Compiled]:
-    binary = _BINARY[op]
-
-    def make(get: Getter, rhs: Getter) -> Compiled:
-        def compare(env: Env) -> Tri:
-            value = get(env)
-            if value is None:
-                return None
-            other = rhs(env)
-            if other is None:
-                return None
-            return bool(binary(value, other))
-
-        return compare
-
-    return make
-
-
-def _between(get: Getter, rhs: Getter) -> Compiled:
-    def between(env: Env) -> Tri:
-        value, bounds = get(env), rhs(env)
-        if value is None or bounds is None or None in bounds:
-            return None
-        return bool(bounds[0] <= value <= bounds[1])
-
-    return between
-
-
-def _member_of(negate: bool) -> Callable[[Getter, Getter], Compiled]:
-    def make(get: Getter, rhs: Getter) -> Compiled:
-        def member_of(env: Env) -> Tri:
-            value, options = get(env), rhs(env)
-            if value is None or options is None:
-                return None
-            return (value in options) != negate
-
-        return member_of
-
-    return make
-
-
-def _contains(get: Getter, rhs: Getter) -> Compiled:
-    def contains(env: Env) -> Tri:
-        value, item = get(env), rhs(env)
-        if value is None or item is None:
-            return None
-        return item in value
-
-    return contains
-
-
-_COMPARISONS: dict[str, Callable[[Getter, Getter], Compiled]] = {
-    **{op: _binary(op) for op in _BINARY},
-    "between": _between,
-    "in": _member_of(False),
-    "not_in": _member_of(True),
-    "contains": _contains,
-}
