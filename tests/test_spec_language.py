@@ -301,3 +301,23 @@ def test_a_matched_value_needs_checks_reported_together():
         values: {all: {matched: what}}
         """)
     assert "matched: what needs report: together" in message
+
+
+def test_measure_eligibility_facts_true_false_unknown(example_household):
+    rules = rules_of("""\
+        for_each: measure
+        when: {fact: measure.eligible, eq: false}
+        values: {why: measure.ineligibility_en}
+        evidence: {measure: measure.id, reason: measure.ineligibility}
+        """)
+    household = example_household("pre_exit_2808")
+    members = household["members"]
+    unable = [*members[:1], {**members[1], "labour_capacity": "none"}, *members[2:]]
+    training = [{"measure": "skills_training", "status": "planned", "beneficiary": 2},
+                {"measure": "not_in_the_catalog", "status": "planned"}]
+    findings = household_findings(rules, example_household, members=unable, measures=training)
+    assert [(f.evidence, f.member) for f in findings] == [
+        ({"measure": "skills_training", "reason": "labour"}, 2)]  # the unknown id: no verdict
+    able = [*members[:1], {**members[1], "labour_capacity": "normal",
+                           "birth_date": "1990-01-01"}, *members[2:]]
+    assert household_findings(rules, example_household, members=able, measures=training) == []

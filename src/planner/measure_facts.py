@@ -1,13 +1,14 @@
 """Derived facts of a household's planned measures, with the catalog's attributes as facts.
 
-A rule with ``for_each: measure`` reads ``measure.<fact>`` for each measure of the plan: the
-record's fields (``measure.status``, ``measure.due``, ``measure.beneficiary``) and these facts.
+A rule with ``for_each: measure`` (or a measure quantifier) reads ``measure.<fact>`` for each
+measure of the plan: the record's fields (``measure.status``, ``measure.due``,
+``measure.beneficiary``) and the properties of :class:`MeasureFacts`, each computed when a rule
+first reads it (most rules read one or two of them, for every measure of every household).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -24,42 +25,117 @@ FACT_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 """The parameters each measure fact reads: the eligibility limits the shipped catalog names."""
 
+_UNSET: Any = object()
 
-@dataclass(slots=True)
+
 class MeasureFacts:
-    """One measure of a household's plan, judged on ``reference_date`` against the catalog."""
+    """One measure of a household's plan (``record``, ``number`` 1-based in the plan), judged on
+    the household's reference date against the catalog."""
 
-    record: PlannedMeasure
+    __slots__ = ("_entry", "_verdict", "catalog", "household", "number", "params", "record")
     number: int
-    id: str
-    in_catalog: bool
-    label_zh: str
-    label_en: str
-    family: MeasureFamily | None
-    protection: bool | None
-    active: bool
-    overdue: bool
-    days_overdue: int | None
-    beneficiary_member: int | None
-    beneficiary_kind: Literal["household", "member", "village"] | None
-    reference_date: date
-    household: HouseholdFacts = field(repr=False)
-    catalog_entry: Measure | None = field(default=None, repr=False)
-    params: Mapping[str, Any] | None = field(default=None, repr=False)
-    _verdict: Verdict | None = field(default=None, repr=False)
+
+    def __init__(self, record: PlannedMeasure, number: int, household: HouseholdFacts,
+                 catalog: Mapping[str, Measure] | None, params: Mapping[str, Any] | None):
+        self.record = record
+        self.number = number
+        self.household = household
+        self.catalog = catalog
+        self.params = params
+        self._entry: Measure | None = _UNSET
+        self._verdict: Verdict | None = None
+
+    @property
+    def entry(self) -> Measure | None:
+        """The measure's catalog entry (``None`` without a catalog or for an unknown id)."""
+        if self._entry is _UNSET:
+            catalog = self.catalog
+            self._entry = catalog.get(self.record.measure) if catalog is not None else None
+        return self._entry
+
+    @property
+    def id(self) -> str:
+        """The catalog id the plan names."""
+        return self.record.measure
+
+    @property
+    def in_catalog(self) -> bool:
+        """Whether the catalog has the measure."""
+        return self.entry is not None
+
+    @property
+    def label_zh(self) -> str:
+        """The catalog's Chinese label, else the id."""
+        entry = self.entry
+        return entry.label.zh if entry is not None else self.record.measure
+
+    @property
+    def label_en(self) -> str:
+        """The catalog's English label, else the id."""
+        entry = self.entry
+        return entry.label.en if entry is not None else self.record.measure
+
+    @property
+    def family(self) -> MeasureFamily | None:
+        """The catalog family (``social_protection``, ``employment`` …)."""
+        entry = self.entry
+        return entry.family if entry is not None else None
+
+    @property
+    def protection(self) -> bool | None:
+        """Whether the measure is social protection (兜底保障); unknown outside the catalog."""
+        entry = self.entry
+        return entry.protection if entry is not None else None
+
+    @property
+    def beneficiary_kind(self) -> Literal["household", "member", "village"] | None:
+        """Whom the catalog gives the measure to."""
+        entry = self.entry
+        return entry.beneficiary if entry is not None else None
+
+    @property
+    def active(self) -> bool:
+        """Status planned, in progress or done."""
+        return self.record.status in ACTIVE_STATUSES
+
+    @property
+    def overdue(self) -> bool:
+        """Planned or in progress with a due date before the reference date."""
+        record = self.record
+        return (record.status in OPEN_STATUSES and record.due is not None
+                and record.due < self.household.reference_date)
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Days from the due date to the reference date (negative before it)."""
+        due = self.record.due
+        return (self.household.reference_date - due).days if due is not None else None
+
+    @property
+    def beneficiary_member(self) -> int | None:
+        """The beneficiary's member number when it is a registered member."""
+        number = self.record.beneficiary
+        if number is None:
+            return None
+        return number if any(m.number == number for m in self.household.members) else None
+
+    @property
+    def reference_date(self) -> date:
+        """The date the plan is judged on."""
+        return self.household.reference_date
 
     @property
     def verdict(self) -> Verdict:
         """The catalog's eligibility verdict for this measure, its beneficiary member or the
-        household (:func:`planner.measures.eligibility.eligibility`), judged on first use."""
+        household (:func:`planner.measures.eligibility.eligibility`)."""
         if self._verdict is None:
-            if self.catalog_entry is None:
+            entry = self.entry
+            if entry is None:
                 self._verdict = Verdict(None, "catalog", "措施不在目录中", "not in the catalog")
             else:
-                member = next((m for m in self.household.members
-                               if m.number == self.beneficiary_member), None)
-                self._verdict = eligibility(self.catalog_entry, self.household, member,
-                                            self.params)
+                number = self.beneficiary_member
+                member = next((m for m in self.household.members if m.number == number), None)
+                self._verdict = eligibility(entry, self.household, member, self.params)
         return self._verdict
 
     @property
@@ -93,31 +169,5 @@ def derive_measures(
     Without a catalog (or for an id missing from it) the catalog facts are unknown and the
     labels are the measure id. Eligibility is judged with ``params`` when a rule reads it.
     """
-    when = household.reference_date
-    registered = {member.number for member in household.members}
-    facts = []
-    for number, planned in enumerate(household.record.measures, start=1):
-        measure = catalog.get(planned.measure) if catalog is not None else None
-        due = planned.due
-        overdue = planned.status in OPEN_STATUSES and due is not None and due < when
-        facts.append(MeasureFacts(
-            record=planned,
-            number=number,
-            id=planned.measure,
-            in_catalog=measure is not None,
-            label_zh=measure.label.zh if measure else planned.measure,
-            label_en=measure.label.en if measure else planned.measure,
-            family=measure.family if measure else None,
-            protection=measure.protection if measure else None,
-            active=planned.status in ACTIVE_STATUSES,
-            overdue=overdue,
-            days_overdue=(when - due).days if due is not None else None,
-            beneficiary_member=(planned.beneficiary if planned.beneficiary in registered
-                                else None),
-            beneficiary_kind=measure.beneficiary if measure else None,
-            reference_date=when,
-            household=household,
-            catalog_entry=measure,
-            params=params,
-        ))
-    return tuple(facts)
+    return tuple(MeasureFacts(planned, number, household, catalog, params)
+                 for number, planned in enumerate(household.record.measures, start=1))

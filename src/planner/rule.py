@@ -286,7 +286,7 @@ def check_template(message: Message, member_bound: bool) -> list[str]:
 def _fact_getter(path: str, member_bound: bool) -> Callable[[Any, Any], Any]:
     """A reader of a household or member fact from the facts themselves (for messages)."""
     fact = resolve_path(path, MEMBER if member_bound else HOUSEHOLD)
-    read = fact.read
+    read = fact.reader()
     if fact.root == "household":
         return lambda household, member: read(household)
     return lambda household, member: read(member)

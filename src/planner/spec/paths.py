@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -119,18 +121,45 @@ class FactPath:
         """Whether the fact is personal data (a name, an ID number, a phone number)."""
         return personal_kind(self.path) is not None
 
-    def read(self, subject: Any) -> Any:
-        """The fact's value on ``subject`` (the facts of its root); ``None`` when not recorded."""
-        value = subject
-        if value is None:
-            return None
+    def reader(self, via: str | None = None) -> Callable[[Any], Any]:
+        """A function reading the fact from its root's facts, or from an object holding them as
+        attribute ``via`` (``env.household``); ``None`` where a step is not recorded."""
+        steps = [via] if via else []
         if self.from_record:
-            value = value.record
-        for attr in self.attrs:
-            if value is None:
-                return None
-            value = value.get(attr) if isinstance(value, dict) else getattr(value, attr)
-        return value
+            steps.append("record")
+        steps.extend(self.attrs)
+        if not self._through_mapping():
+            get = attrgetter(".".join(steps))
+
+            def read(subject: Any) -> Any:
+                try:
+                    return get(subject)
+                except AttributeError:  # the path was resolved: only a None step gets here
+                    return None
+
+            return read
+
+        def walk(subject: Any) -> Any:
+            value = subject
+            for step in steps:
+                if value is None:
+                    return None
+                value = value.get(step) if isinstance(value, dict) else getattr(value, step)
+            return value
+
+        return walk
+
+    def _through_mapping(self) -> bool:
+        """Whether a step of the path is a key of a mapping (``policy_awareness.credit``)."""
+        annotation = ROOTS[self.root][1].model_fields[self.attrs[0]].annotation \
+            if self.from_record else _FACT_HINTS[self.root][self.attrs[0]]
+        for attr in self.attrs[1:]:
+            current = _unwrap(annotation)
+            if typing.get_origin(current) is dict or not (
+                    isinstance(current, type) and issubclass(current, BaseModel)):
+                return True
+            annotation = current.model_fields[attr].annotation
+        return False
 
 
 def _outside(path: str, root: str) -> str:

@@ -3,9 +3,8 @@ parameters they are built from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from planner.area_facts import ProjectFacts, VillageFacts
@@ -46,20 +45,7 @@ Getter = Callable[[Env], Any]
 
 def getter(fact: FactPath) -> Getter:
     """A function reading a resolved fact from an :class:`Env` (``None`` when not recorded)."""
-    root, attrs, from_record = fact.root, fact.attrs, fact.from_record
-    if not from_record and len(attrs) == 1:
-        name = attrs[0]
-        if root == "household":
-            return lambda env: None if env.household is None else getattr(env.household, name)
-        if root == "member":
-            return lambda env: None if env.member is None else getattr(env.member, name)
-
-    read = fact.read
-    if root == "household":
-        return lambda env: read(env.household)
-    if root == "member":
-        return lambda env: read(env.member)
-    return lambda env: read(getattr(env, root))
+    return fact.reader(via=fact.root)
 
 
 def param_getter(ref: ParamRef, key: FactPath | None) -> Getter:
@@ -70,10 +56,13 @@ def param_getter(ref: ParamRef, key: FactPath | None) -> Getter:
     get_key = getter(key)
 
     def lookup(env: Env) -> Any:
-        mapping, value = env.params.get(name), get_key(env)
-        if value is None or not isinstance(mapping, Mapping):
+        value = get_key(env)
+        if value is None:
             return None
-        return mapping.get(value.value if isinstance(value, Enum) else value)
+        try:  # an enum keys by its value; ``_value_`` skips the slow enum descriptor
+            return env.params.get(name).get(getattr(value, "_value_", value))
+        except AttributeError:  # not a mapping (or no such parameter): unknown
+            return None
 
     return lookup
 

@@ -192,18 +192,43 @@ def compile_spec(rule: Rule) -> Evaluate:
             values.update(_read([n for n in rule_values if isinstance(n[1], str)], env, values))
             hits.append(_hit(env, _read(rule_evidence, env, values, matched), values))
 
+    conditions = [check.condition for check in checks]
+
+    def holds(env: Env) -> bool:
+        """Whether some check holds (a finding is built only then)."""
+        for condition in conditions:  # noqa: SIM110 - a loop: no generator on the hot path
+            if condition(env) is True:
+                return True
+        return False
+
     if spec.for_each == "measure":
         def evaluate_each(ctx: RuleContext) -> tuple[Hit, ...]:
             household = ctx.household
             if household is None:
                 return ()
             hits: list[Hit] = []
+            env = Env(household, ctx.params, catalog=ctx.catalog)
             for measure in derive_measures(household, ctx.catalog, ctx.params):
-                judge(Env(household, ctx.params, measure=measure, catalog=ctx.catalog),
-                      ctx.explain, hits)
+                env.measure = measure
+                if ctx.explain or holds(env):
+                    judge(env, ctx.explain, hits)
             return tuple(hits)
 
         return evaluate_each
+
+    if len(checks) == 1 and not together and scope in ("household", "member"):
+        # the shape of most rules, judged for every household and member: no list, no loop
+        condition = conditions[0]
+
+        def evaluate_one(ctx: RuleContext) -> tuple[Hit, ...]:
+            env = Env(ctx.household, ctx.params, ctx.member, catalog=ctx.catalog)
+            if not ctx.explain and condition(env) is not True:
+                return ()
+            hits: list[Hit] = []
+            judge(env, ctx.explain, hits)
+            return tuple(hits)
+
+        return evaluate_one
 
     def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:
         env = Env(ctx.household, ctx.params, ctx.member, catalog=ctx.catalog)
@@ -211,6 +236,8 @@ def compile_spec(rule: Rule) -> Evaluate:
             env.village = ctx.village
         elif scope == "project":
             env.project = ctx.project
+        if not ctx.explain and not holds(env):
+            return ()
         hits: list[Hit] = []
         judge(env, ctx.explain, hits)
         return tuple(hits)
