@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from planner.backends.python.conditions import Compiler
 from planner.cli import cli
-from planner.compile import Compiler, SpecError
 from planner.io import FormatError
 from planner.io.columns import load_column_map
 from planner.params import ParameterError, default_parameters, load_parameters
 from planner.registry import RegistryError, load_path
 from planner.safe_yaml import MAX_DEPTH
-from planner.spec import MAX_CONDITION_DEPTH, Exists, Not, RuleSpec, ValidationError
+from planner.spec import MAX_CONDITION_DEPTH, Exists, Not, RuleSpec, SpecError, ValidationError
 from planner.waivers import WaiverError, load_waivers
 
 from .conftest import HOUSEHOLDS
@@ -127,7 +127,7 @@ def test_a_condition_tree_built_in_python_is_refused_by_the_compiler():
     for _ in range(3000):
         node = Not.model_construct(not_=node)
     with pytest.raises(SpecError, match="nested more than 32 levels deep"):
-        Compiler(member_bound=False).compile(node)
+        Compiler(frozenset({"household"})).compile(node)
 
 
 def test_a_repeated_parameter_is_refused_at_its_second_line(tmp_path):

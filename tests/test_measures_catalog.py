@@ -154,7 +154,7 @@ def test_addresses_match_codes_exactly_or_by_prefix() -> None:
 def test_eligibility_limits_named_in_the_catalog_are_parameters_sup003_declares() -> None:
     from planner.measures.eligibility import parameter_names
     from planner.params import default_parameters
-    from planner.rules.support import measure_mismatch
+    from planner.registry import load_rules
 
     catalog = default_catalog()
     named = parameter_names(catalog.values())
@@ -162,4 +162,6 @@ def test_eligibility_limits_named_in_the_catalog_are_parameters_sup003_declares(
                      "support.microcredit_age_min", "support.welfare_post_age_max",
                      "support.welfare_post_age_min")
     assert set(named) <= set(default_parameters())
+    measure_mismatch = load_rules().get("SUP003")
+    assert measure_mismatch is not None
     assert set(named) <= set(measure_mismatch.parameters)

@@ -87,6 +87,12 @@ class ProjectFacts:
     announced: bool
 
     @property
+    def notice_days_late(self) -> int | None:
+        """Days the notice was posted after the start, when it was posted late."""
+        lead = self.notice_lead_days
+        return -lead if lead is not None and lead < 0 else None
+
+    @property
     def id(self) -> str:
         return self.record.id
 

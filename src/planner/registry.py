@@ -23,9 +23,9 @@ from pydantic import ValidationError
 from planner.engine_rules import ENGINE_RULES
 from planner.errors import BilingualError
 from planner.params import ParameterSet, default_parameters
-from planner.rule import Rule, SpecError, from_spec
+from planner.rule import Rule, from_spec
 from planner.safe_yaml import YamlDocument, parse_yaml, read_yaml
-from planner.spec import RuleSpec
+from planner.spec import RuleSpec, SpecError
 from planner.watchdog import DEFAULT_RULE_TIMEOUT, Budget, RuleTimeout
 
 ENTRY_POINT_GROUP = "planner.rules"

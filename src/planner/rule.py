@@ -14,24 +14,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-from planner.compile import (
-    Compiler,
-    Env,
-    FactPath,
-    SpecError,
-    fact_getter,
-    jsonable,
-    resolve_path,
-)
 from planner.facts import HouseholdFacts, MemberFacts
 from planner.model.personal import personal_kind
 from planner.model.vocab import Labelled
 from planner.params import ParamValues
 from planner.spec import CODE_PATTERN as _CODE
 from planner.spec import NAME_PATTERN as _NAME
-from planner.spec import RULE_KINDS, SCOPES, Message, RuleKind, RuleSpec
+from planner.spec import (
+    RULE_KINDS,
+    SCOPES,
+    Message,
+    RuleKind,
+    RuleSpec,
+    SpecError,
+    resolve_path,
+    validate_form,
+    validate_spec,
+)
+from planner.spec.paths import HOUSEHOLD, MEMBER
 
 Severity = Literal["error", "warning", "info"]
 Scope = Literal["household", "member", "village", "project", "dataset"]
@@ -104,12 +107,13 @@ DatasetRuleFunction = Callable[[RuleContext], DatasetCheck]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule: explicit metadata plus one function.
+    """A rule: explicit metadata plus one function, or a spec that each backend compiles.
 
     For household, member, village and project scope, ``function(ctx)`` yields :class:`Hit` for
-    one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`.
-    ``kind`` and ``need`` tell the planner what the findings are (see
-    :data:`planner.spec.RuleKind`); every finding carries them.
+    one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`. A rule of
+    a :class:`RuleSpec` has ``function=None``: backends compile ``spec`` when they run it
+    (:func:`planner.backends.python.compile_rule`). ``kind`` and ``need`` tell the planner what
+    the findings are (see :data:`planner.spec.RuleKind`); every finding carries them.
     """
 
     code: str
@@ -118,7 +122,7 @@ class Rule:
     scope: Scope
     severity: Severity
     message: Message
-    function: Callable[[RuleContext], Any]
+    function: Callable[[RuleContext], Any] | None
     doc: str = ""
     parameters: tuple[str, ...] = ()
     proposes: tuple[str, ...] = ()
@@ -255,85 +259,20 @@ def _dedent(doc: str) -> str:
 def from_spec(
     spec: RuleSpec, origin: str = "", known_parameters: Iterable[str] | None = None
 ) -> Rule:
-    """Compile a declarative :class:`RuleSpec` into a :class:`Rule` (the Python backend).
+    """A :class:`Rule` of a declarative :class:`RuleSpec`, validated and not compiled.
 
-    Raises :class:`SpecError` naming the unknown fact or parameter.
+    The spec is checked against the declared facts and ``known_parameters`` (fact paths, literal
+    types, parameter names, message fields); each backend compiles it when it runs it
+    (:func:`planner.backends.python.compile_rule`), so ``function`` is ``None``. Raises
+    :class:`SpecError` naming the unknown fact or parameter.
     """
-    if spec.scope == "dataset":
-        return _dataset_rule(spec, origin, known_parameters)
-    assert spec.when is not None  # RuleSpec: a household or member rule has one
-    member_scope = spec.scope == "member"
-    known = None if known_parameters is None else frozenset(known_parameters)
-    compiler = Compiler(member_bound=member_scope, known_parameters=known)
-    condition = compiler.compile(spec.when)
-    traced = Compiler(member_bound=member_scope, known_parameters=known, tracing=True).compile(
-        spec.when
-    )
-    evidence_paths: dict[str, FactPath] = {
-        path: fact
-        for path, fact in compiler.facts.items()
-        if member_scope or fact.root == "household"
-    }
-    for path in spec.evidence:
-        evidence_paths[path] = resolve_path(path, member_scope)
-    getters = [(path, fact.getter()) for path, fact in evidence_paths.items()]
-    template_params = check_template(spec.message, member_scope)
+    if spec.form is not None:
+        reader = validate_form(spec, known_parameters)
+    else:
+        reader = validate_spec(spec, known_parameters)
+    template_params = check_template(spec.message, spec.scope == "member")
     for name in template_params:
-        if known is not None and name not in known:
-            raise SpecError(f"message reads unknown parameter {name!r}", name)
-
-    def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:
-        member = ctx.member
-        if ctx.explain:
-            env = Env(ctx.household, ctx.params, member, [])
-            result = traced(env)
-        else:
-            env = Env(ctx.household, ctx.params, member)
-            result = condition(env)
-        if result is not True:
-            return ()
-        evidence = {path: jsonable(get(env)) for path, get in getters}
-        if env.matched_members:
-            evidence["members"] = sorted(set(env.matched_members))
-        return (
-            Hit(
-                evidence=evidence,
-                member=member.number if member is not None else None,
-                trace=env.trace,
-            ),
-        )
-
-    return Rule(
-        code=spec.code,
-        name=spec.name,
-        family=spec.family,
-        scope=spec.scope,
-        severity=spec.severity,
-        message=spec.message,
-        function=evaluate,
-        doc=spec.doc.strip(),
-        parameters=tuple(dict.fromkeys([*compiler.parameters, *template_params])),
-        proposes=tuple(spec.proposes),
-        references=tuple(spec.references),
-        aliases=tuple(spec.aliases),
-        spec=spec,
-        origin=origin,
-        kind=spec.kind,
-        need=spec.need,
-    )
-
-
-def _dataset_rule(
-    spec: RuleSpec, origin: str, known_parameters: Iterable[str] | None
-) -> Rule:
-    """A dataset spec rule (duplicates by key, grouped rate) for the Python backend."""
-    from planner.backends.python.dataset import compile_dataset  # the backend imports this module
-
-    known = None if known_parameters is None else frozenset(known_parameters)
-    factory = compile_dataset(spec, known)
-    template_params = check_template(spec.message, member_bound=False)
-    for name in template_params:
-        if known is not None and name not in known:
+        if reader.known_parameters is not None and name not in reader.known_parameters:
             raise SpecError(f"message reads unknown parameter {name!r}", name)
     return Rule(
         code=spec.code,
@@ -342,9 +281,9 @@ def _dataset_rule(
         scope=spec.scope,
         severity=spec.severity,
         message=spec.message,
-        function=factory,
+        function=None,
         doc=spec.doc.strip(),
-        parameters=tuple(dict.fromkeys([*factory.parameters, *template_params])),
+        parameters=tuple(dict.fromkeys([*reader.parameters, *template_params])),
         proposes=tuple(spec.proposes),
         references=tuple(spec.references),
         aliases=tuple(spec.aliases),
@@ -358,7 +297,9 @@ def _dataset_rule(
 def check_template(message: Message, member_bound: bool) -> list[str]:
     """Reject message fields that are not fact paths, ``params[...]`` or hit values.
 
-    Returns the parameter names the template reads.
+    Fields read household facts (and member facts in a member-scope rule); village, project and
+    measure facts reach a message through the rule's ``values``. Returns the parameter names the
+    template reads.
     """
     params: list[str] = []
     for text in (message.zh, message.en):
@@ -375,8 +316,25 @@ def check_template(message: Message, member_bound: bool) -> list[str]:
                 if field_name.startswith("params["):
                     params.append(field_name[7:-1])
                 continue
-            resolve_path(field_name, member_bound)
+            root = field_name.partition(".")[0]
+            if root in ("village", "project", "measure"):
+                raise SpecError(
+                    f"message field {{{field_name}}}: a message reads {root} facts through"
+                    f" the rule's values ({{values[name]}} with values: {{name: {field_name}}})",
+                    field_name,
+                )
+            resolve_path(field_name, MEMBER if member_bound else HOUSEHOLD)
     return list(dict.fromkeys(params))
+
+
+@lru_cache(maxsize=4096)
+def _fact_getter(path: str, member_bound: bool) -> Callable[[Any, Any], Any]:
+    """A reader of a household or member fact from the facts themselves (for messages)."""
+    fact = resolve_path(path, MEMBER if member_bound else HOUSEHOLD)
+    read = fact.reader()
+    if fact.root == "household":
+        return lambda household, member: read(household)
+    return lambda household, member: read(member)
 
 
 class _Missing:
@@ -394,10 +352,10 @@ class _Formatter(string.Formatter):
             value = kwargs[root].get(key)
             return (_Missing() if value is None else value), field_name
         try:
-            get = fact_getter(field_name, kwargs["member"] is not None)
+            get = _fact_getter(field_name, kwargs["member"] is not None)
         except SpecError:
             return _Missing(), field_name
-        value = get(Env(kwargs["household"], kwargs["params"], kwargs["member"]))
+        value = get(kwargs["household"], kwargs["member"])
         if value is None:
             return _Missing(), field_name
         personal = kwargs["personal"]

@@ -1,9 +1,9 @@
 """Data-quality rules (DQ): identity, consistency, completeness and plausibility of the records.
 
-The declarative rules are in ``data_quality.yaml`` and, for the dataset-wide comparisons of DQ004
-and DQ013, ``data_quality_dataset.yaml``. The rules here need what the spec cannot say:
-parameters keyed by a recorded value (stage ages, land bounds), one finding per missing or
-implausible field, pattern matching.
+The declarative rules (DQ007 among them) are in ``data_quality.yaml`` and, for the dataset-wide
+comparisons of DQ004 and DQ013, ``data_quality_dataset.yaml``. The rules here need what the spec
+cannot say yet: one finding per field that a parameter lists (DQ008's required fields, DQ012's
+land bounds).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
 
 from planner.facts import HouseholdFacts, MemberFacts
 from planner.model import HouseholdStatus
@@ -26,97 +25,6 @@ PROPOSES = ("data_correction",)
 def _num(value: float) -> str:
     """A number as people write it: ``150``, ``2808.5``."""
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _label(value: Any) -> tuple[str, str]:
-    """Chinese label and English words of an enum value."""
-    return value.label_zh, str(value.value).replace("_", " ")
-
-
-# --- DQ007 ------------------------------------------------------------------------------------
-@rule(
-    code="DQ007",
-    name="schooling-age-implausible",
-    family=FAMILY,
-    kind="data_quality",
-    scope="member",
-    severity="warning",
-    message={
-        "zh": "第{member.number}名成员{member.age}岁，{values[field_zh]}为“{values[value_zh]}”，"
-        "与年龄不符（合理年龄：{values[range_zh]}）",
-        "en": "member {member.number}, aged {member.age}, has {values[field_en]} "
-        "'{values[value_en]}', implausible for that age (expected {values[range_en]})",
-    },
-    parameters=("education.stage_ages", "education.education_min_age"),
-    proposes=PROPOSES,
-    references=(
-        "domain.md §2 义务教育 checker rules (fuping 5_17_003, 5_17_004)",
-        "domain.md §4.3 demography",
-    ),
-)
-def schooling_age_implausible(ctx: RuleContext) -> Iterator[Hit]:
-    """A member's schooling stage or education level is impossible for their age.
-
-    ## What it checks
-    A registered member of known age (from `birth_date`) where:
-    - `schooling` is a stage listed in `education.stage_ages` and the age is outside that stage's
-      `[min, max]` (defaults: preschool 2–7, primary 5–16, junior secondary 11–18, senior
-      secondary 14–21, secondary vocational 14–22, higher vocational 16–30, undergraduate 16–35,
-      postgraduate 20–60); `not_student`, `home_taught` and `dropped_out` have no range;
-    - `education` (completed level) is listed in `education.education_min_age` and the age is
-      below it (defaults: junior secondary 11, senior secondary and secondary vocational 15,
-      college 18, bachelor or above 19).
-    One finding per implausible field.
-    Trigger to inject: set a 30-year-old's `schooling` to `primary`, or a 10-year-old's
-    `education` to `senior_secondary`.
-
-    ## Why it matters
-    Schooling drives the 义务教育 checks and education aid (雨露计划 only for vocational students).
-    An impossible stage is a data error that hides a dropout or pays aid to the wrong person.
-
-    ## Example
-    The 14-year-old son of `pre_exit_2808` recorded in `senior_secondary` passes (14–21); recorded
-    as `undergraduate` he is flagged.
-
-    ## Proposed measures
-    Verify enrolment with the school and correct the record (`data_correction`).
-
-    ## Parameters
-    `education.stage_ages` (age range per stage), `education.education_min_age` (youngest age per
-    completed level).
-
-    ## References
-    domain.md §2 (checker rules: 初中 pupil aged <12 or >17, fuping 5_17_003; 高中/中职 aged <15
-    or >20, 5_17_004), §4.3 (demography: ≤14 in 高中+, ≥20 in 小学, postgraduate under 20).
-    """
-    member = ctx.member
-    if member is None or member.age is None:
-        return
-    age, record = member.age, member.record
-    if record.schooling is not None:
-        bounds = ctx.params["education.stage_ages"].get(record.schooling.value)
-        if bounds is not None and not bounds[0] <= age <= bounds[1]:
-            zh, en = _label(record.schooling)
-            yield Hit(
-                evidence={"field": "schooling", "value": record.schooling.value, "age": age,
-                          "range": list(bounds)},
-                member=member.number,
-                values={"field_zh": "在校生状况", "field_en": "schooling stage", "value_zh": zh,
-                        "value_en": en, "range_zh": f"{bounds[0]}–{bounds[1]} 岁",
-                        "range_en": f"ages {bounds[0]}–{bounds[1]}"},
-            )
-    if record.education is not None:
-        minimum = ctx.params["education.education_min_age"].get(record.education.value)
-        if minimum is not None and age < minimum:
-            zh, en = _label(record.education)
-            yield Hit(
-                evidence={"field": "education", "value": record.education.value, "age": age,
-                          "min_age": minimum},
-                member=member.number,
-                values={"field_zh": "文化程度", "field_en": "education level", "value_zh": zh,
-                        "value_en": en, "range_zh": f"不小于 {minimum} 岁",
-                        "range_en": f"age {minimum} or older"},
-            )
 
 
 # --- DQ008 ------------------------------------------------------------------------------------
@@ -265,6 +173,9 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     per missing field; member fields carry the member number; `evidence.field` names the key.
     An unknown key in the parameter is an error of the rule (PLN001), never a silent skip.
     Trigger to inject: delete `housing.safety_grade`, or a member's `medical_insurance`.
+    DQ008 is a Python rule: the fields it checks are the parameter's value (a district adds or
+    drops keys), household and member fields come from one household rule in that order, and an
+    unknown key must fail the rule; a spec names its facts when it is written.
 
     ## Why it matters
     Missing is not zero: every other rule stays silent on an unknown value, so an unrecorded
@@ -379,6 +290,9 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
     - the year's wage income above 0 but below `income.wage_implausible_max` (100 yuan).
     Unknown values are not checked.
     Trigger to inject: set `living.cultivated_mu` to 150, or a member's `birth_date` to 1890.
+    DQ012 is a Python rule: the land areas it checks are the keys of a parameter
+    (`data_quality.land_mu_max`), and one household rule reports household values and each
+    member's pay records and age, in that order, with the member on each finding.
 
     ## Why it matters
     Impossible values are typing errors (a missing decimal point, yuan for 万元) that distort
@@ -450,7 +364,6 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
 RULES = (
     *packaged_yaml_rules(__package__, "data_quality.yaml"),
     *packaged_yaml_rules(__package__, "data_quality_dataset.yaml"),
-    schooling_age_implausible,
     missing_required,
     value_out_of_range,
 )

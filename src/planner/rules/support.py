@@ -1,135 +1,23 @@
-"""Support rules (SUP): helpers, visits, and whether the planned measures fit and arrive."""
+"""Support rules (SUP): needs with no measure addressing them (SUP004).
+
+The other support rules are declarative (``support.yaml``). SUP004 stays Python: it reads the
+household's other findings (``reads_findings``), which the spec does not reach.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planner.facts import ACTIVE_STATUSES, HouseholdFacts, MemberFacts
-from planner.measures import Measure, MeasureCatalog, default_catalog
-from planner.measures.eligibility import eligibility, parameter_names
-from planner.model import MeasureStatus
+from planner.facts import HouseholdFacts, MemberFacts
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
 
-# The parameters the shipped catalog names as eligibility limits (micro-credit and public-welfare
-# post ages, severe disability grade): SUP003 reads them through the same verdict as the planner.
-CATALOG_PARAMETERS = parameter_names(default_catalog().values())
 # Finding families whose findings are needs that a measure should address (SUP004).
 NEED_FAMILIES = frozenset({"income", "basic_needs", "education", "health", "housing", "water"})
 
 
-def _label(catalog: MeasureCatalog | None, measure_id: str) -> tuple[str, str]:
-    measure = catalog.get(measure_id) if catalog is not None else None
-    return (measure.label.zh, measure.label.en) if measure else (measure_id, measure_id)
-
-
 def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None:
     return next((m for m in household.members if m.number == number), None)
-
-
-@rule(
-    code="SUP003",
-    name="measure-mismatch",
-    family="support",
-    severity="error",
-    kind="mismatch",
-    message={
-        "zh": "帮扶措施“{values[measure_zh]}”与对象不符：{values[reason_zh]}",
-        "en": "the measure '{values[measure_en]}' does not fit: {values[reason_en]}",
-    },
-    parameters=CATALOG_PARAMETERS,
-    references=(
-        "domain.md §6.1 五个一批: production for the capable, protection for the incapable",
-        "domain.md §6.2 小额信贷 18–65; 公益性岗位 none under 16 or 70 and over",
-    ),
-)
-def measure_mismatch(ctx: RuleContext) -> Iterator[Hit]:
-    """A measure in the plan that the household or its beneficiary member is not eligible for.
-
-    ## What it checks
-    Every measure of the plan with status `planned`, `in_progress` or `done` whose id is in the
-    measure catalog is judged by the catalog's `eligibility`
-    (`planner.measures.eligibility.eligibility`). With a `beneficiary` member number the measure
-    is judged for that registered member: `labour: capable` needs `member.can_work` true (labour
-    capacity `normal`, `skilled` or `weak`), `labour: incapable` needs it false,
-    `age_min`/`age_max` bound `member.age`, each name in `requires` (`disabled`, `ill`,
-    `vocational_student`, `compulsory_student`) must be a true member fact, and
-    `disability_grade_max` bounds the disability grade. Without a beneficiary the measure fits
-    when at least one member meets every member condition (capable = any member can work); a
-    household measure for `labour: incapable` needs nobody able to work. The household `status`
-    must be in `eligibility.statuses` when the catalog lists them (`monitored` = in monitoring).
-    Ages are numbers or parameter names in the catalog: the shipped catalog gives `microcredit`
-    and `credit_rating` the ages `support.microcredit_age_min/max` (18–65) and
-    `public_welfare_post` the ages `support.welfare_post_age_min/max` (16–69), and numbers to
-    the others (e.g. `skills_training` 16–60); the planner chooses measures by the same verdict.
-    A `done` measure is not judged on the member's present age (ages count when it was given).
-    One finding per measure, on the beneficiary member when there is one, giving the first
-    condition that fails. Unknown labour capacity, age or facts never fire; measure ids missing
-    from the catalog and beneficiaries who are not registered members are left to the
-    data-quality rules. To inject: plan `skills_training` for a member whose `labour_capacity`
-    is `none` or `lost`.
-
-    ## Why it matters
-    The supervision found helpers whose measures do not fit the household: training for someone
-    with no labour capacity. Such measures cost money, count as "assistance" in the ledger and
-    change nothing; the person needed social protection, the household a measure it can use.
-
-    ## Example
-    `sup_training_no_labour`: skills training planned for member 2, aged 67, disabled, with no
-    labour capacity: "帮扶措施“技能培训”与对象不符：成员2无劳动能力".
-
-    ## Proposed measures
-    Cancel the measure and replace it with one the member is eligible for: the planner lists it
-    under "to cancel" with this finding and the eligibility reason, and plans the needs it was
-    meant for again from the catalog by eligibility (social protection for people who cannot
-    work).
-
-    ## Parameters
-    The limits of the catalog's `eligibility` (numbers or parameter names); the shipped catalog
-    names `support.microcredit_age_min`, `support.microcredit_age_max`,
-    `support.welfare_post_age_min`, `support.welfare_post_age_max` and
-    `labour.severe_disability_grade_max` (`disability_care_subsidy`: grades 1–2).
-
-    ## References
-    domain.md §6.1 (五个一批 allocation rule), §6.2 (micro-credit borrowers aged 18–65;
-    public-welfare posts none under 16 or 70 and over: fuping 3_01_008, 5_12_004/005).
-    """
-    household = ctx.household
-    catalog: MeasureCatalog | None = ctx.catalog
-    if household is None or catalog is None:
-        return
-    for planned in household.record.measures:
-        if planned.status not in ACTIVE_STATUSES:
-            continue
-        measure = catalog.get(planned.measure)
-        if measure is None or measure.beneficiary == "village":
-            continue
-        member = None
-        if planned.beneficiary is not None:
-            member = _member(household, planned.beneficiary)
-            if member is None:
-                continue
-        verdict = eligibility(measure, household, member, ctx.params)
-        if verdict.eligible is not False:
-            continue
-        if planned.status is MeasureStatus.DONE and verdict.reason == "age":
-            continue
-        yield Hit(
-            evidence={
-                "measure": planned.measure,
-                "status": planned.status.value,
-                "beneficiary": planned.beneficiary,
-                "reason": verdict.reason,
-            },
-            member=member.number if member is not None else None,
-            measure=planned.measure,
-            values={
-                "measure_zh": measure.label.zh,
-                "measure_en": measure.label.en,
-                "reason_zh": verdict.zh,
-                "reason_en": verdict.en,
-            },
-        )
 
 
 @rule(
@@ -151,7 +39,8 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
     """A need found by an INC, BAS, EDU, MED, HOU or WAT rule with no measure addressing it.
 
     ## What it checks
-    Runs after every other rule of the household and reads their findings. A finding of family
+    Runs after every other rule of the household and reads their findings (which is why it is a
+    Python rule: the spec reads facts, not findings). A finding of family
     `income`, `basic_needs`, `education`, `health`, `housing` or `water` (codes INC, BAS, EDU,
     MED, HOU, WAT) is a need. It is addressed when a measure of the plan with status `planned`,
     `in_progress` or `done` lists the need's code in its catalog `addresses`
@@ -210,134 +99,7 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    code="SUP005",
-    name="measure-overdue",
-    family="support",
-    severity="warning",
-    message={
-        "zh": "帮扶措施“{values[measure_zh]}”应于 {values[due]} 完成，已逾期 {values[days]} 天，"
-        "目前状态为{values[status]}",
-        "en": "the measure '{values[measure_en]}' was due on {values[due]} and is {values[days]}"
-        " days overdue (status: {values[status]})",
-    },
-    proposes=("home_visit",),
-    references=("domain.md §6.3 capable households must have measures actually implemented",),
-)
-def measure_overdue(ctx: RuleContext) -> Iterator[Hit]:
-    """A planned measure past its due date and not done.
-
-    ## What it checks
-    Each measure of the plan listed in `household.overdue_measures`: status `planned` or
-    `in_progress` (not `done`, not `cancelled`) with a `due` date before the reference date.
-    One finding per measure, on the beneficiary member when the measure has one. A measure with
-    no `due` date is never overdue. To inject: give a `planned` measure a `due` date before the
-    reference date.
-
-    ## Why it matters
-    A measure that stays "planned" after its deadline is a promise not kept; the rectification
-    ledger (整改台账) tracks each item to its deadline, and supervision asks why assistance
-    that was planned did not arrive.
-
-    ## Example
-    `pre_exit_2808` with a job placement for member 1 due on 2020-06-30 and still planned on
-    2020-09-30: 92 days overdue.
-
-    ## Proposed measures
-    A home visit by the helper to find out what is blocking it (`home_visit`).
-
-    ## Parameters
-    None.
-
-    ## References
-    domain.md §6.3 (fuping 5_11_030: capable households must have measures actually
-    implemented, not only planned).
-    """
-    household = ctx.household
-    if household is None:
-        return
-    measures = household.record.measures
-    for index in household.overdue_measures:
-        planned = measures[index - 1]
-        zh, en = _label(ctx.catalog, planned.measure)
-        due = planned.due
-        days = (household.reference_date - due).days if due is not None else None
-        member = _member(household, planned.beneficiary)
-        yield Hit(
-            evidence={"measure": planned.measure, "due": due.isoformat() if due else None,
-                      "status": planned.status.value, "days_overdue": days,
-                      "responsible": planned.responsible},
-            member=member.number if member is not None else None,
-            values={"measure_zh": zh, "measure_en": en, "due": due, "days": days,
-                    "status": planned.status},
-        )
-
-
-@rule(
-    code="SUP006",
-    name="protection-only",
-    family="support",
-    severity="warning",
-    message={
-        "zh": "家中有 {household.members_can_work} 名有劳动能力的成员，但帮扶措施只有兜底保障类"
-        "（{values[measures_zh]}），没有开发式帮扶措施",
-        "en": "{household.members_can_work} member(s) can work, yet every measure is social"
-        " protection ({values[measures_en]}) and none develops income",
-    },
-    proposes=("job_placement", "public_welfare_post", "planting_subsidy", "livestock_subsidy"),
-    references=("domain.md §6.3 fuping 5_11_032: capable households not on 综合保障 only",),
-)
-def protection_only(ctx: RuleContext) -> Iterator[Hit]:
-    """Household with labour capacity whose measures are all social protection.
-
-    ## What it checks
-    `household.any_can_work` is true (at least one member's labour capacity is `normal`,
-    `skilled` or `weak`), the plan has at least one measure with status `planned`,
-    `in_progress` or `done`, and every such measure belongs to the catalog family
-    `social_protection` (低保, 特困, disability subsidies, pension premium). A measure id missing
-    from the catalog makes the answer unknown: no finding. To inject: give a household with a
-    capable member only a `dibao` measure.
-
-    ## Why it matters
-    五个一批: people with labour capacity are lifted by production and employment; social
-    protection is the floor for those who cannot work. A capable household on transfers only
-    does not become self-reliant and is at risk when the transfer stops; the county checker
-    flags it (5_11_032).
-
-    ## Example
-    `one_room_unsafe_water` without its job placement: the head works, the only measure is 低保.
-
-    ## Proposed measures
-    Job placement, public-welfare post, planting or livestock subsidy.
-
-    ## Parameters
-    None.
-
-    ## References
-    domain.md §6.1 (五个一批 allocation rule), §6.3 (fuping 5_11_032, 5_11_030).
-    """
-    household = ctx.household
-    catalog: MeasureCatalog | None = ctx.catalog
-    if household is None or catalog is None or household.any_can_work is not True:
-        return
-    ids = sorted(household.active_measures)
-    found: list[Measure | None] = [catalog.get(i) for i in ids]
-    measures = [m for m in found if m is not None]
-    if not ids or len(measures) != len(ids):
-        return
-    if not all(m.protection for m in measures):
-        return
-    yield Hit(
-        evidence={"measures": ids, "members_can_work": household.members_can_work},
-        values={"measures_zh": [m.label.zh for m in measures],
-                "measures_en": [m.label.en for m in measures]},
-    )
-
-
 RULES = (
     *packaged_yaml_rules(__package__, "support.yaml"),
-    measure_mismatch,
     unaddressed_need,
-    measure_overdue,
-    protection_only,
 )

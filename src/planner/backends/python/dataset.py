@@ -15,14 +15,16 @@ from operator import attrgetter
 from typing import Any
 
 from planner.area_facts import derive_project
+from planner.backends.python.conditions import Compiler
+from planner.backends.python.env import Compiled, Env, Getter, getter
 from planner.backends.python.occurrences import KEYS, Occurrences
 from planner.backends.python.project_paths import project_getter
-from planner.compile import Compiled, Compiler, Env, Getter, SpecError, resolve_path
 from planner.facts import HouseholdFacts
 from planner.params import ParamValues
 from planner.rule import Hit, RuleContext
-from planner.spec import ParamRef, RuleSpec
-from planner.spec_dataset import Duplicates, GroupedRate, Outcome, Place, form_parameters
+from planner.spec import ParamRef, RuleSpec, SpecError, resolve_path
+from planner.spec.dataset import Duplicates, GroupedRate, Outcome, Place, form_parameters
+from planner.spec.paths import HOUSEHOLD, MEMBER
 
 
 class DatasetFactory:
@@ -71,14 +73,15 @@ class _CompiledPlace:
 
     def __init__(self, spec: Place, known: frozenset[str] | None) -> None:
         self.spec = spec
-        fact = resolve_path(spec.fact, spec.per_member)
-        self.get: Getter = fact.getter()
+        roots = MEMBER if spec.per_member else HOUSEHOLD
+        fact = resolve_path(spec.fact, roots)
+        self.get: Getter = getter(fact)
         # A fact one attribute deep is read straight from its household or member: this runs
         # once per member of every household of the run.
         self.read: Callable[[Any], Any] | None = None
         if len(fact.attrs) == 1:
             self.read = attrgetter(("record." if fact.from_record else "") + fact.attrs[0])
-        compiler = Compiler(member_bound=spec.per_member, known_parameters=known)
+        compiler = Compiler(roots, known)
         self.unless: Compiled | None = (
             None if spec.unless is None else compiler.compile(spec.unless))
         self.parameters = compiler.parameters

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from planner.area_facts import derive_project, derive_village
 from planner.backends.python import compile_rule
 from planner.backends.python.facts import derive
-from planner.compile import jsonable
+from planner.backends.python.values import jsonable
 from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
 from planner.facts import HouseholdFacts
 from planner.finding import Finding

@@ -109,4 +109,4 @@ KEYS: dict[str, tuple[Callable[[str], int | None], Callable[[int], str]]] = {
     "id_number": (id_key, id_from_key),
     "phone": (phone_key, phone_from_key),
 }
-"""Each normalisation of :data:`planner.spec_dataset.KEY_NORMALISATIONS`: value → key → text."""
+"""Each normalisation of :data:`planner.spec.dataset.KEY_NORMALISATIONS`: value → key → text."""

@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from planner.area_facts import ProjectFacts
-from planner.compile import SpecError, value_kind
 from planner.model import Project
+from planner.spec.paths import SpecError, value_kind
 
 _FACT_HINTS = typing.get_type_hints(ProjectFacts)
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from planner.spec import Condition, Message, ParamRef, _Spec
+from planner.spec.conditions import Condition, Message, ParamRef, _Spec
 
 KEY_NORMALISATIONS = ("id_number", "phone")
 """How a recorded value becomes a key (both give 64-bit integers, so a province fits in memory).

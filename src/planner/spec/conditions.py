@@ -1,8 +1,8 @@
-"""The declarative rule spec: one typed condition language that every backend compiles.
+"""The spec's conditions: one typed, three-valued condition language that every backend compiles.
 
-A condition is data (pydantic models), never Python or SQL text. The per-household Python backend
-(:mod:`planner.compile`) turns it into closures; a columnar and a durable-rules backend compile the
-very same tree. Fact paths name derived facts first and record fields second:
+A condition is data (pydantic models), never Python or SQL text. The per-household Python
+backend (:mod:`planner.backends.python`) turns it into closures; a columnar and a durable-rules
+backend compile the very same tree. Fact paths name derived facts first and record fields second:
 ``household.per_capita_net_income``, ``household.housing.safety_grade``, ``member.age``.
 
 Logic is three-valued (Kleene): a comparison with an unknown value is *unknown*, ``all`` is false if
@@ -13,9 +13,8 @@ the business of the ``exists`` / ``missing`` tests (and of the DQ rules) to flag
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -23,23 +22,12 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    ValidationError,
-    field_validator,
     model_validator,
 )
 
 Scalar = float | int | str | bool | date
 COMPARISON_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "between", "contains")
 COUNT_OPS = ("eq", "ne", "lt", "le", "gt", "ge")
-CODE_PATTERN = r"^[A-Z]{1,3}[0-9]{3}$"
-NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SEVERITIES = ("error", "warning", "info")
-SCOPES = ("household", "member", "village", "project", "dataset")
-RuleKind = Literal["need", "mismatch", "data_quality", "meta"]
-"""What a rule's findings are to the planner: a ``need`` to plan for, a ``mismatch`` (a planned
-measure that does not fit: the planner cancels it), a ``data_quality`` problem (planned like a
-need: the record must be corrected) or ``meta`` (about other findings or the run itself)."""
-RULE_KINDS: tuple[RuleKind, ...] = ("need", "mismatch", "data_quality", "meta")
 MAX_CONDITION_DEPTH = 32
 """Deepest nesting of conditions (``all``, ``any``, ``not``, member quantifiers) in one rule.
 
@@ -53,9 +41,15 @@ class _Spec(BaseModel):
 
 
 class ParamRef(_Spec):
-    """The value of a dated parameter: ``{param: income.poverty_line}``."""
+    """The value of a dated parameter: ``{param: income.poverty_line}``.
+
+    With ``key`` (a fact path), the entry of a mapping parameter for the fact's value:
+    ``{param: education.stage_ages, key: member.schooling}`` (an enum keys by its value). An
+    unknown key value or a key absent from the mapping gives an unknown value.
+    """
 
     param: str
+    key: str | None = None
 
 
 class FactRef(_Spec):
@@ -87,16 +81,18 @@ class Compare(_Spec):
     between: Operand | None = None
     contains: Operand | None = None
     times: float | None = None
+    minus: ParamRef | FactRef | float | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            unknown = [k for k in data if k not in ("fact", "times", *COMPARISON_OPS, "in_")]
+            allowed = ("fact", "times", "minus", *COMPARISON_OPS, "in_")
+            unknown = [k for k in data if k not in allowed]
             if unknown:
                 raise ValueError(
                     f"unknown operator {unknown[0]!r} in a comparison of {data.get('fact')!r};"
-                    f" operators are {', '.join(COMPARISON_OPS)} (plus an optional times)"
+                    f" operators are {', '.join(COMPARISON_OPS)} (plus an optional times and minus)"
                 )
         return data
 
@@ -164,6 +160,19 @@ class AllMembers(_Spec):
     all_members: Condition
 
 
+class AnyMeasure(_Spec):
+    """True when the condition holds for at least one measure of the household's plan
+    (``measure.*`` inside, :class:`planner.measure_facts.MeasureFacts`)."""
+
+    any_measure: Condition
+
+
+class AllMeasures(_Spec):
+    """True when the condition holds for every measure of the plan (true for an empty plan)."""
+
+    all_measures: Condition
+
+
 class CountMembers(_Spec):
     """Compare how many members satisfy a condition: ``{count_members: {...}, ge: 2}``."""
 
@@ -195,6 +204,8 @@ _CONDITION_KEYS = (
     ("not", "Not"),
     ("any_member", "AnyMember"),
     ("all_members", "AllMembers"),
+    ("any_measure", "AnyMeasure"),
+    ("all_measures", "AllMeasures"),
     ("count_members", "CountMembers"),
     ("exists", "Exists"),
     ("missing", "Missing"),
@@ -204,7 +215,8 @@ CONDITION_KEYS = tuple(key for key, _ in _CONDITION_KEYS)
 
 
 _COMPOSITE_KEYS = frozenset(
-    {"all", "any", "not", "not_", "any_member", "all_members", "count_members"})
+    {"all", "any", "not", "not_", "any_member", "all_members", "count_members", "any_measure",
+     "all_measures"})
 
 
 def condition_depth(data: Any, limit: int = MAX_CONDITION_DEPTH) -> int:
@@ -248,7 +260,8 @@ def _condition_kind(value: Any) -> str | None:
 
 
 _MODEL_TAGS = {"All": "All", "Any_": "Any", "Not": "Not", "AnyMember": "AnyMember",
-               "AllMembers": "AllMembers", "CountMembers": "CountMembers", "Exists": "Exists",
+               "AllMembers": "AllMembers", "AnyMeasure": "AnyMeasure",
+               "AllMeasures": "AllMeasures", "CountMembers": "CountMembers", "Exists": "Exists",
                "Missing": "Missing", "Compare": "Compare"}
 
 Condition = Annotated[
@@ -257,6 +270,8 @@ Condition = Annotated[
     | Annotated[Not, Tag("Not")]
     | Annotated[AnyMember, Tag("AnyMember")]
     | Annotated[AllMembers, Tag("AllMembers")]
+    | Annotated[AnyMeasure, Tag("AnyMeasure")]
+    | Annotated[AllMeasures, Tag("AllMeasures")]
     | Annotated[CountMembers, Tag("CountMembers")]
     | Annotated[Exists, Tag("Exists")]
     | Annotated[Missing, Tag("Missing")]
@@ -270,7 +285,7 @@ Condition = Annotated[
         ),
     ),
 ]
-for _model in (All, Any_, Not, AnyMember, AllMembers, CountMembers):
+for _model in (All, Any_, Not, AnyMember, AllMembers, AnyMeasure, AllMeasures, CountMembers):
     _model.model_rebuild()
 
 
@@ -282,113 +297,9 @@ class Message(_Spec):
     en: str = Field(min_length=1)
 
 
-# The dataset forms are built from the models above (a cycle planner/__init__ settles by
-# importing this module first).
-from planner.spec_dataset import Duplicates, GroupedRate  # noqa: E402
-
-
-class RuleSpec(_Spec):
-    """A whole declarative rule: metadata plus its condition, or a dataset form.
-
-    This is the YAML rule format district staff write, and the form of most built-in rules. A
-    household or member rule has ``when``; a dataset rule has one form, ``duplicates`` or
-    ``rate`` (:mod:`planner.spec_dataset`).
-    """
-
-    code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(pattern=NAME_PATTERN)
-    family: str = Field(min_length=1)
-    scope: Literal["household", "member", "dataset"] = "household"
-    severity: Literal["error", "warning", "info"] = "warning"
-    kind: RuleKind = "need"
-    need: str | None = Field(
-        default=None, min_length=1,
-        description="The need a need rule raises (``income`` merges into the household income"
-        " need); none: the rule's own code")
-    message: Message
-    when: Condition | None = None
-    duplicates: Duplicates | None = None
-    rate: GroupedRate | None = None
-    evidence: list[str] = Field(default_factory=list, description="Extra facts to report")
-    proposes: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
-    doc: str = ""
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _shallow_enough(cls, when: Any) -> Any:
-        check_condition_depth(when)  # before pydantic recurses into it
-        return when
-
-    @model_validator(mode="after")
-    def _need_of_a_need_rule(self) -> RuleSpec:
-        if self.need is not None and self.kind != "need":
-            raise ValueError(f"need {self.need!r} given to a rule of kind {self.kind!r}: only a"
-                             " need rule names a need")
-        return self
-
-    @model_validator(mode="after")
-    def _one_body(self) -> RuleSpec:
-        forms = [name for name in ("duplicates", "rate") if getattr(self, name) is not None]
-        if self.scope == "dataset":
-            if len(forms) != 1 or self.when is not None:
-                raise ValueError("a dataset rule has exactly one form (duplicates or rate)"
-                                 " and no when")
-        elif forms or self.when is None:
-            raise ValueError(f"a {self.scope} rule has a when condition and no dataset form"
-                             " (duplicates, rate: scope dataset)")
-        return self
-
-    @property
-    def form(self) -> Duplicates | GroupedRate | None:
-        """The dataset form of a dataset rule."""
-        return self.duplicates or self.rate
-
-    @field_validator("aliases")
-    @classmethod
-    def _alias_codes(cls, aliases: list[str]) -> list[str]:
-        for alias in aliases:
-            if not re.match(CODE_PATTERN, alias):
-                raise ValueError(f"alias {alias!r} is not a rule code (1–3 capitals, 3 digits)")
-        return aliases
-
-
 def parse_condition(data: Any) -> BaseModel:
     """Validate one condition tree (raises :class:`pydantic.ValidationError`)."""
     from pydantic import TypeAdapter
 
     check_condition_depth(data)
     return TypeAdapter(Condition).validate_python(data)  # type: ignore[no-any-return]
-
-
-__all__ = [
-    "CODE_PATTERN",
-    "COMPARISON_OPS",
-    "CONDITION_KEYS",
-    "COUNT_OPS",
-    "MAX_CONDITION_DEPTH",
-    "NAME_PATTERN",
-    "RULE_KINDS",
-    "SCOPES",
-    "SEVERITIES",
-    "All",
-    "AllMembers",
-    "AnyMember",
-    "Any_",
-    "Compare",
-    "Condition",
-    "CountMembers",
-    "Exists",
-    "FactRef",
-    "Message",
-    "Missing",
-    "Not",
-    "ParamRef",
-    "RuleKind",
-    "RuleSpec",
-    "ValidationError",
-    "check_condition_depth",
-    "condition_depth",
-    "parse_condition",
-]
