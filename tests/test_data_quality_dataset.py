@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from planner import Household, Project, check
+from planner.backends.python import compile_rule
 from planner.backends.python.dataset import compile_dataset
 from planner.backends.python.facts import derive
 from planner.params import default_parameters
@@ -183,7 +184,7 @@ def test_invalid_values_are_kept_without_findings_until_the_end(example_househol
     """Memory: the accumulator holds compact entries, never a finding, until ``finish``."""
     values = default_parameters().at(ON)
     (rule,) = load_yaml_rules(SAME_PHONE)
-    accumulator = rule.function(RuleContext(values, ON))
+    accumulator = compile_rule(rule)(RuleContext(values, ON))
     for index in range(3):
         data = merge_patch(example_household("pre_exit_2808"), {
             "id": f"H{index}", "phone": f"138857100{index}",  # ten digits: invalid
@@ -338,7 +339,7 @@ def test_duplicate_keys_cost_about_16_bytes_an_occurrence(example_household) -> 
     facts = [derive(Household.model_validate(merge_patch(base, {"id": f"H{i}", "members": m})),
                     ON, values) for i, m in enumerate(numbers)]
     (rule,) = load_yaml_rules(SAME_PERSON)
-    accumulator = rule.function(RuleContext(values, ON))
+    accumulator = compile_rule(rule)(RuleContext(values, ON))
     accumulator.add(facts[0])  # first use: readers warm, arrays allocated
     tracemalloc.start()
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import Household, check
+from planner import Hit, Household, RuleContext, check, rule
 from planner.registry import RegistryError, RuleSet, entry_point_rules, load_path, load_rules
 from planner.testing import collect_cases
 
@@ -181,5 +181,18 @@ def test_each_rule_says_what_its_body_is():
     rules = load_rules()
     assert rules.get("INC001").body == "spec"  # YAML
     assert rules.get("EX001").body == "python"  # a Python function
-    dataset = [r for r in rules if r.scope == "dataset" and r.spec is None]
-    assert dataset and {r.body for r in dataset} == {"dataset"}
+    assert rules.get("DQ004").body == "spec"  # a dataset form (duplicates by key)
+
+    class Count:
+        def add(self, household: object) -> None: ...
+
+        def finish(self) -> list[Hit]:
+            return []
+
+    @rule(code="XDS001", name="count-households", family="test", scope="dataset",
+          message={"zh": "户数", "en": "households"})
+    def count_households(ctx: RuleContext) -> Count:
+        """Counts households (a dataset rule written in Python)."""
+        return Count()
+
+    assert count_households.body == "dataset"

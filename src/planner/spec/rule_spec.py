@@ -186,8 +186,8 @@ class RuleSpec(_Spec):
                                  " and no when or checks")
             return self
         if forms:
-            raise ValueError(f"a {self.scope} rule has no dataset form (duplicates, rate: scope"
-                             " dataset)")
+            raise ValueError(f"a {self.scope} rule has a when condition and no dataset form"
+                             " (duplicates, rate: scope dataset)")
         if (self.when is None) == (not self.checks):
             raise ValueError("a rule needs either when (one condition) or checks (a list)")
         if self.checks and isinstance(self.evidence, list) and self.evidence:

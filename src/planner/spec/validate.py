@@ -302,11 +302,13 @@ def validate_form(spec: RuleSpec, known_parameters: Iterable[str] | None = None)
             for name in within.parameters:
                 reader.param(name)
         return reader
-    yes_no = [form.among.fact] if form.among.holds else []
-    yes_no += [a.fact for a in (form.numerator, form.denominator) if a is not None and a.count]
-    for path in [*form.group_by.values(), form.among.fact, form.numerator.fact,
-                 *([form.denominator.fact] if form.denominator is not None else [])]:
+    aggregates = [a for a in (form.numerator, form.denominator) if a is not None]
+    kinds: list[tuple[str, str | None]] = [(path, None) for path in form.group_by.values()]
+    kinds.append((form.among.fact, "bool" if form.among.holds else None))
+    kinds.extend((a.fact, "bool" if a.count else "number") for a in aggregates)
+    for path, kind in kinds:
         fact = reader.fact(path)
-        if path in yes_no and value_kind(fact.annotation) != "bool":
-            raise SpecError(f"fact {path!r} is not a yes/no fact", path)
+        if kind is not None and value_kind(fact.annotation) != kind:
+            raise SpecError(
+                f"fact {path!r} is not a {'yes/no' if kind == 'bool' else kind} fact", path)
     return reader
