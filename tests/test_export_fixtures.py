@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,7 @@ def test_every_variant_reads_with_no_column_map_and_no_input_error(sources, vari
     assert len(read.villages) == 2
     assert sorted((t.layout, t.stats.accepted, t.stats.rejected) for t in read.tables) == [
         ("monitoring_2023_members", 32, 0), ("monitoring_2023_villages", 2, 0),
-        ("monitoring_2023_work_records", 27, 0)]
+        ("monitoring_2023_work_records", 28, 0)]
     # the only notices: the columns deliberately not read, once per sheet
     assert [(Path(w.file).name, w.column) for w in read.warnings] == [
         ("（务工月监测）已外出务工信息." + variant, None),
@@ -89,3 +91,31 @@ def test_the_manifest_plants_problems_in_some_households_and_leaves_others_clean
     planted = [h for h in MANIFEST["households"] if not h["clean"]]
     assert len(MANIFEST["households"]) >= 30 and len(clean) >= 10 and len(planted) >= 10
     assert all(h["expected_codes"] for h in planted)
+
+
+# Rules that need a field the 2023 member sheet does not carry (helper, visits, measures,
+# verification dates, water quantity, causes): the engine work skips them per run.
+NOT_CARRIED = {"DQ008", "SUP001", "SUP002", "SUP004", "INC002", "MON002"}
+
+
+def test_the_planted_problems_give_the_manifest_codes_once_age_comes_from_the_id(sources,
+                                                                                  tmp_path):
+    # Until the facts derive age from the ID number, the test writes the birth date it holds.
+    path = tmp_path / "households.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for household in sources["xlsx"].households:
+            data = household.model_dump(mode="json", exclude_defaults=True)
+            for member in data["members"]:
+                number = member["id_number"]
+                member["birth_date"] = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    planner = Path(sys.executable).with_name("planner")
+    result = subprocess.run(
+        [str(planner), "check", str(path), "--date", "2023-12-31", "--output-format", "jsonl",
+         "--exit-zero"], capture_output=True, check=True)
+    codes: dict[str, set[str]] = {h["id"]: set() for h in MANIFEST["households"]}
+    for line in result.stdout.decode().splitlines():
+        finding = json.loads(line)
+        if finding["code"] not in NOT_CARRIED:
+            codes[finding["subject"]].add(finding["code"])
+    assert codes == {h["id"]: set(h["expected_codes"]) for h in MANIFEST["households"]}
