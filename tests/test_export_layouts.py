@@ -95,3 +95,16 @@ def test_a_sheet_is_recognised_by_its_headers_below_title_rows():
     villages = [(1, ["县", "乡", "村", "是否出列", "总户数", "危房户数"])]
     assert recognise(iter(villages))[0].name == "monitoring_2023_villages"
     assert recognise(iter([(1, ["id", "member.id_number"])])) is None
+
+
+def test_the_docs_list_every_layout_as_generated_from_the_layout_files():
+    from pathlib import Path
+
+    from planner.io.layoutdocs import BEGIN, END, render
+
+    page = (Path(__file__).parents[1] / "docs" / "io.md").read_text(encoding="utf-8")
+    section = page[page.index(BEGIN):page.index(END) + len(END)]
+    assert section == render(), "run: python -m planner.io.layoutdocs docs/io.md"
+    for layout in export_layouts():
+        assert f"Layout `{layout.name}`" in section
+        assert all(what and why for what, why in layout.cannot_express)
