@@ -19,7 +19,7 @@ DEFAULT_YAML = yaml.safe_load(
 def test_the_2023_monitoring_sheets_are_shipped():
     assert sorted(LAYOUTS) == [
         "monitoring_2023_household_info", "monitoring_2023_members", "monitoring_2023_villages",
-        "monitoring_2023_work_plans", "monitoring_2023_work_records"]
+        "monitoring_2023_work_plans", "monitoring_2023_work_records", "registration_households"]
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
@@ -83,6 +83,26 @@ def test_every_value_label_of_the_export_is_read(header, tmp_path):
     errors: list[InputError] = []
     households = list(read_households(path, errors=errors))
     assert errors == [] and len(households) == len(LABELS[header])
+
+
+def test_a_registration_era_export_is_recognised_and_read(tmp_path):
+    from planner.io import read_sources
+
+    path = tmp_path / "建档立卡.csv"
+    path.write_text(
+        "贫困户信息\n户编号,贫困户属性,脱贫状态,主要致贫原因,证件号码,与户主关系,劳动能力,务工状况,住房\n"
+        "H1,低保贫困户,未脱贫,因病,522425197005060016,01,普通,省外,有\n"
+        "H2,五保贫困户,新脱贫,缺劳动力,522425195003030034,户主,丧失,,危房C类\n",
+        encoding="gb18030")
+    read = read_sources(path)
+    assert read.errors == []
+    assert [t.layout for t in read.tables] == ["registration_households"]
+    first, second = read.households
+    assert (first.category.value, first.status.value) == ("dibao", "poor")
+    assert first.causes == ["illness"]
+    assert (first.housing.safety_grade.value, second.housing.safety_grade.value) == ("B", "C")
+    assert first.members[0].employment[0].place.value == "out_of_province"
+    assert second.members[0].labour_capacity.value == "lost"
 
 
 def test_a_sheet_is_recognised_by_its_headers_below_title_rows():
