@@ -108,12 +108,13 @@ def test_a_registration_era_export_is_recognised_and_read(tmp_path):
 def test_a_sheet_is_recognised_by_its_headers_below_title_rows():
     rows = [(1, ["示范县已外出务工信息"]), (2, ["导出时间：2023-12-31"]),
             (3, ["户编号", "证件号码", "是否已务工", "开始时间", "结束时间", "务工所在县"])]
-    layout, number = recognise(iter(rows))
-    assert (layout.name, number) == ("monitoring_2023_work_records", 3)
+    found = recognise(iter(rows))
+    assert (found.layout.name, found.row, found.header) == (
+        "monitoring_2023_work_records", 3, tuple(rows[2][1]))
     members = [(1, ["户编号", "证件号码", "与户主关系", "劳动技能", "在校生状况"])]
-    assert recognise(iter(members))[0].name == "monitoring_2023_members"
+    assert recognise(iter(members)).layout.name == "monitoring_2023_members"
     villages = [(1, ["县", "乡", "村", "是否出列", "总户数", "危房户数"])]
-    assert recognise(iter(villages))[0].name == "monitoring_2023_villages"
+    assert recognise(iter(villages)).layout.name == "monitoring_2023_villages"
     assert recognise(iter([(1, ["id", "member.id_number"])])) is None
 
 

@@ -38,6 +38,14 @@ def test_work_records_join_to_members_by_id_number_under_any_file_name(tmp_path)
     assert head.employment[0].place.value == "out_of_province"  # 务工所在地 of the member sheet
     assert [t.layout for t in read.tables] == ["monitoring_2023_members",
                                                 "monitoring_2023_work_records"]
+    # what each file can say: the fields its header row feeds
+    members, work = read.tables
+    assert {"member.id_number", "member.benefits", "member.benefits_declined",
+            "income.wage"} <= members.fields
+    assert "member.birth_date" in members.fields  # export_2023.csv has 出生日期
+    assert "helper.name" not in members.fields and "water.reliability" not in members.fields
+    assert work.fields == {"household_id", "id_number", "employed", "start", "end", "county",
+                           "channel", "monthly_pay"}
 
 
 def test_an_unmatched_work_row_is_an_input_error_never_a_household(tmp_path):
@@ -54,6 +62,8 @@ def test_an_unmatched_work_row_is_an_input_error_never_a_household(tmp_path):
     ]
     assert read.errors[0].reason_en == (
         "no member with this ID number among the households read")
+    work = read.tables[1]  # rows joined to nothing are rejected after all
+    assert (work.stats.read, work.stats.accepted, work.stats.rejected) == (3, 0, 3)
     assert all(e.reason_zh and not e.is_warning for e in read.errors)
 
 

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from planner.io.cells import blank
-from planner.io.columns import ColumnMap, normalize_header
+from planner.io.columns import ColumnMap, TableMap, normalize_header
 from planner.io.errors import FormatError
 from planner.io.headers import HEADER_SCAN_ROWS
 from planner.safe_yaml import parse_yaml
@@ -46,24 +46,29 @@ class ExportLayout:
         return hits if hits >= self.min_signature else 0
 
     def carried_fields(self, column_map: ColumnMap) -> frozenset[str]:
-        """The model fields this layout's headers feed through ``column_map`` (its table)."""
-        table = column_map.table(self.table)
-        fields: set[str] = set()
-        for header in self.headers:
-            entry = table.entry(header)
-            if entry is None:
-                continue
-            if entry.income:
-                fields.add(f"income.{entry.income}")
-            elif entry.cost:
-                fields.add("production_costs")
-            elif entry.field:
-                fields.add(entry.field)
-                for value in (*entry.values.values(), *entry.defaults.values()):
-                    if isinstance(value, dict):  # a vocabulary value setting sibling fields
-                        parent = entry.field.rsplit(".", 1)[0] if "." in entry.field else ""
-                        fields.update(f"{parent}.{k}" if parent else k for k in value)
-        return frozenset(fields)
+        """The model fields this layout's documented headers feed through ``column_map``."""
+        return carried_fields(self.headers, column_map.table(self.table))
+
+
+def carried_fields(headers: Iterable[Any], table: TableMap) -> frozenset[str]:
+    """The model fields (``member.benefits``, ``income.wage``) that ``headers`` feed through
+    ``table``: what a file with this header can say at all."""
+    fields: set[str] = set()
+    for header in headers:
+        entry = None if blank(header) else table.entry(header)
+        if entry is None:
+            continue
+        if entry.income:
+            fields.add(f"income.{entry.income}")
+        elif entry.cost:
+            fields.add("production_costs")
+        elif entry.field:
+            fields.add(entry.field)
+            for value in (*entry.values.values(), *entry.defaults.values()):
+                if isinstance(value, dict):  # a vocabulary value setting sibling fields
+                    parent = entry.field.rsplit(".", 1)[0] if "." in entry.field else ""
+                    fields.update(f"{parent}.{k}" if parent else k for k in value)
+    return frozenset(fields)
 
 
 def _layout(data: Any, source: str) -> ExportLayout:
@@ -93,16 +98,25 @@ def export_layouts() -> tuple[ExportLayout, ...]:
     return tuple(layouts)
 
 
-def recognise(rows: Iterable[tuple[int, Sequence[Any]]]) -> tuple[ExportLayout, int] | None:
-    """The layout whose signature the header among the first rows matches best, and that
-    header's row number; None when no row matches any layout."""
-    best: tuple[int, ExportLayout, int] | None = None
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    """A sheet's layout, its header row number and the header cells."""
+
+    layout: ExportLayout
+    row: int
+    header: tuple[Any, ...]
+
+
+def recognise(rows: Iterable[tuple[int, Sequence[Any]]]) -> Recognised | None:
+    """The layout whose signature the header among the first rows matches best, with that
+    header; None when no row matches any layout."""
+    best: tuple[int, Recognised] | None = None
     for position, (number, cells) in enumerate(rows):
         keys = {normalize_header(c) for c in cells if not blank(c)}
         for layout in export_layouts():
             hits = layout.score(keys)
             if hits and (best is None or hits > best[0]):
-                best = (hits, layout, number)
+                best = (hits, Recognised(layout, number, tuple(cells)))
         if position + 1 >= HEADER_SCAN_ROWS:
             break
-    return None if best is None else (best[1], best[2])
+    return None if best is None else best[1]

@@ -20,7 +20,7 @@ from planner.io.api import consume, outcomes
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.dataset import kind_of
 from planner.io.errors import FILE, FormatError, InputError, ReadStats
-from planner.io.exportlayouts import ExportLayout, recognise
+from planner.io.exportlayouts import Recognised, carried_fields, recognise
 from planner.io.flatread import read_flat
 from planner.io.formats import EXTENSIONS, detect_format, split_name
 from planner.io.headers import HEADER_SCAN_ROWS
@@ -36,13 +36,16 @@ _TABLE_FORMATS = ("csv", "xlsx")
 
 @dataclass(frozen=True, slots=True)
 class SourceTable:
-    """One sheet (or CSV file) read, and what it was recognised as (None: by its file name)."""
+    """One sheet (or CSV file) read: what it was recognised as (``layout`` None: read by its
+    file name) and the model fields its header row feeds (``fields`` None: not a layout, the
+    file may hold any field)."""
 
     file: str
     sheet: str | None
     kind: str
     layout: str | None
     stats: ReadStats
+    fields: frozenset[str] | None = None
 
 
 @dataclass
@@ -85,8 +88,9 @@ class _Reader:
         self.seen = {"household": SeenRecords("household"), "village": SeenRecords("village")}
         self.part_rows: list[SheetRow] = []
 
-    def table(self, source: TableSource, layout: ExportLayout) -> None:
+    def table(self, source: TableSource, found: Recognised) -> None:
         stats = ReadStats()
+        layout = found.layout
         kind = layout.kind
         if kind in ("household", "village"):
             records = consume(read_flat(kind, source, {}, self.options), self.result.errors,
@@ -99,8 +103,9 @@ class _Reader:
                 for record in consume([outcome], self.result.errors, stats, False,
                                       self.result.warnings, self.options.mask):
                     self.part_rows.append(SheetRow(record, outcome.place or {}))
+        fields = carried_fields(found.header, self.options.column_map.table(layout.table))
         self.result.tables.append(SourceTable(source.file, source.sheet, kind, layout.name,
-                                              stats))
+                                              stats, fields))
 
     def by_name(self, path: Path, fmt: str) -> None:
         kind = kind_of(path)
@@ -130,12 +135,12 @@ class _Reader:
                         reason_en=exc.en, level=FILE))
                     continue
                 if found is not None:
-                    recognised.append((source, found[0]))
+                    recognised.append((source, found))
             if not recognised:
                 self.by_name(path, fmt)
                 return
-            for source, layout in recognised:
-                self.table(source, layout)
+            for source, found in recognised:
+                self.table(source, found)
         finally:
             if book is not None:
                 book.close()
@@ -162,6 +167,14 @@ def read_sources(
     for path in _files(paths):
         reader.file(path)
     result.households, join_errors = join_part_rows(result.households, reader.part_rows, mask)
+    stats = {(t.file, t.sheet): t.stats for t in result.tables}
     for error in join_errors:
-        (result.warnings if error.is_warning else result.errors).append(error)
+        if error.is_warning:
+            result.warnings.append(error)
+            continue
+        result.errors.append(error)
+        counts = stats.get((error.file or "", error.sheet))
+        if counts is not None:  # read, but joined to nothing: rejected after all
+            counts.accepted -= 1
+            counts.rejected += 1
     return result
