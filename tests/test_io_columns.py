@@ -65,7 +65,7 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert son.education is None
     # 享受低保政策情况 = 否 is dibao declined, not "no benefits at all" (issue 12, item 3)
     assert [head.benefits, spouse.benefits, son.benefits] == [None, ["dibao"], None]
-    assert [head.benefits_declined, spouse.benefits_declined] == [["dibao"], []]
+    assert [head.benefits_declined, spouse.benefits_declined] == [["dibao"], None]
     assert head.id_type == "身份证"
     assert first.assistance.industry == ["种植补贴"]
     assert head.employment[0].place is WorkPlace.OUT_OF_PROVINCE

@@ -210,7 +210,8 @@ class Household(Record):
         description="Policy topic → household knows it (e.g. health, education)",
     )
     exit_target: date | None = Field(None, description="Planned exit date for pre-exit households")
-    assistance: AssistanceReceived = Field(default_factory=AssistanceReceived)
+    assistance: AssistanceReceived | None = Field(
+        None, description="The measure columns of the export; None = the source has none")
     tekun_support_amount: float | None = Field(
         None, ge=0, description="特困人员救助供养金, 元 per year (part of transfer income)")
     no_labour_safety_net: bool | None = Field(

@@ -92,8 +92,8 @@ class Member(Record):
     public_welfare_posts: list[PublicWelfarePost] = Field(default_factory=list)
     work_plan: WorkPlan | None = Field(None, description="计划外出务工信息; None = not recorded")
     benefits: list[Benefit] | None = Field(None, description="Benefits received; None = unknown")
-    benefits_declined: list[Benefit] = Field(
-        default_factory=list,
+    benefits_declined: list[Benefit] | None = Field(
+        None,
         description="Benefits the source answers 'no' for (享受低保政策情况 = 否): not that "
         "benefit, which says nothing about the others",
     )
