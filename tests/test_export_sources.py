@@ -123,3 +123,14 @@ def test_a_folder_is_read_and_files_no_layout_knows_are_read_by_their_name(tmp_p
         ("villages.csv", "village", None), ("监测.csv", "household", "monitoring_2023_members")]
     assert [v.id for v in read.villages] == ["V1"]
     assert len(read.households) == 2
+
+
+def test_a_folder_written_by_planner_reads_its_part_files_with_their_main_file(tmp_path):
+    from planner.io import read_households, write_households
+
+    households = list(read_households(EXPORT, income_year=2023))
+    write_households(households, tmp_path / "households.csv")
+    assert (tmp_path / "households.income.csv").exists()
+    read = read_sources(tmp_path)
+    assert read.errors == [] and read.households == households
+    assert [Path(t.file).name for t in read.tables] == ["households.csv"]

@@ -64,10 +64,11 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for item in map(Path, paths):
         if item.is_dir():
+            # part files (households.income.csv) are read with their main file, not alone
             found.extend(sorted(
                 p for p in item.iterdir()
                 if p.is_file() and not p.name.startswith((".", "~$"))
-                and split_name(p)[1] in EXTENSIONS))
+                and split_name(p)[1] in EXTENSIONS and "." not in split_name(p)[0]))
         elif item.is_file():
             found.append(item)
         else:
