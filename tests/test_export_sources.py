@@ -134,3 +134,22 @@ def test_a_folder_written_by_planner_reads_its_part_files_with_their_main_file(t
     read = read_sources(tmp_path)
     assert read.errors == [] and read.households == households
     assert [Path(t.file).name for t in read.tables] == ["households.csv"]
+
+
+def test_an_id_number_in_two_households_needs_the_rows_household_id(tmp_path):
+    members = tmp_path / "members.csv"
+    members.write_text("户编号,证件号码,与户主关系,劳动技能,在校生状况\n"
+                       f"H1,{HEAD_ID},户主,普通劳动力,非在校生\n"
+                       f"H2,{HEAD_ID},户主,普通劳动力,非在校生\n", encoding="utf-8")
+    _csv(tmp_path / "work.csv", WORK,
+         ["", HEAD_ID, "是", "2023年03月", "", "长顺县", "务工", "3000"],
+         ["H2", HEAD_ID, "是", "2023年05月", "", "长顺县", "务工", "3000"],
+         ["H2", HEAD_ID, "是", "2023年13月", "", "长顺县", "务工", "3000"])
+    read = read_sources([members, tmp_path / "work.csv"])
+    first, second = read.households
+    assert first.members[0].employment == []
+    assert [e.start.isoformat() for e in second.members[0].employment] == ["2023-05-01"]
+    # cells are judged as the sheet is read, the joins after every file is read
+    assert [(e.row, e.field) for e in read.errors] == [(6, "start"), (4, "id_number")]
+    assert read.errors[1].reason_en == (
+        "this ID number is in several households and the row has no household id")
