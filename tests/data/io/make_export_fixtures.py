@@ -7,7 +7,7 @@ Run from the repository root::
 The files are written from the *documented* headers (the shipped layouts in
 ``planner/io/layouts``), in the 2023 monitoring export's shape: two title rows above the header,
 sex coded 1/2, 是/否 answers, 农村低保 / 不享受, months as ``202303`` and ``2023年03月``, no
-birth-date column. Three variants hold the same 32 households: ``xlsx/`` (XlsxWriter),
+birth-date column. Three variants hold the same 35 households: ``xlsx/`` (XlsxWriter),
 ``xls/`` (xlwt) and ``csv/`` (GBK), each with the household-member, work-record and village sheets.
 ``manifest.json`` lists each household, whether it is clean, and the finding codes its planted
 problem is meant to give (checked once the engine reads what the layout carries).
@@ -167,6 +167,12 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
         "risk marked eliminated with income below the monitoring range, the spouse without work")
     add(_household(32, _couple(32, 享受低保政策情况="否", 健康状况="长期慢性病")), [],
         "clean: 享受低保政策情况 = 否 for a chronically ill spouse is not an empty benefit list")
+    add(_household(33, [*_couple(33), _member("20000101", 466, "之子", 性别="1")]), ["DQ002"],
+        "a son coded 1 (male) whose ID number says female")
+    add(_household(34, _couple(34), **{"耕地面积（亩）": 500}), ["DQ012"],
+        "500 mu of cultivated land")
+    add(_household(35, _couple(35), per_capita=12000, transfer=20000, operating=0), ["INC004"],
+        "an exited household able to work living mostly on transfers")
     return found
 
 
