@@ -63,7 +63,11 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert (spouse.labour_capacity, spouse.health.value) == (LabourCapacity.WEAK, "serious_illness")
     assert (son.schooling, son.grade) == (SchoolingStage.JUNIOR_SECONDARY, 1)
     assert son.education is None
-    assert [head.benefits, spouse.benefits, son.benefits] == [[], ["dibao"], None]
+    # 享受低保政策情况 = 否 is dibao declined, not "no benefits at all" (issue 12, item 3)
+    assert [head.benefits, spouse.benefits, son.benefits] == [None, ["dibao"], None]
+    assert [head.benefits_declined, spouse.benefits_declined] == [["dibao"], None]
+    assert head.id_type == "身份证"
+    assert first.assistance.industry == ["种植补贴"]
     assert head.employment[0].place is WorkPlace.OUT_OF_PROVINCE
     assert head.phone == "13885710101"
     assert [(s.category, s.amount, s.year) for s in first.income] == [
@@ -85,7 +89,22 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert second.members[0].labour_capacity is LabourCapacity.LOST
 
     assert [(w.row, w.column, w.value) for w in warnings] == [
-        (3, "备用列", None), (3, None, "证件类型、产业帮扶、信息采集人")]
+        (3, "备用列", None), (3, None, "信息采集人")]
+
+
+def test_a_benefit_answered_no_declines_that_benefit_and_keeps_the_others(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "户编号,证件号码,享受低保政策情况,享受特困供养政策情况,是否接受医疗救助\n"
+        "H1,522425197005060016,否,农村特困,是\n"
+        "H2,522425197005060024,农村低保,不享受,否\n"
+        "H3,522425197005060032,否,,\n", encoding="utf-8")
+    households, errors, _warnings, _ = _read(path)
+    assert errors == []
+    members = [h.members[0] for h in households]
+    assert [m.benefits for m in members] == [["tekun", "medical_assistance"], ["dibao"], None]
+    assert [m.benefits_declined for m in members] == [
+        ["dibao"], ["tekun", "medical_assistance"], ["dibao"]]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])

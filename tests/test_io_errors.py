@@ -307,14 +307,14 @@ def test_a_member_part_row_needs_an_existing_member(tmp_path):
 
 def test_unknown_and_unused_columns_are_reported_as_warnings(tmp_path):
     path = tmp_path / "households.csv"
-    path.write_text("户编号,姓名,备用列,证件类型,\nH1,王一,x,身份证,遗漏的数据\n", encoding="utf-8")
+    path.write_text("户编号,姓名,备用列,序号,\nH1,王一,x,1,遗漏的数据\n", encoding="utf-8")
     errors: list[InputError] = []
     warnings: list[InputError] = []
     stats = ReadStats()
     assert len(list(read_households(path, errors=errors, warnings=warnings, stats=stats))) == 1
     assert errors == []
     assert [(w.row, w.column, w.value, w.level) for w in warnings] == [
-        (1, "备用列", None, "warning"), (1, None, "证件类型", "warning"),
+        (1, "备用列", None, "warning"), (1, None, "序号", "warning"),
         (2, None, None, "warning"),
     ]
     assert warnings[2].reason_en == "column 5 has no header; its data was not read"

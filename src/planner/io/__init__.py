@@ -22,6 +22,7 @@ from planner.io.columns import ColumnMap, default_column_map, load_column_map
 from planner.io.dataset import Dataset, open_dataset
 from planner.io.errors import FormatError, InputError, ReadFailure, ReadStats, StrictError
 from planner.io.formats import FORMATS, detect_format
+from planner.io.sources import Sources, read_sources
 
 __all__ = [
     "FORMATS",
@@ -31,6 +32,7 @@ __all__ = [
     "InputError",
     "ReadFailure",
     "ReadStats",
+    "Sources",
     "StrictError",
     "default_column_map",
     "detect_format",
@@ -39,6 +41,7 @@ __all__ = [
     "read_households",
     "read_projects",
     "read_records",
+    "read_sources",
     "read_villages",
     "write_households",
     "write_projects",

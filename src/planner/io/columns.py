@@ -138,11 +138,14 @@ _ENTRY_KEYS = {"field", "values", "defaults", "type", "income", "cost", "scale"}
 
 @cache
 def known_tables() -> frozenset[str]:
-    """Tables a map may name: households, villages, projects and their part tables."""
+    """Tables a map may name: households, villages, projects, their part tables and the part
+    sheets of the national exports (work records, planned work, household info)."""
     from planner.io.layout import layout_for  # the layouts read this module's maps
     from planner.io.options import TABLES
+    from planner.io.partsheets import PART_SHEETS
 
-    return frozenset(TABLES.values()) | {p.name for kind in TABLES for p in layout_for(kind).parts}
+    return (frozenset(TABLES.values()) | {p.name for kind in TABLES for p in layout_for(kind).parts}
+            | {s.table for s in PART_SHEETS.values()})
 
 
 def _where(document: YamlDocument | None, source: str, *path: Any) -> str:

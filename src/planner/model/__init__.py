@@ -2,6 +2,7 @@
 
 from planner.model.area import Project, Village, VillageWork
 from planner.model.household import (
+    AssistanceReceived,
     Helper,
     Household,
     Housing,
@@ -15,7 +16,7 @@ from planner.model.household import (
     Waiver,
     WaterSupply,
 )
-from planner.model.person import EmploymentRecord, Member, PublicWelfarePost
+from planner.model.person import EmploymentRecord, Member, PublicWelfarePost, WorkPlan
 from planner.model.vocab import (
     LABELS_ZH,
     Benefit,
@@ -42,11 +43,13 @@ from planner.model.vocab import (
 )
 
 __all__ = [
-    "LABELS_ZH", "Benefit", "DisabilityCategory", "EducationLevel", "EliminationMethod",
+    "LABELS_ZH", "AssistanceReceived", "Benefit", "DisabilityCategory", "EducationLevel",
+    "EliminationMethod",
     "EmploymentRecord", "Health", "Helper", "Household", "HouseholdCategory", "HouseholdStatus",
     "Housing", "HousingGrade", "IncomeCategory", "IncomeSource", "LabourCapacity",
     "LivingConditions", "MeasureStatus", "MedicalInsurance", "Member", "Monitoring",
     "MonitoringGroup", "PensionInsurance", "PlannedMeasure", "PovertyCause", "ProductionCost",
     "Project", "PublicWelfarePost", "Region", "Relation", "RoadType", "SchoolingStage", "Sex",
-    "Village", "VillageWork", "Visit", "Waiver", "WaterSupply", "WorkPlace", "WorkStatus",
+    "Village", "VillageWork", "Visit", "Waiver", "WaterSupply", "WorkPlace", "WorkPlan",
+    "WorkStatus",
 ]

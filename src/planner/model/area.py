@@ -36,6 +36,25 @@ class Village(Record):
     water_works_start: date | None = None
     water_works_due: date | None = None
     works: list[VillageWork] = Field(default_factory=list)
+    # Counts and services of the village export (（自定义）行政村信息)
+    disabled_people: int | None = Field(None, ge=0, description="残疾人口数")
+    dibao_people: int | None = Field(None, ge=0, description="低保人口数")
+    dibao_households: int | None = Field(None, ge=0, description="低保户数")
+    tekun_people: int | None = Field(None, ge=0, description="特困供养人口数")
+    unsafe_water_households: int | None = Field(None, ge=0, description="未实现饮水安全户数")
+    dangerous_house_households: int | None = Field(None, ge=0, description="危房户数")
+    pension_insured_people: int | None = Field(
+        None, ge=0, description="参加城乡居民基本养老保险人数")
+    collective_income: float | None = Field(None, ge=0, description="村级集体经济收入, 元")
+    primary_schools: int | None = Field(None, ge=0, description="村小学（个数）")
+    clinics: int | None = Field(None, ge=0, description="行政村卫生室个数")
+    doctors: int | None = Field(None, ge=0, description="行政村执业（助理）医师（人）")
+    public_toilets: int | None = Field(None, ge=0, description="行政村公共卫生厕所个数")
+    waste_points: int | None = Field(
+        None, ge=0, description="行政村生产生活垃圾集中堆放点个数")
+    culture_rooms: int | None = Field(None, ge=0, description="行政村文化（图书）室个数")
+    bus_service: bool | None = Field(None, description="是否通客运班车")
+    paved_road_to_town: bool | None = Field(None, description="到乡镇是否通沥青（水泥）路")
 
 
 class Project(Record):

@@ -86,7 +86,10 @@ class LivingConditions(Record):
     forest_mu: float | None = None
     grassland_mu: float | None = None
     water_surface_mu: float | None = None
+    orchard_mu: float | None = Field(None, description="林果面积（亩）")
+    grain_to_green_mu: float | None = Field(None, description="退耕还林面积（亩）")
     cooperative_member: bool | None = None
+    sanitary_toilet_usable: bool | None = Field(None, description="卫生厕所是否能正常使用")
 
 
 class PlannedMeasure(Record):
@@ -131,6 +134,36 @@ class Monitoring(Record):
     risk_eliminated: bool | None = None
     eliminated_on: date | None = None
     elimination_method: EliminationMethod | None = None
+    house_damaged_after_elimination: bool | None = Field(None, description="风险消除后是否住房损毁")
+    water_damaged_after_elimination: bool | None = Field(
+        None, description="风险消除后是否饮水设施损毁")
+    child_out_of_school_after_elimination: bool | None = Field(
+        None, description="风险消除后是否义务教育阶段适龄儿童少年失学辍学")
+
+
+class AssistanceReceived(Record):
+    """The measure columns of the monitoring export (产业帮扶 … 综合保障): what the household
+    received, as the free-text items the export lists (not measure-catalog ids); ``None`` = the
+    source has no such column."""
+
+    industry: list[str] | None = Field(None, description="产业帮扶")
+    employment: list[str] | None = Field(None, description="就业帮扶")
+    public_welfare_post: list[str] | None = Field(None, description="公益岗位帮扶")
+    finance: list[str] | None = Field(None, description="金融帮扶")
+    health: list[str] | None = Field(None, description="健康帮扶 (e.g. 家庭医生签约服务)")
+    education: list[str] | None = Field(None, description="教育帮扶")
+    compulsory_education: list[str] | None = Field(None, description="义务教育保障")
+    housing: list[str] | None = Field(None, description="住房安全保障")
+    drinking_water: list[str] | None = Field(None, description="饮水安全保障")
+    relocation: list[str] | None = Field(None, description="搬迁")
+    social_security: list[str] | None = Field(None, description="综合保障 (e.g. 农村低保)")
+    social_assistance: list[str] | None = Field(None, description="社会帮扶")
+    infrastructure: list[str] | None = Field(None, description="基础设施建设")
+    living_conditions: list[str] | None = Field(None, description="生产生活条件改善")
+    development_measures: str | None = Field(
+        None, description="实施开发式帮扶措施情况 (是 / 尚未实施 …)")
+    public_welfare_post_notes: str | None = Field(None, description="公益性岗位帮扶其他备注")
+    notes: str | None = Field(None, description="其他备注")
 
 
 class Waiver(Record):
@@ -177,4 +210,11 @@ class Household(Record):
         description="Policy topic → household knows it (e.g. health, education)",
     )
     exit_target: date | None = Field(None, description="Planned exit date for pre-exit households")
+    assistance: AssistanceReceived | None = Field(
+        None, description="The measure columns of the export; None = the source has none")
+    tekun_support_amount: float | None = Field(
+        None, ge=0, description="特困人员救助供养金, 元 per year (part of transfer income)")
+    no_labour_safety_net: bool | None = Field(
+        None, description="整户无劳动能力兜底保障户: the whole household has no labour and is "
+        "covered by the safety net")
     waivers: list[Waiver] = Field(default_factory=list)

@@ -32,6 +32,12 @@ class EmploymentRecord(Record):
     county: str | None = Field(None, description="County (or division code) of the workplace")
     monthly_pay: float | None = Field(None, ge=0)
     months: int | None = Field(None, ge=0, le=12, description="Months worked this year")
+    employed: bool | None = Field(None, description="是否已务工 of the work-record export")
+    channel: str | None = Field(None, description="就业渠道 (e.g. 公益性岗位, 帮扶车间, 务工)")
+    industry: str | None = Field(None, description="所属行业")
+    employer: str | None = Field(None, description="务工企业名称")
+    point_to_point: bool | None = Field(None, description="是否点对点输送 (organised transport)")
+    travel_subsidy: float | None = Field(None, ge=0, description="年度交通费补助, 元")
 
 
 class PublicWelfarePost(Record):
@@ -41,6 +47,16 @@ class PublicWelfarePost(Record):
     start: date | None = None
     end: date | None = None
     monthly_pay: float | None = Field(None, ge=0)
+    months: int | None = Field(None, ge=0, le=12, description="公益性岗位(月数): months this year")
+
+
+class WorkPlan(Record):
+    """Planned migrant work (计划外出务工信息): whether the member plans to work away, and what help
+    they ask for."""
+
+    planned: bool | None = Field(None, description="是否计划务工")
+    county: str | None = Field(None, description="计划务工所在县")
+    service_needs: list[str] | None = Field(None, description="就业服务需求")
 
 
 class Member(Record):
@@ -51,6 +67,7 @@ class Member(Record):
         None, description="证件号码 (18-digit ID, 20-digit disability card…)",
         json_schema_extra=personal("id_number"),
     )
+    id_type: str | None = Field(None, description="证件类型 (身份证, 残疾人证 …) as exported")
     name: str | None = Field(None, json_schema_extra=personal("name"))
     relation: Relation | None = None
     sex: Sex | None = None
@@ -73,5 +90,11 @@ class Member(Record):
     pension_insurance: PensionInsurance | None = None
     employment: list[EmploymentRecord] = Field(default_factory=list)
     public_welfare_posts: list[PublicWelfarePost] = Field(default_factory=list)
+    work_plan: WorkPlan | None = Field(None, description="计划外出务工信息; None = not recorded")
     benefits: list[Benefit] | None = Field(None, description="Benefits received; None = unknown")
+    benefits_declined: list[Benefit] | None = Field(
+        None,
+        description="Benefits the source answers 'no' for (享受低保政策情况 = 否): not that "
+        "benefit, which says nothing about the others",
+    )
     phone: str | None = Field(None, json_schema_extra=personal("phone"))
