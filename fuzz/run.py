@@ -37,10 +37,12 @@ from fuzz.mutate import Files, make_input
 from fuzz.seeds import READERS, Seed, build_seeds, load_seeds
 
 STARTUP_SECONDS = 120.0
-WALL_FACTOR = 6
+WALL_FACTOR = 30
 """A hang is an input that used ``--timeout`` seconds of the worker's CPU time, or that took this
 many times ``--timeout`` on the clock (a deadlock burns no CPU). Judging by CPU time keeps a slow
-but finite read on a machine busy with other work from being counted as a hang."""
+but finite read on a machine busy with other work from being counted as a hang; the clock limit
+is generous because a worker run at ``nice 19`` beside other work may get a few per cent of a
+core (seen: 3.7 s of CPU in 62 s)."""
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
