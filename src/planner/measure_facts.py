@@ -12,20 +12,44 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, HouseholdFacts
-from planner.measures.catalog import default_catalog
-from planner.measures.eligibility import Verdict, eligibility, parameter_names
+from planner.facts import ACTIVE_STATUSES, FACTS, OPEN_STATUSES, HouseholdFacts, MemberFacts
+from planner.measures.eligibility import Verdict, eligibility
 from planner.measures.measure import Measure, MeasureFamily
 from planner.model import PlannedMeasure
 
-_ELIGIBILITY_PARAMETERS = parameter_names(default_catalog().values())
 FACT_PARAMETERS: dict[str, tuple[str, ...]] = {
-    f"measure.{name}": _ELIGIBILITY_PARAMETERS
-    for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")
+    name: parameters for name, parameters in FACTS.parameters().items()
+    if name.startswith("measure.")
 }
-"""The parameters each measure fact reads: the eligibility limits the shipped catalog names."""
+"""The parameters each measure fact reads (the eligibility limits the shipped catalog names),
+derived from the declarations (:mod:`planner.facts.measure`)."""
 
 _UNSET: Any = object()
+
+
+def catalog_entry(catalog: Mapping[str, Measure] | None, measure: str) -> Measure | None:
+    """The catalog entry of ``measure`` (``None`` without a catalog or for an unknown id)."""
+    return catalog.get(measure) if catalog is not None else None
+
+
+def registered_member(members: tuple[MemberFacts, ...], number: int | None) -> int | None:
+    """``number`` when a registered member has it, else ``None``."""
+    if number is None:
+        return None
+    return number if any(m.number == number for m in members) else None
+
+
+def eligibility_verdict(
+    entry: Measure | None,
+    household: HouseholdFacts,
+    number: int | None,
+    params: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """The catalog's verdict on ``entry`` for the household or its member ``number``."""
+    if entry is None:
+        return Verdict(None, "catalog", "措施不在目录中", "not in the catalog")
+    member = next((m for m in household.members if m.number == number), None)
+    return eligibility(entry, household, member, params)
 
 
 class MeasureFacts:
@@ -49,8 +73,7 @@ class MeasureFacts:
     def entry(self) -> Measure | None:
         """The measure's catalog entry (``None`` without a catalog or for an unknown id)."""
         if self._entry is _UNSET:
-            catalog = self.catalog
-            self._entry = catalog.get(self.record.measure) if catalog is not None else None
+            self._entry = catalog_entry(self.catalog, self.record.measure)
         return self._entry
 
     @property
@@ -114,10 +137,7 @@ class MeasureFacts:
     @property
     def beneficiary_member(self) -> int | None:
         """The beneficiary's member number when it is a registered member."""
-        number = self.record.beneficiary
-        if number is None:
-            return None
-        return number if any(m.number == number for m in self.household.members) else None
+        return registered_member(self.household.members, self.record.beneficiary)
 
     @property
     def reference_date(self) -> date:
@@ -129,13 +149,9 @@ class MeasureFacts:
         """The catalog's eligibility verdict for this measure, its beneficiary member or the
         household (:func:`planner.measures.eligibility.eligibility`)."""
         if self._verdict is None:
-            entry = self.entry
-            if entry is None:
-                self._verdict = Verdict(None, "catalog", "措施不在目录中", "not in the catalog")
-            else:
-                number = self.beneficiary_member
-                member = next((m for m in self.household.members if m.number == number), None)
-                self._verdict = eligibility(entry, self.household, member, self.params)
+            self._verdict = eligibility_verdict(
+                self.entry, self.household, self.beneficiary_member, self.params
+            )
         return self._verdict
 
     @property

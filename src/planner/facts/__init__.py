@@ -1,16 +1,19 @@
 """Derived facts: declared once (name, entity, type, unit, labels, formula); backends evaluate them.
 
-Rules read ``household.<fact>`` and ``member.<fact>``; when a rule needs a new fact it is declared
+Rules read ``household.<fact>``, ``member.<fact>``, ``village.<fact>``, ``project.<fact>`` and
+``measure.<fact>``; when a rule needs a new fact it is declared
 here, once, and every backend evaluates the same declaration. :data:`FACTS` is the checked
 catalogue; :data:`FACT_PARAMETERS` (the parameters each fact reads) is derived from it.
 """
 
 from __future__ import annotations
 
+from planner.facts.area import PROJECT_FACTS, PROJECT_INPUTS, VILLAGE_FACTS, VILLAGE_INPUTS
 from planner.facts.dates import age_on, months_between
 from planner.facts.declare import DeclaredFact, Entity, Fact, FactCatalog
 from planner.facts.expression import FormulaError
 from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
+from planner.facts.measure import MEASURE_FACTS, MEASURE_INPUTS
 from planner.facts.member import MEMBER_FACTS, MEMBER_INPUTS
 from planner.facts.values import HouseholdFacts, MemberFacts
 from planner.facts.vocab import (
@@ -20,15 +23,23 @@ from planner.facts.vocab import (
     IdProblem,
     formula_constants,
 )
-from planner.model import Household, Member
+from planner.model import Household, Member, PlannedMeasure, Project, Village
 
 ENTITIES = (
     Entity("household", HOUSEHOLD_INPUTS, frozenset(Household.model_fields), items="member"),
     Entity("member", MEMBER_INPUTS, frozenset(Member.model_fields)),
+    Entity("village", VILLAGE_INPUTS, frozenset(Village.model_fields)),
+    Entity("project", PROJECT_INPUTS, frozenset(Project.model_fields)),
+    Entity("measure", MEASURE_INPUTS, frozenset(PlannedMeasure.model_fields)),
 )
 
 FACTS = FactCatalog(
-    ENTITIES, {"member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS}, formula_constants()
+    ENTITIES,
+    {
+        "member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS, "village": VILLAGE_FACTS,
+        "project": PROJECT_FACTS, "measure": MEASURE_FACTS,
+    },
+    formula_constants(),
 )
 
 # Facts computed from parameters, and the parameters they read: a rule reading such a fact reads

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.measures.catalog import default_catalog
+from planner.measures.measure import parameter_names
+
 
 @dataclass(frozen=True, slots=True)
 class Helper:
@@ -25,6 +28,8 @@ class Helper:
         return " or ".join(str(n) for n in self.arity)
 
 
+# The limits the shipped catalog's eligibility conditions name (age_min: "education.…").
+_ELIGIBILITY = parameter_names(default_catalog().values())
 _WATER = ("water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min")
 
 HELPERS: dict[str, Helper] = {
@@ -139,6 +144,31 @@ HELPERS: dict[str, Helper] = {
         Helper(
             "guarantee_secure", (4,),
             "False when a problem is known, true when all four are known absent, else unknown.",
+        ),
+        # villages and projects
+        Helper(
+            "scheduled_share", (3,),
+            "Share of a work due by a linear schedule from start to due date on the date (start, "
+            "due, date): 1 from the due date on, 0 up to the start; unknown while the due date, "
+            "or before it the start, is unknown.",
+        ),
+        # planned measures
+        Helper(
+            "catalog_entry", (2,),
+            "The catalog entry of a measure id (catalog, id); unknown without a catalog or for an "
+            "id not in it.",
+        ),
+        Helper(
+            "registered_member", (2,),
+            "The member number when a registered member has it (member facts, number); unknown "
+            "otherwise.",
+        ),
+        Helper(
+            "eligibility_verdict", (3,),
+            "The catalog's eligibility verdict (planner.measures.eligibility) of a catalog entry "
+            "for the household facts and the beneficiary's member number (the household's when "
+            "unknown); for an unknown entry the verdict is unknown, reason 'catalog'.",
+            _ELIGIBILITY,
         ),
     )
 }

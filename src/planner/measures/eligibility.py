@@ -8,12 +8,12 @@ silent yes or no: missing is not zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from planner.facts import HouseholdFacts, MemberFacts
-from planner.measures.measure import Measure
+from planner.measures.measure import Measure, parameter_names
 
 #: Chinese and English names of the member facts an eligibility may require.
 FACT_LABELS = {
@@ -63,17 +63,6 @@ def _number(value: int | str | None, params: Mapping[str, Any]) -> int | None:
     if value is None or isinstance(value, int):
         return value
     return int(params[value])
-
-
-def parameter_names(measures: Iterable[Measure]) -> tuple[str, ...]:
-    """The parameters the eligibility of ``measures`` reads (limits given by name), sorted."""
-    return tuple(sorted({
-        limit
-        for measure in measures
-        for limit in (measure.eligibility.age_min, measure.eligibility.age_max,
-                      measure.eligibility.disability_grade_max)
-        if isinstance(limit, str)
-    }))
 
 
 def _who(member: MemberFacts) -> tuple[str, str]:

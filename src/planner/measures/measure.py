@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -142,3 +143,14 @@ class Measure(_Model):
             code == pattern or (pattern.endswith("*") and code.startswith(pattern[:-1]))
             for pattern in self.addresses
         )
+
+
+def parameter_names(measures: Iterable[Measure]) -> tuple[str, ...]:
+    """The parameters the eligibility of ``measures`` reads (limits given by name), sorted."""
+    return tuple(sorted({
+        limit
+        for measure in measures
+        for limit in (measure.eligibility.age_min, measure.eligibility.age_max,
+                      measure.eligibility.disability_grade_max)
+        if isinstance(limit, str)
+    }))

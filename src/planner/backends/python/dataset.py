@@ -14,9 +14,9 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from planner.area_facts import derive_project
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.env import Compiled, Env, Getter, getter
+from planner.backends.python.facts import derive_project
 from planner.backends.python.occurrences import KEYS, Occurrences
 from planner.backends.python.project_paths import project_getter
 from planner.facts import HouseholdFacts

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planner.area_facts import derive_project, derive_village
 from planner.backends.python import compile_rule
-from planner.backends.python.facts import derive
+from planner.backends.python.facts import derive, derive_project, derive_village
 from planner.backends.python.values import jsonable
 from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
 from planner.facts import HouseholdFacts

@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from planner.area_facts import scheduled_share
 from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee, MemberFacts
 from planner.facts.dates import age_on, months_between
 from planner.facts.vocab import IMPLEMENTED_STATUSES
 from planner.idnumber import IdCheck, check_id
+from planner.measure_facts import catalog_entry, eligibility_verdict, registered_member
 from planner.model import (
     EmploymentRecord,
     Household,
@@ -306,4 +308,8 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "water_safe": water_safe,
     "guarantee_problems": guarantee_problems,
     "guarantee_secure": guarantee_secure,
+    "scheduled_share": scheduled_share,
+    "catalog_entry": catalog_entry,
+    "registered_member": registered_member,
+    "eligibility_verdict": eligibility_verdict,
 }

@@ -6,7 +6,7 @@ expression with the three-valued semantics of :mod:`planner.facts.expression` sp
 unknown operand gives unknown, ``x / 0`` is unknown, Kleene ``and``/``or``). The text is built
 only from the catalogue's validated identifiers; constants, helpers and parameter names are passed
 in the function's namespace, never spelled into it. Per household the two functions run as plain
-Python, as fast as the hand-written ``derive`` they replace.
+Python, as fast as the hand-written ``derive`` they replace; so do a village's and a project's.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+from planner.area_facts import ProjectFacts, VillageFacts
 from planner.backends.python.fact_helpers import IMPLEMENTATIONS, forget_household
 from planner.facts import FACTS, FactCatalog, HouseholdFacts, MemberFacts
 from planner.facts.expression import (
@@ -36,7 +37,7 @@ from planner.facts.expression import (
     Unary,
 )
 from planner.facts.helpers import HELPERS
-from planner.model import Household
+from planner.model import Household, Project, Village
 from planner.params import ParamValues
 
 
@@ -215,6 +216,18 @@ def compile_entity(
 
 _derive_member, MEMBER_SOURCE = compile_entity(FACTS, "member", MemberFacts)
 _derive_household, HOUSEHOLD_SOURCE = compile_entity(FACTS, "household", HouseholdFacts)
+_derive_village, VILLAGE_SOURCE = compile_entity(FACTS, "village", VillageFacts)
+_derive_project, PROJECT_SOURCE = compile_entity(FACTS, "project", ProjectFacts)
+
+
+def derive_village(village: Village, when: date) -> VillageFacts:
+    """Facts of one village on ``when``: hardened road share and tap-water share against plan."""
+    return _derive_village(v_record=village, v_when=when, params=None)  # type: ignore[no-any-return]
+
+
+def derive_project(project: Project, when: date) -> ProjectFacts:
+    """Facts of one project on ``when``; dates after ``when`` count as not yet happened."""
+    return _derive_project(v_record=project, v_when=when, params=None)  # type: ignore[no-any-return]
 
 
 def derive(
