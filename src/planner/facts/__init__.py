@@ -1,9 +1,9 @@
 """Derived facts: declared once (name, entity, type, unit, labels, formula); backends evaluate them.
 
-Rules read ``household.<fact>``, ``member.<fact>``, ``village.<fact>``, ``project.<fact>`` and
-``measure.<fact>``; when a rule needs a new fact it is declared
-here, once, and every backend evaluates the same declaration. :data:`FACTS` is the checked
-catalogue; :data:`FACT_PARAMETERS` (the parameters each fact reads) is derived from it.
+Rules read ``household.<fact>``, ``member.<fact>``, ``village.<fact>``, ``project.<fact>``,
+``measure.<fact>``, ``work_record.<fact>`` and ``post.<fact>``; when a rule needs a new fact it
+is declared here, once, and every backend evaluates the same declaration. :data:`FACTS` is the
+checked catalogue; :data:`FACT_PARAMETERS` (the parameters each fact reads) is derived from it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from planner.facts.dates import age_on, months_between
 from planner.facts.declare import DeclaredFact, Entity, Fact, FactCatalog
 from planner.facts.expression import FormulaError
 from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
+from planner.facts.items import ITEM_INPUTS, POST_FACTS, WORK_RECORD_FACTS
 from planner.facts.measure import MEASURE_FACTS, MEASURE_INPUTS
 from planner.facts.member import MEMBER_FACTS, MEMBER_INPUTS
 from planner.facts.values import HouseholdFacts, MemberFacts
@@ -23,7 +24,15 @@ from planner.facts.vocab import (
     IdProblem,
     formula_constants,
 )
-from planner.model import Household, Member, PlannedMeasure, Project, Village
+from planner.model import (
+    EmploymentRecord,
+    Household,
+    Member,
+    PlannedMeasure,
+    Project,
+    PublicWelfarePost,
+    Village,
+)
 
 ENTITIES = (
     Entity("household", HOUSEHOLD_INPUTS, frozenset(Household.model_fields), items="member"),
@@ -31,13 +40,16 @@ ENTITIES = (
     Entity("village", VILLAGE_INPUTS, frozenset(Village.model_fields)),
     Entity("project", PROJECT_INPUTS, frozenset(Project.model_fields)),
     Entity("measure", MEASURE_INPUTS, frozenset(PlannedMeasure.model_fields)),
+    Entity("work_record", ITEM_INPUTS, frozenset(EmploymentRecord.model_fields)),
+    Entity("post", ITEM_INPUTS, frozenset(PublicWelfarePost.model_fields)),
 )
 
 FACTS = FactCatalog(
     ENTITIES,
     {
         "member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS, "village": VILLAGE_FACTS,
-        "project": PROJECT_FACTS, "measure": MEASURE_FACTS,
+        "project": PROJECT_FACTS, "measure": MEASURE_FACTS, "work_record": WORK_RECORD_FACTS,
+        "post": POST_FACTS,
     },
     formula_constants(),
 )

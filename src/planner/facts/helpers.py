@@ -145,6 +145,15 @@ HELPERS: dict[str, Helper] = {
             "guarantee_secure", (4,),
             "False when a problem is known, true when all four are known absent, else unknown.",
         ),
+        # work records and posts
+        Helper(
+            "covers_year", (3,),
+            "Whether a spell from start to end (each unknown: open) covers the year of the date.",
+        ),
+        Helper(
+            "covers_date", (3,),
+            "Whether a spell from start to end (each unknown: open) covers the date.",
+        ),
         # villages and projects
         Helper(
             "scheduled_share", (3,),

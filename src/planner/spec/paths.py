@@ -22,8 +22,17 @@ from pydantic import BaseModel
 
 from planner.area_facts import ProjectFacts, VillageFacts
 from planner.facts import HouseholdFacts, MemberFacts
+from planner.item_facts import PostFacts, WorkRecordFacts
 from planner.measure_facts import MeasureFacts
-from planner.model import Household, Member, PlannedMeasure, Project, Village
+from planner.model import (
+    EmploymentRecord,
+    Household,
+    Member,
+    PlannedMeasure,
+    Project,
+    PublicWelfarePost,
+    Village,
+)
 from planner.model.personal import personal_kind
 
 
@@ -45,6 +54,8 @@ ROOTS: dict[str, tuple[type, type[BaseModel]]] = {
     "village": (VillageFacts, Village),
     "project": (ProjectFacts, Project),
     "measure": (MeasureFacts, PlannedMeasure),
+    "work_record": (WorkRecordFacts, EmploymentRecord),
+    "post": (PostFacts, PublicWelfarePost),
 }
 """Each root of a fact path: its derived facts and the record they are derived from."""
 
@@ -162,11 +173,16 @@ class FactPath:
         return False
 
 
+ITEM_ROOTS = {"measure": "planned measure", "work_record": "work record",
+              "post": "public-welfare post"}
+"""The items a rule can be judged for one by one (``for_each``), and their names in messages."""
+
+
 def _outside(path: str, root: str) -> str:
     if root == "member":
         return f"fact {path!r} reads a member outside a member-scope rule or a member quantifier"
-    if root == "measure":
-        return f"fact {path!r} reads a planned measure outside a rule with for_each: measure"
+    if root in ITEM_ROOTS:
+        return f"fact {path!r} reads a {ITEM_ROOTS[root]} outside a rule with for_each: {root}"
     return f"fact {path!r} reads a {root} outside a {root}-scope rule"
 
 

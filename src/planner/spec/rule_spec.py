@@ -20,8 +20,10 @@ RuleKind = Literal["need", "mismatch", "data_quality", "meta"]
 measure that does not fit: the planner cancels it), a ``data_quality`` problem (planned like a
 need: the record must be corrected) or ``meta`` (about other findings or the run itself)."""
 RULE_KINDS: tuple[RuleKind, ...] = ("need", "mismatch", "data_quality", "meta")
-ITEMS = ("measure",)
-"""What ``for_each`` can range over: ``measure`` = each measure of the household's plan."""
+ITEMS = ("measure", "work_record", "post")
+"""What ``for_each`` can range over: ``measure`` = each measure of the household's plan,
+``work_record`` = each work record (务工) and ``post`` = each public-welfare post of its registered
+members."""
 
 
 class FactValue(_Spec):
@@ -102,7 +104,11 @@ class RuleSpec(_Spec):
     - ``for_each: measure`` (household scope): the rule is judged once per measure of the
       household's plan, reading ``measure.*`` (:class:`planner.measure_facts.MeasureFacts`: the
       record's fields and the catalog's attributes); each measure that matches yields ONE
-      finding, on its beneficiary member when that is a registered member.
+      finding, on its beneficiary member when that is a registered member. ``for_each:
+      work_record`` and ``for_each: post`` judge each work record (``work_record.*``:
+      :class:`planner.item_facts.WorkRecordFacts`) or public-welfare post (``post.*``:
+      :class:`planner.item_facts.PostFacts`) of the registered members the same way, one finding
+      per matching item on its member.
     - ``values``: named values for the message's ``{values[name]}`` fields, each a fact path,
       ``{fact: path, round: n}``, ``{param: name}`` (``key: fact`` for a mapping's entry),
       ``{text: "…{other_value}…"}`` or ``{items: measure.x, where: …, by: …}``; they keep their
@@ -122,7 +128,7 @@ class RuleSpec(_Spec):
     name: str = Field(pattern=NAME_PATTERN)
     family: str = Field(min_length=1)
     scope: Literal["household", "member", "village", "project", "dataset"] = "household"
-    for_each: Literal["measure"] | None = None
+    for_each: Literal["measure", "work_record", "post"] | None = None
     severity: Literal["error", "warning", "info"] = "warning"
     kind: RuleKind = "need"
     need: str | None = Field(

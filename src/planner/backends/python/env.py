@@ -9,6 +9,7 @@ from typing import Any
 
 from planner.area_facts import ProjectFacts, VillageFacts
 from planner.facts import HouseholdFacts, MemberFacts
+from planner.item_facts import PostFacts, WorkRecordFacts
 from planner.measure_facts import MeasureFacts, derive_measures
 from planner.params import ParamValues
 from planner.spec import FactPath, ParamRef
@@ -28,6 +29,8 @@ class Env:
     village: VillageFacts | None = None
     project: ProjectFacts | None = None
     measure: MeasureFacts | None = None
+    work_record: WorkRecordFacts | None = None
+    post: PostFacts | None = None
     catalog: Any = None
     plan: tuple[MeasureFacts, ...] | None = None
 

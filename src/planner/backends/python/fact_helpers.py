@@ -70,18 +70,21 @@ def id_check(number: str | None) -> IdCheck | None:
     return check_id(number) if number else None
 
 
-def employed_in_year(records: list[EmploymentRecord], when: date) -> bool:
+def covers_year(start: date | None, end: date | None, when: date) -> bool:
     year = when.year
-    return any(
-        (e.start is None or e.start.year <= year) and (e.end is None or e.end.year >= year)
-        for e in records
-    )
+    return (start is None or start.year <= year) and (end is None or end.year >= year)
+
+
+def covers_date(start: date | None, end: date | None, when: date) -> bool:
+    return (start is None or start <= when) and (end is None or end >= when)
+
+
+def employed_in_year(records: list[EmploymentRecord], when: date) -> bool:
+    return any(covers_year(e.start, e.end, when) for e in records)
 
 
 def post_held_on(posts: list[PublicWelfarePost], when: date) -> bool:
-    return any(
-        (p.start is None or p.start <= when) and (p.end is None or p.end >= when) for p in posts
-    )
+    return any(covers_date(p.start, p.end, when) for p in posts)
 
 
 def _by_beneficiary(
@@ -309,6 +312,8 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "guarantee_problems": guarantee_problems,
     "guarantee_secure": guarantee_secure,
     "scheduled_share": scheduled_share,
+    "covers_year": covers_year,
+    "covers_date": covers_date,
     "catalog_entry": catalog_entry,
     "registered_member": registered_member,
     "eligibility_verdict": eligibility_verdict,

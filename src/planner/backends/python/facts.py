@@ -37,6 +37,7 @@ from planner.facts.expression import (
     Unary,
 )
 from planner.facts.helpers import HELPERS
+from planner.item_facts import PostFacts, WorkRecordFacts
 from planner.model import Household, Project, Village
 from planner.params import ParamValues
 
@@ -218,6 +219,31 @@ _derive_member, MEMBER_SOURCE = compile_entity(FACTS, "member", MemberFacts)
 _derive_household, HOUSEHOLD_SOURCE = compile_entity(FACTS, "household", HouseholdFacts)
 _derive_village, VILLAGE_SOURCE = compile_entity(FACTS, "village", VillageFacts)
 _derive_project, PROJECT_SOURCE = compile_entity(FACTS, "project", ProjectFacts)
+_derive_work_record, WORK_RECORD_SOURCE = compile_entity(FACTS, "work_record", WorkRecordFacts)
+_derive_post, POST_SOURCE = compile_entity(FACTS, "post", PostFacts)
+
+
+def derive_work_records(household: HouseholdFacts) -> tuple[WorkRecordFacts, ...]:
+    """Facts of every work record of the household's registered members, in member order."""
+    when = household.reference_date
+    return tuple(
+        _derive_work_record(v_record=record, v_member=member.number, v_number=number,
+                            v_when=when, params=None)
+        for member in household.members
+        for number, record in enumerate(member.record.employment, start=1)
+    )
+
+
+def derive_posts(household: HouseholdFacts) -> tuple[PostFacts, ...]:
+    """Facts of every public-welfare post of the household's registered members, in member
+    order."""
+    when = household.reference_date
+    return tuple(
+        _derive_post(v_record=record, v_member=member.number, v_number=number, v_when=when,
+                     params=None)
+        for member in household.members
+        for number, record in enumerate(member.record.public_welfare_posts, start=1)
+    )
 
 
 def derive_village(village: Village, when: date) -> VillageFacts:

@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.env import Compiled, Env, Getter, getter, param_getter
+from planner.backends.python.facts import derive_posts, derive_work_records
 from planner.backends.python.values import jsonable
 from planner.measure_facts import derive_measures
 from planner.rule import Hit, Rule, RuleContext
@@ -145,6 +146,10 @@ def _hit(env: Env, evidence: dict[str, Any], values: dict[str, Any]) -> Hit:
     elif env.measure is not None:
         hit.member = env.measure.beneficiary_member
         hit.measure = env.measure.id
+    elif env.work_record is not None:
+        hit.member = env.work_record.member
+    elif env.post is not None:
+        hit.member = env.post.member
     return hit
 
 
@@ -216,6 +221,24 @@ def compile_spec(rule: Rule) -> Evaluate:
             return tuple(hits)
 
         return evaluate_each
+
+    if spec.for_each in ("work_record", "post"):
+        items = derive_work_records if spec.for_each == "work_record" else derive_posts
+        slot = spec.for_each
+
+        def evaluate_items(ctx: RuleContext) -> tuple[Hit, ...]:
+            household = ctx.household
+            if household is None:
+                return ()
+            hits: list[Hit] = []
+            env = Env(household, ctx.params, catalog=ctx.catalog)
+            for item in items(household):
+                setattr(env, slot, item)
+                if ctx.explain or holds(env):
+                    judge(env, ctx.explain, hits)
+            return tuple(hits)
+
+        return evaluate_items
 
     if len(checks) == 1 and not together and scope in ("household", "member"):
         # the shape of most rules, judged for every household and member: no list, no loop

@@ -1,0 +1,42 @@
+"""The declared facts of a member's work records and public-welfare posts (``work_record.<name>``,
+``post.<name>``), read by rules with ``for_each: work_record`` / ``for_each: post``."""
+
+from __future__ import annotations
+
+from planner.facts.declare import Fact
+
+ITEM_INPUTS = {
+    "record": "the item's record (planner.model.EmploymentRecord or PublicWelfarePost)",
+    "member": "the member number of the registered member who holds it",
+    "number": "1-based position of the item in the member's list",
+    "when": "the reference date of the run",
+}
+
+
+def _common(zh: str, en: str) -> tuple[Fact, ...]:
+    return (
+        Fact("record", f"record {en}", "", f"{zh}记录", f"{en} record",
+             "The record as validated.", "record"),
+        Fact("member", "integer", "position", "成员序号", "member number",
+             "The registered member who holds it.", "member"),
+        Fact("number", "integer", "position", f"{zh}序号", f"{en} number",
+             "1-based position in the member's list.", "number"),
+        Fact("reference_date", "date", "", "基准日", "reference date",
+             "The date the facts are derived for.", "when"),
+        Fact("annual_pay", "number", "yuan/yr", "年收入", "annual pay",
+             "Monthly pay times the months of the year.", "record.monthly_pay * record.months"),
+    )
+
+
+WORK_RECORD_FACTS = (
+    *_common("务工", "EmploymentRecord"),
+    Fact("active", "bool", "", "本年务工", "active this year",
+         "The spell covers the reference year (an unknown start or end is open).",
+         "covers_year(record.start, record.end, when)"),
+)
+POST_FACTS = (
+    *_common("公益岗位", "PublicWelfarePost"),
+    Fact("held", "bool", "", "在岗", "held",
+         "The post is held on the reference date (an unknown start or end is open).",
+         "covers_date(record.start, record.end, when)"),
+)
