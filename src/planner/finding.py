@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.model import Waiver
+from planner.model import Region, Waiver
+from planner.source import Source
 from planner.spec import RuleKind
 
 
@@ -24,6 +25,9 @@ class Finding:
     ``need`` come from the rule (:data:`planner.spec.RuleKind`), ``measure`` is the planned
     measure a mismatch finding is about (its beneficiary is ``member``) and ``refers_to`` the
     code of the finding a meta finding points at.
+
+    ``source`` is where the subject's record was read (file, sheet, rows; ``None`` when it was
+    built in code) and ``region`` the subject's region (town, village), both set by the checker.
     """
 
     code: str
@@ -46,6 +50,8 @@ class Finding:
     need: str | None = None
     measure: str | None = None
     refers_to: str | None = None
+    source: Source | None = None
+    region: Region | None = None
 
     @property
     def waived(self) -> bool:

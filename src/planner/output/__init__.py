@@ -16,6 +16,7 @@ from planner.finding import Finding
 from planner.privacy import mask_finding
 from planner.registry import RuleSet
 from planner.results import CheckStats
+from planner.source import RuleSkipped
 
 FORMATS = ("text", "json", "jsonl", "csv", "sarif")
 
@@ -37,12 +38,16 @@ class RunInfo:
 
 @dataclass(slots=True)
 class InputSummary:
-    """Records read, accepted and rejected, and the input errors to report."""
+    """Records read, accepted and rejected, the input errors and warnings to report, and the
+    rules skipped for sources that lack the fields they need (:class:`planner.source.RuleSkipped`).
+    """
 
     read: int = 0
     accepted: int = 0
     rejected: int = 0
     errors: list[Any] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
+    skipped: list[RuleSkipped] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (errors as text)."""
