@@ -310,3 +310,20 @@ def test_plain_households_through_the_checker_are_written_as_before(example_hous
     assert all(list(r["locations"][0]) == ["logicalLocations"] for r in run_["results"])
     rows = list(csv.DictReader(io.StringIO(write("csv", findings=findings, inputs=plain))))
     assert {(r["town"], r["source_file"], r["source_rows"]) for r in rows} == {("", "", "")}
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    (REGION, {"town": "河口镇", "village": "龙井村"}),
+    (Region(town="河口镇"), {"town": "河口镇"}),
+    (Region(county="织金县", division_code="522425101001"), None),
+    (None, None),
+])
+def test_a_finding_dict_has_the_town_and_village_known(region, expected):
+    data = finding(source=None, region=region).to_dict()
+    assert data.get("region") == expected and "source" not in data
+
+
+def test_sarif_leaves_out_a_region_no_line_can_express():
+    bad_rows = Source(file="a.csv", rows=(0,))
+    location = sarif(findings=[finding(source=bad_rows)], inputs=None)["results"][0]["locations"]
+    assert "region" not in location[0]["physicalLocation"]

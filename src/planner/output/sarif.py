@@ -94,7 +94,7 @@ def physical_location(file: str, sheet: str | None = None, rows: tuple[int, ...]
                       layout: str | None = None) -> dict[str, Any]:
     """A SARIF ``location`` with the ``physicalLocation`` of rows of a file (and sheet)."""
     physical: dict[str, Any] = {"artifactLocation": artifact_location(file)}
-    if rows and PurePath(file).suffix.lower() in ROW_FILES:
+    if rows and min(rows) >= 1 and PurePath(file).suffix.lower() in ROW_FILES:
         physical["region"] = {"startLine": min(rows), "endLine": max(rows)}
     properties = {key: value for key, value in (("sheet", sheet), ("rows", list(rows)),
                                                  ("layout", layout)) if value}
