@@ -79,7 +79,7 @@ class Finding:
         return self.message_zh if language == "zh" else self.message_en
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (waiver and explanation only when present).
+        """A JSON-ready dict (waiver, explanation, region and source only when present).
 
         The typed contract (``kind``, ``need``, ``measure``, ``refers_to``) is not written yet:
         the recorded JSON output is pinned (issue 16 adds it).
@@ -103,4 +103,20 @@ class Finding:
         explanation = self.explanation
         if explanation is not None:
             data["explanation"] = explanation
+        region = region_dict(self.region)
+        if region:
+            data["region"] = region
+        if self.source is not None:
+            data["source"] = self.source.to_dict()
         return data
+
+
+REGION_PARTS = ("town", "village")
+
+
+def region_dict(region: Region | None) -> dict[str, str]:
+    """The parts of ``region`` that place a finding within a district (town, village), those
+    known only: the province, city and county are the same for a whole run."""
+    if region is None:
+        return {}
+    return {part: value for part in REGION_PARTS if (value := getattr(region, part))}

@@ -1,4 +1,13 @@
-"""Machine-readable outputs: JSON (one document), JSON Lines (one finding a line) and CSV."""
+"""Machine-readable outputs: JSON (one document), JSON Lines (one finding a line) and CSV.
+
+A finding read from a file carries ``region`` (``{"town", "village"}``, the parts known) and
+``source`` (:meth:`planner.source.Source.to_dict`) in JSON and JSON Lines, only when known: a
+finding without them is written as before. CSV has fixed columns for them (``town``,
+``village``, ``source_file``, ``source_sheet``, ``source_rows``), left empty when unknown, so
+that every CSV of a run has the same header. The input warnings and the rules skipped for a
+source (:class:`planner.source.RuleSkipped`) are in the JSON summary (``input_warnings``,
+``skipped_rules``); JSON Lines has no summary record (the totals go to the command's stderr).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,10 @@ import csv
 import json
 from typing import Any
 
-from planner.finding import Finding
+from planner.finding import Finding, region_dict
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
+from planner.output.places import problem_dict, problem_text
 from planner.results import CheckStats
 from planner.version import __version__
 
@@ -36,7 +46,11 @@ class JsonWriter(Writer):
     def finish(self, stats: CheckStats, inputs: InputSummary | None = None) -> None:
         summary: dict[str, Any] = {"checks": stats.to_dict()}
         if inputs is not None:
-            summary["inputs"] = inputs.to_dict()
+            show = self.info.show_personal
+            summary["inputs"] = {**inputs.to_dict(),
+                                 "errors": [problem_text(e, show) for e in inputs.errors]}
+            summary["input_warnings"] = [problem_dict(w, show) for w in inputs.warnings]
+            summary["skipped_rules"] = [skipped.to_dict() for skipped in inputs.skipped]
         self.stream.write(("\n" if not self._first else "") + '], "summary": '
                           + _dumps(summary) + "}\n")
 
@@ -52,11 +66,13 @@ CSV_COLUMNS = (
     "subject", "subject_kind", "member", "code", "name", "family", "severity", "message",
     "message_zh", "message_en", "waived", "waiver_reason", "waiver_approver", "waiver_expires",
     "proposes", "references", "evidence",
+    "town", "village", "source_file", "source_sheet", "source_rows",
 )
 
 
 class CsvWriter(Writer):
-    """One row per finding; ``message`` in the chosen language, evidence as JSON.
+    """One row per finding; ``message`` in the chosen language, evidence as JSON; the source
+    rows joined by ``;`` as the other lists are (``5;6;7``: a span ``5-7`` would open as a date).
 
     Text that a spreadsheet would run as a formula (a subject ``=HYPERLINK(…)``) gets an
     apostrophe in front (:func:`planner.io.formulas.neutralise`).
@@ -68,6 +84,8 @@ class CsvWriter(Writer):
 
     def emit(self, finding: Finding) -> None:
         waiver = finding.waiver
+        region = region_dict(finding.region)
+        source = finding.source
         self._csv.writerow(neutralise(cell) for cell in (
             finding.subject, finding.subject_kind,
             "" if finding.member is None else finding.member,
@@ -78,6 +96,9 @@ class CsvWriter(Writer):
             waiver.expires.isoformat() if waiver else "",
             ";".join(finding.proposes), ";".join(finding.references),
             _dumps(finding.evidence),
+            region.get("town", ""), region.get("village", ""),
+            source.file if source else "", (source.sheet or "") if source else "",
+            ";".join(map(str, source.rows)) if source else "",
         ))
 
 

@@ -9,10 +9,13 @@ from rich.console import Console
 from rich.text import Text
 
 from planner.finding import Finding
+from planner.model import Region
 from planner.output import InputSummary, Writer
+from planner.output.places import problem_text, region_label, source_label
 from planner.printable import printable, printable_data
 from planner.privacy import mask_numbers
 from planner.results import CheckStats
+from planner.source import Source
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_LABELS = {
@@ -30,7 +33,7 @@ _MARKS = {True: "✓", False: "✗", None: "?"}
 class TextWriter(Writer):
     """Readable by a clerk: one block per household, one line per finding, totals at the end."""
 
-    _subject: tuple[str, str] | None = None
+    _subject: tuple[str, str, Source | None, Region | None] | None = None
 
     def start(self) -> None:
         color = self.info.color
@@ -46,12 +49,19 @@ class TextWriter(Writer):
     def emit(self, finding: Finding) -> None:
         finding = _printable(finding)
         lang = self.info.lang
-        subject = (finding.subject_kind, finding.subject)
+        # A subject's findings share its record's source and region: shown once, on its line.
+        subject = (finding.subject_kind, finding.subject, finding.source, finding.region)
         if subject != self._subject:
             if self._subject is not None:
                 self.console.print()
             kind = KIND_LABELS[lang].get(finding.subject_kind, finding.subject_kind)
-            self.console.print(Text(f"{kind} {finding.subject}", style="bold"))
+            heading = Text(f"{kind} {finding.subject}", style="bold")
+            if finding.source is not None:
+                heading.append(f"  {printable(source_label(finding.source))}", "dim")
+            region = region_label(finding.region)
+            if region:
+                heading.append(f"  {printable(region)}", "dim")
+            self.console.print(heading)
             self._subject = subject
         line = Text("  ")
         if finding.member is not None:
@@ -117,6 +127,11 @@ class TextWriter(Writer):
     def finish(self, stats: CheckStats, inputs: InputSummary | None = None) -> None:
         if self._subject is not None:
             self.console.print()
+        notices = notice_lines(inputs, self.info.lang, self.info.show_personal)
+        for line in notices:
+            self.console.print(Text(line, "bold" if not line.startswith(" ") else ""))
+        if notices:
+            self.console.print()
         for line in summary_lines(stats, inputs, self.info.lang, self.info.show_personal):
             self.console.print(Text(line, "bold" if line.startswith(("共", "Checked")) else ""))
 
@@ -130,6 +145,25 @@ def _printable(finding: Finding) -> Finding:
     )
 
 
+def notice_lines(inputs: InputSummary | None, lang: str, show_personal: bool = False) -> list[str]:
+    """The input warnings (worded as ``planner validate`` words them) and the rules skipped for
+    sources that lack the fields they need, each under a heading, in ``zh`` or ``en``; none
+    when there are none."""
+    lines: list[str] = []
+    if inputs is None:
+        return lines
+    if inputs.warnings:
+        lines.append("输入提示：" if lang == "zh" else "Input warnings:")
+        for warning in inputs.warnings:
+            text = problem_text(warning, show_personal)
+            lines.extend("  " + printable(line) for line in text.splitlines())
+    if inputs.skipped:
+        lines.append("未运行的规则（数据源缺少所需字段）：" if lang == "zh"
+                     else "Rules not run (the source lacks fields they need):")
+        lines.extend("  " + printable(skipped.message(lang)) for skipped in inputs.skipped)
+    return lines
+
+
 def summary_lines(
     stats: CheckStats, inputs: InputSummary | None, lang: str, show_personal: bool = False
 ) -> list[str]:
@@ -141,10 +175,16 @@ def summary_lines(
             lines.append(("输入错误：" if lang == "zh" else "input error: ") + text)
         if lang == "zh":
             lines.append(f"读取记录 {inputs.read} 条：接受 {inputs.accepted} 条，"
-                         f"拒绝 {inputs.rejected} 条")
+                         f"拒绝 {inputs.rejected} 条"
+                         + (f"；输入提示 {len(inputs.warnings)} 条" if inputs.warnings else "")
+                         + (f"；规则未运行提示 {len(inputs.skipped)} 条（数据源缺少所需字段）"
+                            if inputs.skipped else ""))
         else:
             lines.append(f"Records read: {inputs.read}; accepted {inputs.accepted},"
-                         f" rejected {inputs.rejected}")
+                         f" rejected {inputs.rejected}"
+                         + (f"; {len(inputs.warnings)} input warnings" if inputs.warnings else "")
+                         + (f"; {len(inputs.skipped)} notices of rules not run (the source"
+                            " lacks fields they need)" if inputs.skipped else ""))
     sev = stats.by_severity
     if lang == "zh":
         lines.append(
@@ -163,4 +203,4 @@ def summary_lines(
     return lines
 
 
-__all__ = ["TextWriter", "summary_lines"]
+__all__ = ["TextWriter", "notice_lines", "summary_lines"]
