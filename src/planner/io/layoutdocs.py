@@ -1,7 +1,10 @@
 """The reference of the export layouts for docs/io.md, generated from the layout files.
 
-Each layout's headers with the field they feed and every accepted value label, the headers it
-deliberately ignores (and why), and what it cannot express. ``python -m planner.io.layoutdocs
+Each layout's headers (and the other spellings read the same) with the field they feed and
+every accepted value label, the headers it deliberately ignores (and why), and what it cannot
+express: the model fields no header feeds, computed, by entity, with the layout's notes on why.
+Section names are stable (``#### Headers``, ``#### Deliberately not read``, ``#### What this
+layout cannot express``) so that links to them keep working. ``python -m planner.io.layoutdocs
 docs/io.md`` rewrites the generated section of that page; a test checks it is up to date.
 """
 
@@ -17,8 +20,8 @@ from typing import Any
 from planner.io.columns import DEFAULT_MAP, MapEntry, default_column_map, normalize_header
 from planner.io.errors import FormatError
 from planner.io.exportlayouts import ExportLayout, export_layouts
-from planner.io.headers import Resolver
-from planner.io.layout import LIST, Layout, layout_for
+from planner.io.headerspec import export_header
+from planner.io.layout import ROW, layout_for
 from planner.io.partsheets import PART_SHEETS, sheet_layout
 from planner.model.vocab import LABELS_ZH
 from planner.safe_yaml import parse_yaml
@@ -33,10 +36,6 @@ def _reasons(table: str) -> dict[str, str]:
     ignore = data["tables"].get(table, {}).get("ignore") or {}
     return {normalize_header(k): str(v) for k, v in ignore.items()} if isinstance(
         ignore, dict) else {}
-
-
-def _record_layout(kind: str) -> Layout:
-    return sheet_layout(kind) if kind in PART_SHEETS else layout_for(kind)
 
 
 def _shown(value: Any) -> str:
@@ -77,35 +76,99 @@ def _labels(entry: MapEntry, column_type: Any, is_list: bool) -> str:
     return "; ".join(parts)
 
 
+_PART_OWNER = {"work_record": "member.employment", "work_plan": "member.work_plan",
+               "household_info": ""}
+"""Where the rows of each part sheet go in the household (``""``: the household itself)."""
+_ROW_KEYS = {"household_id", "id_number", "name", "member_number"}  # name the member, not data
+
+
+def model_fields(layout: ExportLayout) -> dict[str, list[str]]:
+    """The model field paths a sheet of ``layout`` could feed, by entity (household, member,
+    each part table: ``income``, ``member.employment`` …; list indexes left out)."""
+    if layout.kind in PART_SHEETS:
+        owner = _PART_OWNER[layout.kind]
+        names = [c.name for c in sheet_layout(layout.kind).columns
+                 if not c.pseudo and c.name not in _ROW_KEYS]
+        return {owner or "household": [f"{owner}.{n}" if owner else n for n in names]}
+    record = layout_for(layout.kind)
+    groups = {layout.kind: [c.name for c in record.root if not c.pseudo]}
+    if record.row:
+        groups[str(record.row_prefix)] = [c.name for c in record.row if not c.pseudo]
+    for part in record.parts:
+        prefix = f"{record.row_prefix}.{part.name}" if part.level == ROW else part.name
+        groups[prefix] = [f"{prefix}.{c.name}" for c in part.columns]
+    return groups
+
+
+def _carried_paths(layout: ExportLayout) -> set[str]:
+    owner = _PART_OWNER.get(layout.kind, "")
+    paths: set[str] = set()
+    for field in layout.carried_fields(default_column_map()):
+        path = ".".join(p for p in field.split(".") if not p.isdigit())
+        if path.startswith("income."):  # a household total: one IncomeSource of its category
+            paths |= {"income.category", "income.amount", "income.year"}
+        elif path == "production_costs":
+            paths |= {"production_costs.amount", "production_costs.year"}
+        else:
+            paths.add(f"{owner}.{path}" if owner else path)
+    id_from = default_column_map().table(layout.table).id_from
+    if id_from and set(id_from) <= paths:  # the id is made of these (county/town/village)
+        paths.add("id")
+    return paths
+
+
+def uncarried(layout: ExportLayout) -> dict[str, list[str]]:
+    """The model fields no header of ``layout`` feeds, by entity (entities fed fully left out):
+    the model's field paths minus the layout's ``carried_fields``."""
+    carried = _carried_paths(layout)
+    groups = {entity: [p for p in paths if p not in carried]
+              for entity, paths in model_fields(layout).items()}
+    return {entity: paths for entity, paths in groups.items() if paths}
+
+
+def _aliases(layout: ExportLayout, entry: MapEntry) -> list[str]:
+    """Other headers of the layout's table read exactly as ``entry`` (县(市、区、旗) for 县)."""
+    table = default_column_map().table(layout.table)
+    documented = {normalize_header(h) for h in layout.headers}
+    same = (entry.field, entry.income, entry.cost, entry.values, entry.defaults, entry.type,
+            entry.scale)
+    return [other.header for key, other in table.columns.items() if key not in documented
+            and (other.field, other.income, other.cost, other.values, other.defaults,
+                 other.type, other.scale) == same]
+
+
 def _section(layout: ExportLayout) -> list[str]:
-    column_map = default_column_map()
-    table = column_map.table(layout.table)
-    resolver = Resolver(_record_layout(layout.kind))
     reasons = _reasons(layout.table)
     lines = [f"### {layout.title_en}", "", f"{layout.title_zh}. Layout `{layout.name}`, record "
              f"kind `{layout.kind}`, column-map table `{layout.table}`; recognised by at least "
-             f"{layout.min_signature} of: {', '.join(layout.signature)}.", "",
-             "| header | field | accepted values |", "|---|---|---|"]
+             f"{layout.min_signature} of: {', '.join(layout.signature)}. A blank workbook to "
+             f"fill in: `planner template --layout {layout.name} -o FILE.xlsx`.", "",
+             "#### Headers", "",
+             "| header | also read as | field | accepted values |", "|---|---|---|---|"]
     ignored = []
     for header in layout.headers:
-        entry = table.entry(header)
-        if entry is None:
+        spec = export_header(layout, header)
+        if spec is None or spec.entry is None:
             ignored.append(header)
             continue
+        entry = spec.entry
+        aliases = ", ".join(_aliases(layout, entry))
         if entry.income or entry.cost:
             target = f"income ({entry.income})" if entry.income else "production_costs"
-            lines.append(f"| {header} | `{target}` | amount (元) for the income year |")
+            lines.append(f"| {header} | {aliases} | `{target}` | amount (元) for the income "
+                         "year |")
             continue
-        found = resolver.field(entry.field or "")
-        column = found[2] if found else None
-        column_type = column.type if column is not None else None
-        is_list = column is not None and column.kind == LIST
-        lines.append(f"| {header} | `{entry.field}` | {_labels(entry, column_type, is_list)} |")
-    if ignored:
-        lines += ["", "Deliberately not read:", ""]
-        lines += [f"- {h}: {reasons.get(normalize_header(h), '')}" for h in ignored]
+        labels = _labels(entry, spec.value_type, spec.is_list)
+        lines.append(f"| {header} | {aliases} | `{entry.field}` | {labels} |")
+    lines += ["", "#### Deliberately not read", ""]
+    lines += [f"- {h}: {reasons.get(normalize_header(h), '')}" for h in ignored] or ["- none"]
+    lines += ["", "#### What this layout cannot express", "",
+              "No header feeds these model fields (the model's fields minus the layout's "
+              "`carried_fields`), by entity:", ""]
+    lines += [f"- {entity}: {', '.join(f'`{p}`' for p in paths)}"
+              for entity, paths in uncarried(layout).items()] or ["- none"]
     if layout.cannot_express:
-        lines += ["", "Cannot express:", ""]
+        lines += ["", "Why, and what is read lossily:", ""]
         lines += [f"- `{what}`: {why}" for what, why in layout.cannot_express]
     return [*lines, ""]
 
