@@ -350,3 +350,15 @@ def test_what_a_layout_cannot_express_is_the_model_minus_what_its_headers_carry(
     assert "monitoring.group" in registration["household"]
     section = _layout_sections()["monitoring_2023_work_records"]
     assert "- member.employment: `member.employment.place`, `member.employment.months`" in section
+
+
+def test_the_docs_list_planner_s_own_columns_as_generated():
+    from planner.io.layoutdocs import OWN_BEGIN, OWN_END, render_own
+
+    page = (Path(__file__).parents[1] / "docs" / "io.md").read_text(encoding="utf-8")
+    section = page[page.index(OWN_BEGIN):page.index(OWN_END) + len(OWN_END)]
+    assert section == render_own(), "run: python -m planner.io.layoutdocs docs/io.md"
+    for name in ("households", "villages", "projects"):
+        for sheet in layout_sheets(name):
+            assert all(f"| `{spec.header}` |" in section for spec in sheet.headers)
+    assert "| `member.relation` | labels: 户主 / head, 配偶 / spouse," in section

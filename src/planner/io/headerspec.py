@@ -48,6 +48,24 @@ class HeaderSpec:
         tp = self.value_type
         return tp is bool or (isinstance(tp, type) and issubclass(tp, Enum))
 
+    @property
+    def cell(self) -> str:
+        """How a cell is typed: date, month, int, float, choice(s), list, json or text."""
+        tp = self.value_type
+        if self.month:
+            return "month"
+        if self.closed:
+            return "choices" if self.is_list else "choice"
+        if self.is_list:
+            return "list"
+        if tp in (date, datetime):
+            return "date"
+        if tp is dict:
+            return "json"
+        if tp is int:
+            return "int"
+        return "float" if tp is float else "text"
+
     def labels(self, lang: str = "zh") -> tuple[str, ...]:
         """The values a cell of a closed vocabulary may hold, the canonical ones first.
 
@@ -185,7 +203,3 @@ def layout_sheets(name: str) -> tuple[SheetSpec, ...]:
             return (SheetSpec(export_sheet_name(layout), tuple(s for s in found if s)),)
     raise KeyError(name)
 
-
-def is_date(spec: HeaderSpec) -> bool:
-    """True for a date cell (not a month: months are typed as text, ``202303``)."""
-    return spec.value_type in (date, datetime) and not spec.month

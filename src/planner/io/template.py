@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import replacing
-from planner.io.headerspec import HeaderSpec, SheetSpec, is_date, layout_sheets
+from planner.io.headerspec import HeaderSpec, SheetSpec, layout_sheets
 from planner.io.tabular import XLSX_MAX_ROWS
 
 LANGUAGES = ("zh", "en")
@@ -40,29 +40,9 @@ _KINDS = {  # cell kind → (Chinese hint, English hint, number format)
 }
 
 
-def cell_kind(spec: HeaderSpec) -> str:
-    """How a cell of ``spec`` is typed: date, month, int, float, choice(s), list, json, text."""
-    tp = spec.value_type
-    if spec.month:
-        return "month"
-    if spec.closed:
-        return "choices" if spec.is_list else "choice"
-    if spec.is_list:
-        return "list"
-    if is_date(spec):
-        return "date"
-    if tp is dict:
-        return "json"
-    if tp is int:
-        return "int"
-    if tp is float:
-        return "float"
-    return "text"
-
-
 def header_note(spec: HeaderSpec, lang: str) -> str:
     """The note on a header cell: the field it feeds, its meaning, and what a cell holds."""
-    zh, en, _format = _KINDS[cell_kind(spec)]
+    zh, en, _format = _KINDS[spec.cell]
     lines = [f"字段 / field: {spec.target}"]
     if spec.description:
         lines.append(spec.description)
@@ -125,7 +105,7 @@ def _write_sheet(book: Any, sheet_spec: SheetSpec, lists: _Lists, lang: str,
                  formats: dict[str, Any], header_format: Any) -> None:
     sheet = book.add_worksheet(sheet_spec.name)
     for index, spec in enumerate(sheet_spec.headers):
-        kind = cell_kind(spec)
+        kind = spec.cell
         width = max(10, min(40, 2 * len(spec.header) + 2))
         sheet.set_column(index, index, width, formats[kind])
         sheet.write_string(0, index, spec.header, header_format)
