@@ -254,7 +254,7 @@ def test_the_command_writes_refuses_to_overwrite_and_lists_the_layouts(tmp_path)
     done = _planner("template", "-o", "new/folder/t.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     written = (tmp_path / "new/folder/t.xlsx").read_bytes()
-    assert "8 sheets" in done.stderr
+    assert "8 sheet(s)" in done.stderr
 
     again = _planner("template", "--layout", "monitoring_2023_villages", "-o",
                      "new/folder/t.xlsx", cwd=tmp_path)
@@ -362,3 +362,32 @@ def test_the_docs_list_planner_s_own_columns_as_generated():
         for sheet in layout_sheets(name):
             assert all(f"| `{spec.header}` |" in section for spec in sheet.headers)
     assert "| `member.relation` | labels: 户主 / head, 配偶 / spouse," in section
+
+
+def test_the_notes_speak_the_chosen_language_and_say_the_field(tmp_path):
+    write_template(tmp_path / "zh.xlsx", "households", "zh")
+    write_template(tmp_path / "en.xlsx", "households", "en")
+    zh, en = (_xml(tmp_path / f"{lang}.xlsx", "xl/comments1.xml") for lang in ("zh", "en"))
+    assert "字段 / field: member.birth_date" in zh and "日期，如 2020-03-01" in zh
+    assert "date, e.g. 2020-03-01" in en and "日期" not in en.split("member.birth_date")[1][:40]
+    assert "可填：户主、配偶" in zh and "accepted: head、spouse" in en
+    zh_sheet = _xml(tmp_path / "zh.xlsx", "xl/worksheets/sheet1.xml")
+    en_sheet = _xml(tmp_path / "en.xlsx", "xl/worksheets/sheet1.xml")
+    assert '<formula1>"男,女"</formula1>' in zh_sheet
+    assert '<formula1>"male,female"</formula1>' in en_sheet
+
+
+def test_a_yes_no_question_about_one_value_offers_its_answers_only():
+    (sheet,) = layout_sheets("monitoring_2023_members")
+    specs = {spec.header: spec for spec in sheet.headers}
+    assert specs["是否参加城乡居民基本医疗保险"].labels() == ("是", "否")
+    assert specs["享受低保政策情况"].labels()[:3] == ("是", "享受", "已享受")
+    assert "不享受" in specs["享受低保政策情况"].labels()
+    assert specs["性别"].labels() == ("男", "女", "1", "2", "男性", "女性")
+    assert specs["证件号码"].labels() == () and specs["证件号码"].cell == "text"
+    assert specs["识别监测时间"].cell == "month"
+
+
+def test_an_unknown_layout_is_refused_by_name():
+    with pytest.raises(ValueError, match="nope"):
+        layout_sheets("nope")

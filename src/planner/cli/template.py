@@ -53,7 +53,7 @@ def template(layout: str, lang: str, output: Path | None, force: bool, show_list
     except OSError as exc:
         raise file_problem(exc, "无法写出", "cannot write") from exc
     columns = sum(len(sheet.headers) for sheet in sheets)
-    click.echo(f"{output}：{len(sheets)} 个工作表，{columns} 列 / {len(sheets)} sheets, "
+    click.echo(f"{output}：{len(sheets)} 个工作表，{columns} 列 / {len(sheets)} sheet(s), "
                f"{columns} columns ({layout})", err=True)
 
 

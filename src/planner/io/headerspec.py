@@ -201,5 +201,5 @@ def layout_sheets(name: str) -> tuple[SheetSpec, ...]:
         if layout.name == name:
             found = (export_header(layout, h) for h in layout.headers)
             return (SheetSpec(export_sheet_name(layout), tuple(s for s in found if s)),)
-    raise KeyError(name)
+    raise ValueError(f"unknown layout {name!r}; expected one of {sorted(template_layouts())}")
 
