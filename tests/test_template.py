@@ -24,15 +24,6 @@ EXPORT_LAYOUTS = [name for name in template_layouts() if name not in (
     "households", "villages", "projects")]
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part (``xl/worksheets/sheet1.xml``)."""
     workbook = book.read("xl/workbook.xml").decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,9 +13,28 @@ from planner.io.headerspec import template_layouts
 from planner.io.template import LANGUAGES, write_template
 
 
+class LayoutName(click.ParamType):
+    """A layout name, checked against the layouts when used: listing them reads the export
+    layout files, which a plain ``click.Choice`` would do at every start of ``planner``."""
+
+    name = "layout"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """The names, as ``click.Choice`` shows them in the help."""
+        return "[" + "|".join(template_layouts()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        """``value`` when it names a layout; a usage error (exit 2) naming them otherwise."""
+        if value in template_layouts():
+            return str(value)
+        self.fail(f"未知的表头格式 {value!r}（可用：{'、'.join(template_layouts())}）\n"
+                  f"unknown layout {value!r} (known: {', '.join(template_layouts())})",
+                  param, ctx)
+
+
 @click.command()
-@click.option("--layout", default="households", show_default=True,
-              type=click.Choice(list(template_layouts())),
+@click.option("--layout", default="households", show_default=True, type=LayoutName(),
               help="The layout of the header row (表头格式): planner's own households, villages "
                    "or projects, or a shipped export layout (see --list).")
 @click.option("--lang", default="zh", show_default=True, type=click.Choice(LANGUAGES),

@@ -66,7 +66,9 @@ class _Lists:
         if inline and not any("," in label or '"' in label for label in labels):
             return list(labels)
         if labels not in self.placed:
-            letters = _column_letters(len(self.placed))
+            from xlsxwriter.utility import xl_col_to_name  # XlsxWriter only when writing
+
+            letters = xl_col_to_name(len(self.placed))
             self.placed[labels] = f"='{LISTS_SHEET}'!${letters}$1:${letters}${len(labels)}"
         return self.placed[labels]
 
@@ -79,15 +81,6 @@ class _Lists:
             for row, label in enumerate(labels):
                 sheet.write_string(row, column, label)
         sheet.hide()
-
-
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _validation(spec: HeaderSpec, lists: _Lists) -> dict[str, Any]:
