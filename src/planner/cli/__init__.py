@@ -11,6 +11,7 @@ from planner.cli import foundation as foundation_commands
 from planner.cli import generate as generate_commands
 from planner.cli import io as io_commands
 from planner.cli import plan as plan_commands
+from planner.cli import template as template_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,7 +26,7 @@ def cli() -> None:
 
 for module in (
     foundation_commands, facts_commands, generate_commands, io_commands, check_commands,
-    plan_commands,
+    plan_commands, template_commands,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -4,22 +4,41 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from planner.atomic import write_text
 from planner.cli.inputs import UsageProblem, file_problem
-from planner.model import Household
+from planner.model import Household, Project, Village
 from planner.params import ParameterError, load_parameters
+
+SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
+    "household": Household, "village": Village, "project": Project,
+}
 
 
 @click.command()
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
-def schema(indent: int) -> None:
-    """Print the JSON Schema of the household file format (打印户数据文件的 JSON Schema)."""
-    click.echo(json.dumps(Household.model_json_schema(), ensure_ascii=False, indent=indent))
+@click.option("--entity", type=click.Choice(list(SCHEMA_ENTITIES)), default="household",
+              show_default=True, help="The record whose schema to print (记录类型).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of standard output (输出文件).")
+def schema(indent: int, entity: str, output: Path | None) -> None:
+    """Print the JSON Schema of a household, village or project record (打印记录的 JSON Schema)."""
+    text = json.dumps(SCHEMA_ENTITIES[entity].model_json_schema(), ensure_ascii=False,
+                      indent=indent)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        write_text(output, text + "\n")
+    except OSError as exc:
+        raise file_problem(exc, "无法写出", "cannot write") from exc
 
 
 @click.command()
