@@ -116,6 +116,13 @@ def test_water_rules_need_their_indicators():
     assert set(BUILTIN["WAT002"].needs) == {"status", *WATER_INDICATORS}
 
 
+def test_a_refinement_that_only_withdraws_a_finding_is_not_needed():
+    # an unsafe grade is the problem; renovation or relocation done only withdraws it
+    assert BUILTIN["HOU001"].needs == ("housing.safety_grade", "status")
+    # the sex is compared with the ID number where no birth date is recorded
+    assert BUILTIN["DQ002"].needs == ("member.id_number", "member.sex")
+
+
 def test_dq008_and_dataset_forms_are_never_skipped():
     assert BUILTIN["DQ008"].needs == ()
     assert BUILTIN["DQ004"].needs == ()
