@@ -280,3 +280,17 @@ def test_villages_come_sourced_and_skip_the_rules_their_source_cannot_feed():
     assert list(checker.iter_findings([], [Sourced(village, source)])) == []
     [notice] = checker.skipped()
     assert (notice.code, notice.file, notice.records) == ("VIL001", "村.xlsx", 1)
+
+
+def test_one_notice_per_rule_and_table_sorted_by_file_sheet_and_code(example_household):
+    checker = Checker(Run.build([BUILTIN["SUP001"], BUILTIN["SUP002"]], reference_date=ON))
+    no_visits = frozenset(f for f in EVERY_FIELD if f.partition(".")[0] not in ("visits",
+                                                                                 "helper"))
+    records = [household(example_household, id=f"522425-102-{n:04d}") for n in range(3)]
+    sources = [Source("b.xlsx", "户", (2,), "m", no_visits),
+               Source("a.xlsx", "户", (2,), "m", no_visits),
+               Source("b.xlsx", "户", (3,), "m", no_visits)]
+    assert list(checker.iter_findings(map(Sourced, records, sources))) == []
+    assert [(n.file, n.code, n.records, n.missing) for n in checker.skipped()] == [
+        ("a.xlsx", "SUP001", 1, ("helper.name",)), ("a.xlsx", "SUP002", 1, ("visits",)),
+        ("b.xlsx", "SUP001", 2, ("helper.name",)), ("b.xlsx", "SUP002", 2, ("visits",))]

@@ -43,10 +43,8 @@ from planner.watchdog import Budget, RuleTimeout, checkpoint
 if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
     from planner.run import Run
 
-
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
-
 
 
 class Checker:
@@ -153,7 +151,8 @@ class Checker:
                 self._run(rule, function, ctx, subject, "household", findings)
         if waivers:
             findings.extend(self.waivers.apply(subject, waivers, findings))
-        place(findings, source, household.region)
+        if findings:
+            place(findings, source, household.region)
         self.stats.households += 1
         self._count(findings)
         return findings
@@ -172,7 +171,8 @@ class Checker:
         for rule, function in (self._village_rules if plan is None
                                else plan.group("_village_rules")):
             self._run(rule, function, ctx, village.id, "village", findings)
-        place(findings, source, village.region)
+        if findings:
+            place(findings, source, village.region)
         self.stats.villages += 1
         self._count(findings)
         return findings
@@ -191,7 +191,8 @@ class Checker:
         for rule, function in (self._project_rules if plan is None
                                else plan.group("_project_rules")):
             self._run(rule, function, ctx, project.id, "project", findings)
-        place(findings, source, project.region)
+        if findings:
+            place(findings, source, project.region)
         self.stats.projects += 1
         self._count(findings)
         return findings
@@ -213,7 +214,7 @@ class Checker:
     # -- whole runs ----------------------------------------------------------------------
     def iter_findings(
         self,
-        households: Iterable[Household],
+        households: Iterable[Household | Sourced[Household]],
         villages: Iterable[Village | Sourced[Village]] = (),
         projects: Iterable[Project | Sourced[Project]] = (),
     ) -> Iterator[Finding]:
