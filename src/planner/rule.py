@@ -34,6 +34,7 @@ from planner.spec import (
     validate_form,
     validate_spec,
 )
+from planner.spec.needs import check_need, spec_needs
 from planner.spec.paths import HOUSEHOLD, MEMBER
 
 Severity = Literal["error", "warning", "info"]
@@ -88,6 +89,7 @@ class RuleContext:
     explain: bool = False
     catalog: Any = None
     findings: list[Any] | None = None
+    fields: frozenset[str] | None = None  # what the subject's source carries; None: any field
 
 
 class DatasetCheck(Protocol):
@@ -113,7 +115,9 @@ class Rule:
     one subject. For dataset scope, ``function(ctx)`` returns a :class:`DatasetCheck`. A rule of
     a :class:`RuleSpec` has ``function=None``: backends compile ``spec`` when they run it
     (:func:`planner.backends.python.compile_rule`). ``kind`` and ``need`` tell the planner what
-    the findings are (see :data:`planner.spec.RuleKind`); every finding carries them.
+    the findings are (see :data:`planner.spec.RuleKind`); every finding carries them. ``needs``
+    are the model fields the rule cannot judge without (:mod:`planner.spec.needs`): on a source
+    that does not carry one of them the rule is not run (empty: it always runs).
     """
 
     code: str
@@ -134,6 +138,7 @@ class Rule:
     pack: str = ""
     kind: RuleKind = "need"
     need: str | None = None
+    needs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -213,12 +218,15 @@ def rule(
     reads_findings: bool = False,
     kind: RuleKind = "need",
     need: str | None = None,
+    needs: Iterable[str] = (),
 ) -> Callable[[RuleFunction | DatasetRuleFunction], Rule]:
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
     A household rule with ``reads_findings=True`` runs after every other household and member rule
     and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no
-    measure"). ``kind`` and ``need`` say what its findings are to the planner. The message
+    measure"). ``kind`` and ``need`` say what its findings are to the planner; ``needs`` the
+    model fields without which it cannot judge (``member.birth_date``, ``visits``; see
+    :mod:`planner.spec.needs`): the checker does not run it on a source lacking one. The message
     template is checked here: a field naming an unknown fact is an error
     when the module is imported, not when a finding is rendered.
     """
@@ -228,6 +236,10 @@ def rule(
     except SpecError as exc:
         raise ValueError(f"rule {code}: message: {exc}") from exc
     declared = tuple(dict.fromkeys([*parameters, *template_params]))
+    try:
+        needed = tuple(sorted({check_need(path, scope) for path in needs}))
+    except SpecError as exc:
+        raise ValueError(f"rule {code}: {exc}") from exc
 
     def wrap(function: RuleFunction | DatasetRuleFunction) -> Rule:
         return Rule(
@@ -247,6 +259,7 @@ def rule(
             reads_findings=reads_findings,
             kind=kind,
             need=need,
+            needs=needed,
         )
 
     return wrap
@@ -274,6 +287,9 @@ def from_spec(
     for name in template_params:
         if reader.known_parameters is not None and name not in reader.known_parameters:
             raise SpecError(f"message reads unknown parameter {name!r}", name)
+    if spec.needs is not None:
+        for path in (*spec.needs.add, *spec.needs.drop):
+            check_need(path, spec.scope)
     return Rule(
         code=spec.code,
         name=spec.name,
@@ -291,6 +307,7 @@ def from_spec(
         origin=origin,
         kind=spec.kind,
         need=spec.need,
+        needs=spec_needs(spec),
     )
 
 

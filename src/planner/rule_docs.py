@@ -72,6 +72,10 @@ def rule_markdown(rule: Rule, catalog: Any = None) -> str:
     if rule.proposes:
         lines.append("**Measures proposed:** " + ", ".join(_measures(rule.proposes, catalog)))
         lines.append("")
+    if rule.needs:
+        lines.append("**Fields needed** (not run on a source without them): "
+                     + ", ".join(f"`{field}`" for field in rule.needs))
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -113,6 +117,7 @@ def rule_page(rule: Rule, catalog: Any = None) -> str:
         rule.doc or rule.summary,
         "",
         "参数 / parameters: " + (", ".join(rule.parameters) or "—"),
+        "所需字段 / needs fields: " + (", ".join(rule.needs) or "— (不跳过 / never skipped)"),
         "措施 / measures: " + (", ".join(_measures(rule.proposes, catalog)).replace("`", "")
                               or "—"),
         "依据 / references: " + ("; ".join(rule.references) or "—"),

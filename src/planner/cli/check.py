@@ -234,7 +234,8 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
         "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
         "scope": rule.scope, "body": rule.body, "pack": rule.pack, "summary": rule.summary,
         "message": {"zh": rule.message.zh, "en": rule.message.en},
-        "parameters": list(rule.parameters), "proposes": list(rule.proposes),
+        "parameters": list(rule.parameters), "needs": list(rule.needs),
+        "proposes": list(rule.proposes),
         "references": list(rule.references), "aliases": list(rule.aliases),
         "source": rule.source, "doc": rule.doc,
     }

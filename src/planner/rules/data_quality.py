@@ -17,6 +17,7 @@ from planner.model import HouseholdStatus
 from planner.params import ParamValues
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
+from planner.spec.needs import carries
 
 FAMILY = "data_quality"
 PROPOSES = ("data_correction",)
@@ -113,15 +114,26 @@ MEMBER_FIELDS: dict[str, tuple[str, str, MemberCheck]] = {
 }
 
 
-@lru_cache(maxsize=16)
-def _required(keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split the required keys into household and member keys; reject unknown keys."""
+# The model fields a key is read from, where it is not the key itself: water access is told by
+# either of two fields.
+KEY_FIELDS = {"water.access": ("water.piped_into_home", "water.fetch_minutes_round_trip")}
+
+
+@lru_cache(maxsize=64)
+def _required(
+    keys: tuple[str, ...], fields: frozenset[str] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split the required keys into household and member keys, keeping those a source carrying
+    ``fields`` (None: any) can record; reject unknown keys."""
     unknown = [k for k in keys if k not in HOUSEHOLD_FIELDS and k not in MEMBER_FIELDS]
     if unknown:
         known = ", ".join([*HOUSEHOLD_FIELDS, *MEMBER_FIELDS])
         raise ValueError(
             f"data_quality.required_fields: unknown field {unknown[0]!r} (known: {known})"
         )
+    if fields is not None:
+        keys = tuple(k for k in keys
+                     if any(carries(fields, f) for f in KEY_FIELDS.get(k, (k,))))
     return (
         tuple(k for k in keys if k in HOUSEHOLD_FIELDS),
         tuple(k for k in keys if k in MEMBER_FIELDS),
@@ -172,6 +184,10 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     age). A member whose age is unknown is only reported for the missing birth date. One finding
     per missing field; member fields carry the member number; `evidence.field` names the key.
     An unknown key in the parameter is an error of the rule (PLN001), never a silent skip.
+    On a record read from a source that names the fields it carries (a national export), only
+    the keys that source can record are checked (`water.access`: piped water or fetch time): a
+    column the export does not have is not the household's omission, while an empty cell in a
+    column it has still is.
     Trigger to inject: delete `housing.safety_grade`, or a member's `medical_insurance`.
     DQ008 is a Python rule: the fields it checks are the parameter's value (a district adds or
     drops keys), household and member fields come from one household rule in that order, and an
@@ -201,7 +217,8 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     if household is None:
         return
     params = ctx.params
-    household_keys, member_keys = _required(tuple(params["data_quality.required_fields"]))
+    household_keys, member_keys = _required(tuple(params["data_quality.required_fields"]),
+                                            ctx.fields)
     for key in household_keys:
         zh, en, missing = HOUSEHOLD_FIELDS[key]
         if missing(household, params):

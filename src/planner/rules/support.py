@@ -34,6 +34,8 @@ def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None
     },
     references=("domain.md §6.3 measure-to-need consistency (fuping 5_18_001..007)",),
     reads_findings=True,
+    # Every need is unaddressed on a source that cannot list measures: not the household's fault.
+    needs=("measures",),
 )
 def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
     """A need found by an INC, BAS, EDU, MED, HOU or WAT rule with no measure addressing it.

@@ -85,6 +85,14 @@ class Check(_Spec):
         return when
 
 
+class NeedsCorrection(_Spec):
+    """Fields a rule needs beyond what its spec reads (``add``), or that it reads but can do
+    without (``drop``): see :mod:`planner.spec.needs`."""
+
+    add: list[str] = Field(default_factory=list)
+    drop: list[str] = Field(default_factory=list)
+
+
 class RuleSpec(_Spec):
     """A whole declarative rule: metadata plus its condition, or a dataset form.
 
@@ -122,6 +130,9 @@ class RuleSpec(_Spec):
       stage and education level are both implausible gets two). With ``report: together``, one
       finding when any check holds, whose rule-level values and evidence list the checks'
       values through ``{matched: name}`` (``join: "；"`` makes one text).
+    - ``needs``: corrections (``add``, ``drop``) to the model fields the rule needs, which are
+      derived from what it reads (:mod:`planner.spec.needs`); a source that does not carry one
+      of them does not run the rule.
     """
 
     code: str = Field(pattern=CODE_PATTERN)
@@ -147,6 +158,9 @@ class RuleSpec(_Spec):
     proposes: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
+    needs: NeedsCorrection | None = Field(
+        default=None, description="Corrections to the fields the rule needs, derived from what"
+        " it reads (planner.spec.needs): add, drop")
     doc: str = ""
 
     @field_validator("when", mode="before")

@@ -11,12 +11,22 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from planner.backends.python import compile_rule
 from planner.backends.python.facts import derive, derive_project, derive_village
+from planner.backends.python.outsiders import read_only_for_outsiders
+from planner.backends.python.recording import RecordingParams
+from planner.backends.python.selection import (
+    GROUPS,
+    Compiled,
+    Groups,
+    RulePlan,
+    RulePlans,
+    place,
+    sorted_notices,
+    unpack,
+)
 from planner.backends.python.values import jsonable
 from planner.engine_rules import ENGINE_CODES, RULE_ERROR, RULE_TIMEOUT
 from planner.facts import HouseholdFacts
@@ -24,51 +34,17 @@ from planner.finding import Finding
 from planner.model import Household, Project, Village
 from planner.model.personal import personal_values
 from planner.params import ParamValues
-from planner.readonly import readonly
 from planner.results import CheckStats
-from planner.rule import DatasetCheck, Hit, Rule, RuleContext, render
+from planner.rule import Hit, Rule, RuleContext, render
+from planner.source import RuleSkipped, Source, Sourced
 from planner.waivers import WaiverLedger, codes_with_aliases
 from planner.watchdog import Budget, RuleTimeout, checkpoint
 
 if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
     from planner.run import Run
 
-#: A rule with the function the Python backend compiled for it.
-_Compiled = tuple[Rule, Callable[[RuleContext], Any]]
-
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
-
-
-class _RecordingParams(Mapping[str, Any]):
-    """Parameter values that remember which names a rule read (for ``--explain``)."""
-
-    __slots__ = ("_inner", "read")
-
-    def __init__(self, values: ParamValues) -> None:
-        self._inner = values
-        self.read: list[str] = []
-
-    def __getitem__(self, name: str) -> Any:
-        self.read.append(name)
-        return self._inner[name]
-
-    def get(self, name: str, default: Any = None) -> Any:
-        self.read.append(name)
-        return self._inner.get(name, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._inner)
-
-    def __len__(self) -> int:
-        return len(self._inner)
-
-    @property
-    def when(self) -> date:
-        return self._inner.when
-
-    def provenance(self, name: str) -> Any:
-        return self._inner.provenance(name)
 
 
 class Checker:
@@ -79,6 +55,11 @@ class Checker:
     are reported; ``PLN001`` and ``PLN004`` always are. Waivers are judged by a
     :class:`~planner.waivers.WaiverLedger`. A rule call over the run's ``rule_timeout`` is
     interrupted, reported as ``PLN004`` and its rule disabled for the rest of the run.
+
+    Households, villages and projects may come with their :class:`~planner.source.Source`
+    (:class:`~planner.source.Sourced` items): it is copied onto their findings with the subject's
+    region, and a source naming the fields it carries runs only the rules it can feed
+    (:mod:`planner.backends.python.selection`); :meth:`skipped` reports the others.
     """
 
     def __init__(self, run: Run) -> None:
@@ -96,11 +77,11 @@ class Checker:
         self.rule_timeout = run.rule_timeout or None
         self._budget = Budget(self.rule_timeout)
         self._last_personal: tuple[object, tuple[str, ...]] = (None, ())
-        by_scope: dict[str, list[_Compiled]] = {}
+        by_scope: dict[str, list[Compiled]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
                 continue
-            by_scope.setdefault(rule.scope, []).append((rule, _read_only_for_outsiders(rule)))
+            by_scope.setdefault(rule.scope, []).append((rule, read_only_for_outsiders(rule)))
         household_rules = by_scope.get("household", [])
         self._household_rules = tuple(c for c in household_rules if not c[0].reads_findings)
         self._after_rules = tuple(c for c in household_rules if c[0].reads_findings)
@@ -108,6 +89,9 @@ class Checker:
         self._village_rules = tuple(by_scope.get("village", ()))
         self._project_rules = tuple(by_scope.get("project", ()))
         self._dataset_rules = tuple(by_scope.get("dataset", ()))
+        self._plans = {kind: RulePlans(self._groups(kind),
+                                       self._dataset_rules if kind == "household" else ())
+                       for kind in GROUPS}
         self.waivers = WaiverLedger(
             self.rules, run.waivers, self.reference_date, self._engine_finding,
             known_codes=run.known_codes, engine_codes=self.engine_codes,
@@ -124,79 +108,129 @@ class Checker:
 
     # -- per subject ---------------------------------------------------------------------
     def check_household(
-        self, household: Household, facts: HouseholdFacts | None = None
+        self, household: Household, facts: HouseholdFacts | None = None,
+        source: Source | None = None,
     ) -> list[Finding]:
-        """Findings of one household (waivers applied), counted in :attr:`stats`."""
+        """Findings of one household (waivers applied), counted in :attr:`stats`.
+
+        ``source`` (where the household was read) and the household's region are set on each
+        finding; the rules needing a field the source does not carry are not run.
+        """
+        return self._check_household(household, facts, source, self._plan("household", source))
+
+    def _check_household(
+        self, household: Household, facts: HouseholdFacts | None, source: Source | None,
+        plan: RulePlan | None,
+    ) -> list[Finding]:
         facts = facts or self.facts(household)
         self._budget.thread = threading.get_ident()
         ctx = RuleContext(
             self.values, self.reference_date, household=facts, explain=self.explain,
-            catalog=self.catalog,
+            catalog=self.catalog, fields=None if source is None else source.fields,
         )
         findings: list[Finding] = []
         subject = household.id
-        for rule, function in self._household_rules:
+        for rule, function in (self._household_rules if plan is None
+                               else plan.group("_household_rules")):
             self._run(rule, function, ctx, subject, "household", findings)
         if self._member_rules:
             for member in facts.members:
                 ctx.member = member
-                for rule, function in self._member_rules:
+                # read anew for each member: a rule that runs out of time is disabled
+                for rule, function in (self._member_rules if plan is None
+                                       else plan.group("_member_rules")):
                     self._run(rule, function, ctx, subject, "household", findings)
             ctx.member = None
         waivers = self.waivers.of_household(subject, household.waivers)
-        if self._after_rules:
+        after = self._after_rules if plan is None else plan.group("_after_rules")
+        if after:
             if waivers:  # rules reading findings see which ones are waived
                 self.waivers.mark(waivers, findings)
             ctx.findings = list(findings)
-            for rule, function in self._after_rules:
+            for rule, function in after:
                 self._run(rule, function, ctx, subject, "household", findings)
         if waivers:
             findings.extend(self.waivers.apply(subject, waivers, findings))
+        if findings:
+            place(findings, source, household.region)
         self.stats.households += 1
         self._count(findings)
         return findings
 
-    def check_village(self, village: Village, facts: Any = None) -> list[Finding]:
-        """Findings of one village."""
+    def check_village(
+        self, village: Village, facts: Any = None, source: Source | None = None
+    ) -> list[Finding]:
+        """Findings of one village (``source`` as for :meth:`check_household`)."""
         facts = facts or derive_village(village, self.reference_date)
+        plan = self._plan("village", source)
         self._budget.thread = threading.get_ident()
         ctx = RuleContext(self.values, self.reference_date, village=facts,
-                          explain=self.explain, catalog=self.catalog)
+                          explain=self.explain, catalog=self.catalog,
+                          fields=None if source is None else source.fields)
         findings: list[Finding] = []
-        for rule, function in self._village_rules:
+        for rule, function in (self._village_rules if plan is None
+                               else plan.group("_village_rules")):
             self._run(rule, function, ctx, village.id, "village", findings)
+        if findings:
+            place(findings, source, village.region)
         self.stats.villages += 1
         self._count(findings)
         return findings
 
-    def check_project(self, project: Project, facts: Any = None) -> list[Finding]:
-        """Findings of one project."""
+    def check_project(
+        self, project: Project, facts: Any = None, source: Source | None = None
+    ) -> list[Finding]:
+        """Findings of one project (``source`` as for :meth:`check_household`)."""
         facts = facts or derive_project(project, self.reference_date)
+        plan = self._plan("project", source)
         self._budget.thread = threading.get_ident()
         ctx = RuleContext(self.values, self.reference_date, project=facts,
-                          explain=self.explain, catalog=self.catalog)
+                          explain=self.explain, catalog=self.catalog,
+                          fields=None if source is None else source.fields)
         findings: list[Finding] = []
-        for rule, function in self._project_rules:
+        for rule, function in (self._project_rules if plan is None
+                               else plan.group("_project_rules")):
             self._run(rule, function, ctx, project.id, "project", findings)
+        if findings:
+            place(findings, source, project.region)
         self.stats.projects += 1
         self._count(findings)
         return findings
 
+    def skipped(self) -> list[RuleSkipped]:
+        """The rules not run on some source table's records because the table lacks fields they
+        need: one notice per rule and table, by file, sheet and code."""
+        return sorted_notices(n for plans in self._plans.values() for n in plans.skipped())
+
+    def _plan(self, kind: str, source: Source | None) -> RulePlan | None:
+        """The rules for a record of ``source`` (None: every rule), the record counted."""
+        if source is None or source.fields is None:
+            return None
+        return self._plans[kind].of(source, source.fields)
+
+    def _groups(self, kind: str) -> Groups:
+        return {name: getattr(self, name) for name in GROUPS[kind]}
+
     # -- whole runs ----------------------------------------------------------------------
     def iter_findings(
         self,
-        households: Iterable[Household],
-        villages: Iterable[Village] = (),
-        projects: Iterable[Project] = (),
+        households: Iterable[Household | Sourced[Household]],
+        villages: Iterable[Village | Sourced[Village]] = (),
+        projects: Iterable[Project | Sourced[Project]] = (),
     ) -> Iterator[Finding]:
         """Stream findings: households first (one at a time), then villages, projects, dataset.
 
-        A dataset rule whose accumulator raises or runs out of time is reported once (PLN001,
-        PLN004) and dropped.
+        Each item is a record or a :class:`~planner.source.Sourced` record (see
+        :meth:`check_household`). A household whose source lacks a dataset rule's needs is not
+        fed to it. A dataset rule whose accumulator raises or runs out of time is reported once
+        (PLN001, PLN004) and dropped.
         """
-        villages, projects = tuple(villages), tuple(projects)
+        sourced_villages = [unpack(v) for v in villages]
+        sourced_projects = [unpack(p) for p in projects]
         ctx = RuleContext(
-            self.values, self.reference_date, villages=villages, projects=projects,
+            self.values, self.reference_date,
+            villages=tuple(v for v, _ in sourced_villages),
+            projects=tuple(p for p, _ in sourced_projects),
             explain=self.explain, catalog=self.catalog,
         )
         budget = self._budget
@@ -208,13 +242,22 @@ class Checker:
                     accumulators.append((rule, function(ctx)))
             except BaseException as exc:  # a broken dataset rule must not stop the run
                 yield self._counted(self._failure(rule, "dataset", exc))
-        for household in households:
+        # Where each household was read, for the dataset findings about it.
+        places: dict[str, tuple[Source | None, Any]] = {}
+        plans = self._plans["household"]
+        for item in households:
+            household, source = item if isinstance(item, Sourced) else (item, None)
+            plan = None if source is None or source.fields is None else plans.of(
+                source, source.fields)
             facts = self.facts(household)
-            yield from self.check_household(household, facts)
+            yield from self._check_household(household, facts, source, plan)
             if not accumulators:
                 continue
+            places[household.id] = (source, household.region)
             broken = []
             for rule, accumulator in accumulators:
+                if plan is not None and rule.code in plan.dataset_left_out:
+                    continue
                 try:
                     with budget:
                         accumulator.add(facts)
@@ -223,10 +266,10 @@ class Checker:
                     yield self._counted(self._failure(rule, household.id, exc))
             if broken:
                 accumulators = [(r, a) for r, a in accumulators if r not in broken]
-        for village in villages:
-            yield from self.check_village(village)
-        for project in projects:
-            yield from self.check_project(project)
+        for village, source in sourced_villages:
+            yield from self.check_village(village, source=source)
+        for project, source in sourced_projects:
+            yield from self.check_project(project, source=source)
         dataset_findings: list[Finding] = []
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
@@ -235,7 +278,10 @@ class Checker:
                     for hit in accumulator.finish():
                         subject = hit.household or hit.subject or "dataset"
                         kind = "household" if hit.household else "dataset"
-                        findings.append(self._finding(rule, hit, subject, kind, None))
+                        finding = self._finding(rule, hit, subject, kind, None)
+                        if hit.household in places:
+                            finding.source, finding.region = places[hit.household]
+                        findings.append(finding)
             except BaseException as exc:
                 findings = [self._failure(rule, "dataset", exc)]
             dataset_findings.extend(findings)
@@ -252,7 +298,7 @@ class Checker:
         PLN001 or PLN004."""
         recording = None
         if self.explain:
-            recording = _RecordingParams(self.values)
+            recording = RecordingParams(self.values)
             ctx.params = recording  # type: ignore[assignment]
         budget = self._budget  # ``with budget:`` inlined: this runs once per rule and subject
         budget.tick += 1
@@ -278,7 +324,7 @@ class Checker:
 
     def _finding(
         self, rule: Rule, hit: Hit, subject: str, kind: str, ctx: RuleContext | None,
-        recording: _RecordingParams | None = None,
+        recording: RecordingParams | None = None,
     ) -> Finding:
         household = ctx.household if ctx else None
         member = ctx.member if ctx else None
@@ -367,6 +413,8 @@ class Checker:
         for name in ("_household_rules", "_after_rules", "_member_rules", "_village_rules",
                      "_project_rules"):
             setattr(self, name, tuple(c for c in getattr(self, name) if c[0] is not rule))
+        for kind, plans in self._plans.items():
+            plans.update(self._groups(kind))
 
     def _rule_error(
         self, rule: Rule, subject: str, exc: BaseException, member: int | None = None,
@@ -415,41 +463,3 @@ class Checker:
             stats.findings += 1
             stats.findings_by_code[finding.code] = stats.findings_by_code.get(finding.code, 0) + 1
             stats.by_severity[finding.severity] = stats.by_severity.get(finding.severity, 0) + 1
-
-
-def _read_only_for_outsiders(rule: Rule) -> Callable[[RuleContext], Any]:
-    """The rule's compiled function if ``planner`` wrote it, else one seeing read-only views.
-
-    Built-in rules (and rules compiled from YAML) never write and run on the hot path unwrapped;
-    a local file or a third-party pack gets views, so a mistake in it cannot change the facts,
-    records or findings that later rules and the planner read.
-    """
-    function = compile_rule(rule)
-    module = getattr(function, "__module__", None) or ""
-    if module == "planner" or module.startswith("planner."):
-        return function
-    if rule.scope == "dataset":
-        def start(ctx: RuleContext) -> DatasetCheck:
-            return _ReadOnlyCheck(function(readonly(ctx)))
-
-        return start
-
-    def run(ctx: RuleContext) -> Iterable[Hit]:
-        return function(readonly(ctx))  # type: ignore[no-any-return]
-
-    return run
-
-
-class _ReadOnlyCheck:
-    """A dataset rule's accumulator that sees each household's facts read-only."""
-
-    __slots__ = ("_inner",)
-
-    def __init__(self, inner: DatasetCheck) -> None:
-        self._inner = inner
-
-    def add(self, household: HouseholdFacts) -> None:
-        self._inner.add(readonly(household))
-
-    def finish(self) -> Iterable[Hit]:
-        return self._inner.finish()
