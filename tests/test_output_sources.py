@@ -293,23 +293,28 @@ def test_show_personal_keeps_the_warnings_values(fmt):
     assert PHONE in write(fmt, show_personal=True)
 
 
-def test_plain_households_through_the_checker_are_written_as_before(example_household):
-    """Records built in code (no source, no region) give findings without the new keys."""
-    records = [Household.model_validate(example_household("pre_exit_2808"))]
+def test_plain_households_through_the_checker_carry_their_region_and_no_source(example_household):
+    """Records built in code (no source) give findings with the household's town and village and
+    none of the source keys."""
+    household = Household.model_validate(example_household("pre_exit_2808"))
     checker = Checker(Run.build(RULES, reference_date=ON))
-    findings = list(checker.iter_findings(records))
-    assert findings and all(f.source is None and f.region is None for f in findings)
+    findings = list(checker.iter_findings([household]))
+    assert findings and all(f.source is None and f.region is household.region for f in findings)
     keys = ["code", "name", "family", "severity", "subject", "subject_kind", "member", "message",
-            "evidence", "references", "proposes", "waived"]
+            "evidence", "references", "proposes", "waived", "region"]
     plain = InputSummary(read=1, accepted=1)
-    lines = write("jsonl", findings=findings, inputs=plain).splitlines()
-    assert [list(json.loads(line)) for line in lines] == [keys] * len(findings)
+    lines = [json.loads(line) for line in write("jsonl", findings=findings,
+                                                  inputs=plain).splitlines()]
+    assert [list(line) for line in lines] == [keys] * len(findings)
+    assert {json.dumps(line["region"], ensure_ascii=False) for line in lines} == {
+        '{"town": "河口镇", "village": "石桥村"}'}
     run_ = sarif(findings=findings, inputs=plain)
     assert "artifacts" not in run_ and "originalUriBaseIds" not in run_
     assert "toolExecutionNotifications" not in run_["invocations"][0]
     assert all(list(r["locations"][0]) == ["logicalLocations"] for r in run_["results"])
     rows = list(csv.DictReader(io.StringIO(write("csv", findings=findings, inputs=plain))))
-    assert {(r["town"], r["source_file"], r["source_rows"]) for r in rows} == {("", "", "")}
+    assert {(r["town"], r["village"], r["source_file"], r["source_rows"]) for r in rows} == {
+        ("河口镇", "石桥村", "", "")}
 
 
 @pytest.mark.parametrize(("region", "expected"), [
