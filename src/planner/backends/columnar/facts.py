@@ -12,7 +12,7 @@ different value: :attr:`FactPlan.unsupported` says which and why.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import count
@@ -104,10 +104,13 @@ class FactCompiler:
     """Compiles the catalogue's facts (those ``targets`` need, or all) for one run."""
 
     def __init__(self, values: ParamValues, when: date, income_raising: Iterable[str] = (),
+                 measure_addresses: Mapping[str, Iterable[str]] | None = None,
                  catalog: FactCatalog = FACTS) -> None:
         self.params = values
         self.when = when
         self.income_raising = frozenset(income_raising)
+        self.measure_addresses = {measure: tuple(codes)
+                                  for measure, codes in (measure_addresses or {}).items()}
         self.catalog = catalog
         self.plan = FactPlan()
         self.entity = "household"
@@ -182,7 +185,12 @@ class FactCompiler:
 
             return call(self, node.helper, [self.node(arg, item) for arg in node.args], item)
         if isinstance(node, Convert):
-            raise Unsupported(f"conversion to {node.vocabulary.__name__}")
+            arg = self.node(node.arg, item)
+            if arg.known:
+                return constant(None if arg.constant is None else node.vocabulary(arg.constant))
+            if arg.kind not in ("str", "enum"):
+                raise Unsupported(f"conversion of a {arg.kind} to {node.vocabulary.__name__}")
+            return Value(arg.column, "enum", enum=node.vocabulary)
         if isinstance(node, Aggregate):
             return self.aggregate(node)
         if isinstance(node, Unary):
@@ -231,6 +239,8 @@ class FactCompiler:
             return Value(None, "members")
         if name == "income_raising":
             return constant(self.income_raising)
+        if name == "measure_addresses":
+            return constant(self.measure_addresses)
         raise Unsupported(f"input {name}")
 
     def attribute(self, base: Value, attr: str, item: bool) -> Value:
@@ -247,6 +257,13 @@ class FactCompiler:
             dtype = pl.Boolean() if result.kind == "bool" else None
             expr = base.column.replace_strict(mapping, default=None, return_dtype=dtype)
             return Value(expr, result.kind)
+        if base.kind.startswith("struct:"):
+            from planner.backends.columnar.helpers import STRUCT_FIELDS
+
+            kind = STRUCT_FIELDS[base.kind.partition(":")[2]].get(attr)
+            if kind is None:
+                raise Unsupported(f"attribute {attr} of a {base.kind}")
+            return Value(base.column.struct.field(attr), kind)
         if base.kind == "date" and attr in ("year", "month", "day"):
             return Value(getattr(base.column.dt, attr)().cast(pl.Int64()), "number")
         raise Unsupported(f"attribute {attr} of a {base.kind}")
@@ -432,7 +449,9 @@ def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
         result = frame.join(grouped, on=list(on), how="left", maintain_order="left")
         value = pl.col(target)
         if fill is not NO_CONSTANT:
-            value = pl.when(pl.col(present).is_null()).then(pl.lit(fill)).otherwise(value)
+            filler = (pl.lit(pl.Series([fill], dtype=pl.List(pl.Utf8())))
+                      if isinstance(fill, list) else pl.lit(fill))
+            value = pl.when(pl.col(present).is_null()).then(filler).otherwise(value)
         return result.with_columns(value.alias(target)).drop(present)
 
     return step

@@ -304,6 +304,80 @@ def _planned_annual_gain(compiler: FactCompiler, args: list[Value]) -> Value:
                            where=lambda items: items.filter(test))
 
 
+def _codes_of_active_measures(compiler: FactCompiler, measures: Value, addresses: Value
+                              ) -> pl.Expr:
+    """Rows ``row``, ``beneficiary``, ``code``: the codes each active measure addresses."""
+    if measures.record != ("measures",) or measures.owner != "household":
+        raise Unsupported("codes of something else than the household's measures")
+    if not addresses.known or not isinstance(addresses.constant, dict):
+        raise Unsupported("addresses not known when the run starts")
+    compiler.plan.needs.item("measures", "measure", "status", "beneficiary")
+    return pl.col("r:measure").replace_strict(
+        {measure: list(codes) for measure, codes in addresses.constant.items() if codes},
+        default=None, return_dtype=_LIST)
+
+
+def _active_codes(batch: Batch, codes: pl.Expr) -> pl.DataFrame:
+    return (batch.tables.items["measures"].filter(_status_in(ACTIVE_STATUSES))
+            .select("row", "r:beneficiary", codes.alias("code")).explode("code")
+            .drop_nulls("code"))
+
+
+def _addressed_codes(compiler: FactCompiler, args: list[Value]) -> Value:
+    measures, addresses = args
+    codes = _codes_of_active_measures(compiler, measures, addresses)
+    target = compiler.temp()
+    compiler.add_step(joined(target, lambda frame, batch: _active_codes(batch, codes),
+                             pl.col("code").unique().sort(), []))
+    return Value(pl.col(target), "list")
+
+
+def _member_addressed_codes(compiler: FactCompiler, args: list[Value]) -> Value:
+    measures, position, addresses = args
+    if compiler.entity != "member" or position.kind != "number":
+        raise Unsupported("member_addressed_codes outside a member")
+    codes = _codes_of_active_measures(compiler, measures, addresses)
+    position_expr = position.column
+
+    def source(frame: pl.DataFrame, batch: Batch) -> pl.DataFrame:
+        members = frame.select("row", "position", position_expr.alias("p"))
+        found = members.join(_active_codes(batch, codes), on="row", how="inner")
+        beneficiary = pl.col("r:beneficiary")
+        return found.filter(beneficiary.is_null() | (beneficiary == pl.col("p")))
+
+    target = compiler.temp()
+    compiler.add_step(joined(target, source, pl.col("code").unique().sort(), [],
+                             ("row", "position")))
+    return Value(pl.col(target), "list")
+
+
+_ID_CHECK = pl.Struct({"valid": pl.Boolean(), "problem": pl.Utf8(), "birth_date": pl.Date(),
+                       "male": pl.Boolean()})
+#: The kinds of the fields of a struct value (``id_check.valid``).
+STRUCT_FIELDS = {"IdCheck": {"valid": "bool", "problem": "str", "birth_date": "date",
+                             "male": "bool"}}
+
+
+def _id_check(compiler: FactCompiler, args: list[Value]) -> Value:
+    """The Python check of each distinct number, as a struct column (ID numbers are checked by
+    one implementation: planner.idnumber)."""
+    (number,) = args
+    if number.kind != "str":
+        raise Unsupported("id_check of something else than a text")
+    check = IMPLEMENTATIONS["id_check"]
+
+    def checks(numbers: pl.Series) -> pl.Series:
+        found = {}
+        for text in numbers.unique().to_list():
+            result = check(text)
+            found[text] = None if result is None else {
+                "valid": result.valid, "problem": result.problem,
+                "birth_date": result.birth_date, "male": result.male}
+        return pl.Series([found[text] for text in numbers.to_list()], dtype=_ID_CHECK)
+
+    return Value(number.column.map_batches(checks, return_dtype=_ID_CHECK), "struct:IdCheck")
+
+
 def _last_visit(compiler: FactCompiler, args: list[Value]) -> Value:
     visits, when = args
     _items(compiler, visits, "visits", "on")
@@ -383,10 +457,13 @@ _HELPERS: dict[str, Helper] = {
     "implemented_measures": _implemented_measures,
     "planned_annual_gain": _planned_annual_gain,
     "last_visit": _last_visit,
+    "id_check": _id_check,
+    "addressed_codes": _addressed_codes,
+    "member_addressed_codes": _member_addressed_codes,
     "water_safe": _water_safe,
     "guarantee_secure": _guarantee_secure,
 }
 
 # Helpers that are expressions of the row they are given (no join): usable inside aggregates.
 _ROW_WISE = frozenset({"is_known", "coalesce", "truthy", "abs", "size_of", "values_of",
-                       "days_between", "age_on", "months_between"})
+                       "days_between", "age_on", "months_between", "id_check"})

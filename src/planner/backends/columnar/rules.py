@@ -8,7 +8,7 @@ findings themselves are built by the rule's Python body for those rows only
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -18,6 +18,7 @@ import polars as pl
 from planner.backends.columnar.conditions import ConditionCompiler, MemberStep
 from planner.backends.columnar.facts import FactCompiler, FactPlan
 from planner.backends.columnar.tables import Tables, Unsupported, build_tables
+from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import ParamValues, default_parameters
 from planner.rule import Rule
@@ -85,7 +86,8 @@ def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, Conditio
 
 
 def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
-                  income_raising: Iterable[str] = ()) -> RulePlan:
+                  income_raising: Iterable[str] = (),
+                  measure_addresses: Mapping[str, Iterable[str]] | None = None) -> RulePlan:
     """Compile what the columnar backend can run of ``rules`` for one run.
 
     Twice: first against every fact to learn which rules compile and what they read, then against
@@ -93,7 +95,7 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
     """
     income_raising = frozenset(income_raising)
     rules = tuple(rules)
-    everything = FactCompiler(values, when, income_raising)
+    everything = FactCompiler(values, when, income_raising, measure_addresses)
     everything.compile()
     supported: list[Rule] = []
     read: set[str] = set()
@@ -107,7 +109,7 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
         supported.append(rule)
         read.update(f"{path.root}.{path.attrs[0]}" for path in conditions.facts.values()
                     if not path.from_record)
-    compiler = FactCompiler(values, when, income_raising)
+    compiler = FactCompiler(values, when, income_raising, measure_addresses)
     result = RulePlan(compiler.compile(read), unsupported=unsupported)
     for rule in supported:
         fires, conditions = _compile_rule(rule, compiler)
@@ -120,7 +122,9 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
 def _every_fact() -> FactCompiler:
     """Every fact compiled under the shipped parameters (what :func:`supported` judges by)."""
     on = date(2020, 9, 30)
-    compiler = FactCompiler(default_parameters().at(on), on)
+    catalog = default_catalog()
+    compiler = FactCompiler(default_parameters().at(on), on, catalog.income_raising_ids(),
+                            {measure.id: measure.addresses for measure in catalog.values()})
     compiler.compile()
     return compiler
 

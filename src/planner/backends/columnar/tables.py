@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import polars as pl
@@ -116,24 +117,41 @@ def dtype_of(annotation: Any) -> pl.DataType:
     raise Unsupported(f"no column type for {annotation}")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _reader(path: Path) -> Callable[[Any], Any]:
+    # Enums are ``str`` enums: polars takes them as the text of their value, as they are.
     def read(record: Any) -> Any:
         value = record
         for step in path:
             if value is None:
                 return None
             value = value.get(step) if isinstance(value, dict) else getattr(value, step)
-        return _plain(value)
+        return value
 
     return read
+
+
+def _values(records: Sequence[Any], path: Path, model: type[BaseModel]) -> list[Any]:
+    """The values of ``path`` in ``records`` (``None`` where a step is not recorded)."""
+    if len(path) == 1:
+        name = path[0]
+        return [getattr(record, name) for record in records]
+    if not _through_mapping(model, path):
+        get = attrgetter(".".join(path))
+        read = _reader(path)
+        values = []
+        for record in records:
+            try:
+                values.append(get(record))
+            except AttributeError:  # an optional part (``helper``) not recorded
+                values.append(read(record))
+        return values
+    read = _reader(path)
+    return [read(record) for record in records]
+
+
+def _through_mapping(model: type[BaseModel], path: Path) -> bool:
+    return any(typing.get_origin(_unwrap(annotation_of(model, path[:end]))) is dict
+               for end in range(1, len(path)))
 
 
 def _frame(records: Sequence[Any], keys: dict[str, list[Any]], model: type[BaseModel],
@@ -141,9 +159,8 @@ def _frame(records: Sequence[Any], keys: dict[str, list[Any]], model: type[BaseM
     columns: dict[str, pl.Series] = {
         name: pl.Series(name, values, dtype=pl.Int64()) for name, values in keys.items()}
     for path in sorted(paths):
-        read = _reader(path)
         name = column(path)
-        columns[name] = pl.Series(name, [read(r) for r in records],
+        columns[name] = pl.Series(name, _values(records, path, model),
                                   dtype=dtype_of(annotation_of(model, path)))
     return pl.DataFrame(columns)
 
