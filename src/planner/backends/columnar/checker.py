@@ -39,11 +39,12 @@ class _NoFacts:
 class _Gate:
     """Where the compiled rules fire in the current batch, and the household now checked."""
 
-    __slots__ = ("fired", "member_hits", "row")
+    __slots__ = ("fired", "household", "member_hits", "row")
 
     def __init__(self) -> None:
         self.fired: Fired | None = None
         self.row = -1
+        self.household: Household | None = None  # the household of ``row``
         self.member_hits: dict[str, set[tuple[int, int]]] = {}
 
 
@@ -59,6 +60,7 @@ class ColumnarChecker(Checker):
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}
+        self._needs_facts: set[int] = set()
         # The Python checker runs what it holds: a compiled rule's function is wrapped so that
         # it runs only where the rule's column fires.
         self._household_rules = tuple(
@@ -111,6 +113,7 @@ class ColumnarChecker(Checker):
             self._judge(batch)
             for row, household in enumerate(batch):
                 self._gate.row = row
+                self._gate.household = household
                 yield household
 
     def _judge(self, batch: list[Household]) -> None:
@@ -127,8 +130,10 @@ class ColumnarChecker(Checker):
         self._needs_facts = rows
 
     def facts(self, household: Household) -> HouseholdFacts:
-        """The household's facts, derived only when a rule will read them."""
-        if self._python_only or self._gate.row < 0 or self._gate.row in self._needs_facts:
+        """The household's facts (in a batch: only when a rule will read them)."""
+        gate = self._gate
+        if (self._python_only or household is not gate.household
+                or gate.row in self._needs_facts):
             return super().facts(household)
         return _NoFacts()  # type: ignore[return-value]
 
@@ -136,10 +141,11 @@ class ColumnarChecker(Checker):
         self, household: Household, facts: HouseholdFacts | None = None
     ) -> list[Finding]:
         """Findings of one household; outside a batch its compiled rules are judged alone."""
-        if facts is None:
+        if household is not self._gate.household:
             self._judge([household])
             self._gate.row = 0
-        elif (isinstance(facts, _NoFacts) and not self.run.waivers and not household.waivers):
+            self._gate.household = household
+        if (isinstance(facts, _NoFacts) and not self.run.waivers and not household.waivers):
             # Nothing fires, no other rule runs and no waiver is to be judged: what the Python
             # checker would do comes down to counting the household.
             self.stats.households += 1

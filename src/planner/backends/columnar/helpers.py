@@ -17,7 +17,7 @@ from planner.backends.columnar.facts import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, truth
 from planner.backends.python.fact_helpers import IMPLEMENTATIONS
-from planner.facts import ACTIVE_STATUSES
+from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee
 from planner.facts.helpers import HELPERS
 from planner.facts.vocab import IMPLEMENTED_STATUSES
 from planner.model import MeasureStatus, Relation
@@ -422,6 +422,28 @@ def _guarantee_secure(compiler: FactCompiler, args: list[Value]) -> Value:
     return Value(pl.when(problem).then(False).when(unknown).then(None).otherwise(True), "bool")
 
 
+def _guarantee_problems(compiler: FactCompiler, args: list[Value]) -> Value:
+    """The names of the problems known to exist, in the fixed order of the four guarantees."""
+    names = [BasicGuarantee.HOUSING, BasicGuarantee.EDUCATION, BasicGuarantee.MEDICAL,
+             BasicGuarantee.WATER]
+    parts = [pl.when(truth(arg).fill_null(False)).then(pl.lit(name.value)).otherwise(None)
+             for name, arg in zip(names, args, strict=True)]
+    return Value(pl.concat_list(parts).list.drop_nulls(), "list")
+
+
+def _overdue_measures(compiler: FactCompiler, args: list[Value]) -> Value:
+    measures, when = args
+    _items(compiler, measures, "measures", "status", "due")
+    if not when.known:
+        raise Unsupported("a date of each row")
+    on = when.constant
+    test = _status_in(OPEN_STATUSES) & pl.col("r:due").is_not_null() & (pl.col("r:due") < on)
+    found = _item_aggregate(compiler, "measures", pl.col("index").sort(), NO_CONSTANT,
+                            where=lambda items: items.filter(test), kind="list")
+    empty = pl.lit(pl.Series([[]], dtype=pl.List(pl.Int64())))
+    return Value(pl.when(found.column.is_null()).then(empty).otherwise(found.column), "list")
+
+
 def set_operation(op: str, left: Value, right: Value) -> Value:
     """``a - b`` and ``a & b`` of two sets (lists of distinct texts)."""
     if op not in ("-", "&"):
@@ -462,6 +484,8 @@ _HELPERS: dict[str, Helper] = {
     "member_addressed_codes": _member_addressed_codes,
     "water_safe": _water_safe,
     "guarantee_secure": _guarantee_secure,
+    "guarantee_problems": _guarantee_problems,
+    "overdue_measures": _overdue_measures,
 }
 
 # Helpers that are expressions of the row they are given (no join): usable inside aggregates.
