@@ -4,8 +4,8 @@
 ids), validated once before timing: what is timed is the check itself, findings streamed and
 counted. Two selections: the six checks of issue 11 (income below the line, pre-exit with no
 income measure, unsafe house, child out of school, member uninsured, unsafe water) and every
-built-in rule. Run: ``pytest benchmarks/bench_columnar.py --benchmark-only``; the ratio
-columnar ÷ python of each pair is what to read (the README notes that the machine is shared).
+built-in rule. Run: ``pytest benchmarks/bench_columnar.py --benchmark-only``; read the ratio
+python ÷ columnar of each pair, not the seconds (the machine the numbers come from is shared).
 """
 
 from __future__ import annotations
