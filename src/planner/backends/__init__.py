@@ -7,6 +7,7 @@ case through each of them; :func:`checker` starts one on a :class:`~planner.run.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
     from planner.run import Run
 
 #: Backend names, in the order the conformance suite runs them.
-BACKENDS = ("python",)
+BACKENDS = ("python", "columnar")
+
+#: What a backend needs beyond the core, and the extra that installs it.
+_EXTRAS = {"columnar": ("polars", "columnar")}
 
 
 class RunChecker(Protocol):
@@ -34,27 +38,51 @@ class RunChecker(Protocol):
     ) -> Iterator[Finding]: ...
 
 
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
 def available() -> tuple[str, ...]:
-    """Names of the backends present in this installation."""
-    return BACKENDS
+    """Names of the backends present in this installation (``columnar`` with polars only)."""
+    return tuple(name for name in BACKENDS
+                 if name not in _EXTRAS or _importable(_EXTRAS[name][0]))
 
 
 def _known(backend: str) -> None:
-    if backend not in BACKENDS:
-        raise ValueError(f"没有后端 {backend!r}（可用：{'、'.join(BACKENDS)}）\n"
-                         f"no backend {backend!r} (available: {', '.join(BACKENDS)})")
+    present = available()
+    if backend in present:
+        return
+    if backend in _EXTRAS:
+        module, extra = _EXTRAS[backend]
+        raise ValueError(f"后端 {backend} 需要 {module}：pip install 'planner[{extra}]'\n"
+                         f"backend {backend} needs {module}: pip install 'planner[{extra}]'")
+    raise ValueError(f"没有后端 {backend!r}（可用：{'、'.join(present)}）\n"
+                     f"no backend {backend!r} (available: {', '.join(present)})")
 
 
 def supports(rule: Rule, backend: str = "python") -> bool:
     """Whether ``backend`` can run ``rule``: the Python backend runs every body (spec, Python,
-    dataset); a backend that compiles specs only will say no to Python bodies."""
+    dataset); the columnar backend says yes to the household- and member-scope spec rules whose
+    conditions and facts it compiles (its checker runs the others through the Python backend)."""
     _known(backend)
+    if backend == "columnar":
+        from planner.backends.columnar.rules import supported
+
+        return supported(rule)
     return True
 
 
 def checker(run: Run, backend: str = "python") -> RunChecker:
     """A checker of ``backend`` for ``run`` (imported only when asked for)."""
     _known(backend)
+    if backend == "columnar":
+        from planner.backends.columnar.checker import ColumnarChecker
+
+        return ColumnarChecker(run)
     from planner.backends.python.engine import Checker
 
     return Checker(run)

@@ -1,0 +1,153 @@
+"""Columnar backend: the checker — compiled rules judged per batch, findings as Python builds them.
+
+:class:`ColumnarChecker` is the Python backend's :class:`~planner.backends.python.engine.Checker`
+(scopes, waivers, fault isolation, time budget, dataset rules, villages and projects: reused, not
+copied) whose households arrive in batches. For each batch the rules the columnar backend compiled
+(:mod:`planner.backends.columnar.rules`) are judged column-wise; a compiled rule's Python body then
+runs only on the households and members where its column says it fires, and builds the findings
+there, so that they are the Python backend's field for field. Every other rule (Python bodies,
+``for_each``, unsupported facts) runs through the Python backend on the same households. A
+household where nothing compiled fires and no other rule runs needs no Python facts at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from planner.backends.columnar.rules import Fired, compile_rules
+from planner.backends.python.engine import Checker
+from planner.facts import HouseholdFacts
+from planner.finding import Finding
+from planner.model import Household, Project, Village
+from planner.rule import RuleContext
+
+if TYPE_CHECKING:
+    from planner.run import Run
+
+#: Households judged together (the tables of one batch).
+BATCH_SIZE = 10_000
+
+
+class _NoFacts:
+    """What stands for a household's facts when no rule will read them."""
+
+    members: tuple[()] = ()
+
+
+class _Gate:
+    """Where the compiled rules fire in the current batch, and the household now checked."""
+
+    __slots__ = ("fired", "household", "member_hits", "row")
+
+    def __init__(self) -> None:
+        self.fired: Fired | None = None
+        self.row = -1
+        self.household: Household | None = None  # the household of ``row``
+        self.member_hits: dict[str, set[tuple[int, int]]] = {}
+
+
+class ColumnarChecker(Checker):
+    """The Python checker with compiled household and member rules judged per batch."""
+
+    def __init__(self, run: Run, batch_size: int = BATCH_SIZE) -> None:
+        super().__init__(run)
+        self.batch_size = batch_size
+        rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
+        self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
+                                      self.measure_addresses)
+        gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
+        self._gate = _Gate()
+        self._household_fired: dict[str, list[bool]] = {}
+        self._needs_facts: set[int] = set()
+        # The Python checker runs what it holds: a compiled rule's function is wrapped so that
+        # it runs only where the rule's column fires.
+        self._household_rules = tuple(
+            (rule, self._gated_household(rule.code, function) if rule.code in gated else function)
+            for rule, function in self._household_rules)
+        self._member_rules = tuple(
+            (rule, self._gated_member(rule.code, function) if rule.code in gated else function)
+            for rule, function in self._member_rules)
+        self._python_only = bool(
+            self._after_rules or self._dataset_rules
+            or any(rule.code not in gated for rule, _ in (*self._household_rules,
+                                                          *self._member_rules)))
+
+    def _gated_household(self, code: str, function: Callable[[RuleContext], Any]
+                         ) -> Callable[[RuleContext], Any]:
+        gate = self._gate
+
+        def gated(ctx: RuleContext) -> Any:
+            if self._household_fired[code][gate.row]:
+                return function(ctx)
+            return ()
+
+        return gated
+
+    def _gated_member(self, code: str, function: Callable[[RuleContext], Any]
+                      ) -> Callable[[RuleContext], Any]:
+        gate = self._gate
+
+        def gated(ctx: RuleContext) -> Any:
+            member = ctx.member
+            if member is not None and (gate.row, member.number) in gate.member_hits[code]:
+                return function(ctx)
+            return ()
+
+        return gated
+
+    # -- batches ------------------------------------------------------------------------
+    def iter_findings(
+        self,
+        households: Iterable[Household],
+        villages: Iterable[Village] = (),
+        projects: Iterable[Project] = (),
+    ) -> Iterator[Finding]:
+        """The Python checker's stream, the households judged a batch at a time."""
+        return super().iter_findings(self._batched(households), villages, projects)
+
+    def _batched(self, households: Iterable[Household]) -> Iterator[Household]:
+        stream = iter(households)
+        while batch := list(islice(stream, self.batch_size)):
+            self._judge(batch)
+            for row, household in enumerate(batch):
+                self._gate.row = row
+                self._gate.household = household
+                yield household
+
+    def _judge(self, batch: list[Household]) -> None:
+        fired = self.compiled.fires(batch)
+        gate = self._gate
+        gate.fired = fired
+        self._household_fired = {rule.code: fired.households(rule.code)
+                                 for rule, _ in self.compiled.household}
+        gate.member_hits = {rule.code: fired.members(rule.code)
+                            for rule, _ in self.compiled.member}
+        rows = {row for hits in gate.member_hits.values() for row, _ in hits}
+        for flags in self._household_fired.values():
+            rows.update(row for row, flag in enumerate(flags) if flag)
+        self._needs_facts = rows
+
+    def facts(self, household: Household) -> HouseholdFacts:
+        """The household's facts (in a batch: only when a rule will read them)."""
+        gate = self._gate
+        if (self._python_only or household is not gate.household
+                or gate.row in self._needs_facts):
+            return super().facts(household)
+        return _NoFacts()  # type: ignore[return-value]
+
+    def check_household(
+        self, household: Household, facts: HouseholdFacts | None = None
+    ) -> list[Finding]:
+        """Findings of one household; outside a batch its compiled rules are judged alone."""
+        if household is not self._gate.household:
+            self._judge([household])
+            self._gate.row = 0
+            self._gate.household = household
+        if (isinstance(facts, _NoFacts) and not self.run.waivers and not household.waivers):
+            # Nothing fires, no other rule runs and no waiver is to be judged: what the Python
+            # checker would do comes down to counting the household.
+            self.stats.households += 1
+            return []
+        return super().check_household(household, facts)

@@ -1,0 +1,476 @@
+"""Columnar backend: the declared facts compiled from their formula nodes to polars expressions.
+
+The catalogue (:data:`planner.facts.FACTS`) is compiled once per run: member facts over the member
+table, then household facts over the household table, each fact a column ``f:<name>``. What is
+known when the run starts (parameters, the reference date, vocabularies) is folded into literals;
+aggregates over members and the helpers that walk a record's lists become group-bys joined back
+by household row. A formula the backend cannot vectorise yet (a helper not written here, a value
+polars cannot hold) makes its fact, and every fact and rule reading it, unsupported — never a
+different value: :attr:`FactPlan.unsupported` says which and why.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel
+
+from planner.backends.columnar.tables import Needs, Tables, Unsupported, annotation_of, column
+from planner.backends.columnar.values import (
+    NO_CONSTANT,
+    Value,
+    constant,
+    plain,
+    truth,
+    unknown_if_any,
+)
+from planner.facts import FACTS, FactCatalog
+from planner.facts.expression import (
+    Aggregate,
+    Attr,
+    Binary,
+    Call,
+    Collection,
+    Compare,
+    Conditional,
+    Const,
+    Convert,
+    Logic,
+    Name,
+    Node,
+    Param,
+    Unary,
+)
+from planner.model import Household, Member
+from planner.params import ParamValues
+
+
+@dataclass(slots=True)
+class Batch:
+    """What the steps of a plan read besides the frame they extend."""
+
+    tables: Tables
+    member: pl.DataFrame | None = None
+
+
+Step = Callable[[pl.DataFrame, Batch], pl.DataFrame]
+
+_PYTHON_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "&": operator.and_,
+    "|": operator.or_,
+}
+_PYTHON_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+    ">=": operator.ge, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+_RECORDS: dict[str, type[BaseModel]] = {"household": Household, "member": Member}
+
+
+@dataclass(slots=True)
+class FactPlan:
+    """The compiled facts of one run: steps per entity, the value of each fact, what is left."""
+
+    member_steps: list[Step] = field(default_factory=list)
+    household_steps: list[Step] = field(default_factory=list)
+    values: dict[str, Value] = field(default_factory=dict)  # qualified name → value
+    unsupported: dict[str, str] = field(default_factory=dict)  # qualified name → why
+    needs: Needs = field(default_factory=Needs)
+
+    def supported(self, qualified: str) -> bool:
+        return qualified in self.values
+
+    def evaluate(self, tables: Tables) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The household and member tables of a batch with their fact columns."""
+        # Eager, step by step: a lazy plan would repeat the frame so far in every join that
+        # reads one of its columns (a per-household year), doubling the plan at each.
+        batch = Batch(tables)
+        member = tables.member
+        for step in self.member_steps:
+            member = step(member, batch)
+        batch.member = member
+        household = tables.household
+        for step in self.household_steps:
+            household = step(household, batch)
+        return household, member
+
+
+class FactCompiler:
+    """Compiles the catalogue's facts (those ``targets`` need, or all) for one run."""
+
+    def __init__(self, values: ParamValues, when: date, income_raising: Iterable[str] = (),
+                 measure_addresses: Mapping[str, Iterable[str]] | None = None,
+                 catalog: FactCatalog = FACTS) -> None:
+        self.params = values
+        self.when = when
+        self.income_raising = frozenset(income_raising)
+        self.measure_addresses = {measure: tuple(codes)
+                                  for measure, codes in (measure_addresses or {}).items()}
+        self.catalog = catalog
+        self.plan = FactPlan()
+        self.entity = "household"
+        self._temporaries = count()
+
+    # -- whole catalogue ------------------------------------------------------------------
+    def compile(self, targets: Iterable[str] | None = None) -> FactPlan:
+        """Compile ``targets`` (qualified names) and what they read; every fact when ``None``."""
+        wanted = None if targets is None else self._closure(targets)
+        for entity in ("member", "household"):
+            for declared in self.catalog.of(entity):
+                if wanted is not None and declared.qualified not in wanted:
+                    continue
+                self._fact(entity, declared.fact.name, declared.node, declared.depends_on)
+        return self.plan
+
+    def _closure(self, targets: Iterable[str]) -> set[str]:
+        wanted: set[str] = set()
+        stack = list(targets)
+        while stack:
+            name = stack.pop()
+            if name in wanted or name not in self.catalog.facts:
+                continue
+            wanted.add(name)
+            stack.extend(self.catalog.facts[name].depends_on)
+        return wanted
+
+    def _fact(self, entity: str, name: str, node: Node, depends_on: Iterable[str]) -> None:
+        qualified = f"{entity}.{name}"
+        missing = [d for d in depends_on if d in self.plan.unsupported]
+        if missing:
+            self.plan.unsupported[qualified] = f"reads {', '.join(missing)}"
+            return
+        self.entity = entity
+        steps = self.steps(entity)
+        mark = len(steps)
+        try:
+            value = self.node(node)
+        except Unsupported as exc:
+            del steps[mark:]
+            self.plan.unsupported[qualified] = str(exc) or "not vectorised"
+            return
+        if value.expr is not None and not value.known and value.record is None:
+            target = f"f:{name}"
+            expr = value.expr
+            steps.append(lambda frame, batch: frame.with_columns(expr.alias(target)))
+            value = Value(pl.col(target), value.kind, enum=value.enum)
+        self.plan.values[qualified] = value
+
+    def steps(self, entity: str) -> list[Step]:
+        return self.plan.member_steps if entity == "member" else self.plan.household_steps
+
+    def temp(self) -> str:
+        return f"t:{next(self._temporaries)}"
+
+    def add_step(self, step: Step) -> None:
+        self.steps(self.entity).append(step)
+
+    # -- nodes ----------------------------------------------------------------------------
+    def node(self, node: Node, item: bool = False) -> Value:
+        """The value of ``node``; ``item``: inside an aggregate over members."""
+        if isinstance(node, Const):
+            return constant(node.value)
+        if isinstance(node, Name):
+            return self.name(node, item)
+        if isinstance(node, Attr):
+            return self.attribute(self.node(node.base, item), node.attr, item)
+        if isinstance(node, Param):
+            return self.param(node, item)
+        if isinstance(node, Call):
+            from planner.backends.columnar.helpers import call
+
+            return call(self, node.helper, [self.node(arg, item) for arg in node.args], item)
+        if isinstance(node, Convert):
+            arg = self.node(node.arg, item)
+            if arg.known:
+                return constant(None if arg.constant is None else node.vocabulary(arg.constant))
+            if arg.kind not in ("str", "enum"):
+                raise Unsupported(f"conversion of a {arg.kind} to {node.vocabulary.__name__}")
+            return Value(arg.column, "enum", enum=node.vocabulary)
+        if isinstance(node, Aggregate):
+            return self.aggregate(node)
+        if isinstance(node, Unary):
+            return self.unary(node.op, self.node(node.operand, item))
+        if isinstance(node, Binary):
+            return self.binary(node.op, self.node(node.left, item), self.node(node.right, item))
+        if isinstance(node, Compare):
+            return self.compare(node.ops, [self.node(part, item) for part in node.operands])
+        if isinstance(node, Logic):
+            return self.logic(node.op, [self.node(part, item) for part in node.operands])
+        if isinstance(node, Conditional):
+            return self.conditional(*(self.node(part, item)
+                                      for part in (node.test, node.then, node.otherwise)))
+        assert isinstance(node, Collection)
+        parts = [self.node(part, item) for part in node.items]
+        if node.kind == "dict":
+            return constant({})
+        if all(part.known for part in parts):
+            values = [part.constant for part in parts]
+            return constant(frozenset(values) if node.kind == "set" else tuple(values))
+        if node.kind == "set":
+            raise Unsupported("a set of columns")
+        return Value(None, "tuple", parts=tuple(parts))
+
+    def name(self, node: Name, item: bool) -> Value:
+        entity = "member" if item else self.entity
+        if (node.source == "item" and node.name == "record") or (
+                node.source == "input" and node.name == "record"):
+            return Value(None, "record", record=(), owner=entity)
+        if node.source == "input":
+            return self.input(node.name, entity)
+        qualified = f"{'member' if node.source == 'item' else self.entity}.{node.name}"
+        try:
+            return self.plan.values[qualified]
+        except KeyError:
+            raise Unsupported(f"reads {qualified}") from None
+
+    def input(self, name: str, entity: str) -> Value:
+        if name == "when":
+            return constant(self.when)
+        if name == "position" and entity == "member":
+            return Value(pl.col("position"), "number")
+        if name == "household_record":
+            return Value(None, "record", record=(), owner="household")
+        if name == "member_facts":
+            return Value(None, "members")
+        if name == "income_raising":
+            return constant(self.income_raising)
+        if name == "measure_addresses":
+            return constant(self.measure_addresses)
+        raise Unsupported(f"input {name}")
+
+    def attribute(self, base: Value, attr: str, item: bool) -> Value:
+        if base.record is not None:
+            path = (*base.record, attr)
+            return self.record_value(path, base.owner, item)
+        if base.known:
+            return constant(None if base.constant is None else getattr(base.constant, attr))
+        if base.kind == "enum" and base.enum is not None:
+            mapping = {option.value: plain(getattr(option, attr))
+                       for option in base.enum}  # type: ignore[attr-defined]
+            example = next(iter(mapping.values()), None)
+            result = constant(example)
+            dtype = pl.Boolean() if result.kind == "bool" else None
+            expr = base.column.replace_strict(mapping, default=None, return_dtype=dtype)
+            return Value(expr, result.kind)
+        if base.kind.startswith("struct:"):
+            from planner.backends.columnar.helpers import STRUCT_FIELDS
+
+            kind = STRUCT_FIELDS[base.kind.partition(":")[2]].get(attr)
+            if kind is None:
+                raise Unsupported(f"attribute {attr} of a {base.kind}")
+            return Value(base.column.struct.field(attr), kind)
+        if base.kind == "date" and attr in ("year", "month", "day"):
+            return Value(getattr(base.column.dt, attr)().cast(pl.Int64()), "number")
+        raise Unsupported(f"attribute {attr} of a {base.kind}")
+
+    def record_value(self, path: tuple[str, ...], owner: str, item: bool) -> Value:
+        """A record field: a column when it holds a value, else a reference to walk further."""
+        here = "member" if item else self.entity
+        annotation = annotation_of(_RECORDS[owner], path)
+        if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            return Value(None, "record", record=path, owner=owner)
+        origin = getattr(annotation, "__origin__", None)
+        args = getattr(annotation, "__args__", ())
+        if origin is list and args and hasattr(args[0], "model_fields"):
+            return Value(None, "record", record=path, owner=owner)
+        if owner != here:
+            raise Unsupported(f"the {owner} record read from a {here}")
+        (self.plan.needs.household if owner == "household" else self.plan.needs.member).add(path)
+        sample = _kind_of_annotation(annotation)
+        enum = annotation if sample == "enum" else None
+        return Value(pl.col(column(path)), sample, enum=enum)
+
+    def param(self, node: Param, item: bool) -> Value:
+        if node.year is None:
+            return constant(self.params[node.key])
+        year = self.node(node.year, item)
+        if year.known:
+            if year.constant is None:
+                return constant(None)
+            return constant(self.params.on(date(year.constant, 12, 31)).get(node.key))
+        key, params = node.key, self.params
+        sample = constant(params.get(key))
+        if sample.kind not in ("number", "bool", "str", "date"):
+            raise Unsupported(f"parameter {key} by year")
+        dtype = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(),
+                 "date": pl.Date()}[sample.kind]
+
+        def at_year_end(years: pl.Series) -> pl.Series:
+            found = {y: params.on(date(y, 12, 31)).get(key)
+                     for y in years.unique().to_list() if y is not None}
+            return years.replace_strict(found, default=None, return_dtype=dtype)
+
+        expr = year.column.map_batches(at_year_end, return_dtype=dtype)
+        return Value(expr, sample.kind)
+
+    def unary(self, op: str, operand: Value) -> Value:
+        if operand.known:
+            value = operand.constant
+            return constant(None if value is None else (not value if op == "not" else -value))
+        if op == "not":
+            return Value(~truth(operand), "bool")
+        if operand.kind != "number":
+            raise Unsupported(f"-{operand.kind}")
+        return Value(-operand.column, "number")
+
+    def binary(self, op: str, left: Value, right: Value) -> Value:
+        if left.known and right.known:
+            a, b = left.constant, right.constant
+            if a is None or b is None:
+                return constant(None)
+            if op == "/":
+                return constant(None if b == 0 else a / b)
+            return constant(_PYTHON_BINARY[op](a, b))
+        if left.kind == "list" or right.kind == "list":
+            from planner.backends.columnar.helpers import set_operation
+
+            return set_operation(op, left, right)
+        if {left.kind, right.kind} - {"number", "null"}:
+            raise Unsupported(f"{left.kind} {op} {right.kind}")
+        a, b = left.column, right.column
+        if op == "/":
+            return Value(pl.when(b == 0).then(None).otherwise(a / b), "number")
+        if op not in ("+", "-", "*"):
+            raise Unsupported(f"number {op} number")
+        return Value({"+": a + b, "-": a - b, "*": a * b}[op], "number")
+
+    def compare(self, ops: tuple[str, ...], parts: list[Value]) -> Value:
+        if all(part.known for part in parts):
+            if any(part.constant is None for part in parts):
+                return constant(None)
+            holds = all(_PYTHON_COMPARE[op](plain(parts[i].constant), plain(parts[i + 1].constant))
+                        for i, op in enumerate(ops))
+            return constant(holds)
+        checks = [self._compare_two(op, parts[i], parts[i + 1]) for i, op in enumerate(ops)]
+        result: pl.Expr = checks[0]
+        for check in checks[1:]:
+            result = result & check
+        nullable = [part.column for part in parts if part.kind != "tuple" and not part.known]
+        nulls = [part for part in parts if part.known and part.constant is None]
+        if nulls:
+            return constant(None)
+        return Value(unknown_if_any(nullable, result) if nullable else result, "bool")
+
+    def _compare_two(self, op: str, left: Value, right: Value) -> pl.Expr:
+        if op in ("in", "not in"):
+            found = self._member_of(left, right)
+            return ~found if op == "not in" else found
+        if "tuple" in (left.kind, right.kind) or "list" in (left.kind, right.kind):
+            raise Unsupported(f"{left.kind} {op} {right.kind}")
+        a, b = left.column, right.column
+        return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b,
+                ">=": a >= b}[op]
+
+    def _member_of(self, left: Value, right: Value) -> pl.Expr:
+        if right.known and isinstance(right.constant, frozenset | set | tuple | list):
+            options = [plain(option) for option in right.constant]
+            return left.column.is_in(pl.lit(pl.Series(options)).implode()) \
+                if options else pl.lit(False)
+        if right.kind == "tuple":
+            found = pl.lit(False)
+            for part in right.parts:
+                found = found | (left.column == part.column).fill_null(False)
+            return found
+        if right.kind == "list" and left.known:
+            return right.column.list.contains(plain(left.constant))
+        raise Unsupported(f"{left.kind} in {right.kind}")
+
+    def logic(self, op: str, parts: list[Value]) -> Value:
+        if all(part.known for part in parts):
+            values = [part.constant for part in parts]
+            if op == "and":
+                decided: bool | None = None if None in values and all(
+                    v or v is None for v in values) else all(values)
+            else:
+                decided = None if None in values and not any(values) else any(values)
+            return constant(decided)
+        result: pl.Expr = truth(parts[0])
+        for part in parts[1:]:
+            result = (result & truth(part)) if op == "and" else (result | truth(part))
+        return Value(result, "bool")
+
+    def conditional(self, test: Value, then: Value, otherwise: Value) -> Value:
+        if test.known:
+            if test.constant is None:
+                return constant(None)
+            return then if test.constant else otherwise
+        kinds = {then.kind, otherwise.kind} - {"null"}
+        if len(kinds) > 1 or kinds & {"record", "members", "tuple", "other"}:
+            raise Unsupported(f"a conditional of {' and '.join(sorted(kinds))}")
+        check = truth(test)
+        expr = pl.when(check.is_null()).then(None).when(check).then(then.column).otherwise(
+            otherwise.column)
+        return Value(expr, kinds.pop() if kinds else "null", enum=then.enum or otherwise.enum)
+
+    def aggregate(self, node: Aggregate) -> Value:
+        if self.entity != "household":
+            raise Unsupported("an aggregate outside a household")
+        target = self.temp()
+        if node.inner is None:
+            agg = pl.len().cast(pl.Int64())
+            fill: Any = 0
+            kind = "number"
+        else:
+            inner = self.node(node.inner, item=True)
+            if node.function == "count":
+                agg, fill, kind = truth(inner).fill_null(False).sum().cast(pl.Int64()), 0, "number"
+            elif node.function == "sum":
+                if inner.kind != "number":
+                    raise Unsupported(f"sum of a {inner.kind}")
+                agg, fill, kind = inner.column.sum(), 0, "number"
+            else:
+                check = truth(inner)
+                agg = pl.when(check.any()).then(True).when(check.is_null().any()).then(
+                    None).otherwise(False)
+                fill, kind = False, "bool"
+        self.add_step(joined(target, lambda frame, batch: batch.member, agg, fill))
+        return Value(pl.col(target), kind)
+
+
+Source = Callable[[pl.DataFrame, Batch], pl.DataFrame | None]
+
+
+def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
+           on: tuple[str, ...] = ("row",)) -> Step:
+    """A step adding ``target``: ``agg`` over the rows ``source`` gives (it sees the frame so
+    far), grouped by ``on`` and joined back; ``fill`` for a subject with no rows (not for an
+    aggregate that is unknown)."""
+    present = f"{target}#"
+
+    def step(frame: pl.DataFrame, batch: Batch) -> pl.DataFrame:
+        items = source(frame, batch)
+        assert items is not None
+        grouped = items.group_by(list(on)).agg(agg.alias(target), pl.len().alias(present))
+        result = frame.join(grouped, on=list(on), how="left", maintain_order="left")
+        value = pl.col(target)
+        if fill is not NO_CONSTANT:
+            filler = (pl.lit(pl.Series([fill], dtype=pl.List(pl.Utf8())))
+                      if isinstance(fill, list) else pl.lit(fill))
+            value = pl.when(pl.col(present).is_null()).then(filler).otherwise(value)
+        return result.with_columns(value.alias(target)).drop(present)
+
+    return step
+
+
+def _kind_of_annotation(annotation: Any) -> str:
+    from enum import Enum
+
+    if getattr(annotation, "__origin__", None) is list:
+        return "list"
+    if isinstance(annotation, type):
+        if issubclass(annotation, bool):
+            return "bool"
+        if issubclass(annotation, Enum):
+            return "enum"
+        if issubclass(annotation, int | float):
+            return "number"
+        if issubclass(annotation, str):
+            return "str"
+        if issubclass(annotation, date):
+            return "date"
+    raise Unsupported(f"a field of type {annotation}")

@@ -1,0 +1,147 @@
+"""Columnar backend: which rules it compiles, and each one's "fires here" column for a batch.
+
+A household- or member-scope spec rule (no ``for_each``) whose conditions and facts compile is
+supported: its column is true for the households (members) where one of its checks holds. The
+findings themselves are built by the rule's Python body for those rows only
+(:mod:`planner.backends.columnar.checker`), so they are the Python backend's by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import polars as pl
+
+from planner.backends.columnar.conditions import ConditionCompiler, MemberStep
+from planner.backends.columnar.facts import FactCompiler, FactPlan
+from planner.backends.columnar.tables import Tables, Unsupported, build_tables
+from planner.measures import default_catalog
+from planner.model import Household
+from planner.params import ParamValues, default_parameters
+from planner.rule import Rule
+
+SCOPES = ("household", "member")
+
+
+@dataclass(slots=True)
+class RulePlan:
+    """The rules compiled for one run, the facts they read, and the rules left to Python."""
+
+    plan: FactPlan
+    household: list[tuple[Rule, pl.Expr]] = field(default_factory=list)
+    member: list[tuple[Rule, pl.Expr]] = field(default_factory=list)
+    steps: list[MemberStep] = field(default_factory=list)
+    unsupported: dict[str, str] = field(default_factory=dict)  # code → why
+
+    def fires(self, households: Sequence[Household]) -> Fired:
+        """Where each compiled rule fires in a batch of households."""
+        tables = build_tables(households, self.plan.needs)
+        return self.fires_in(tables)
+
+    def fires_in(self, tables: Tables) -> Fired:
+        household, member = self.plan.evaluate(tables)
+        view = member.join(household.rename(lambda name: name if name == "row" else f"h:{name}"),
+                           on="row", how="left", maintain_order="left")
+        for step in self.steps:
+            household = step(household, view)
+        by_household = household.select(
+            [expr.fill_null(False).alias(rule.code) for rule, expr in self.household])
+        by_member = view.select(
+            "row", "position",
+            *[expr.fill_null(False).alias(rule.code) for rule, expr in self.member])
+        return Fired(by_household, by_member)
+
+
+@dataclass(slots=True)
+class Fired:
+    """Per rule code: the household rows (and member positions) where the rule fires."""
+
+    household: pl.DataFrame
+    member: pl.DataFrame
+
+    def households(self, code: str) -> list[bool]:
+        return self.household.get_column(code).to_list()
+
+    def members(self, code: str) -> set[tuple[int, int]]:
+        hits = self.member.filter(pl.col(code))
+        return set(zip(hits.get_column("row").to_list(), hits.get_column("position").to_list(),
+                       strict=True))
+
+
+def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, ConditionCompiler]:
+    spec = rule.spec
+    if spec is None:
+        raise Unsupported("a Python body")
+    if spec.form is not None or spec.scope not in SCOPES:
+        raise Unsupported(f"a {spec.scope} rule")
+    if spec.for_each is not None:
+        raise Unsupported(f"for_each: {spec.for_each}")
+    conditions = ConditionCompiler(spec.roots, compiler=compiler)
+    checks = [conditions.compile(check.when) for check in spec.conditions]
+    fires = pl.any_horizontal([check.fill_null(False) for check in checks])
+    return fires, conditions
+
+
+def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
+                  income_raising: Iterable[str] = (),
+                  measure_addresses: Mapping[str, Iterable[str]] | None = None) -> RulePlan:
+    """Compile what the columnar backend can run of ``rules`` for one run.
+
+    Twice: first against every fact to learn which rules compile and what they read, then against
+    those facts only, so that the tables of a batch hold just the columns they need.
+    """
+    income_raising = frozenset(income_raising)
+    rules = tuple(rules)
+    everything = FactCompiler(values, when, income_raising, measure_addresses)
+    everything.compile()
+    supported: list[Rule] = []
+    read: set[str] = set()
+    unsupported: dict[str, str] = {}
+    for rule in rules:
+        try:
+            _, conditions = _compile_rule(rule, everything)
+        except Unsupported as exc:
+            unsupported[rule.code] = str(exc) or "not vectorised"
+            continue
+        supported.append(rule)
+        read.update(f"{path.root}.{path.attrs[0]}" for path in conditions.facts.values()
+                    if not path.from_record)
+    compiler = FactCompiler(values, when, income_raising, measure_addresses)
+    result = RulePlan(compiler.compile(read), unsupported=unsupported)
+    for rule in supported:
+        fires, conditions = _compile_rule(rule, compiler)
+        (result.member if rule.scope == "member" else result.household).append((rule, fires))
+        result.steps.extend(conditions.steps)
+    return result
+
+
+@lru_cache(maxsize=1)
+def _every_fact() -> FactCompiler:
+    """Every fact compiled under the shipped parameters (what :func:`supported` judges by)."""
+    on = date(2020, 9, 30)
+    catalog = default_catalog()
+    compiler = FactCompiler(default_parameters().at(on), on, catalog.income_raising_ids(),
+                            {measure.id: measure.addresses for measure in catalog.values()})
+    compiler.compile()
+    return compiler
+
+
+_SUPPORTED: dict[int, tuple[Rule, bool]] = {}
+
+
+def supported(rule: Rule) -> bool:
+    """Whether the columnar backend compiles ``rule`` (judged once, under the shipped
+    parameters; a run whose parameters it cannot compile sends the rule to Python)."""
+    cached = _SUPPORTED.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    try:
+        _compile_rule(rule, _every_fact())
+        verdict = True
+    except Unsupported:
+        verdict = False
+    _SUPPORTED[id(rule)] = (rule, verdict)
+    return verdict

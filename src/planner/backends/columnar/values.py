@@ -1,0 +1,118 @@
+"""Columnar backend: a compiled value (a polars expression and what it holds) and its truth.
+
+The three-valued semantics of :mod:`planner.facts.expression` map onto polars: ``null`` is
+unknown, arithmetic and comparisons propagate it, ``&``/``|`` on booleans are Kleene's. What
+polars does differently is spelled out here: Python truthiness (a number is true when not zero, a
+text when not empty) and values known when the run starts (parameters, the reference date), which
+are folded into literals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import polars as pl
+
+from planner.backends.columnar.tables import Path, Unsupported
+
+NO_CONSTANT = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A compiled node: its expression and kind (``bool``, ``number``, ``str``, ``enum``,
+    ``date``, ``list``, ``record``, ``members``, ``other``); ``constant`` when known at compile
+    time; ``record`` the path of a record reference (``owner``: ``household`` or ``member``);
+    ``enum`` the vocabulary of an enum value."""
+
+    expr: pl.Expr | None
+    kind: str
+    constant: Any = NO_CONSTANT
+    record: Path | None = None
+    owner: str = ""
+    enum: type | None = None
+    parts: tuple[Value, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        """Whether the value is known when the run starts (folded into a literal)."""
+        return self.constant is not NO_CONSTANT
+
+    @property
+    def column(self) -> pl.Expr:
+        if self.expr is None:
+            raise Unsupported(f"a {self.kind} is not a column")
+        return self.expr
+
+
+def kind_of(value: Any) -> str:
+    """The kind of a Python value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, Enum):
+        return "enum"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, frozenset | set | tuple | list):
+        return "list"
+    return "other"
+
+
+def plain(value: Any) -> Any:
+    """A Python value as polars holds it (enums by value, collections as sorted lists)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, frozenset | set):
+        return sorted(plain(item) for item in value)
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
+
+
+def constant(value: Any) -> Value:
+    """A value known when the run starts."""
+    kind = kind_of(value)
+    if kind == "other":
+        return Value(None, "other", value)
+    if kind == "list":
+        return Value(None, "list", value)
+    enum = type(value) if isinstance(value, Enum) else None
+    if value is None:
+        return Value(pl.lit(None), kind, value)
+    return Value(pl.lit(plain(value)), kind, value, enum=enum)
+
+
+def truth(value: Value) -> pl.Expr:
+    """Python truthiness as a boolean expression, unknown staying unknown."""
+    if value.known:
+        return pl.lit(None if value.constant is None else bool(value.constant),
+                      dtype=pl.Boolean())
+    expr = value.column
+    if value.kind == "bool":
+        return expr
+    if value.kind == "number":
+        return expr != 0
+    if value.kind in ("str", "enum"):
+        return expr.str.len_chars() > 0
+    if value.kind == "list":
+        return expr.list.len() > 0
+    if value.kind == "date":
+        return pl.when(expr.is_null()).then(None).otherwise(True)
+    raise Unsupported(f"truth of a {value.kind}")
+
+
+def unknown_if_any(parts: list[pl.Expr], result: pl.Expr) -> pl.Expr:
+    """``result``, unknown when one of ``parts`` is (Python's chained comparisons)."""
+    test = parts[0].is_null()
+    for part in parts[1:]:
+        test = test | part.is_null()
+    return pl.when(test).then(None).otherwise(result)
