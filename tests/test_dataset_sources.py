@@ -157,3 +157,29 @@ def test_a_file_no_layout_recognises_is_read_by_its_name_when_named(tmp_path):
     # the work rows name members of the export's households, not read here: input errors
     assert dataset.errors and all(e.field in ("id_number", "household_id")
                                   for e in dataset.errors)
+
+
+def test_households_stream_and_a_row_naming_an_id_number_of_two_households_joins_the_first(
+        tmp_path):
+    head = "522425197005060016"
+    members = tmp_path / "members.csv"
+    members.write_text("户编号,证件号码,与户主关系,劳动技能,在校生状况\n"
+                       f"H1,{head},户主,普通劳动力,非在校生\n"
+                       f"H2,{head},户主,普通劳动力,非在校生\n", encoding="utf-8")
+    work = tmp_path / "work.csv"
+    work.write_text("户编号,证件号码,是否已务工,开始时间,务工所在县\n"
+                    f",{head},是,2023年03月,长顺县\n"
+                    f"H2,{head},是,2023年05月,长顺县\n", encoding="utf-8")
+    dataset = open_dataset([members, work])
+    stream = dataset.sourced()
+    first = next(stream)  # yielded before the household sheet is read to its end
+    assert [t.kind for t in dataset.tables] == ["work_record", "household"]
+    assert first.record.id == "H1"
+    assert [e.start.isoformat() for e in first.record.members[0].employment] == ["2023-03-01"]
+    (second,) = list(stream)
+    assert [e.start.isoformat() for e in second.record.members[0].employment] == ["2023-05-01"]
+    assert [(Path(e.file).name, e.row, e.field, e.household) for e in dataset.errors] == [
+        ("work.csv", 2, "id_number", "H2")]
+    assert "joined to household H1, read first" in dataset.errors[0].reason_en
+    assert second.source.fields is not None
+    assert "member.employment.0.county" in second.source.fields

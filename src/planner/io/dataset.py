@@ -30,6 +30,7 @@ from planner.io.options import ReadOptions
 from planner.io.seen import SeenRecords
 from planner.io.sources import (
     HOUSEHOLD_SIDE,
+    PART_KINDS,
     TABLE_FORMATS,
     SourceReader,
     Sources,
@@ -102,10 +103,10 @@ class Dataset:
     starts the household counts afresh.
 
     ``export_files`` are the files recognised by their headers (``export_kinds``: the kinds of
-    sheet each holds). Their part sheets (work records …) must all be read before a household is
-    complete, so a dataset with export files reads its households into memory, joins them and
-    then yields them; without export files households are streamed. ``tables`` lists each
-    sheet or file read for households, ``area_tables`` those of the villages of export files.
+    sheet each holds). Their part sheets (work records …) are read first and held, as a
+    household is complete only with all of them; the households are then streamed, each joined
+    to its rows (:mod:`planner.io.partindex`). ``tables`` lists each sheet or file read for
+    households, ``area_tables`` those of the villages of export files.
     """
 
     household_files: list[Path]
@@ -203,23 +204,22 @@ class Dataset:
         self.stats = ReadStats()
         self.tables = []
         seen = SeenRecords("household")
-        exports = [p for p in self.export_files if self.export_kinds[p] & HOUSEHOLD_SIDE]
-        if not exports:
+        if not any(kinds & HOUSEHOLD_SIDE for kinds in self.export_kinds.values()):
             for path in self.household_files:
                 yield from self._read("household", path, self.stats, False, seen)
             return
         result = Sources(errors=self.household_errors, warnings=self.household_warnings)
         reader = self._exports(HOUSEHOLD_SIDE, result, {"household": seen})
-        for path in self.household_files:  # joined too: a work row may name their members
-            reader.by_name(path)
-        for path in exports:
-            reader.file(path)
-        households = reader.finish()[0]
         self.tables = result.tables
-        for table in result.tables:
-            if table.kind == "household":
-                self.stats.add(table.stats)
-        yield from households
+        exports = [p for p in self.export_files if "household" in self.export_kinds[p]]
+        parts = [p for p in self.export_files if self.export_kinds[p] & set(PART_KINDS)]
+        try:
+            # a work row may name members of planner's own household files too: joined alike
+            yield from reader.stream(self.household_files, exports, parts)
+        finally:
+            for table in result.tables:
+                if table.kind == "household":
+                    self.stats.add(table.stats)
 
     def households(self) -> Iterator[Household]:
         """Stream the households of every household file, in order.

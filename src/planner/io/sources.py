@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from planner.io.formats import EXTENSIONS, detect_format, split_name
 from planner.io.headers import HEADER_SCAN_ROWS
 from planner.io.joins import join_part_rows
 from planner.io.options import ReadOptions
+from planner.io.partindex import PartIndex
 from planner.io.partsheets import SheetRow, read_part_sheet
 from planner.io.seen import SeenRecords
 from planner.io.tabular import SourceError, TableSource, Workbook, csv_source
@@ -41,6 +42,7 @@ HOUSEHOLD_SIDE = frozenset({"household", *PART_KINDS})
 _PART_PREFIX = {"work_record": "member.employment.0.", "work_plan": "member.work_plan.",
                 "household_info": ""}
 _MEMBER_KEYS = frozenset({"household_id", "id_number", "name", "member_number"})
+_Record = tuple[str, Any, Source, int]  # kind, record, where it was read, its table's index
 
 
 def kind_of(path: Path) -> str:
@@ -144,8 +146,9 @@ def export_kinds(path: Path, fmt: str | None = None) -> frozenset[str]:
 
 
 class SourceReader:
-    """Reads files one by one (by their headers, else by their names), keeping each record with
-    where it was read, and the part rows to join once every household is read.
+    """Reads files one by one (by their headers, else by their names), pairing each record with
+    where it was read: kept, and joined to the part rows once every household is read
+    (:meth:`file`, :meth:`finish`), or streamed after the part sheets (:meth:`stream`).
 
     ``kinds`` are the sheet kinds to read (others recognised are passed over); ``seen`` the ids
     accepted so far per record kind (shared with other files of the run).
@@ -162,6 +165,8 @@ class SourceReader:
         self.seen = seen or {kind: SeenRecords(kind) for kind in RECORD_KINDS}
         self.read: dict[str, list[tuple[Any, Source, int]]] = {k: [] for k in RECORD_KINDS}
         self.part_rows: list[SheetRow] = []
+        self.opened: set[Path] = set()
+        self.recognised = False
 
     def _accepted(self, kind: str, results: Iterable[Any], stats: ReadStats,
                   file: str) -> Iterator[tuple[Any, int]]:
@@ -169,14 +174,14 @@ class SourceReader:
         return accepted(results, self.result.errors, stats, self.strict, self.result.warnings,
                         self.options.mask, seen, file)
 
-    def _keep(self, kind: str, results: Iterable[Any], stats: ReadStats, file: str) -> None:
+    def _records(self, kind: str, results: Iterable[Any], stats: ReadStats,
+                 file: str) -> Iterator[_Record]:
         index = len(self.result.tables) - 1
-        kept = self.read[kind]
         for outcome, position in self._accepted(kind, results, stats, file):
-            kept.append((outcome.record, source_of(outcome, position, file), index))
+            yield kind, outcome.record, source_of(outcome, position, file), index
 
-    def table(self, source: TableSource, found: Recognised) -> None:
-        """Read one recognised sheet."""
+    def _table(self, source: TableSource, found: Recognised) -> Iterator[_Record]:
+        """Read one recognised sheet: its records, or its part rows into :attr:`part_rows`."""
         stats = ReadStats()
         layout = found.layout
         kind = layout.kind
@@ -184,13 +189,14 @@ class SourceReader:
         self.result.tables.append(SourceTable(source.file, source.sheet, kind, layout.name,
                                               stats, fields))
         if kind in RECORD_KINDS:
-            self._keep(kind, read_flat(kind, source, {}, self.options), stats, source.file)
+            yield from self._records(kind, read_flat(kind, source, {}, self.options), stats,
+                                     source.file)
             return
         for outcome, _position in self._accepted(
                 kind, read_part_sheet(kind, source, self.options), stats, source.file):
             self.part_rows.append(SheetRow(outcome.record, outcome.place or {}))
 
-    def by_name(self, path: Path, fmt: str | None = None) -> None:
+    def _by_name(self, path: Path, fmt: str | None = None) -> Iterator[_Record]:
         """Read ``path`` as its name says (households unless named villages…); projects are
         left to :class:`planner.io.Dataset`."""
         kind = kind_of(path)
@@ -199,43 +205,88 @@ class SourceReader:
         stats = ReadStats()
         self.result.tables.append(SourceTable(str(path), None, kind, None, stats))
         results = outcomes(path, kind, detect_format(path, fmt or self.fmt), self.options)
-        self._keep(kind, results, stats, str(path))
+        yield from self._records(kind, results, stats, str(path))
 
-    def file(self, path: Path) -> bool:
+    def _file(self, path: Path) -> Iterator[_Record]:
         """Read the sheets of ``path`` that a layout recognises (those of ``kinds``), else the
-        file by its name; True when a layout recognised a sheet."""
+        file by its name; :attr:`recognised` says which."""
         fmt = detect_format(path, self.fmt)
+        self.recognised = False
         if fmt not in TABLE_FORMATS:
-            self.by_name(path, fmt)
-            return False
+            yield from self._by_name(path, fmt)
+            return
         book = Workbook(path) if fmt == "xlsx" else None
-        try:
-            recognised = list(_recognised(path, book, self.result.errors))
+        try:  # a sheet that cannot be read is reported the first time its file is opened
+            errors = None if path in self.opened else self.result.errors
+            self.opened.add(path)
+            recognised = list(_recognised(path, book, errors))
             if not recognised:
-                self.by_name(path, fmt)
-                return False
+                yield from self._by_name(path, fmt)
+                return
+            self.recognised = True
             for source, found in recognised:
                 if found.layout.kind in self.kinds:
-                    self.table(source, found)
-            return True
+                    yield from self._table(source, found)
         finally:
             if book is not None:
                 book.close()
+
+    def _keep(self, records: Iterable[_Record]) -> None:
+        for kind, record, source, index in records:
+            self.read[kind].append((record, source, index))
+
+    def by_name(self, path: Path, fmt: str | None = None) -> None:
+        """Read ``path`` as its name says, keeping its records."""
+        self._keep(self._by_name(path, fmt))
+
+    def file(self, path: Path) -> bool:
+        """Read ``path`` keeping its records; True when a layout recognised a sheet."""
+        self._keep(self._file(path))
+        return self.recognised
+
+    def stream(self, named: Iterable[Path], exports: Iterable[Path],
+               parts: Iterable[Path]) -> Iterator[Sourced[Household]]:
+        """The households of ``named`` (read by their names) and ``exports``, each joined to its
+        part rows and passed on as it is read: the part sheets of ``parts`` are read first (and
+        held), the households are not all held at once (:mod:`planner.io.partindex`)."""
+        kinds = self.kinds
+        self.kinds = PART_KINDS
+        for path in parts:
+            self.file(path)
+        index = PartIndex(self.part_rows, self.options.mask)
+        joined = self._part_fields()
+        self.kinds = ("household",)
+        tables = self.result.tables
+        read = chain(*(self._by_name(p) for p in named), *(self._file(p) for p in exports))
+        for _kind, household, source, table in read:
+            rows, ambiguous = index.take(household)
+            self.result.errors.extend(ambiguous)  # joined to the household read first
+            if rows:
+                (household,), errors = join_part_rows([household], rows, self.options.mask)
+                self._report(errors)
+            yield Sourced(household, self._source(source, tables[table], joined))
+        self._report(join_part_rows([], index.unclaimed(), self.options.mask)[1])
+        self.kinds = kinds
 
     def finish(self) -> tuple[list[Sourced[Household]], list[Sourced[Village]]]:
         """The households (part rows joined) and villages read, each with its source; a part
         row joined to no member is an input error, and counts as rejected in its table."""
         households = [record for record, _source, _table in self.read["household"]]
         if self.part_rows:
-            households = self._join(households)
+            households, errors = join_part_rows(households, self.part_rows, self.options.mask)
+            self._report(errors)
         tables = self.result.tables
-        joined = frozenset().union(*(part_fields(t.kind, t.fields) for t in tables
-                                     if t.kind in PART_KINDS and t.fields is not None))
+        joined = self._part_fields()
         return ([Sourced(household, self._source(source, tables[index], joined))
                  for household, (_record, source, index) in zip(
                      households, self.read["household"], strict=True)],
                 [Sourced(village, self._source(source, tables[index], frozenset()))
                  for village, source, index in self.read["village"]])
+
+    def _part_fields(self) -> frozenset[str]:
+        """The household fields the part sheets read so far feed once joined."""
+        return frozenset().union(*(part_fields(t.kind, t.fields) for t in self.result.tables
+                                   if t.kind in PART_KINDS and t.fields is not None))
 
     @staticmethod
     def _source(source: Source, table: SourceTable, joined: frozenset[str]) -> Source:
@@ -244,8 +295,8 @@ class SourceReader:
         return Source(source.file, source.sheet, source.rows, table.layout,
                       table.fields | joined)
 
-    def _join(self, households: list[Household]) -> list[Household]:
-        households, join_errors = join_part_rows(households, self.part_rows, self.options.mask)
+    def _report(self, join_errors: Iterable[InputError]) -> None:
+        """Errors and warnings of the joins; a part row joined to nothing is rejected after all."""
         stats = {(t.file, t.sheet): t.stats for t in self.result.tables}
         for error in join_errors:
             if error.is_warning:
@@ -256,7 +307,6 @@ class SourceReader:
             if counts is not None:  # read, but joined to nothing: rejected after all
                 counts.accepted -= 1
                 counts.rejected += 1
-        return households
 
 
 def read_sources(
