@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,32 @@ def test_households_stream_and_a_row_naming_an_id_number_of_two_households_joins
     assert "joined to household H1, read first" in dataset.errors[0].reason_en
     assert second.source.fields is not None
     assert "member.employment.0.county" in second.source.fields
+
+
+def test_a_sheet_that_cannot_be_read_is_reported_once_though_its_workbook_is_read_twice(
+        tmp_path):
+    whole = tmp_path / "whole.xlsx"
+    book = xlsxwriter.Workbook(str(whole))
+    for name, part in (("成员", "（自定义）监测对象信息"), ("务工", "（务工月监测）已外出务工信息"),
+                       ("村", "（自定义）行政村信息")):
+        sheet = book.add_worksheet(name)
+        with (SET / "csv" / f"{part}.csv").open(encoding="gbk", newline="") as handle:
+            for number, row in enumerate(csv.reader(handle)):
+                sheet.write_row(number, 0, row)
+    book.add_worksheet("坏表").write_row(0, 0, ["x"])
+    book.close()
+    folder = tmp_path / "export"
+    folder.mkdir()
+    broken = folder / "导出.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet4.xml":  # the sheet 坏表 loses its data
+                target.writestr(item, source.read(item.filename))
+    dataset = open_dataset(folder, income_year=2023)
+    assert len(dataset.villages) == 2
+    for _ in range(2):  # each read of the households starts its errors afresh
+        households = list(dataset.households())
+        assert len(households) == len(MANIFEST["households"])
+        assert sum(1 for h in households for m in h.members if m.employment) == 31
+        assert [(e.sheet, e.reason_en) for e in dataset.errors] == [
+            ("坏表", "the data of sheet 坏表 is missing; the sheet was not read")]

@@ -133,6 +133,7 @@ class Dataset:
     area_tables: list[SourceTable] = field(default_factory=list)
     _villages: list[Sourced[Village]] = field(default_factory=list, repr=False)
     _projects: list[Sourced[Project]] = field(default_factory=list, repr=False)
+    _opened: set[Path] = field(default_factory=set, repr=False)  # opened for the villages
 
     @property
     def errors(self) -> list[InputError]:
@@ -161,8 +162,12 @@ class Dataset:
     def _exports(self, kinds: frozenset[str], result: Sources,
                  seen: dict[str, SeenRecords]) -> SourceReader:
         """A reader of the sheets of ``kinds`` of the export files, into ``result``."""
-        return SourceReader(self.options, result, kinds=kinds, strict=self.strict, fmt=self.fmt,
-                       seen=seen)
+        reader = SourceReader(self.options, result, kinds=kinds, strict=self.strict,
+                              fmt=self.fmt, seen=seen)
+        # a sheet that cannot be read is reported once: with the villages (area errors, kept),
+        # else with the households of each read
+        reader.opened = set(self._opened)
+        return reader
 
     def load_areas(self) -> None:
         """Read the village and project files into :attr:`villages` and :attr:`projects`.
@@ -181,6 +186,7 @@ class Dataset:
             for path in with_villages:
                 reader.file(path)
             self._villages.extend(reader.finish()[1])
+            self._opened = reader.opened
             self.area_tables = result.tables
             for table in result.tables:
                 self.village_stats.add(table.stats)
