@@ -213,3 +213,11 @@ def test_a_sheet_that_cannot_be_read_is_reported_once_though_its_workbook_is_rea
         assert sum(1 for h in households for m in h.members if m.employment) == 31
         assert [(e.sheet, e.reason_en) for e in dataset.errors] == [
             ("坏表", "the data of sheet 坏表 is missing; the sheet was not read")]
+
+
+def test_a_folder_with_no_planner_file_and_no_recognised_export_is_refused(tmp_path):
+    from planner.io import FormatError
+
+    (tmp_path / "说明.csv").write_text("说明,内容\n一,二\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="no recognised export file"):
+        open_dataset(tmp_path)

@@ -67,6 +67,13 @@ def _may_be_export(path: Path, fmt: str | None) -> bool:
     return table and not stem.startswith(("households", "projects"))
 
 
+def _nothing_in(directory: Path) -> FormatError:
+    return FormatError(
+        f"目录 {directory} 中没有 households / villages / projects 数据文件，也没有可识别的导出表",
+        f"directory {directory} holds no households / villages / projects file and no "
+        "recognised export file")
+
+
 def _directory_files(directory: Path) -> tuple[dict[str, list[Path]], list[Path], Path | None]:
     """The files of ``directory`` named as planner's, the other data files (export files under
     any names, to be recognised by their headers), and its configuration file."""
@@ -87,8 +94,7 @@ def _directory_files(directory: Path) -> tuple[dict[str, list[Path]], list[Path]
                     and split_name(p)[0] not in _KIND_OF_STEM
                     and EXTENSIONS[split_name(p)[1]] in TABLE_FORMATS)
     if not any(files.values()) and not others:
-        raise FormatError(f"目录 {directory} 中没有 households / villages / projects 数据文件",
-                          f"directory {directory} holds no households / villages / projects file")
+        raise _nothing_in(directory)
     config = directory / CONFIG_NAME
     return files, others, config if config.is_file() else None
 
@@ -298,8 +304,11 @@ def open_dataset(
                         files[kind].append(path)
                     else:
                         classify(path, True)
+            recognised = len(exports)
             for path in others:
                 classify(path, False)
+            if not any(found.values()) and len(exports) == recognised:
+                raise _nothing_in(item)
             config = config or directory_config
         elif item.is_file():
             classify(item, True)
