@@ -163,6 +163,7 @@ def check(
         inputs = InputSummary(
             read=dataset.stats.read, accepted=dataset.stats.accepted,
             rejected=dataset.stats.rejected, errors=list(dataset.errors),
+            warnings=list(dataset.warnings),
         )
         writer.finish(checker.stats, inputs)
     if fmt != "text" or output_file:

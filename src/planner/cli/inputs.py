@@ -167,9 +167,10 @@ def with_part_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def dataset_files(dataset: Dataset) -> list[Path]:
-    """Every file a dataset reads: household, village and project files with their part files."""
-    return with_part_files([*dataset.household_files, *dataset.village_files,
-                            *dataset.project_files])
+    """Every file a dataset reads: household, village and project files with their part files,
+    and the export files recognised by their headers."""
+    return [*with_part_files([*dataset.household_files, *dataset.village_files,
+                              *dataset.project_files]), *dataset.export_files]
 
 
 def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:

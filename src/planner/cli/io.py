@@ -30,8 +30,9 @@ from planner.io import (
     read_records,
     write_records,
 )
-from planner.io.dataset import kind_of
+from planner.io.dataset import Dataset, is_export, kind_of
 from planner.io.formats import detect_format
+from planner.io.sources import HOUSEHOLD_SIDE, SourceTable
 
 EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx",
               "parquet": ".parquet", "parquet-flat": ".parquet"}
@@ -88,11 +89,13 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
               "project": dataset.project_stats}
     shown = {kind: stats for kind, stats in counts.items()
              if kind == "household" or stats.read or _has_files(dataset, kind)}
+    tables = [*dataset.area_tables, *dataset.tables]
     if output == "json":
         report = {
             "files": [str(p) for p in (*dataset.household_files, *dataset.village_files,
-                                       *dataset.project_files)],
+                                       *dataset.project_files, *dataset.export_files)],
             **{LABELS[kind][1]: stats.to_dict() for kind, stats in shown.items()},
+            "tables": [_table_dict(table) for table in tables],
             "errors": [e.to_dict() for e in dataset.errors],
             "warnings": [w.to_dict() for w in dataset.warnings],
         }
@@ -103,6 +106,8 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
             click.echo("提示 / warnings:")
             for warning in dataset.warnings:
                 click.echo(str(warning))
+        for table in tables:
+            click.echo(_table_line(table))
         for kind, stats in shown.items():
             click.echo(_summary_line(kind, stats))
         if dataset.errors:
@@ -111,6 +116,18 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         sys.exit(2)  # a file, or the rest of one, was not read: not "records rejected"
     if dataset.errors or dataset.rejected:
         sys.exit(1)
+
+
+def _table_dict(table: SourceTable) -> dict[str, Any]:
+    return {"file": table.file, "sheet": table.sheet, "kind": table.kind,
+            "layout": table.layout, **table.stats.to_dict()}
+
+
+def _table_line(table: SourceTable) -> str:
+    """``监测对象信息.xlsx [sheet]（monitoring_2023_members）：读取 35 …`` for one sheet read."""
+    where = table.file if table.sheet is None else f"{table.file} [{table.sheet}]"
+    layout = table.layout or "按文件名读取 / read by its name"
+    return f"{where}（{layout}）：{table.stats}"
 
 
 def _has_files(dataset: Any, kind: str) -> bool:
@@ -127,48 +144,53 @@ def _print_errors(errors: list[InputError], limit: int) -> None:
 
 
 @click.command()
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.argument("target", type=click.Path(path_type=Path))
 @reading_options
 @click.option("--to", "to_fmt", type=click.Choice(FORMATS),
               help="Output format (default: from TARGET's extension; needed for a folder) "
                    "输出格式.")
-def convert(source: Path, target: Path, input_format: str | None, column_map: Path | None,
-            income_year: int | None, strict: bool, show_personal: bool, to_fmt: str | None) -> None:
+def convert(sources: tuple[Path, ...], target: Path, input_format: str | None,
+            column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+            to_fmt: str | None) -> None:
     """Convert household (village, project) files between formats (格式转换).
 
-    SOURCE and TARGET are files, or folders (a district folder is converted file by file into
-    TARGET, which needs --to). Rejected records are reported and left out; exits with 1 then,
-    and with 2 when a file cannot be read or written at all.
+    SOURCES and TARGET are files, or folders (a district folder is converted file by file into
+    TARGET, which needs --to). National export files (several, or a folder of them; any names,
+    recognised by their headers) are written as planner's own files into the folder TARGET:
+    households with their work records joined, villages. Rejected records are reported and left
+    out; exits with 1 then, and with 2 when a file cannot be read or written at all.
     """
-    if to_fmt is None and not source.is_dir():
-        try:
-            detect_format(target)
-        except FormatError as exc:
-            raise UsageProblem(
-                f"无法从扩展名判断输出文件 {target} 的格式，请用 --to 指定"
-                f"（可用：{'、'.join(FORMATS)}）",
-                f"cannot tell the format of {target} from its extension; pass --to "
-                f"({', '.join(FORMATS)})",
-            ) from exc
+    source = sources[0]
     jobs: list[tuple[str, Path, Path]] = []
-    if source.is_dir():
-        if to_fmt is None:
-            raise click.UsageError("转换目录需要 --to / converting a folder needs --to")
-        try:
-            dataset = open_dataset(source, fmt=input_format, column_map=column_map)
+    if len(sources) > 1 or source.is_dir() or is_export(source, input_format):
+        one_file = _file_target(target, to_fmt) if len(sources) == 1 and not source.is_dir() \
+            else None
+        dataset, fmt = _open(sources, one_file or to_fmt, input_format, column_map, income_year,
+                             strict, show_personal)
+        if len(sources) > 1 or dataset.export_files:
+            _convert_dataset(dataset, target, fmt, one_file is not None)
+            return
+        try:  # a folder of planner's own files: converted file by file
             target.mkdir(parents=True, exist_ok=True)
-        except FormatError as exc:
-            raise _usage(exc) from exc
         except OSError as exc:
             raise file_problem(exc, "无法写出", "cannot write") from exc
-        ext = EXTENSIONS[to_fmt]
         for kind, files in (("household", dataset.household_files),
                             ("village", dataset.village_files), ("project", dataset.project_files)):
             for path in files:
-                jobs.append((kind, path, target / f"{LABELS[kind][1]}{ext}"))
+                jobs.append((kind, path, target / f"{LABELS[kind][1]}{EXTENSIONS[fmt]}"))
         inputs = dataset_files(dataset)
     else:
+        if to_fmt is None:
+            try:
+                detect_format(target)
+            except FormatError as exc:
+                raise UsageProblem(
+                    f"无法从扩展名判断输出文件 {target} 的格式，请用 --to 指定"
+                    f"（可用：{'、'.join(FORMATS)}）",
+                    f"cannot tell the format of {target} from its extension; pass --to "
+                    f"({', '.join(FORMATS)})",
+                ) from exc
         jobs.append((kind_of(source), source, target))
         inputs = with_part_files([source])
     # Part files of a flat output (households.income.csv …) are written or removed too.
@@ -206,6 +228,86 @@ def convert(source: Path, target: Path, input_format: str | None, column_map: Pa
     if unreadable:
         sys.exit(2)
     if failed:
+        sys.exit(1)
+
+
+def _open(sources: tuple[Path, ...], to_fmt: str | None, input_format: str | None,
+          column_map: Path | None, income_year: int | None, strict: bool,
+          show_personal: bool) -> tuple[Dataset, str]:
+    """The dataset of several sources or a folder, converted into a folder: --to is needed."""
+    if to_fmt is None:
+        raise click.UsageError("转换目录、多个文件或导出文件需要 --to，输出为文件夹 / converting a "
+                               "folder, several files or export files needs --to; the output is "
+                               "a folder")
+    try:
+        dataset = open_dataset(sources, fmt=input_format, column_map=column_map, strict=strict,
+                               income_year=income_year, mask=not show_personal)
+    except FormatError as exc:
+        raise _usage(exc) from exc
+    return dataset, to_fmt
+
+
+def _file_target(target: Path, to_fmt: str | None) -> str | None:
+    """The format of ``target`` when it names one file (it has an extension), else None."""
+    if target.is_dir() or not target.suffix:
+        return None
+    try:
+        return detect_format(target, to_fmt)
+    except FormatError:
+        return None
+
+
+def _kinds_read(dataset: Dataset) -> list[str]:
+    kinds = dataset.export_kinds.values()
+    present = {"household": bool(dataset.household_files) or any(k & HOUSEHOLD_SIDE for k in kinds),
+               "village": bool(dataset.village_files) or any("village" in k for k in kinds),
+               "project": bool(dataset.project_files)}
+    return [kind for kind, found in present.items() if found]
+
+
+def _convert_dataset(dataset: Dataset, target: Path, to_fmt: str, one_file: bool) -> None:
+    """Several files or export files, read as one dataset and written kind by kind into the
+    folder ``target`` (``households.<ext>``, ``villages.<ext>``, ``projects.<ext>``), or into
+    the file ``target`` when they hold one kind of record."""
+    kinds = _kinds_read(dataset)
+    if one_file and len(kinds) > 1:
+        raise click.UsageError("输入含有多种记录（户、行政村……），请给出输出文件夹和 --to / the "
+                               "inputs hold several kinds of record (households, villages …); "
+                               "give an output folder and --to")
+    if not one_file:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise file_problem(exc, "无法写出", "cannot write") from exc
+    records: dict[str, Any] = {"household": dataset.households(), "village": dataset.villages,
+                               "project": dataset.projects}
+    outputs = {kind: target if one_file else target / f"{LABELS[kind][1]}{EXTENSIONS[to_fmt]}"
+               for kind in kinds}
+    refuse_overwriting_inputs(with_part_files(outputs.values()), dataset_files(dataset))
+    counts = {"household": lambda: dataset.stats, "village": lambda: dataset.village_stats,
+              "project": lambda: dataset.project_stats}
+    for kind, out in outputs.items():
+        try:
+            written = write_records(kind, records[kind], out, fmt=to_fmt)
+        except StrictError as exc:
+            click.echo(str(exc.error), err=True)
+            click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+            sys.exit(1)
+        except ReadFailure as exc:
+            raise unexpected_input_problem(exc) from exc
+        except FormatError as exc:
+            raise _usage(exc) from exc
+        except OSError as exc:
+            raise file_problem(exc, "无法写出", "cannot write") from exc
+        except Exception as exc:  # the last resort: never a traceback for input
+            raise unexpected_input_problem(exc) from exc
+        click.echo(f"→ {out}：写出 {written} / wrote {written}", err=True)
+        click.echo(_summary_line(kind, counts[kind]()), err=True)
+    for error in dataset.errors:
+        click.echo(str(error), err=True)
+    if any(e.is_file_error for e in dataset.errors):
+        sys.exit(2)
+    if dataset.errors or dataset.rejected:
         sys.exit(1)
 
 

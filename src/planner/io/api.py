@@ -35,6 +35,7 @@ from planner.io.tabular import (
     sibling_path,
 )
 from planner.model import Household, Project, Village
+from planner.source import Source, Sourced
 
 logger = logging.getLogger("planner.io")
 T = TypeVar("T")
@@ -132,17 +133,15 @@ def _masked(error: InputError) -> InputError:
     return error if masked == household else error.with_household(masked)
 
 
-def consume(
+def accepted(
     results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
     warnings: list[InputError] | None = None, mask: bool = True,
     seen: SeenRecords | None = None, file: str = "",
-) -> Iterator[Any]:
-    """Count outcomes, collect errors and warnings, stop in strict mode, yield accepted records.
+) -> Iterator[tuple[Outcome, int]]:
+    """The outcomes of accepted records, each with its position among the file's records.
 
-    Errors go to ``errors`` and warnings (unused columns) to ``warnings``; either is logged when
-    its list is None. With ``mask``, a household id that is an ID number is masked in them. With
-    ``seen`` (the ids accepted so far in the run), a record whose id was accepted before is
-    rejected, located by its outcome's place or its position in ``file``.
+    Counts, collects and stops as :func:`consume` says; the outcome's ``place`` and ``rows``
+    (or, where it has none, the position) tell where its record was read.
     """
     source = seen.source(file) if seen is not None else 0
     position = 0
@@ -171,7 +170,38 @@ def consume(
             if first is not None:
                 raise StrictError(first)
         if outcome.record is not None:
-            yield outcome.record
+            yield outcome, position
+
+
+def consume(
+    results: Iterable[Outcome], errors: list[InputError] | None, stats: ReadStats, strict: bool,
+    warnings: list[InputError] | None = None, mask: bool = True,
+    seen: SeenRecords | None = None, file: str = "",
+) -> Iterator[Any]:
+    """Count outcomes, collect errors and warnings, stop in strict mode, yield accepted records.
+
+    Errors go to ``errors`` and warnings (unused columns) to ``warnings``; either is logged when
+    its list is None. With ``mask``, a household id that is an ID number is masked in them. With
+    ``seen`` (the ids accepted so far in the run), a record whose id was accepted before is
+    rejected, located by its outcome's place or its position in ``file``.
+    """
+    for outcome, _position in accepted(results, errors, stats, strict, warnings, mask, seen,
+                                       file):
+        yield outcome.record
+
+
+def source_of(outcome: Outcome, position: int, file: str, layout: str | None = None,
+              fields: frozenset[str] | None = None) -> Source:
+    """Where an accepted record was read: its table rows (a household's member rows), else the
+    row or record number of its place, else its position among the records of ``file``."""
+    place = outcome.place
+    if place is None:
+        return Source(file, None, (position,), layout, fields)
+    rows = outcome.rows
+    if not rows:
+        number = place.get("row") or place.get("record")
+        rows = (number,) if number else (position,)
+    return Source(place.get("file") or file, place.get("sheet"), rows, layout, fields)
 
 
 def read_records(
@@ -201,6 +231,41 @@ def read_records(
     A record whose id was accepted before is rejected (the first one is kept): within the file,
     or across the files of one run when they share ``seen`` (as a :class:`Dataset` does).
     """
+    results, stats, seen = _prepare(kind, path, fmt, column_map, stats, income_year, mask,
+                                    batch_size, seen)
+    return consume(results, errors, stats, strict, warnings, mask=mask, seen=seen,
+                   file=str(path))
+
+
+def read_sourced(
+    kind: str,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    column_map: ColumnMap | str | Path | None = None,
+    strict: bool = False,
+    errors: list[InputError] | None = None,
+    stats: ReadStats | None = None,
+    income_year: int | None = None,
+    mask: bool = True,
+    warnings: list[InputError] | None = None,
+    batch_size: int = 1024,
+    seen: SeenRecords | None = None,
+) -> Iterator[Sourced[Any]]:
+    """The records :func:`read_records` streams, each paired with its :class:`Source` (planner's
+    own layout: no export layout, any field)."""
+    results, stats, seen = _prepare(kind, path, fmt, column_map, stats, income_year, mask,
+                                    batch_size, seen)
+    file = str(path)
+    for outcome, position in accepted(results, errors, stats, strict, warnings, mask, seen, file):
+        yield Sourced(outcome.record, source_of(outcome, position, file))
+
+
+def _prepare(kind: str, path: str | Path, fmt: str | None,
+             column_map: ColumnMap | str | Path | None, stats: ReadStats | None,
+             income_year: int | None, mask: bool, batch_size: int, seen: SeenRecords | None,
+             ) -> tuple[Iterator[Outcome], ReadStats, SeenRecords]:
+    """The outcomes of reading ``path`` (the file checked first), the counts and the ids seen."""
     _check_kind(kind)
     path = Path(path)
     fmt = detect_format(path, fmt)
@@ -209,8 +274,7 @@ def read_records(
     options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
     stats = stats if stats is not None else ReadStats()
     seen = seen if seen is not None else SeenRecords(kind)
-    return consume(outcomes(path, kind, fmt, options), errors, stats, strict, warnings,
-                   mask=mask, seen=seen, file=str(path))
+    return outcomes(path, kind, fmt, options), stats, seen
 
 
 def read_households(

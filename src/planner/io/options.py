@@ -38,7 +38,8 @@ class Outcome:
     a table refused whole (a required column missing) is one outcome standing for
     ``rejected_rows`` rejected records. ``errors`` may hold warnings for an accepted record.
     ``place`` locates the record (InputError keywords) where its position among the outcomes
-    does not (flat tables: the first row of a household).
+    does not (flat tables: the first row of a household); ``rows`` are then all the table rows
+    the record was built from (a household's member rows), empty where ``place`` says it all.
     """
 
     record: BaseModel | None
@@ -46,6 +47,7 @@ class Outcome:
     counted: bool = True
     rejected_rows: int = 1  # a refused table counts each of its data rows as one rejected record
     place: dict[str, Any] | None = None
+    rows: tuple[int, ...] = ()
 
 
 def scalar_input(value: Any) -> Any:

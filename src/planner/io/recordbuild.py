@@ -239,4 +239,5 @@ def build_record(layout: Layout, table: TableMap, group: Group, part_rows: dict[
         return Outcome(None, errors)
     if any(not e.is_warning for e in errors):
         return Outcome(None, errors)
-    return Outcome(validated, errors, place=where(group.source, group.first_row))
+    return Outcome(validated, errors, place=where(group.source, group.first_row),
+                   rows=tuple(number for number, _ in group.members))
