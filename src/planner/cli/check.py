@@ -117,7 +117,7 @@ def check(
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
-    from planner.output.text import summary_lines
+    from planner.output.text import notice_lines, summary_lines
 
     cli_level = Selection(
         select=split_selectors(select) or None, ignore=split_selectors(ignore),
@@ -155,17 +155,21 @@ def check(
         writer.start()
         try:
             label = _lines("已检查户数", "households checked", lang)
-            households = with_progress(dataset.households(), label)
-            for finding in checker.iter_findings(households, dataset.villages, dataset.projects):
+            households = with_progress(dataset.sourced(), label)
+            for finding in checker.iter_findings(households, dataset.sourced_villages(),
+                                                 dataset.sourced_projects()):
                 writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
         inputs = InputSummary(
             read=dataset.stats.read, accepted=dataset.stats.accepted,
             rejected=dataset.stats.rejected, errors=list(dataset.errors),
-            warnings=list(dataset.warnings),
+            warnings=list(dataset.warnings), skipped=checker.skipped(),
         )
         writer.finish(checker.stats, inputs)
+    if fmt in ("jsonl", "csv"):  # one row per finding: the notices have no place in the file
+        for line in notice_lines(inputs, lang, show_personal):
+            click.echo(line, err=True)
     if fmt != "text" or output_file:
         for line in summary_lines(checker.stats, inputs, lang, show_personal):
             click.echo(line, err=True)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from planner.io import Dataset
     from planner.model import Household
     from planner.planning import DistrictPlan, DistrictPlanner
+    from planner.source import Sourced
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "xlsx")
 #: Formats written household by household: without a budget or charts, plans are not kept.
@@ -135,7 +136,7 @@ def plan_command(
             *config.waivers, *([catalog_file] if catalog_file else []),
             *([config.path] if config.path else [])])
     label = "已规划户数 / households planned"
-    households = with_progress(dataset.households(), label)
+    households = with_progress(dataset.sourced(), label)
     try:
         planner = DistrictPlanner(
             run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
@@ -176,6 +177,9 @@ def plan_command(
         click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
                    f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
                    " households may be incomplete", err=True)
+    if planner.checker is not None:  # rules not run for sources lacking their fields, once each
+        for notice in planner.checker.skipped():
+            click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
     if any(error.is_file_error for error in district.errors):
@@ -184,7 +188,8 @@ def plan_command(
         sys.exit(1)  # records rejected, each error listed: the rest was planned
 
 
-def _write_streamed(planner: DistrictPlanner, households: Iterable[Household], fmt: str,
+def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[Household]],
+                    fmt: str,
                     output: str | None, lang: str, method: str, *, keep: bool,
                     dataset: Dataset) -> DistrictPlan:
     """Write text, CSV or JSON Lines household by household; keep the plans only when ``keep``

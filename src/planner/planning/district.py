@@ -29,6 +29,7 @@ from planner.planning.village import VillageIndex, VillageWork, pending_works
 from planner.registry import RuleSet
 from planner.rule import Rule
 from planner.run import Run
+from planner.source import Source, Sourced
 from planner.waivers import FileWaiver
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
@@ -226,11 +227,15 @@ class DistrictPlanner:
         self._village_of: dict[str, str | None] = {}
         self._candidates_lifted = 0
 
-    def plan_household(self, household: Household) -> HouseholdPlan:
-        """Plan one household and add it to the district summary."""
+    def plan_household(self, household: Household, source: Source | None = None) -> HouseholdPlan:
+        """Plan one household and add it to the district summary.
+
+        ``source`` is where it was read: the checker then skips the rules that need a field the
+        source does not carry, so a plan never addresses what the file could not say.
+        """
         if self.checker is not None:
             facts = self.checker.facts(household)
-            findings: list[Finding] = self.checker.check_household(household, facts)
+            findings: list[Finding] = self.checker.check_household(household, facts, source)
         else:
             facts = derive(household, self.reference_date, self.values,
                            self.catalog.income_raising_ids())
@@ -245,13 +250,18 @@ class DistrictPlanner:
         self._add(result, works)
         return result
 
-    def iter_plans(self, households: Iterable[Household]) -> Iterator[HouseholdPlan]:
-        """Plan households as they stream in.
+    def iter_plans(
+        self, households: Iterable[Household | Sourced[Household]]
+    ) -> Iterator[HouseholdPlan]:
+        """Plan households (or :class:`~planner.source.Sourced` households) as they stream in.
 
         A plan is not kept once yielded (only its counts, loads and, with a budget, bundles).
         """
-        for household in households:
-            yield self.plan_household(household)
+        for item in households:
+            if isinstance(item, Sourced):
+                yield self.plan_household(item.record, item.source)
+            else:
+                yield self.plan_household(item)
 
     def _add(self, result: HouseholdPlan, works: dict[str, VillageWork]) -> None:
         self._tally(result, works, 1)

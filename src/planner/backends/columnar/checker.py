@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from planner.backends.columnar.rules import Fired, compile_rules
 from planner.backends.python.engine import Checker
+from planner.backends.python.selection import RulePlan
 from planner.facts import HouseholdFacts
 from planner.finding import Finding
 from planner.model import Household, Project, Village
 from planner.rule import RuleContext
+from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
     from planner.run import Run
@@ -100,21 +102,24 @@ class ColumnarChecker(Checker):
     # -- batches ------------------------------------------------------------------------
     def iter_findings(
         self,
-        households: Iterable[Household],
-        villages: Iterable[Village] = (),
-        projects: Iterable[Project] = (),
+        households: Iterable[Household | Sourced[Household]],
+        villages: Iterable[Village | Sourced[Village]] = (),
+        projects: Iterable[Project | Sourced[Project]] = (),
     ) -> Iterator[Finding]:
         """The Python checker's stream, the households judged a batch at a time."""
         return super().iter_findings(self._batched(households), villages, projects)
 
-    def _batched(self, households: Iterable[Household]) -> Iterator[Household]:
-        stream = iter(households)
+    def _batched(
+        self, items: Iterable[Household | Sourced[Household]]
+    ) -> Iterator[Household | Sourced[Household]]:
+        stream = iter(items)
         while batch := list(islice(stream, self.batch_size)):
-            self._judge(batch)
-            for row, household in enumerate(batch):
+            records = [item.record if isinstance(item, Sourced) else item for item in batch]
+            self._judge(records)
+            for row, (item, household) in enumerate(zip(batch, records, strict=True)):
                 self._gate.row = row
                 self._gate.household = household
-                yield household
+                yield item
 
     def _judge(self, batch: list[Household]) -> None:
         fired = self.compiled.fires(batch)
@@ -138,16 +143,23 @@ class ColumnarChecker(Checker):
         return _NoFacts()  # type: ignore[return-value]
 
     def check_household(
-        self, household: Household, facts: HouseholdFacts | None = None
+        self, household: Household, facts: HouseholdFacts | None = None,
+        source: Source | None = None,
     ) -> list[Finding]:
         """Findings of one household; outside a batch its compiled rules are judged alone."""
         if household is not self._gate.household:
             self._judge([household])
             self._gate.row = 0
             self._gate.household = household
+        return super().check_household(household, facts, source)
+
+    def _check_household(
+        self, household: Household, facts: HouseholdFacts | None, source: Source | None,
+        plan: RulePlan | None,
+    ) -> list[Finding]:
         if (isinstance(facts, _NoFacts) and not self.run.waivers and not household.waivers):
             # Nothing fires, no other rule runs and no waiver is to be judged: what the Python
             # checker would do comes down to counting the household.
             self.stats.households += 1
             return []
-        return super().check_household(household, facts)
+        return super()._check_household(household, facts, source, plan)
