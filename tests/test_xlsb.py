@@ -168,13 +168,20 @@ def test_the_declared_dimension_does_not_decide_the_grid(tmp_path) -> None:
     (record(0x81) + record(0x94, b"\x00" * 16) + record(0x91) + b"\x06\x20\x00",
      "cut short"),
     (record(0x81) + record(0x94, b"\x00" * 4), "dimension record"),
-    (record(0x81), "no sheet-data records"),
 ])
 def test_a_damaged_sheet_stream_is_refused_with_a_clear_message(tmp_path, stream, said) -> None:
     path = write_xlsb(tmp_path / "bad.xlsb", [], stream=stream)
     with pytest.raises(FormatError) as caught:
         _read(path)
     assert said in caught.value.en and "nothing was read" in caught.value.en
+
+
+def test_a_sheet_without_sheet_data_is_reported_as_that_sheet_damaged(tmp_path) -> None:
+    path = write_xlsb(tmp_path / "chart.xlsb", [], stream=record(0x81) + record(0x82))
+    households, errors, _stats = _read(path)
+    assert households == []
+    assert [e.reason_en.split(":")[0] for e in errors] == ["sheet Sheet1 is damaged and was not "
+                                                           "read"]
 
 
 def test_the_cli_refuses_a_damaged_xlsb_without_a_traceback(tmp_path) -> None:

@@ -206,9 +206,8 @@ def scan_sheet(chunks: Iterator[bytes], path: Path, sheet: str, strings: int) ->
     except Truncated as exc:
         raise damaged(path, f"工作表「{sheet}」的数据不完整", f"the data of sheet {sheet} is "
                       "cut short") from exc
-    if stage < 2:
-        raise damaged(path, f"工作表「{sheet}」缺少数据记录",
-                      f"sheet {sheet} has no sheet-data records")
+    # A stream without sheet data (a chart sheet) has no cells: calamine's own error on it
+    # is the sheet's, reported when its rows are read.
     return grid
 
 
