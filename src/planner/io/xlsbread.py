@@ -15,6 +15,7 @@ out of bounds on them.
 from __future__ import annotations
 
 import posixpath
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -159,56 +160,108 @@ def _wide_string(payload: bytes, at: int, path: Path) -> tuple[str | None, int]:
 def scan_sheet(chunks: Iterator[bytes], path: Path, sheet: str, strings: int) -> Grid:
     """The cells of a sheet's record stream as calamine reads them; damage that calamine would
     fail or index out of bounds on is a :class:`FormatError`."""
-    grid = Grid()
-    stage = 0  # 0: before BrtWsDim, 1: before BrtBeginSheetData, 2: cells, 3: done
-    skip_to: int | None = None
-    row = 0
-    try:
-        for kind, payload in records(chunks):
-            if stage == 2:
-                expected = CELL_BYTES.get(kind)
-                if expected is not None:
-                    if len(payload) < expected:
-                        raise _bad_cell(path, sheet, row)
-                    if kind in STRING_CELLS:
-                        count = int.from_bytes(payload[8:12], "little")
-                        if len(payload) < 12 + 2 * count:
-                            raise _bad_cell(path, sheet, row)
-                    elif kind == SHARED_STRING_CELL and int.from_bytes(
-                            payload[8:12], "little") >= strings:
-                        raise _bad_cell(path, sheet, row)
-                    column = int.from_bytes(payload[:4], "little")
-                    if column >= MAX_COLUMNS:
-                        raise _far(path, sheet, row, column)
-                    grid.add(row, column)
-                elif kind == ROW_HEADER:
-                    if len(payload) < 4:
-                        raise _bad_cell(path, sheet, row)
-                    row = int.from_bytes(payload[:4], "little")
-                    if row > MAX_ROWS:  # calamine stops reading the sheet there
-                        stage = 3
-                        break
-                elif kind == END_SHEET_DATA:
-                    stage = 3
-                    break
-            elif skip_to is not None:
-                if kind == skip_to:
-                    skip_to = None
-            elif stage == 0 and kind == SHEET_DIMENSION:
-                if len(payload) < 16:
-                    raise damaged(path, f"工作表「{sheet}」的范围记录过短",
-                                  f"the dimension record of sheet {sheet} is too short")
-                stage = 1
-            elif stage == 1 and kind == BEGIN_SHEET_DATA:
-                stage = 2
-            elif stage == 1 and kind in _SKIPPED_BLOCKS:
-                skip_to = _SKIPPED_BLOCKS[kind]
-    except Truncated as exc:
+    scan = _SheetScan(path, sheet, strings)
+    data = b""
+    pos = 0
+    for chunk in chunks:
+        data = data[pos:] + chunk
+        pos = scan.feed(data)
+        if scan.stage == _DONE:
+            return scan.grid
+    if pos < len(data):
         raise damaged(path, f"工作表「{sheet}」的数据不完整", f"the data of sheet {sheet} is "
-                      "cut short") from exc
+                      "cut short")
     # A stream without sheet data (a chart sheet) has no cells: calamine's own error on it
     # is the sheet's, reported when its rows are read.
-    return grid
+    return scan.grid
+
+
+_BEFORE_DIMENSION, _BEFORE_DATA, _CELLS, _DONE = range(4)
+_U32 = struct.Struct("<I")
+_CELL_MINIMUM = tuple(CELL_BYTES.get(kind, 0) for kind in range(11))
+
+
+class _SheetScan:
+    """The state of one sheet's scan between chunks; :meth:`feed` is the hot loop (locals, the
+    one- byte type and size of almost every record read inline)."""
+
+    def __init__(self, path: Path, sheet: str, strings: int) -> None:
+        self.path, self.sheet, self.strings = path, sheet, strings
+        self.stage = _BEFORE_DIMENSION
+        self.skip_to: int | None = None
+        self.row = 0
+        self.grid = Grid()
+
+    def feed(self, data: bytes) -> int:
+        """Scan the whole records of ``data``; the offset of the first incomplete one."""
+        grid, strings, unpack = self.grid, self.strings, _U32.unpack_from
+        row, cells = self.row, grid.cells
+        top, bottom, left, right = grid.top, grid.bottom, grid.left, grid.right
+        pos, end = 0, len(data)
+        try:
+            while pos < end:
+                kind = data[pos]
+                if kind < 0x80 and pos + 1 < end and data[pos + 1] < 0x80:
+                    size, start = data[pos + 1], pos + 2
+                else:
+                    header = _header(data, pos, end)
+                    if header is None:
+                        break
+                    kind, size, start = header
+                stop = start + size
+                if stop > end:
+                    break
+                if self.stage != _CELLS:
+                    self._before_cells(kind, size)
+                elif 2 <= kind <= 10:
+                    if size < _CELL_MINIMUM[kind] or (
+                            kind in STRING_CELLS
+                            and size < 12 + 2 * unpack(data, start + 8)[0]) or (
+                            kind == SHARED_STRING_CELL and unpack(data, start + 8)[0] >= strings):
+                        raise _bad_cell(self.path, self.sheet, row)
+                    column = unpack(data, start)[0]
+                    if column >= MAX_COLUMNS:
+                        raise _far(self.path, self.sheet, row, column)
+                    cells += 1
+                    if column < left:
+                        left = column
+                    if column > right:
+                        right = column
+                    if row < top:
+                        top = row
+                    if row > bottom:
+                        bottom = row
+                elif kind == ROW_HEADER:
+                    if size < 4:
+                        raise _bad_cell(self.path, self.sheet, row)
+                    row = unpack(data, start)[0]
+                    if row > MAX_ROWS:  # calamine stops reading the sheet there
+                        self.stage = _DONE
+                        break
+                elif kind == END_SHEET_DATA:
+                    self.stage = _DONE
+                    break
+                pos = stop
+        finally:
+            self.row, grid.cells = row, cells
+            grid.top, grid.bottom, grid.left, grid.right = top, bottom, left, right
+        return pos
+
+    def _before_cells(self, kind: int, size: int) -> None:
+        """calamine's way to the cells: BrtWsDim, then BrtBeginSheetData, skipping whole the
+        blocks it skips."""
+        if self.skip_to is not None:
+            if kind == self.skip_to:
+                self.skip_to = None
+        elif self.stage == _BEFORE_DIMENSION and kind == SHEET_DIMENSION:
+            if size < 16:
+                raise damaged(self.path, f"工作表「{self.sheet}」的范围记录过短",
+                              f"the dimension record of sheet {self.sheet} is too short")
+            self.stage = _BEFORE_DATA
+        elif self.stage == _BEFORE_DATA and kind == BEGIN_SHEET_DATA:
+            self.stage = _CELLS
+        elif self.stage == _BEFORE_DATA and kind in _SKIPPED_BLOCKS:
+            self.skip_to = _SKIPPED_BLOCKS[kind]
 
 
 def _bad_cell(path: Path, sheet: str, row: int) -> FormatError:
