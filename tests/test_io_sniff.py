@@ -150,15 +150,16 @@ def test_an_ods_declaring_a_huge_grid_is_refused_before_calamine_allocates_it(tm
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
-def test_xlsb_is_refused_with_advice_until_its_grid_can_be_checked(tmp_path):
+def test_an_xlsb_whose_workbook_is_cut_short_is_refused_as_damaged(tmp_path):
+    # Readable .xlsb files: tests/test_xlsb.py.
     xlsb = tmp_path / "a.xlsb"
     with zipfile.ZipFile(xlsb, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00\x9c\x01")
     assert content_kind(xlsb) == "xlsb"
     with pytest.raises(FormatError) as caught:
         _read(xlsb)
-    assert "另存为 .xlsx" in caught.value.zh and ".xlsb is not read yet" in caught.value.en
+    assert "已损坏" in caught.value.zh and "xl/workbook.bin is cut short" in caught.value.en
 
 
 @pytest.mark.parametrize(("make", "kind"), [

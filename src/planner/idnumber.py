@@ -7,9 +7,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from planner.model.vocab import DisabilityCategory
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
+# Digit 19 of a 残疾人证号 → category, in the order of the 残联 wording (domain.md §5): 1 视力 …
+# 7 多重, the declaration order of DisabilityCategory; grades run from 1 (most severe) to 4.
+_CARD_CATEGORIES = tuple(DisabilityCategory)
+_CARD_GRADES = range(1, 5)
 # ID numbers (15 or 18 characters, 20 or 22 with a disability-card suffix) and mainland mobile
 # numbers, wherever they stand in a text.
 ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2}(?:[0-9]{2})?)?(?![0-9])|"
@@ -19,12 +25,18 @@ MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 @dataclass(frozen=True, slots=True)
 class IdCheck:
-    """What an ID number says and whether it is valid; ``problem`` names the first failure."""
+    """What an ID number says and whether it is valid; ``problem`` names the first failure.
+
+    A valid 20- or 22-digit 残疾人证号 also says the disability category (digit 19) and grade
+    (digit 20); both stay unknown when those digits are outside 1–7 and 1–4.
+    """
 
     valid: bool
     problem: str | None = None
     birth_date: date | None = None
     male: bool | None = None
+    disability_category: DisabilityCategory | None = None
+    disability_grade: int | None = None
 
 
 def check_digit(body17: str) -> str:
@@ -45,7 +57,10 @@ def upgrade_15(number: str) -> str:
 def check_id(number: str) -> IdCheck:
     """Check an 18-digit ID, or a 20/22-digit number built on one (残疾人证号 and others).
 
-    15-digit numbers are invalid: they must be upgraded to 18 digits (domain.md §4.3).
+    15-digit numbers are invalid: they must be upgraded to 18 digits (domain.md §4.3). Digits 19
+    and 20 of a valid longer number are read as the disability category and grade (domain.md §5:
+    the 20-digit 残疾人证号; the 22-digit form's last two digits are not read, their meaning is
+    unconfirmed).
     """
     number = number.strip().upper()
     if number.startswith("999999"):
@@ -70,4 +85,11 @@ def check_id(number: str) -> IdCheck:
         return IdCheck(False, "check_digit", born, male)
     if born.year < 1880:
         return IdCheck(False, "birth_date", born, male)
-    return IdCheck(True, None, born, male)
+    if len(number) == 18:
+        return IdCheck(True, None, born, male)
+    category, grade = int(number[18]), int(number[19])
+    return IdCheck(
+        True, None, born, male,
+        _CARD_CATEGORIES[category - 1] if 1 <= category <= len(_CARD_CATEGORIES) else None,
+        grade if grade in _CARD_GRADES else None,
+    )

@@ -25,6 +25,8 @@ class Helper:
 
     @property
     def arity_text(self) -> str:
+        if len(self.arity) > 2 and self.arity == tuple(range(self.arity[0], self.arity[-1] + 1)):
+            return f"{self.arity[0]} to {self.arity[-1]}"
         return " or ".join(str(n) for n in self.arity)
 
 
@@ -37,7 +39,11 @@ HELPERS: dict[str, Helper] = {
     for helper in (
         # generic
         Helper("is_known", (1,), "True when the value is known (not None); never unknown."),
-        Helper("coalesce", (2,), "The first argument when known, else the second."),
+        # A fallback chain: a field read only as a non-last argument is not needed by a rule
+        # (the later ones stand in for it), so write "recorded, else derived" with coalesce.
+        Helper("coalesce", tuple(range(2, 9)),
+               "The first known argument (2 to 8 of them); unknown if none is known. Later "
+               "arguments are evaluated only when the earlier ones are unknown."),
         Helper("truthy", (1,), "True for a non-empty, non-zero value; unknown counts as false."),
         Helper("abs", (1,), "Absolute value; unknown stays unknown."),
         Helper("size_of", (1,), "Number of elements of a collection; unknown stays unknown."),
@@ -59,6 +65,12 @@ HELPERS: dict[str, Helper] = {
             "id_check", (1,),
             "What an ID number says (valid, problem, birth_date, male): planner.idnumber.check_id; "
             "unknown for a missing or empty number.",
+        ),
+        Helper(
+            "id_derived_fields", (2,),
+            "The member fields unknown in the record (first argument) that the ID check (second, "
+            "unknown for an invalid number) supplies: birth_date, sex, disability_category, "
+            "disability_grade; empty when the check is unknown.",
         ),
         Helper(
             "employed_in_year", (2,),

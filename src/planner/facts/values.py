@@ -13,6 +13,7 @@ from datetime import date
 from planner.facts.vocab import BasicGuarantee, IdProblem
 from planner.idnumber import IdCheck
 from planner.model import Household, Member
+from planner.model.vocab import DisabilityCategory, Sex
 
 
 @dataclass(slots=True)
@@ -25,8 +26,17 @@ class MemberFacts:
     id_check: IdCheck | None
     id_valid: bool | None
     id_problem: IdProblem | None
+    # the recorded value, else the ID number's (planner.facts.member)
+    birth_date: date | None
+    sex: Sex | None
+    card_disability_category: DisabilityCategory | None
+    card_disability_grade: int | None
+    disability_category: DisabilityCategory | None
+    disability_grade: int | None
+    from_id: frozenset[str]
     id_birth_mismatch: bool | None
     id_sex_mismatch: bool | None
+    id_disability_mismatch: bool | None
     compulsory_school_age: bool | None
     working_age: bool | None
     enrolled: bool | None

@@ -34,6 +34,7 @@ from planner.io.formulas import MARK, neutralise, unmark
 from planner.io.jsontext import TOO_DEEP_EN, TOO_DEEP_ZH, JsonTooDeep, load_json
 from planner.io.layout import DICT, JSON, LIST, Column
 from planner.model.vocab import LABELS_ZH
+from planner.phones import normalise_phone
 
 LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _TRUE = {"true", "t", "yes", "y", "1", "是", "有", "√", "✓", "对"}
@@ -144,6 +145,18 @@ def id_number(value: Any) -> str:
         raise CellError("证件号码只能由数字和末位的 X 组成",
                         "the ID number may only hold digits and a final X")
     return text
+
+
+def phone(value: Any) -> str:
+    """A phone cell in its canonical form (:func:`planner.phones.normalise_phone`): dashes,
+    spaces, ``+86``/``0086``, brackets round the area code and full-width digits go; a number
+    that is not a valid one stays as written, for rule DQ013 to flag."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A phone column formatted as a number: 13800138000.0; a landline has lost its 0.
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = str(value).strip(WHITE_SPACE)
+    return normalise_phone(text) or text
 
 
 def to_bool(value: Any) -> bool:
@@ -356,6 +369,8 @@ def read_cell(value: Any, column: Column, *, month: bool = False) -> Any:
             raise CellError(TOO_DEEP_ZH, TOO_DEEP_EN) from exc
         except ValueError as exc:
             raise CellError("JSON 格式错误", "not valid JSON") from exc
+    if column.path[-1] == "phone":
+        return phone(value)
     return to_scalar(value, column.type, month=month, is_id=column.path[-1] == "id_number")
 
 

@@ -172,9 +172,10 @@ class Workbook:
             else:  # named as something else: calamine chooses its reader by the content
                 with open(path, "rb") as handle:
                     self._book = CalamineWorkbook.from_filelike(handle)
-        except Exception as exc:  # calamine raises its own error types for damaged files
+        except BaseException as exc:  # calamine raises its own error types for damaged files
             if self._package is not None:
                 self._package.close()
+            _reraise_unless_calamine(exc)
             reason = mask_numbers(str(exc))
             if type(exc).__name__ == "PasswordError":
                 reason = "设有密码 / password-protected"
@@ -205,7 +206,8 @@ class Workbook:
                 start = data.start
                 merged = data.merged_cell_ranges
                 size = (data.height, data.width)
-            except Exception as exc:  # calamine's XmlError, ZipError, CalamineError
+            except BaseException as exc:  # calamine's XmlError, ZipError, CalamineError
+                _reraise_unless_calamine(exc)
                 reason = mask_numbers(str(exc))
                 raise SourceError(f"工作表「{sheet}」已损坏，该表未读取：{reason}",
                                   f"sheet {sheet} is damaged and was not read: {reason}",
@@ -237,7 +239,19 @@ class Workbook:
             self._package.close()
 
 
-_SUFFIXES = {sniff.XLSX: (".xlsx", ".xlsm"), sniff.XLS: (".xls",), sniff.ODS: (".ods",)}
+def _reraise_unless_calamine(exc: BaseException) -> None:
+    """Let through what is not a failure of calamine on a damaged file (Ctrl-C, exit).
+
+    A Rust panic inside calamine (an index out of bounds on a record the scans of
+    planner.io.xlsxread and planner.io.xlsbread do not cover) reaches Python as pyo3's
+    PanicException, a BaseException: it is damage in the file, reported like any other.
+    """
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+_SUFFIXES = {sniff.XLSX: (".xlsx", ".xlsm"), sniff.XLS: (".xls",), sniff.ODS: (".ods",),
+             sniff.XLSB: (".xlsb",)}
 
 
 def _workbook_kind(path: Path) -> str:
@@ -259,9 +273,6 @@ _ADVICE = {
     sniff.PARQUET_FILE: ("请把扩展名改为 .parquet", "rename it to .parquet"),
     sniff.ENCRYPTED: ("请在 Excel 中取消密码后另存为 .xlsx",
                       "remove the password in Excel and save it as .xlsx"),
-    sniff.XLSB: ("暂不读取 .xlsb（无法在读入前检查其单元格范围），请在 Excel 中另存为 .xlsx",
-                 ".xlsb is not read yet (its cell range cannot be checked before loading); save"
-                 " it as .xlsx in Excel"),
 }
 
 

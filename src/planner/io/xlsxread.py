@@ -156,7 +156,8 @@ class Package:
 
     def __init__(self, path: Path, kind: str = "xlsx"):
         self.path = path
-        self.kind = kind  # "xlsx", or "ods": one content.xml holds every sheet
+        self.kind = kind  # "xlsx", "xlsb" (planner.io.xlsbread), or "ods": one content.xml
+        self._strings = 0  # XLSB: the shared strings calamine reads
         self._tables: dict[str, Grid] | None = None
         try:
             self._zip = zipfile.ZipFile(path)
@@ -166,7 +167,8 @@ class Package:
         try:
             self._check_sizes()
             self._verify_small_parts()
-            self.sheet_parts = self._sheet_parts() if kind == "xlsx" else {}
+            self.sheet_parts = (self._sheet_parts() if kind == "xlsx"
+                                else self._xlsb_parts() if kind == "xlsb" else {})
             if kind == "ods":
                 self._tables = self._scan_ods()
         except BaseException:
@@ -258,7 +260,8 @@ class Package:
         """
         for info in self._zip.infolist():
             name = info.filename
-            if (name.endswith(_READ_AT_OPEN) and "worksheets/" not in name
+            read_at_open = (*_READ_AT_OPEN, ".bin") if self.kind == "xlsb" else _READ_AT_OPEN
+            if (name.endswith(read_at_open) and "worksheets/" not in name
                     and name != "content.xml"):  # an ODS sheet's cells: scanned by scan()
                 for _chunk in self._chunks(name):
                     pass
@@ -309,9 +312,29 @@ class Package:
         part = self.sheet_parts.get(sheet)
         if part is None:
             raise SheetPartMissing(sheet)
+        if self.kind == "xlsb":
+            from planner.io.xlsbread import scan_sheet
+
+            return self._checked(sheet, scan_sheet(self._chunks(part), self.path, sheet,
+                                                   self._strings))
         grid = _scan_fast(self._chunks(part), self.path) or _scan_tags(
             self._chunks(part), self.path)
         return self._checked(sheet, grid)
+
+    def _xlsb_parts(self) -> dict[str, str | None]:
+        """An XLSB's sheets and its shared-string count (planner.io.xlsbread)."""
+        from planner.io import xlsbread
+
+        names = set(self._zip.namelist())
+        if xlsbread.WORKBOOK not in names:
+            raise damaged(self.path, f"缺少 {xlsbread.WORKBOOK}", f"{xlsbread.WORKBOOK} is missing")
+        strings = xlsbread.SHARED_STRINGS
+        self._strings = xlsbread.shared_string_count(
+            self._chunks(strings) if strings in names else None)
+        rels = xlsbread.RELATIONSHIPS
+        return xlsbread.sheet_parts(self._chunks(xlsbread.WORKBOOK),
+                                    b"".join(self._chunks(rels)) if rels in names else None,
+                                    names, self.path)
 
     def _scan_ods(self) -> dict[str, Grid]:
         """Every sheet of an ODS, checked: calamine loads them all when it opens the file."""

@@ -110,7 +110,7 @@ def member_verdict(
                            f"{en_who} is not {en_fact}", number)
     grade_max = _number(rules.disability_grade_max, values)
     if grade_max is not None:
-        grade = member.record.disability_grade
+        grade = member.disability_grade
         if grade is None:
             return Verdict(None, "disability_grade", f"{zh_who}残疾等级未登记",
                            f"{en_who}: disability grade not recorded", number)

@@ -91,8 +91,9 @@ HOUSEHOLD_FIELDS: dict[str, tuple[str, str, HouseholdCheck]] = {
 MEMBER_FIELDS: dict[str, tuple[str, str, MemberCheck]] = {
     "member.id_number": ("证件号码", "ID number", lambda m, p: not m.record.id_number),
     "member.relation": ("与户主关系", "relation to the head", _member_unset("relation")),
-    "member.sex": ("性别", "sex", _member_unset("sex")),
-    "member.birth_date": ("出生日期", "birth date", _member_unset("birth_date")),
+    # A valid ID number gives both (planner.facts.member): only a member without either is missing.
+    "member.sex": ("性别", "sex", lambda m, p: m.sex is None),
+    "member.birth_date": ("出生日期", "birth date", lambda m, p: m.birth_date is None),
     "member.health": ("健康状况", "health", _member_unset("health")),
     "member.medical_insurance": ("基本医疗保险参保情况", "basic medical insurance",
                                  _member_unset("medical_insurance")),

@@ -70,6 +70,19 @@ def id_check(number: str | None) -> IdCheck | None:
     return check_id(number) if number else None
 
 
+_DERIVED_FIELDS = (
+    ("birth_date", "birth_date"), ("sex", "male"),
+    ("disability_category", "disability_category"), ("disability_grade", "disability_grade"),
+)
+
+
+def id_derived_fields(record: Any, check: IdCheck | None) -> frozenset[str]:
+    if check is None:
+        return frozenset()
+    return frozenset(field for field, said in _DERIVED_FIELDS
+                     if getattr(record, field) is None and getattr(check, said) is not None)
+
+
 def covers_year(start: date | None, end: date | None, when: date) -> bool:
     year = when.year
     return (start is None or start.year <= year) and (end is None or end.year >= year)
@@ -141,7 +154,7 @@ def head_spouse_same_sex(members: tuple[MemberFacts, ...]) -> bool | None:
     heads = [m for m in members if m.record.relation is Relation.HEAD]
     spouses = [m for m in members if m.record.relation is Relation.SPOUSE]
     if len(heads) == 1 and len(spouses) == 1:
-        head_sex, spouse_sex = heads[0].record.sex, spouses[0].record.sex
+        head_sex, spouse_sex = heads[0].sex, spouses[0].sex
         if head_sex is not None and spouse_sex is not None:
             return head_sex == spouse_sex
     return None
@@ -280,7 +293,7 @@ def guarantee_secure(*states: bool | None) -> bool | None:
 
 IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "is_known": is_known,
-    "coalesce": lambda first, second: second if first is None else first,
+    "coalesce": lambda *values: next((v for v in values if v is not None), None),
     "truthy": truthy,
     "abs": absolute,
     "size_of": size_of,
@@ -291,6 +304,7 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "age_on": age_on,
     "months_between": months_between,
     "id_check": id_check,
+    "id_derived_fields": id_derived_fields,
     "employed_in_year": employed_in_year,
     "post_held_on": post_held_on,
     "member_addressed_codes": member_addressed_codes,

@@ -165,9 +165,12 @@ class _Translator:
 
     def call(self, node: Call) -> str:
         args = [self.expression(arg) for arg in node.args]
-        if node.helper == "coalesce":  # lazy: the fallback is computed only when needed
-            first = self.temp()
-            return f"({args[1]} if ({first} := {args[0]}) is None else {first})"
+        if node.helper == "coalesce":  # lazy: a fallback is computed only when needed
+            chain = args[-1]
+            for arg in reversed(args[:-1]):
+                known = self.temp()
+                chain = f"({chain} if ({known} := {arg}) is None else {known})"
+            return chain
         function = self.constant(IMPLEMENTATIONS[node.helper])
         if HELPERS[node.helper].parameters:
             args.append("params=params")
