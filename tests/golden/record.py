@@ -9,6 +9,7 @@ households, so that a refactoring of the engine, the facts or the spec changes n
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import sys
 import tempfile
@@ -39,19 +40,26 @@ def generate(folder: Path) -> Path:
     return folder
 
 
+# Inputs are named relative to the folder the command runs in, as people type them: findings
+# carry their source file as given, so the recorded outputs do not depend on the checkout's path.
 def district_findings(out: Path) -> bytes:
-    _run("check", str(DISTRICT), "--exit-zero", "--output-format", "jsonl", "--output", str(out))
+    with contextlib.chdir(ROOT):
+        _run("check", str(DISTRICT.relative_to(ROOT)), "--exit-zero", "--output-format", "jsonl",
+             "--output", str(out))
     return out.read_bytes()
 
 
 def district_plan(out: Path) -> bytes:
-    _run("plan", str(DISTRICT), "--output-format", "jsonl", "--output", str(out))
+    with contextlib.chdir(ROOT):
+        _run("plan", str(DISTRICT.relative_to(ROOT)), "--output-format", "jsonl", "--output",
+             str(out))
     return out.read_bytes()
 
 
 def generated_findings(folder: Path, out: Path) -> bytes:
-    _run("check", str(folder), "--date", REFERENCE_DATE, "--exit-zero",
-         "--output-format", "jsonl", "--output", str(out))
+    with contextlib.chdir(folder.parent):
+        _run("check", folder.name, "--date", REFERENCE_DATE, "--exit-zero",
+             "--output-format", "jsonl", "--output", str(out))
     return out.read_bytes()
 
 
