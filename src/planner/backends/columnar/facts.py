@@ -258,12 +258,14 @@ class FactCompiler:
             expr = base.column.replace_strict(mapping, default=None, return_dtype=dtype)
             return Value(expr, result.kind)
         if base.kind.startswith("struct:"):
-            from planner.backends.columnar.helpers import STRUCT_FIELDS
+            from planner.backends.columnar.helpers import STRUCT_ENUMS, STRUCT_FIELDS
 
-            kind = STRUCT_FIELDS[base.kind.partition(":")[2]].get(attr)
+            struct = base.kind.partition(":")[2]
+            kind = STRUCT_FIELDS[struct].get(attr)
             if kind is None:
                 raise Unsupported(f"attribute {attr} of a {base.kind}")
-            return Value(base.column.struct.field(attr), kind)
+            return Value(base.column.struct.field(attr), kind,
+                         enum=STRUCT_ENUMS.get(struct, {}).get(attr))
         if base.kind == "date" and attr in ("year", "month", "day"):
             return Value(getattr(base.column.dt, attr)().cast(pl.Int64()), "number")
         raise Unsupported(f"attribute {attr} of a {base.kind}")

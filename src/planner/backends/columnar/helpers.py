@@ -20,7 +20,7 @@ from planner.backends.python.fact_helpers import IMPLEMENTATIONS
 from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee
 from planner.facts.helpers import HELPERS
 from planner.facts.vocab import IMPLEMENTED_STATUSES
-from planner.model import MeasureStatus, Relation
+from planner.model import DisabilityCategory, MeasureStatus, Relation
 
 if TYPE_CHECKING:
     from planner.backends.columnar.facts import FactCompiler
@@ -352,10 +352,15 @@ def _member_addressed_codes(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 _ID_CHECK = pl.Struct({"valid": pl.Boolean(), "problem": pl.Utf8(), "birth_date": pl.Date(),
-                       "male": pl.Boolean()})
+                       "male": pl.Boolean(), "disability_category": pl.Utf8(),
+                       "disability_grade": pl.Int64()})
 #: The kinds of the fields of a struct value (``id_check.valid``).
 STRUCT_FIELDS = {"IdCheck": {"valid": "bool", "problem": "str", "birth_date": "date",
-                             "male": "bool"}}
+                             "male": "bool", "disability_category": "enum",
+                             "disability_grade": "number"}}
+#: The vocabulary of each enum field of a struct value.
+STRUCT_ENUMS: dict[str, dict[str, type]] = {
+    "IdCheck": {"disability_category": DisabilityCategory}}
 
 
 def _id_check(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -372,7 +377,9 @@ def _id_check(compiler: FactCompiler, args: list[Value]) -> Value:
             result = check(text)
             found[text] = None if result is None else {
                 "valid": result.valid, "problem": result.problem,
-                "birth_date": result.birth_date, "male": result.male}
+                "birth_date": result.birth_date, "male": result.male,
+                "disability_category": plain(result.disability_category),
+                "disability_grade": result.disability_grade}
         return pl.Series([found[text] for text in numbers.to_list()], dtype=_ID_CHECK)
 
     return Value(number.column.map_batches(checks, return_dtype=_ID_CHECK), "struct:IdCheck")
