@@ -84,9 +84,11 @@ def test_a_formula_needs_what_it_reads_except_alternatives_and_guards(formula, n
 
 
 def test_a_fact_needs_the_fields_of_the_facts_it_reads():
-    age = FACTS.facts["member.age"].fact.formula
-    expected = {"member.id_number"} if "coalesce" in age else {"member.birth_date"}
-    assert set(BUILTIN["MED001"].needs) == {"member.medical_insurance", "status", *expected}
+    # age reads the birth date fact: the recorded one, else the ID number's (coalesce's last
+    # argument is the one needed)
+    assert "coalesce" in FACTS.facts["member.birth_date"].fact.formula
+    assert set(BUILTIN["MED001"].needs) == {"member.medical_insurance", "status",
+                                            "member.id_number"}
 
 
 def test_edu001_needs_schooling_not_the_optional_exemption_or_education():
@@ -95,8 +97,6 @@ def test_edu001_needs_schooling_not_the_optional_exemption_or_education():
 
 
 def test_edu001_keeps_running_on_an_export_with_id_numbers_but_no_birth_dates():
-    if "coalesce" not in FACTS.facts["member.age"].fact.formula:
-        pytest.skip("member.age does not fall back on the ID number yet (identity branch)")
     assert "member.birth_date" not in BUILTIN["EDU001"].needs
     assert "member.id_number" in BUILTIN["EDU001"].needs
 
@@ -119,8 +119,9 @@ def test_water_rules_need_their_indicators():
 def test_a_refinement_that_only_withdraws_a_finding_is_not_needed():
     # an unsafe grade is the problem; renovation or relocation done only withdraws it
     assert BUILTIN["HOU001"].needs == ("housing.safety_grade", "status")
-    # the sex is compared with the ID number where no birth date is recorded
-    assert BUILTIN["DQ002"].needs == ("member.id_number", "member.sex")
+    # each recorded value (birth date, sex, disability) is compared with the ID or card number
+    # where it is recorded: only the number is needed
+    assert BUILTIN["DQ002"].needs == ("member.id_number",)
 
 
 def test_dq008_and_dataset_forms_are_never_skipped():
