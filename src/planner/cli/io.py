@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,30 @@ def _usage(exc: FormatError) -> UsageProblem:
     return UsageProblem(str(exc))
 
 
+@contextlib.contextmanager
+def _guarded(source: str | None = None, *, read_only: bool = False) -> Iterator[None]:
+    """Turn what reading or writing records raises into the command's exits: ``--strict``
+    stops with 1; a file problem or an unexpected error is a :class:`UsageProblem` (2), never a
+    traceback. An ``OSError`` is "cannot read" when ``read_only`` or when it names ``source``
+    (the input file), else "cannot write"."""
+    try:
+        yield
+    except StrictError as exc:
+        click.echo(str(exc.error), err=True)
+        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+        sys.exit(1)
+    except ReadFailure as exc:
+        raise unexpected_input_problem(exc) from exc
+    except FormatError as exc:
+        raise _usage(exc) from exc
+    except OSError as exc:
+        reading = read_only or (source is not None and exc.filename == source)
+        action = ("无法读取", "cannot read") if reading else ("无法写出", "cannot write")
+        raise file_problem(exc, *action) from exc
+    except Exception as exc:  # the last resort: never a traceback for input
+        raise unexpected_input_problem(exc, source) from exc
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @reading_options
@@ -68,23 +94,11 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
     Prints records read, accepted and rejected, and each error with its file, row and reason.
     Exits with 1 when anything was rejected, 2 when a file cannot be read at all.
     """
-    try:
+    with _guarded(read_only=True):
         dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
         for _household in with_progress(dataset.households(), "已读取户数 / households read"):
             pass
-    except StrictError as exc:
-        click.echo(str(exc.error), err=True)
-        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
-        sys.exit(1)
-    except ReadFailure as exc:
-        raise unexpected_input_problem(exc) from exc
-    except FormatError as exc:
-        raise _usage(exc) from exc
-    except OSError as exc:
-        raise file_problem(exc, "无法读取", "cannot read") from exc
-    except Exception as exc:  # the last resort: never a traceback for input
-        raise unexpected_input_problem(exc) from exc
     counts = {"household": dataset.stats, "village": dataset.village_stats,
               "project": dataset.project_stats}
     shown = {kind: stats for kind, stats in counts.items()
@@ -199,26 +213,12 @@ def convert(sources: tuple[Path, ...], target: Path, input_format: str | None,
     for kind, path, out in jobs:
         errors: list[InputError] = []
         stats = ReadStats()
-        try:
+        with _guarded(str(path)):
             records = read_records(kind, path, fmt=input_format, column_map=column_map,
                                    strict=strict, errors=errors, stats=stats,
                                    income_year=income_year,
                                    mask=not show_personal, warnings=[])
             written = write_records(kind, records, out, fmt=to_fmt)
-        except StrictError as exc:
-            click.echo(str(exc.error), err=True)
-            click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
-            sys.exit(1)
-        except ReadFailure as exc:
-            raise unexpected_input_problem(exc) from exc
-        except FormatError as exc:
-            raise _usage(exc) from exc
-        except OSError as exc:
-            action = ("无法读取", "cannot read") if exc.filename == str(path) else (
-                "无法写出", "cannot write")
-            raise file_problem(exc, *action) from exc
-        except Exception as exc:  # the last resort: never a traceback for input
-            raise unexpected_input_problem(exc, str(path)) from exc
         for error in errors:
             click.echo(str(error), err=True)
         click.echo(f"{path} → {out}：写出 {written} / wrote {written}", err=True)
@@ -287,20 +287,8 @@ def _convert_dataset(dataset: Dataset, target: Path, to_fmt: str, one_file: bool
     counts = {"household": lambda: dataset.stats, "village": lambda: dataset.village_stats,
               "project": lambda: dataset.project_stats}
     for kind, out in outputs.items():
-        try:
+        with _guarded():
             written = write_records(kind, records[kind], out, fmt=to_fmt)
-        except StrictError as exc:
-            click.echo(str(exc.error), err=True)
-            click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
-            sys.exit(1)
-        except ReadFailure as exc:
-            raise unexpected_input_problem(exc) from exc
-        except FormatError as exc:
-            raise _usage(exc) from exc
-        except OSError as exc:
-            raise file_problem(exc, "无法写出", "cannot write") from exc
-        except Exception as exc:  # the last resort: never a traceback for input
-            raise unexpected_input_problem(exc) from exc
         click.echo(f"→ {out}：写出 {written} / wrote {written}", err=True)
         click.echo(_summary_line(kind, counts[kind]()), err=True)
     for error in dataset.errors:
