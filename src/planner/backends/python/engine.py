@@ -14,7 +14,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from planner.backends.python.facts import derive, derive_project, derive_village
+from planner.backends.python.fact_reads import rules_facts
+from planner.backends.python.facts import (
+    derive,
+    derive_project,
+    derive_village,
+    deriver,
+    with_dependencies,
+)
 from planner.backends.python.outsiders import read_only_for_outsiders
 from planner.backends.python.recording import RecordingParams
 from planner.backends.python.selection import (
@@ -92,6 +99,9 @@ class Checker:
         self._plans = {kind: RulePlans(self._groups(kind),
                                        self._dataset_rules if kind == "household" else ())
                        for kind in GROUPS}
+        read = None if self.explain or self._dataset_rules else rules_facts(
+            rule for rule, _ in (*self._household_rules, *self._member_rules, *self._after_rules))
+        self._derive_read = deriver(None if read is None else with_dependencies(read))
         self.waivers = WaiverLedger(
             self.rules, run.waivers, self.reference_date, self._engine_finding,
             known_codes=run.known_codes, engine_codes=self.engine_codes,
@@ -103,6 +113,13 @@ class Checker:
     def facts(self, household: Household) -> HouseholdFacts:
         """Derive the facts of one household under this run's date and parameters."""
         return derive(
+            household, self.reference_date, self.values, self.income_raising, self.measure_addresses
+        )
+
+    def rule_facts(self, household: Household) -> HouseholdFacts:
+        """The facts of one household that this run's rules read (the others are None): what
+        the checker derives when it is not given facts."""
+        return self._derive_read(
             household, self.reference_date, self.values, self.income_raising, self.measure_addresses
         )
 
@@ -122,7 +139,7 @@ class Checker:
         self, household: Household, facts: HouseholdFacts | None, source: Source | None,
         plan: RulePlan | None,
     ) -> list[Finding]:
-        facts = facts or self.facts(household)
+        facts = facts or self.rule_facts(household)
         self._budget.thread = threading.get_ident()
         ctx = RuleContext(
             self.values, self.reference_date, household=facts, explain=self.explain,
@@ -249,7 +266,7 @@ class Checker:
             household, source = item if isinstance(item, Sourced) else (item, None)
             plan = None if source is None or source.fields is None else plans.of(
                 source, source.fields)
-            facts = self.facts(household)
+            facts = self.rule_facts(household)
             yield from self._check_household(household, facts, source, plan)
             if not accumulators:
                 continue

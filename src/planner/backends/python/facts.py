@@ -12,8 +12,9 @@ Python, as fast as the hand-written ``derive`` they replace; so do a village's a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
@@ -190,17 +191,21 @@ class _Translator:
 
 
 def compile_entity(
-    catalog: FactCatalog, entity: str, record: type
+    catalog: FactCatalog, entity: str, record: type, only: frozenset[str] | None = None
 ) -> tuple[Callable[..., Any], str]:
     """The function computing every fact of ``entity`` into ``record``, and its source text.
 
-    The function takes the entity's inputs and ``params`` as keywords.
+    The function takes the entity's inputs and ``params`` as keywords. ``only`` (qualified
+    names, closed under ``depends_on``: see :func:`with_dependencies`) limits it to those facts;
+    the others are left ``None`` in the record.
     """
     declared = catalog.of(entity)
     names = [f.name for f in fields(record)]
     differ = set(names) ^ {d.fact.name for d in declared}
     if differ:
         raise TypeError(f"{record.__name__} and the {entity} facts differ: {sorted(differ)}")
+    if only is not None:
+        declared = tuple(d for d in declared if d.qualified in only)
     namespace: dict[str, Any] = {
         "_date": date, "_record": record, "_kleene_and": _kleene_and, "_kleene_or": _kleene_or,
         "_any_known": _any_known,
@@ -211,10 +216,13 @@ def compile_entity(
     for fact in declared:
         lines.append(f"    # {fact.qualified}: {' '.join(fact.fact.formula.split())}")
         lines.append(f"    v_{fact.fact.name} = {translator.expression(fact.node)}")
-    lines.append(f"    return _record({', '.join(f'v_{name}' for name in names)})")
+    derived = {d.fact.name for d in declared}
+    values = ", ".join(f"v_{name}" if name in derived else "None" for name in names)
+    lines.append(f"    return _record({values})")
     source = "\n".join(lines) + "\n"
     # The text is made of validated identifiers and generated names only (see the module doc).
-    exec(compile(source, f"<planner facts of {entity}>", "exec"), namespace)
+    title = entity if only is None else f"{entity}, {len(declared)} of {len(names)}"
+    exec(compile(source, f"<planner facts of {title}>", "exec"), namespace)
     return namespace[f"derive_{entity}"], source
 
 
@@ -259,6 +267,66 @@ def derive_project(project: Project, when: date) -> ProjectFacts:
     return _derive_project(v_record=project, v_when=when, params=None)  # type: ignore[no-any-return]
 
 
+def with_dependencies(facts: Iterable[str], catalog: FactCatalog = FACTS) -> frozenset[str]:
+    """``facts`` (qualified names, ``household.size``) and every fact they depend on, with those
+    the checker itself reads (a household's record, date and members; a member's number and
+    record)."""
+    found: set[str] = set()
+    todo = [*facts, *_ALWAYS]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            declared = catalog.facts[name]
+            todo.extend(declared.depends_on)
+            if _gives_items(declared.node, declared.entity, catalog):
+                # a helper given the items' facts whole reads facts its formula does not name
+                items = catalog.entities[declared.entity].items
+                todo.extend(d.qualified for d in catalog.of(items or declared.entity))
+    return frozenset(found)
+
+
+def _gives_items(node: object, entity: str, catalog: FactCatalog) -> bool:
+    """Whether ``node`` passes a fact holding facts of items (``members``) to a helper."""
+    if isinstance(node, tuple):
+        return any(_gives_items(part, entity, catalog) for part in node)
+    if not is_dataclass(node):
+        return False
+    if isinstance(node, Call):
+        for arg in node.args:
+            if isinstance(arg, Name) and arg.source == "fact":
+                fact = catalog.facts.get(f"{entity}.{arg.name}")
+                if fact is not None and "Facts" in fact.fact.type:
+                    return True
+    return any(_gives_items(getattr(node, f.name), entity, catalog) for f in fields(node))
+
+
+_ALWAYS = ("household.record", "household.reference_date", "household.members", "member.number",
+           "member.record")
+
+Derive = Callable[..., HouseholdFacts]
+"""A function with the signature of :func:`derive` (``only`` aside)."""
+
+
+@lru_cache(maxsize=16)
+def deriver(only: frozenset[str] | None = None) -> Derive:
+    """:func:`derive` for the facts ``only`` (see :func:`with_dependencies`; None: every fact),
+    the member and household functions compiled once per set."""
+    if only is None:
+        return derive
+    derive_member, _ = compile_entity(FACTS, "member", MemberFacts, only)
+    derive_household, _ = compile_entity(FACTS, "household", HouseholdFacts, only)
+
+    def derive_only(
+        household: Household, when: date, params: ParamValues, income_raising: Iterable[str] = (),
+        measure_addresses: Mapping[str, Iterable[str]] | None = None,
+    ) -> HouseholdFacts:
+        return _derive(derive_member, derive_household, household, when, params, income_raising,
+                       measure_addresses)
+
+    return derive_only
+
+
 def derive(
     household: Household,
     when: date,
@@ -272,17 +340,26 @@ def derive(
     ``measure_addresses`` maps measure ids to the finding codes they address (the catalog's
     ``addresses``); it feeds ``addressed_codes`` of the household and of each member.
     """
+    return _derive(_derive_member, _derive_household, household, when, params, income_raising,
+                   measure_addresses)
+
+
+def _derive(
+    derive_member: Callable[..., MemberFacts], derive_household: Callable[..., HouseholdFacts],
+    household: Household, when: date, params: ParamValues, income_raising: Iterable[str],
+    measure_addresses: Mapping[str, Iterable[str]] | None,
+) -> HouseholdFacts:
     addresses = measure_addresses or {}
     forget_household()
     members = tuple(
-        _derive_member(
+        derive_member(
             v_record=member, v_when=when, v_position=position, v_household_record=household,
             v_measure_addresses=addresses, params=params,
         )
         for position, member in enumerate(household.members, start=1)
         if member.registered
     )
-    return _derive_household(
+    return derive_household(
         v_record=household, v_when=when, v_member_facts=members,
         v_income_raising=frozenset(income_raising), v_measure_addresses=addresses, params=params,
     )
