@@ -110,3 +110,20 @@ HEAVY = ("pydantic", "pyarrow", "polars", "rich", "networkx", "scipy", "matplotl
 def test_planner_version_imports_no_model_no_engine_and_no_heavy_library():
     imported = _imported_by("--version")
     assert [name for name in HEAVY if name in imported] == []
+
+
+def test_a_helper_given_the_members_whole_sees_every_member_fact(example_household):
+    # head_spouse_same_sex(members) reads member.sex, which no formula of DQ003 names
+    run = Run.build(reference_date=ON, selection=[Selection(select=("DQ003",))])
+    facts = Checker(run).rule_facts(household(example_household))
+    assert all(member.sex is not None for member in facts.members)
+
+
+def test_what_the_read_facts_depend_on_is_computed_only_when_read(example_household):
+    # MED001 reads member.age, which falls back on the ID number only when no birth date is
+    # recorded: the ID check behind it is not kept
+    run = Run.build(reference_date=ON, selection=[Selection(select=("MED001",))])
+    facts = Checker(run).rule_facts(household(example_household))
+    assert [m.age for m in facts.members] == [m.age for m in derive(
+        household(example_household), ON, run.values).members]
+    assert all(m.id_check is None and m.birth_date is None for m in facts.members)

@@ -42,6 +42,8 @@ from planner.item_facts import PostFacts, WorkRecordFacts
 from planner.model import Household, Project, Village
 from planner.params import ParamValues
 
+_UNSET = object()  # a fact computed on first read, not read yet
+
 
 def _kleene_and(*values: object) -> bool | None:
     unknown = False
@@ -76,9 +78,14 @@ def _any_known(values: Iterable[object]) -> bool | None:
 class _Translator:
     """Writes the Python expression of a node; what it cannot spell goes into ``namespace``."""
 
-    def __init__(self, namespace: dict[str, Any], inputs: Iterable[str]) -> None:
+    def __init__(self, namespace: dict[str, Any], inputs: Iterable[str],
+                 inline: Mapping[str, Node] | None = None) -> None:
         self.namespace = namespace
         self.temporaries = count()
+        # Facts computed where first read instead of up front (see compile_entity), and the text
+        # reading each: its value once computed, else computed and kept.
+        self.inline = inline or {}
+        self.spelled: dict[str, str] = {}
         # Expressions never unknown: the entity's inputs and the constants.
         self.known = {f"v_{name}" for name in inputs}
 
@@ -118,6 +125,8 @@ class _Translator:
         if isinstance(node, Name):
             if node.source == "item":
                 return f"_m.{node.name}"
+            if node.source == "fact" and node.name in self.inline:
+                return self.lazily(node.name)
             return f"v_{node.name}"
         if isinstance(node, Attr):
             return self.unknown_if_none([self.expression(node.base)], f"{{0}}.{node.attr}")
@@ -164,6 +173,14 @@ class _Translator:
             return f"frozenset(({''.join(f'{item}, ' for item in items)}))"
         return f"({''.join(f'{item}, ' for item in items)})"
 
+    def lazily(self, name: str) -> str:
+        """The value of the fact ``name``, computed on first read (the temporaries of a text
+        read twice are bound and read within it, so the text may stand in several places)."""
+        if name not in self.spelled:
+            self.spelled[name] = (f"(v_{name} if v_{name} is not _unset else "
+                                  f"(v_{name} := {self.expression(self.inline[name])}))")
+        return self.spelled[name]
+
     def call(self, node: Call) -> str:
         args = [self.expression(arg) for arg in node.args]
         if node.helper == "coalesce":  # lazy: a fallback is computed only when needed
@@ -191,13 +208,16 @@ class _Translator:
 
 
 def compile_entity(
-    catalog: FactCatalog, entity: str, record: type, only: frozenset[str] | None = None
+    catalog: FactCatalog, entity: str, record: type, only: frozenset[str] | None = None,
+    inline: frozenset[str] = frozenset(),
 ) -> tuple[Callable[..., Any], str]:
     """The function computing every fact of ``entity`` into ``record``, and its source text.
 
     The function takes the entity's inputs and ``params`` as keywords. ``only`` (qualified
     names, closed under ``depends_on``: see :func:`with_dependencies`) limits it to those facts;
-    the others are left ``None`` in the record.
+    the others are left ``None`` in the record. The facts of ``inline`` (read by other facts of
+    the entity, not kept) are computed where first read, so only when a formula reading them
+    gets there (an ID number is not checked for a birth date that is recorded).
     """
     declared = catalog.of(entity)
     names = [f.name for f in fields(record)]
@@ -210,13 +230,19 @@ def compile_entity(
         "_date": date, "_record": record, "_kleene_and": _kleene_and, "_kleene_or": _kleene_or,
         "_any_known": _any_known,
     }
-    translator = _Translator(namespace, catalog.entities[entity].inputs)
+    spelled = {d.fact.name: d.node for d in declared if d.qualified in inline}
+    translator = _Translator(namespace, catalog.entities[entity].inputs, spelled)
     inputs = ", ".join(f"v_{name}" for name in catalog.entities[entity].inputs)
     lines = [f"def derive_{entity}(*, {inputs}, params):"]
+    if spelled:
+        namespace["_unset"] = _UNSET
+        lines.append(f"    {' = '.join(f'v_{name}' for name in spelled)} = _unset")
     for fact in declared:
+        if fact.fact.name in spelled:
+            continue
         lines.append(f"    # {fact.qualified}: {' '.join(fact.fact.formula.split())}")
         lines.append(f"    v_{fact.fact.name} = {translator.expression(fact.node)}")
-    derived = {d.fact.name for d in declared}
+    derived = {d.fact.name for d in declared} - set(spelled)
     values = ", ".join(f"v_{name}" if name in derived else "None" for name in names)
     lines.append(f"    return _record({values})")
     source = "\n".join(lines) + "\n"
@@ -281,9 +307,13 @@ def with_dependencies(facts: Iterable[str], catalog: FactCatalog = FACTS) -> fro
             todo.extend(declared.depends_on)
             if _gives_items(declared.node, declared.entity, catalog):
                 # a helper given the items' facts whole reads facts its formula does not name
-                items = catalog.entities[declared.entity].items
-                todo.extend(d.qualified for d in catalog.of(items or declared.entity))
+                todo.extend(_item_facts(declared.entity, catalog))
     return frozenset(found)
+
+
+def _item_facts(entity: str, catalog: FactCatalog) -> list[str]:
+    """Every fact of the items of ``entity`` (a household's members)."""
+    return [d.qualified for d in catalog.of(catalog.entities[entity].items or entity)]
 
 
 def _gives_items(node: object, entity: str, catalog: FactCatalog) -> bool:
@@ -309,13 +339,26 @@ Derive = Callable[..., HouseholdFacts]
 
 
 @lru_cache(maxsize=16)
-def deriver(only: frozenset[str] | None = None) -> Derive:
-    """:func:`derive` for the facts ``only`` (see :func:`with_dependencies`; None: every fact),
-    the member and household functions compiled once per set."""
-    if only is None:
+def deriver(read: frozenset[str] | None = None) -> Derive:
+    """:func:`derive` for the facts ``read`` (qualified names; None: every fact), the member and
+    household functions compiled once per set.
+
+    The record holds the facts of ``read`` and those every run reads (see
+    :func:`with_dependencies`); what they depend on is computed where first needed, unless a
+    fact of the other entity reads it (a household's count of members who can work).
+    """
+    if read is None:
         return derive
-    derive_member, _ = compile_entity(FACTS, "member", MemberFacts, only)
-    derive_household, _ = compile_entity(FACTS, "household", HouseholdFacts, only)
+    only = with_dependencies(read)
+    kept = set(read) | set(_ALWAYS)
+    for name in only:
+        declared = FACTS.facts[name]
+        kept.update(d for d in declared.depends_on if not d.startswith(f"{declared.entity}."))
+        if _gives_items(declared.node, declared.entity, FACTS):
+            kept.update(_item_facts(declared.entity, FACTS))
+    inline = only - kept
+    derive_member, _ = compile_entity(FACTS, "member", MemberFacts, only, inline)
+    derive_household, _ = compile_entity(FACTS, "household", HouseholdFacts, only, inline)
 
     def derive_only(
         household: Household, when: date, params: ParamValues, income_raising: Iterable[str] = (),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.env import Compiled, Env, Getter, getter, param_getter
@@ -32,6 +33,11 @@ from planner.spec import (
 )
 
 Evaluate = Callable[[RuleContext], tuple[Hit, ...]]
+
+CONDITIONS: WeakKeyDictionary[Callable[..., Any], Compiled] = WeakKeyDictionary()
+"""The condition of a compiled household or member rule with one check: the function yields
+nothing unless it holds (without ``explain``), so the checker may test it first, on an
+:class:`~planner.backends.python.env.Env` of its own, and call the rule only when it holds."""
 
 
 def _items_getter(value: ItemsValue, roots: frozenset[str]) -> Getter:
@@ -252,6 +258,7 @@ def compile_spec(rule: Rule) -> Evaluate:
             judge(env, ctx.explain, hits)
             return tuple(hits)
 
+        CONDITIONS[evaluate_one] = condition
         return evaluate_one
 
     def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:
