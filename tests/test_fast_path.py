@@ -127,3 +127,11 @@ def test_what_the_read_facts_depend_on_is_computed_only_when_read(example_househ
     assert [m.age for m in facts.members] == [m.age for m in derive(
         household(example_household), ON, run.values).members]
     assert all(m.id_check is None and m.birth_date is None for m in facts.members)
+
+
+def test_public_names_resolve_lazily_and_rule_stays_the_decorator():
+    script = ("import planner.rule, planner\nfrom planner import Hit, rule\n"
+              "assert callable(rule) and not isinstance(rule, type(planner))\n"
+              "assert planner.rule is rule and planner.Checker.__name__ == 'Checker'\n")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    subprocess.run([sys.executable, "-c", script], env=env, timeout=60, check=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.env import Compiled, Env, Getter, getter, param_getter
@@ -34,7 +33,7 @@ from planner.spec import (
 
 Evaluate = Callable[[RuleContext], tuple[Hit, ...]]
 
-CONDITIONS: WeakKeyDictionary[Callable[..., Any], Compiled] = WeakKeyDictionary()
+CONDITIONS: dict[Callable[..., Any], Compiled] = {}
 """The condition of a compiled household or member rule with one check: the function yields
 nothing unless it holds (without ``explain``), so the checker may test it first, on an
 :class:`~planner.backends.python.env.Env` of its own, and call the rule only when it holds."""
