@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
-from planner import __version__
-from planner.cli import check as check_commands
-from planner.cli import facts as facts_commands
-from planner.cli import foundation as foundation_commands
-from planner.cli import generate as generate_commands
-from planner.cli import io as io_commands
-from planner.cli import plan as plan_commands
-from planner.cli import template as template_commands
+from planner.version import __version__
+
+#: The modules of ``planner.cli`` defining commands (each a ``COMMANDS`` tuple), in help order.
+MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "template")
+
+#: Which module defines each command, so that running one imports that module only (and
+#: ``planner --version`` none); a command missing here is still found, by importing them all.
+WHERE = {
+    "schema": "foundation", "params": "foundation", "facts": "facts", "generate": "generate",
+    "validate": "io", "convert": "io", "check": "check", "rules": "check", "plan": "plan",
+    "measures": "plan", "template": "template",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _commands(module: str) -> tuple[click.Command, ...]:
+    commands: tuple[click.Command, ...] = import_module(f"planner.cli.{module}").COMMANDS
+    return commands
+
+
+class _LazyGroup(click.Group):
+    """A group importing a command's module when the command is run or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = {c.name for module in MODULES for c in _commands(module) if c.name}
+        return sorted(names | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        modules = (WHERE[cmd_name],) if cmd_name in WHERE else MODULES
+        for module in modules:
+            for command in _commands(module):
+                if command.name == cmd_name:
+                    return command
+        return None
+
+
+@click.group(cls=_LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="planner")
 def cli() -> None:
     """planner — 精准帮扶检查与规划 / household findings and assistance plans.
@@ -22,14 +52,6 @@ def cli() -> None:
     Check household records against the rules, plan tailored measures, and read or write
     district files (JSON, JSONL, CSV, Excel, Parquet).
     """
-
-
-for module in (
-    foundation_commands, facts_commands, generate_commands, io_commands, check_commands,
-    plan_commands, template_commands,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 
 def main() -> None:

@@ -14,9 +14,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from planner.backends.python.facts import derive, derive_project, derive_village
+from planner.backends.python.env import Env
+from planner.backends.python.fact_reads import rules_facts
+from planner.backends.python.facts import derive, derive_project, derive_village, deriver
 from planner.backends.python.outsiders import read_only_for_outsiders
 from planner.backends.python.recording import RecordingParams
+from planner.backends.python.rules import CONDITIONS
 from planner.backends.python.selection import (
     GROUPS,
     Compiled,
@@ -92,6 +95,9 @@ class Checker:
         self._plans = {kind: RulePlans(self._groups(kind),
                                        self._dataset_rules if kind == "household" else ())
                        for kind in GROUPS}
+        read = None if self.explain or self._dataset_rules else rules_facts(
+            rule for rule, _ in (*self._household_rules, *self._member_rules, *self._after_rules))
+        self._derive_read = deriver(read)
         self.waivers = WaiverLedger(
             self.rules, run.waivers, self.reference_date, self._engine_finding,
             known_codes=run.known_codes, engine_codes=self.engine_codes,
@@ -103,6 +109,13 @@ class Checker:
     def facts(self, household: Household) -> HouseholdFacts:
         """Derive the facts of one household under this run's date and parameters."""
         return derive(
+            household, self.reference_date, self.values, self.income_raising, self.measure_addresses
+        )
+
+    def rule_facts(self, household: Household) -> HouseholdFacts:
+        """The facts of one household that this run's rules read (the others are None): what
+        the checker derives when it is not given facts."""
+        return self._derive_read(
             household, self.reference_date, self.values, self.income_raising, self.measure_addresses
         )
 
@@ -122,7 +135,7 @@ class Checker:
         self, household: Household, facts: HouseholdFacts | None, source: Source | None,
         plan: RulePlan | None,
     ) -> list[Finding]:
-        facts = facts or self.facts(household)
+        facts = facts or self.rule_facts(household)
         self._budget.thread = threading.get_ident()
         ctx = RuleContext(
             self.values, self.reference_date, household=facts, explain=self.explain,
@@ -130,16 +143,17 @@ class Checker:
         )
         findings: list[Finding] = []
         subject = household.id
-        for rule, function in (self._household_rules if plan is None
-                               else plan.group("_household_rules")):
-            self._run(rule, function, ctx, subject, "household", findings)
+        env = None if self.explain else Env(facts, self.values, catalog=self.catalog)
+        self._run_holding(self._household_rules if plan is None
+                          else plan.group("_household_rules"), ctx, env, subject, findings)
         if self._member_rules:
             for member in facts.members:
                 ctx.member = member
+                if env is not None:
+                    env.member = member
                 # read anew for each member: a rule that runs out of time is disabled
-                for rule, function in (self._member_rules if plan is None
-                                       else plan.group("_member_rules")):
-                    self._run(rule, function, ctx, subject, "household", findings)
+                self._run_holding(self._member_rules if plan is None
+                                  else plan.group("_member_rules"), ctx, env, subject, findings)
             ctx.member = None
         waivers = self.waivers.of_household(subject, household.waivers)
         after = self._after_rules if plan is None else plan.group("_after_rules")
@@ -249,7 +263,7 @@ class Checker:
             household, source = item if isinstance(item, Sourced) else (item, None)
             plan = None if source is None or source.fields is None else plans.of(
                 source, source.fields)
-            facts = self.facts(household)
+            facts = self.rule_facts(household)
             yield from self._check_household(household, facts, source, plan)
             if not accumulators:
                 continue
@@ -290,6 +304,25 @@ class Checker:
         yield from dataset_findings
 
     # -- internals -----------------------------------------------------------------------
+    def _run_holding(
+        self, rules: Iterable[Compiled], ctx: RuleContext, env: Env | None, subject: str,
+        out: list[Finding],
+    ) -> None:
+        """Run ``rules`` on one household or member, in one pass over their conditions: a rule
+        whose condition is known (:data:`CONDITIONS`) and does not hold is not called, the
+        others run as :meth:`_run` runs them (a condition that raises too: the call reports
+        it). ``env`` is None with ``explain``: every rule is called, to trace it."""
+        for rule, function in rules:
+            if env is not None and (condition := CONDITIONS.get(function)) is not None:
+                if env.matched_members:  # what a quantifier matched is no rule's business here
+                    env.matched_members = []
+                try:
+                    if condition(env) is not True:
+                        continue
+                except Exception:  # the call below raises it again: PLN001
+                    pass
+            self._run(rule, function, ctx, subject, "household", out)
+
     def _run(
         self, rule: Rule, function: Callable[[RuleContext], Any], ctx: RuleContext,
         subject: str, kind: str, out: list[Finding],

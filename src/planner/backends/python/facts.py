@@ -12,8 +12,9 @@ Python, as fast as the hand-written ``derive`` they replace; so do a village's a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
@@ -40,6 +41,8 @@ from planner.facts.helpers import HELPERS
 from planner.item_facts import PostFacts, WorkRecordFacts
 from planner.model import Household, Project, Village
 from planner.params import ParamValues
+
+_UNSET = object()  # a fact computed on first read, not read yet
 
 
 def _kleene_and(*values: object) -> bool | None:
@@ -75,9 +78,14 @@ def _any_known(values: Iterable[object]) -> bool | None:
 class _Translator:
     """Writes the Python expression of a node; what it cannot spell goes into ``namespace``."""
 
-    def __init__(self, namespace: dict[str, Any], inputs: Iterable[str]) -> None:
+    def __init__(self, namespace: dict[str, Any], inputs: Iterable[str],
+                 inline: Mapping[str, Node] | None = None) -> None:
         self.namespace = namespace
         self.temporaries = count()
+        # Facts computed where first read instead of up front (see compile_entity), and the text
+        # reading each: its value once computed, else computed and kept.
+        self.inline = inline or {}
+        self.spelled: dict[str, str] = {}
         # Expressions never unknown: the entity's inputs and the constants.
         self.known = {f"v_{name}" for name in inputs}
 
@@ -117,6 +125,8 @@ class _Translator:
         if isinstance(node, Name):
             if node.source == "item":
                 return f"_m.{node.name}"
+            if node.source == "fact" and node.name in self.inline:
+                return self.lazily(node.name)
             return f"v_{node.name}"
         if isinstance(node, Attr):
             return self.unknown_if_none([self.expression(node.base)], f"{{0}}.{node.attr}")
@@ -163,6 +173,14 @@ class _Translator:
             return f"frozenset(({''.join(f'{item}, ' for item in items)}))"
         return f"({''.join(f'{item}, ' for item in items)})"
 
+    def lazily(self, name: str) -> str:
+        """The value of the fact ``name``, computed on first read (the temporaries of a text
+        read twice are bound and read within it, so the text may stand in several places)."""
+        if name not in self.spelled:
+            self.spelled[name] = (f"(v_{name} if v_{name} is not _unset else "
+                                  f"(v_{name} := {self.expression(self.inline[name])}))")
+        return self.spelled[name]
+
     def call(self, node: Call) -> str:
         args = [self.expression(arg) for arg in node.args]
         if node.helper == "coalesce":  # lazy: a fallback is computed only when needed
@@ -190,31 +208,47 @@ class _Translator:
 
 
 def compile_entity(
-    catalog: FactCatalog, entity: str, record: type
+    catalog: FactCatalog, entity: str, record: type, only: frozenset[str] | None = None,
+    inline: frozenset[str] = frozenset(),
 ) -> tuple[Callable[..., Any], str]:
     """The function computing every fact of ``entity`` into ``record``, and its source text.
 
-    The function takes the entity's inputs and ``params`` as keywords.
+    The function takes the entity's inputs and ``params`` as keywords. ``only`` (qualified
+    names, closed under ``depends_on``: see :func:`with_dependencies`) limits it to those facts;
+    the others are left ``None`` in the record. The facts of ``inline`` (read by other facts of
+    the entity, not kept) are computed where first read, so only when a formula reading them
+    gets there (an ID number is not checked for a birth date that is recorded).
     """
     declared = catalog.of(entity)
     names = [f.name for f in fields(record)]
     differ = set(names) ^ {d.fact.name for d in declared}
     if differ:
         raise TypeError(f"{record.__name__} and the {entity} facts differ: {sorted(differ)}")
+    if only is not None:
+        declared = tuple(d for d in declared if d.qualified in only)
     namespace: dict[str, Any] = {
         "_date": date, "_record": record, "_kleene_and": _kleene_and, "_kleene_or": _kleene_or,
         "_any_known": _any_known,
     }
-    translator = _Translator(namespace, catalog.entities[entity].inputs)
+    spelled = {d.fact.name: d.node for d in declared if d.qualified in inline}
+    translator = _Translator(namespace, catalog.entities[entity].inputs, spelled)
     inputs = ", ".join(f"v_{name}" for name in catalog.entities[entity].inputs)
     lines = [f"def derive_{entity}(*, {inputs}, params):"]
+    if spelled:
+        namespace["_unset"] = _UNSET
+        lines.append(f"    {' = '.join(f'v_{name}' for name in spelled)} = _unset")
     for fact in declared:
+        if fact.fact.name in spelled:
+            continue
         lines.append(f"    # {fact.qualified}: {' '.join(fact.fact.formula.split())}")
         lines.append(f"    v_{fact.fact.name} = {translator.expression(fact.node)}")
-    lines.append(f"    return _record({', '.join(f'v_{name}' for name in names)})")
+    derived = {d.fact.name for d in declared} - set(spelled)
+    values = ", ".join(f"v_{name}" if name in derived else "None" for name in names)
+    lines.append(f"    return _record({values})")
     source = "\n".join(lines) + "\n"
     # The text is made of validated identifiers and generated names only (see the module doc).
-    exec(compile(source, f"<planner facts of {entity}>", "exec"), namespace)
+    title = entity if only is None else f"{entity}, {len(declared)} of {len(names)}"
+    exec(compile(source, f"<planner facts of {title}>", "exec"), namespace)
     return namespace[f"derive_{entity}"], source
 
 
@@ -259,6 +293,83 @@ def derive_project(project: Project, when: date) -> ProjectFacts:
     return _derive_project(v_record=project, v_when=when, params=None)  # type: ignore[no-any-return]
 
 
+def with_dependencies(facts: Iterable[str], catalog: FactCatalog = FACTS) -> frozenset[str]:
+    """``facts`` (qualified names, ``household.size``) and every fact they depend on, with those
+    the checker itself reads (a household's record, date and members; a member's number and
+    record)."""
+    found: set[str] = set()
+    todo = [*facts, *_ALWAYS]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            declared = catalog.facts[name]
+            todo.extend(declared.depends_on)
+            if _gives_items(declared.node, declared.entity, catalog):
+                # a helper given the items' facts whole reads facts its formula does not name
+                todo.extend(_item_facts(declared.entity, catalog))
+    return frozenset(found)
+
+
+def _item_facts(entity: str, catalog: FactCatalog) -> list[str]:
+    """Every fact of the items of ``entity`` (a household's members)."""
+    return [d.qualified for d in catalog.of(catalog.entities[entity].items or entity)]
+
+
+def _gives_items(node: object, entity: str, catalog: FactCatalog) -> bool:
+    """Whether ``node`` passes a fact holding facts of items (``members``) to a helper."""
+    if isinstance(node, tuple):
+        return any(_gives_items(part, entity, catalog) for part in node)
+    if not is_dataclass(node):
+        return False
+    if isinstance(node, Call):
+        for arg in node.args:
+            if isinstance(arg, Name) and arg.source == "fact":
+                fact = catalog.facts.get(f"{entity}.{arg.name}")
+                if fact is not None and "Facts" in fact.fact.type:
+                    return True
+    return any(_gives_items(getattr(node, f.name), entity, catalog) for f in fields(node))
+
+
+_ALWAYS = ("household.record", "household.reference_date", "household.members", "member.number",
+           "member.record")
+
+Derive = Callable[..., HouseholdFacts]
+"""A function with the signature of :func:`derive` (``only`` aside)."""
+
+
+@lru_cache(maxsize=16)
+def deriver(read: frozenset[str] | None = None) -> Derive:
+    """:func:`derive` for the facts ``read`` (qualified names; None: every fact), the member and
+    household functions compiled once per set.
+
+    The record holds the facts of ``read`` and those every run reads (see
+    :func:`with_dependencies`); what they depend on is computed where first needed, unless a
+    fact of the other entity reads it (a household's count of members who can work).
+    """
+    if read is None:
+        return derive
+    only = with_dependencies(read)
+    kept = set(read) | set(_ALWAYS)
+    for name in only:
+        declared = FACTS.facts[name]
+        kept.update(d for d in declared.depends_on if not d.startswith(f"{declared.entity}."))
+        if _gives_items(declared.node, declared.entity, FACTS):
+            kept.update(_item_facts(declared.entity, FACTS))
+    inline = only - kept
+    derive_member, _ = compile_entity(FACTS, "member", MemberFacts, only, inline)
+    derive_household, _ = compile_entity(FACTS, "household", HouseholdFacts, only, inline)
+
+    def derive_only(
+        household: Household, when: date, params: ParamValues, income_raising: Iterable[str] = (),
+        measure_addresses: Mapping[str, Iterable[str]] | None = None,
+    ) -> HouseholdFacts:
+        return _derive(derive_member, derive_household, household, when, params, income_raising,
+                       measure_addresses)
+
+    return derive_only
+
+
 def derive(
     household: Household,
     when: date,
@@ -272,17 +383,26 @@ def derive(
     ``measure_addresses`` maps measure ids to the finding codes they address (the catalog's
     ``addresses``); it feeds ``addressed_codes`` of the household and of each member.
     """
+    return _derive(_derive_member, _derive_household, household, when, params, income_raising,
+                   measure_addresses)
+
+
+def _derive(
+    derive_member: Callable[..., MemberFacts], derive_household: Callable[..., HouseholdFacts],
+    household: Household, when: date, params: ParamValues, income_raising: Iterable[str],
+    measure_addresses: Mapping[str, Iterable[str]] | None,
+) -> HouseholdFacts:
     addresses = measure_addresses or {}
     forget_household()
     members = tuple(
-        _derive_member(
+        derive_member(
             v_record=member, v_when=when, v_position=position, v_household_record=household,
             v_measure_addresses=addresses, params=params,
         )
         for position, member in enumerate(household.members, start=1)
         if member.registered
     )
-    return _derive_household(
+    return derive_household(
         v_record=household, v_when=when, v_member_facts=members,
         v_income_raising=frozenset(income_raising), v_measure_addresses=addresses, params=params,
     )

@@ -33,6 +33,11 @@ from planner.spec import (
 
 Evaluate = Callable[[RuleContext], tuple[Hit, ...]]
 
+CONDITIONS: dict[Callable[..., Any], Compiled] = {}
+"""The condition of a compiled household or member rule with one check: the function yields
+nothing unless it holds (without ``explain``), so the checker may test it first, on an
+:class:`~planner.backends.python.env.Env` of its own, and call the rule only when it holds."""
+
 
 def _items_getter(value: ItemsValue, roots: frozenset[str]) -> Getter:
     within = roots | {"measure"}
@@ -252,6 +257,7 @@ def compile_spec(rule: Rule) -> Evaluate:
             judge(env, ctx.explain, hits)
             return tuple(hits)
 
+        CONDITIONS[evaluate_one] = condition
         return evaluate_one
 
     def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:

@@ -1,0 +1,58 @@
+"""Which declared facts the household and member rules of a run read, so that the checker
+derives those only.
+
+A spec rule's reads are known from its spec: the facts its conditions, values, evidence and
+message fields name (:func:`planner.spec.validate.validate_spec` resolves the first three). A
+rule whose reads cannot be told from data (a Python body, a rule judged per planned measure,
+work record or post, a dataset form, a path to a property of the facts) makes the run derive
+every fact, as do rules reading findings and ``--explain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.facts import FACTS
+from planner.rule import Rule
+from planner.spec import FactPath, SpecError, resolve_path
+from planner.spec.needs import message_paths
+from planner.spec.validate import validate_spec
+
+_SUBJECTS = ("household", "member")
+
+
+def rule_facts(rule: Rule) -> frozenset[str] | None:
+    """The declared facts (``household.size``, ``member.age``) a household or member rule reads,
+    without their dependencies; None when they cannot be told (see the module doc)."""
+    spec = rule.spec
+    if (rule.function is not None or spec is None or spec.form is not None
+            or spec.for_each is not None or rule.reads_findings):
+        return None
+    try:
+        paths: list[FactPath] = list(validate_spec(spec).facts.values())
+        if not isinstance(spec.evidence, dict):
+            paths.extend(resolve_path(path, spec.roots) for path in spec.evidence)
+        paths.extend(resolve_path(path, spec.roots)
+                     for path in message_paths(rule.message.zh, rule.message.en))
+    except SpecError:  # the registry reports it; here it only means "not known"
+        return None
+    found: set[str] = set()
+    for path in paths:
+        if path.root not in _SUBJECTS:
+            return None
+        name = f"{path.root}.{'record' if path.from_record else path.attrs[0]}"
+        if name not in FACTS.facts:  # a property of the facts: what it reads is not declared
+            return None
+        found.add(name)
+    return frozenset(found)
+
+
+def rules_facts(rules: Iterable[Rule]) -> frozenset[str] | None:
+    """The declared facts ``rules`` read together (None: every fact, see :func:`rule_facts`)."""
+    found: set[str] = set()
+    for rule in rules:
+        read = rule_facts(rule)
+        if read is None:
+            return None
+        found |= read
+    return frozenset(found)
