@@ -303,7 +303,9 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
         sheet = "预算 Allocation"
         book.start(sheet, ["方法 method", allocation.method, "预算 budget", allocation.budget,
                            "支出 spent", round(allocation.spent, 2),
-                           "达线户数 lifted", allocation.lifted])
+                           "达线户数 lifted", allocation.lifted,
+                           "上界 bound", _cell(allocation.bound),
+                           "差距 gap", _cell(allocation.gap)])
         book.write(sheet, (), ["户编号 household", "组合 bundle", "措施 items"])
         for household, name in sorted(allocation.chosen.items()):
             book.write(sheet, (), [household, name,
@@ -401,6 +403,9 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
         lines.append(
             f"预算 {budget} 元（{method}）：资助 {lifted} 户达线，支出 {spent} 元" if zh
             else f"budget {budget} yuan ({method}): lifts {lifted} households, spends {spent} yuan")
+        quality = allocation.quality()
+        if quality is not None:
+            lines.append(quality[0] if zh else quality[1])
     return lines
 
 
