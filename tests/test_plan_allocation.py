@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+from click.testing import CliRunner
 
+from planner.cli import cli
 from planner.planning import (
     Bundle,
     allocate,
@@ -15,6 +18,8 @@ from planner.planning import (
     allocate_milp,
     upper_bound,
 )
+
+from .conftest import EXAMPLES
 
 
 def random_case(seed: int) -> tuple[list[Bundle], dict[str, float], float]:
@@ -193,3 +198,16 @@ def test_a_large_allocation_says_its_method_and_its_gap() -> None:
     exact = allocate(bundles, budget, {}, milp_max_bundles=1000)
     assert (exact.method, exact.optimal, exact.gap) == ("cheapest_first", True, 0)
     assert exact.quality() is None and exact.lifted >= result.lifted
+
+
+def test_the_plan_command_reports_the_bound_of_a_greedy_allocation() -> None:
+    # The greedy method's result comes with the bound: here it lifts both candidates, which the
+    # bound proves optimal, so no notice about a gap is printed.
+    result = CliRunner().invoke(cli, [
+        "plan", str(EXAMPLES / "district"), "--date", "2020-09-30", "--budget", "30000",
+        "--method", "greedy", "--output-format", "json"])
+    assert result.exit_code == 0, result.output
+    allocation = json.loads(result.stdout)["allocation"]
+    assert (allocation["method"], allocation["lifted"], allocation["bound"], allocation["gap"],
+            allocation["optimal"]) == ("greedy", 2, 2, 0, True)
+    assert "budget allocation" not in result.stderr

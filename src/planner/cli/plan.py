@@ -172,6 +172,9 @@ def plan_command(
         if lang == "zh" and cjk_font() is None:
             click.echo("未找到中文字体，图中使用英文标签 / "
                        "no CJK font found: charts use English labels", err=True)
+    quality = district.allocation.quality() if district.allocation is not None else None
+    if quality is not None:  # an approximate allocation says how far from optimal it may be
+        click.echo(f"预算分配 {quality[0]} / budget allocation {quality[1]}", err=True)
     failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
     if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
         click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "

@@ -476,6 +476,8 @@ def allocate(bundles: Iterable[Bundle], budget: float,
     greedy = allocate_greedy(bundles, budget, work_costs)
     if method == "greedy":
         greedy.greedy_lifted = greedy.lifted
+        greedy.bound = max(greedy.lifted, upper_bound(bundles, budget, work_costs))
+        greedy.optimal = greedy.bound == greedy.lifted
         return greedy
     exact = None
     if method == "milp" or len(bundles) <= milp_max_bundles:

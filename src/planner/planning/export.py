@@ -15,13 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from planner.atomic import Replacement, atomic_open
 from planner.atomic import write_text as write_whole_text
+from planner.idnumber import ID_PATTERN, MOBILE_PATTERN
 from planner.io.formulas import neutralise
 from planner.planning.district import DistrictPlan
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
@@ -43,15 +43,17 @@ COLUMNS = {
 }
 
 
-#: Every ID number and mobile number (``planner.idnumber``) holds eleven ASCII digits in a row:
-#: text without such a run has nothing to mask, and one search in C tells (most plan lines).
-_MAYBE_NUMBER = re.compile("[0-9]{11}")
+def _holds_number(text: str) -> bool:
+    """Whether ``text`` holds an ID or mobile number (one search in C each): plan lines hold
+    12-digit division codes and dates, rarely a number to mask, and walking every string of
+    every line to mask it cost more than planning the household."""
+    return bool(ID_PATTERN.search(text) or MOBILE_PATTERN.search(text))
 
 
 def _masked(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` with its ID and mobile numbers masked (:func:`planner.privacy.mask_data`),
-    walked only when one of its strings could hold one."""
-    if any(isinstance(value, str) and _MAYBE_NUMBER.search(value) for value in data.values()):
+    walked only when one of its strings holds one (the newline between them is no digit)."""
+    if _holds_number("\n".join(value for value in data.values() if isinstance(value, str))):
         return mask_data(data)
     return data
 
@@ -153,8 +155,9 @@ class JsonLinesStream(PlanStream):
 
     def _line(self, kind: str, data: dict[str, Any]) -> None:
         line = json.dumps({"type": kind, **data}, ensure_ascii=False)
-        # Digits are never escaped in JSON: no run of eleven in the line, no number to mask.
-        if self.mask and _MAYBE_NUMBER.search(line):
+        # The digits of the line are those of its strings (and numbers), quotes between them,
+        # unless a control character was escaped as \u00XX: then every string is masked.
+        if self.mask and ("\\u" in line or _holds_number(line)):
             line = json.dumps({"type": kind, **mask_data(data)}, ensure_ascii=False)
         self.out.write(line + "\n")
 
