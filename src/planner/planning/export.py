@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -23,7 +25,8 @@ from planner.atomic import Replacement, atomic_open
 from planner.atomic import write_text as write_whole_text
 from planner.idnumber import ID_PATTERN, MOBILE_PATTERN
 from planner.io.formulas import neutralise
-from planner.planning.district import DistrictPlan
+from planner.planning.allocate import Method
+from planner.planning.district import DistrictPlan, DistrictPlanner
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
@@ -218,6 +221,32 @@ STREAMS: dict[str, type[PlanStream]] = {
 def plan_stream(fmt: str, out: IO[str], language: str = "zh", mask: bool = True) -> PlanStream:
     """A writer of ``fmt`` (``csv``, ``jsonl``, ``text``) over an open text stream."""
     return STREAMS[fmt](out, language, mask=mask)
+
+
+def write_allocated(planner: DistrictPlanner, households: Iterable[Any], writer: PlanStream, *,
+                    method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
+    """Plan ``households`` with the planner's budget and write each plan, in input order, once
+    the allocation has marked it; then the district (``writer.close``).
+
+    Only the plans the allocation may change (:meth:`DistrictPlanner.is_candidate`) stay in
+    memory; the others wait pickled in a temporary file, so memory follows the candidates and
+    their bundles, not the households. The district returned keeps no household plans.
+    """
+    kept: dict[int, HouseholdPlan] = {}
+    with tempfile.TemporaryFile() as spool:
+        count = 0
+        for count, result in enumerate(planner.iter_plans(households), start=1):
+            if planner.is_candidate(result):
+                kept[count] = result
+            pickle.dump(None if count in kept else result, spool, pickle.HIGHEST_PROTOCOL)
+        district = planner.finish(list(kept.values()), method=method, errors=errors)
+        spool.seek(0)
+        for index in range(1, count + 1):
+            written = pickle.load(spool)  # our own file, written just above
+            writer.write(kept[index] if written is None else written)
+    district.households = []
+    writer.close(district)
+    return district
 
 
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
