@@ -270,7 +270,7 @@ def upper_bound(bundles: Iterable[Bundle], budget: float,
     return count if relaxed is None else min(count, relaxed)
 
 
-def lp_bound(problem: _Problem, budget: float, time_limit: float = 60.0) -> int | None:
+def lp_bound(problem: _Problem, budget: float, time_limit: float = 120.0) -> int | None:
     """The optimum of the MILP's linear relaxation (bundles and works funded in fractions),
     rounded down (with a margin for the solver's tolerance): no allocation lifts more. ``None``
     when scipy is missing or the solver stops without an optimum."""
