@@ -8,6 +8,7 @@ digits next to the number in the line, so such a line is always walked.
 from __future__ import annotations
 
 import io
+import random
 from datetime import date
 
 import pytest
@@ -52,3 +53,30 @@ def test_a_line_without_numbers_is_written_as_it_is() -> None:
     lines = io.StringIO()
     write_jsonl(district, lines)
     assert "522425101201" in lines.getvalue()  # a 12-digit division code is no ID number
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("522425197503120018", True), ("52242519750312001X", True), ("5224251975031200x", False),
+    ("52242519750312001X01", True), ("52242519750312001X0123", True),
+    ("52242519750312001X012", False), ("52242519750312001X012345", False),
+    ("522425750312001", True), ("13885710001", True), ("12885710001", False),
+    ("522425101201", False), ("village 522425101201, phone 13885710001.", True),
+    ("2020-09-30 4000.0 1234567890", False), ("a13885710001b", True), ("138857100012", False),
+])
+def test_the_quick_search_finds_what_the_patterns_find(text: str, holds: bool) -> None:
+    from planner.idnumber import ID_PATTERN, MOBILE_PATTERN
+    from planner.planning.export import _holds_number
+
+    assert bool(ID_PATTERN.search(text) or MOBILE_PATTERN.search(text)) is holds
+    assert _holds_number(text) is holds
+
+
+def test_the_quick_search_agrees_on_random_text() -> None:
+    from planner.idnumber import ID_PATTERN, MOBILE_PATTERN
+    from planner.planning.export import _holds_number
+
+    rng = random.Random(11)
+    alphabet = "0123456789" * 6 + "1Xx-村 \\u"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert _holds_number(text) is bool(ID_PATTERN.search(text) or MOBILE_PATTERN.search(text))

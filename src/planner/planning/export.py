@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import pickle
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -46,11 +47,21 @@ COLUMNS = {
 }
 
 
+#: Every ID or mobile number starts a run of at least eleven ASCII digits.
+_RUN = re.compile("[0-9]{11,}")
+
+
 def _holds_number(text: str) -> bool:
-    """Whether ``text`` holds an ID or mobile number (one search in C each): plan lines hold
-    12-digit division codes and dates, rarely a number to mask, and walking every string of
-    every line to mask it cost more than planning the household."""
-    return bool(ID_PATTERN.search(text) or MOBILE_PATTERN.search(text))
+    """Whether ``text`` holds an ID or mobile number: plan lines hold 12-digit division codes
+    and dates, rarely a number to mask, and walking every string of every line to mask it cost
+    more than planning the household. The patterns' look-behinds make ``re`` try every position
+    (0.4 ms for a line of 2,000 characters), so only the runs of digits found first are tried,
+    each with the six characters after it (an ID's ``X`` and four more digits, then one)."""
+    for run in _RUN.finditer(text):
+        piece = text[run.start():run.end() + 6]
+        if ID_PATTERN.search(piece) or MOBILE_PATTERN.search(piece):
+            return True
+    return False
 
 
 def _masked(data: dict[str, Any]) -> dict[str, Any]:
