@@ -3,11 +3,14 @@
 Run with ``pytest benchmarks/bench_plan.py -o python_files='bench_*.py' -o
 python_functions='bench_*'``. Facts and findings are computed once outside the timed part of
 ``bench_plan_households`` so that it measures the planner alone; ``bench_district_plan`` times the
-whole ``planner.plan`` run (checker included).
+whole ``planner.plan`` run (checker included). ``bench_allocation_at_scale`` allocates over the
+bundles of 200,000 synthetic households above the MILP's size limit: the greedy method with its
+upper bound (linear relaxation), and the exact cheapest-first method when works cost nothing.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
@@ -17,7 +20,14 @@ from planner.backends.python.engine import Checker
 from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import default_parameters
-from planner.planning import allocate_greedy, allocate_milp, plan, plan_household
+from planner.planning import (
+    Bundle,
+    allocate,
+    allocate_greedy,
+    allocate_milp,
+    plan,
+    plan_household,
+)
 from planner.run import Run
 
 WHEN = date(2020, 9, 30)
@@ -65,3 +75,34 @@ def bench_allocation(benchmark, households: list[Household], method: str) -> Non
     budget = sum(b.cost for b in bundles) / 3
     solve = allocate_milp if method == "milp" else allocate_greedy
     assert benchmark(lambda: solve(bundles, budget, works)) is not None
+
+
+def _candidates(households: int) -> tuple[list[Bundle], dict[str, float], float]:
+    """250 households a village, one or two bundles each, a third needing the village road."""
+    rng = random.Random(0)
+    roads = {f"road@V{v}": float(rng.choice([20000, 50000, 120000]))
+             for v in range(households // 250 + 1)}
+    bundles = []
+    for h in range(households):
+        needs = frozenset({f"road@V{h // 250}"}) if rng.random() < 0.3 else frozenset()
+        bundles.append(Bundle(f"H{h:07d}", "plan", ("job",),
+                              float(rng.choice([800, 1500, 2300, 4000, 10000])), 1.0, True, needs))
+        if rng.random() < 0.5:
+            bundles.append(Bundle(f"H{h:07d}", "cheapest", ("workshop",),
+                                  float(rng.choice([600, 1200, 3000])), 1.0, True))
+    return bundles, roads, sum(b.cost for b in bundles) / 6
+
+
+@pytest.mark.parametrize("roads", ["paid", "free"])
+def bench_allocation_at_scale(benchmark, roads: str) -> None:
+    """200,000 candidate households (about 300,000 bundles): greedy with its bound when roads
+    cost money, cheapest first (exact) when they do not."""
+    bundles, works, budget = _candidates(200_000)
+    if roads == "free":
+        works = dict.fromkeys(works, 0.0)
+    result = benchmark.pedantic(lambda: allocate(bundles, budget, works), rounds=1, iterations=1)
+    assert result.gap is not None and result.gap >= 0
+    if roads == "free":
+        assert result.method == "cheapest_first"
+    else:
+        assert result.method == "greedy (fallback)" and result.bound >= result.lifted

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+from click.testing import CliRunner
 
+from planner.cli import cli
 from planner.planning import (
     Bundle,
     allocate,
     allocate_brute_force,
+    allocate_cheapest_first,
     allocate_greedy,
     allocate_milp,
+    upper_bound,
 )
+
+from .conftest import EXAMPLES
 
 
 def random_case(seed: int) -> tuple[list[Bundle], dict[str, float], float]:
@@ -126,3 +133,81 @@ def test_a_negative_budget_is_refused() -> None:
     for call in (allocate, allocate_milp):
         with pytest.raises(ValueError, match="≥ 0"):
             call(bundles, -1)
+
+
+def _large_case(households: int, seed: int, works: bool = True
+                ) -> tuple[list[Bundle], dict[str, float], float]:
+    """Households of 250 per village, one or two bundles each, a third needing the village road."""
+    rng = random.Random(seed)
+    roads = {f"road@V{v}": float(rng.choice([20000, 50000, 120000]))
+             for v in range(households // 250 + 1)} if works else {}
+    bundles = []
+    for h in range(households):
+        needs = frozenset({f"road@V{h // 250}"}) if works and rng.random() < 0.3 else frozenset()
+        bundles.append(Bundle(f"H{h:06d}", "plan", ("job",),
+                              float(rng.choice([800, 1500, 2300, 4000, 10000])), 1.0, True, needs))
+        if rng.random() < 0.5:
+            bundles.append(Bundle(f"H{h:06d}", "cheapest", ("workshop",),
+                                  float(rng.choice([600, 1200, 3000])), 1.0, True))
+    return bundles, roads, sum(b.cost for b in bundles) / 6
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cheapest_first_is_exact_when_works_cost_nothing(seed: int) -> None:
+    bundles, works, budget = random_case(seed)
+    free = dict.fromkeys(works, 0.0)
+    brute = allocate_brute_force(bundles, budget, free)
+    exact = allocate_cheapest_first(bundles, budget, free)
+    assert exact is not None and exact.optimal and exact.gap == 0
+    assert (exact.lifted, exact.spent) == (brute.lifted, pytest.approx(brute.spent))
+    if any(cost > 0 for cost in works.values()) and any(
+            b.requires and b.lifts for b in bundles):
+        assert allocate_cheapest_first(bundles, budget, works) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_upper_bound_is_never_below_the_optimum(seed: int) -> None:
+    bundles, works, budget = random_case(seed)
+    brute = allocate_brute_force(bundles, budget, works)
+    assert upper_bound(bundles, budget, works) >= brute.lifted
+
+
+def test_the_bound_holds_against_the_exact_solver_on_a_district() -> None:
+    bundles, works, budget = _large_case(600, 3)
+    exact = allocate_milp(bundles, budget, works)
+    greedy = allocate_greedy(bundles, budget, works)
+    assert exact is not None and exact.optimal and exact.gap == 0
+    assert greedy.lifted <= exact.lifted <= upper_bound(bundles, budget, works)
+
+
+def test_a_large_allocation_says_its_method_and_its_gap() -> None:
+    # Above the MILP's size limit: the greedy method with a bound, the gap computed from it.
+    bundles, works, budget = _large_case(20_000, 5)
+    result = allocate(bundles, budget, works, milp_max_bundles=1000)
+    assert result.method == "greedy (fallback)"
+    assert result.bound is not None and result.gap is not None
+    assert result.gap >= 0 and result.bound >= result.lifted == result.greedy_lifted
+    assert result.spent <= budget + 1e-6
+    # the bound is at most what fits with every road free
+    free = allocate_cheapest_first(bundles, budget, dict.fromkeys(works, 0.0))
+    assert free is not None and result.bound <= free.lifted
+    assert result.to_dict()["gap"] == result.gap
+    zh, en = result.quality() or ("", "")
+    assert f"差距不超过 {result.gap} 户" in zh and f"a gap of at most {result.gap}" in en
+    # without roads to pay for, the large case is solved exactly in O(n log n)
+    exact = allocate(bundles, budget, {}, milp_max_bundles=1000)
+    assert (exact.method, exact.optimal, exact.gap) == ("cheapest_first", True, 0)
+    assert exact.quality() is None and exact.lifted >= result.lifted
+
+
+def test_the_plan_command_reports_the_bound_of_a_greedy_allocation() -> None:
+    # The greedy method's result comes with the bound: here it lifts both candidates, which the
+    # bound proves optimal, so no notice about a gap is printed.
+    result = CliRunner().invoke(cli, [
+        "plan", str(EXAMPLES / "district"), "--date", "2020-09-30", "--budget", "30000",
+        "--method", "greedy", "--output-format", "json"])
+    assert result.exit_code == 0, result.output
+    allocation = json.loads(result.stdout)["allocation"]
+    assert (allocation["method"], allocation["lifted"], allocation["bound"], allocation["gap"],
+            allocation["optimal"]) == ("greedy", 2, 2, 0, True)
+    assert "budget allocation" not in result.stderr

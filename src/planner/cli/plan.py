@@ -145,7 +145,7 @@ def plan_command(
         if fmt in STREAMED_FORMATS:
             district = _write_streamed(planner, households, fmt, output, lang, method,
                                        keep=budget is not None or gantt_dir is not None,
-                                       dataset=dataset)
+                                       dataset=dataset, charts=gantt_dir is not None)
         else:
             district = planner.finish(list(planner.iter_plans(households)),
                                       method=method,  # type: ignore[arg-type]
@@ -172,6 +172,9 @@ def plan_command(
         if lang == "zh" and cjk_font() is None:
             click.echo("未找到中文字体，图中使用英文标签 / "
                        "no CJK font found: charts use English labels", err=True)
+    quality = district.allocation.quality() if district.allocation is not None else None
+    if quality is not None:  # an approximate allocation says how far from optimal it may be
+        click.echo(f"预算分配 {quality[0]} / budget allocation {quality[1]}", err=True)
     failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
     if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
         click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
@@ -191,10 +194,11 @@ def plan_command(
 def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[Household]],
                     fmt: str,
                     output: str | None, lang: str, method: str, *, keep: bool,
-                    dataset: Dataset) -> DistrictPlan:
+                    dataset: Dataset, charts: bool = False) -> DistrictPlan:
     """Write text, CSV or JSON Lines household by household; keep the plans only when ``keep``
-    (a budget marks funded items after all are planned; Gantt charts group them by village)."""
-    from planner.planning.export import plan_stream
+    (Gantt charts group them by village; a budget marks funded items after all are planned, so
+    without charts only the plans the allocation may change are kept, the rest spooled)."""
+    from planner.planning.export import plan_stream, write_allocated
 
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with ExitStack() as stack:
@@ -202,6 +206,10 @@ def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[House
         out: IO[str] = sys.stdout if output is None else stack.enter_context(
             atomic_open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
         writer = plan_stream(fmt, out, lang, mask=not planner.show_names)
+        if keep and not charts:
+            return write_allocated(planner, households, writer,
+                                   method=method,  # type: ignore[arg-type]
+                                   errors=dataset.errors)
         if keep:
             plans = list(planner.iter_plans(households))
             district = planner.finish(plans, method=method,  # type: ignore[arg-type]

@@ -8,8 +8,10 @@ from planner.planning.allocate import (
     Allocation,
     allocate,
     allocate_brute_force,
+    allocate_cheapest_first,
     allocate_greedy,
     allocate_milp,
+    upper_bound,
 )
 from planner.planning.district import (
     DepartmentLoad,
@@ -37,9 +39,11 @@ __all__ = [
     "VillageWork",
     "allocate",
     "allocate_brute_force",
+    "allocate_cheapest_first",
     "allocate_greedy",
     "allocate_milp",
     "pending_works",
     "plan",
     "plan_household",
+    "upper_bound",
 ]

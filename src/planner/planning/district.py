@@ -222,6 +222,10 @@ class DistrictPlanner:
         #: Income bundles of the households planned, collected only when a budget is set.
         self.bundles: list[Bundle] = []
         self._longest: tuple[date, list[dict[str, Any]]] | None = None
+        #: With a budget: the longest path among plans the allocation cannot change, and the
+        #: input position of each plan (ties of the longest path go to the first planned).
+        self._longest_fixed: tuple[date, int, list[dict[str, Any]]] | None = None
+        self._position: dict[str, int] = {}
         #: With a budget: the village (works) of each household planned, to redo its counts
         #: when the allocation swaps in another plan, and the candidates counted as lifted.
         self._village_of: dict[str, str | None] = {}
@@ -263,12 +267,22 @@ class DistrictPlanner:
             else:
                 yield self.plan_household(item)
 
+    def is_candidate(self, result: HouseholdPlan) -> bool:
+        """Whether the budget allocation may change this plan (it offers a lifting bundle): only
+        such plans need to be kept for :meth:`finish` when the others are written as they come."""
+        return self.budget is not None and any(b.lifts for b in result.bundles)
+
     def _add(self, result: HouseholdPlan, works: dict[str, VillageWork]) -> None:
         self._tally(result, works, 1)
         if self.budget is not None:
             self.bundles.extend(result.bundles)
-            if any(b.lifts for b in result.bundles) and _lifted(result):
-                self._candidates_lifted += 1
+            self._position[result.household] = len(self._position)
+            if self.is_candidate(result):
+                self._candidates_lifted += _lifted(result)
+            elif result.finish is not None and (self._longest_fixed is None
+                                                or result.finish > self._longest_fixed[0]):
+                self._longest_fixed = (result.finish, len(self._position) - 1,
+                                       self._path(result, works)[1])  # type: ignore[index]
         self._longer(result, works)
 
     def _tally(self, result: HouseholdPlan, works: dict[str, VillageWork], sign: int) -> None:
@@ -300,19 +314,27 @@ class DistrictPlanner:
         """Keep the household's critical path when it ends later than the longest so far."""
         longest = self._longest
         if result.finish is not None and (longest is None or result.finish > longest[0]):
-            by_key = {item.key: item for item in result.items}
-            by_key_work = {w.key: w for w in works.values()}
-            path = []
-            for key in result.critical_path:
-                entry = by_key.get(key) or by_key_work.get(key)
-                if entry is None:
-                    continue
-                subject = result.household if isinstance(entry, PlanItem) else entry.village
-                path.append({"subject": subject, "key": key, "measure": entry.measure,
-                             "label": {"zh": entry.label_zh, "en": entry.label_en},
-                             "start": entry.start.isoformat() if entry.start else None,
-                             "due": entry.due.isoformat() if entry.due else None})
-            self._longest = (result.finish, path)
+            self._longest = self._path(result, works)
+
+    @staticmethod
+    def _path(result: HouseholdPlan, works: dict[str, VillageWork]
+              ) -> tuple[date, list[dict[str, Any]]] | None:
+        """The household's finish and critical path (village works included) as reported."""
+        if result.finish is None:
+            return None
+        by_key = {item.key: item for item in result.items}
+        by_key_work = {w.key: w for w in works.values()}
+        path = []
+        for key in result.critical_path:
+            entry = by_key.get(key) or by_key_work.get(key)
+            if entry is None:
+                continue
+            subject = result.household if isinstance(entry, PlanItem) else entry.village
+            path.append({"subject": subject, "key": key, "measure": entry.measure,
+                         "label": {"zh": entry.label_zh, "en": entry.label_en},
+                         "start": entry.start.isoformat() if entry.start else None,
+                         "due": entry.due.isoformat() if entry.due else None})
+        return result.finish, path
 
     def _works_of(self, household: str) -> dict[str, VillageWork]:
         village = self._village_of.get(household)
@@ -346,9 +368,16 @@ class DistrictPlanner:
             reproject(result.income, result.items)
             self._tally(result, works, 1)
         if swapped:
-            self._longest = None
-            for result in plans:
-                self._longer(result, self._works_of(result.household))
+            # the longest path again: the first plan (in input order) to finish last, among the
+            # plans given and those the allocation could not change (perhaps not given)
+            fixed = self._longest_fixed
+            best = None if fixed is None else (fixed[0], -fixed[1], fixed[2])
+            for result in filter(self.is_candidate, plans):
+                path = self._path(result, self._works_of(result.household))
+                if path is not None and (best is None or (
+                        path[0], -self._position[result.household]) > best[:2]):
+                    best = (path[0], -self._position[result.household], path[1])
+            self._longest = None if best is None else (best[0], best[2])
 
     def _load(self, zh: str, en: str, start: date | None, due: date | None, cost: float,
               sign: int = 1) -> None:
@@ -362,6 +391,8 @@ class DistrictPlanner:
         """The district plan: works and their loads added, the budget allocated (items of funded
         bundles get ``funded=True``, other new income items of candidate households ``False``).
 
+        ``plans`` may be only those the allocation may change (:meth:`is_candidate`): the
+        others can then be written as they come (:func:`planner.planning.export.write_allocated`).
         With the plans given, a household whose funded bundle is not its plan's own gets the plan
         built with that bundle instead (scheduled, counted in the loads and stats), and every
         candidate's income projection and ``lifted_by_plan`` count funded measures only. Streamed

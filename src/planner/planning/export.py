@@ -15,14 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
+import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from planner.atomic import Replacement, atomic_open
 from planner.atomic import write_text as write_whole_text
+from planner.idnumber import ID_PATTERN, MOBILE_PATTERN
 from planner.io.formulas import neutralise
-from planner.planning.district import DistrictPlan
+from planner.planning.allocate import Method
+from planner.planning.district import DistrictPlan, DistrictPlanner
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.planning.village import VillageWork
@@ -40,6 +45,31 @@ COLUMNS = {
     "helper": "帮扶责任人 helper", "cost": "成本（元） cost", "gain": "年增收（元） gain",
     "funded": "已获资助 funded",
 }
+
+
+#: Every ID or mobile number starts a run of at least eleven ASCII digits.
+_RUN = re.compile("[0-9]{11,}")
+
+
+def _holds_number(text: str) -> bool:
+    """Whether ``text`` holds an ID or mobile number: plan lines hold 12-digit division codes
+    and dates, rarely a number to mask, and walking every string of every line to mask it cost
+    more than planning the household. The patterns' look-behinds make ``re`` try every position
+    (0.4 ms for a line of 2,000 characters), so only the runs of digits found first are tried,
+    each with the six characters after it (an ID's ``X`` and four more digits, then one)."""
+    for run in _RUN.finditer(text):
+        piece = text[run.start():run.end() + 6]
+        if ID_PATTERN.search(piece) or MOBILE_PATTERN.search(piece):
+            return True
+    return False
+
+
+def _masked(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its ID and mobile numbers masked (:func:`planner.privacy.mask_data`),
+    walked only when one of its strings holds one (the newline between them is no digit)."""
+    if _holds_number("\n".join(value for value in data.values() if isinstance(value, str))):
+        return mask_data(data)
+    return data
 
 
 def why_codes(item: PlanItem) -> list[str]:
@@ -128,7 +158,7 @@ class CsvStream(PlanStream):
     def _row(self, row: dict[str, Any]) -> None:
         """Text a spreadsheet would run as a formula gets an apostrophe in front (a village
         or helper ``=HYPERLINK(…)``); numbers stay numbers (:mod:`planner.io.formulas`)."""
-        shown = mask_data(row) if self.mask else row
+        shown = _masked(row) if self.mask else row
         self._writer.writerow({key: neutralise(value) for key, value in shown.items()})
 
 
@@ -138,8 +168,12 @@ class JsonLinesStream(PlanStream):
     the summary (stats, critical path, departments, allocation, input errors)."""
 
     def _line(self, kind: str, data: dict[str, Any]) -> None:
-        data = mask_data(data) if self.mask else data
-        self.out.write(json.dumps({"type": kind, **data}, ensure_ascii=False) + "\n")
+        line = json.dumps({"type": kind, **data}, ensure_ascii=False)
+        # The digits of the line are those of its strings (and numbers), quotes between them,
+        # unless a control character was escaped as \u00XX: then every string is masked.
+        if self.mask and ("\\u" in line or _holds_number(line)):
+            line = json.dumps({"type": kind, **mask_data(data)}, ensure_ascii=False)
+        self.out.write(line + "\n")
 
     def write(self, result: HouseholdPlan) -> None:
         """One line for the household's plan."""
@@ -198,6 +232,32 @@ STREAMS: dict[str, type[PlanStream]] = {
 def plan_stream(fmt: str, out: IO[str], language: str = "zh", mask: bool = True) -> PlanStream:
     """A writer of ``fmt`` (``csv``, ``jsonl``, ``text``) over an open text stream."""
     return STREAMS[fmt](out, language, mask=mask)
+
+
+def write_allocated(planner: DistrictPlanner, households: Iterable[Any], writer: PlanStream, *,
+                    method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
+    """Plan ``households`` with the planner's budget and write each plan, in input order, once
+    the allocation has marked it; then the district (``writer.close``).
+
+    Only the plans the allocation may change (:meth:`DistrictPlanner.is_candidate`) stay in
+    memory; the others wait pickled in a temporary file, so memory follows the candidates and
+    their bundles, not the households. The district returned keeps no household plans.
+    """
+    kept: dict[int, HouseholdPlan] = {}
+    with tempfile.TemporaryFile() as spool:
+        count = 0
+        for count, result in enumerate(planner.iter_plans(households), start=1):
+            if planner.is_candidate(result):
+                kept[count] = result
+            pickle.dump(None if count in kept else result, spool, pickle.HIGHEST_PROTOCOL)
+        district = planner.finish(list(kept.values()), method=method, errors=errors)
+        spool.seek(0)
+        for index in range(1, count + 1):
+            written = pickle.load(spool)  # our own file, written just above
+            writer.write(kept[index] if written is None else written)
+    district.households = []
+    writer.close(district)
+    return district
 
 
 def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO[str]) -> None:
@@ -286,7 +346,9 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
         sheet = "预算 Allocation"
         book.start(sheet, ["方法 method", allocation.method, "预算 budget", allocation.budget,
                            "支出 spent", round(allocation.spent, 2),
-                           "达线户数 lifted", allocation.lifted])
+                           "达线户数 lifted", allocation.lifted,
+                           "上界 bound", _cell(allocation.bound),
+                           "差距 gap", _cell(allocation.gap)])
         book.write(sheet, (), ["户编号 household", "组合 bundle", "措施 items"])
         for household, name in sorted(allocation.chosen.items()):
             book.write(sheet, (), [household, name,
@@ -384,6 +446,9 @@ def _summary(plan: DistrictPlan, zh: bool) -> list[str]:
         lines.append(
             f"预算 {budget} 元（{method}）：资助 {lifted} 户达线，支出 {spent} 元" if zh
             else f"budget {budget} yuan ({method}): lifts {lifted} households, spends {spent} yuan")
+        quality = allocation.quality()
+        if quality is not None:
+            lines.append(quality[0] if zh else quality[1])
     return lines
 
 

@@ -9,11 +9,10 @@ whose prerequisite is ready only after that date starts then and takes its full 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import networkx as nx
 
 _SOURCE, _SINK = "\u22a2start", "\u22a3finish"
 
@@ -52,14 +51,62 @@ class Conflict:
     given_due: date | None = None
 
 
-def _graph(tasks: Iterable[Task], links: Iterable[Link]) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for task in tasks:
-        graph.add_node(task.key, task=task)
-    for link in links:
-        if link.before in graph and link.after in graph:
-            graph.add_edge(link.before, link.after, relation=link.relation, lead=link.lead_days)
-    return graph
+class _Dag:
+    """Tasks and links as adjacency dicts: a plan has a handful of items, and building a
+    ``networkx`` graph for each of a million households cost more than the scheduling itself.
+
+    Orders follow what ``networkx.DiGraph`` gives (nodes and edges in first-insertion order, a
+    repeated node or edge taking the later value), so the schedule and the critical path stay
+    those of ``networkx.lexicographical_topological_sort`` and ``dag_longest_path``
+    (``tests/test_plan_schedule.py`` compares them on random plans).
+    """
+
+    __slots__ = ("edges", "pred", "succ", "tasks")
+
+    def __init__(self, tasks: Iterable[Task], links: Iterable[Link]) -> None:
+        self.tasks: dict[str, Task] = {}
+        for task in tasks:
+            self.tasks[task.key] = task
+        self.edges: dict[tuple[str, str], Link] = {}
+        self.pred: dict[str, list[str]] = {key: [] for key in self.tasks}
+        self.succ: dict[str, list[str]] = {key: [] for key in self.tasks}
+        for link in links:
+            if link.before in self.tasks and link.after in self.tasks:
+                edge = (link.before, link.after)
+                if edge not in self.edges:
+                    self.pred[link.after].append(link.before)
+                    self.succ[link.before].append(link.after)
+                self.edges[edge] = link
+
+    def order(self) -> list[str]:
+        """Kahn's algorithm, ready tasks taken by (``order``, insertion) from a heap."""
+        position = {key: index for index, key in enumerate(self.tasks)}
+        waiting = {key: len(before) for key, before in self.pred.items() if before}
+        ready = [(task.order, position[key], key) for key, task in self.tasks.items()
+                 if not self.pred[key]]
+        heapq.heapify(ready)
+        order: list[str] = []
+        while ready:
+            _, _, key = heapq.heappop(ready)
+            for child in self.succ[key]:
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    del waiting[child]
+                    heapq.heappush(ready, (self.tasks[child].order, position[child], child))
+            order.append(key)
+        if waiting:
+            raise ValueError("schedule cycle: " + " → ".join(self._cycle()))
+        return order
+
+    def _cycle(self) -> list[str]:
+        """The tasks of a cycle as ``networkx.find_cycle`` names
+        them (the catalog check prevents cycles: this runs only on a broken catalog)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.tasks)
+        graph.add_edges_from(self.edges)
+        return [edge[0] for edge in nx.find_cycle(graph)]
 
 
 def schedule(
@@ -69,24 +116,18 @@ def schedule(
 
     Raises ``ValueError`` naming the tasks of a cycle (the catalog check prevents it).
     """
-    graph = _graph(tasks, links)
-    try:
-        order = list(nx.lexicographical_topological_sort(
-            graph, key=lambda key: graph.nodes[key]["task"].order))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(graph)
-        raise ValueError("schedule cycle: " + " → ".join(edge[0] for edge in cycle)) from None
+    dag = _Dag(tasks, links)
     dates: dict[str, tuple[date, date]] = {}
     conflicts: list[Conflict] = []
-    for key in order:
-        task: Task = graph.nodes[key]["task"]
+    for key in dag.order():
+        task = dag.tasks[key]
         earliest = start
         binding = None
-        for before in graph.predecessors(key):
-            edge = graph.edges[before, key]
+        for before in dag.pred[key]:
+            link = dag.edges[before, key]
             before_start, before_due = dates[before]
-            anchor = before_due if edge["relation"] == "finish_to_start" else before_start
-            ready = anchor + timedelta(days=edge["lead"])
+            anchor = before_due if link.relation == "finish_to_start" else before_start
+            ready = anchor + timedelta(days=link.lead_days)
             if ready > earliest:
                 earliest, binding = ready, before
         due = task.due
@@ -109,25 +150,53 @@ def schedule(
 def critical_path(
     tasks: list[Task], links: list[Link], dates: dict[str, tuple[date, date]], start: date
 ) -> tuple[list[str], int]:
-    """The chain of tasks that fixes the finish (``networkx.dag_longest_path``) and its length in
-    days from ``start``. Weights: a task's span, lead times, and given start dates as release
-    offsets."""
+    """The chain of tasks that fixes the finish and its length in days from ``start``: the
+    longest path from a start node through the tasks to a finish node, as
+    ``networkx.dag_longest_path`` finds it (same ties). Weights: a task's span, lead times, and
+    given start dates as release offsets."""
     if not tasks:
         return [], 0
-    graph = _graph(tasks, links)
-    spans = {}
-    for key, (begin, due) in dates.items():
-        spans[key] = (due - max(begin, start)).days
-    weighted = nx.DiGraph()
-    for key in graph.nodes:
-        task: Task = graph.nodes[key]["task"]
-        release = max(0, (task.start - start).days) if task.start is not None else 0
-        weighted.add_edge(_SOURCE, key, weight=release)
-        weighted.add_edge(key, _SINK, weight=max(0, spans[key]))
-    for before, after, data in graph.edges(data=True):
-        lead = data["lead"]
-        weight = (max(0, spans[before]) if data["relation"] == "finish_to_start" else 0) + lead
-        weighted.add_edge(before, after, weight=weight)
-    path = nx.dag_longest_path(weighted, weight="weight")
-    length = nx.path_weight(weighted, path, weight="weight")
-    return [key for key in path if key not in (_SOURCE, _SINK)], int(length)
+    dag = _Dag(tasks, links)
+    position = {key: index for index, key in enumerate(dag.tasks)}
+    spans = {key: max(0, (due - max(begin, start)).days) for key, (begin, due) in dates.items()}
+    # (length, predecessor) per node, visited in the order networkx's topological_sort gives
+    # the weighted graph: the start node, then generation by generation.
+    best: dict[str, tuple[int, str]] = {_SOURCE: (0, _SOURCE)}
+    waiting = {key: len(before) + 1 for key, before in dag.pred.items()}
+    generation = []
+    for key in dag.tasks:
+        waiting[key] -= 1
+        if waiting[key] == 0:
+            generation.append(key)
+    while generation:
+        following = []
+        for key in generation:
+            task = dag.tasks[key]
+            release = max(0, (task.start - start).days) if task.start is not None else 0
+            choice = (release, _SOURCE)  # the first of equal maxima wins, as in max()
+            # networkx adds the weighted edges in node order, so predecessors come in that order
+            for before in sorted(dag.pred[key], key=position.__getitem__):
+                link = dag.edges[before, key]
+                weight = (spans[before] if link.relation == "finish_to_start" else 0) \
+                    + link.lead_days
+                length = best[before][0] + weight
+                if length > choice[0]:
+                    choice = (length, before)
+            best[key] = choice if choice[0] >= 0 else (0, key)
+            for child in dag.succ[key]:
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    following.append(child)
+        generation = following
+    finish = max(((best[key][0] + spans[key], key) for key in dag.tasks),
+                 key=lambda pair: pair[0])
+    best[_SINK] = finish if finish[0] >= 0 else (0, _SINK)
+    end = max(best, key=lambda key: best[key][0])
+    path: list[str] = []
+    previous: str | None = None
+    key = end
+    while previous != key:
+        path.append(key)
+        previous, key = key, best[key][1]
+    path.reverse()
+    return [key for key in path if key not in (_SOURCE, _SINK)], int(best[end][0])
