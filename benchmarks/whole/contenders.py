@@ -139,7 +139,7 @@ def planner_command(python: str) -> list[str]:
 def openfisca_interpreter(candidates: list[str]) -> str | None:
     """The first interpreter that imports ``openfisca_core``, numpy and pyarrow; None if none."""
     for python in candidates:
-        if not python:
+        if not python or not Path(python).exists():
             continue
         done = subprocess.run([python, "-c", "import openfisca_core, pyarrow"],
                               capture_output=True, check=False)

@@ -106,7 +106,7 @@ class Target:
 
 def _verdict(value: float | None, limit: float, *, below: bool, unit: str) -> str:
     if value is None:
-        return "not measured (the option or row is absent in this build)"
+        return "not measured (option absent in this build, or row not run)"
     met = value < limit if below else value >= limit
     if met:
         return f"**met**: {value:.2f}{unit}"

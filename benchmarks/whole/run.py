@@ -34,19 +34,26 @@ from measure import best_of
 from report import Row, flagged_counts, table, targets, targets_table
 
 SEED = 7
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def prepare(setup: Setup, seed: int) -> None:
+def prepare(setup: Setup, seed: int, problem_share: float | None, tile: int | None) -> None:
     """Write the households once per size and seed (kept for later runs in the same folder)."""
     stamp = setup.work / "data.json"
-    wanted = {"households": setup.households, "seed": seed, "date": setup.reference_date}
+    wanted = {"households": setup.households, "seed": seed, "date": setup.reference_date,
+              "problem_share": problem_share, "tile": tile}
+    share = [] if problem_share is None else ["--problem-share", str(problem_share)]
+    generated = setup.households if tile is None else min(tile, setup.households)
     if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == wanted:
         return
     setup.work.mkdir(parents=True, exist_ok=True)
     year = setup.reference_date[:4]
     steps = [
-        [*setup.planner, "generate", "-n", str(setup.households), "-s", str(seed), "--year", year,
-         "-o", str(setup.jsonl), "-q"],
+        [*setup.planner, "generate", "-n", str(generated), "-s", str(seed), "--year", year,
+         "-o", str(setup.jsonl), "-q", *share],
+        *([] if generated == setup.households else
+          [[setup.python, str(Path(__file__).resolve().parent / "tile.py"), str(setup.jsonl),
+            str(setup.households)]]),
         [*setup.planner, "convert", str(setup.jsonl), str(setup.parquet)],
         [setup.python, str(PEERS / "flatten.py"), str(setup.jsonl), str(setup.flat)],
         [setup.python, str(PEERS / "params.py"), setup.reference_date, str(setup.params)],
@@ -56,6 +63,16 @@ def prepare(setup: Setup, seed: int) -> None:
         if done.returncode != 0:
             sys.exit(f"preparing the data failed: {' '.join(step)}\n{done.stderr}")
     stamp.write_text(json.dumps(wanted), encoding="utf-8")
+
+
+def replace_block(path: Path, report: str) -> None:
+    """Put ``report`` between the bench markers of ``path`` (README's "Speed" section)."""
+    text = path.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        sys.exit(f"{path}: no {START} … {END} block to replace")
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{START}\n{report.strip()}\n{END}{tail}", encoding="utf-8")
 
 
 def machine() -> str:
@@ -75,22 +92,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None,
                         help="data and outputs folder (default: .bench/N under the repository)")
     parser.add_argument("--date", default="2020-09-30", help="reference date")
+    parser.add_argument("--problem-share", type=float, default=None,
+                        help="share of households given a problem (default: the generator's)")
+    parser.add_argument("--tile", type=int, default=None,
+                        help="generate this many households and repeat them with new ids up to "
+                             "--households (quick for 1,000,000; the six checks are unaffected, "
+                             "dataset-wide rules see the copies as duplicate people)")
     parser.add_argument("--rows", choices=("all", "cheap"), default="all",
                         help="cheap: leave out every-rule and plan rows")
     parser.add_argument("--openfisca-python", default=os.environ.get("BENCH_OPENFISCA_PYTHON"),
                         help="interpreter with openfisca-core (default: this one if it can)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
+    parser.add_argument("--readme", type=Path,
+                        help=f"replace the block between {START} and {END} of this file")
     args = parser.parse_args(argv)
 
     root = Path(__file__).resolve().parent.parent.parent
     work = (args.work or root / ".bench" / str(args.households)).resolve()
     python = default_python()
     setup = Setup(work, args.households, args.date, python, planner_command(python),
-                  openfisca_interpreter([args.openfisca_python or "", python]), args.rows)
+                  openfisca_interpreter([args.openfisca_python or "",
+                                         str(root / ".venv-bench" / "bin" / "python"), python]),
+                  args.rows)
     repeat = args.repeat or (3 if args.households < 100_000 else 1)
     started = time.perf_counter()
-    prepare(setup, SEED)
+    prepare(setup, SEED, args.problem_share, args.tile)
     prepared = time.perf_counter() - started
 
     rows = []
@@ -116,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     if args.markdown:
         args.markdown.write_text(report, encoding="utf-8")
+    if args.readme:
+        replace_block(args.readme, report)
     if args.json:
         args.json.write_text(json.dumps([
             {"name": r.contender.name, "group": r.contender.group, "input": r.contender.input,
