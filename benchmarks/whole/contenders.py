@@ -116,6 +116,10 @@ def contenders(setup: Setup) -> list[Contender]:
             rows.append(_check(setup, "planner check, columnar", "every built-in rule",
                                setup.parquet, "all-columnar.jsonl", "--backend", "columnar",
                                select=False))
+            # From JSONL the columnar backend pays one conversion step: auto decides.
+            rows.append(_check(setup, "planner check, auto", "every built-in rule",
+                               setup.jsonl, "all-auto-jsonl.jsonl", "--backend", "auto",
+                               select=False))
         rows += [
             _check(setup, "planner check, python", "every built-in rule", setup.parquet,
                    "all-python.jsonl", *python_backend, select=False),

@@ -147,9 +147,10 @@ def targets(rows: list[Row], households: int) -> list[Target]:
         Target("… and peak memory < 1 GB",
                _verdict(every.timing.peak_mb if every else None, 1024.0, below=True, unit=" MB")),
         Target("every built-in rule from JSONL with full validation < 60 s per million",
-               _verdict(per_million(seconds("planner check, python", "every built-in rule",
-                                            "JSONL")), 60.0, below=True,
-                        unit=" s per million")),
+               _verdict(per_million(_fastest(
+                   seconds("planner check, auto", "every built-in rule", "JSONL"),
+                   seconds("planner check, python", "every built-in rule", "JSONL"))),
+                   60.0, below=True, unit=" s per million")),
         Target("python backend, six checks from JSONL: within 10× of a plain Python loop",
                _verdict(ratio(seconds("planner check, python", six, "JSONL"),
                               seconds("plain Python loop over orjson", six)), 10.0001,
@@ -165,6 +166,11 @@ def targets(rows: list[Row], households: int) -> list[Target]:
                _verdict(seconds("planner --version", "start-up"), 0.3, below=True, unit=" s")),
     ]
     return result
+
+
+def _fastest(*seconds: float | None) -> float | None:
+    measured = [s for s in seconds if s is not None]
+    return min(measured) if measured else None
 
 
 def targets_table(found: list[Target], households: int) -> str:
