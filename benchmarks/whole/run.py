@@ -82,6 +82,34 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def report(households: int, repeat: int, prepared: float, setup: Setup,
+           rows: list[Row]) -> str:
+    """The Markdown report of the rows measured so far."""
+    return "\n".join([
+        f"Whole-process benchmark, {households:,} households, best of {repeat} "
+        f"({machine()}; data prepared in {prepared:.0f} s).",
+        "" if setup.openfisca_python else
+        "OpenFisca row left out: no interpreter with openfisca-core (scripts/bench.sh makes one).",
+        "",
+        table(rows, households),
+        "",
+        targets_table(targets(rows, households), households),
+        "",
+    ])
+
+
+def write_outputs(args: argparse.Namespace, rows: list[Row], text: str) -> None:
+    """The ``--markdown`` and ``--json`` files of the rows so far."""
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([
+            {"name": r.contender.name, "group": r.contender.group, "input": r.contender.input,
+             "argv": r.contender.argv, "seconds": r.timing.seconds, "peak_mb": r.timing.peak_mb,
+             "exit": r.timing.returncode, "counts": r.counts} for r in rows], indent=1),
+            encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prepare the data, time every row and print the Markdown report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,37 +148,19 @@ def main(argv: list[str] | None = None) -> int:
     prepare(setup, SEED, args.problem_share, args.tile)
     prepared = time.perf_counter() - started
 
-    rows = []
+    rows: list[Row] = []
     for contender in contenders(setup):
         timing = best_of(contender, work, repeat)
         rows.append(Row(contender, timing, flagged_counts(contender, timing, work)))
         print(f"  {contender.group}: {contender.name} ({contender.input}): "
               f"{timing.seconds:.2f} s, {timing.peak_mb:.0f} MB, exit {timing.returncode}",
               file=sys.stderr)
-
-    found = targets(rows, args.households)
-    report = "\n".join([
-        f"Whole-process benchmark, {args.households:,} households, best of {repeat} "
-        f"({machine()}; data prepared in {prepared:.0f} s).",
-        "" if setup.openfisca_python else
-        "OpenFisca row left out: no interpreter with openfisca-core (scripts/bench.sh makes one).",
-        "",
-        table(rows, args.households),
-        "",
-        targets_table(found, args.households),
-        "",
-    ])
-    print(report)
-    if args.markdown:
-        args.markdown.write_text(report, encoding="utf-8")
+        # Written after every row, so that a run stopped half-way still leaves its numbers.
+        write_outputs(args, rows, report(args.households, repeat, prepared, setup, rows))
+    final = report(args.households, repeat, prepared, setup, rows)
+    print(final)
     if args.readme:
-        replace_block(args.readme, report)
-    if args.json:
-        args.json.write_text(json.dumps([
-            {"name": r.contender.name, "group": r.contender.group, "input": r.contender.input,
-             "seconds": r.timing.seconds, "peak_mb": r.timing.peak_mb,
-             "exit": r.timing.returncode, "counts": r.counts} for r in rows], indent=1),
-            encoding="utf-8")
+        replace_block(args.readme, final)
     failed = [r for r in rows if not r.ok]
     return 1 if failed else 0
 
