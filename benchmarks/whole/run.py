@@ -83,11 +83,11 @@ def machine() -> str:
 
 
 def report(households: int, repeat: int, prepared: float, setup: Setup,
-           rows: list[Row]) -> str:
+           rows: list[Row], note: str = "") -> str:
     """The Markdown report of the rows measured so far."""
     return "\n".join([
         f"Whole-process benchmark, {households:,} households, best of {repeat} "
-        f"({machine()}; data prepared in {prepared:.0f} s).",
+        f"({machine()}; data prepared in {prepared:.0f} s). {note}".rstrip(),
         "" if setup.openfisca_python else
         "OpenFisca row left out: no interpreter with openfisca-core (scripts/bench.sh makes one).",
         "",
@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="interpreter with openfisca-core (default: this one if it can)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
+    parser.add_argument("--note", default="",
+                        help="a sentence printed under the caption (e.g. how busy the machine was)")
     parser.add_argument("--readme", type=Path,
                         help=f"replace the block between {START} and {END} of this file")
     args = parser.parse_args(argv)
@@ -156,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{timing.seconds:.2f} s, {timing.peak_mb:.0f} MB, exit {timing.returncode}",
               file=sys.stderr)
         # Written after every row, so that a run stopped half-way still leaves its numbers.
-        write_outputs(args, rows, report(args.households, repeat, prepared, setup, rows))
-    final = report(args.households, repeat, prepared, setup, rows)
+        write_outputs(args, rows, report(args.households, repeat, prepared, setup, rows,
+                                                 args.note))
+    final = report(args.households, repeat, prepared, setup, rows, args.note)
     print(final)
     if args.readme:
         replace_block(args.readme, final)
