@@ -32,6 +32,9 @@ class Timing:
     returncode: int
     stdout: str
     stderr: str
+    #: User + system time of the process and the children it waited for: far steadier than wall
+    #: time on a machine shared with other jobs.
+    cpu_seconds: float = 0.0
 
 
 def run_once(contender: Contender, cwd: Path) -> Timing:
@@ -48,7 +51,8 @@ def run_once(contender: Contender, cwd: Path) -> Timing:
     process.returncode = os.waitstatus_to_exitcode(status)
     return Timing(seconds, usage.ru_maxrss / 1024, process.returncode,
                   out.read_text(encoding="utf-8", errors="replace"),
-                  err.read_text(encoding="utf-8", errors="replace"))
+                  err.read_text(encoding="utf-8", errors="replace"),
+                  usage.ru_utime + usage.ru_stime)
 
 
 def best_of(contender: Contender, cwd: Path, repeat: int) -> Timing:

@@ -64,9 +64,9 @@ def table(rows: list[Row], households: int) -> str:
     bare_s = bare.timing.seconds if bare else None
     expected = reference.counts if reference else None
     lines = [
-        f"| {households:,} households | input | seconds | peak MB | planner python ÷ this "
-        "| this ÷ bare read | households flagged |",
-        "|---|---|---|---|---|---|---|",
+        f"| {households:,} households | input | seconds | peak MB | CPU s "
+        "| planner python ÷ this | this ÷ bare read | households flagged |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     warnings = []
     group = ""
@@ -74,11 +74,11 @@ def table(rows: list[Row], households: int) -> str:
         name = row.contender.name
         if row.contender.group != group:
             group = row.contender.group
-            lines.append(f"| **{group}** | | | | | | |")
+            lines.append(f"| **{group}** | | | | | | | |")
         if not row.ok:
             tail = (row.timing.stderr.strip().splitlines() or ["?"])[-1][:120]
             lines.append(f"| {name} | {row.contender.input} | failed (exit "
-                         f"{row.timing.returncode}) | | | | {tail} |")
+                         f"{row.timing.returncode}) | | | | | {tail} |")
             continue
         seconds = row.timing.seconds
         flagged = "—"
@@ -88,10 +88,11 @@ def table(rows: list[Row], households: int) -> str:
                 flagged += " ⚠"
                 warnings.append(f"| ⚠ {name} ({row.contender.input}) flags other households "
                                 f"than planner: {json.dumps(row.counts, sort_keys=True)} vs "
-                                f"{json.dumps(expected, sort_keys=True)} | | | | | | |")
+                                f"{json.dumps(expected, sort_keys=True)} | | | | | | | |")
         ratio_ref = _ratio(ref_s, seconds) if row.contender.group == "six checks" else "—"
         lines.append(f"| {name} | {row.contender.input} | {seconds:.2f} | "
-                     f"{row.timing.peak_mb:.0f} | {ratio_ref} | {_ratio(seconds, bare_s)} | "
+                     f"{row.timing.peak_mb:.0f} | {row.timing.cpu_seconds:.2f} | {ratio_ref} | "
+                     f"{_ratio(seconds, bare_s)} | "
                      f"{flagged} |")
     return "\n".join(lines + warnings)
 

@@ -106,6 +106,7 @@ def write_outputs(args: argparse.Namespace, rows: list[Row], text: str) -> None:
         args.json.write_text(json.dumps([
             {"name": r.contender.name, "group": r.contender.group, "input": r.contender.input,
              "argv": r.contender.argv, "seconds": r.timing.seconds, "peak_mb": r.timing.peak_mb,
+             "cpu_seconds": r.timing.cpu_seconds,
              "exit": r.timing.returncode, "counts": r.counts} for r in rows], indent=1),
             encoding="utf-8")
 
