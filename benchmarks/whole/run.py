@@ -87,7 +87,9 @@ def report(households: int, repeat: int, prepared: float, setup: Setup,
     """The Markdown report of the rows measured so far."""
     return "\n".join([
         f"Whole-process benchmark, {households:,} households, best of {repeat} "
-        f"({machine()}; data prepared in {prepared:.0f} s). {note}".rstrip(),
+        f"({machine()}; data "
+        + (f"prepared in {prepared:.0f} s" if prepared >= 1 else "of an earlier run")
+        + f"). {note}".rstrip(),
         "" if setup.openfisca_python else
         "OpenFisca row left out: no interpreter with openfisca-core (scripts/bench.sh makes one).",
         "",
