@@ -12,15 +12,19 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from planner.output import InputSummary
+
 from planner.atomic import atomic_open
 from planner.backends.python.engine import Checker
+from planner.cli.distributed import check_on_cluster, scheduler_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -36,6 +40,7 @@ from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
+from planner.results import CheckStats
 from planner.rule import Rule
 from planner.rule_docs import rule_page, rules_markdown
 from planner.run import configured_rules
@@ -97,8 +102,9 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
               help="Reference date (default: configuration, else today) 检查基准日.")
 @click.option("--explain", is_flag=True, help="Record conditions, values and parameters.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help="Default: text.")
-@click.option("--output", "output_file", type=click.Path(dir_okay=False),
-              help="Write findings to this file instead of standard output.")
+@click.option("--output", "output_file", type=click.Path(),
+              help="Write findings to this file instead of standard output (with --scheduler: "
+                   "a folder).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON),
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
@@ -106,6 +112,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @rule_timeout_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
+@scheduler_option
 def check(
     paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], rule_paths: tuple[str, ...],
@@ -113,11 +120,10 @@ def check(
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float,
+    rule_timeout: float, scheduler: str | None,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
-    from planner.output.text import notice_lines, summary_lines
 
     cli_level = Selection(
         select=split_selectors(select) or None, ignore=split_selectors(ignore),
@@ -144,6 +150,16 @@ def check(
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
             *([config.path] if config.path else [])])
+    if scheduler is not None:
+        stats, inputs = check_on_cluster(
+            scheduler, output_file, output_format, config, run, dataset, selection=cli_level,
+            rule_paths=rule_paths, param_files=param_files, measure_files=measure_files,
+            waiver_files=waiver_files, explain=explain, rule_timeout=rule_timeout or None,
+            input_format=input_format, column_map=column_map, income_year=income_year,
+            strict=strict, show_personal=show_personal)
+        _report(stats, inputs, "jsonl", output_file, lang, show_personal, None, threshold,
+                exit_zero)
+        return
     info = RunInfo(
         rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
         explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,
@@ -167,11 +183,22 @@ def check(
             warnings=list(dataset.warnings), skipped=checker.skipped(),
         )
         writer.finish(checker.stats, inputs)
+    _report(checker.stats, inputs, fmt, output_file, lang, show_personal, input_failure,
+            threshold, exit_zero)
+
+
+def _report(
+    stats: CheckStats, inputs: InputSummary, fmt: str, output_file: str | None, lang: str,
+    show_personal: bool, input_failure: str | None, threshold: str, exit_zero: bool,
+) -> None:
+    """The notices and totals on standard error, then the exit code of the run."""
+    from planner.output.text import notice_lines, summary_lines
+
     if fmt in ("jsonl", "csv"):  # one row per finding: the notices have no place in the file
         for line in notice_lines(inputs, lang, show_personal):
             click.echo(line, err=True)
     if fmt != "text" or output_file:
-        for line in summary_lines(checker.stats, inputs, lang, show_personal):
+        for line in summary_lines(stats, inputs, lang, show_personal):
             click.echo(line, err=True)
     if input_failure is not None:
         raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
@@ -180,7 +207,7 @@ def check(
         sys.exit(2)  # a file (or the rest of it) could not be read
     if inputs.errors or inputs.rejected:
         sys.exit(1)  # records rejected, each error listed: the rest was checked
-    if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
+    if not exit_zero and threshold != "none" and stats.at_or_above(threshold):
         sys.exit(1)
 
 
