@@ -63,7 +63,7 @@ def connect(scheduler: str) -> Iterator[Any]:
             # One thread per worker process: the checker holds the GIL, threads would not help.
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=None))
+                dashboard_address=":0"))
             client = stack.enter_context(Client(cluster))
         else:
             try:
