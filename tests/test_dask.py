@@ -313,3 +313,26 @@ def test_the_scheduler_needs_an_output_folder(tmp_path: Path) -> None:
     code, output = _check(str(DISTRICT), "--scheduler", "local:1")
     assert code == 2
     assert "--output FOLDER" in output
+
+
+def _plan(*args: str) -> int:
+    result = CliRunner().invoke(cli, ["plan", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code
+
+
+@pytest.mark.parametrize("budget", [[], ["--budget", "300000"]], ids=["streamed", "budget"])
+def test_plans_of_the_district_in_four_parts_are_the_one_process_plans(
+    tmp_path: Path, scheduler: str, budget: list[str],
+) -> None:
+    dataset = _district(tmp_path / "district")
+    one = tmp_path / "one.jsonl"
+    assert _plan(str(dataset), "--output-format", "jsonl", "--output", str(one), *budget) == 0
+    out = tmp_path / "out"
+    assert _plan(str(dataset), "--scheduler", scheduler, "--output", str(out), *budget) == 0
+    names = [f"part-{i:05d}.jsonl" for i in range(4)] + ["district.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert b"".join((out / name).read_bytes() for name in names) == one.read_bytes()
+    district = json.loads((out / "district.jsonl").read_text().splitlines()[-1])
+    assert district["stats"]["households"] == 307
+    assert (district["allocation"] is not None) == bool(budget)

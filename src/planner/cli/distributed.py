@@ -75,4 +75,40 @@ def check_on_cluster(
         raise file_problem(exc, "无法写出", "cannot write") from exc
 
 
-__all__ = ["check_on_cluster", "scheduler_option"]
+def plan_on_cluster(
+    scheduler: str, output: str | None, output_format: str, gantt_dir: str | None,
+    config: Config, run: Run, dataset: Dataset, *, start: Any, show_names: bool,
+    budget: float | None, method: str, lang: str, **options: Any,
+) -> Any:
+    """Plan ``dataset`` on the cluster ``scheduler`` into the folder ``output``
+    (:func:`planner.distributed.plan.plan_dataset`); problems are :class:`UsageProblem`."""
+    from planner.distributed import ClusterError, RecipeError, connect
+    from planner.distributed.check import DistributedError
+    from planner.distributed.plan import plan_dataset
+    from planner.distributed.shard import NotMergeable
+
+    if output is None or output_format not in ("text", "jsonl") or gantt_dir is not None:
+        raise UsageProblem(
+            "--scheduler 需要 --output 输出文件夹（每个分区一个 JSON Lines 文件，及 "
+            "district.jsonl），不能与 --gantt 同用",
+            "--scheduler needs --output FOLDER (one JSON Lines file per part and "
+            "district.jsonl); the output format is jsonl, and --gantt is not available with it")
+    if Path(output).is_file():
+        raise UsageProblem(f"--output {output} 是文件；--scheduler 需要一个文件夹",
+                           f"--output {output} is a file; --scheduler needs a folder")
+    try:
+        recipe = _recipe(config, run, **options)
+        with connect(scheduler) as client:
+            return plan_dataset(client, recipe, dataset, output, start=start,
+                                show_names=show_names, budget=budget, method=method, lang=lang)
+    except (ClusterError, RecipeError, DistributedError, NotMergeable) as exc:
+        raise UsageProblem(str(exc)) from exc
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        from planner.cli.inputs import file_problem
+
+        raise file_problem(exc, "无法写出", "cannot write") from exc
+
+
+__all__ = ["check_on_cluster", "plan_on_cluster", "scheduler_option"]

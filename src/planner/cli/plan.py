@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.atomic import atomic_open
+from planner.cli.distributed import plan_on_cluster, scheduler_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -94,13 +95,14 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
 @reading_options
+@scheduler_option
 def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
     budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
     rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float,
+    rule_timeout: float, scheduler: str | None,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
@@ -135,6 +137,16 @@ def plan_command(
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
             *config.waivers, *([catalog_file] if catalog_file else []),
             *([config.path] if config.path else [])])
+    if scheduler is not None:
+        outcome = plan_on_cluster(
+            scheduler, output, fmt, gantt_dir, config, run, dataset, rule_paths=rule_paths,
+            param_files=param_files, measure_files=[catalog_file] if catalog_file else [],
+            rule_timeout=rule_timeout or None, input_format=input_format, column_map=column_map,
+            income_year=income_year, strict=strict, show_personal=show_personal,
+            start=_day(start), show_names=show_names or show_personal, budget=budget,
+            method=method, lang=lang)
+        _plan_notices(outcome.rule_errors, outcome.skipped, outcome.district)
+        return
     label = "已规划户数 / households planned"
     households = with_progress(dataset.sourced(), label)
     try:
@@ -173,13 +185,18 @@ def plan_command(
             click.echo("未找到中文字体，图中使用英文标签 / "
                        "no CJK font found: charts use English labels", err=True)
     failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
+    _plan_notices(failed, planner.checker.skipped() if planner.checker is not None else [],
+                  district)
+
+
+def _plan_notices(failed: int, skipped: list[Any], district: DistrictPlan) -> None:
+    """Rule errors, rules skipped and input errors on standard error; then the exit code."""
     if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
         click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
                    f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
                    " households may be incomplete", err=True)
-    if planner.checker is not None:  # rules not run for sources lacking their fields, once each
-        for notice in planner.checker.skipped():
-            click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
+    for notice in skipped:  # rules not run for sources lacking their fields, once each
+        click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
     if any(error.is_file_error for error in district.errors):

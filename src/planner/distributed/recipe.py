@@ -64,9 +64,10 @@ class RunRecipe:
         ``options`` (the keyword fields of this class), with the digests of the files read."""
         recipe = cls(config_path=None if config.path is None else str(config.path),
                      reference_date=run.reference_date, **options)  # type: ignore[arg-type]
-        files: list[str | Path] = [*([config.path] if config.path else []), *config.params, *config.rules,
-                 *config.measures, *config.waivers, *recipe.rule_paths, *recipe.param_files,
-                 *recipe.measure_files, *recipe.waiver_files]
+        files: list[str | Path] = [
+            *([config.path] if config.path else []), *config.params, *config.rules,
+            *config.measures, *config.waivers, *recipe.rule_paths, *recipe.param_files,
+            *recipe.measure_files, *recipe.waiver_files]
         if recipe.reading.column_map:
             files.append(recipe.reading.column_map)
         return dataclasses.replace(recipe, digests=_digests(files))
