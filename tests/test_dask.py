@@ -269,7 +269,7 @@ def test_a_rule_file_that_differs_on_the_workers_stops_the_run_naming_it(
     recipe = RunRecipe.of(Config(), run, rule_paths=(str(rules),))
     with rules.open("a") as stream:
         stream.write("\n# changed\n")
-    with pytest.raises(RecipeError, match="local.yaml"):
+    with pytest.raises(RecipeError, match=r"local\.yaml"):
         recipe.build()
 
 
@@ -280,8 +280,8 @@ def test_without_dask_the_scheduler_option_exits_2_with_the_pip_hint(tmp_path: P
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(hide), *os.environ.get("PYTHONPATH", "").split(os.pathsep)])}
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "planner"), "check", str(DISTRICT), "--scheduler", "local:2",
-         "--output", str(tmp_path / "out")],
+        [str(Path(sys.executable).parent / "planner"), "check", str(DISTRICT), "--scheduler",
+         "local:2", "--output", str(tmp_path / "out")],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
     assert "pip install 'planner[dask]'" in done.stderr
