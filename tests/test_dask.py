@@ -55,12 +55,17 @@ def _dicts(path: Path) -> list[dict[str, Any]]:
     return [h.model_dump(mode="json", exclude_none=True) for h in read_households(path)]
 
 
-def _district(folder: Path) -> Path:
-    """The example district with its households in 4 Parquet parts."""
+def _district(folder: Path, same_ids: bool = False) -> Path:
+    """The example district with its households in 4 Parquet parts; ``same_ids``: the last
+    household of part 1 and two of part 3 take the id of the first household (part 0)."""
     folder.mkdir()
     for name in ("params.yaml", "planner.toml", "projects.json", "villages.json"):
         shutil.copy(DISTRICT / name, folder / name)
-    _parts(_dicts(DISTRICT / "households.jsonl"), folder, 4)
+    households = _dicts(DISTRICT / "households.jsonl")
+    if same_ids:
+        for index in (152, 240, 300):
+            households[index]["id"] = households[0]["id"]
+    _parts(households, folder, 4)
     return folder
 
 
@@ -336,3 +341,22 @@ def test_plans_of_the_district_in_four_parts_are_the_one_process_plans(
     district = json.loads((out / "district.jsonl").read_text().splitlines()[-1])
     assert district["stats"]["households"] == 307
     assert (district["allocation"] is not None) == bool(budget)
+
+
+def test_a_household_id_read_again_in_later_parts_is_rejected_there_as_in_one_process(
+    tmp_path: Path, scheduler: str,
+) -> None:
+    dataset = _district(tmp_path / "district", same_ids=True)
+    code, expected, summary = _one_process(dataset, tmp_path / "one.jsonl")
+    got_code, got, written = _distributed(dataset, tmp_path / "out", scheduler)
+    assert code == got_code == 1
+    assert got == expected
+    assert written["summary"] == summary
+    assert summary["inputs"]["rejected"] == 3
+    assert sum("part-0.parquet" in e for e in summary["inputs"]["errors"]) == 3  # first read
+    one = tmp_path / "plan.jsonl"
+    assert _plan(str(dataset), "--output-format", "jsonl", "--output", str(one)) == 1
+    out = tmp_path / "plans"
+    assert _plan(str(dataset), "--scheduler", scheduler, "--output", str(out)) == 1
+    names = [f"part-{i:05d}.jsonl" for i in range(4)] + ["district.jsonl"]
+    assert b"".join((out / name).read_bytes() for name in names) == one.read_bytes()

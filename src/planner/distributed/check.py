@@ -16,24 +16,27 @@ on a filesystem the client and the workers share (always so on a local cluster).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.atomic import atomic_open
 from planner.backends.python.engine import Checker
+from planner.distributed.ids import AcceptedIds, PartIds, Place, earlier_places
 from planner.distributed.recipe import RunRecipe
 from planner.distributed.shard import Partial, check_households, finish_dataset, mergeable
 from planner.errors import BilingualError
 from planner.finding import Finding
-from planner.io import Dataset, open_dataset
+from planner.io import Dataset
+from planner.io.api import read_sourced
 from planner.io.errors import InputError, ReadStats
+from planner.model import Household
 from planner.output import InputSummary, RunInfo, get_writer
 from planner.output.structured import summary_dict
 from planner.results import CheckStats
 from planner.rule import RuleContext
-from planner.source import RuleSkipped
+from planner.source import RuleSkipped, Sourced
 
 AREAS, DATASET, SUMMARY = "areas.jsonl", "dataset.jsonl", "summary.json"
 
@@ -74,28 +77,55 @@ def _info(checker: Checker, show_personal: bool) -> RunInfo:
                    show_personal=show_personal, explain=checker.explain, catalog=checker.catalog)
 
 
-def check_part(recipe: RunRecipe, index: int, file: str, out_dir: str,
-               show_personal: bool) -> tuple[PartResult, Partial]:
+@dataclass
+class PartReader:
+    """The households of one part file, read as :class:`~planner.io.Dataset` reads each of its
+    files (:func:`~planner.io.api.read_sourced`), with the ids of earlier parts rejected."""
+
+    recipe: RunRecipe
+    file: str
+    earlier: dict[int, Place] | None = None
+    stats: ReadStats = field(default_factory=ReadStats)
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ids = PartIds(self.earlier)
+
+    def households(self) -> Iterator[Sourced[Household]]:
+        """The households accepted, each with its source."""
+        options = self.recipe.reading
+        return read_sourced(
+            "household", self.file, fmt=options.fmt, column_map=options.column_map,
+            strict=options.strict, errors=self.errors, warnings=self.warnings, stats=self.stats,
+            income_year=options.income_year, mask=options.mask, seen=self.ids)
+
+
+Checked = tuple[PartResult, Partial, AcceptedIds]
+
+
+def check_part(recipe: RunRecipe, index: int, file: str, out_dir: str, show_personal: bool,
+               earlier: dict[int, Place] | None = None) -> Checked:
     """Check the households of one part file in this worker and write its findings file."""
-    run = recipe.build()
-    checker = Checker(run)
-    options = recipe.reading
-    dataset = open_dataset([file], fmt=options.fmt, column_map=options.column_map,
-                           strict=options.strict, income_year=options.income_year,
-                           mask=options.mask)
-    findings, partial = check_households(checker, dataset.sourced())
+    checker = Checker(recipe.build())
+    reader = PartReader(recipe, file, earlier)
+    findings, partial = check_households(checker, reader.households())
     _write_findings(Path(out_dir) / part_name(index), findings, _info(checker, show_personal))
-    result = PartResult(index, file, checker.stats, dataset.stats, list(dataset.errors),
-                        list(dataset.warnings), checker.skipped())
-    return result, partial
+    result = PartResult(index, file, checker.stats, reader.stats, reader.errors,
+                        reader.warnings, checker.skipped())
+    return result, partial, reader.ids.accepted
 
 
-def _result(pair: tuple[PartResult, Partial]) -> PartResult:
-    return pair[0]
+def _result(checked: Checked) -> PartResult:
+    return checked[0]
 
 
-def _partial(pair: tuple[PartResult, Partial]) -> Partial:
-    return pair[1]
+def _partial(checked: Checked) -> Partial:
+    return checked[1]
+
+
+def _ids(checked: Checked) -> AcceptedIds:
+    return checked[2]
 
 
 def _merge(first: Partial, second: Partial) -> Partial:
@@ -142,7 +172,7 @@ def refuse_unsplittable(dataset: Dataset, checker: Checker) -> None:
         mergeable(rule, accumulator)
 
 
-def _failed(file: str, exc: BaseException) -> DistributedError:
+def part_failed(file: str, exc: BaseException) -> DistributedError:
     detail = f"{type(exc).__name__}: {exc}"
     return DistributedError(f"分区 {file} 未能检查完：{detail}；结果不完整，未写出汇总",
                             f"the part {file} could not be checked: {detail}; the results are "
@@ -169,6 +199,15 @@ def check_dataset(
     # pure=False: a rerun of the same command is checked again (the files may have changed).
     pairs = [client.submit(check_part, recipe, index, file, str(out), show_personal,
                            pure=False) for index, file in enumerate(files)]
+    try:
+        accepted = client.gather([client.submit(_ids, pair, pure=False) for pair in pairs])
+    except Exception:
+        accepted = None  # the failing part is named below
+    if accepted is not None:
+        # ids read again in a later part: that part again, rejecting them as one process does
+        for index, places in earlier_places(accepted).items():
+            pairs[index] = client.submit(check_part, recipe, index, files[index], str(out),
+                                         show_personal, places, pure=False)
     results = [client.submit(_result, pair, pure=False) for pair in pairs]
     merged = tree_reduce(client, [client.submit(_partial, p, pure=False) for p in pairs],
                          _merge)
@@ -180,7 +219,7 @@ def check_dataset(
         try:
             part: PartResult = future.result()
         except Exception as exc:
-            raise _failed(file, exc) from exc
+            raise part_failed(file, exc) from exc
         add_stats(stats, part.stats)
         read.add(part.read)
         errors.extend(part.errors)
@@ -189,7 +228,7 @@ def check_dataset(
     try:
         partial = Partial() if merged is None else merged.result()
     except Exception as exc:
-        raise _failed("(dataset)", exc) from exc
+        raise part_failed("(dataset)", exc) from exc
     info = _info(checker, show_personal)
     area: list[Finding] = []
     for village, source in dataset.sourced_villages():

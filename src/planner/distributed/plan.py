@@ -19,9 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import atomic_open
-from planner.distributed.check import DistributedError, _failed, part_name, refuse_unsplittable
+from planner.distributed.check import (
+    DistributedError,
+    PartReader,
+    part_failed,
+    part_name,
+    refuse_unsplittable,
+)
+from planner.distributed.ids import AcceptedIds, Place, earlier_places
 from planner.distributed.recipe import RunRecipe
-from planner.io import Dataset, open_dataset
+from planner.io import Dataset
 from planner.io.errors import InputError, ReadStats
 from planner.model import Project, Village
 from planner.source import RuleSkipped
@@ -51,6 +58,7 @@ class PlannedPart:
     warnings: list[InputError] = field(default_factory=list)
     skipped: list[RuleSkipped] = field(default_factory=list)
     rule_errors: int = 0
+    ids: AcceptedIds = field(default_factory=AcceptedIds)
 
 
 def _planner(recipe: RunRecipe, settings: PlanSettings) -> Any:
@@ -61,23 +69,22 @@ def _planner(recipe: RunRecipe, settings: PlanSettings) -> Any:
                            budget=settings.budget)
 
 
-def plan_part(recipe: RunRecipe, settings: PlanSettings, file: str) -> PlannedPart:
-    """Check and plan the households of one part file in this worker."""
+def plan_part(recipe: RunRecipe, settings: PlanSettings, file: str,
+              earlier: dict[int, Place] | None = None) -> PlannedPart:
+    """Check and plan the households of one part file in this worker (``earlier``: the ids
+    read in earlier parts, rejected here)."""
     planner = _planner(recipe, settings)
-    options = recipe.reading
-    dataset = open_dataset([file], fmt=options.fmt, column_map=options.column_map,
-                           strict=options.strict, income_year=options.income_year,
-                           mask=options.mask)
+    reader = PartReader(recipe, file, earlier)
     plans = []
     checker = planner.checker
     before = checker.stats.rule_errors  # the villages' are the client's to count
-    for household, source in dataset.sourced():
+    for household, source in reader.households():
         village = planner.index.of_household(household)
         plans.append((planner.plan_household(household, source),
                       None if village is None else village.id))
-    return PlannedPart(plans, dataset.stats, list(dataset.errors), list(dataset.warnings),
+    return PlannedPart(plans, reader.stats, reader.errors, reader.warnings,
                        [n for n in checker.skipped() if n.file == file],
-                       checker.stats.rule_errors - before)
+                       checker.stats.rule_errors - before, reader.ids.accepted)
 
 
 @dataclass
@@ -111,6 +118,15 @@ def plan_dataset(
     for stale in [out / DISTRICT, *out.glob("part-*.jsonl")]:  # of an earlier run: not ours
         stale.unlink(missing_ok=True)
     futures = [client.submit(plan_part, recipe, settings, file, pure=False) for file in files]
+    try:
+        accepted = client.gather([client.submit(_ids, f, pure=False) for f in futures])
+    except Exception:
+        accepted = None  # the failing part is named below
+    if accepted is not None:
+        # ids read again in a later part: that part again, rejecting them as one process does
+        for index, places in earlier_places(accepted).items():
+            futures[index] = client.submit(plan_part, recipe, settings, files[index], places,
+                                           pure=False)
     read = ReadStats()
     errors: list[InputError] = list(dataset.area_errors)
     skipped: list[RuleSkipped] = []
@@ -120,7 +136,7 @@ def plan_dataset(
         try:
             part: PlannedPart = future.result()
         except Exception as exc:
-            raise _failed(file, exc) from exc
+            raise part_failed(file, exc) from exc
         future.release()  # the plans of a part are held once, here
         for result, village in part.plans:
             if budget is not None:
@@ -143,6 +159,10 @@ def plan_dataset(
         plan_stream("jsonl", stream, lang, mask=not show_names).close(district)
     return PlanOutcome(district, rule_errors,
                        sorted_notices([*skipped, *planner.checker.skipped()]))
+
+
+def _ids(part: PlannedPart) -> AcceptedIds:
+    return part.ids
 
 
 def _write(path: Path, plans: Iterator[Any], lang: str, show_names: bool) -> None:
