@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -34,16 +34,18 @@ from planner.cli.inputs import (
     workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
-from planner.finding import Finding
-from planner.io import Dataset
 from planner.measures import default_catalog
-from planner.parallel import ParallelRun, Recipe, workers_for
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
 from planner.rule import Rule
 from planner.rule_docs import rule_page, rules_markdown
 from planner.run import configured_rules
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
+
+if TYPE_CHECKING:
+    from planner.finding import Finding
+    from planner.io import Dataset
+    from planner.parallel import Recipe
 
 FAIL_ON = ("error", "warning", "info", "none")
 T = TypeVar("T")
@@ -150,13 +152,15 @@ def check(
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
             *([config.path] if config.path else [])])
+    from planner.parallel import Recipe, workers_for
+
     recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
                     waiver_files, explain, rule_timeout or None,
                     None if column_map is None else str(column_map), income_year,
                     not show_personal)
-    workers, notice = workers_for(workers, dataset, run)
-    if notice is not None:
-        click.echo("\n".join(notice), err=True)
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
     info = RunInfo(
         rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
         explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,
@@ -198,6 +202,8 @@ def check(
 def _findings(checker: Checker, dataset: Dataset, recipe: Recipe, workers: int,
               label: str) -> Iterator[Finding]:
     """The run's findings, from this process alone or from ``workers`` processes."""
+    from planner.parallel import ParallelRun
+
     def progress(items: Iterable[T]) -> Iterator[T]:
         return with_progress(items, label)
 

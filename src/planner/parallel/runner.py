@@ -37,8 +37,11 @@ if TYPE_CHECKING:
     from planner.planning.model import HouseholdPlan
     from planner.run import Run
 
-#: Records per part: large enough that sending a part costs little beside checking it.
+#: Records per part: large enough that sending a part costs little beside checking it. The
+#: first parts are smaller (:data:`FIRST_PART`, doubling), so that every worker has work at once
+#: and the first findings come early.
 PART_SIZE = 400
+FIRST_PART = 25
 #: Below this many bytes of household files, ``--workers`` left unset runs in one process:
 #: starting workers (each builds the run) would cost more than it saves.
 SMALL_INPUT = 8 << 20
@@ -132,7 +135,12 @@ class _Feeder:
         self.pool = pool
         self.combiner = combiner
         self.part_size = part_size
+        self.size = min(FIRST_PART, part_size)
         self.in_flight = in_flight
+
+    def _submit(self, part: list[RawRecord]) -> int:
+        self.size = min(2 * self.size, self.part_size)
+        return self.pool.submit(part)
 
     def through(self, file: str, items: Iterator[Any]) -> Iterator[Outcome]:
         pending: deque[Outcome | int] = deque()
@@ -140,18 +148,18 @@ class _Feeder:
         for item in items:
             if not isinstance(item, RawRecord):
                 if part:  # the outcome sits between records: keep the order
-                    pending.append(self.pool.submit(part))
+                    pending.append(self._submit(part))
                     part = []
                 pending.append(item)
                 continue
             part.append(item)
-            if len(part) >= self.part_size:
-                pending.append(self.pool.submit(part))
+            if len(part) >= self.size:
+                pending.append(self._submit(part))
                 part = []
                 while self.pool.pending >= self.in_flight:
                     yield from self._next(pending)
         if part:
-            pending.append(self.pool.submit(part))
+            pending.append(self._submit(part))
         while pending:
             yield from self._next(pending)
 
