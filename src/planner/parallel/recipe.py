@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -43,12 +44,16 @@ class Recipe:
         from planner.run import Run
 
         config = resolve_config(self.config_file, self.inputs)
-        return Run.from_config(
+        # The rule files loaded within their budget in the process that made the recipe; loaded
+        # again here, by several workers at once on a busy machine, they get no budget, so that a
+        # run is never refused in a worker for what its own process accepted.
+        run = Run.from_config(
             config, rule_paths=self.rule_paths, param_files=self.param_files,
             measure_files=self.measure_files, waiver_files=self.waiver_files,
             selection=self.selection, reference_date=self.reference_date, explain=self.explain,
-            rule_timeout=self.rule_timeout,
+            rule_timeout=None,
         )
+        return dataclasses.replace(run, rule_timeout=self.rule_timeout)
 
     def read_options(self) -> ReadOptions:
         """How the households' records are validated."""
