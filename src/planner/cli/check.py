@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -35,6 +35,7 @@ from planner.cli.inputs import (
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
+    workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
 from planner.measures import default_catalog
@@ -46,7 +47,13 @@ from planner.rule_docs import rule_page, rules_markdown
 from planner.run import configured_rules
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
 
+if TYPE_CHECKING:
+    from planner.finding import Finding
+    from planner.io import Dataset
+    from planner.parallel import Recipe
+
 FAIL_ON = ("error", "warning", "info", "none")
+T = TypeVar("T")
 DEFAULT_FAIL_ON = "error"
 
 
@@ -110,6 +117,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
+@workers_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
 @scheduler_option
@@ -120,7 +128,7 @@ def check(
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float, scheduler: str | None,
+    rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
@@ -150,6 +158,12 @@ def check(
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
             *([config.path] if config.path else [])])
+    from planner.parallel import Recipe, workers_for
+
+    recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
+                    waiver_files, explain, rule_timeout or None,
+                    None if column_map is None else str(column_map), income_year,
+                    not show_personal)
     if scheduler is not None:
         stats, inputs = check_on_cluster(
             scheduler, output_file, output_format, config, run, dataset, selection=cli_level,
@@ -160,6 +174,9 @@ def check(
         _report(stats, inputs, "jsonl", output_file, lang, show_personal, None, threshold,
                 exit_zero)
         return
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
     info = RunInfo(
         rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
         explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,
@@ -171,9 +188,7 @@ def check(
         writer.start()
         try:
             label = _lines("已检查户数", "households checked", lang)
-            households = with_progress(dataset.sourced(), label)
-            for finding in checker.iter_findings(households, dataset.sourced_villages(),
-                                                 dataset.sourced_projects()):
+            for finding in _findings(checker, dataset, recipe, workers, label):
                 writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
@@ -209,6 +224,20 @@ def _report(
         sys.exit(1)  # records rejected, each error listed: the rest was checked
     if not exit_zero and threshold != "none" and stats.at_or_above(threshold):
         sys.exit(1)
+
+
+def _findings(checker: Checker, dataset: Dataset, recipe: Recipe, workers: int,
+              label: str) -> Iterator[Finding]:
+    """The run's findings, from this process alone or from ``workers`` processes."""
+    from planner.parallel import ParallelRun
+
+    def progress(items: Iterable[T]) -> Iterator[T]:
+        return with_progress(items, label)
+
+    if workers == 1:
+        return checker.iter_findings(progress(dataset.sourced()), dataset.sourced_villages(),
+                                     dataset.sourced_projects())
+    return ParallelRun(checker, recipe, workers).findings(dataset, progress)
 
 
 @click.command(name="rules")

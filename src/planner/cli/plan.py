@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from planner.cli.inputs import (
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
+    workers_option,
 )
 from planner.io import StrictError
 from planner.measures import (
@@ -38,9 +39,9 @@ from planner.measures import (
 
 if TYPE_CHECKING:
     from planner.io import Dataset
-    from planner.model import Household
+    from planner.parallel import Recipe
     from planner.planning import DistrictPlan, DistrictPlanner
-    from planner.source import Sourced
+    from planner.planning.model import HouseholdPlan
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "xlsx")
 #: Formats written household by household: without a budget or charts, plans are not kept.
@@ -94,6 +95,7 @@ def _day(value: datetime | None) -> date | None:
                    "(implied by --show-personal).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
+@workers_option
 @reading_options
 @scheduler_option
 def plan_command(
@@ -102,7 +104,7 @@ def plan_command(
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
     rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float, scheduler: str | None,
+    rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
@@ -147,19 +149,28 @@ def plan_command(
             method=method, lang=lang)
         _plan_notices(outcome.rule_errors, outcome.skipped, outcome.district)
         return
-    label = "已规划户数 / households planned"
-    households = with_progress(dataset.sourced(), label)
+    from planner.parallel import Recipe, workers_for
+
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
+    recipe = Recipe(config_file, paths, run.reference_date, rule_paths=rule_paths,
+                    param_files=param_files, measure_files=(catalog_file,) if catalog_file else (),
+                    rule_timeout=rule_timeout or None,
+                    column_map=None if column_map is None else str(column_map),
+                    income_year=income_year, mask=not show_personal)
     try:
         planner = DistrictPlanner(
             run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
             show_names=show_names or show_personal, budget=budget,
         )
+        plans = _plans(planner, dataset, recipe, workers)
         if fmt in STREAMED_FORMATS:
-            district = _write_streamed(planner, households, fmt, output, lang, method,
+            district = _write_streamed(planner, plans, fmt, output, lang, method,
                                        keep=budget is not None or gantt_dir is not None,
                                        dataset=dataset)
         else:
-            district = planner.finish(list(planner.iter_plans(households)),
+            district = planner.finish(list(plans),
                                       method=method,  # type: ignore[arg-type]
                                       errors=dataset.errors)
             _write_whole(district, fmt, output)
@@ -205,7 +216,21 @@ def _plan_notices(failed: int, skipped: list[Any], district: DistrictPlan) -> No
         sys.exit(1)  # records rejected, each error listed: the rest was planned
 
 
-def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[Household]],
+def _plans(planner: DistrictPlanner, dataset: Dataset, recipe: Recipe,
+           workers: int) -> Iterator[HouseholdPlan]:
+    """Each household's plan, made in this process alone or by ``workers`` processes."""
+    from planner.parallel import ParallelRun, PlanSetup
+
+    label = "已规划户数 / households planned"
+    if workers == 1 or planner.checker is None:
+        return planner.iter_plans(with_progress(dataset.sourced(), label))
+    setup = PlanSetup(tuple(planner.villages), tuple(planner.projects), planner.start,
+                      planner.show_names, planner.budget)
+    return ParallelRun(planner.checker, recipe, workers, planning=setup).plans(
+        planner, dataset, lambda items: with_progress(items, label))
+
+
+def _write_streamed(planner: DistrictPlanner, plans: Iterable[HouseholdPlan],
                     fmt: str,
                     output: str | None, lang: str, method: str, *, keep: bool,
                     dataset: Dataset) -> DistrictPlan:
@@ -220,13 +245,13 @@ def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[House
             atomic_open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
         writer = plan_stream(fmt, out, lang, mask=not planner.show_names)
         if keep:
-            plans = list(planner.iter_plans(households))
-            district = planner.finish(plans, method=method,  # type: ignore[arg-type]
+            kept = list(plans)
+            district = planner.finish(kept, method=method,  # type: ignore[arg-type]
                                       errors=dataset.errors)
-            for result in plans:
+            for result in kept:
                 writer.write(result)
         else:
-            for result in planner.iter_plans(households):
+            for result in plans:
                 writer.write(result)
             district = planner.finish(None, errors=dataset.errors)
         writer.close(district)
