@@ -165,13 +165,10 @@ def check(
                     None if column_map is None else str(column_map), income_year,
                     not show_personal)
     if scheduler is not None:
-        stats, inputs = check_on_cluster(
-            scheduler, output_file, output_format, config, run, dataset, selection=cli_level,
-            rule_paths=rule_paths, param_files=param_files, measure_files=measure_files,
-            waiver_files=waiver_files, explain=explain, rule_timeout=rule_timeout or None,
-            input_format=input_format, column_map=column_map, income_year=income_year,
-            strict=strict, show_personal=show_personal)
-        _report(stats, inputs, "jsonl", output_file, lang, show_personal, None, threshold,
+        stats, inputs, failure = check_on_cluster(
+            scheduler, output_file, output_format, config, checker, recipe, dataset,
+            show_personal=show_personal, input_format=input_format)
+        _report(stats, inputs, "jsonl", output_file, lang, show_personal, failure, threshold,
                 exit_zero)
         return
     workers, fewer = workers_for(workers, dataset, run)

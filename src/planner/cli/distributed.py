@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.cli.inputs import UsageProblem
+from planner.cli.inputs import UsageProblem, file_problem
 from planner.config import Config
-from planner.io import Dataset
+from planner.io import Dataset, StrictError
 from planner.run import Run
 
 if TYPE_CHECKING:
+    from planner.backends.python.engine import Checker
+    from planner.distributed.plan import PlanOutcome
     from planner.output import InputSummary
+    from planner.parallel import Recipe
     from planner.results import CheckStats
 
 scheduler_option = click.option(
@@ -26,89 +30,97 @@ scheduler_option = click.option(
 """``--scheduler`` (see :mod:`planner.distributed`)."""
 
 
-def _recipe(config: Config, run: Run, **options: Any) -> Any:
-    from planner.distributed import ReadingOptions, RunRecipe
-
-    reading = ReadingOptions(
-        fmt=options.pop("input_format"), column_map=(
-            None if options["column_map"] is None else str(options.pop("column_map"))),
-        income_year=options.pop("income_year"), strict=options.pop("strict"),
-        mask=not options["show_personal"])
-    options.pop("column_map", None)
-    options.pop("show_personal")
-    tuples = {k: tuple(map(str, v)) if isinstance(v, Iterable) and not isinstance(v, str) else v
-              for k, v in options.items()}
-    return RunRecipe.of(config, run, reading=reading, **tuples)
-
-
-def check_on_cluster(
-    scheduler: str, output: str | None, output_format: str | None, config: Config, run: Run,
-    dataset: Dataset, **options: Any,
-) -> tuple[CheckStats, InputSummary]:
-    """Check ``dataset`` on the cluster ``scheduler`` into the folder ``output``; every problem
-    of the cluster, the recipe or a part is a :class:`UsageProblem` (exit 2)."""
-    from planner.backends.python.engine import Checker
-    from planner.distributed import ClusterError, RecipeError, connect
-    from planner.distributed.check import DistributedError, check_dataset
-    from planner.distributed.shard import NotMergeable
-
-    if output is None or output_format not in (None, "jsonl"):
-        raise UsageProblem(
-            "--scheduler 需要 --output 输出文件夹（每个分区一个 JSON Lines 文件，"
-            "及 summary.json）",
-            "--scheduler needs --output FOLDER (one JSON Lines file per part and summary.json);"
-            " the output format is jsonl")
+def _folder(output: str | None, fine: bool, zh: str, en: str) -> str:
+    """``output`` when it can be the results folder, else a :class:`UsageProblem`."""
+    if output is None or not fine:
+        raise UsageProblem(zh, en)
     if Path(output).is_file():
         raise UsageProblem(f"--output {output} 是文件；--scheduler 需要一个文件夹",
                            f"--output {output} is a file; --scheduler needs a folder")
-    show_personal = bool(options.get("show_personal"))
+    return output
+
+
+@contextlib.contextmanager
+def _problems() -> Iterator[None]:
+    """Cluster, recipe, split and part problems as :class:`UsageProblem` (exit 2)."""
+    from planner.distributed import ClusterError, RecipeError
+    from planner.distributed.feed import DistributedError
+
     try:
-        recipe = _recipe(config, run, **options)
-        with connect(scheduler) as client:
-            return check_dataset(client, recipe, Checker(run), dataset, output,
-                                 show_personal=show_personal)
-    except (ClusterError, RecipeError, DistributedError, NotMergeable) as exc:
+        yield
+    except (ClusterError, RecipeError, DistributedError) as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        from planner.cli.inputs import file_problem
-
         raise file_problem(exc, "无法写出", "cannot write") from exc
+
+
+def _digests(config: Config, recipe: Recipe) -> Any:
+    from planner.distributed import digests
+
+    return digests(config, recipe.rule_paths, recipe.param_files, recipe.measure_files,
+                   recipe.waiver_files, recipe.column_map)
+
+
+def check_on_cluster(
+    scheduler: str, output: str | None, output_format: str | None, config: Config,
+    checker: Checker, recipe: Recipe, dataset: Dataset, *, show_personal: bool,
+    input_format: str | None,
+) -> tuple[CheckStats, InputSummary, str | None]:
+    """Check ``dataset`` on the cluster ``scheduler`` into the folder ``output``: the totals,
+    the input summary and the input error that stopped a ``--strict`` run."""
+    from planner.distributed import connect
+    from planner.distributed.check import check_dataset
+    from planner.output import InputSummary
+
+    folder = _folder(
+        output, output_format in (None, "jsonl"),
+        "--scheduler 需要 --output 输出文件夹（每个分区一个 JSON Lines 文件，及 summary.json）",
+        "--scheduler needs --output FOLDER (one JSON Lines file per part and summary.json); the "
+        "output format is jsonl")
+    with _problems():
+        expected = _digests(config, recipe)
+        with connect(scheduler) as client:
+            try:
+                stats, inputs = check_dataset(client, recipe, expected, checker, dataset, folder,
+                                              show_personal=show_personal, fmt=input_format)
+            except StrictError as exc:  # --strict stops at the first bad record
+                stats = checker.stats
+                inputs = InputSummary(read=dataset.stats.read, accepted=dataset.stats.accepted,
+                                      rejected=dataset.stats.rejected,
+                                      errors=list(dataset.errors))
+                return stats, inputs, str(exc)
+    return stats, inputs, None
 
 
 def plan_on_cluster(
     scheduler: str, output: str | None, output_format: str, gantt_dir: str | None,
-    config: Config, run: Run, dataset: Dataset, *, start: Any, show_names: bool,
-    budget: float | None, method: str, lang: str, **options: Any,
-) -> Any:
+    config: Config, run: Run, recipe: Recipe, dataset: Dataset, *, start: Any,
+    show_names: bool, budget: float | None, method: str, lang: str, input_format: str | None,
+) -> PlanOutcome:
     """Plan ``dataset`` on the cluster ``scheduler`` into the folder ``output``
     (:func:`planner.distributed.plan.plan_dataset`); problems are :class:`UsageProblem`."""
-    from planner.distributed import ClusterError, RecipeError, connect
-    from planner.distributed.check import DistributedError
+    from planner.distributed import connect
     from planner.distributed.plan import plan_dataset
-    from planner.distributed.shard import NotMergeable
 
-    if output is None or output_format not in ("text", "jsonl") or gantt_dir is not None:
-        raise UsageProblem(
-            "--scheduler 需要 --output 输出文件夹（每个分区一个 JSON Lines 文件，及 "
-            "district.jsonl），不能与 --gantt 同用",
-            "--scheduler needs --output FOLDER (one JSON Lines file per part and "
-            "district.jsonl); the output format is jsonl, and --gantt is not available with it")
-    if Path(output).is_file():
-        raise UsageProblem(f"--output {output} 是文件；--scheduler 需要一个文件夹",
-                           f"--output {output} is a file; --scheduler needs a folder")
-    try:
-        recipe = _recipe(config, run, **options)
+    folder = _folder(
+        output, output_format in ("text", "jsonl") and gantt_dir is None,
+        "--scheduler 需要 --output 输出文件夹（每个分区一个 JSON Lines 文件，及 district.jsonl），"
+        "不能与 --gantt 同用",
+        "--scheduler needs --output FOLDER (one JSON Lines file per part and district.jsonl); "
+        "the output format is jsonl, and --gantt is not available with it")
+    with _problems():
+        expected = _digests(config, recipe)
         with connect(scheduler) as client:
-            return plan_dataset(client, recipe, dataset, output, start=start,
-                                show_names=show_names, budget=budget, method=method, lang=lang)
-    except (ClusterError, RecipeError, DistributedError, NotMergeable) as exc:
-        raise UsageProblem(str(exc)) from exc
-    except ValueError as exc:
-        raise UsageProblem(str(exc)) from exc
-    except OSError as exc:
-        from planner.cli.inputs import file_problem
-
-        raise file_problem(exc, "无法写出", "cannot write") from exc
+            try:
+                return plan_dataset(client, recipe, expected, run, dataset, folder, start=start,
+                                    show_names=show_names, budget=budget, method=method,
+                                    lang=lang, fmt=input_format)
+            except StrictError as exc:
+                click.echo(str(exc.error), err=True)
+                click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+                raise SystemExit(2) from exc
+            except ValueError as exc:
+                raise UsageProblem(str(exc)) from exc
 
 
 __all__ = ["check_on_cluster", "plan_on_cluster", "scheduler_option"]

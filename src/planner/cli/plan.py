@@ -139,26 +139,23 @@ def plan_command(
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
             *config.waivers, *([catalog_file] if catalog_file else []),
             *([config.path] if config.path else [])])
-    if scheduler is not None:
-        outcome = plan_on_cluster(
-            scheduler, output, fmt, gantt_dir, config, run, dataset, rule_paths=rule_paths,
-            param_files=param_files, measure_files=[catalog_file] if catalog_file else [],
-            rule_timeout=rule_timeout or None, input_format=input_format, column_map=column_map,
-            income_year=income_year, strict=strict, show_personal=show_personal,
-            start=_day(start), show_names=show_names or show_personal, budget=budget,
-            method=method, lang=lang)
-        _plan_notices(outcome.rule_errors, outcome.skipped, outcome.district)
-        return
     from planner.parallel import Recipe, workers_for
 
-    workers, fewer = workers_for(workers, dataset, run)
-    if fewer is not None:
-        click.echo("\n".join(fewer), err=True)
     recipe = Recipe(config_file, paths, run.reference_date, rule_paths=rule_paths,
                     param_files=param_files, measure_files=(catalog_file,) if catalog_file else (),
                     rule_timeout=rule_timeout or None,
                     column_map=None if column_map is None else str(column_map),
                     income_year=income_year, mask=not show_personal)
+    if scheduler is not None:
+        outcome = plan_on_cluster(
+            scheduler, output, fmt, gantt_dir, config, run, recipe, dataset,
+            start=_day(start), show_names=show_names or show_personal, budget=budget,
+            method=method, lang=lang, input_format=input_format)
+        _plan_notices(outcome.rule_errors, outcome.skipped, outcome.district)
+        return
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
     try:
         planner = DistrictPlanner(
             run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
