@@ -32,8 +32,12 @@ DATE = "2020-09-30"
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
+    import dask
+
+    # one retry of a task whose worker died (dask's default is three): the tests stay short
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=":0")
     try:
         yield cluster.scheduler_address
     finally:
@@ -226,8 +230,8 @@ def kill_worker(ctx):
     ## References
     None.
     """
-    if not MARKER.exists():
-        MARKER.write_text("killed")
+    if not MARKER.exists() or ctx.household.id == MARKER.read_text():
+        MARKER.write_text(MARKER.read_text() if MARKER.exists() else "killed")
         os._exit(1)
     return []
 
@@ -354,3 +358,24 @@ def test_a_household_id_read_again_in_later_parts_is_rejected_there_as_in_one_pr
     assert _plan(str(dataset), "--scheduler", scheduler, "--output", str(out)) == 1
     names = [f"part-{i:05d}.jsonl" for i in range(4)] + ["district.jsonl"]
     assert b"".join((out / name).read_bytes() for name in names) == one.read_bytes()
+
+
+def test_a_part_whose_worker_always_dies_stops_the_run_naming_it_and_writes_no_summary(
+    tmp_path: Path, scheduler: str,
+) -> None:
+    dataset = _district(tmp_path / "district")
+    households = _dicts(DISTRICT / "households.jsonl")
+    marker = tmp_path / "killed"
+    marker.write_text(households[200]["id"])  # in part 2: every worker checking it dies
+    rules = tmp_path / "killer.py"
+    rules.write_text(KILLER.format(marker=str(marker)))
+    out = tmp_path / "out"
+    code, output = _check(str(dataset), "--scheduler", scheduler, "--output", str(out),
+                          "--rules", str(rules))
+    assert code == 2
+    assert "part-2.parquet" in output and "could not be checked" in output
+    assert not (out / "summary.json").exists()
+    assert not (out / "part-00002.jsonl").exists()  # never half written
+    # parts before it written whole (the last one may be left out with the failure)
+    assert "part-00000.jsonl" in {p.name for p in out.iterdir()} <= {
+        "part-00000.jsonl", "part-00001.jsonl"}

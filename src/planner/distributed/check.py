@@ -83,10 +83,11 @@ class PartFiles:
     def __enter__(self) -> PartFiles:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if kind is None:
             self.upto(len(self.index) - 1)
-        self.stack.close()
+        # with the exception: the part being written is discarded, never left half written
+        self.stack.__exit__(kind, error, trace)
 
     def upto(self, index: int) -> Writer:
         """The writer of part ``index``, the parts before it closed."""
