@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -264,6 +264,24 @@ class WaiverLedger:
         if waiver.code in self._known:
             return None  # the rule was not selected for this run: nothing to judge
         return "没有这个规则代码", "no rule has this code"
+
+    def take_partial(self) -> tuple[list[str], list[tuple[str, list[Waiver]]]]:
+        """What households judged since the last call leave for :meth:`finish` — the households
+        whose file waivers were judged, the deferred waivers by household — forgotten here, to be
+        merged (:meth:`merge`) into the ledger that finishes the run (parts checked elsewhere)."""
+        partial = sorted(self._judged), list(self._deferred.items())
+        self._judged, self._deferred = set(), {}
+        return partial
+
+    def merge(self, partial: tuple[list[str], list[tuple[str, list[Waiver]]]],
+              exclude: Container[str] = ()) -> None:
+        """Take in a :meth:`take_partial` of households read after those judged here, leaving
+        out those in ``exclude`` (records rejected after they were checked)."""
+        judged, deferred = partial
+        self._judged.update(subject for subject in judged if subject not in exclude)
+        for subject, waivers in deferred:
+            if subject not in exclude:
+                self._deferred.setdefault(subject, []).extend(waivers)
 
     def finish(self, dataset_findings: Sequence[Finding]) -> list[Finding]:
         """At the end of the run: apply the deferred waivers to the dataset findings, and report

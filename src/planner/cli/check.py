@@ -10,17 +10,21 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from planner.output import InputSummary
+
 from planner.atomic import atomic_open
 from planner.backends.python.engine import Checker
+from planner.cli.distributed import check_on_cluster, scheduler_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -31,17 +35,25 @@ from planner.cli.inputs import (
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
+    workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
+from planner.results import CheckStats
 from planner.rule import Rule
 from planner.rule_docs import rule_page, rules_markdown
 from planner.run import configured_rules
 from planner.selection import Selection, SelectionError, select_rules, split_selectors
 
+if TYPE_CHECKING:
+    from planner.finding import Finding
+    from planner.io import Dataset
+    from planner.parallel import Recipe
+
 FAIL_ON = ("error", "warning", "info", "none")
+T = TypeVar("T")
 DEFAULT_FAIL_ON = "error"
 
 
@@ -97,15 +109,18 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
               help="Reference date (default: configuration, else today) 检查基准日.")
 @click.option("--explain", is_flag=True, help="Record conditions, values and parameters.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help="Default: text.")
-@click.option("--output", "output_file", type=click.Path(dir_okay=False),
-              help="Write findings to this file instead of standard output.")
+@click.option("--output", "output_file", type=click.Path(),
+              help="Write findings to this file instead of standard output (with --scheduler: "
+                   "a folder).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON),
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
+@workers_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
+@scheduler_option
 def check(
     paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], rule_paths: tuple[str, ...],
@@ -113,11 +128,10 @@ def check(
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float,
+    rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
-    from planner.output.text import notice_lines, summary_lines
 
     cli_level = Selection(
         select=split_selectors(select) or None, ignore=split_selectors(ignore),
@@ -144,6 +158,22 @@ def check(
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
             *([config.path] if config.path else [])])
+    from planner.parallel import Recipe, workers_for
+
+    recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
+                    waiver_files, explain, rule_timeout or None,
+                    None if column_map is None else str(column_map), income_year,
+                    not show_personal)
+    if scheduler is not None:
+        stats, inputs, failure = check_on_cluster(
+            scheduler, output_file, output_format, config, checker, recipe, dataset,
+            show_personal=show_personal, input_format=input_format)
+        _report(stats, inputs, "jsonl", output_file, lang, show_personal, failure, threshold,
+                exit_zero)
+        return
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
     info = RunInfo(
         rules=rules, reference_date=when, lang=lang, show_personal=show_personal,
         explain=explain, inputs=list(paths), config=str(config.path) if config.path else None,
@@ -155,9 +185,7 @@ def check(
         writer.start()
         try:
             label = _lines("已检查户数", "households checked", lang)
-            households = with_progress(dataset.sourced(), label)
-            for finding in checker.iter_findings(households, dataset.sourced_villages(),
-                                                 dataset.sourced_projects()):
+            for finding in _findings(checker, dataset, recipe, workers, label):
                 writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
@@ -167,11 +195,22 @@ def check(
             warnings=list(dataset.warnings), skipped=checker.skipped(),
         )
         writer.finish(checker.stats, inputs)
+    _report(checker.stats, inputs, fmt, output_file, lang, show_personal, input_failure,
+            threshold, exit_zero)
+
+
+def _report(
+    stats: CheckStats, inputs: InputSummary, fmt: str, output_file: str | None, lang: str,
+    show_personal: bool, input_failure: str | None, threshold: str, exit_zero: bool,
+) -> None:
+    """The notices and totals on standard error, then the exit code of the run."""
+    from planner.output.text import notice_lines, summary_lines
+
     if fmt in ("jsonl", "csv"):  # one row per finding: the notices have no place in the file
         for line in notice_lines(inputs, lang, show_personal):
             click.echo(line, err=True)
     if fmt != "text" or output_file:
-        for line in summary_lines(checker.stats, inputs, lang, show_personal):
+        for line in summary_lines(stats, inputs, lang, show_personal):
             click.echo(line, err=True)
     if input_failure is not None:
         raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
@@ -180,8 +219,22 @@ def check(
         sys.exit(2)  # a file (or the rest of it) could not be read
     if inputs.errors or inputs.rejected:
         sys.exit(1)  # records rejected, each error listed: the rest was checked
-    if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
+    if not exit_zero and threshold != "none" and stats.at_or_above(threshold):
         sys.exit(1)
+
+
+def _findings(checker: Checker, dataset: Dataset, recipe: Recipe, workers: int,
+              label: str) -> Iterator[Finding]:
+    """The run's findings, from this process alone or from ``workers`` processes."""
+    from planner.parallel import ParallelRun
+
+    def progress(items: Iterable[T]) -> Iterator[T]:
+        return with_progress(items, label)
+
+    if workers == 1:
+        return checker.iter_findings(progress(dataset.sourced()), dataset.sourced_villages(),
+                                     dataset.sourced_projects())
+    return ParallelRun(checker, recipe, workers).findings(dataset, progress)
 
 
 @click.command(name="rules")

@@ -140,6 +140,21 @@ rule_timeout_option = click.option(
 """``--rule-timeout`` of ``check`` and ``plan`` (see :mod:`planner.watchdog`)."""
 
 
+def _at_least_one(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter(f"工作进程数至少为 1，不能是 {value} / the number of worker "
+                                 f"processes must be at least 1, not {value}", ctx, param)
+    return value
+
+
+workers_option = click.option(
+    "--workers", type=int, default=None, metavar="N", callback=_at_least_one,
+    help="Worker processes checking households (default: all cores for a large JSON Lines or"
+         " Parquet input; 1: this process only) 工作进程数.",
+)
+"""``--workers`` of ``check`` and ``plan`` (see :mod:`planner.parallel`)."""
+
+
 def open_inputs(
     paths: Iterable[str | Path], *, fmt: str | None = None, column_map: Path | None = None,
     income_year: int | None = None, strict: bool = False, mask: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.atomic import atomic_open
+from planner.cli.distributed import plan_on_cluster, scheduler_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -25,6 +26,7 @@ from planner.cli.inputs import (
     refuse_overwriting_inputs,
     rule_timeout_option,
     with_progress,
+    workers_option,
 )
 from planner.io import StrictError
 from planner.measures import (
@@ -37,9 +39,9 @@ from planner.measures import (
 
 if TYPE_CHECKING:
     from planner.io import Dataset
-    from planner.model import Household
+    from planner.parallel import Recipe
     from planner.planning import DistrictPlan, DistrictPlanner
-    from planner.source import Sourced
+    from planner.planning.model import HouseholdPlan
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "xlsx")
 #: Formats written household by household: without a budget or charts, plans are not kept.
@@ -93,14 +95,16 @@ def _day(value: datetime | None) -> date | None:
                    "(implied by --show-personal).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
+@workers_option
 @reading_options
+@scheduler_option
 def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
     budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
     rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float,
+    rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
     """Plan assistance measures for households 为农户制定帮扶计划.
 
@@ -135,19 +139,35 @@ def plan_command(
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
             *config.waivers, *([catalog_file] if catalog_file else []),
             *([config.path] if config.path else [])])
-    label = "已规划户数 / households planned"
-    households = with_progress(dataset.sourced(), label)
+    from planner.parallel import Recipe, workers_for
+
+    recipe = Recipe(config_file, paths, run.reference_date, rule_paths=rule_paths,
+                    param_files=param_files, measure_files=(catalog_file,) if catalog_file else (),
+                    rule_timeout=rule_timeout or None,
+                    column_map=None if column_map is None else str(column_map),
+                    income_year=income_year, mask=not show_personal)
+    if scheduler is not None:
+        outcome = plan_on_cluster(
+            scheduler, output, fmt, gantt_dir, config, run, recipe, dataset,
+            start=_day(start), show_names=show_names or show_personal, budget=budget,
+            method=method, lang=lang, input_format=input_format)
+        _plan_notices(outcome.rule_errors, outcome.skipped, outcome.district)
+        return
+    workers, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
     try:
         planner = DistrictPlanner(
             run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
             show_names=show_names or show_personal, budget=budget,
         )
+        plans = _plans(planner, dataset, recipe, workers)
         if fmt in STREAMED_FORMATS:
-            district = _write_streamed(planner, households, fmt, output, lang, method,
+            district = _write_streamed(planner, plans, fmt, output, lang, method,
                                        keep=budget is not None or gantt_dir is not None,
                                        dataset=dataset, charts=gantt_dir is not None)
         else:
-            district = planner.finish(list(planner.iter_plans(households)),
+            district = planner.finish(list(plans),
                                       method=method,  # type: ignore[arg-type]
                                       errors=dataset.errors)
             _write_whole(district, fmt, output)
@@ -176,13 +196,18 @@ def plan_command(
     if quality is not None:  # an approximate allocation says how far from optimal it may be
         click.echo(f"预算分配 {quality[0]} / budget allocation {quality[1]}", err=True)
     failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
+    _plan_notices(failed, planner.checker.skipped() if planner.checker is not None else [],
+                  district)
+
+
+def _plan_notices(failed: int, skipped: list[Any], district: DistrictPlan) -> None:
+    """Rule errors, rules skipped and input errors on standard error; then the exit code."""
     if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
         click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
                    f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
                    " households may be incomplete", err=True)
-    if planner.checker is not None:  # rules not run for sources lacking their fields, once each
-        for notice in planner.checker.skipped():
-            click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
+    for notice in skipped:  # rules not run for sources lacking their fields, once each
+        click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
     for error in district.errors:
         click.echo(f"输入错误 / input error: {error}", err=True)
     if any(error.is_file_error for error in district.errors):
@@ -191,7 +216,21 @@ def plan_command(
         sys.exit(1)  # records rejected, each error listed: the rest was planned
 
 
-def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[Household]],
+def _plans(planner: DistrictPlanner, dataset: Dataset, recipe: Recipe,
+           workers: int) -> Iterator[HouseholdPlan]:
+    """Each household's plan, made in this process alone or by ``workers`` processes."""
+    from planner.parallel import ParallelRun, PlanSetup
+
+    label = "已规划户数 / households planned"
+    if workers == 1 or planner.checker is None:
+        return planner.iter_plans(with_progress(dataset.sourced(), label))
+    setup = PlanSetup(tuple(planner.villages), tuple(planner.projects), planner.start,
+                      planner.show_names, planner.budget)
+    return ParallelRun(planner.checker, recipe, workers, planning=setup).plans(
+        planner, dataset, lambda items: with_progress(items, label))
+
+
+def _write_streamed(planner: DistrictPlanner, plans: Iterable[HouseholdPlan],
                     fmt: str,
                     output: str | None, lang: str, method: str, *, keep: bool,
                     dataset: Dataset, charts: bool = False) -> DistrictPlan:
@@ -211,13 +250,13 @@ def _write_streamed(planner: DistrictPlanner, households: Iterable[Sourced[House
                                    method=method,  # type: ignore[arg-type]
                                    errors=dataset.errors)
         if keep:
-            plans = list(planner.iter_plans(households))
-            district = planner.finish(plans, method=method,  # type: ignore[arg-type]
+            kept = list(plans)
+            district = planner.finish(kept, method=method,  # type: ignore[arg-type]
                                       errors=dataset.errors)
-            for result in plans:
+            for result in kept:
                 writer.write(result)
         else:
-            for result in planner.iter_plans(households):
+            for result in plans:
                 writer.write(result)
             district = planner.finish(None, errors=dataset.errors)
         writer.close(district)

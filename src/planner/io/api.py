@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from planner.io.errors import (
 from planner.io.flatread import read_flat
 from planner.io.flatwrite import write_flat
 from planner.io.formats import detect_format
-from planner.io.jsonio import read_json, read_jsonl, write_json, write_jsonl
+from planner.io.jsonio import jsonl_raw, read_json, read_jsonl, write_json, write_jsonl
 from planner.io.layout import MODELS, layout_for
 from planner.io.options import KINDS, TABLES, Outcome, ReadOptions
 from planner.io.seen import SeenRecords
@@ -39,6 +39,8 @@ from planner.source import Source, Sourced
 
 logger = logging.getLogger("planner.io")
 T = TypeVar("T")
+#: Raw outcomes of one file in, outcomes out (see :func:`read_sourced`).
+Through = Callable[[str, Iterator[Any]], Iterator[Outcome]]
 
 
 def _check_kind(kind: str) -> None:
@@ -73,21 +75,32 @@ def _xlsx(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
         book.close()
 
 
-def _parquet(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
-    from planner.io.parquet import flat_source, is_nested, read_nested  # pyarrow only when needed
+def _parquet(path: Path, kind: str, options: ReadOptions, raw: bool) -> Iterator[Any]:
+    from planner.io.parquet import (  # pyarrow only when needed
+        flat_source,
+        is_nested,
+        nested_raw,
+        read_nested,
+    )
 
     if is_nested(path):
-        yield from read_nested(path, MODELS[kind], options)
+        yield from (nested_raw(path, options) if raw else read_nested(path, MODELS[kind], options))
         return
     parts = _siblings(path, kind, lambda p: flat_source(p, options.batch_size))
     yield from read_flat(kind, flat_source(path, options.batch_size), parts, options)
 
 
-def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[Outcome]:
-    """Every Outcome of reading ``path`` (one per record, plus file-level notices)."""
+def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions,
+             raw: bool = False) -> Iterator[Any]:
+    """Every Outcome of reading ``path`` (one per record, plus file-level notices).
+
+    With ``raw``, JSON Lines and nested Parquet records come as :class:`RawRecord` (not
+    validated yet: :func:`planner.io.raw.validate_raw` gives their outcome), other formats as
+    outcomes.
+    """
     try:
         if fmt == "jsonl":
-            yield from read_jsonl(path, MODELS[kind], options)
+            yield from (jsonl_raw(path) if raw else read_jsonl(path, MODELS[kind], options))
         elif fmt == "json":
             yield from read_json(path, MODELS[kind], options, TABLES[kind])
         elif fmt == "csv":
@@ -95,7 +108,7 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions) -> Iterator[
         elif fmt == "xlsx":
             yield from _xlsx(path, kind, options)
         else:
-            yield from _parquet(path, kind, options)
+            yield from _parquet(path, kind, options, raw)
     except SourceError as exc:
         yield Outcome(None, [InputError(file=str(path), row=exc.row, reason_zh=exc.zh,
                                         reason_en=exc.en, level=FILE)], counted=False)
@@ -251,12 +264,20 @@ def read_sourced(
     warnings: list[InputError] | None = None,
     batch_size: int = 1024,
     seen: SeenRecords | None = None,
+    through: Through | None = None,
 ) -> Iterator[Sourced[Any]]:
     """The records :func:`read_records` streams, each paired with its :class:`Source` (planner's
-    own layout: no export layout, any field)."""
+    own layout: no export layout, any field).
+
+    ``through``, when given, is handed the file's name and its raw outcomes (see
+    :func:`outcomes`) and returns the outcomes to count and yield, in the same order: it
+    validates the raw records, elsewhere if it likes (:mod:`planner.parallel`).
+    """
     results, stats, seen = _prepare(kind, path, fmt, column_map, stats, income_year, mask,
-                                    batch_size, seen)
+                                    batch_size, seen, through is not None)
     file = str(path)
+    if through is not None:
+        results = through(file, results)
     for outcome, position in accepted(results, errors, stats, strict, warnings, mask, seen, file):
         yield Sourced(outcome.record, source_of(outcome, position, file))
 
@@ -264,7 +285,7 @@ def read_sourced(
 def _prepare(kind: str, path: str | Path, fmt: str | None,
              column_map: ColumnMap | str | Path | None, stats: ReadStats | None,
              income_year: int | None, mask: bool, batch_size: int, seen: SeenRecords | None,
-             ) -> tuple[Iterator[Outcome], ReadStats, SeenRecords]:
+             raw: bool = False) -> tuple[Iterator[Any], ReadStats, SeenRecords]:
     """The outcomes of reading ``path`` (the file checked first), the counts and the ids seen."""
     _check_kind(kind)
     path = Path(path)
@@ -274,7 +295,7 @@ def _prepare(kind: str, path: str | Path, fmt: str | None,
     options = ReadOptions(resolve_column_map(column_map), income_year, mask, batch_size)
     stats = stats if stats is not None else ReadStats()
     seen = seen if seen is not None else SeenRecords(kind)
-    return outcomes(path, kind, fmt, options), stats, seen
+    return outcomes(path, kind, fmt, options, raw), stats, seen
 
 
 def read_households(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.io.api import read_sourced
+from planner.io.api import Through, read_sourced
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import WARNING, FormatError, InputError, ReadStats
 from planner.io.formats import EXTENSIONS, detect_format, split_name
@@ -157,12 +157,13 @@ class Dataset:
         return ReadOptions(self.column_map, self.income_year, self.mask)
 
     def _read(self, kind: str, path: Path, stats: ReadStats, area: bool,
-              seen: SeenRecords) -> Iterator[Sourced[Any]]:
+              seen: SeenRecords, through: Through | None = None) -> Iterator[Sourced[Any]]:
         return read_sourced(
             kind, path, fmt=self.fmt, column_map=self.column_map, strict=self.strict,
             errors=self.area_errors if area else self.household_errors,
             warnings=self.area_warnings if area else self.household_warnings,
             stats=stats, income_year=self.income_year, mask=self.mask, seen=seen,
+            through=through,
         )
 
     def _exports(self, kinds: frozenset[str], result: Sources,
@@ -207,10 +208,13 @@ class Dataset:
         """The projects read, each with the file and record it came from."""
         return list(self._projects)
 
-    def sourced(self) -> Iterator[Sourced[Household]]:
+    def sourced(self, through: Through | None = None) -> Iterator[Sourced[Household]]:
         """The households of :meth:`households`, in the same order, each with its source: the
         file, sheet and rows it was read from, and for an export the layout and the fields its
-        sheets carry (the household-member sheet's and those of the part sheets joined)."""
+        sheets carry (the household-member sheet's and those of the part sheets joined).
+
+        ``through`` validates the raw records of planner's own household files
+        (:func:`~planner.io.api.read_sourced`); export files are read as they are."""
         self.household_errors.clear()
         self.household_warnings.clear()
         self.stats = ReadStats()
@@ -218,7 +222,7 @@ class Dataset:
         seen = SeenRecords("household")
         if not any(kinds & HOUSEHOLD_SIDE for kinds in self.export_kinds.values()):
             for path in self.household_files:
-                yield from self._read("household", path, self.stats, False, seen)
+                yield from self._read("household", path, self.stats, False, seen, through)
             return
         result = Sources(errors=self.household_errors, warnings=self.household_warnings)
         reader = self._exports(HOUSEHOLD_SIDE, result, {"household": seen})

@@ -19,22 +19,9 @@ from planner.io.errors import FILE, InputError
 from planner.io.formats import SAMPLE_BYTES, open_binary, open_output, sniff_encoding
 from planner.io.jsontext import TOO_DEEP_EN, TOO_DEEP_ZH, JsonTooDeep, load_json
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
-from planner.printable import printable
+from planner.io.raw import RawRecord, _record_id, validate_raw
 
 _BOM = b"\xef\xbb\xbf"
-
-
-def _record_id(data: Any) -> str | None:
-    if isinstance(data, dict) and isinstance(data.get("id"), (str, int)):
-        return printable(str(data["id"]))
-    return None
-
-
-def _line_id(line: bytes | str) -> str | None:
-    try:
-        return _record_id(load_json(line))
-    except ValueError:
-        return None
 
 
 def _lines(
@@ -62,11 +49,17 @@ def _lines(
 
 def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
     """Validate a JSON Lines file line by line; blank lines are skipped."""
+    for item in jsonl_raw(path):
+        yield item if isinstance(item, Outcome) else validate_raw(item, model, options)
+
+
+def jsonl_raw(path: Path) -> Iterator[Outcome | RawRecord]:
+    """The records of a JSON Lines file as raw lines, numbered, not validated (blank lines
+    skipped); an :class:`Outcome` for a problem of the file itself, after which nothing comes."""
     label = str(path)
     with open_binary(path) as handle:
         encoding = sniff_encoding(handle.read(SAMPLE_BYTES))
-    utf8 = encoding.startswith("utf-8")
-    validate = model.model_validate_json
+    other = None if encoding.startswith("utf-8") else encoding
     record = 0
     with open_binary(path) as handle:
         for number, raw in _lines(handle, encoding, label):
@@ -78,23 +71,7 @@ def read_jsonl(path: Path, model: type[BaseModel], options: ReadOptions) -> Iter
             if not raw.strip():
                 continue
             record += 1
-            try:
-                line: bytes | str = raw if utf8 or isinstance(raw, str) else raw.decode(encoding)
-            except UnicodeDecodeError:
-                yield Outcome(None, [InputError(
-                    file=label, line=number, record=record,
-                    reason_zh=f"该行不是 {encoding} 编码",
-                    reason_en=f"the line is not {encoding} text",
-                )])
-                continue
-            try:
-                yield Outcome(validate(line), [])
-            except ValidationError as exc:
-                errors = errors_from_validation(
-                    exc, model, options, file=label, line=number, record=record,
-                    household=_line_id(line),
-                )
-                yield Outcome(None, errors)
+            yield RawRecord(raw, label, record, number, other)
 
 
 COMBINED_KEYS = ("households", "villages", "projects")

@@ -20,16 +20,15 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from planner.atomic import Replacement
 from planner.io.errors import FILE, InputError
 from planner.io.formulas import escape_mark
-from planner.io.jsontext import load_json
 from planner.io.layout import SCALAR, Column, Layout
-from planner.io.options import Outcome, ReadOptions, errors_from_validation
+from planner.io.options import Outcome, ReadOptions
+from planner.io.raw import RawRecord, validate_raw
 from planner.io.tabular import RowIterator, SourceError, TableSource, sibling_path
-from planner.printable import printable
 
 RECORD = "record"
 FILTER_COLUMNS = ("id", "region.county", "region.town", "region.village")
@@ -63,9 +62,15 @@ def is_nested(path: Path) -> bool:
 
 def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
     """Validate the ``record`` column batch by batch."""
+    for item in nested_raw(path, options):
+        yield item if isinstance(item, Outcome) else validate_raw(item, model, options)
+
+
+def nested_raw(path: Path, options: ReadOptions) -> Iterator[Outcome | RawRecord]:
+    """The ``record`` cells of a nested Parquet file as raw records, numbered, not validated;
+    an :class:`Outcome` for an empty cell, or for damage after which nothing comes."""
     label = str(path)
     handle = open_parquet(path)
-    validate = model.model_validate_json
     number = 0
     batches = handle.iter_batches(batch_size=options.batch_size, columns=[RECORD],
                                   use_threads=False)
@@ -87,17 +92,7 @@ def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Ite
                                    reason_zh="记录为空", reason_en="the record is empty")
                 yield Outcome(None, [empty])
                 continue
-            try:
-                yield Outcome(validate(text), [])
-            except ValidationError as exc:
-                try:
-                    hid = load_json(text).get("id")
-                except (ValueError, AttributeError):
-                    hid = None
-                yield Outcome(None, errors_from_validation(
-                    exc, model, options, file=label, record=number,
-                    household=printable(str(hid)) if hid is not None else None,
-                ))
+            yield RawRecord(text, label, number)
 
 
 def _unreadable(path: Path, sheet: str | None, failure: SourceError) -> TableSource:

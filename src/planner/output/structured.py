@@ -44,15 +44,22 @@ class JsonWriter(Writer):
         self._first = False
 
     def finish(self, stats: CheckStats, inputs: InputSummary | None = None) -> None:
-        summary: dict[str, Any] = {"checks": stats.to_dict()}
-        if inputs is not None:
-            show = self.info.show_personal
-            summary["inputs"] = {**inputs.to_dict(),
-                                 "errors": [problem_text(e, show) for e in inputs.errors]}
-            summary["input_warnings"] = [problem_dict(w, show) for w in inputs.warnings]
-            summary["skipped_rules"] = [skipped.to_dict() for skipped in inputs.skipped]
+        summary = summary_dict(stats, inputs, self.info.show_personal)
         self.stream.write(("\n" if not self._first else "") + '], "summary": '
                           + _dumps(summary) + "}\n")
+
+
+def summary_dict(stats: CheckStats, inputs: InputSummary | None, show_personal: bool = False,
+                 ) -> dict[str, Any]:
+    """The ``summary`` of the JSON output: the counts, and the input errors (masked unless
+    ``show_personal``), warnings and skipped rules."""
+    summary: dict[str, Any] = {"checks": stats.to_dict()}
+    if inputs is not None:
+        summary["inputs"] = {**inputs.to_dict(),
+                             "errors": [problem_text(e, show_personal) for e in inputs.errors]}
+        summary["input_warnings"] = [problem_dict(w, show_personal) for w in inputs.warnings]
+        summary["skipped_rules"] = [skipped.to_dict() for skipped in inputs.skipped]
+    return summary
 
 
 class JsonLinesWriter(Writer):
@@ -102,4 +109,4 @@ class CsvWriter(Writer):
         ))
 
 
-__all__ = ["CSV_COLUMNS", "CsvWriter", "JsonLinesWriter", "JsonWriter"]
+__all__ = ["CSV_COLUMNS", "CsvWriter", "JsonLinesWriter", "JsonWriter", "summary_dict"]

@@ -249,10 +249,16 @@ class DistrictPlanner:
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
                                 works=works, village=village.id if village else None,
                                 show_names=self.show_names, alternatives=self.budget is not None)
-        if self.budget is not None:
-            self._village_of[result.household] = village.id if village is not None else None
-        self._add(result, works)
+        self.add_planned(result, village.id if village is not None else None)
         return result
+
+    def add_planned(self, result: HouseholdPlan, village: str | None) -> None:
+        """Add a household plan made elsewhere (a worker process, :mod:`planner.parallel`) by a
+        planner of the same run to the district summary, as :meth:`plan_household` adds its own.
+        """
+        if self.budget is not None:
+            self._village_of[result.household] = village
+        self._add(result, self.works.get(village, {}) if village is not None else {})
 
     def iter_plans(
         self, households: Iterable[Household | Sourced[Household]]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -101,6 +102,16 @@ def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+@dataclass(slots=True)
+class DuplicatesPartial:
+    """The state of a :class:`DuplicatesCheck` (see :meth:`DuplicatesCheck.partial`)."""
+
+    seen: Occurrences
+    invalid_owners: array
+    invalid_places: array
+    invalid_values: list[str]
+
+
 class DuplicatesCheck:
     """The ``duplicates`` accumulator: valid values as integer keys, to find the shared ones at
     the end, and invalid values as compact entries (household index, place, value as recorded),
@@ -168,6 +179,26 @@ class DuplicatesCheck:
                     owner = self.seen.owner(household.id)
                 self.seen.add(key, owner, code)
         env.household = env.member = None
+
+    def partial(self) -> DuplicatesPartial:
+        """What this accumulator has read, compact and picklable, for :meth:`merge` elsewhere
+        (the part of a run one worker read)."""
+        return DuplicatesPartial(self.seen, self.invalid_owners, self.invalid_places,
+                                 self.invalid_values)
+
+    def merge(self, other: DuplicatesPartial | DuplicatesCheck,
+              exclude: Container[str] = ()) -> None:
+        """Take in what another accumulator of the same rule read *after* this one, leaving out
+        the households named in ``exclude`` (records rejected after they were read): the hits
+        are then those one accumulator fed both parts in reading order gives."""
+        part = other.partial() if isinstance(other, DuplicatesCheck) else other
+        moved = self.seen.extend(part.seen, exclude)
+        for owner, code, value in zip(part.invalid_owners, part.invalid_places,
+                                      part.invalid_values, strict=True):
+            if moved[owner] >= 0:
+                self.invalid_owners.append(moved[owner])
+                self.invalid_places.append(code)
+                self.invalid_values.append(value)
 
     def finish(self) -> Iterator[Hit]:
         """Invalid values in input order, then each place of each key found too often."""
@@ -275,6 +306,12 @@ class RateCheck:
     def add(self, household: HouseholdFacts) -> None:
         """Households do not enter project rates."""
 
+    def partial(self) -> None:
+        """Nothing: households do not enter project rates."""
+
+    def merge(self, other: object, exclude: Container[str] = ()) -> None:
+        """Nothing to take in: the rates are of the run's projects, known to every part."""
+
     def finish(self) -> Iterator[Hit]:
         """One hit per group whose rate is below the benchmark, in the order of the group keys."""
         rate, form = self.rate, self.rate.form
@@ -312,4 +349,4 @@ class RateCheck:
             )
 
 
-__all__ = ["DatasetFactory", "DuplicatesCheck", "RateCheck", "compile_dataset"]
+__all__ = ["DatasetFactory", "DuplicatesCheck", "DuplicatesPartial", "RateCheck", "compile_dataset"]

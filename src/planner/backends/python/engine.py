@@ -247,15 +247,8 @@ class Checker:
             projects=tuple(p for p, _ in sourced_projects),
             explain=self.explain, catalog=self.catalog,
         )
-        budget = self._budget
-        budget.thread = threading.get_ident()
-        accumulators: list[tuple[Rule, Any]] = []
-        for rule, function in self._dataset_rules:
-            try:
-                with budget:
-                    accumulators.append((rule, function(ctx)))
-            except BaseException as exc:  # a broken dataset rule must not stop the run
-                yield self._counted(self._failure(rule, "dataset", exc))
+        accumulators, failures = self.start_dataset(ctx)
+        yield from failures
         # Where each household was read, for the dataset findings about it.
         places: dict[str, tuple[Source | None, Any]] = {}
         plans = self._plans["household"]
@@ -268,22 +261,64 @@ class Checker:
             if not accumulators:
                 continue
             places[household.id] = (source, household.region)
-            broken = []
-            for rule, accumulator in accumulators:
-                if plan is not None and rule.code in plan.dataset_left_out:
-                    continue
-                try:
-                    with budget:
-                        accumulator.add(facts)
-                except BaseException as exc:
-                    broken.append(rule)
-                    yield self._counted(self._failure(rule, household.id, exc))
-            if broken:
-                accumulators = [(r, a) for r, a in accumulators if r not in broken]
+            for failure in self.feed_dataset(accumulators, facts, plan):  # dropped once broken
+                yield failure
+                broken = failure.evidence["rule"]
+                accumulators = [(r, a) for r, a in accumulators if r.code != broken]
         for village, source in sourced_villages:
             yield from self.check_village(village, source=source)
         for project, source in sourced_projects:
             yield from self.check_project(project, source=source)
+        yield from self.finish_dataset(accumulators, places)
+
+    def start_dataset(self, ctx: RuleContext) -> tuple[list[tuple[Rule, Any]], list[Finding]]:
+        """The dataset rules' accumulators, and findings (counted) of those that failed to start."""
+        budget = self._budget
+        budget.thread = threading.get_ident()
+        accumulators: list[tuple[Rule, Any]] = []
+        failures: list[Finding] = []  # a broken dataset rule must not stop the run
+        for rule, function in self._dataset_rules:
+            try:
+                with budget:
+                    accumulators.append((rule, function(ctx)))
+            except BaseException as exc:
+                failures.append(self._counted(self._failure(rule, "dataset", exc)))
+        return accumulators, failures
+
+    def feed_dataset(self, accumulators: Iterable[tuple[Rule, Any]], facts: HouseholdFacts,
+                     plan: RulePlan | None = None) -> list[Finding]:
+        """Feed one household's facts to the accumulators its source's ``plan`` keeps; findings
+        (counted) of those that raised or ran out of time, for the caller to drop."""
+        budget = self._budget
+        failures: list[Finding] = []
+        for rule, accumulator in accumulators:
+            if plan is not None and rule.code in plan.dataset_left_out:
+                continue
+            try:
+                with budget:
+                    accumulator.add(facts)
+            except BaseException as exc:
+                failures.append(self._counted(self._failure(rule, facts.id, exc)))
+        return failures
+
+    def tally(self, findings: list[Finding], households: int = 0) -> None:
+        """Count findings (and households) checked by a worker of :mod:`planner.parallel`."""
+        self.stats.households += households
+        self.stats.rule_errors += sum(f.code in (RULE_ERROR.code, RULE_TIMEOUT.code)
+                                      for f in findings)
+        self._count(findings)
+
+    def lost(self, subject: str, why_zh: str, why_en: str) -> Finding:
+        """PLN001 (not counted): checking ``subject`` killed or hung a worker process."""
+        values = {"rule": "?", "subject": subject, "error": why_zh}
+        return self._engine_finding(RULE_ERROR, subject, values, {"rule": None, "error": why_en},
+                                    values_en={**values, "error": why_en})
+
+    def finish_dataset(self, accumulators: Iterable[tuple[Rule, Any]],
+                       places: dict[str, tuple[Source | None, Any]]) -> list[Finding]:
+        """Dataset findings (counted) with deferred waivers judged; ``places``: household id →
+        (source, region)."""
+        budget = self._budget
         dataset_findings: list[Finding] = []
         for rule, accumulator in accumulators:
             findings: list[Finding] = []
@@ -301,7 +336,7 @@ class Checker:
             dataset_findings.extend(findings)
         dataset_findings.extend(self.waivers.finish(dataset_findings))
         self._count(dataset_findings)
-        yield from dataset_findings
+        return dataset_findings
 
     # -- internals -----------------------------------------------------------------------
     def _run_holding(

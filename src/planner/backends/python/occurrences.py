@@ -8,7 +8,7 @@ that finds equal keys runs once, at the end.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 
 from planner.idnumber import upgrade_15
@@ -37,6 +37,30 @@ class Occurrences:
         self.keys.append(key)
         self.owners.append(owner)
         self.places.append(place)
+
+    def extend(self, other: Occurrences, exclude: Container[str] = ()) -> list[int]:
+        """Append the occurrences of ``other`` (read after these), leaving out the households
+        named in ``exclude``; returns where each of ``other``'s households now is (-1: left out).
+
+        The result is what one :class:`Occurrences` fed both parts in reading order holds.
+        """
+        offset = len(self.households)
+        moved: list[int] = []
+        for household in other.households:
+            if household in exclude:
+                moved.append(-1)
+            else:
+                moved.append(len(self.households))
+                self.households.append(household)
+        if len(self.households) - offset == len(other.households):  # nothing left out
+            self.keys.extend(other.keys)
+            self.owners.extend(owner + offset for owner in other.owners)
+            self.places.extend(other.places)
+            return moved
+        for key, owner, place in zip(other.keys, other.owners, other.places, strict=True):
+            if moved[owner] >= 0:
+                self.add(key, moved[owner], place)
+        return moved
 
     def groups(self) -> Iterator[list[tuple[int, str, int]]]:
         """Each group of two or more occurrences of one key, as ``(key, household, place)``."""

@@ -1,0 +1,151 @@
+"""One part of a run checked on its own: raw records in, findings, errors and partial state out.
+
+This is the unit a worker process runs (:mod:`planner.parallel.pool`) and the seam for other
+schedulers (Dask): :class:`PartChecker` is built once per process from a
+:class:`~planner.parallel.recipe.Recipe`; :meth:`PartChecker.check` validates and checks a
+sequence of :class:`~planner.io.raw.RawRecord` and returns a :class:`PartResult` — per record
+its input errors, its findings (or plan), and for the whole part the dataset rules' partial
+state and the waivers left for the end of the run. :class:`~planner.parallel.combine.Combiner`
+puts parts together, in reading order, into exactly what one process would have produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from planner.finding import Finding
+from planner.io.errors import InputError
+from planner.io.raw import RawRecord, validate_raw
+from planner.model import Household, Project, Region, Village
+from planner.parallel.recipe import Recipe
+from planner.rule import RuleContext
+from planner.source import Source
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSetup:
+    """What a worker needs beyond the recipe to plan households (``planner plan``)."""
+
+    villages: tuple[Village, ...] = ()
+    projects: tuple[Project, ...] = ()
+    start: date | None = None
+    show_names: bool = False
+    budget: float | None = None
+
+
+@dataclass(slots=True)
+class Entry:
+    """What became of one raw record.
+
+    ``household`` is the id of a valid record (``None``: rejected, see ``errors``);
+    ``findings`` are its findings, or ``None`` when it was not checked because a record
+    earlier in the part has the same id (it will be rejected as a duplicate); ``plan`` is its
+    plan and village id when planning; ``rule_errors`` counts the PLN001/PLN004 findings of a
+    plan run (whose findings are not sent).
+    """
+
+    errors: list[InputError]
+    household: str | None = None
+    findings: list[Finding] | None = None
+    region: Region | None = None
+    plan: tuple[Any, str | None] | None = None
+    rule_errors: int = 0
+
+
+@dataclass(slots=True)
+class PartResult:
+    """The result of one part: an entry per raw record in order, the partial state of each
+    dataset rule that ran (by code), and the waivers' :meth:`~planner.waivers.WaiverLedger.
+    take_partial`."""
+
+    entries: list[Entry]
+    partials: dict[str, Any] = field(default_factory=dict)
+    waivers: tuple[list[str], list[tuple[str, list[Any]]]] = ([], [])
+
+
+def mergeable(accumulator: Any) -> bool:
+    """True when a dataset rule's accumulator can run in parts (``partial`` and ``merge``)."""
+    return callable(getattr(accumulator, "partial", None)) and callable(
+        getattr(accumulator, "merge", None))
+
+
+class PartChecker:
+    """Checks (or plans) parts of one run in this process; build once per process.
+
+    ``progress`` is called after each record (a worker's heartbeat).
+    """
+
+    def __init__(self, recipe: Recipe, planning: PlanSetup | None = None,
+                 progress: Callable[[], None] | None = None) -> None:
+        from planner.backends.python.engine import Checker
+
+        self.run = recipe.build_run()
+        self.options = recipe.read_options()
+        self.progress = progress
+        self.planner: Any = None
+        if planning is not None:
+            from planner.planning import DistrictPlanner
+
+            self.planner = DistrictPlanner(
+                run=self.run, start=planning.start, villages=planning.villages,
+                projects=planning.projects, show_names=planning.show_names,
+                budget=planning.budget)
+            self.checker = self.planner.checker
+        else:
+            self.checker = Checker(self.run)
+        self.ctx = RuleContext(self.run.values, self.run.reference_date, explain=self.run.explain,
+                               catalog=self.run.catalog)
+
+    def check(self, raws: Sequence[RawRecord]) -> PartResult:
+        """Validate and check ``raws`` (consecutive records of one file, in order)."""
+        checker = self.checker
+        accumulators = []
+        if self.planner is None:
+            # failures to start are reported once, by the process that combines the parts
+            accumulators = [(rule, acc) for rule, acc in checker.start_dataset(self.ctx)[0]
+                            if mergeable(acc)]
+        entries: list[Entry] = []
+        ids: set[str] = set()
+        for raw in raws:
+            outcome = validate_raw(raw, Household, self.options)
+            household = outcome.record
+            if not isinstance(household, Household):
+                entries.append(Entry(outcome.errors))
+            elif household.id in ids:
+                entries.append(Entry(outcome.errors, household.id))
+            else:
+                ids.add(household.id)
+                entries.append(self._household(household, outcome.errors,
+                                               Source(raw.file, None, (raw.record,)),
+                                               accumulators))
+            if self.progress is not None:
+                self.progress()
+        if self.planner is not None:
+            return PartResult(entries)
+        return PartResult(entries, {rule.code: acc.partial() for rule, acc in accumulators},
+                          checker.waivers.take_partial())
+
+    def _household(self, household: Household, errors: list[InputError], source: Source,
+                   accumulators: list[Any]) -> Entry:
+        checker = self.checker
+        if self.planner is not None:
+            before = checker.stats.rule_errors
+            result = self.planner.plan_household(household, source)
+            village = self.planner.index.of_household(household)
+            return Entry(errors, household.id, [], household.region,
+                         (result, village.id if village is not None else None),
+                         checker.stats.rule_errors - before)
+        facts = checker.facts(household)
+        findings = checker.check_household(household, facts, source)
+        if accumulators:
+            for failure in checker.feed_dataset(accumulators, facts):
+                findings.append(failure)
+                broken = failure.evidence["rule"]
+                accumulators[:] = [(r, a) for r, a in accumulators if r.code != broken]
+        return Entry(errors, household.id, findings, household.region)
+
+
+__all__ = ["Entry", "PartChecker", "PartResult", "PlanSetup", "mergeable"]
