@@ -74,9 +74,15 @@ def _xlsx(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
 
 
 def _parquet(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
-    from planner.io.parquet import flat_source, is_nested, read_nested  # pyarrow only when needed
+    from planner.io.parquet import flat_source, layout_of, read_nested  # pyarrow when needed
 
-    if is_nested(path):
+    layout = layout_of(path)
+    if layout == "typed":
+        from planner.io.typedparquet import read_typed
+
+        yield from read_typed(path, MODELS[kind], kind, options)
+        return
+    if layout == "json":
         yield from read_nested(path, MODELS[kind], options)
         return
     parts = _siblings(path, kind, lambda p: flat_source(p, options.batch_size))
@@ -330,9 +336,11 @@ def write_records(
         if fmt == "json":
             return write_json(records, path, files)
         if fmt in ("parquet", "parquet-flat"):
-            from planner.io.parquet import ParquetTables, write_nested  # pyarrow when needed
+            from planner.io.parquet import ParquetTables  # pyarrow when needed
         if fmt == "parquet":
-            return write_nested(records, path, files=files)
+            from planner.io.typedparquet import write_typed
+
+            return write_typed(records, path, MODELS[kind], kind, files=files)
         tables: Any
         if fmt == "csv":
             tables = CsvTables(path, main, layout.header, files)
