@@ -144,7 +144,8 @@ def _bad_values(shape: Shape) -> list[Any]:
     if isinstance(shape, ListOf):
         return [[], [None]]
     if isinstance(shape, MapOf):
-        return [[], [(_valid(shape.key), None)]]
+        entry = (_valid(shape.key), _valid(shape.value))
+        return [[], [(_valid(shape.key), None)], [entry, entry]]  # a key given twice
     values: list[Any] = []
     if shape.kind == "enum":
         values += ["bogus", sorted(shape.values)[0].upper(), " " + sorted(shape.values)[0]]

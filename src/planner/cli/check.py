@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.atomic import atomic_open
-from planner.backends.python.engine import Checker
+from planner.cli.backend import backend_line, backend_option, choose_backend, start_checker
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -104,6 +104,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @rule_timeout_option
+@backend_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
 def check(
@@ -113,7 +114,7 @@ def check(
     on: Any, explain: bool, output_format: str | None, output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
-    rule_timeout: float,
+    rule_timeout: float, backend: str,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
@@ -134,12 +135,13 @@ def check(
     rules, catalog, when = run.rules, run.catalog, run.reference_date
     fmt = output_format or config.output_format or "text"
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
-    checker = Checker(run)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    backend = choose_backend(backend, dataset)
+    checker = start_checker(run, backend)
     if output_file is not None:
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
@@ -156,9 +158,10 @@ def check(
         try:
             label = _lines("已检查户数", "households checked", lang)
             households = with_progress(dataset.sourced(), label)
-            for finding in checker.iter_findings(households, dataset.sourced_villages(),
-                                                 dataset.sourced_projects()):
-                writer.write(finding)
+            with _rows_for(backend):
+                for finding in checker.iter_findings(households, dataset.sourced_villages(),
+                                                     dataset.sourced_projects()):
+                    writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
         inputs = InputSummary(
@@ -173,6 +176,7 @@ def check(
     if fmt != "text" or output_file:
         for line in summary_lines(checker.stats, inputs, lang, show_personal):
             click.echo(line, err=True)
+    click.echo(backend_line(backend, lang), err=True)
     if input_failure is not None:
         raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
                                   f"input error, stopped: {input_failure}", lang))
@@ -182,6 +186,15 @@ def check(
         sys.exit(1)  # records rejected, each error listed: the rest was checked
     if not exit_zero and threshold != "none" and checker.stats.at_or_above(threshold):
         sys.exit(1)
+
+
+def _rows_for(backend: str) -> contextlib.AbstractContextManager[None]:
+    """Typed Parquet rows left unbuilt for the columnar checker, which builds what it needs."""
+    if backend != "columnar":
+        return contextlib.nullcontext()
+    from planner.io.typedparquet import unbuilt_rows
+
+    return unbuilt_rows()
 
 
 @click.command(name="rules")

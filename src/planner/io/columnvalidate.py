@@ -97,6 +97,13 @@ def _map(array: pa.Array, shape: MapOf, rows: np.ndarray, marked: np.ndarray) ->
     owners = rows[pc.list_parent_indices(as_list).to_numpy()]
     keys, items = entries.field(0), entries.field(1)
     _values(keys, shape.key, owners, marked)
+    # A key given twice: the model keeps one entry, so the record differs from the columns.
+    entry_owner = pa.array(pc.list_parent_indices(as_list))
+    counts = pa.table({"owner": entry_owner, "key": keys}).group_by(["owner", "key"]).aggregate(
+        [("key", "count")])
+    twice = counts.filter(pc.greater(counts.column("key_count"), 1)).column("owner")
+    if len(twice):
+        marked[rows[twice.to_numpy()]] = True
     _mark(marked, owners, items.is_null())
     _values(items, shape.value, owners, marked)
 

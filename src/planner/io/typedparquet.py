@@ -67,6 +67,14 @@ class TypedBatch:
         """The record of row ``index`` (a row the column checks passed)."""
         return construct(self.batch.slice(index, 1).to_pylist()[0], self.struct)
 
+    def build_many(self, indices: list[int]) -> list[BaseModel]:
+        """The records of rows ``indices``: converted together when they are many (one
+        conversion of the rows beats one per row), else one by one."""
+        if len(indices) * 8 < self.batch.num_rows:
+            return [self.build(index) for index in indices]
+        rows = self.batch.take(pa.array(indices, type=pa.int64())).to_pylist()
+        return [construct(row, self.struct) for row in rows]
+
 
 class TypedRow:
     """An accepted household of a typed file, not built: its batch, row and id."""
