@@ -1,9 +1,10 @@
 """Column-wise validation of a typed batch: the rows the model might refuse, found per column.
 
-The checks are read from the models' shapes (:mod:`planner.io.typedschema`): required fields,
-bounds, vocabularies, minimum lengths, finite numbers, null items of lists and mappings, and text
-the model would change (surrounding white space, which it strips). A row no check marks is a row
-the model accepts as it stands; a marked row is given to the model itself, so that its errors
+The checks are read from the models' shapes (:mod:`planner.io.typedschema`): fields that cannot
+be null (required, or with a default the model would fill in), bounds, vocabularies, minimum
+lengths, finite numbers, null items of lists and mappings, keys given twice, and text the model
+would change (surrounding white space, which it strips). A row no check marks is a row the model
+accepts as it stands, unchanged; a marked row is given to the model itself, so that its errors
 (or its acceptance) are the model's by construction. Types need no check: the schema holds them.
 """
 
@@ -32,7 +33,7 @@ def suspect_rows(batch: pa.RecordBatch, struct: Struct) -> np.ndarray:
     names = batch.schema.names
     for spec in struct.fields:
         if spec.name not in names:
-            if spec.required:
+            if not spec.nullable:
                 marked[:] = True
             continue
         _field(batch.column(spec.name), spec, present, rows, marked)
@@ -48,8 +49,9 @@ def _mark(marked: np.ndarray, rows: np.ndarray, where: pa.Array | np.ndarray) ->
 
 def _field(array: pa.Array, spec: FieldShape, present: np.ndarray, rows: np.ndarray,
            marked: np.ndarray) -> None:
-    # A null leaves the field out of the record: its default applies, or it is missing.
-    if spec.required:
+    # A null leaves the field out of the record: it is missing, or the model's default (not
+    # null) fills it in, so the record would differ from the columns.
+    if not spec.nullable:
         _mark(marked, rows, array.is_null().to_numpy(zero_copy_only=False) & present)
     _values(array, spec.shape, rows, marked)
 
@@ -68,7 +70,7 @@ def _values(array: pa.Array, shape: Shape, rows: np.ndarray, marked: np.ndarray)
         for spec in shape.fields:
             if spec.name in names:
                 _field(children[names.index(spec.name)], spec, present, rows, marked)
-            elif spec.required:
+            elif not spec.nullable:
                 _mark(marked, rows, present)
     elif isinstance(shape, ListOf):
         _list(array, shape.item, shape.min_length, rows, marked)

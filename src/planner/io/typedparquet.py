@@ -1,11 +1,11 @@
 """Typed Parquet (format ``parquet``): one row per record, one real column per model field.
 
 Written in row groups as records stream (:func:`write_typed`); read in batches, each validated
-column by column (:mod:`planner.io.columnvalidate`). A row no check marks is built without
-validating it again (:func:`planner.io.typedschema.construct`); a marked row goes to the model,
-whose errors (or acceptance) it gets. Under :func:`unbuilt_rows` the households of a batch are
-not built at all: each accepted one is a :class:`TypedRow` of its :class:`TypedBatch`, which the
-columnar checker judges from the Arrow columns and builds only where a rule needs the record.
+column by column (:mod:`planner.io.columnvalidate`). A marked row goes to the model, whose
+errors (or acceptance) it gets; a row no check marks is one the model accepts as it stands.
+Under :func:`unbuilt_rows` the households of a batch are not built at all: each accepted one is
+a :class:`TypedRow` of its :class:`TypedBatch`, which the columnar checker judges from the Arrow
+columns and builds only where a rule needs the record.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from planner.io.tabular import SourceError
 from planner.io.typedschema import (
     KIND_KEY,
     Struct,
-    construct,
     record_input,
     struct_of,
     typed_schema,
@@ -65,7 +64,7 @@ class TypedBatch:
 
     def build(self, index: int) -> BaseModel:
         """The record of row ``index`` (a row the column checks passed)."""
-        return construct(self.batch.slice(index, 1).to_pylist()[0], self.struct)
+        return _built(self.batch.slice(index, 1).to_pylist()[0], self.struct)
 
     def build_many(self, indices: list[int]) -> list[BaseModel]:
         """The records of rows ``indices``: converted together when they are many (one
@@ -73,7 +72,7 @@ class TypedBatch:
         if len(indices) * 8 < self.batch.num_rows:
             return [self.build(index) for index in indices]
         rows = self.batch.take(pa.array(indices, type=pa.int64())).to_pylist()
-        return [construct(row, self.struct) for row in rows]
+        return [_built(row, self.struct) for row in rows]
 
 
 class TypedRow:
@@ -89,6 +88,15 @@ class TypedRow:
     def build(self) -> BaseModel:
         """The household record of this row."""
         return self.batch.build(self.index)
+
+
+def _built(row: dict[str, Any], struct: Struct) -> BaseModel:
+    """The record of a row the column checks passed.
+
+    Validated by the model (in its compiled core), not assembled with ``model_construct``:
+    building the nested records in Python measured 35% slower than validating them.
+    """
+    return struct.model.model_validate(record_input(row, struct))
 
 
 def write_typed(records: Iterable[BaseModel], path: Path, model: type[BaseModel], kind: str,
@@ -214,7 +222,7 @@ def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptio
                     # a stand-in the columnar checker alone is given (under unbuilt_rows)
                     yield Outcome(TypedRow(typed, index, ids[index]), [])  # type: ignore[arg-type]
                 else:
-                    yield Outcome(construct(next(clean), struct), [])
+                    yield Outcome(_built(next(clean), struct), [])
                 continue
             yield _validated(batch, index, model, struct, options, label, number)
 

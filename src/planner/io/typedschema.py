@@ -41,7 +41,6 @@ class Scalar:
     gt: float | None = None
     lt: float | None = None
     min_length: int | None = None
-    vocabulary: type[Enum] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +120,7 @@ def shape_of(annotation: Any, metadata: list[Any] | None = None) -> Shape:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return struct_of(tp)
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return Scalar("enum", frozenset(str(m.value) for m in tp), vocabulary=tp, **bounds)
+        return Scalar("enum", frozenset(str(m.value) for m in tp), **bounds)
     for kind, python in (("bool", bool), ("int", int), ("float", float), ("date", date),
                          ("str", str)):
         if tp is python:
@@ -191,30 +190,6 @@ def _input(value: Any, shape: Shape) -> Any:
     return {key: _input(item, shape.value) for key, item in value}
 
 
-def construct(row: dict[str, Any], struct: Struct) -> BaseModel:
-    """The record of a row the column checks passed, built without validating it again.
-
-    Only for such rows: every value already has the model's type (the schema) and meets its
-    constraints (the checks); vocabularies are looked up, defaults come from the model.
-    """
-    shapes = {f.name: f.shape for f in struct.fields}
-    values = {name: _constructed(value, shapes[name]) for name, value in row.items()
-              if value is not None}
-    return struct.model.model_construct(**values)
-
-
-def _constructed(value: Any, shape: Shape) -> Any:
-    if isinstance(shape, Scalar):
-        return value if shape.vocabulary is None else shape.vocabulary(value)
-    if isinstance(shape, Struct):
-        return construct(value, shape)
-    if isinstance(shape, ListOf):
-        if isinstance(shape.item, Scalar) and shape.item.vocabulary is None:
-            return value
-        return [_constructed(item, shape.item) for item in value]
-    return {_constructed(key, shape.key): _constructed(item, shape.value) for key, item in value}
-
-
 __all__ = ["KIND_KEY", "LAYOUT", "LAYOUT_KEY", "FieldShape", "ListOf", "MapOf", "Scalar",
-           "SchemaDrift", "Shape", "Struct", "arrow_of", "construct", "is_typed", "record_input",
+           "SchemaDrift", "Shape", "Struct", "arrow_of", "is_typed", "record_input",
            "shape_of", "struct_of", "typed_schema"]
