@@ -144,9 +144,11 @@ def test_parquet_errors_name_the_record(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from planner.io.parquet import write_nested
+
     good = Household.model_validate(_example("no_labour"))
     path = tmp_path / "households.parquet"
-    write_households([good, good], path)
+    write_nested([good, good], path)  # the JSON-text layout of earlier versions
     table = pq.read_table(path)
     records = table.column("record").to_pylist()
     records[1] = records[1].replace('"safety_grade":"B"', '"safety_grade":"E"')

@@ -78,12 +78,18 @@ def _xlsx(path: Path, kind: str, options: ReadOptions) -> Iterator[Outcome]:
 def _parquet(path: Path, kind: str, options: ReadOptions, raw: bool) -> Iterator[Any]:
     from planner.io.parquet import (  # pyarrow only when needed
         flat_source,
-        is_nested,
+        layout_of,
         nested_raw,
         read_nested,
     )
 
-    if is_nested(path):
+    layout = layout_of(path)
+    if layout == "typed":  # validated column-wise, never raw
+        from planner.io.typedparquet import read_typed
+
+        yield from read_typed(path, MODELS[kind], kind, options)
+        return
+    if layout == "json":
         yield from (nested_raw(path, options) if raw else read_nested(path, MODELS[kind], options))
         return
     parts = _siblings(path, kind, lambda p: flat_source(p, options.batch_size))
@@ -351,9 +357,11 @@ def write_records(
         if fmt == "json":
             return write_json(records, path, files)
         if fmt in ("parquet", "parquet-flat"):
-            from planner.io.parquet import ParquetTables, write_nested  # pyarrow when needed
+            from planner.io.parquet import ParquetTables  # pyarrow when needed
         if fmt == "parquet":
-            return write_nested(records, path, files=files)
+            from planner.io.typedparquet import write_typed
+
+            return write_typed(records, path, MODELS[kind], kind, files=files)
         tables: Any
         if fmt == "csv":
             tables = CsvTables(path, main, layout.header, files)

@@ -1,13 +1,16 @@
-"""Parquet, streamed in batches with ``ParquetFile.iter_batches``; nested or flat.
+"""Parquet, streamed in batches with ``ParquetFile.iter_batches``: typed, JSON text or flat.
 
-*Nested* (format ``parquet``, the default): one row per record. The record itself is a JSON
-string column ``record`` (validated with ``model_validate_json``, the same fast path as JSON Lines,
-and exact for every model without an Arrow schema to keep in step), next to plain columns
-``id``, ``region.county``, ``region.town`` and ``region.village`` for filtering and partitioning.
+*Typed* (format ``parquet``, written by default): one row per record, one real column per model
+field, lists as nested lists (:mod:`planner.io.typedparquet`); marked in the schema's metadata.
+
+*JSON text* (written by earlier versions, still read): one row per record, the record itself a
+JSON string column ``record`` (validated with ``model_validate_json``, the fast path of JSON
+Lines), next to plain columns ``id``, ``region.county``, ``region.town`` and ``region.village``.
 
 *Flat* (format ``parquet-flat``): the per-member layout of CSV and XLSX with typed columns
 (booleans, integers, floats, dates; lists and mappings as text), parts in sibling files
-``households.income.parquet`` …; for columnar analysis. Reading detects the shape from the schema.
+``households.income.parquet`` …; for spreadsheets and tools that want one table per part.
+Reading detects the shape from the schema (:func:`layout_of`).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def open_parquet(path: Path) -> pq.ParquetFile:
                           f"cannot read the Parquet file: {detail}") from exc
 
 
-def _damaged(exc: Exception, number: int) -> SourceError:
+def damaged(exc: Exception, number: int) -> SourceError:
     """A Parquet file whose data cannot be decoded after record ``number``."""
     detail = str(exc).strip()
     return SourceError(f"Parquet 文件在第{number + 1}条记录附近已损坏，其余部分未读取：{detail}",
@@ -58,6 +61,16 @@ def _damaged(exc: Exception, number: int) -> SourceError:
 def is_nested(path: Path) -> bool:
     """True when the file holds one JSON record per row (column ``record``)."""
     return RECORD in open_parquet(path).schema_arrow.names
+
+
+def layout_of(path: Path) -> str:
+    """``typed`` (marked in the metadata), ``json`` (a ``record`` column) or ``flat``."""
+    from planner.io.typedschema import is_typed
+
+    schema = open_parquet(path).schema_arrow
+    if is_typed(schema):
+        return "typed"
+    return "json" if RECORD in schema.names else "flat"
 
 
 def read_nested(path: Path, model: type[BaseModel], options: ReadOptions) -> Iterator[Outcome]:
@@ -78,9 +91,9 @@ def nested_raw(path: Path, options: ReadOptions) -> Iterator[Outcome | RawRecord
         try:
             batch = next(batches, None)
         except (pa.ArrowException, OSError) as exc:  # a damaged page, met only when read
-            damaged = _damaged(exc, number)
-            yield Outcome(None, [InputError(file=label, record=damaged.row, level=FILE,
-                                            reason_zh=damaged.zh, reason_en=damaged.en)],
+            failure = damaged(exc, number)
+            yield Outcome(None, [InputError(file=label, record=failure.row, level=FILE,
+                                            reason_zh=failure.zh, reason_en=failure.en)],
                           counted=False)
             return
         if batch is None:
@@ -123,7 +136,7 @@ def flat_source(path: Path, batch_size: int, sheet: str | None = None) -> TableS
             try:
                 batch = next(batches, None)
             except (pa.ArrowException, OSError) as exc:
-                raise _damaged(exc, number) from exc
+                raise damaged(exc, number) from exc
             if batch is None:
                 return
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]

@@ -8,15 +8,21 @@ runs only on the households and members where its column says it fires, and buil
 there, so that they are the Python backend's field for field. Every other rule (Python bodies,
 ``for_each``, unsupported facts) runs through the Python backend on the same households. A
 household where nothing compiled fires and no other rule runs needs no Python facts at all.
+
+A batch of a typed Parquet file read under :func:`planner.io.typedparquet.unbuilt_rows` arrives
+as :class:`~planner.io.typedparquet.TypedRow` stand-ins: its tables are built from the Arrow
+columns (:mod:`.arrowtables`), and a household is built only where a rule fires, a rule the
+backend does not compile must run, or a waiver is to be judged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any
 
 from planner.backends.columnar.rules import Fired, compile_rules
+from planner.backends.columnar.tables import Unsupported
 from planner.backends.python.engine import Checker
 from planner.backends.python.selection import RulePlan
 from planner.facts import HouseholdFacts
@@ -26,6 +32,7 @@ from planner.rule import RuleContext
 from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
+    from planner.io.typedparquet import TypedBatch
     from planner.run import Run
 
 #: Households judged together (the tables of one batch).
@@ -36,6 +43,24 @@ class _NoFacts:
     """What stands for a household's facts when no rule will read them."""
 
     members: tuple[()] = ()
+
+
+class _Unbuilt:
+    """What stands for a household of a typed batch that no rule reads: its id, no waivers."""
+
+    __slots__ = ("id",)
+    waivers: tuple[()] = ()
+
+    def __init__(self, household_id: str) -> None:
+        self.id = household_id
+
+
+def _typed_batch(item: Any) -> TypedBatch | None:
+    """The typed batch of an unbuilt row (``None`` for a built household)."""
+    from planner.io.typedparquet import TypedRow
+
+    record = item.record if isinstance(item, Sourced) else item
+    return record.batch if isinstance(record, TypedRow) else None
 
 
 class _Gate:
@@ -114,15 +139,55 @@ class ColumnarChecker(Checker):
     ) -> Iterator[Household | Sourced[Household]]:
         stream = iter(items)
         while batch := list(islice(stream, self.batch_size)):
-            records = [item.record if isinstance(item, Sourced) else item for item in batch]
-            self._judge(records)
-            for row, (item, household) in enumerate(zip(batch, records, strict=True)):
-                self._gate.row = row
-                self._gate.household = household
-                yield item
+            # consecutive rows of one typed batch are judged from its columns; built households
+            # (other formats, or typed rows the model had to judge) as records
+            for typed, run in groupby(batch, key=_typed_batch):
+                if typed is None:
+                    yield from self._built_run(list(run))
+                else:
+                    yield from self._typed_run(typed, list(run))
+
+    def _built_run(self, batch: list[Any]) -> Iterator[Household | Sourced[Household]]:
+        records = [item.record if isinstance(item, Sourced) else item for item in batch]
+        self._judge(records)
+        for row, (item, household) in enumerate(zip(batch, records, strict=True)):
+            self._gate.row = row
+            self._gate.household = household
+            yield item
+
+    def _typed_run(self, typed: TypedBatch, run: list[Any]) -> Iterator[Any]:
+        from planner.backends.columnar.arrowtables import arrow_tables
+
+        rows = [(item.record if isinstance(item, Sourced) else item) for item in run]
+        indices = [row.index for row in rows]
+        batch = typed.batch
+        if indices != list(range(batch.num_rows)):
+            batch = batch.take(indices)
+        try:
+            fired = self.compiled.fires_in(arrow_tables(batch, self.compiled.plan.needs))
+        except Unsupported:
+            built = [_rebuilt(item) for item in run]
+            yield from self._built_run(built)
+            return
+        self._gate_on(fired)
+        everything = self._python_only or bool(self.run.waivers)
+        wanted = (range(len(rows)) if everything
+                  else sorted(self._needs_facts | _with_waivers(batch)))
+        records = dict(zip(wanted, typed.build_many([rows[i].index for i in wanted]),
+                           strict=True))
+        gate = self._gate
+        for position, (item, row) in enumerate(zip(run, rows, strict=True)):
+            household: Any = records[position] if position in records else _Unbuilt(row.id)
+            gate.row = position
+            gate.household = household
+            yield Sourced(household, item.source) if isinstance(item, Sourced) else household
 
     def _judge(self, batch: list[Household]) -> None:
-        fired = self.compiled.fires(batch)
+        self._gate_on(self.compiled.fires(batch))
+
+    def _gate_on(self, fired: Fired) -> None:
+        """Where the compiled rules fire in the batch now checked, and the rows that need
+        their facts."""
         gate = self._gate
         gate.fired = fired
         self._household_fired = {rule.code: fired.households(rule.code)
@@ -134,12 +199,12 @@ class ColumnarChecker(Checker):
             rows.update(row for row, flag in enumerate(flags) if flag)
         self._needs_facts = rows
 
-    def facts(self, household: Household) -> HouseholdFacts:
-        """The household's facts (in a batch: only when a rule will read them)."""
+    def rule_facts(self, household: Household) -> HouseholdFacts:
+        """The facts the rules read (in a batch: only for a household where one will)."""
         gate = self._gate
         if (self._python_only or household is not gate.household
                 or gate.row in self._needs_facts):
-            return super().facts(household)
+            return super().rule_facts(household)
         return _NoFacts()  # type: ignore[return-value]
 
     def check_household(
@@ -163,3 +228,18 @@ class ColumnarChecker(Checker):
             self.stats.households += 1
             return []
         return super()._check_household(household, facts, source, plan)
+
+
+def _rebuilt(item: Any) -> Any:
+    """An unbuilt row (or its sourced form) with its household built."""
+    if isinstance(item, Sourced):
+        return Sourced(item.record.build(), item.source)
+    return item.build()
+
+
+def _with_waivers(batch: Any) -> set[int]:
+    """The rows of a typed batch whose household lists waivers."""
+    import pyarrow.compute as pc
+
+    lengths = pc.list_value_length(batch.column("waivers")).fill_null(0)
+    return {int(i) for i in pc.indices_nonzero(lengths).to_pylist()}

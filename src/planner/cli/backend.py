@@ -1,0 +1,79 @@
+"""CLI: ``--backend python|columnar|auto`` and the choice ``auto`` makes for a dataset."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from planner.io import Dataset
+
+if TYPE_CHECKING:
+    from planner.backends.python.engine import Checker
+    from planner.run import Run
+
+BACKEND_CHOICES = ("auto", "python", "columnar")
+
+backend_option = click.option(
+    "--backend", type=click.Choice(BACKEND_CHOICES), default="auto", show_default=True,
+    help="How rules run: python (per household), columnar (polars, per batch; findings are the "
+         "same), auto (columnar for typed Parquet input when polars is installed) 运行后端.",
+)
+"""``--backend`` of ``check``."""
+
+
+def typed_input(dataset: Dataset) -> bool:
+    """True when every household file of ``dataset`` is typed Parquet (and there are some)."""
+    from planner.io.formats import detect_format
+
+    if not dataset.household_files or dataset.export_files:
+        return False
+    for path in dataset.household_files:
+        if detect_format(path, dataset.fmt) != "parquet":
+            return False
+        from planner.io.parquet import layout_of
+        from planner.io.tabular import SourceError
+
+        try:
+            if layout_of(path) != "typed":
+                return False
+        except SourceError:
+            return False  # the reader reports it
+    return True
+
+
+def choose_backend(requested: str, dataset: Dataset) -> str:
+    """The backend to run: as requested, or for ``auto`` the columnar one where the input is
+    typed Parquet (read column-wise, no record built where no rule needs it) and polars is
+    installed, else the Python one."""
+    if requested != "auto":
+        return requested
+    from planner.backends import available
+
+    return "columnar" if "columnar" in available() and typed_input(dataset) else "python"
+
+
+def start_checker(run: Run, backend: str) -> Checker:
+    """The checker of ``backend`` for ``run``; a usage problem when it is not installed."""
+    from planner.backends import available
+    from planner.cli.inputs import UsageProblem
+
+    if backend not in available():
+        raise UsageProblem(f"后端 {backend} 需要 polars：pip install 'planner[columnar]'",
+                           f"backend {backend} needs polars: pip install 'planner[columnar]'")
+    if backend == "columnar":
+        from planner.backends.columnar.checker import ColumnarChecker
+
+        return ColumnarChecker(run)
+    from planner.backends.python.engine import Checker
+
+    return Checker(run)
+
+
+def backend_line(backend: str, lang: str) -> str:
+    """The summary line naming the backend that ran."""
+    return f"运行后端：{backend}" if lang == "zh" else f"backend: {backend}"
+
+
+__all__ = ["BACKEND_CHOICES", "backend_line", "backend_option", "choose_backend",
+           "start_checker", "typed_input"]

@@ -1,0 +1,165 @@
+"""The columnar backend on typed Parquet: tables from the Arrow columns, findings as Python's.
+
+One file, three ways: the Python backend (households built), the columnar backend on built
+households, and the columnar backend from the Arrow columns (households built only where a rule
+needs them). Every field of every finding, the input errors and the counts must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+pl = pytest.importorskip("polars")
+
+from polars.testing import assert_frame_equal  # noqa: E402
+
+from planner.backends.columnar.arrowtables import arrow_tables  # noqa: E402
+from planner.backends.columnar.checker import ColumnarChecker  # noqa: E402
+from planner.backends.columnar.rules import _every_fact  # noqa: E402
+from planner.backends.columnar.tables import Needs, build_tables  # noqa: E402
+from planner.backends.python.engine import Checker  # noqa: E402
+from planner.generate import GeneratorConfig, generate_households  # noqa: E402
+from planner.io import open_dataset, write_households  # noqa: E402
+from planner.io.typedparquet import unbuilt_rows  # noqa: E402
+from planner.io.typedschema import typed_schema  # noqa: E402
+from planner.model import Household  # noqa: E402
+from planner.run import Run  # noqa: E402
+from planner.selection import Selection  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTRICT = ROOT / "examples" / "district"
+ON = date(2020, 9, 30)
+SIX_CHECKS = ("INC001", "INC002", "HOU001", "EDU001", "MED001", "WAT001")
+SCHEMA = typed_schema(Household, "household")
+
+
+def _generated(count: int, seed: int) -> list[Household]:
+    config = GeneratorConfig(households=count, seed=seed)
+    return [Household.model_validate(item.household) for item in generate_households(config)]
+
+
+@pytest.fixture(scope="module")
+def district() -> list[Household]:
+    return list(open_dataset(DISTRICT).households())
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[Household]:
+    return _generated(20_000, 7)
+
+
+def _run_three_ways(path: Path, run: Run) -> list[dict[str, Any]]:
+    """The findings, errors and counts of ``path`` by each way; all three must agree."""
+    results = []
+    for checker_type, unbuilt in ((Checker, False), (ColumnarChecker, False),
+                                  (ColumnarChecker, True)):
+        dataset = open_dataset(path)
+        checker = checker_type(run)
+        if unbuilt:
+            with unbuilt_rows():
+                findings = list(checker.iter_findings(dataset.sourced()))
+        else:
+            findings = list(checker.iter_findings(dataset.sourced()))
+        results.append({
+            "findings": [f.to_dict() for f in findings],
+            "errors": [str(e) for e in dataset.errors],
+            "counts": dataset.stats.to_dict(),
+            "stats": (checker.stats.households, checker.stats.findings,
+                      dict(checker.stats.by_severity)),
+        })
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    return results[0]["findings"]
+
+
+def test_tables_from_arrow_equal_tables_from_households(district):
+    households = district + _generated(3000, 5)
+    batch = pa.RecordBatch.from_pylist([h.model_dump() for h in households], schema=SCHEMA)
+    every_need = _every_fact().plan.needs
+    more = Needs(household={("policy_awareness", "health"), ("region", "county"),
+                            ("living", "entry_road"), ("assistance", "industry")},
+                 member={("work_plan", "planned"), ("benefits_declined",),
+                         ("work_plan", "service_needs")},
+                 lengths={"income"}, present={("helper",), ("assistance",)})
+    for needs in (every_need, more):
+        built, read = build_tables(households, needs), arrow_tables(batch, needs)
+        assert_frame_equal(read.household, built.household)
+        assert_frame_equal(read.member, built.member)
+        assert read.items.keys() == built.items.keys()
+        for table in built.items:
+            assert_frame_equal(read.items[table], built.items[table])
+    assert every_need.items and every_need.member and every_need.income_history
+
+
+def test_the_example_district_every_rule_three_ways(tmp_path, district):
+    path = tmp_path / "households.parquet"
+    write_households(district, path)
+    assert _run_three_ways(path, Run.build(reference_date=ON))
+
+
+def test_20000_generated_households_six_checks_three_ways(tmp_path, generated):
+    path = tmp_path / "households.parquet"
+    write_households(generated, path)
+    findings = _run_three_ways(path, Run.build(reference_date=ON,
+                                               selection=[Selection(select=SIX_CHECKS)]))
+    assert {f["code"] for f in findings} == set(SIX_CHECKS)
+
+
+def test_2000_generated_households_every_rule_three_ways(tmp_path, generated):
+    path = tmp_path / "households.parquet"
+    write_households(generated[:2000], path)
+    assert _run_three_ways(path, Run.build(reference_date=ON))
+
+
+def test_rejected_duplicated_and_model_judged_rows_in_a_typed_batch(tmp_path, generated):
+    """Rows the model rejects, a household id read twice and a row the model accepts after
+    stripping its text, between clean rows: the same findings, errors and counts."""
+    rows = [h.model_dump() for h in generated[:400]]
+    rows[5]["housing"]["safety_grade"] = "E"  # rejected
+    rows[9]["members"][0]["name"] = " 王五 "  # accepted after stripping: judged by the model
+    rows[10]["id"] = rows[3]["id"]  # read twice: rejected as a duplicate
+    rows[20]["members"].append(None)  # rejected
+    path = tmp_path / "households.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path, row_group_size=128)
+    _run_three_ways(path, Run.build(reference_date=ON,
+                                    selection=[Selection(select=SIX_CHECKS)]))
+    dataset = open_dataset(path)
+    list(dataset.households())
+    assert dataset.stats.to_dict() == {"read": 400, "accepted": 397, "rejected": 3}
+
+
+PLANNER = Path(sys.executable).with_name("planner")
+
+
+def _cli(*args: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PLANNER), *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_the_backend_option_gives_the_same_output_and_names_the_backend(tmp_path, district):
+    folder = tmp_path / "district"
+    assert _cli("convert", DISTRICT, folder, "--to", "parquet").returncode == 0
+    outputs = {}
+    for backend in ("python", "columnar", "auto"):
+        out = tmp_path / f"{backend}.jsonl"
+        result = _cli("check", folder, "--date", "2020-09-30", "--output-format", "jsonl",
+                      "--output", out, "--backend", backend, "--lang", "en")
+        assert result.returncode == 1, result.stderr
+        outputs[backend] = out.read_text(encoding="utf-8")
+        ran = "python" if backend == "python" else "columnar"
+        assert result.stderr.splitlines()[-1] == f"backend: {ran}"
+    assert outputs["python"] == outputs["columnar"] == outputs["auto"]
+    assert len(outputs["python"].splitlines()) > 50
+    result = _cli("check", DISTRICT, "--output-format", "json", "--lang", "en",
+                  "--output", tmp_path / "jsonl-input.json")
+    assert result.stderr.splitlines()[-1] == "backend: python"  # auto: not typed Parquet
+    assert json.loads((tmp_path / "jsonl-input.json").read_text(encoding="utf-8"))
