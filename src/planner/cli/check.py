@@ -205,14 +205,14 @@ def check(
             warnings=list(dataset.warnings), skipped=checker.skipped(),
         )
         writer.finish(checker.stats, inputs)
-    click.echo(backend_line(backend, lang), err=True)
     _report(checker.stats, inputs, fmt, output_file, lang, show_personal, input_failure,
-            threshold, exit_zero)
+            threshold, exit_zero, backend)
 
 
 def _report(
     stats: CheckStats, inputs: InputSummary, fmt: str, output_file: str | None, lang: str,
     show_personal: bool, input_failure: str | None, threshold: str, exit_zero: bool,
+    backend: str | None = None,
 ) -> None:
     """The notices and totals on standard error, then the exit code of the run."""
     from planner.output.text import notice_lines, summary_lines
@@ -223,6 +223,8 @@ def _report(
     if fmt != "text" or output_file:
         for line in summary_lines(stats, inputs, lang, show_personal):
             click.echo(line, err=True)
+    if backend is not None:
+        click.echo(backend_line(backend, lang), err=True)
     if input_failure is not None:
         raise UsageProblem(_lines(f"输入错误，已停止：{input_failure}",
                                   f"input error, stopped: {input_failure}", lang))
