@@ -58,7 +58,7 @@ class ColumnarChecker(Checker):
         self.batch_size = batch_size
         rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
         self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
-                                      self.measure_addresses)
+                                      self.measure_addresses, self.catalog)
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}

@@ -1,7 +1,8 @@
 """Columnar backend: which rules it compiles, and each one's "fires here" column for a batch.
 
-A household- or member-scope spec rule (no ``for_each``) whose conditions and facts compile is
-supported: its column is true for the households (members) where one of its checks holds. The
+A household- or member-scope spec rule whose conditions and facts compile is supported (``for_each:
+measure`` too: judged on the planned-measure table, it fires for a household where it holds for one
+of its measures): its column is true for the households (members) where one of its checks holds. The
 findings themselves are built by the rule's Python body for those rows only
 (:mod:`planner.backends.columnar.checker`), so they are the Python backend's by construction.
 """
@@ -12,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import polars as pl
 
-from planner.backends.columnar.conditions import ConditionCompiler, MemberStep
+from planner.backends.columnar.conditions import ConditionCompiler, MemberStep, Views
 from planner.backends.columnar.facts import FactCompiler, FactPlan
 from planner.backends.columnar.tables import Tables, Unsupported, build_tables
 from planner.measures import default_catalog
@@ -42,11 +44,13 @@ class RulePlan:
         return self.fires_in(tables)
 
     def fires_in(self, tables: Tables) -> Fired:
-        household, member = self.plan.evaluate(tables)
-        view = member.join(household.rename(lambda name: name if name == "row" else f"h:{name}"),
-                           on="row", how="left", maintain_order="left")
+        household, member, measure = self.plan.frames(tables)
+        outer = household.rename(lambda name: name if name == "row" else f"h:{name}")
+        view = member.join(outer, on="row", how="left", maintain_order="left")
+        views = Views(view, None if measure is None else measure.join(
+            outer, on="row", how="left", maintain_order="left"))
         for step in self.steps:
-            household = step(household, view)
+            household = step(household, views)
         by_household = household.select(
             [expr.fill_null(False).alias(rule.code) for rule, expr in self.household])
         by_member = view.select(
@@ -77,25 +81,30 @@ def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, Conditio
         raise Unsupported("a Python body")
     if spec.form is not None or spec.scope not in SCOPES:
         raise Unsupported(f"a {spec.scope} rule")
-    if spec.for_each is not None:
+    if spec.for_each not in (None, "measure"):
         raise Unsupported(f"for_each: {spec.for_each}")
     conditions = ConditionCompiler(spec.roots, compiler=compiler)
     checks = [conditions.compile(check.when) for check in spec.conditions]
     fires = pl.any_horizontal([check.fill_null(False) for check in checks])
+    if spec.for_each == "measure":
+        fires = conditions.per_household(fires)
     return fires, conditions
 
 
 def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
                   income_raising: Iterable[str] = (),
-                  measure_addresses: Mapping[str, Iterable[str]] | None = None) -> RulePlan:
-    """Compile what the columnar backend can run of ``rules`` for one run.
+                  measure_addresses: Mapping[str, Iterable[str]] | None = None,
+                  catalog: Mapping[str, Any] | None = None) -> RulePlan:
+    """Compile what the columnar backend can run of ``rules`` for one run (``catalog``: the
+    measure catalog, id → entry, that measure facts look up; none: they are unknown).
 
     Twice: first against every fact to learn which rules compile and what they read, then against
     those facts only, so that the tables of a batch hold just the columns they need.
     """
     income_raising = frozenset(income_raising)
     rules = tuple(rules)
-    everything = FactCompiler(values, when, income_raising, measure_addresses)
+    measures = None if catalog is None else dict(catalog.items())
+    everything = FactCompiler(values, when, income_raising, measure_addresses, measures=measures)
     everything.compile()
     supported: list[Rule] = []
     read: set[str] = set()
@@ -109,7 +118,7 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
         supported.append(rule)
         read.update(f"{path.root}.{path.attrs[0]}" for path in conditions.facts.values()
                     if not path.from_record)
-    compiler = FactCompiler(values, when, income_raising, measure_addresses)
+    compiler = FactCompiler(values, when, income_raising, measure_addresses, measures=measures)
     result = RulePlan(compiler.compile(read), unsupported=unsupported)
     for rule in supported:
         fires, conditions = _compile_rule(rule, compiler)
@@ -124,7 +133,8 @@ def _every_fact() -> FactCompiler:
     on = date(2020, 9, 30)
     catalog = default_catalog()
     compiler = FactCompiler(default_parameters().at(on), on, catalog.income_raising_ids(),
-                            {measure.id: measure.addresses for measure in catalog.values()})
+                            {measure.id: measure.addresses for measure in catalog.values()},
+                            measures=dict(catalog.items()))
     compiler.compile()
     return compiler
 
