@@ -137,9 +137,12 @@ class ColumnarChecker(Checker):
     def facts(self, household: Household) -> HouseholdFacts:
         """The household's facts (in a batch: only when a rule will read them)."""
         gate = self._gate
-        if (self._python_only or household is not gate.household
-                or gate.row in self._needs_facts):
+        if household is not gate.household or gate.fired is None or gate.fired.facts is None:
             return super().facts(household)
+        if self._python_only or gate.row in self._needs_facts:
+            # read from the batch's fact columns (planner.backends.columnar.facts_rows)
+            return gate.fired.facts.household(  # type: ignore[return-value]
+                gate.row, every=self._python_only)
         return _NoFacts()  # type: ignore[return-value]
 
     def check_household(

@@ -88,6 +88,9 @@ class FactPlan:
     values: dict[str, Value] = field(default_factory=dict)  # qualified name → value
     unsupported: dict[str, str] = field(default_factory=dict)  # qualified name → why
     needs: Needs = field(default_factory=Needs)
+    # Python's ``sum`` of no items is the int 0, of some floats a float: the column (temporary
+    # or fact) → the column saying which rows had no items.
+    empty: dict[str, str] = field(default_factory=dict)
 
     def supported(self, qualified: str) -> bool:
         return qualified in self.values
@@ -180,6 +183,9 @@ class FactCompiler:
             target = f"f:{name}"
             expr = value.expr
             steps.append(lambda frame, batch: frame.with_columns(expr.alias(target)))
+            source = expr.meta.output_name(raise_if_undetermined=False)
+            if source in self.plan.empty:
+                self.plan.empty[target] = self.plan.empty[source]
             value = Value(pl.col(target), value.kind, enum=value.enum)
         self.plan.values[qualified] = value
 
@@ -356,6 +362,8 @@ class FactCompiler:
             raise Unsupported(f"parameter {key} by year")
         dtype = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(),
                  "date": pl.Date()}[sample.kind]
+        if sample.kind == "number" and _all_integers(params, key):
+            dtype = pl.Int64()  # the int a rule reads and a message prints (4000, not 4000.0)
 
         def at_year_end(years: pl.Series) -> pl.Series:
             found = {y: params.on(date(y, 12, 31)).get(key)
@@ -493,10 +501,10 @@ Source = Callable[[pl.DataFrame, Batch], pl.DataFrame | None]
 
 
 def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
-           on: tuple[str, ...] = ("row",)) -> Step:
+           on: tuple[str, ...] = ("row",), empty: str | None = None) -> Step:
     """A step adding ``target``: ``agg`` over the rows ``source`` gives (it sees the frame so
     far), grouped by ``on`` and joined back; ``fill`` for a subject with no rows (not for an
-    aggregate that is unknown)."""
+    aggregate that is unknown); ``empty``: a column to keep saying which subjects had none."""
     present = f"{target}#"
 
     def step(frame: pl.DataFrame, batch: Batch) -> pl.DataFrame:
@@ -509,9 +517,21 @@ def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
             filler = (pl.lit(pl.Series([fill], dtype=pl.List(pl.Utf8())))
                       if isinstance(fill, list) else pl.lit(fill))
             value = pl.when(pl.col(present).is_null()).then(filler).otherwise(value)
+        if empty is not None:
+            return result.with_columns(value.alias(target), pl.col(present).is_null().alias(
+                empty)).drop(present)
         return result.with_columns(value.alias(target)).drop(present)
 
     return step
+
+
+def _all_integers(params: ParamValues, key: str) -> bool:
+    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
+    parameters = params._parameters  # the dated series behind the values
+    if parameters is None or key not in parameters:
+        return False
+    values = [dated.value for dated in parameters[key].values]
+    return bool(values) and all(type(value) is int for value in values)
 
 
 def _kind_of_annotation(annotation: Any) -> str:

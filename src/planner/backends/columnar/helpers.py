@@ -136,7 +136,10 @@ def _item_aggregate(compiler: FactCompiler, table: str, agg: pl.Expr, fill: Any,
             items = items.join(frame.select("row", year_expr.alias("y")), on="row", how="inner")
         return where(items) if where is not None else items
 
-    compiler.add_step(joined(target, source, agg, fill, on))
+    empty = None
+    if type(fill) is int and kind == "number":  # Python's sum of nothing: the int 0
+        empty = compiler.plan.empty[target] = f"{target}:empty"
+    compiler.add_step(joined(target, source, agg, fill, on, empty))
     return Value(pl.col(target), kind)
 
 
@@ -197,7 +200,7 @@ def _income_known(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 def _of_year(compiler: FactCompiler, table: str, year: Value, *,
-             category: Any = None, shift: int = 0) -> Value:
+             category: Any = None, shift: int = 0, fill: float = 0.0) -> Value:
     fields = ("year", "amount", "category") if category is not None else ("year", "amount")
     compiler.plan.needs.item(table, *fields)
 
@@ -207,7 +210,7 @@ def _of_year(compiler: FactCompiler, table: str, year: Value, *,
             test = test & (pl.col("r:category") == plain(category))
         return items.filter(test)
 
-    return _item_aggregate(compiler, table, pl.col("r:amount").sum(), 0.0, where=where, year=year)
+    return _item_aggregate(compiler, table, pl.col("r:amount").sum(), fill, where=where, year=year)
 
 
 def _income_by_category(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -221,7 +224,7 @@ def _income_by_category(compiler: FactCompiler, args: list[Value]) -> Value:
 def _costs_of_year(compiler: FactCompiler, args: list[Value]) -> Value:
     costs, year = args
     _items(compiler, costs, "production_costs", "year", "amount")
-    return _of_year(compiler, "production_costs", year)
+    return _of_year(compiler, "production_costs", year, fill=0)  # Python's sum(): 0 for none
 
 
 def _previous_per_capita_income(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -301,7 +304,7 @@ def _planned_annual_gain(compiler: FactCompiler, args: list[Value]) -> Value:
     gain = pl.col("r:expected_annual_gain")
     test = (_status_in(ACTIVE_STATUSES) & (pl.col("r:status") != MeasureStatus.DONE.value)
             & gain.is_not_null() & (gain != 0))
-    return _item_aggregate(compiler, "measures", gain.sum(), 0.0,
+    return _item_aggregate(compiler, "measures", gain.sum(), 0,
                            where=lambda items: items.filter(test))
 
 
