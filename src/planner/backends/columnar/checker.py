@@ -58,7 +58,8 @@ class ColumnarChecker(Checker):
         self.batch_size = batch_size
         rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
         self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
-                                      self.measure_addresses, self.catalog)
+                                      self.measure_addresses, self.catalog,
+                                      every_fact=bool(self._after_rules or self._dataset_rules))
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}

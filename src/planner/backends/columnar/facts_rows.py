@@ -120,8 +120,10 @@ class FactRows:
     """Reads rows' facts from the fact columns of the run's plan (``plan``), else from every
     fact compiled (``full``, built on first need), else from the Python backend (``derive``)."""
 
-    def __init__(self, plan: FactPlan, full: Callable[[], FactPlan], derive: Derive) -> None:
+    def __init__(self, plan: FactPlan, full: Callable[[], FactPlan], derive: Derive,
+                 complete: bool = False) -> None:
         self.plan = plan
+        self.complete = complete  # ``plan`` holds every fact: ``full`` is ``plan``
         self._full_plan = full
         self._full: FactPlan | None = None
         self.derive = derive
@@ -189,6 +191,8 @@ class BatchFacts:
         return RowFacts(self, row)
 
     def full(self) -> _Frames:
+        if self.rows.complete:
+            return self._main
         if self._full is None:
             plan = self.rows.full()
             household, member, _ = plan.frames(build_tables(self.households, plan.needs))
@@ -198,7 +202,7 @@ class BatchFacts:
     def value(self, entity: str, name: str, index: int) -> Any:
         """Fact ``name`` of the household (member) at ``index`` of its frame, or ``_NOT_READ``
         when no column holds it."""
-        for full in (False, True):
+        for full in (False, True) if not self.rows.complete else (False,):
             source = self.rows.source(full, entity, name)
             if source is None:
                 continue

@@ -137,9 +137,13 @@ def _finding_reads(rule: Rule) -> set[str]:
 def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
                   income_raising: Iterable[str] = (),
                   measure_addresses: Mapping[str, Iterable[str]] | None = None,
-                  catalog: Mapping[str, Any] | None = None) -> RulePlan:
+                  catalog: Mapping[str, Any] | None = None, every_fact: bool = False
+                  ) -> RulePlan:
     """Compile what the columnar backend can run of ``rules`` for one run (``catalog``: the
     measure catalog, id → entry, that measure facts look up; none: they are unknown).
+
+    ``every_fact``: other rules of the run (dataset rules, rules reading findings) read facts
+    too, so every fact is compiled into the one plan; so it is when a rule stays Python.
 
     Twice: first against every fact to learn which rules compile and what they read, then against
     those facts only, so that the tables of a batch hold just the columns they need.
@@ -163,16 +167,18 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
                     if not path.from_record)
         read.update(_finding_reads(rule))
     compiler = FactCompiler(values, when, income_raising, measure_addresses, measures=measures)
-    result = RulePlan(compiler.compile(read), unsupported=unsupported)
+    complete = every_fact or bool(unsupported)
+    result = RulePlan(compiler.compile(None if complete else read), unsupported=unsupported)
 
-    def every_fact() -> FactPlan:
+    def every_fact_plan() -> FactPlan:
         return FactCompiler(values, when, income_raising, measure_addresses,
                             measures=measures).compile()
 
     def python_facts(household: Household) -> Any:
         return derive(household, when, values, income_raising, measure_addresses)
 
-    result.rows = FactRows(result.plan, every_fact, python_facts)
+    result.rows = FactRows(result.plan, (lambda: result.plan) if complete else every_fact_plan,
+                           python_facts, complete)
     for rule in supported:
         fires, conditions = _compile_rule(rule, compiler)
         (result.member if rule.scope == "member" else result.household).append((rule, fires))
