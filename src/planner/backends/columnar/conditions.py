@@ -17,7 +17,8 @@ from typing import Any
 
 import polars as pl
 
-from planner.backends.columnar.facts import Batch, FactCompiler, joined
+from planner.backends.columnar.facts import FactCompiler
+from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, unknown_if_any
 from planner.spec import (

@@ -23,11 +23,12 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
+from planner.backends.columnar.steps import Batch, Step, joined
 from planner.backends.columnar.tables import Needs, Tables, Unsupported, annotation_of, column
 from planner.backends.columnar.values import (
-    NO_CONSTANT,
     Value,
     constant,
+    kind_of_annotation,
     looked_up,
     plain,
     truth,
@@ -52,18 +53,6 @@ from planner.facts.expression import (
 )
 from planner.model import Household, Member, PlannedMeasure
 from planner.params import ParamValues
-
-
-@dataclass(slots=True)
-class Batch:
-    """What the steps of a plan read besides the frame they extend."""
-
-    tables: Tables
-    member: pl.DataFrame | None = None
-    household: pl.DataFrame | None = None
-
-
-Step = Callable[[pl.DataFrame, Batch], pl.DataFrame]
 
 _PYTHON_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "&": operator.and_,
@@ -340,11 +329,11 @@ class FactCompiler:
             if len(path) != 1:
                 raise Unsupported(f"measure record path {'.'.join(path)}")
             self.plan.needs.item("measures", path[0])
-            sample = _kind_of_annotation(annotation)
+            sample = kind_of_annotation(annotation)
             return Value(pl.col(column(path)), sample,
                          enum=annotation if sample == "enum" else None)
         (self.plan.needs.household if owner == "household" else self.plan.needs.member).add(path)
-        sample = _kind_of_annotation(annotation)
+        sample = kind_of_annotation(annotation)
         enum = annotation if sample == "enum" else None
         return Value(pl.col(column(path)), sample, enum=enum)
 
@@ -497,34 +486,6 @@ class FactCompiler:
         return Value(pl.col(target), kind)
 
 
-Source = Callable[[pl.DataFrame, Batch], pl.DataFrame | None]
-
-
-def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
-           on: tuple[str, ...] = ("row",), empty: str | None = None) -> Step:
-    """A step adding ``target``: ``agg`` over the rows ``source`` gives (it sees the frame so
-    far), grouped by ``on`` and joined back; ``fill`` for a subject with no rows (not for an
-    aggregate that is unknown); ``empty``: a column to keep saying which subjects had none."""
-    present = f"{target}#"
-
-    def step(frame: pl.DataFrame, batch: Batch) -> pl.DataFrame:
-        items = source(frame, batch)
-        assert items is not None
-        grouped = items.group_by(list(on)).agg(agg.alias(target), pl.len().alias(present))
-        result = frame.join(grouped, on=list(on), how="left", maintain_order="left")
-        value = pl.col(target)
-        if fill is not NO_CONSTANT:
-            filler = (pl.lit(pl.Series([fill], dtype=pl.List(pl.Utf8())))
-                      if isinstance(fill, list) else pl.lit(fill))
-            value = pl.when(pl.col(present).is_null()).then(filler).otherwise(value)
-        if empty is not None:
-            return result.with_columns(value.alias(target), pl.col(present).is_null().alias(
-                empty)).drop(present)
-        return result.with_columns(value.alias(target)).drop(present)
-
-    return step
-
-
 def _all_integers(params: ParamValues, key: str) -> bool:
     """Whether every dated value of parameter ``key`` is an int (none known: no)."""
     parameters = params._parameters  # the dated series behind the values
@@ -532,22 +493,3 @@ def _all_integers(params: ParamValues, key: str) -> bool:
         return False
     values = [dated.value for dated in parameters[key].values]
     return bool(values) and all(type(value) is int for value in values)
-
-
-def _kind_of_annotation(annotation: Any) -> str:
-    from enum import Enum
-
-    if getattr(annotation, "__origin__", None) is list:
-        return "list"
-    if isinstance(annotation, type):
-        if issubclass(annotation, bool):
-            return "bool"
-        if issubclass(annotation, Enum):
-            return "enum"
-        if issubclass(annotation, int | float):
-            return "number"
-        if issubclass(annotation, str):
-            return "str"
-        if issubclass(annotation, date):
-            return "date"
-    raise Unsupported(f"a field of type {annotation}")

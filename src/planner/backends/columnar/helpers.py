@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from planner.backends.columnar.facts import Batch, joined
 from planner.backends.columnar.id_helpers import ID_HELPERS, STRUCT_ENUMS, STRUCT_FIELDS
 from planner.backends.columnar.measure_helpers import MEASURE_HELPERS, entry_known
+from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, truth
 from planner.backends.python.fact_helpers import IMPLEMENTATIONS

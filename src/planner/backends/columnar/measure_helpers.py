@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from planner.backends.columnar.facts import Batch
+from planner.backends.columnar.steps import Batch
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import Value, constant
 

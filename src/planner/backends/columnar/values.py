@@ -142,3 +142,21 @@ def unknown_if_any(parts: list[pl.Expr], result: pl.Expr) -> pl.Expr:
     for part in parts[1:]:
         test = test | part.is_null()
     return pl.when(test).then(None).otherwise(result)
+
+
+def kind_of_annotation(annotation: Any) -> str:
+    """The kind of the values a record field declared ``annotation`` holds."""
+    if getattr(annotation, "__origin__", None) is list:
+        return "list"
+    if isinstance(annotation, type):
+        if issubclass(annotation, bool):
+            return "bool"
+        if issubclass(annotation, Enum):
+            return "enum"
+        if issubclass(annotation, int | float):
+            return "number"
+        if issubclass(annotation, str):
+            return "str"
+        if issubclass(annotation, date):
+            return "date"
+    raise Unsupported(f"a field of type {annotation}")
