@@ -6,6 +6,8 @@ counted. Two selections: the six checks of issue 11 (income below the line, pre-
 income measure, unsafe house, child out of school, member uninsured, unsafe water) and every
 built-in rule. Run: ``pytest benchmarks/bench_columnar.py --benchmark-only``; read the ratio
 python ÷ columnar of each pair, not the seconds (the machine the numbers come from is shared).
+Where the columnar run's time goes: ``python benchmarks/bench_columnar.py [six|every] [N]``
+prints its CPU time beside the Python backend's and the functions it spends most in (cProfile).
 """
 
 from __future__ import annotations
@@ -69,3 +71,32 @@ def bench_every_rule(benchmark, backend: str, every_rule: Run,
                      households: list[Household]) -> None:
     """Every built-in rule (the columnar backend runs what it does not compile through Python)."""
     assert _timed(benchmark, every_rule, backend, households, rounds=1) > 0
+
+
+def profile(selection: str = "six", size: int = SIZE, top: int = 25) -> None:
+    """CPU seconds of both backends on ``size`` households, then the columnar run's profile."""
+    import cProfile
+    import pstats
+    import time
+
+    households = [Household.model_validate(json.loads(line))
+                  for line in repeated_lines(base_households(), size)]
+    # no rule time budget: a shared machine can push a dataset rule's finish over it
+    run = (Run.build(reference_date=ON, selection=[Selection(select=SIX_CHECKS)], rule_timeout=0)
+           if selection == "six" else Run.build(reference_date=ON, rule_timeout=0))
+    seconds = {}
+    for backend in ("python", "columnar"):
+        start = time.process_time()
+        found = _check(run, backend, households)
+        seconds[backend] = time.process_time() - start
+        print(f"{selection} {backend:9} {seconds[backend]:8.2f} s CPU  {found} findings")
+    print(f"python ÷ columnar: {seconds['python'] / seconds['columnar']:.2f}")
+    profiler = cProfile.Profile()
+    profiler.runcall(_check, run, "columnar", households)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
+if __name__ == "__main__":
+    import sys
+
+    profile(*(sys.argv[1:2] or ["six"]), *(int(n) for n in sys.argv[2:3]))

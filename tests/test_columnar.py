@@ -21,6 +21,7 @@ from planner.backends.columnar.rules import compile_rules
 from planner.backends.columnar.tables import build_tables
 from planner.backends.python.engine import Checker
 from planner.generate import GeneratorConfig, generate_households
+from planner.measure_facts import derive_measures
 from planner.model import Household
 from planner.run import Run
 from planner.selection import Selection
@@ -64,26 +65,29 @@ def _compiled(run: Run, targets: list[str] | None = None) -> FactPlan:
     catalog = run.catalog
     addresses = {measure.id: measure.addresses for measure in catalog.values()}
     return FactCompiler(run.values, run.reference_date, catalog.income_raising_ids(),
-                        addresses).compile(targets)
+                        addresses, measures=dict(catalog.items())).compile(targets)
 
 
 def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[Any, Any]]]:
     """Every supported fact column against the Python backend's value, household by household
-    and member by member: the differences by fact (none expected)."""
+    and member by member, measure by measure: the differences by fact (none expected)."""
     plan = _compiled(run)
-    household, member = plan.evaluate(build_tables(households, plan.needs))
+    household, member, measure = plan.frames(build_tables(households, plan.needs))
+    assert measure is not None
     python = Checker(run)
     facts = [python.facts(h) for h in households]
+    measures = [m for f in facts for m in derive_measures(f, run.catalog, run.values)]
     differences: dict[str, list[tuple[Any, Any]]] = {}
     compared = 0
     for qualified in plan.values:
         entity, name = qualified.split(".")
-        frame = household if entity == "household" else member
+        frame = {"household": household, "member": member, "measure": measure}[entity]
         if f"f:{name}" not in frame.columns:
             continue  # known when the run starts, or a record reference
         compared += 1
         got = frame.get_column(f"f:{name}").to_list()
         want = ([getattr(f, name) for f in facts] if entity == "household"
+                else [getattr(m, name) for m in measures] if entity == "measure"
                 else [getattr(m, name) for f in facts for m in f.members])
         assert len(got) == len(want)
         for a, b in zip(got, want, strict=True):
@@ -93,7 +97,7 @@ def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[
                 same = _plain(a) == _plain(b) and (a is None) == (b is None)
             if not same:
                 differences.setdefault(qualified, []).append((a, b))
-    assert compared > 60
+    assert compared > 70
     return differences
 
 
@@ -107,12 +111,17 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
     assert _differences(run, generated) == {}
 
 
-def test_every_household_and_member_fact_is_compiled(run: Run) -> None:
-    """All but ``member.from_id``: the evidence-only set of fields taken from the ID number,
-    whose helper reads the whole record (not vectorised yet; no condition reads it, and evidence
-    is built by the rule's own body on the rows that fire)."""
+def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
+    """Every household, member and measure fact but the catalog's eligibility verdict (its
+    judge, planner.measures.eligibility, is Python walking the member facts)."""
     plan = _compiled(run)
-    assert plan.unsupported == {"member.from_id": "helper id_derived_fields"}
+    assert plan.unsupported == {
+        "measure.verdict": "helper eligibility_verdict",
+        **{f"measure.{name}": "reads measure.verdict"
+           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")}}
+    assert plan.supported("member.from_id")
+    assert plan.supported("measure.beneficiary_member")
+    assert plan.supported("measure.label_zh")
     assert plan.supported("household.per_capita_net_income")
     assert plan.supported("member.out_of_school")
     assert plan.supported("member.addressed_codes")
@@ -156,10 +165,10 @@ def test_the_columnar_backend_is_available_with_polars() -> None:
 def test_supports_says_yes_to_the_rules_it_compiles_only() -> None:
     rules = {rule.code: rule for rule in installed_rules()}
     for code in ("HOU001", "INC001", "INC005", "EDU001", "MED001", "MED002", "DQ001", "DQ003",
-                 "DQ007", "DQ010"):
+                 "DQ007", "DQ010", "SUP005", "SUP006"):
         assert supports(rules[code], "columnar"), code
-    # a Python body, a measure-by-measure rule, a dataset rule, a measure quantifier, a village
-    for code in ("DQ008", "SUP003", "DQ004", "SUP006", "VIL001"):
+    # a Python body, a rule reading the eligibility verdict, a dataset rule, a village rule
+    for code in ("DQ008", "SUP003", "DQ004", "VIL001"):
         assert not supports(rules[code], "columnar"), code
 
 
@@ -189,7 +198,8 @@ def test_each_compiled_rule_fires_exactly_where_python_finds_something(
         run: Run, generated: list[Household]) -> None:
     plan = compile_rules(run.rules, run.values, run.reference_date,
                          run.catalog.income_raising_ids(),
-                         {measure.id: measure.addresses for measure in run.catalog.values()})
+                         {measure.id: measure.addresses for measure in run.catalog.values()},
+                         run.catalog)
     fired = plan.fires(generated)
     python = Checker(run)
     found: dict[str, set[tuple[int, int | None]]] = {}

@@ -83,7 +83,8 @@ class ColumnarChecker(Checker):
         self.batch_size = batch_size
         rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
         self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
-                                      self.measure_addresses)
+                                      self.measure_addresses, self.catalog,
+                                      every_fact=bool(self._after_rules or self._dataset_rules))
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}
@@ -202,9 +203,12 @@ class ColumnarChecker(Checker):
     def rule_facts(self, household: Household) -> HouseholdFacts:
         """The facts the rules read (in a batch: only for a household where one will)."""
         gate = self._gate
-        if (self._python_only or household is not gate.household
-                or gate.row in self._needs_facts):
+        if household is not gate.household or gate.fired is None or gate.fired.facts is None:
             return super().rule_facts(household)
+        if self._python_only or gate.row in self._needs_facts:
+            # read from the batch's fact columns (planner.backends.columnar.facts_rows)
+            return gate.fired.facts.household(  # type: ignore[return-value]
+                gate.row, every=self._python_only)
         return _NoFacts()  # type: ignore[return-value]
 
     def check_household(

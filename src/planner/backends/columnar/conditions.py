@@ -3,9 +3,9 @@
 The compiler is a :class:`planner.spec.Reader`, so a path, literal or operator means what it
 means to the registry and the Python backend. A condition becomes a polars expression over the
 household table (household scope) or over the member table with the household's columns joined
-as ``h:<column>`` (member scope); a member quantifier becomes a group-by of the member table
-joined back. Three-valued throughout: ``null`` is unknown, and a rule fires where the expression
-is true.
+as ``h:<column>`` (member scope), or over the planned-measure table likewise (``for_each:
+measure``); a member or measure quantifier becomes a group-by of that table joined back.
+Three-valued throughout: ``null`` is unknown, and a rule fires where the expression is true.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from typing import Any
 
 import polars as pl
 
-from planner.backends.columnar.facts import Batch, FactCompiler, joined
+from planner.backends.columnar.facts import FactCompiler
+from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, unknown_if_any
 from planner.spec import (
     All,
+    AllMeasures,
     AllMembers,
     Any_,
+    AnyMeasure,
     AnyMember,
     Compare,
     CountMembers,
@@ -41,7 +44,18 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "gt": operator.gt, "ge": operator.ge,
 }
 
-MemberStep = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
+
+
+@dataclass(slots=True)
+class Views:
+    """The member and planned-measure tables of a batch, each with its household's columns
+    joined as ``h:<column>`` (no measure table when no measure fact is compiled)."""
+
+    member: pl.DataFrame
+    measure: pl.DataFrame | None = None
+
+
+MemberStep = Callable[[pl.DataFrame, Views], pl.DataFrame]
 
 
 @dataclass(slots=True)
@@ -82,6 +96,10 @@ class ConditionCompiler(Reader):
                 return self._quantifier(node.any_member, any_=True)
             case AllMembers():
                 return self._quantifier(node.all_members, any_=False)
+            case AnyMeasure():
+                return self._quantifier(node.any_measure, any_=True, over="measure")
+            case AllMeasures():
+                return self._quantifier(node.all_measures, any_=False, over="measure")
             case CountMembers():
                 return self._count(node)
             case Compare():
@@ -97,7 +115,7 @@ class ConditionCompiler(Reader):
     def _value(self, fact: FactPath) -> Value:
         compiler = self.compiler
         assert compiler is not None
-        if fact.root not in ("household", "member"):
+        if fact.root not in ("household", "member", "measure"):
             raise Unsupported(f"facts of {fact.root}")
         if fact.from_record:
             compiler.entity = fact.root
@@ -111,8 +129,9 @@ class ConditionCompiler(Reader):
             value = compiler.plan.values[qualified]
         if value.known or value.expr is None:
             return value
-        if fact.root == "household" and "member" in self.roots:
-            # evaluated on the member view, where the household's columns are ``h:<column>``
+        if fact.root == "household" and ("member" in self.roots or "measure" in self.roots):
+            # evaluated on the member or measure view, where the household's columns are
+            # ``h:<column>``
             return Value(pl.col("h:" + value.column.meta.output_name()), value.kind,
                          enum=value.enum)
         return value
@@ -124,7 +143,7 @@ class ConditionCompiler(Reader):
         if value.record is not None:
             compiler = self.compiler
             assert compiler is not None
-            if value.owner != "household" or "member" in self.roots:
+            if value.owner != "household" or "member" in self.roots or "measure" in self.roots:
                 raise Unsupported(f"presence of {path}")
             compiler.plan.needs.present.add(value.record)
             return pl.col("p:" + ".".join(value.record))
@@ -250,19 +269,21 @@ class ConditionCompiler(Reader):
         return result
 
     # -- members --------------------------------------------------------------------------
-    def _inner(self, condition: Any) -> pl.Expr:
-        with self.members():
+    def _inner(self, condition: Any, over: str = "member") -> pl.Expr:
+        if "measure" in self.roots:  # a quantifier inside for_each: measure
+            raise Unsupported("a quantifier over a measure's household")
+        with self.members() if over == "member" else self.measures():
             return self.compile(condition)
 
-    def _quantifier(self, condition: Any, *, any_: bool) -> pl.Expr:
-        inner = self._inner(condition)
+    def _quantifier(self, condition: Any, *, any_: bool, over: str = "member") -> pl.Expr:
+        inner = self._inner(condition, over)
         if any_:
             agg = pl.when(inner.any()).then(True).when(inner.is_null().any()).then(
                 None).otherwise(False)
         else:
             agg = pl.when((inner == False).any()).then(False).when(  # noqa: E712
                 inner.is_null().any()).then(None).otherwise(True)
-        return self._joined(agg, not any_)
+        return self._joined(agg, not any_, over)
 
     def _count(self, node: CountMembers) -> pl.Expr:
         inner = self._inner(node.count_members)
@@ -283,13 +304,26 @@ class ConditionCompiler(Reader):
         at_low, at_high = _OPS[op](low, bound), _OPS[op](high, bound)
         return pl.when(at_low == at_high).then(at_low).otherwise(None)
 
-    def _joined(self, agg: pl.Expr, fill: Any) -> pl.Expr:
+    def _joined(self, agg: pl.Expr, fill: Any, over: str = "member") -> pl.Expr:
+        """``agg`` over the member (or measure) view by household, joined onto the households;
+        ``fill`` for a household with none."""
         compiler = self.compiler
         assert compiler is not None
         target = compiler.temp()
         step = joined(target, lambda frame, batch: batch.member, agg, fill)
-        self.steps.append(lambda frame, member: step(frame, Batch(None, member)))  # type: ignore[arg-type]
+
+        def quantified(frame: pl.DataFrame, views: Views) -> pl.DataFrame:
+            rows = views.member if over == "member" else views.measure
+            if rows is None:  # no planned measure in the batch's tables
+                return frame.with_columns(pl.lit(fill).alias(target))
+            return step(frame, Batch(None, rows))  # type: ignore[arg-type]
+
+        self.steps.append(quantified)
         return pl.col(target)
 
+    def per_household(self, fires: pl.Expr) -> pl.Expr:
+        """Whether ``fires`` (over the measure view) holds for some measure of each household."""
+        return self._joined(fires.fill_null(False).any(), False, "measure")
 
-__all__ = ["NO_CONSTANT", "ConditionCompiler"]
+
+__all__ = ["NO_CONSTANT", "ConditionCompiler", "Views"]

@@ -4,9 +4,11 @@ The catalogue (:data:`planner.facts.FACTS`) is compiled once per run: member fac
 table, then household facts over the household table, each fact a column ``f:<name>``. What is
 known when the run starts (parameters, the reference date, vocabularies) is folded into literals;
 aggregates over members and the helpers that walk a record's lists become group-bys joined back
-by household row. A formula the backend cannot vectorise yet (a helper not written here, a value
-polars cannot hold) makes its fact, and every fact and rule reading it, unsupported — never a
-different value: :attr:`FactPlan.unsupported` says which and why.
+by household row. Facts of planned measures (``measure.*``) are columns of the ``measures`` item
+table, evaluated last; the catalog's attributes are looked up by measure id. A formula the backend
+cannot vectorise yet (a helper not written here, a value polars cannot hold) makes its fact, and
+every fact and rule reading it, unsupported — never a different value:
+:attr:`FactPlan.unsupported` says which and why.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
+from planner.backends.columnar.steps import Batch, Step, joined
 from planner.backends.columnar.tables import Needs, Tables, Unsupported, annotation_of, column
 from planner.backends.columnar.values import (
-    NO_CONSTANT,
     Value,
     constant,
+    kind_of_annotation,
+    looked_up,
     plain,
     truth,
     unknown_if_any,
@@ -47,19 +51,8 @@ from planner.facts.expression import (
     Param,
     Unary,
 )
-from planner.model import Household, Member
+from planner.model import Household, Member, PlannedMeasure
 from planner.params import ParamValues
-
-
-@dataclass(slots=True)
-class Batch:
-    """What the steps of a plan read besides the frame they extend."""
-
-    tables: Tables
-    member: pl.DataFrame | None = None
-
-
-Step = Callable[[pl.DataFrame, Batch], pl.DataFrame]
 
 _PYTHON_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "&": operator.and_,
@@ -69,7 +62,9 @@ _PYTHON_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
     ">=": operator.ge, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
-_RECORDS: dict[str, type[BaseModel]] = {"household": Household, "member": Member}
+_RECORDS: dict[str, type[BaseModel]] = {"household": Household, "member": Member,
+                                         "measure": PlannedMeasure}
+ENTITIES = ("member", "household", "measure")
 
 
 @dataclass(slots=True)
@@ -78,15 +73,25 @@ class FactPlan:
 
     member_steps: list[Step] = field(default_factory=list)
     household_steps: list[Step] = field(default_factory=list)
+    measure_steps: list[Step] = field(default_factory=list)
     values: dict[str, Value] = field(default_factory=dict)  # qualified name → value
     unsupported: dict[str, str] = field(default_factory=dict)  # qualified name → why
     needs: Needs = field(default_factory=Needs)
+    # Python's ``sum`` of no items is the int 0, of some floats a float: the column (temporary
+    # or fact) → the column saying which rows had no items.
+    empty: dict[str, str] = field(default_factory=dict)
 
     def supported(self, qualified: str) -> bool:
         return qualified in self.values
 
     def evaluate(self, tables: Tables) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The household and member tables of a batch with their fact columns."""
+        household, member, _ = self.frames(tables)
+        return household, member
+
+    def frames(self, tables: Tables) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+        """The household, member and planned-measure tables of a batch with their fact columns
+        (no measure table when no measure fact is compiled)."""
         # Eager, step by step: a lazy plan would repeat the frame so far in every join that
         # reads one of its columns (a per-household year), doubling the plan at each.
         batch = Batch(tables)
@@ -97,7 +102,12 @@ class FactPlan:
         household = tables.household
         for step in self.household_steps:
             household = step(household, batch)
-        return household, member
+        batch.household = household
+        measure = tables.items.get("measures")
+        if measure is not None:
+            for step in self.measure_steps:
+                measure = step(measure, batch)
+        return household, member, measure
 
 
 class FactCompiler:
@@ -105,13 +115,15 @@ class FactCompiler:
 
     def __init__(self, values: ParamValues, when: date, income_raising: Iterable[str] = (),
                  measure_addresses: Mapping[str, Iterable[str]] | None = None,
-                 catalog: FactCatalog = FACTS) -> None:
+                 catalog: FactCatalog = FACTS, measures: Mapping[str, Any] | None = None
+                 ) -> None:
         self.params = values
         self.when = when
         self.income_raising = frozenset(income_raising)
         self.measure_addresses = {measure: tuple(codes)
                                   for measure, codes in (measure_addresses or {}).items()}
         self.catalog = catalog
+        self.measures = measures  # the measure catalog (id → entry): measure.entry looks up
         self.plan = FactPlan()
         self.entity = "household"
         self._temporaries = count()
@@ -120,7 +132,7 @@ class FactCompiler:
     def compile(self, targets: Iterable[str] | None = None) -> FactPlan:
         """Compile ``targets`` (qualified names) and what they read; every fact when ``None``."""
         wanted = None if targets is None else self._closure(targets)
-        for entity in ("member", "household"):
+        for entity in ENTITIES:
             for declared in self.catalog.of(entity):
                 if wanted is not None and declared.qualified not in wanted:
                     continue
@@ -153,14 +165,22 @@ class FactCompiler:
             del steps[mark:]
             self.plan.unsupported[qualified] = str(exc) or "not vectorised"
             return
-        if value.expr is not None and not value.known and value.record is None:
+        if entity == "measure":
+            self.plan.needs.item("measures")  # the table a measure fact is a column of
+        if (value.expr is not None and not value.known and value.record is None
+                and value.lookup is None):
             target = f"f:{name}"
             expr = value.expr
             steps.append(lambda frame, batch: frame.with_columns(expr.alias(target)))
+            source = expr.meta.output_name(raise_if_undetermined=False)
+            if source in self.plan.empty:
+                self.plan.empty[target] = self.plan.empty[source]
             value = Value(pl.col(target), value.kind, enum=value.enum)
         self.plan.values[qualified] = value
 
     def steps(self, entity: str) -> list[Step]:
+        if entity == "measure":
+            return self.plan.measure_steps
         return self.plan.member_steps if entity == "member" else self.plan.household_steps
 
     def temp(self) -> str:
@@ -233,6 +253,15 @@ class FactCompiler:
             return constant(self.when)
         if name == "position" and entity == "member":
             return Value(pl.col("position"), "number")
+        if entity == "measure":
+            if name == "number":
+                return Value(pl.col("index"), "number")
+            if name == "household":
+                return Value(None, "household")
+            if name == "catalog":
+                if self.measures is None:
+                    return constant(None)
+                return Value(None, "catalog", lookup=self.measures)
         if name == "household_record":
             return Value(None, "record", record=(), owner="household")
         if name == "member_facts":
@@ -249,6 +278,20 @@ class FactCompiler:
             return self.record_value(path, base.owner, item)
         if base.known:
             return constant(None if base.constant is None else getattr(base.constant, attr))
+        if base.kind == "household":  # a measure reads its household's facts known at the start
+            if attr == "members":
+                return Value(None, "members")
+            declared = self.catalog.facts.get(f"household.{attr}")
+            if f"household.{attr}" not in self.plan.values and declared is not None:
+                self._fact("household", attr, declared.node, declared.depends_on)  # on demand
+                self.entity = "measure"
+            found = self.plan.values.get(f"household.{attr}")
+            if found is None or not found.known:
+                raise Unsupported(f"household.{attr} read from a measure")
+            return found
+        if base.kind == "lookup" and base.lookup is not None:
+            return looked_up(base.column, {key: None if entry is None else getattr(entry, attr)
+                                           for key, entry in base.lookup.items()})
         if base.kind == "enum" and base.enum is not None:
             mapping = {option.value: plain(getattr(option, attr))
                        for option in base.enum}  # type: ignore[attr-defined]
@@ -282,8 +325,15 @@ class FactCompiler:
             return Value(None, "record", record=path, owner=owner)
         if owner != here:
             raise Unsupported(f"the {owner} record read from a {here}")
+        if owner == "measure":
+            if len(path) != 1:
+                raise Unsupported(f"measure record path {'.'.join(path)}")
+            self.plan.needs.item("measures", path[0])
+            sample = kind_of_annotation(annotation)
+            return Value(pl.col(column(path)), sample,
+                         enum=annotation if sample == "enum" else None)
         (self.plan.needs.household if owner == "household" else self.plan.needs.member).add(path)
-        sample = _kind_of_annotation(annotation)
+        sample = kind_of_annotation(annotation)
         enum = annotation if sample == "enum" else None
         return Value(pl.col(column(path)), sample, enum=enum)
 
@@ -301,6 +351,8 @@ class FactCompiler:
             raise Unsupported(f"parameter {key} by year")
         dtype = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(),
                  "date": pl.Date()}[sample.kind]
+        if sample.kind == "number" and _all_integers(params, key):
+            dtype = pl.Int64()  # the int a rule reads and a message prints (4000, not 4000.0)
 
         def at_year_end(years: pl.Series) -> pl.Series:
             found = {y: params.on(date(y, 12, 31)).get(key)
@@ -434,45 +486,10 @@ class FactCompiler:
         return Value(pl.col(target), kind)
 
 
-Source = Callable[[pl.DataFrame, Batch], pl.DataFrame | None]
-
-
-def joined(target: str, source: Source, agg: pl.Expr, fill: Any,
-           on: tuple[str, ...] = ("row",)) -> Step:
-    """A step adding ``target``: ``agg`` over the rows ``source`` gives (it sees the frame so
-    far), grouped by ``on`` and joined back; ``fill`` for a subject with no rows (not for an
-    aggregate that is unknown)."""
-    present = f"{target}#"
-
-    def step(frame: pl.DataFrame, batch: Batch) -> pl.DataFrame:
-        items = source(frame, batch)
-        assert items is not None
-        grouped = items.group_by(list(on)).agg(agg.alias(target), pl.len().alias(present))
-        result = frame.join(grouped, on=list(on), how="left", maintain_order="left")
-        value = pl.col(target)
-        if fill is not NO_CONSTANT:
-            filler = (pl.lit(pl.Series([fill], dtype=pl.List(pl.Utf8())))
-                      if isinstance(fill, list) else pl.lit(fill))
-            value = pl.when(pl.col(present).is_null()).then(filler).otherwise(value)
-        return result.with_columns(value.alias(target)).drop(present)
-
-    return step
-
-
-def _kind_of_annotation(annotation: Any) -> str:
-    from enum import Enum
-
-    if getattr(annotation, "__origin__", None) is list:
-        return "list"
-    if isinstance(annotation, type):
-        if issubclass(annotation, bool):
-            return "bool"
-        if issubclass(annotation, Enum):
-            return "enum"
-        if issubclass(annotation, int | float):
-            return "number"
-        if issubclass(annotation, str):
-            return "str"
-        if issubclass(annotation, date):
-            return "date"
-    raise Unsupported(f"a field of type {annotation}")
+def _all_integers(params: ParamValues, key: str) -> bool:
+    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
+    parameters = params._parameters  # the dated series behind the values
+    if parameters is None or key not in parameters:
+        return False
+    values = [dated.value for dated in parameters[key].values]
+    return bool(values) and all(type(value) is int for value in values)

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from planner.backends.columnar.facts import Batch, joined
+from planner.backends.columnar.id_helpers import ID_HELPERS, STRUCT_ENUMS, STRUCT_FIELDS
+from planner.backends.columnar.measure_helpers import MEASURE_HELPERS, entry_known
+from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, truth
 from planner.backends.python.fact_helpers import IMPLEMENTATIONS
 from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee
 from planner.facts.helpers import HELPERS
 from planner.facts.vocab import IMPLEMENTED_STATUSES
-from planner.model import DisabilityCategory, MeasureStatus, Relation
+from planner.model import MeasureStatus, Relation
 
 if TYPE_CHECKING:
     from planner.backends.columnar.facts import FactCompiler
@@ -34,7 +36,7 @@ def call(compiler: FactCompiler, name: str, args: list[Value], item: bool) -> Va
     if all(arg.known for arg in args) and name in IMPLEMENTATIONS:
         extra = {"params": compiler.params} if HELPERS[name].parameters else {}
         return constant(IMPLEMENTATIONS[name](*(arg.constant for arg in args), **extra))
-    helper = _HELPERS.get(name)
+    helper = _HELPERS.get(name) or MEASURE_HELPERS.get(name) or ID_HELPERS.get(name)
     if helper is None:
         raise Unsupported(f"helper {name}")
     if item and name not in _ROW_WISE:
@@ -50,6 +52,8 @@ def _column(value: Value) -> pl.Expr:
 
 def _is_known(compiler: FactCompiler, args: list[Value]) -> Value:
     (value,) = args
+    if value.lookup is not None:
+        return Value(entry_known(value), "bool")
     if value.record is not None:
         if value.owner != "household" or compiler.entity != "household":
             raise Unsupported("presence of a member's sub-record")
@@ -110,11 +114,8 @@ def _months_between(compiler: FactCompiler, args: list[Value]) -> Value:
 
 def _items(compiler: FactCompiler, value: Value, table: str, *fields: str) -> None:
     """Ask for the item table behind a record's list (``record.income`` → ``income``)."""
-    expected = {"income": ("household", ("income",)),
-                "production_costs": ("household", ("production_costs",)),
-                "measures": ("household", ("measures",)), "visits": ("household", ("visits",)),
-                "employment": ("member", ("employment",)),
-                "posts": ("member", ("public_welfare_posts",))}[table]
+    expected = {"employment": ("member", ("employment",)),
+                "posts": ("member", ("public_welfare_posts",))}.get(table, ("household", (table,)))
     if (value.owner, value.record) != expected or value.owner != compiler.entity:
         raise Unsupported(f"the list {table} read from a {compiler.entity}")
     compiler.plan.needs.item(table, *fields)
@@ -135,7 +136,10 @@ def _item_aggregate(compiler: FactCompiler, table: str, agg: pl.Expr, fill: Any,
             items = items.join(frame.select("row", year_expr.alias("y")), on="row", how="inner")
         return where(items) if where is not None else items
 
-    compiler.add_step(joined(target, source, agg, fill, on))
+    empty = None
+    if type(fill) is int and kind == "number":  # Python's sum of nothing: the int 0
+        empty = compiler.plan.empty[target] = f"{target}:empty"
+    compiler.add_step(joined(target, source, agg, fill, on, empty))
     return Value(pl.col(target), kind)
 
 
@@ -196,7 +200,7 @@ def _income_known(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 def _of_year(compiler: FactCompiler, table: str, year: Value, *,
-             category: Any = None, shift: int = 0) -> Value:
+             category: Any = None, shift: int = 0, fill: float = 0.0) -> Value:
     fields = ("year", "amount", "category") if category is not None else ("year", "amount")
     compiler.plan.needs.item(table, *fields)
 
@@ -206,7 +210,7 @@ def _of_year(compiler: FactCompiler, table: str, year: Value, *,
             test = test & (pl.col("r:category") == plain(category))
         return items.filter(test)
 
-    return _item_aggregate(compiler, table, pl.col("r:amount").sum(), 0.0, where=where, year=year)
+    return _item_aggregate(compiler, table, pl.col("r:amount").sum(), fill, where=where, year=year)
 
 
 def _income_by_category(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -220,7 +224,7 @@ def _income_by_category(compiler: FactCompiler, args: list[Value]) -> Value:
 def _costs_of_year(compiler: FactCompiler, args: list[Value]) -> Value:
     costs, year = args
     _items(compiler, costs, "production_costs", "year", "amount")
-    return _of_year(compiler, "production_costs", year)
+    return _of_year(compiler, "production_costs", year, fill=0)  # Python's sum(): 0 for none
 
 
 def _previous_per_capita_income(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -300,7 +304,7 @@ def _planned_annual_gain(compiler: FactCompiler, args: list[Value]) -> Value:
     gain = pl.col("r:expected_annual_gain")
     test = (_status_in(ACTIVE_STATUSES) & (pl.col("r:status") != MeasureStatus.DONE.value)
             & gain.is_not_null() & (gain != 0))
-    return _item_aggregate(compiler, "measures", gain.sum(), 0.0,
+    return _item_aggregate(compiler, "measures", gain.sum(), 0,
                            where=lambda items: items.filter(test))
 
 
@@ -349,40 +353,6 @@ def _member_addressed_codes(compiler: FactCompiler, args: list[Value]) -> Value:
     compiler.add_step(joined(target, source, pl.col("code").unique().sort(), [],
                              ("row", "position")))
     return Value(pl.col(target), "list")
-
-
-_ID_CHECK = pl.Struct({"valid": pl.Boolean(), "problem": pl.Utf8(), "birth_date": pl.Date(),
-                       "male": pl.Boolean(), "disability_category": pl.Utf8(),
-                       "disability_grade": pl.Int64()})
-#: The kinds of the fields of a struct value (``id_check.valid``).
-STRUCT_FIELDS = {"IdCheck": {"valid": "bool", "problem": "str", "birth_date": "date",
-                             "male": "bool", "disability_category": "enum",
-                             "disability_grade": "number"}}
-#: The vocabulary of each enum field of a struct value.
-STRUCT_ENUMS: dict[str, dict[str, type]] = {
-    "IdCheck": {"disability_category": DisabilityCategory}}
-
-
-def _id_check(compiler: FactCompiler, args: list[Value]) -> Value:
-    """The Python check of each distinct number, as a struct column (ID numbers are checked by
-    one implementation: planner.idnumber)."""
-    (number,) = args
-    if number.kind != "str":
-        raise Unsupported("id_check of something else than a text")
-    check = IMPLEMENTATIONS["id_check"]
-
-    def checks(numbers: pl.Series) -> pl.Series:
-        found = {}
-        for text in numbers.unique().to_list():
-            result = check(text)
-            found[text] = None if result is None else {
-                "valid": result.valid, "problem": result.problem,
-                "birth_date": result.birth_date, "male": result.male,
-                "disability_category": plain(result.disability_category),
-                "disability_grade": result.disability_grade}
-        return pl.Series([found[text] for text in numbers.to_list()], dtype=_ID_CHECK)
-
-    return Value(number.column.map_batches(checks, return_dtype=_ID_CHECK), "struct:IdCheck")
 
 
 def _last_visit(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -486,7 +456,6 @@ _HELPERS: dict[str, Helper] = {
     "implemented_measures": _implemented_measures,
     "planned_annual_gain": _planned_annual_gain,
     "last_visit": _last_visit,
-    "id_check": _id_check,
     "addressed_codes": _addressed_codes,
     "member_addressed_codes": _member_addressed_codes,
     "water_safe": _water_safe,
@@ -496,5 +465,7 @@ _HELPERS: dict[str, Helper] = {
 }
 
 # Helpers that are expressions of the row they are given (no join): usable inside aggregates.
+__all__ = ["STRUCT_ENUMS", "STRUCT_FIELDS", "call", "set_operation"]
+
 _ROW_WISE = frozenset({"is_known", "coalesce", "truthy", "abs", "size_of", "values_of",
                        "days_between", "age_on", "months_between", "id_check"})

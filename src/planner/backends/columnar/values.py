@@ -9,6 +9,7 @@ are folded into literals.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -24,9 +25,10 @@ NO_CONSTANT = object()
 @dataclass(frozen=True, slots=True)
 class Value:
     """A compiled node: its expression and kind (``bool``, ``number``, ``str``, ``enum``,
-    ``date``, ``list``, ``record``, ``members``, ``other``); ``constant`` when known at compile
-    time; ``record`` the path of a record reference (``owner``: ``household`` or ``member``);
-    ``enum`` the vocabulary of an enum value."""
+    ``date``, ``list``, ``record``, ``members``, ``lookup``, ``other``); ``constant`` when known
+    at compile time; ``record`` the path of a record reference (``owner``: ``household``,
+    ``member`` or ``measure``); ``enum`` the vocabulary of an enum value; ``lookup`` the objects
+    known when the run starts (catalog entries) that the key column ``expr`` picks."""
 
     expr: pl.Expr | None
     kind: str
@@ -35,6 +37,7 @@ class Value:
     owner: str = ""
     enum: type | None = None
     parts: tuple[Value, ...] = ()
+    lookup: Mapping[Any, Any] | None = None
 
     @property
     def known(self) -> bool:
@@ -91,6 +94,29 @@ def constant(value: Any) -> Value:
     return Value(pl.lit(plain(value)), kind, value, enum=enum)
 
 
+_DTYPES = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(), "enum": pl.Utf8(),
+           "date": pl.Date()}
+
+
+def looked_up(key: pl.Expr, lookup: Mapping[Any, Any]) -> Value:
+    """The objects of ``lookup`` picked by ``key``: a column where they are plain values (an
+    unknown key is unknown), else a lookup to walk further."""
+    samples = [value for value in lookup.values() if value is not None]
+    kinds = {kind_of(value) for value in samples}
+    if kinds == {"other"}:
+        return Value(key, "lookup", lookup=lookup)
+    if len(kinds) > 1 or kinds & {"list", "other"}:
+        raise Unsupported(f"a lookup of {' and '.join(sorted(kinds))}")
+    kind = kinds.pop() if kinds else "null"
+    if all(isinstance(value, int) and not isinstance(value, bool) for value in samples):
+        dtype: pl.DataType = pl.Int64()
+    else:
+        dtype = _DTYPES.get(kind, pl.Utf8())
+    mapping = {name: plain(value) for name, value in lookup.items()}
+    expr = key.replace_strict(mapping, default=None, return_dtype=dtype)
+    return Value(expr, kind, enum=type(samples[0]) if kind == "enum" else None)
+
+
 def truth(value: Value) -> pl.Expr:
     """Python truthiness as a boolean expression, unknown staying unknown."""
     if value.known:
@@ -116,3 +142,21 @@ def unknown_if_any(parts: list[pl.Expr], result: pl.Expr) -> pl.Expr:
     for part in parts[1:]:
         test = test | part.is_null()
     return pl.when(test).then(None).otherwise(result)
+
+
+def kind_of_annotation(annotation: Any) -> str:
+    """The kind of the values a record field declared ``annotation`` holds."""
+    if getattr(annotation, "__origin__", None) is list:
+        return "list"
+    if isinstance(annotation, type):
+        if issubclass(annotation, bool):
+            return "bool"
+        if issubclass(annotation, Enum):
+            return "enum"
+        if issubclass(annotation, int | float):
+            return "number"
+        if issubclass(annotation, str):
+            return "str"
+        if issubclass(annotation, date):
+            return "date"
+    raise Unsupported(f"a field of type {annotation}")
