@@ -18,6 +18,7 @@ backend does not compile must run, or a waiver is to be judged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +177,10 @@ class ColumnarChecker(Checker):
                   else sorted(self._needs_facts | _with_waivers(batch)))
         records = dict(zip(wanted, typed.build_many([rows[i].index for i in wanted]),
                            strict=True))
+        if fired.facts is not None:  # the rows whose facts are read are built
+            fired.facts.households = [records.get(position)  # type: ignore[misc]
+                                      for position in range(len(rows))]
+            fired.facts.tables_for = partial(arrow_tables, batch)
         gate = self._gate
         for position, (item, row) in enumerate(zip(run, rows, strict=True)):
             household: Any = records[position] if position in records else _Unbuilt(row.id)

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from planner.backends.columnar.facts import FactPlan
-from planner.backends.columnar.tables import Unsupported, build_tables
+from planner.backends.columnar.tables import Needs, Tables, Unsupported, build_tables
 from planner.facts import HouseholdFacts, MemberFacts
 from planner.idnumber import IdCheck
 from planner.model import DisabilityCategory, Household
@@ -174,13 +174,16 @@ class _Frames:
 class BatchFacts:
     """The facts of one batch's rows, each read when first asked for."""
 
-    __slots__ = ("_full", "_main", "households", "rows")
+    __slots__ = ("_full", "_main", "households", "rows", "tables_for")
 
     def __init__(self, rows: FactRows, households: Sequence[Household],
                  household: pl.DataFrame, member: pl.DataFrame) -> None:
         self.rows = rows
+        # The batch's records (a typed batch sets them once built: only the rows read) and
+        # where the tables of every fact come from when they are not built from the records.
         self.households = households
-        self._main = _Frames(household, member, len(households))
+        self.tables_for: Callable[[Needs], Tables] | None = None
+        self._main = _Frames(household, member, household.height)
         self._full: _Frames | None = None
 
     def household(self, row: int, every: bool = False) -> RowFacts:
@@ -195,8 +198,10 @@ class BatchFacts:
             return self._main
         if self._full is None:
             plan = self.rows.full()
-            household, member, _ = plan.frames(build_tables(self.households, plan.needs))
-            self._full = _Frames(household, member, len(self.households))
+            tables = (build_tables(self.households, plan.needs) if self.tables_for is None
+                      else self.tables_for(plan.needs))
+            household, member, _ = plan.frames(tables)
+            self._full = _Frames(household, member, household.height)
         return self._full
 
     def value(self, entity: str, name: str, index: int) -> Any:
