@@ -8,6 +8,7 @@ files kill or hang a worker in one part, or run out of their time budget in one.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -184,3 +185,31 @@ def test_workers_below_one_are_refused(workers: str) -> None:
         assert "工作进程数至少为 1" in done.stderr
         assert "must be at least 1" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden test's 20,000 generated households (tests/golden/record.py)."""
+    from tests.golden import record
+
+    return record.generate(tmp_path_factory.mktemp("generated") / "generated")
+
+
+def test_generated_findings_with_two_workers_are_the_recorded_ones(
+    generated: Path, tmp_path: Path,
+) -> None:
+    from tests.golden import record
+
+    out = tmp_path / "findings.jsonl"
+    done = subprocess.run(
+        [*PLANNER, "check", generated.name, "--date", record.REFERENCE_DATE, "--exit-zero",
+         "--output-format", "jsonl", "--output", str(out), "--workers", "2"],
+        cwd=generated.parent, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    assert done.returncode == 0, done.stderr
+    recorded = gzip.decompress((record.HERE / "generated_findings.jsonl.gz").read_bytes())
+    assert out.read_bytes() == recorded
+
+
+def test_generated_plans_are_the_same_with_two_workers(generated: Path, tmp_path: Path) -> None:
+    _same_with_workers("plan", generated, tmp_path / "plan.jsonl", "--output-format", "jsonl",
+                       "--date", "2020-09-30")
