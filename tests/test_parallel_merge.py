@@ -4,7 +4,10 @@ hits one accumulator fed both parts gives, less the households rejected after be
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from planner.backends.python.engine import Checker
@@ -86,3 +89,38 @@ def test_waivers_judged_in_parts_are_finished_as_in_one_ledger() -> None:
     assert part.waivers.take_partial() == ([], [])
     unused = checker.waivers.finish([])
     assert [(f.code, f.subject) for f in unused] == [("PLN003", "522425-101-0001")]
+
+
+def test_partitions_checked_apart_and_combined_are_one_run(tmp_path: Path) -> None:
+    """The seam for other schedulers (Dask): each partition file checked by a PartChecker
+    in its own process, the results combined, give the findings, counts and errors of one
+    process reading both files (a household id of the first file read again in the second)."""
+    from planner.io import open_dataset
+    from planner.io.errors import ReadStats
+    from planner.parallel import Combiner, Recipe, combine
+
+    folder = tmp_path / "district"
+    (folder / "households").mkdir(parents=True)
+    first, second = LINES[:40], [LINES[3], "{broken", *LINES[40:80]]
+    for name, lines in (("part-0.jsonl", first), ("part-1.jsonl", second)):
+        (folder / "households" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = Run.build(reference_date=ON, rule_timeout=None)
+    dataset = open_dataset(folder)
+    alone = [f.to_dict() for f in Checker(run).iter_findings(dataset.sourced())]
+    recipe = Recipe(None, (str(folder),), ON)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_check_file, [recipe] * 2, dataset.household_files))
+    stats, errors = ReadStats(), []
+    combiner = Combiner(Checker(run))
+    parts = [(str(path), result) for path, result in zip(dataset.household_files, results,
+                                                          strict=True)]
+    combined = [f.to_dict() for f in combine(combiner, parts, stats=stats, errors=errors)]
+    assert combined == alone
+    assert (stats.read, stats.accepted, stats.rejected) == (82, 80, 2)
+    assert errors == dataset.errors
+
+
+def _check_file(recipe: Any, path: Path) -> Any:
+    from planner.parallel import PartChecker
+
+    return PartChecker(recipe).check_file(path)
