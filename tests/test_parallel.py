@@ -213,3 +213,29 @@ def test_generated_findings_with_two_workers_are_the_recorded_ones(
 def test_generated_plans_are_the_same_with_two_workers(generated: Path, tmp_path: Path) -> None:
     _same_with_workers("plan", generated, tmp_path / "plan.jsonl", "--output-format", "jsonl",
                        "--date", "2020-09-30")
+
+
+def test_waivers_are_judged_the_same_with_two_workers(awkward: Path, tmp_path: Path) -> None:
+    """A waiver of a household in a late part, an expired one, one of a household not in the
+    input, and one of a dataset rule (judged at the end of the run)."""
+    first = _planner("check", awkward, "--workers", "1", "--output-format", "jsonl",
+                     "--exit-zero", "--output", tmp_path / "plain.jsonl")
+    assert first.returncode == 1, first.stderr
+    findings = [json.loads(line) for line in _lines(tmp_path / "plain.jsonl")]
+    late = [f for f in findings if f["subject_kind"] == "household" and f["code"] != "DQ004"]
+    late = late[len(late) * 3 // 4]
+    waivers = [
+        (late["subject"], late["code"], "2021-06-30"),
+        (findings[0]["subject"], findings[0]["code"], "2020-01-01"),
+        ("522425-000-0000", "HOU001", "2021-06-30"),
+        ("522425-999-0001", "DQ004", "2021-06-30"),
+    ]
+    path = tmp_path / "waivers.yaml"
+    path.write_text("".join(
+        f'- {{household: "{household}", code: {code}, reason: 核实中, approver: 镇政府,'
+        f" expires: {expires}}}\n" for household, code, expires in waivers), encoding="utf-8")
+    output = _same_with_workers("check", awkward, tmp_path / "waived.jsonl", "--waivers", path,
+                                "--output-format", "jsonl", "--exit-zero")
+    codes = [json.loads(line)["code"] for line in output.splitlines()]
+    assert "PLN002" in codes and "PLN003" in codes
+    assert b'"waiver"' in output
