@@ -239,3 +239,20 @@ def test_waivers_are_judged_the_same_with_two_workers(awkward: Path, tmp_path: P
     codes = [json.loads(line)["code"] for line in output.splitlines()]
     assert "PLN002" in codes and "PLN003" in codes
     assert b'"waiver"' in output
+
+
+def test_an_input_workers_cannot_share_is_checked_in_one_process(tmp_path: Path) -> None:
+    folder = tmp_path / "district"
+    shutil.copytree(DISTRICT, folder)
+    households = folder / "households.jsonl"
+    done = _planner("convert", households, folder / "households.csv")
+    assert done.returncode in (0, 1), done.stderr
+    households.unlink()
+    one = _planner("check", folder, "--workers", "1", "--output-format", "jsonl", "--exit-zero",
+                   "--output", tmp_path / "one.jsonl")
+    two = _planner("check", folder, "--workers", "2", "--output-format", "jsonl", "--exit-zero",
+                   "--output", tmp_path / "two.jsonl")
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    assert "不是 JSON Lines 或 Parquet 文件，只用一个进程" in two.stderr
+    assert "is not a JSON Lines or Parquet file; one process is used" in two.stderr
+    assert "只用一个进程" not in one.stderr
