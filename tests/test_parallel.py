@@ -8,6 +8,7 @@ files kill or hang a worker in one part, or run out of their time budget in one.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -184,3 +185,74 @@ def test_workers_below_one_are_refused(workers: str) -> None:
         assert "工作进程数至少为 1" in done.stderr
         assert "must be at least 1" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden test's 20,000 generated households (tests/golden/record.py)."""
+    from tests.golden import record
+
+    return record.generate(tmp_path_factory.mktemp("generated") / "generated")
+
+
+def test_generated_findings_with_two_workers_are_the_recorded_ones(
+    generated: Path, tmp_path: Path,
+) -> None:
+    from tests.golden import record
+
+    out = tmp_path / "findings.jsonl"
+    done = subprocess.run(
+        [*PLANNER, "check", generated.name, "--date", record.REFERENCE_DATE, "--exit-zero",
+         "--output-format", "jsonl", "--output", str(out), "--workers", "2"],
+        cwd=generated.parent, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    assert done.returncode == 0, done.stderr
+    recorded = gzip.decompress((record.HERE / "generated_findings.jsonl.gz").read_bytes())
+    assert out.read_bytes() == recorded
+
+
+def test_generated_plans_are_the_same_with_two_workers(generated: Path, tmp_path: Path) -> None:
+    _same_with_workers("plan", generated, tmp_path / "plan.jsonl", "--output-format", "jsonl",
+                       "--date", "2020-09-30")
+
+
+def test_waivers_are_judged_the_same_with_two_workers(awkward: Path, tmp_path: Path) -> None:
+    """A waiver of a household in a late part, an expired one, one of a household not in the
+    input, and one of a dataset rule (judged at the end of the run)."""
+    first = _planner("check", awkward, "--workers", "1", "--output-format", "jsonl",
+                     "--exit-zero", "--output", tmp_path / "plain.jsonl")
+    assert first.returncode == 1, first.stderr
+    findings = [json.loads(line) for line in _lines(tmp_path / "plain.jsonl")]
+    late = [f for f in findings if f["subject_kind"] == "household" and f["code"] != "DQ004"]
+    late = late[len(late) * 3 // 4]
+    waivers = [
+        (late["subject"], late["code"], "2021-06-30"),
+        (findings[0]["subject"], findings[0]["code"], "2020-01-01"),
+        ("522425-000-0000", "HOU001", "2021-06-30"),
+        ("522425-999-0001", "DQ004", "2021-06-30"),
+    ]
+    path = tmp_path / "waivers.yaml"
+    path.write_text("".join(
+        f'- {{household: "{household}", code: {code}, reason: 核实中, approver: 镇政府,'
+        f" expires: {expires}}}\n" for household, code, expires in waivers), encoding="utf-8")
+    output = _same_with_workers("check", awkward, tmp_path / "waived.jsonl", "--waivers", path,
+                                "--output-format", "jsonl", "--exit-zero")
+    codes = [json.loads(line)["code"] for line in output.splitlines()]
+    assert "PLN002" in codes and "PLN003" in codes
+    assert b'"waiver"' in output
+
+
+def test_an_input_workers_cannot_share_is_checked_in_one_process(tmp_path: Path) -> None:
+    folder = tmp_path / "district"
+    shutil.copytree(DISTRICT, folder)
+    households = folder / "households.jsonl"
+    done = _planner("convert", households, folder / "households.csv")
+    assert done.returncode in (0, 1), done.stderr
+    households.unlink()
+    one = _planner("check", folder, "--workers", "1", "--output-format", "jsonl", "--exit-zero",
+                   "--output", tmp_path / "one.jsonl")
+    two = _planner("check", folder, "--workers", "2", "--output-format", "jsonl", "--exit-zero",
+                   "--output", tmp_path / "two.jsonl")
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    assert "不是 JSON Lines 或 Parquet 文件，只用一个进程" in two.stderr
+    assert "is not a JSON Lines or Parquet file; one process is used" in two.stderr
+    assert "只用一个进程" not in one.stderr

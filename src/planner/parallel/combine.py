@@ -26,7 +26,10 @@ from typing import TYPE_CHECKING, Any
 from planner.backends.python.selection import unpack
 from planner.engine_rules import RULE_ERROR, RULE_TIMEOUT
 from planner.finding import Finding
+from planner.io.api import accepted, source_of
+from planner.io.errors import InputError, ReadStats
 from planner.io.options import Outcome
+from planner.io.seen import SeenRecords
 from planner.parallel.part import Entry, PartResult, mergeable
 from planner.rule import RuleContext
 from planner.source import Source, Sourced
@@ -78,7 +81,7 @@ class Combiner:
         found: list[tuple[Outcome, Checked | None]] = []
         for entry in part.entries:
             if entry.household is None:
-                found.append((Outcome(None, entry.errors), None))
+                found.append((Outcome(None, entry.errors, counted=entry.counted), None))
             else:
                 stand_in = Checked(entry)
                 found.append((Outcome(stand_in, entry.errors), stand_in))  # type: ignore[arg-type]
@@ -129,4 +132,29 @@ class Combiner:
         yield from self.checker.finish_dataset(live, self.places)
 
 
-__all__ = ["Checked", "Combiner"]
+def combine(combiner: Combiner, parts: Iterable[tuple[str, PartResult]], *,
+            stats: ReadStats | None = None, errors: list[InputError] | None = None,
+            warnings: list[InputError] | None = None, strict: bool = False, mask: bool = True,
+            seen: SeenRecords | None = None) -> Iterator[Finding]:
+    """Every finding of a run whose household files were checked in parts elsewhere: ``parts``
+    are (file name, result) in reading order (e.g. :meth:`PartChecker.check_file
+    <planner.parallel.part.PartChecker.check_file>` of each partition of a Dask dataset).
+
+    ``stats``, ``errors`` and ``warnings`` receive the reading counts and input errors as one
+    process reading the files would give them; ``seen`` the household ids (across files).
+    """
+    stats = stats if stats is not None else ReadStats()
+    seen = seen if seen is not None else SeenRecords("household")
+    yield from combiner.started
+    for file, part in parts:
+        pairs = combiner.outcomes(part)
+        for outcome, position in accepted((o for o, _ in pairs), errors, stats, strict,
+                                          warnings, mask, seen, file):
+            stand_in = outcome.record
+            assert isinstance(stand_in, Checked)
+            yield from combiner.take(stand_in, source_of(outcome, position, file))
+        combiner.merge(part, [stand_in for _, stand_in in pairs])
+    yield from combiner.finish()
+
+
+__all__ = ["Checked", "Combiner", "combine"]

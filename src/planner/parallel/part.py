@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from planner.finding import Finding
@@ -44,7 +45,8 @@ class Entry:
     ``findings`` are its findings, or ``None`` when it was not checked because a record
     earlier in the part has the same id (it will be rejected as a duplicate); ``plan`` is its
     plan and village id when planning; ``rule_errors`` counts the PLN001/PLN004 findings of a
-    plan run (whose findings are not sent).
+    plan run (whose findings are not sent); ``counted`` is False for a notice about the file
+    that is no record (see :class:`~planner.io.options.Outcome`).
     """
 
     errors: list[InputError]
@@ -53,6 +55,7 @@ class Entry:
     region: Region | None = None
     plan: tuple[Any, str | None] | None = None
     rule_errors: int = 0
+    counted: bool = True
 
 
 @dataclass(slots=True)
@@ -98,6 +101,26 @@ class PartChecker:
             self.checker = Checker(self.run)
         self.ctx = RuleContext(self.run.values, self.run.reference_date, explain=self.run.explain,
                                catalog=self.run.catalog)
+
+    def check_file(self, path: str | Path, fmt: str | None = None) -> PartResult:
+        """Read, validate and check a whole household file here (a Dask partition): its
+        problems as a file (counted or not) are entries too, in their place."""
+        from planner.io.api import outcomes
+        from planner.io.formats import detect_format
+        from planner.io.options import Outcome
+
+        path = Path(path)
+        raws: list[RawRecord] = []
+        notices: list[tuple[int, Entry]] = []
+        for item in outcomes(path, "household", detect_format(path, fmt), self.options, raw=True):
+            if isinstance(item, Outcome):
+                notices.append((len(raws), Entry(item.errors, counted=item.counted)))
+            else:
+                raws.append(item)
+        result = self.check(raws)
+        for offset, (position, entry) in enumerate(notices):
+            result.entries.insert(position + offset, entry)
+        return result
 
     def check(self, raws: Sequence[RawRecord]) -> PartResult:
         """Validate and check ``raws`` (consecutive records of one file, in order)."""
