@@ -50,7 +50,7 @@ class _Counting(JsonLinesStream):
 def test_only_the_candidates_of_the_allocation_stay_in_memory() -> None:
     planner = DistrictPlanner(reference_date=WHEN, budget=5000)
     writer = _Counting()
-    district = write_allocated(planner, households(60), writer)
+    district = write_allocated(planner, planner.iter_plans(households(60)), writer)
     candidates = len({b.household for b in planner.bundles if b.lifts})
     assert district.stats.households == 60 and len(writer.alive) == 60
     assert 0 < candidates < 60

@@ -246,7 +246,7 @@ def _write_streamed(planner: DistrictPlanner, plans: Iterable[HouseholdPlan],
             atomic_open(output, "w", encoding=encoding, newline="" if fmt == "csv" else None))
         writer = plan_stream(fmt, out, lang, mask=not planner.show_names)
         if keep and not charts:
-            return write_allocated(planner, households, writer,
+            return write_allocated(planner, plans, writer,
                                    method=method,  # type: ignore[arg-type]
                                    errors=dataset.errors)
         if keep:

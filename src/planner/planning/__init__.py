@@ -13,14 +13,9 @@ from planner.planning.allocate import (
     allocate_milp,
     upper_bound,
 )
-from planner.planning.district import (
-    DepartmentLoad,
-    DistrictPlan,
-    DistrictPlanner,
-    DistrictStats,
-    plan,
-)
+from planner.planning.district import DistrictPlan, DistrictPlanner, plan
 from planner.planning.household import plan_household
+from planner.planning.load import DepartmentLoad, DistrictStats
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.village import VillageIndex, VillageWork, pending_works
 

@@ -234,10 +234,11 @@ def plan_stream(fmt: str, out: IO[str], language: str = "zh", mask: bool = True)
     return STREAMS[fmt](out, language, mask=mask)
 
 
-def write_allocated(planner: DistrictPlanner, households: Iterable[Any], writer: PlanStream, *,
-                    method: Method = "auto", errors: Iterable[Any] = ()) -> DistrictPlan:
-    """Plan ``households`` with the planner's budget and write each plan, in input order, once
-    the allocation has marked it; then the district (``writer.close``).
+def write_allocated(planner: DistrictPlanner, plans: Iterable[HouseholdPlan],
+                    writer: PlanStream, *, method: Method = "auto",
+                    errors: Iterable[Any] = ()) -> DistrictPlan:
+    """Write each of ``plans`` (the planner's, e.g. :meth:`DistrictPlanner.iter_plans`), in input
+    order, once the budget's allocation has marked it; then the district (``writer.close``).
 
     Only the plans the allocation may change (:meth:`DistrictPlanner.is_candidate`) stay in
     memory; the others wait pickled in a temporary file, so memory follows the candidates and
@@ -246,7 +247,7 @@ def write_allocated(planner: DistrictPlanner, households: Iterable[Any], writer:
     kept: dict[int, HouseholdPlan] = {}
     with tempfile.TemporaryFile() as spool:
         count = 0
-        for count, result in enumerate(planner.iter_plans(households), start=1):
+        for count, result in enumerate(plans, start=1):
             if planner.is_candidate(result):
                 kept[count] = result
             pickle.dump(None if count in kept else result, spool, pickle.HIGHEST_PROTOCOL)
