@@ -20,6 +20,7 @@ from planner.distributed.recipe import Digests, verify
 from planner.errors import BilingualError
 from planner.io.options import Outcome
 from planner.parallel import Combiner, PartChecker, PartResult, PlanSetup, Recipe
+from planner.parallel.part import Validated, records_of
 
 #: Raw records checked together: a part's results are sent back as a few results this size.
 CHUNK = 2000
@@ -49,10 +50,10 @@ def read_and_check(token: str, recipe: Recipe, expected: Digests, file: str, fmt
         checker = _CHECKERS[token] = PartChecker(recipe, planning)
     path = Path(file)
     results: list[Outcome | PartResult] = []
-    raws: list[RawRecord] = []
-    for item in outcomes(path, "household", detect_format(path, fmt), recipe.read_options(),
-                         raw=True):
-        if isinstance(item, RawRecord):
+    raws: list[RawRecord | Validated] = []
+    for item in records_of(outcomes(path, "household", detect_format(path, fmt),
+                                    recipe.read_options(), raw=True), file):
+        if isinstance(item, RawRecord | Validated):
             raws.append(item)
             if len(raws) >= CHUNK:
                 results.append(checker.check(raws))

@@ -11,7 +11,7 @@ puts parts together, in reading order, into exactly what one process would have 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.finding import Finding
 from planner.io.errors import InputError
+from planner.io.options import Outcome
 from planner.io.raw import RawRecord, validate_raw
 from planner.model import Household, Project, Region, Village
 from planner.parallel.recipe import Recipe
@@ -69,6 +70,30 @@ class PartResult:
     waivers: tuple[list[str], list[tuple[str, list[Any]]]] = ([], [])
 
 
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A record its reader has validated already (typed Parquet, checked column-wise), where
+    it was read: ``record`` is its 1-based position among the file's records."""
+
+    outcome: Outcome
+    file: str
+    record: int
+
+
+def records_of(items: Iterable[Any], file: str) -> Iterator[RawRecord | Validated | Outcome]:
+    """The outcomes of reading ``file`` with ``raw=True``, a validated record (typed Parquet)
+    as :class:`Validated`: raw and validated records go to :meth:`PartChecker.check`, the
+    other outcomes (rejected records of typed files, notices) keep their place."""
+    number = 0
+    for item in items:
+        if isinstance(item, RawRecord):
+            yield item
+            continue
+        if item.counted:
+            number += 1
+        yield Validated(item, file, number) if isinstance(item.record, Household) else item
+
+
 def mergeable(accumulator: Any) -> bool:
     """True when a dataset rule's accumulator can run in parts (``partial`` and ``merge``)."""
     return callable(getattr(accumulator, "partial", None)) and callable(
@@ -107,12 +132,12 @@ class PartChecker:
         problems as a file (counted or not) are entries too, in their place."""
         from planner.io.api import outcomes
         from planner.io.formats import detect_format
-        from planner.io.options import Outcome
 
         path = Path(path)
-        raws: list[RawRecord] = []
+        raws: list[RawRecord | Validated] = []
         notices: list[tuple[int, Entry]] = []
-        for item in outcomes(path, "household", detect_format(path, fmt), self.options, raw=True):
+        for item in records_of(outcomes(path, "household", detect_format(path, fmt),
+                                        self.options, raw=True), str(path)):
             if isinstance(item, Outcome):
                 notices.append((len(raws), Entry(item.errors, counted=item.counted)))
             else:
@@ -122,8 +147,9 @@ class PartChecker:
             result.entries.insert(position + offset, entry)
         return result
 
-    def check(self, raws: Sequence[RawRecord]) -> PartResult:
-        """Validate and check ``raws`` (consecutive records of one file, in order)."""
+    def check(self, raws: Sequence[RawRecord | Validated]) -> PartResult:
+        """Validate and check ``raws`` (consecutive records of one file, in order; a
+        :class:`Validated` one is checked as it is)."""
         checker = self.checker
         accumulators = []
         if self.planner is None:
@@ -133,7 +159,8 @@ class PartChecker:
         entries: list[Entry] = []
         ids: set[str] = set()
         for raw in raws:
-            outcome = validate_raw(raw, Household, self.options)
+            outcome = (raw.outcome if isinstance(raw, Validated)
+                       else validate_raw(raw, Household, self.options))
             household = outcome.record
             if not isinstance(household, Household):
                 entries.append(Entry(outcome.errors))
@@ -171,4 +198,5 @@ class PartChecker:
         return Entry(errors, household.id, findings, household.region)
 
 
-__all__ = ["Entry", "PartChecker", "PartResult", "PlanSetup", "mergeable"]
+__all__ = ["Entry", "PartChecker", "PartResult", "PlanSetup", "Validated", "mergeable",
+           "records_of"]

@@ -55,14 +55,20 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def one_process_reason(dataset: Dataset, run: Run) -> tuple[str, str] | None:
+def one_process_reason(dataset: Dataset, run: Run, *, whole_files: bool = False
+                       ) -> tuple[str, str] | None:
     """Why ``dataset`` must be checked in one process (zh, en), or ``None`` when workers can
-    check it: only JSON Lines and nested Parquet household files are read in parts, and every
+    check it: only JSON Lines and nested Parquet household files are read in parts (and typed
+    Parquet files when each worker reads whole files, ``whole_files``: Dask), and every
     dataset rule must be able to run in parts (``partial`` and ``merge``)."""
     if dataset.export_files:
         return "导出表需在一个进程中合并读取", "export files are joined in one process"
     for path in dataset.household_files:
-        if not _in_parts(path, dataset.fmt):
+        layout = _in_parts(path, dataset.fmt)
+        if layout == "typed" and not whole_files:
+            return (f"{path} 是按列存储的 Parquet 文件，由一个进程读取",
+                    f"{path} is typed Parquet, read by one process")
+        if layout is None:
             return (f"{path} 不是 JSON Lines 或 Parquet 文件",
                     f"{path} is not a JSON Lines or Parquet file")
     dataset_rules = [r for r in run.rules if r.scope == "dataset" and r.body != "spec"]
@@ -78,22 +84,25 @@ def one_process_reason(dataset: Dataset, run: Run) -> tuple[str, str] | None:
     return None
 
 
-def _in_parts(path: Path, fmt: str | None) -> bool:
+def _in_parts(path: Path, fmt: str | None) -> str | None:
+    """How ``path`` can be read in parts: ``"raw"`` (its records shipped unvalidated: JSON
+    Lines, nested Parquet), ``"typed"`` (typed Parquet: whole, where it is), else ``None``."""
     try:
         kind = detect_format(path, fmt)
     except ValueError:
-        return False
+        return None
     if kind == "jsonl":
-        return True
+        return "raw"
     if kind != "parquet":
-        return False
-    from planner.io.parquet import is_nested
+        return None
+    from planner.io.parquet import layout_of
     from planner.io.tabular import SourceError
 
     try:
-        return is_nested(path)
+        layout = layout_of(path)
     except SourceError:
-        return False
+        return None
+    return {"json": "raw", "typed": "typed"}.get(layout)
 
 
 def household_bytes(dataset: Dataset) -> int:
