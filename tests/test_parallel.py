@@ -246,7 +246,8 @@ def test_waivers_are_judged_the_same_with_two_workers(awkward: Path, tmp_path: P
 
 @pytest.mark.parametrize(("suffix", "zh", "en"), [
     ("csv", "不是 JSON Lines 或 Parquet 文件", "is not a JSON Lines or Parquet file"),
-    ("parquet", "是按列存储的 Parquet 文件，由一个进程读取", "is typed Parquet, read by one process"),
+    ("parquet", "是按列存储的 Parquet 文件，由一个进程读取",
+     "is typed Parquet, read by one process"),
 ])
 def test_an_input_workers_cannot_share_is_checked_in_one_process(
     tmp_path: Path, suffix: str, zh: str, en: str,
