@@ -128,6 +128,9 @@ class HouseholdFacts:
     monitoring_era: bool
     overdue_measures: tuple[int, ...]
     extra: dict[str, object] = field(default_factory=dict)
+    # planner.facts.eras
+    registration_era: bool | None = None
+    monitoring_threshold: float | None = None
 
     @property
     def id(self) -> str:

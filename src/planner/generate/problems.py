@@ -38,17 +38,21 @@ class NotApplicable(Exception):
 class Injector:
     """How to inject one code. ``kind`` says what it mutates: one household, a pair of
     households (dataset-scope codes such as a duplicate person), a village, a project or the
-    projects of a whole town. ``monitoring_era`` injectors only apply once monitoring exists."""
+    projects of a whole town. ``monitoring_era`` injectors only apply once monitoring exists,
+    ``registration_era`` ones (exits: pre-exit and poor households) only until the registration
+    era ends (``monitoring.registration_end``)."""
 
     code: str
     kind: Kind
     function: Callable[..., Any]
     summary: str
     monitoring_era: bool = False
+    registration_era: bool = False
 
 
 def injector(
-    code: str, kind: Kind = "household", *, monitoring_era: bool = False
+    code: str, kind: Kind = "household", *, monitoring_era: bool = False,
+    registration_era: bool = False,
 ) -> Callable[[Callable[..., Any]], Injector]:
     """Wrap an injection function into an :class:`Injector`; its docstring's first line is the
     summary."""
@@ -56,7 +60,7 @@ def injector(
     def wrap(function: Callable[..., Any]) -> Injector:
         paragraph = (function.__doc__ or code).strip().split("\n\n")[0]
         summary = " ".join(line.strip() for line in paragraph.splitlines())
-        return Injector(code, kind, function, summary, monitoring_era)
+        return Injector(code, kind, function, summary, monitoring_era, registration_era)
 
     return wrap
 
