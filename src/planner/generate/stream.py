@@ -68,6 +68,8 @@ class Generator:
                 continue
             if variants[0].registration_era and not self.ctx.registration_on:
                 continue
+            if variants[0].after_registration and self.ctx.registration_on:
+                continue
             weight = float(self.config.weights.get(code, 1.0))
             if weight > 0:
                 codes.append(code)
