@@ -13,6 +13,9 @@ from planner.facts.declare import Fact
 _THRESHOLD = "monitoring.threshold"
 
 ERA_FACTS = (
+    Fact("monitoring_start", "date", "", "监测机制起始日", "monitoring start",
+         "The date the monitoring mechanism applies from (monitoring.start) as a date.",
+         'to_date(param("monitoring.start"))'),
     Fact("registration_era", "bool", "", "建档立卡期", "registration era",
          "The reference date is in the registration era (建档立卡, to the end of 2020): the "
          "statuses poor, pre-exit and returned and the exit rules apply.",

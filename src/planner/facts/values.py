@@ -129,6 +129,7 @@ class HouseholdFacts:
     overdue_measures: tuple[int, ...]
     extra: dict[str, object] = field(default_factory=dict)
     # planner.facts.eras
+    monitoring_start: date | None = None
     registration_era: bool | None = None
     monitoring_threshold: float | None = None
 

@@ -1,14 +1,15 @@
-"""Injectors for the era rules (MON004): a record written for the registration era, checked in the
-monitoring era."""
+"""Injectors for the era rules: a record written for the registration era checked in the monitoring
+era (MON004), a monitoring date from before the mechanism (MON005)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from planner.generate.edits import ensure_monitored
 from planner.generate.household import BuildContext
-from planner.generate.problems import Expected, injector
+from planner.generate.problems import Expected, NotApplicable, injector
 
 Household = dict[str, Any]
 
@@ -28,4 +29,25 @@ def registration_status(
     return [Expected("MON004")]
 
 
-INJECTORS = (registration_status,)
+# Only in monitoring-era datasets too: a new code drawn in 2020 would change the recorded mix of
+# the registration-era datasets (tests/golden), and the problem is the same in any year.
+@injector("MON005", after_registration=True)
+def identified_before_monitoring(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A monitored household whose identification, verification and assistance are dated before
+    the mechanism began (a year typed wrong): the steps keep their spacing, so MON002 is quiet."""
+    ensure_monitored(household, ctx, rng)
+    monitoring = household.get("monitoring")
+    if monitoring is None:
+        raise NotApplicable("only exited and ordinary households are monitored")
+    start = date.fromisoformat(str(ctx.values["monitoring.start"]))
+    identified = start - timedelta(days=rng.randint(1, 400))
+    verified = identified + timedelta(days=rng.randint(2, 10))
+    monitoring["identified_on"] = identified.isoformat()
+    monitoring["verified_on"] = verified.isoformat()
+    monitoring["assisted_on"] = (verified + timedelta(days=rng.randint(1, 4))).isoformat()
+    return [Expected("MON005")]
+
+
+INJECTORS = (registration_status, identified_before_monitoring)
