@@ -87,7 +87,7 @@ def params(
             "confirmed": None if dated is None else dated.confirmed,
             "series": None if dated is None else dated.series,
             "ended": None if ended is None else ended.start.isoformat(),
-            "source": None if dated is None else dated.source,
+            "source": dated.source if dated else ended.source if ended else None,
             "reference": (
                 dated.reference if dated and dated.reference
                 else ended.reference if ended is not None
