@@ -57,6 +57,17 @@ def main() -> None:
             dated = province.at(when).provenance("income.poverty_line")
             print(f"  {when}: {dated.value} 元  ← {Path(dated.source).name}")
 
+    print("\n贫困线数列止于 2020 / the national series ends with 2020:")
+    ended = parameters.at(date(2023, 6, 30)).ended("income.poverty_line")
+    if ended is not None:
+        print(f"  {ended.start}: {ended.reference}")
+
+    print("\n省级参数 / shipped provincial values (--province 贵州):")
+    guizhou = load_parameters(province="贵州").at(date(2023, 12, 31))
+    dated = guizhou.provenance("monitoring.threshold")
+    print(f"  monitoring.threshold 2023: {dated.value} 元  ← {dated.source}")
+    print(f"      {dated.reference}")
+
 
 if __name__ == "__main__":
     main()

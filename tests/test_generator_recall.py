@@ -11,6 +11,7 @@ import pytest
 
 from planner import Household, Project, RuleSet, Village, check, load_rules
 from planner.generate import GeneratorConfig, output_paths, write_dataset
+from planner.generate.problems import all_injectors
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
 BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
@@ -50,7 +51,7 @@ def run(tmp_path: Path, config: GeneratorConfig) -> Score:
 
 @pytest.mark.parametrize(
     ("seed", "year"),
-    [(2020, 2020), (7, 2020), (2019, 2019)],
+    [(2020, 2020), (7, 2020), (2019, 2019), (2023, 2023)],
 )
 def test_injected_problems_are_all_found_and_nothing_else(
     tmp_path: Path, seed: int, year: int
@@ -76,6 +77,17 @@ def test_every_code_of_the_table_is_exercised(tmp_path: Path) -> None:
     result = run(tmp_path, config)
     print(f"\nall codes: {report(result)}")
     codes = {key[1] for key in result.expected}
+    # Codes of the monitoring era only (MON004: a registration-era status after 2020) are
+    # injected in a 2023 dataset of their own.
+    later = {code for code, variants in all_injectors().items() if variants[0].after_registration}
+    monitoring_era = run(tmp_path / "2023", GeneratorConfig(
+        households=300, seed=3, problem_share=0.5, villages=4, towns=2,
+        reference_date=date(2023, 9, 30),
+        weights={code: 0 for code in all_injectors() if code not in later},
+    ))
+    codes |= {key[1] for key in monitoring_era.expected}
     table = {rule.code for rule in built_in_rules()}
     assert codes == table, f"never injected: {sorted(table - codes)}"
     assert result.precision == 1.0 and result.recall == 1.0, report(result)
+    assert monitoring_era.precision == 1.0 and monitoring_era.recall == 1.0, report(
+        monitoring_era)

@@ -25,7 +25,7 @@ LINE = "income.poverty_line"
         (date(2016, 12, 31), 2952),
         (date(2019, 9, 30), 3218),
         (date(2020, 9, 30), 4000),
-        (date(2024, 1, 1), 4000),  # the last value stays in force
+        (date(2020, 12, 31), 4000),  # after 2020 the series has ended: tests/test_eras.py
     ],
 )
 def test_poverty_line_by_date(when: date, line: int) -> None:

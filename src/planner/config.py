@@ -2,8 +2,9 @@
 
 Keys: ``select``, ``ignore``, ``extend-select``, ``rules`` (local rule files or folders),
 ``params`` (district parameter files), ``measures`` (district measure catalog overrides),
-``waivers`` (waiver files), ``reference-date``, ``fail-on`` and ``output-format``. Paths are
-relative to the configuration file.
+``waivers`` (waiver files), ``reference-date``, ``fail-on``, ``output-format`` and ``province``
+(the shipped provincial parameters to apply before the district's: planner.params.provinces).
+Paths are relative to the configuration file.
 
 Discovery (:func:`find_config`): ``--config FILE`` if given; else ``planner.toml`` in a folder
 named as input; else, from the current folder up to the root, the first folder holding a
@@ -52,6 +53,7 @@ class Config(BaseModel):
     reference_date: date | None = Field(None, alias="reference-date")
     fail_on: FailOn | None = Field(None, alias="fail-on")
     output_format: OutputFormat | None = Field(None, alias="output-format")
+    province: str | None = Field(None, min_length=1)
     path: Path | None = Field(None, exclude=True)
 
     def selection(self) -> Selection:

@@ -115,15 +115,18 @@ class Run:
         reference_date: date | None = None,
         explain: bool = False,
         rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+        province: str | None = None,
     ) -> Run:
         """A run from a configuration and the files and options given on the command line.
 
         Files named in the configuration come first, then those given here; the configuration's
-        selection, then ``selection``; ``reference_date``, else the configuration's, else today.
+        selection, then ``selection``; ``reference_date``, else the configuration's, else today;
+        ``province``, else the configuration's (its parameters come before the district files).
         Raises the loading errors of each part (``ParameterError``, ``RegistryError``,
         ``SelectionError``, ``WaiverError``, :class:`MeasureFileError`) and ``OSError``.
         """
-        parameters, rules = configured_rules(config, rule_paths, param_files, rule_timeout)
+        parameters, rules = configured_rules(config, rule_paths, param_files, rule_timeout,
+                                             province)
         levels = [config.selection(), *([selection] if selection is not None else [])]
         run = cls.build(
             rules, parameters, reference_date or config.reference_date, selection=levels,
@@ -149,11 +152,14 @@ def configured_rules(
     rule_paths: Iterable[str | Path] = (),
     param_files: Iterable[str | Path] = (),
     rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    province: str | None = None,
 ) -> tuple[ParameterSet, RuleSet]:
-    """The parameters (shipped, then the configuration's files, then ``param_files``) and every
-    rule a run of ``config`` may select from: installed packs, the configuration's local rule files,
-    then ``rule_paths`` (YAML rules may read the district's own parameters)."""
-    parameters = load_parameters(*config.params, *param_files)
+    """The parameters (shipped, then those of ``province`` or else the configuration's province,
+    then the configuration's files, then ``param_files``) and every rule a run of ``config`` may
+    select from: installed packs, the configuration's local rule files, then ``rule_paths`` (YAML
+    rules may read the district's own parameters)."""
+    parameters = load_parameters(*config.params, *param_files,
+                                 province=province or config.province)
     rules = load_rules([*config.rules, *rule_paths], parameters=parameters,
                        timeout=rule_timeout or None)
     return parameters, rules

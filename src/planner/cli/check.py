@@ -32,6 +32,7 @@ from planner.cli.inputs import (
     file_problem,
     open_inputs,
     prepare_run,
+    province_option,
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
@@ -100,6 +101,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District parameter file 地方参数文件 (repeatable).")
+@province_option
 @click.option("--measures", "measure_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District measure catalog override (repeatable).")
@@ -126,8 +128,9 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 def check(
     paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], extend_select: tuple[str, ...], rule_paths: tuple[str, ...],
-    param_files: tuple[str, ...], measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
-    on: Any, explain: bool, output_format: str | None, output_file: str | None,
+    param_files: tuple[str, ...], province: str | None, measure_files: tuple[str, ...],
+    waiver_files: tuple[str, ...], on: Any, explain: bool, output_format: str | None,
+    output_file: str | None,
     fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, backend: str, scheduler: str | None,
@@ -143,7 +146,7 @@ def check(
         config_file, paths, selection=cli_level, rule_paths=rule_paths, param_files=param_files,
         measure_files=measure_files, waiver_files=waiver_files,
         reference_date=on.date() if on is not None else None, explain=explain,
-        rule_timeout=rule_timeout or None,
+        rule_timeout=rule_timeout or None, province=province,
     )
     waiver_paths: list[str | Path] = [*config.waivers, *waiver_files]
     measure_paths: list[str | Path] = [*config.measures, *measure_files]
@@ -166,7 +169,7 @@ def check(
     recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
                     waiver_files, explain, rule_timeout or None,
                     None if column_map is None else str(column_map), income_year,
-                    not show_personal)
+                    not show_personal, province)
     if scheduler is not None:
         stats, inputs, failure = check_on_cluster(
             scheduler, output_file, output_format, config, checker, recipe, dataset,

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.atomic import write_text
-from planner.cli.inputs import UsageProblem, file_problem
+from planner.cli.inputs import UsageProblem, file_problem, province_option
 from planner.model import Household, Project, Village
 from planner.params import ParameterError, load_parameters
 
@@ -48,13 +48,19 @@ def schema(indent: int, entity: str, output: Path | None) -> None:
 @click.option("--district", "districts", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District parameter file overriding the shipped values (repeatable).")
+@province_option
 @click.option("--name", "prefix", default="", help="Only parameters whose name starts with this.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def params(
-    year: int | None, on: datetime | None, districts: tuple[str, ...], prefix: str, fmt: str
+    year: int | None, on: datetime | None, districts: tuple[str, ...], province: str | None,
+    prefix: str, fmt: str,
 ) -> None:
-    """Show the parameters in force and where each value came from (显示现行参数及来源)."""
+    """Show the parameters in force and where each value came from (显示现行参数及来源).
+
+    A series that has ended (the poverty line after 2020) shows no value, the date it ended and
+    why; --province shows a province's values, with their source, over the national ones.
+    """
     if on is not None:
         when = on.date()
     elif year is not None:
@@ -62,7 +68,7 @@ def params(
     else:
         when = date.today()
     try:
-        parameters = load_parameters(*districts)
+        parameters = load_parameters(*districts, province=province)
     except ParameterError as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -73,15 +79,19 @@ def params(
         if not name.startswith(prefix):
             continue
         dated = values.provenance(name) if name in values else None
+        ended = values.ended(name)
         rows.append({
             "name": name,
             "value": None if dated is None else dated.value,
             "since": None if dated is None else dated.start.isoformat(),
             "confirmed": None if dated is None else dated.confirmed,
             "series": None if dated is None else dated.series,
-            "source": None if dated is None else dated.source,
+            "ended": None if ended is None else ended.start.isoformat(),
+            "source": dated.source if dated else ended.source if ended else None,
             "reference": (
-                dated.reference if dated and dated.reference else parameters[name].reference
+                dated.reference if dated and dated.reference
+                else ended.reference if ended is not None
+                else parameters[name].reference
             ),
             "description": parameters[name].description,
         })
@@ -93,7 +103,12 @@ def params(
     for column in ("name", "value", "since", "source", "reference"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        value = "—（未生效）" if row["value"] is None else str(row["value"])
+        if row["ended"] is not None:
+            value = f"—（{row['ended']} 起终止 / ended {row['ended']}）"
+        elif row["value"] is None:
+            value = "—（未生效）"
+        else:
+            value = str(row["value"])
         if row["confirmed"] is False:
             value += " (UNCONFIRMED)"
         table.add_row(

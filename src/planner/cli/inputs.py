@@ -56,6 +56,7 @@ def prepare_run(
     reference_date: date | None = None,
     explain: bool = False,
     rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+    province: str | None = None,
 ) -> tuple[Config, Run]:
     """The configuration and the :class:`~planner.run.Run` of ``planner check`` or ``planner
     plan`` (:meth:`Run.from_config`); a configuration, parameter, rule, selection, waiver or
@@ -65,7 +66,7 @@ def prepare_run(
         run = Run.from_config(
             config, rule_paths=rule_paths, param_files=param_files, measure_files=measure_files,
             waiver_files=waiver_files, selection=selection, reference_date=reference_date,
-            explain=explain, rule_timeout=rule_timeout,
+            explain=explain, rule_timeout=rule_timeout, province=province,
         )
     except (ConfigError, ParameterError, RegistryError, SelectionError, WaiverError,
             MeasureFileError) as exc:
@@ -138,6 +139,13 @@ rule_timeout_option = click.option(
          " (PLN004) and the run goes on; 0: no budget 单条规则的时间预算（秒）.",
 )
 """``--rule-timeout`` of ``check`` and ``plan`` (see :mod:`planner.watchdog`)."""
+
+province_option = click.option(
+    "--province", metavar="NAME",
+    help="Apply the shipped parameters of this province (e.g. 贵州) before the district files;"
+         " overrides the configuration's province 省级参数（如 贵州）.",
+)
+"""``--province`` of ``check``, ``plan`` and ``params`` (:mod:`planner.params.provinces`)."""
 
 
 def _at_least_one(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:

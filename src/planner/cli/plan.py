@@ -22,6 +22,7 @@ from planner.cli.inputs import (
     file_problem,
     open_inputs,
     prepare_run,
+    province_option,
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
@@ -87,6 +88,7 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District parameter file (repeatable) 区县参数文件.")
+@province_option
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
               help="Local rule file or folder (repeatable) 本地规则文件.")
 @click.option("--show-names", is_flag=True,
@@ -102,7 +104,8 @@ def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
     budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
     gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
-    rule_paths: tuple[str, ...], show_names: bool, lang: str, input_format: str | None,
+    province: str | None, rule_paths: tuple[str, ...], show_names: bool, lang: str,
+    input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
@@ -127,7 +130,7 @@ def plan_command(
     config, run = prepare_run(
         config_file, paths, rule_paths=rule_paths, param_files=param_files,
         measure_files=[catalog_file] if catalog_file else [], reference_date=_day(on),
-        rule_timeout=rule_timeout or None,
+        rule_timeout=rule_timeout or None, province=province,
     )
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
@@ -145,7 +148,7 @@ def plan_command(
                     param_files=param_files, measure_files=(catalog_file,) if catalog_file else (),
                     rule_timeout=rule_timeout or None,
                     column_map=None if column_map is None else str(column_map),
-                    income_year=income_year, mask=not show_personal)
+                    income_year=income_year, mask=not show_personal, province=province)
     if scheduler is not None:
         outcome = plan_on_cluster(
             scheduler, output, fmt, gantt_dir, config, run, recipe, dataset,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from planner.facts.area import PROJECT_FACTS, PROJECT_INPUTS, VILLAGE_FACTS, VILLAGE_INPUTS
 from planner.facts.dates import age_on, months_between
 from planner.facts.declare import DeclaredFact, Entity, Fact, FactCatalog
+from planner.facts.eras import ERA_FACTS
 from planner.facts.expression import FormulaError
 from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
 from planner.facts.items import ITEM_INPUTS, POST_FACTS, WORK_RECORD_FACTS
@@ -47,7 +48,7 @@ ENTITIES = (
 FACTS = FactCatalog(
     ENTITIES,
     {
-        "member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS, "village": VILLAGE_FACTS,
+        "member": MEMBER_FACTS, "household": HOUSEHOLD_FACTS + ERA_FACTS, "village": VILLAGE_FACTS,
         "project": PROJECT_FACTS, "measure": MEASURE_FACTS, "work_record": WORK_RECORD_FACTS,
         "post": POST_FACTS,
     },

@@ -128,6 +128,10 @@ class HouseholdFacts:
     monitoring_era: bool
     overdue_measures: tuple[int, ...]
     extra: dict[str, object] = field(default_factory=dict)
+    # planner.facts.eras
+    monitoring_start: date | None = None
+    registration_era: bool | None = None
+    monitoring_threshold: float | None = None
 
     @property
     def id(self) -> str:

@@ -24,6 +24,14 @@ from planner.params import ParamValues, default_parameters
 Household = dict[str, Any]
 
 STATUS_WEIGHTS = {"exited": 70, "pre_exit": 15, "poor": 3, "general": 12}
+# After the registration era (monitoring.registration_end) a household is 脱贫户 or 一般户 only.
+MONITORING_ERA_STATUS_WEIGHTS = {"exited": 80, "general": 20}
+# The share of households of each status monitored in each group, in the monitoring era: a
+# 脱贫不稳定户 is always an exited household, a 边缘易致贫户 a general one, a 突发严重困难户 either.
+MONITORING_ERA_GROUPS = {
+    "exited": (("unstable_exited", 0.06), ("sudden_hardship", 0.02)),
+    "general": (("marginal", 0.30), ("sudden_hardship", 0.03)),
+}
 MEASURE_RESPONSIBLE = {
     "planting_subsidy": "县农业农村局",
     "livestock_subsidy": "县农业农村局",
@@ -47,6 +55,7 @@ class BuildContext:
     floor: float
     transfer_share_max: float
     monitoring_on: bool
+    registration_on: bool = True  # on or before monitoring.registration_end
 
     @classmethod
     def create(cls, config: GeneratorConfig) -> BuildContext:
@@ -74,6 +83,8 @@ class BuildContext:
         monitoring_on = threshold is not None and (
             start is None or date.fromisoformat(str(start)) <= when
         )
+        end = values.get("monitoring.registration_end")
+        registration_on = end is None or when <= date.fromisoformat(str(end))
         return cls(
             config,
             when,
@@ -83,6 +94,7 @@ class BuildContext:
             floor,
             min(0.4, float(values.get("income.transfer_share_max") or 0.5) - 0.1),
             monitoring_on,
+            registration_on,
         )
 
 
@@ -288,7 +300,8 @@ def build_household(
     """
     when = ctx.when
     slot = ctx.layout.villages[rng.randrange(len(ctx.layout.villages))]
-    status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+    weights = STATUS_WEIGHTS if ctx.registration_on else MONITORING_ERA_STATUS_WEIGHTS
+    status = rng.choices(list(weights), list(weights.values()))[0]
     dibao = status != "general" and rng.random() < 0.12
     fixed = None
     if head is not None:
@@ -342,7 +355,31 @@ def build_household(
     }
     if status == "pre_exit":
         household["exit_target"] = date(when.year, rng.choice((11, 12)), 30).isoformat()
-    if ctx.monitoring_on and (status == "general" or (status == "exited" and rng.random() < 0.06)):
+    if not ctx.registration_on:
+        _monitoring_era(ctx, rng, household)
+    elif ctx.monitoring_on and (
+        status == "general" or (status == "exited" and rng.random() < 0.06)
+    ):
         group = "marginal" if status == "general" else "unstable_exited"
         household["monitoring"] = _monitoring(rng, when, ctx.values, members, group)
     return household
+
+
+def _monitoring_era(ctx: BuildContext, rng: random.Random, household: Household) -> None:
+    """The monitoring era's fields: the group by status (MONITORING_ERA_GROUPS), the rigid
+    expenditure that makes a 突发严重困难户 (its income stays above the range, domain.md §1.3),
+    and 整户无劳动能力兜底 (never: every clean household has someone able to work)."""
+    household["no_labour_safety_net"] = False
+    draw = rng.random()
+    for group, share in MONITORING_ERA_GROUPS[household["status"]]:
+        if draw >= share:
+            draw -= share
+            continue
+        members = household["members"]
+        monitoring = _monitoring(rng, ctx.when, ctx.values, members, group)
+        if group == "sudden_hardship":
+            ill = any(m["health"] != "healthy" for m in members)
+            monitoring["risks"] = ["illness" if ill else "accident"]
+            household["compliant_out_of_pocket"] = float(rng.randrange(20_000, 60_001, 500))
+        household["monitoring"] = monitoring
+        return

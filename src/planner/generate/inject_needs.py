@@ -49,7 +49,7 @@ def _lower_income(
     rerecord(household, ctx, rng)
 
 
-@injector("INC001")
+@injector("INC001", registration_era=True)
 def income_below_line(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
@@ -69,12 +69,18 @@ def no_income_measure(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """The 2,808-yuan case: low income, able to work, no new income-raising measure this year."""
-    line = _line(ctx)
     threshold = ctx.values.get("monitoring.threshold") if ctx.monitoring_on else None
-    if threshold is not None and threshold > line * 1.15:
+    if not ctx.registration_on and threshold is not None:
+        # The monitoring era: no line and no registered poor; a monitored household within the
+        # range (monitored, so MON001 stays quiet).
+        ensure_monitored(household, ctx, rng)
+        target = rng.uniform(float(threshold) * 0.6, float(threshold) * 0.95)
+    elif threshold is not None and threshold > _line(ctx) * 1.15:
+        line = _line(ctx)
         make_pre_exit(household, ctx)
         target = rng.uniform(line * 1.05, float(threshold) * 0.95)
     else:  # before monitoring: a registered poor household below the line (INC001 is for exits)
+        line = _line(ctx)
         household["status"] = "poor"
         household.pop("monitoring", None)
         household.pop("exit_target", None)
@@ -89,7 +95,7 @@ def no_income_measure(
     return [Expected("INC002")]
 
 
-@injector("INC003")
+@injector("INC003", registration_era=True)
 def exit_at_risk(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """A pre-exit household whose planned measures will not lift it over the line by its exit
     (below the line now, so INC001 comes with it)."""
@@ -103,7 +109,7 @@ def exit_at_risk(household: Household, rng: random.Random, ctx: BuildContext) ->
     return [Expected("INC001"), Expected("INC003")]
 
 
-@injector("INC004")
+@injector("INC004", registration_era=True)
 def transfer_dependent(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:

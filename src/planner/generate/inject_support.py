@@ -118,8 +118,9 @@ def should_be_monitored(
     household.pop("monitoring", None)
     household.pop("exit_target", None)
     household["causes"] = household["causes"] or ["lack_of_funds"]
-    line = float(ctx.values["income.poverty_line"])
     threshold = float(ctx.values["monitoring.threshold"])
+    # Above the line where there is one (INC001 is another problem); after 2020 there is none.
+    line = float(ctx.values.get("income.poverty_line") or threshold * 0.6 / 1.05)
     if not set_per_capita(household, ctx, rng.uniform(line * 1.05, threshold * 0.95)):
         raise NotApplicable("no earned income to lower")
     if (

@@ -38,17 +38,22 @@ class NotApplicable(Exception):
 class Injector:
     """How to inject one code. ``kind`` says what it mutates: one household, a pair of
     households (dataset-scope codes such as a duplicate person), a village, a project or the
-    projects of a whole town. ``monitoring_era`` injectors only apply once monitoring exists."""
+    projects of a whole town. ``monitoring_era`` injectors only apply once monitoring exists,
+    ``registration_era`` ones (exits: pre-exit and poor households) only until the registration
+    era ends (``monitoring.registration_end``), ``after_registration`` ones only after it."""
 
     code: str
     kind: Kind
     function: Callable[..., Any]
     summary: str
     monitoring_era: bool = False
+    registration_era: bool = False
+    after_registration: bool = False
 
 
 def injector(
-    code: str, kind: Kind = "household", *, monitoring_era: bool = False
+    code: str, kind: Kind = "household", *, monitoring_era: bool = False,
+    registration_era: bool = False, after_registration: bool = False,
 ) -> Callable[[Callable[..., Any]], Injector]:
     """Wrap an injection function into an :class:`Injector`; its docstring's first line is the
     summary."""
@@ -56,7 +61,8 @@ def injector(
     def wrap(function: Callable[..., Any]) -> Injector:
         paragraph = (function.__doc__ or code).strip().split("\n\n")[0]
         summary = " ".join(line.strip() for line in paragraph.splitlines())
-        return Injector(code, kind, function, summary, monitoring_era)
+        return Injector(code, kind, function, summary, monitoring_era, registration_era,
+                        after_registration)
 
     return wrap
 
@@ -67,10 +73,16 @@ HouseholdInjection = Callable[[dict[str, Any], random.Random, BuildContext], lis
 def all_injectors() -> dict[str, tuple[Injector, ...]]:
     """Every built-in injector by code, in code order; a code may have several variants (DQ013:
     an invalid number in one household, or one number shared by two)."""
-    from planner.generate import inject_area, inject_needs, inject_quality, inject_support
+    from planner.generate import (
+        inject_area,
+        inject_eras,
+        inject_needs,
+        inject_quality,
+        inject_support,
+    )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (inject_needs, inject_support, inject_quality, inject_area):
+    for module in (inject_needs, inject_support, inject_quality, inject_area, inject_eras):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

@@ -66,6 +66,10 @@ class Generator:
             )
             if not in_kind or (variants[0].monitoring_era and not self.ctx.monitoring_on):
                 continue
+            if variants[0].registration_era and not self.ctx.registration_on:
+                continue
+            if variants[0].after_registration and self.ctx.registration_on:
+                continue
             weight = float(self.config.weights.get(code, 1.0))
             if weight > 0:
                 codes.append(code)

@@ -37,6 +37,7 @@ class Recipe:
     column_map: str | None = None
     income_year: int | None = None
     mask: bool = True
+    province: str | None = None
 
     def build_run(self) -> Run:
         """The run, built as the command that made this recipe built it."""
@@ -51,7 +52,7 @@ class Recipe:
             config, rule_paths=self.rule_paths, param_files=self.param_files,
             measure_files=self.measure_files, waiver_files=self.waiver_files,
             selection=self.selection, reference_date=self.reference_date, explain=self.explain,
-            rule_timeout=None,
+            rule_timeout=None, province=self.province,
         )
         return dataclasses.replace(run, rule_timeout=self.rule_timeout)
 

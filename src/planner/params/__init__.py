@@ -4,7 +4,10 @@ Parameters live in YAML files beside this module, one file per domain (``income.
 ``income.poverty_line``, ``income.transfer_share_max`` …), in the spirit of OpenFisca's
 ``parameters/`` folder. Each parameter has a description, a unit, a reference and values by start
 date; the value in force on a date is the one with the latest start not after it. A district file
-overrides or adds values with the same layout, keyed by full parameter name.
+overrides or adds values with the same layout, keyed by full parameter name. A series that stops
+(the poverty line after 2020) ends with a dated ``value: null`` entry citing why: from that date
+the parameter has no value, and reading it is an error that says so, never a silent
+carry-forward of the last figure.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ class ParameterError(BilingualError):
 
 class _DatedSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    value: ParamValue
+    value: ParamValue | None  # None: the series ends on this date
     series: str | None = None
     reference: str | None = None
     confirmed: bool = True
@@ -57,11 +60,16 @@ class DatedValue:
     """One value of a parameter and where it came from."""
 
     start: date
-    value: ParamValue
+    value: ParamValue | None  # None: the series ended on ``start`` (see ``ended``)
     series: str | None
     reference: str | None
     confirmed: bool
     source: str
+
+    @property
+    def ended(self) -> bool:
+        """Whether this entry ends the series (no value from ``start`` on)."""
+        return self.value is None
 
 
 @dataclass(slots=True)
@@ -83,7 +91,8 @@ class Parameter:
         return value_kind(self.unit, self.type, self.minimum, self.maximum)
 
     def at(self, when: date) -> DatedValue | None:
-        """The value in force on ``when``, or ``None`` before the first start date."""
+        """The entry in force on ``when`` (an ended series gives its end entry), or ``None``
+        before the first start date."""
         starts = [v.start for v in self.values]
         index = bisect.bisect_right(starts, when) - 1
         return self.values[index] if index >= 0 else None
@@ -121,11 +130,17 @@ class ParameterSet(Mapping[str, Parameter]):
         (``description``); otherwise it is taken for a typo and refused.
         """
         document = read_yaml(path, ParameterError)
-        raw = _mapping_of(document)
+        return self.with_document(document, _mapping_of(document))
+
+    def with_document(
+        self, document: YamlDocument, raw: Mapping[str, Any], at: tuple[Any, ...] = ()
+    ) -> ParameterSet:
+        """:meth:`with_overrides` from an already parsed file whose overrides are ``raw``, the
+        mapping found at path ``at`` of ``document`` (a provincial file nests them)."""
         merged = dict(self._parameters)
         for name, body in raw.items():
-            spec = _parse_spec(name, name, body, document)
-            where = document.where(name, key=True)
+            spec = _parse_spec(name, name, body, document, at)
+            where = document.where(*at, name, key=True)
             if name not in merged and not spec.description:
                 # A typo (income.povery_line) would otherwise add a parameter nobody reads and
                 # leave the intended one unchanged, silently.
@@ -151,7 +166,7 @@ class ParameterSet(Mapping[str, Parameter]):
                 base.minimum if spec.min is None else spec.min,
                 base.maximum if spec.max is None else spec.max,
             )
-            new = _to_parameter(name, name, spec, document, declared)
+            new = _to_parameter(name, name, spec, document, declared, at)
             by_start = {v.start: v for v in base.values}
             by_start.update({v.start: v for v in new.values})
             declared.values = sorted(by_start.values(), key=lambda v: v.start)
@@ -207,8 +222,22 @@ class ParamValues(Mapping[str, Any]):
         try:
             return self._values[name]
         except KeyError:
+            ended = self.ended(name)
+            if ended is not None:
+                why = ended.reference or ""
+                raise ParameterError(
+                    f"参数 {name!r} 的数列自 {ended.start} 起终止，{self.when} 没有值：{why}",
+                    f"parameter {name!r} ends on {ended.start} and has no value on"
+                    f" {self.when}: {why}") from None
             raise ParameterError(f"参数 {name!r} 在 {self.when} 没有生效的值",
                                  f"parameter {name!r} has no value on {self.when}") from None
+
+    def ended(self, name: str) -> DatedValue | None:
+        """The entry that ended ``name``'s series if it had ended by this date, else ``None``."""
+        if self._parameters is None or name not in self._parameters:
+            return None
+        dated = self._parameters[name].at(self.when)
+        return dated if dated is not None and dated.ended else None
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._values.get(name, default)
@@ -232,7 +261,7 @@ def _values_at(parameters: ParameterSet, when: date) -> ParamValues:
     provenance = {}
     for name in parameters:
         dated = parameters[name].at(when)
-        if dated is not None:
+        if dated is not None and not dated.ended:
             provenance[name] = dated
     return ParamValues(when, provenance, parameters)
 
@@ -245,14 +274,16 @@ def _mapping_of(document: YamlDocument) -> dict[str, Any]:
     return raw
 
 
-def _parse_spec(name: str, key: str, body: Any, document: YamlDocument) -> _ParamSpec:
+def _parse_spec(
+    name: str, key: str, body: Any, document: YamlDocument, at: tuple[Any, ...] = ()
+) -> _ParamSpec:
     try:
         return _ParamSpec.model_validate(body)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]
         loc = [p for p in first["loc"] if p != "[key]"]
-        where = document.where(key, *loc)
+        where = document.where(*at, key, *loc)
         detail = f"{'.'.join(str(p) for p in first['loc']) or name}: {first['msg']}"
         more_zh = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
         more_en = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -277,7 +308,7 @@ def check_value(parameter: Parameter, start: date, value: Any, where: str) -> No
 
 def _to_parameter(
     name: str, key: str, spec: _ParamSpec, document: YamlDocument,
-    declared: Parameter | None = None,
+    declared: Parameter | None = None, at: tuple[Any, ...] = (),
 ) -> Parameter:
     parameter = declared or Parameter(
         name, spec.description or "", spec.unit, spec.reference, [], spec.type, spec.min,
@@ -287,7 +318,15 @@ def _to_parameter(
     for start, entry in sorted(spec.values.items()):
         if not isinstance(entry, _DatedSpec):
             entry = _DatedSpec(value=entry)
-        check_value(parameter, start, entry.value, document.where(key, "values", start, "value"))
+        where = document.where(*at, key, "values", start, "value")
+        if entry.value is not None:
+            check_value(parameter, start, entry.value, where)
+        elif not entry.reference:
+            # An end is a policy fact like a value: without its source it looks like a typo.
+            raise ParameterError(
+                f"{where}：参数 {name} 自 {start} 起终止（value: null），须写 reference 说明依据",
+                f"{where}: parameter {name} ends on {start} (value: null); give the reference"
+                " that says so")
         values.append(DatedValue(
             start, entry.value, entry.series, entry.reference, entry.confirmed, document.source
         ))
@@ -312,9 +351,15 @@ def default_parameters() -> ParameterSet:
     return ParameterSet(parameters)
 
 
-def load_parameters(*overrides: str | Path) -> ParameterSet:
-    """Shipped parameters with each district file in ``overrides`` applied in order."""
+def load_parameters(*overrides: str | Path, province: str | None = None) -> ParameterSet:
+    """Shipped parameters, then the shipped values of ``province`` (its Chinese name, with or
+    without 省, or its pinyin: :mod:`planner.params.provinces`), then each district file in
+    ``overrides`` in order: a district's own value wins over its province's."""
     parameters = default_parameters()
+    if province is not None:
+        from planner.params.provinces import with_province
+
+        parameters = with_province(parameters, province)
     for path in overrides:
         parameters = parameters.with_overrides(path)
     return parameters

@@ -238,7 +238,8 @@ class DistrictPlanner:
         stats.unmet_needs += sign * sum(1 for n in result.notes
                                         if n.kind in ("unmet_need", "income_gap"))
         income = result.income
-        if income.per_capita is not None and income.per_capita < income.poverty_line:
+        line = income.poverty_line
+        if income.per_capita is not None and line is not None and income.per_capita < line:
             stats.below_line += sign
             stats.lifted_by_plan += sign * _lifted(result)
         for item in result.items:
@@ -379,7 +380,8 @@ class DistrictPlanner:
 
 def _lifted(result: HouseholdPlan) -> bool:
     income = result.income
-    return bool(income.per_capita is not None and income.per_capita < income.poverty_line
+    line = income.poverty_line
+    return bool(income.per_capita is not None and line is not None and income.per_capita < line
                 and income.clears_line)
 
 

@@ -396,7 +396,7 @@ def _household_table(result: HouseholdPlan, zh: bool) -> Any:
 
     income = result.income
     now, after = _number(income.per_capita), _number(income.projected_per_capita)
-    line = f"{income.poverty_line:.0f}"
+    line = "—" if income.poverty_line is None else f"{income.poverty_line:.0f}"
     title = (f"{result.household}  人均 {now} → {after} 元（贫困线 {line}）" if zh
              else f"{result.household}  per capita {now} → {after} yuan (line {line})")
     table = Table(title=title, title_justify="left")

@@ -318,15 +318,16 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
 
 def _projection(facts: HouseholdFacts, values: Mapping[str, Any], need: IncomeNeed | None,
                 items: list[PlanItem]) -> IncomeProjection:
-    line = float(values["income.poverty_line"])
+    line = values.get("income.poverty_line")  # none after 2020 (the series ends)
+    line = None if line is None else float(line)
     threshold = values.get("monitoring.threshold")
     threshold = None if threshold is None else float(threshold)
     if need is not None:
         target, parameter = need.target, need.target_parameter
-    elif facts.in_monitoring and threshold:
+    elif (facts.in_monitoring or line is None) and threshold:
         target, parameter = threshold, "monitoring.threshold"
     else:
-        target, parameter = line, "income.poverty_line"
+        target, parameter = float(values["income.poverty_line"]), "income.poverty_line"
     projection = IncomeProjection(
         size=facts.size, net_income=facts.net_income, per_capita=facts.per_capita_net_income,
         planned_gain=facts.planned_annual_gain, new_gain=0.0, projected_per_capita=None,
@@ -358,7 +359,8 @@ def reproject(projection: IncomeProjection, items: Iterable[PlanItem]) -> None:
     threshold = projection.monitoring_threshold
     projection.new_gain = new_gain
     projection.projected_per_capita = projected
-    projection.clears_line = None if projected is None else projected >= projection.poverty_line
+    line = projection.poverty_line
+    projection.clears_line = None if projected is None or line is None else projected >= line
     projection.clears_threshold = (None if projected is None or threshold is None
                                    else projected >= threshold)
     projection.transfer_share = transfer_share

@@ -152,7 +152,7 @@ class IncomeProjection:
     planned_gain: float
     new_gain: float
     projected_per_capita: float | None
-    poverty_line: float
+    poverty_line: float | None  # None after 2020: the series ends
     monitoring_threshold: float | None
     target: float
     target_parameter: str

@@ -60,9 +60,11 @@ def _planned_net(facts: HouseholdFacts) -> float | None:
 
 def income_target(facts: HouseholdFacts, params: Mapping[str, Any]) -> tuple[float, str]:
     """What the plan aims at: the monitoring threshold for monitored households (risk elimination
-    needs income above the range, domain.md §1.3), else the poverty line."""
-    if facts.in_monitoring and params.get("monitoring.threshold") is not None:
-        return float(params["monitoring.threshold"]), "monitoring.threshold"
+    needs income above the range, domain.md §1.3) and after the poverty line's series has ended
+    (2021 on, the monitoring era), else the poverty line."""
+    threshold = params.get("monitoring.threshold")
+    if threshold is not None and (facts.in_monitoring or "income.poverty_line" not in params):
+        return float(threshold), "monitoring.threshold"
     return float(params["income.poverty_line"]), "income.poverty_line"
 
 
@@ -140,12 +142,12 @@ def _income_need(
     net = _planned_net(facts)
     size = facts.size
     target, target_parameter = income_target(facts, params)
-    line = float(params["income.poverty_line"])
+    line = params.get("income.poverty_line")  # none after 2020: no gap to a line
     if net is None or not size:
         gap = line_gap = 0.0
     else:
         gap = max(0.0, target * size - net)
-        line_gap = max(0.0, line * size - net)
+        line_gap = 0.0 if line is None else max(0.0, float(line) * size - net)
     if not income_findings and gap <= 0:
         return None
     codes = list(dict.fromkeys([f.code for f in income_findings] + pointer_codes))

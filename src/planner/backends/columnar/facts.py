@@ -491,5 +491,5 @@ def _all_integers(params: ParamValues, key: str) -> bool:
     parameters = params._parameters  # the dated series behind the values
     if parameters is None or key not in parameters:
         return False
-    values = [dated.value for dated in parameters[key].values]
+    values = [dated.value for dated in parameters[key].values if not dated.ended]
     return bool(values) and all(type(value) is int for value in values)
