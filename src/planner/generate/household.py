@@ -345,4 +345,13 @@ def build_household(
     if ctx.monitoring_on and (status == "general" or (status == "exited" and rng.random() < 0.06)):
         group = "marginal" if status == "general" else "unstable_exited"
         household["monitoring"] = _monitoring(rng, when, ctx.values, members, group)
+        ill_monitored_spending(household)
     return household
+
+
+def ill_monitored_spending(household: dict[str, Any]) -> None:
+    """A monitored household with an ill or disabled member pays something out of pocket
+    (MED006 flags zero). No draw: the rest of the household is generated as before."""
+    ill = any(m["health"] != "healthy" for m in household["members"])
+    if ill and household.get("compliant_out_of_pocket") == 0:
+        household["compliant_out_of_pocket"] = 100.0
