@@ -119,8 +119,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
                        per_capita=9000, transfer=9000, operating=0, 综合保障="农村低保"), [],
             "clean: an old man on rural dibao")
     for n in range(15, 17):
+        # monitored for illness: the treatment's eligible out-of-pocket spending (MED006)
         add(_household(n, _couple(n), 户类型="一般农户", 监测对象类别="边缘易致贫户",
-                       识别监测时间="202303", 风险是否已消除="否",
+                       识别监测时间="202303", 风险是否已消除="否", 合规自付支出=2400,
                        **{"致贫/返贫风险1": "因病"}), [],
             "clean: a marginal household identified in 2023")
 
@@ -171,7 +172,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
         "a son coded 1 (male) whose ID number says female")
     add(_household(34, _couple(34), **{"耕地面积（亩）": 500}), ["DQ012"],
         "500 mu of cultivated land")
-    add(_household(35, _couple(35), per_capita=12000, transfer=20000, operating=0), ["INC004"],
+    # no operating income, so no industry support recorded either (IND001)
+    add(_household(35, _couple(35), per_capita=12000, transfer=20000, operating=0, 产业帮扶=""),
+        ["INC004"],
         "an exited household able to work living mostly on transfers")
     return found
 
