@@ -159,6 +159,41 @@ def young_adult_primary_education(
     return [Expected("EDU004", number)]
 
 
+@injector("EDU005")
+def student_with_education_level(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A secondary-school student recorded with a completed education level as well."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    numbers = [n for n, m in enumerate(household["members"], start=1)
+               if m.get("schooling") in ("junior_secondary", "senior_secondary",
+                                         "secondary_vocational")]
+    if not numbers:
+        raise NotApplicable("no secondary-school student")
+    number = rng.choice(numbers)
+    household["members"][number - 1]["education"] = "primary"
+    return [Expected("EDU005", number)]
+
+
+@injector("EDU006")
+def adult_without_education(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """An adult past the school-record ages with neither education nor schooling recorded."""
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    oldest = int(ctx.values["data_quality.schooling_record_age_max"])
+    numbers = [n for n, years in enumerate(ages(household, ctx), start=1) if years > oldest]
+    if not numbers:
+        raise NotApplicable("no adult")
+    number = rng.choice(numbers)
+    member = household["members"][number - 1]
+    member.pop("education", None)
+    member.pop("schooling", None)
+    return [Expected("EDU006", number)]
+
+
 def _operating_to_wage(household: Household, ctx: BuildContext) -> list[Expected]:
     """Record the year's operating income as wage income (the totals stay); a planting or
     livestock measure of the year then shows no operating income either (IND002)."""
@@ -307,6 +342,8 @@ INJECTORS: tuple[Injector, ...] = (
     illness_without_out_of_pocket,
     healthy_child_in_preschool,
     young_adult_primary_education,
+    student_with_education_level,
+    adult_without_education,
     industry_assistance_without_income,
     industry_measure_without_income,
     village_blank_field,

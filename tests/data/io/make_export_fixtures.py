@@ -108,8 +108,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     for n in range(1, 9):
         add(_household(n, _couple(n)), [], "clean: a working couple")
     for n in range(9, 13):
+        # a student's 文化程度 is left blank (EDU005)
         members = [*_couple(n), _member("20100901", 2 * n + 301, "之子", 在校生状况="七年级",
-                                        文化程度="小学", 劳动技能="无劳动力",
+                                        文化程度="", 劳动技能="无劳动力",
                                         是否参加城乡居民基本养老保险="否")]
         add(_household(n, members), [], "clean: a couple and a pupil in 七年级")
     for n in range(13, 15):
@@ -138,10 +139,10 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     add(_household(21, _couple(21), **{"人均纯收入（元）": 9000}), ["DQ005"],
         "recorded per-capita income 9000, the income columns give 15000")
     add(_household(22, [*_couple(22), _member("20180901", 345, "之子", 在校生状况="九年级",
-                                               文化程度="小学", 劳动技能="无劳动力")]),
+                                               文化程度="", 劳动技能="无劳动力")]),
         ["DQ007"], "a five-year-old in 九年级")
     add(_household(23, [*_couple(23), _member("20150901", 347, "之子", 在校生状况="小学",
-                                               文化程度="小学")]),
+                                               文化程度="")]),
         ["DQ009"], "an eight-year-old pupil recorded as 普通劳动力")
     add(_household(24, _couple(24), 户联系电话="12345"), ["DQ013"], "a phone number of five digits")
     add(_household(25, [*_couple(25), _member("20130901", 351, "之子", 在校生状况="失学辍学",
