@@ -21,10 +21,12 @@ from typing import Any
 
 from planner.generate import Expected, Generator, GeneratorConfig
 from planner.generate.area import clean_project, clean_village
+from planner.generate.inject_county import INJECTORS as COUNTY_CHECKLIST
 from planner.generate.writer import dumps, manifest_lines, write_json
 from planner.params import load_parameters
 
 HERE = Path(__file__).resolve().parent
+COUNTY_CHECKLIST_CODES = tuple(injector.code for injector in COUNTY_CHECKLIST)
 DISTRICT = HERE / "district"
 NAMED = HERE / "households"
 SEED = 2020
@@ -152,7 +154,8 @@ def build(folder: Path = DISTRICT) -> dict[str, int]:
         town_villages=TOWNS,
         reserved_ids=reserved,
         parameters=load_parameters(folder / "params.yaml"),
-        weights={"DQ004": 0.5, "DQ013": 0.5},
+        # The county checklist's codes of the 2023 exports are not planted in this 2020 district.
+        weights={"DQ004": 0.5, "DQ013": 0.5, **dict.fromkeys(COUNTY_CHECKLIST_CODES, 0.0)},
     )
     generator = Generator(config)
     rng = random.Random(f"district-awareness/{SEED}")

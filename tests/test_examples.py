@@ -20,7 +20,8 @@ from .conftest import EXAMPLES, ROOT
 
 SCRIPTS = sorted(EXAMPLES.glob("[0-9]*.py"))
 DISTRICT = EXAMPLES / "district"
-BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
+BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
+            "IND")
 
 # What each script must print; scripts added by later issues only need to exit 0 with output.
 EXPECTED_OUTPUT = {

@@ -26,6 +26,7 @@ DISTRICT = Path(__file__).parent.parent / "examples" / "district"
 # derive_village / derive_project as written by hand before the facts were declared, on the
 # example district (recorded with that code, every fact but the record).
 BEFORE = json.loads((Path(__file__).parent / "data" / "area_facts_before.json").read_text("utf-8"))
+VILLAGE_SHEET_FACTS = {"export_counts_recorded", "problem_households"}
 ELIGIBILITY = [
     "labour.severe_disability_grade_max", "support.microcredit_age_max",
     "support.microcredit_age_min", "support.welfare_post_age_max", "support.welfare_post_age_min",
@@ -52,7 +53,12 @@ def test_village_and_project_facts_from_declarations_equal_the_hand_written_ones
     villages = json.loads((DISTRICT / "villages.json").read_text("utf-8"))
     projects = json.loads((DISTRICT / "projects.json").read_text("utf-8"))
     day = date.fromisoformat(when)
-    got_villages = [plain(derive_village(Village.model_validate(v), day)) for v in villages]
+    derived = [derive_village(Village.model_validate(v), day) for v in villages]
+    # Facts of the 2023 village sheet, declared after the recording: the district has none of
+    # its counts.
+    assert {(v.export_counts_recorded, v.problem_households) for v in derived} == {(False, None)}
+    got_villages = [{k: v for k, v in plain(facts).items() if k not in VILLAGE_SHEET_FACTS}
+                    for facts in derived]
     got_projects = [plain(derive_project(Project.model_validate(p), day)) for p in projects]
     assert got_villages == BEFORE[when]["village"]
     assert got_projects == BEFORE[when]["project"]

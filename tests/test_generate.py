@@ -29,7 +29,8 @@ from planner.idnumber import check_id
 
 from .conftest import ROOT
 
-BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
+BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
+            "IND")
 PLANNER = [str(Path(sys.executable).parent / "planner")]
 
 

@@ -14,7 +14,8 @@ from planner.generate import GeneratorConfig, output_paths, write_dataset
 from planner.generate.problems import all_injectors
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
-BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
+BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
+            "IND")
 
 
 def built_in_rules() -> RuleSet:
@@ -70,7 +71,7 @@ def test_every_code_of_the_table_is_exercised(tmp_path: Path) -> None:
         households=2500,
         seed=3,
         problem_share=0.8,
-        villages=24,
+        villages=60,  # nine village codes: enough villages for each to be drawn
         towns=8,
         reference_date=date(2020, 9, 30),
     )

@@ -42,6 +42,8 @@ class VillageFacts:
     tap_water_share: float | None
     water_expected_share: float | None
     water_past_due: bool | None
+    export_counts_recorded: bool
+    problem_households: int | None
 
 
 @dataclass(slots=True)

@@ -46,6 +46,26 @@ VILLAGE_FACTS = (
     Fact("water_past_due", "bool", "", "供水工程已逾期限", "water works past due",
          "The water works' due date is before the reference date.",
          "record.water_works_due < when"),
+    # The village sheet of the 2023 export (（自定义）行政村信息): a record with none of its counts
+    # comes from a source that does not collect them, so their blanks are not omissions.
+    Fact("export_counts_recorded", "bool", "", "已登记行政村统计项", "village counts recorded",
+         "At least one count or service of the village export is recorded (low-income, "
+         "disabled, insured people, clinics, doctors, schools, toilets, waste points, culture "
+         "rooms, collective income, bus, paved road, unsafe water, dangerous houses).",
+         "is_known(record.dibao_people) or is_known(record.dibao_households) or "
+         "is_known(record.tekun_people) or is_known(record.disabled_people) or "
+         "is_known(record.pension_insured_people) or is_known(record.clinics) or "
+         "is_known(record.doctors) or is_known(record.primary_schools) or "
+         "is_known(record.public_toilets) or is_known(record.waste_points) or "
+         "is_known(record.culture_rooms) or is_known(record.collective_income) or "
+         "is_known(record.bus_service) or is_known(record.paved_road_to_town) or "
+         "is_known(record.unsafe_water_households) or "
+         "is_known(record.dangerous_house_households)"),
+    Fact("problem_households", "integer", "households", "未实现饮水安全户与危房户合计",
+         "unsafe-water and dangerous-house households",
+         "Households without safe water plus households in dangerous houses (未实现饮水安全户数 + "
+         "危房户数).",
+         "record.unsafe_water_households + record.dangerous_house_households"),
 )
 
 # Dates after the reference date count as not yet happened.

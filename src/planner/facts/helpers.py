@@ -48,6 +48,9 @@ HELPERS: dict[str, Helper] = {
         Helper("abs", (1,), "Absolute value; unknown stays unknown."),
         Helper("size_of", (1,), "Number of elements of a collection; unknown stays unknown."),
         Helper("values_of", (1,), "The set of the values of a list; unknown stays unknown."),
+        Helper("mentions", (2,),
+               "Whether an item of a list of texts contains the text (second argument): the "
+               "free-text measure items of an export; unknown when the list is."),
         Helper("to_date", (1,), "An ISO date text (YYYY-MM-DD) as a date."),
         Helper("date_in_year", (2,), "The date of a month-day text (MM-DD) in the given year."),
         Helper("days_between", (2,), "Days from the first date to the second; unknown if one is."),

@@ -127,6 +127,14 @@ class HouseholdFacts:
     basic_guarantee_secure: bool | None
     monitoring_era: bool
     overdue_measures: tuple[int, ...]
+    # the county checklist's insurance and assistance items (planner.facts.county_health)
+    premium_subsidy: bool | None
+    premium_subsidy_window_start: date
+    premium_subsidy_cutoff: date
+    next_premium_subsidy_window_start: date
+    premium_subsidy_period_over: bool
+    rain_dew_plan: bool | None
+    industry_assistance_listed: bool | None
     extra: dict[str, object] = field(default_factory=dict)
     # planner.facts.eras
     monitoring_start: date | None = None

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.generate.economy import per_capita, record_income, totals
-from planner.generate.household import MEASURE_RESPONSIBLE, BuildContext, member_ages
+from planner.generate.household import (
+    MEASURE_RESPONSIBLE,
+    BuildContext,
+    ill_monitored_spending,
+    member_ages,
+)
 from planner.measures import default_catalog
 
 Household = dict[str, Any]
@@ -181,6 +186,7 @@ def ensure_monitored(
         "risks": [risk],
         "risk_eliminated": False,
     }
+    ill_monitored_spending(household)
 
 
 def make_pre_exit(household: Household, ctx: BuildContext) -> None:

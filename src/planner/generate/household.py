@@ -362,6 +362,8 @@ def build_household(
     ):
         group = "marginal" if status == "general" else "unstable_exited"
         household["monitoring"] = _monitoring(rng, when, ctx.values, members, group)
+    if household.get("monitoring"):
+        ill_monitored_spending(household)
     return household
 
 
@@ -383,3 +385,11 @@ def _monitoring_era(ctx: BuildContext, rng: random.Random, household: Household)
             household["compliant_out_of_pocket"] = float(rng.randrange(20_000, 60_001, 500))
         household["monitoring"] = monitoring
         return
+
+
+def ill_monitored_spending(household: dict[str, Any]) -> None:
+    """A monitored household with an ill or disabled member pays something out of pocket
+    (MED006 flags zero). No draw: the rest of the household is generated as before."""
+    ill = any(m["health"] != "healthy" for m in household["members"])
+    if ill and household.get("compliant_out_of_pocket") == 0:
+        household["compliant_out_of_pocket"] = 100.0

@@ -12,7 +12,7 @@ from typing import Any
 
 from planner.facts import age_on
 from planner.generate.economy import add_operating
-from planner.generate.edits import ages, capable_members, rerecord
+from planner.generate.edits import ages, capable_members, in_scope, rerecord
 from planner.generate.household import BuildContext, measure_record
 from planner.generate.problems import Expected, NotApplicable, injector
 
@@ -120,7 +120,7 @@ def schooling_age_implausible(
     if pupils:
         number = rng.choice(pupils)
         household["members"][number - 1]["education"] = "senior_secondary"
-        return [Expected("DQ007", number)]
+        return [Expected("DQ007", number), *_student_level(household, number)]
     adults = [
         n
         for n, (m, a) in enumerate(zip(household["members"], member_ages, strict=True), start=1)
@@ -131,7 +131,14 @@ def schooling_age_implausible(
     number = rng.choice(adults)
     household["members"][number - 1]["schooling"] = "undergraduate"
     household["members"][number - 1]["grade"] = 1
-    return [Expected("DQ007", number)]
+    return [Expected("DQ007", number), *_student_level(household, number)]
+
+
+def _student_level(household: Household, number: int) -> list[Expected]:
+    """A student now recorded with an education level as well: EDU005 in its scope."""
+    if not in_scope(household) or household["members"][number - 1].get("education") is None:
+        return []
+    return [Expected("EDU005", number)]
 
 
 MISSING_HOUSEHOLD = (

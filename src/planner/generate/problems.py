@@ -75,6 +75,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     an invalid number in one household, or one number shared by two)."""
     from planner.generate import (
         inject_area,
+        inject_county,
         inject_eras,
         inject_needs,
         inject_quality,
@@ -82,7 +83,9 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (inject_needs, inject_support, inject_quality, inject_area, inject_eras):
+    for module in (
+        inject_needs, inject_support, inject_quality, inject_area, inject_eras, inject_county,
+    ):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from planner.facts import HouseholdFacts, MemberFacts
-from planner.model import HouseholdStatus
+from planner.model import HouseholdStatus, MedicalInsurance
 from planner.params import ParamValues
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
@@ -85,6 +85,9 @@ HOUSEHOLD_FIELDS: dict[str, tuple[str, str, HouseholdCheck]] = {
     "living.entry_road": ("入户路类型", "entry road", _unset("living.entry_road")),
     "living.distance_to_main_road_km": ("与村主干路距离", "distance to the main road",
                                         _unset("living.distance_to_main_road_km")),
+    "living.cultivated_mu": ("耕地面积", "cultivated land", _unset("living.cultivated_mu")),
+    "living.forest_mu": ("林地面积", "forest land", _unset("living.forest_mu")),
+    "living.grassland_mu": ("牧草地面积", "grassland", _unset("living.grassland_mu")),
     "food_secure": ("不愁吃", "food security", _unset("food_secure")),
     "clothing_secure": ("不愁穿", "clothing security", _unset("clothing_secure")),
 }
@@ -107,11 +110,16 @@ MEMBER_FIELDS: dict[str, tuple[str, str, MemberCheck]] = {
         "文化程度", "education level",
         lambda m, p: m.record.education is None and m.enrolled is False
         and _labour_age_or_older(m, p)),
-    "member.serious_illness_insurance": ("大病保险参保情况", "serious-illness insurance",
-                                         _member_unset("serious_illness_insurance")),
+    # 大病保险 comes with the resident scheme: an employee-insured member may leave it blank.
+    "member.serious_illness_insurance": (
+        "大病保险参保情况", "serious-illness insurance",
+        lambda m, p: m.record.serious_illness_insurance is None
+        and m.record.medical_insurance is not MedicalInsurance.EMPLOYEE),
+    # Students are not enrolled in the resident pension scheme (from 16, 在校学生除外).
     "member.pension_insurance": (
         "养老保险参保情况", "pension insurance",
-        lambda m, p: m.record.pension_insurance is None and _labour_age_or_older(m, p)),
+        lambda m, p: m.record.pension_insurance is None and _labour_age_or_older(m, p)
+        and m.enrolled is not True),
 }
 
 
@@ -180,10 +188,20 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     `education.compulsory_age_min`–`data_quality.schooling_record_age_max` (6–23). Optional
     keys a district may add: `recorded_size`, `housing.floor_area`, `living.electricity`,
     `living.sanitary_toilet`, `living.entry_road`, `living.distance_to_main_road_km`,
-    `food_secure`, `clothing_secure`, `member.ethnicity`, `member.education` (non-students from
-    labour age), `member.serious_illness_insurance`, `member.pension_insurance` (from labour
-    age). A member whose age is unknown is only reported for the missing birth date. One finding
-    per missing field; member fields carry the member number; `evidence.field` names the key.
+    `living.cultivated_mu`, `living.forest_mu`, `living.grassland_mu`, `food_secure`,
+    `clothing_secure`, `member.ethnicity`, `member.education` (non-students from labour age),
+    `member.serious_illness_insurance` (not for members in the employee scheme),
+    `member.pension_insurance` (from labour age, students excepted). From 2023 the default adds
+    the county checker's blank-field checks of the national export: `housing.floor_area`
+    (fuping 3_02_008, 5_19_005), `living.entry_road` (3_02_007, 5_19_004),
+    `living.electricity` (5_15_002), `living.sanitary_toilet` (3_02_003),
+    `living.distance_to_main_road_km` (3_02_013; an implausible distance is DQ012's),
+    `living.cultivated_mu`, `living.forest_mu`, `living.grassland_mu` (3_02_004..006),
+    `member.serious_illness_insurance` (2_01_006, 2_12_010) and `member.pension_insurance`
+    (2_01_007, 5_19_001); 是否解决安全饮用水 (`water.quality_safe`, 3_02_002, 5_19_002) is
+    required in every year. A member whose age is unknown is only reported for the missing
+    birth date. One finding per missing field; member fields carry the member number;
+    `evidence.field` names the key.
     An unknown key in the parameter is an error of the rule (PLN001), never a silent skip.
     On a record read from a source that names the fields it carries (a national export), only
     the keys that source can record are checked (`water.access`: piped water or fetch time): a

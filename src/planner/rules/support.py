@@ -78,7 +78,8 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
     seen: set[tuple[str, int | None]] = set()
     for finding in ctx.findings:
         key = (finding.code, finding.member)
-        if finding.family not in NEED_FAMILIES or key in seen:
+        # A data-quality finding of a need family (EDU004: a record to correct) is no need.
+        if finding.family not in NEED_FAMILIES or finding.kind != "need" or key in seen:
             continue
         seen.add(key)
         member = _member(household, finding.member) if finding.member is not None else None

@@ -108,8 +108,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     for n in range(1, 9):
         add(_household(n, _couple(n)), [], "clean: a working couple")
     for n in range(9, 13):
+        # a student's 文化程度 is left blank (EDU005)
         members = [*_couple(n), _member("20100901", 2 * n + 301, "之子", 在校生状况="七年级",
-                                        文化程度="小学", 劳动技能="无劳动力",
+                                        文化程度="", 劳动技能="无劳动力",
                                         是否参加城乡居民基本养老保险="否")]
         add(_household(n, members), [], "clean: a couple and a pupil in 七年级")
     for n in range(13, 15):
@@ -119,8 +120,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
                        per_capita=9000, transfer=9000, operating=0, 综合保障="农村低保"), [],
             "clean: an old man on rural dibao")
     for n in range(15, 17):
+        # monitored for illness: the treatment's eligible out-of-pocket spending (MED006)
         add(_household(n, _couple(n), 户类型="一般农户", 监测对象类别="边缘易致贫户",
-                       识别监测时间="202303", 风险是否已消除="否",
+                       识别监测时间="202303", 风险是否已消除="否", 合规自付支出=2400,
                        **{"致贫/返贫风险1": "因病"}), [],
             "clean: a marginal household identified in 2023")
 
@@ -137,10 +139,10 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     add(_household(21, _couple(21), **{"人均纯收入（元）": 9000}), ["DQ005"],
         "recorded per-capita income 9000, the income columns give 15000")
     add(_household(22, [*_couple(22), _member("20180901", 345, "之子", 在校生状况="九年级",
-                                               文化程度="小学", 劳动技能="无劳动力")]),
+                                               文化程度="", 劳动技能="无劳动力")]),
         ["DQ007"], "a five-year-old in 九年级")
     add(_household(23, [*_couple(23), _member("20150901", 347, "之子", 在校生状况="小学",
-                                               文化程度="小学")]),
+                                               文化程度="")]),
         ["DQ009"], "an eight-year-old pupil recorded as 普通劳动力")
     add(_household(24, _couple(24), 户联系电话="12345"), ["DQ013"], "a phone number of five digits")
     add(_household(25, [*_couple(25), _member("20130901", 351, "之子", 在校生状况="失学辍学",
@@ -174,7 +176,8 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     add(_household(34, _couple(34), **{"耕地面积（亩）": 500}), ["DQ012"],
         "500 mu of cultivated land")
     # INC004 judges exits, which end with the registration era (2020): in 2023 this is clean.
-    add(_household(35, _couple(35), per_capita=12000, transfer=20000, operating=0), [],
+    add(_household(35, _couple(35), per_capita=12000, transfer=20000, operating=0, 产业帮扶=""),
+        [],
         "an exited household able to work living mostly on transfers, not flagged in 2023")
     return found
 

@@ -86,6 +86,14 @@ def _values_of(compiler: FactCompiler, args: list[Value]) -> Value:
     return Value(args[0].column.list.unique().list.sort(), "list")
 
 
+def _mentions(compiler: FactCompiler, args: list[Value]) -> Value:
+    items, text = args
+    if not text.known:
+        raise Unsupported("mentions of a text of each row")
+    found = items.column.list.eval(pl.element().str.contains(str(text.constant), literal=True))
+    return Value(found.list.any(), "bool")
+
+
 def _days_between(compiler: FactCompiler, args: list[Value]) -> Value:
     start, end = (_column(arg) for arg in args)
     return Value((end - start).dt.total_days().cast(pl.Int64()), "number")
@@ -439,6 +447,7 @@ _HELPERS: dict[str, Helper] = {
     "abs": _abs,
     "size_of": _size_of,
     "values_of": _values_of,
+    "mentions": _mentions,
     "days_between": _days_between,
     "age_on": _age_on,
     "months_between": _months_between,
@@ -468,4 +477,4 @@ _HELPERS: dict[str, Helper] = {
 __all__ = ["STRUCT_ENUMS", "STRUCT_FIELDS", "call", "set_operation"]
 
 _ROW_WISE = frozenset({"is_known", "coalesce", "truthy", "abs", "size_of", "values_of",
-                       "days_between", "age_on", "months_between", "id_check"})
+                       "mentions", "days_between", "age_on", "months_between", "id_check"})

@@ -51,6 +51,10 @@ def values_of(items: Iterable[Any] | None) -> frozenset[str] | None:
     return None if items is None else frozenset(item.value for item in items)
 
 
+def mentions(items: Iterable[str] | None, text: str) -> bool | None:
+    return None if items is None else any(text in item for item in items)
+
+
 def to_date(text: object) -> date:
     return date.fromisoformat(str(text))
 
@@ -298,6 +302,7 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "abs": absolute,
     "size_of": size_of,
     "values_of": values_of,
+    "mentions": mentions,
     "to_date": to_date,
     "date_in_year": date_in_year,
     "days_between": days_between,
