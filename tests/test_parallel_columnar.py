@@ -96,7 +96,7 @@ def test_the_golden_run_as_typed_parquet_is_the_same_on_both_backends_and_worker
                                        cwd=typed_generated.parent)
     assert code == 0
     assert "--workers" not in notices
-    assert "read 20000, accepted 20000, rejected 0" in notices
+    assert "Records read: 20000; accepted 20000, rejected 0" in notices
     # the findings are the recorded ones, read from the typed file instead of JSON Lines
     recorded = gzip.decompress((record.HERE / "generated_findings.jsonl.gz").read_bytes())
     assert output == recorded.replace(b"generated/households.jsonl",
@@ -140,7 +140,7 @@ def test_rejected_rows_and_duplicates_across_typed_parts_are_the_same(
                                        "--date", "2020-09-30", "--select", SIX_AND_PEOPLE,
                                        "--exit-zero")
     assert code == 1  # records rejected
-    assert "read 9000, accepted 8997, rejected 3" in notices
+    assert "Records read: 9000; accepted 8997, rejected 3" in notices
     assert "record 8601" in notices and "record 101" in notices and "record 8501" in notices
     findings = [json.loads(line) for line in output.splitlines()]
     people = [f for f in findings if f["code"] == "DQ004"]
@@ -148,6 +148,20 @@ def test_rejected_rows_and_duplicates_across_typed_parts_are_the_same(
     twins = {rows[60].as_py(), rows[8700].as_py()}
     assert any({f["subject"], *json.dumps(f, ensure_ascii=False).split('"')} >= twins
                for f in people)
+
+
+def test_plans_from_typed_parquet_are_the_same_with_two_workers(
+    awkward_typed: Path, tmp_path: Path,
+) -> None:
+    runs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"plans-{workers}.jsonl"
+        done = _planner("plan", awkward_typed, "--workers", workers, "--date", "2020-09-30",
+                        "--output-format", "jsonl", "--output", out)
+        assert done.returncode == 1, done.stderr  # records rejected
+        runs.append((done.stderr, out.read_bytes()))
+    assert runs[0] == runs[1]
+    assert "--workers" not in runs[1][0]
 
 
 def test_a_damaged_page_in_a_typed_part_ends_the_file_there_as_in_one_process(
@@ -171,7 +185,7 @@ def test_a_damaged_page_in_a_typed_part_ends_the_file_there_as_in_one_process(
                                        codes=(2,))
     assert code == 2
     assert "damaged near record 3073" in notices
-    assert "read 3072, accepted 3071, rejected 1" in notices
+    assert "Records read: 3072; accepted 3071, rejected 1" in notices
     assert output
 
 
@@ -204,11 +218,12 @@ def test_a_typed_row_that_kills_its_worker_alone_is_lost(
     rules = tmp_path / "hostile.py"
     rules.write_text(HOSTILE.format(target=target), encoding="utf-8")
     common = ("--output-format", "jsonl", "--exit-zero", "--lang", "en", "--date",
-              "2020-09-30", "--select", f"{SIX_AND_PEOPLE},TST982", "--backend", backend)
+              "2020-09-30", "--backend", backend)
     alone = _planner("check", awkward_typed, "--workers", "1", "--output",
-                     tmp_path / "clean.jsonl", *common, "--ignore", "TST982")
+                     tmp_path / "clean.jsonl", "--select", SIX_AND_PEOPLE, *common)
     hostile = _planner("check", awkward_typed, "--workers", "2", "--rules", rules,
-                       "--output", tmp_path / "hostile.jsonl", *common)
+                       "--output", tmp_path / "hostile.jsonl",
+                       "--select", f"{SIX_AND_PEOPLE},TST982", *common)
     assert hostile.returncode == alone.returncode == 1, hostile.stderr
     clean = (tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()
     found = (tmp_path / "hostile.jsonl").read_text(encoding="utf-8").splitlines()
@@ -218,7 +233,7 @@ def test_a_typed_row_that_kills_its_worker_alone_is_lost(
     assert "exit code 3" in json.dumps(lost[0], ensure_ascii=False)
     assert [line for line in found if target not in line] == [
         line for line in clean if target not in line]
-    assert "read 9000, accepted 8997, rejected 3" in hostile.stderr
+    assert "Records read: 9000; accepted 8997, rejected 3" in hostile.stderr
 
 
 # -- the decision, and its notice -----------------------------------------------------------

@@ -3,8 +3,9 @@
 The main process does what is cheap and must see the whole input in order: it finds the raw
 records of the household files (JSON Lines lines, nested Parquet cells), numbers them — of a
 typed Parquet file it reads only the footer and sends ranges of row groups
-(:mod:`planner.parallel.typedparts`) — and counts what the workers report through the reader's own counting (duplicate ids, errors,
-``--strict``). Workers validate and check parts of a few hundred records
+(:mod:`planner.parallel.typedparts`) — and counts what the workers report through the reader's
+own counting (duplicate ids, errors, ``--strict``). Workers validate and check parts of a few
+hundred records
 (:mod:`planner.parallel.pool`); :class:`~planner.parallel.combine.Combiner` puts their results
 back in reading order. Findings and plans stream out in input order; at most ``2 × workers``
 parts are in flight, so memory stays bounded.
