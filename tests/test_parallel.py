@@ -107,7 +107,7 @@ def test_nested_parquet_is_the_same_with_two_workers(awkward: Path, tmp_path: Pa
     from planner.io import read_households
     from planner.io.parquet import write_nested
 
-    # the JSON-text layout, whose cells workers validate (typed Parquet is read in one process)
+    # the JSON-text layout, whose cells workers validate (typed Parquet: by row groups)
     write_nested(list(read_households(households)), folder / "households.parquet")
     households.unlink()
     _same_with_workers("check", folder, tmp_path / "findings.jsonl", "--output-format", "jsonl",
@@ -246,8 +246,8 @@ def test_waivers_are_judged_the_same_with_two_workers(awkward: Path, tmp_path: P
 
 @pytest.mark.parametrize(("suffix", "zh", "en"), [
     ("csv", "不是 JSON Lines 或 Parquet 文件", "is not a JSON Lines or Parquet file"),
-    ("parquet", "是按列存储的 Parquet 文件，由一个进程读取",
-     "is typed Parquet, read by one process"),
+    ("parquet", "是按列存储的 Parquet 文件，只有一个行组，整个文件由一个进程读取",
+     "is typed Parquet and has one row group: one process reads it whole"),
 ])
 def test_an_input_workers_cannot_share_is_checked_in_one_process(
     tmp_path: Path, suffix: str, zh: str, en: str,

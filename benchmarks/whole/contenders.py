@@ -73,6 +73,9 @@ def contenders(setup: Setup) -> list[Contender]:
     backend = "--backend" in help_text
     workers = "--workers" in help_text
     python_backend = ("--backend", "python") if backend else ()
+    # typed Parquet is read by workers too where this build splits it: the plain rows stay one
+    # process, the "--workers 2" rows use two
+    one = ("--workers", "1") if workers else ()
     rows = [
         Contender("bare Parquet read (pyarrow, planner's file)", SIX_GROUP,
                   [setup.python, str(HERE / "bare_read.py"), str(setup.parquet)], "Parquet"),
@@ -92,14 +95,21 @@ def contenders(setup: Setup) -> list[Contender]:
                               counts_from="stdout"))
     if backend:
         rows.append(_check(setup, "planner check, columnar", SIX_GROUP, setup.parquet,
-                           "six-columnar.jsonl", "--backend", "columnar"))
+                           "six-columnar.jsonl", "--backend", "columnar", *one))
+        if workers:
+            rows.append(_check(setup, "planner check, columnar, --workers 2", SIX_GROUP,
+                               setup.parquet, "six-columnar-workers2.jsonl", "--backend",
+                               "columnar", "--workers", "2"))
     rows += [
         _check(setup, "planner check, python", SIX_GROUP, setup.parquet, "six-python.jsonl",
-               *python_backend),
+               *python_backend, *one),
         _check(setup, "planner check, python", SIX_GROUP, setup.jsonl,
                "six-python-jsonl.jsonl", *python_backend),
     ]
     if workers:
+        rows.append(_check(setup, "planner check, python, --workers 2", SIX_GROUP,
+                           setup.parquet, "six-python-workers2.jsonl", *python_backend,
+                           "--workers", "2"))
         for count in ("1", "2"):
             rows.append(_check(setup, f"planner check, python, --workers {count}", SIX_GROUP,
                                setup.jsonl, f"six-workers{count}.jsonl", *python_backend,

@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
                              "dataset-wide rules see the copies as duplicate people)")
     parser.add_argument("--rows", choices=("all", "cheap"), default="all",
                         help="cheap: leave out every-rule and plan rows")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="time only the rows of this name (repeatable; the table's "
+                             "reference rows are there when named too)")
     parser.add_argument("--openfisca-python", default=os.environ.get("BENCH_OPENFISCA_PYTHON"),
                         help="interpreter with openfisca-core (default: this one if it can)")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
@@ -154,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     prepared = time.perf_counter() - started
 
     rows: list[Row] = []
-    for contender in contenders(setup):
+    chosen = [c for c in contenders(setup)
+              if not args.only or c.name in args.only]
+    for contender in chosen:
         timing = best_of(contender, work, repeat)
         rows.append(Row(contender, timing, flagged_counts(contender, timing, work)))
         print(f"  {contender.group}: {contender.name} ({contender.input}): "

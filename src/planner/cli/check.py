@@ -169,7 +169,7 @@ def check(
     recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
                     waiver_files, explain, rule_timeout or None,
                     None if column_map is None else str(column_map), income_year,
-                    not show_personal, province)
+                    not show_personal, province, backend)
     if scheduler is not None:
         stats, inputs, failure = check_on_cluster(
             scheduler, output_file, output_format, config, checker, recipe, dataset,
@@ -177,13 +177,7 @@ def check(
         _report(stats, inputs, "jsonl", output_file, lang, show_personal, failure, threshold,
                 exit_zero)
         return
-    requested = workers
     workers, fewer = workers_for(workers, dataset, run)
-    if backend == "columnar" and workers > 1:  # its batches stay in this process for now
-        if fewer is None and requested is not None:
-            fewer = ("--workers：列式后端只用一个进程", "--workers: the columnar backend runs in "
-                     "one process")
-        workers = 1
     if fewer is not None:
         click.echo("\n".join(fewer), err=True)
     info = RunInfo(

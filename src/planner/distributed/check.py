@@ -62,8 +62,7 @@ def refuse_unsplittable(dataset: Dataset, run: Any) -> None:
     """Raise :class:`DistributedError` when ``dataset`` cannot be checked in parts (export
     files, flat household files, a dataset rule that cannot be merged)."""
     readable = [p for p in dataset.household_files if not _unreadable_parquet(p, dataset.fmt)]
-    reason = one_process_reason(dataclasses.replace(dataset, household_files=readable), run,
-                                whole_files=True)
+    reason = one_process_reason(dataclasses.replace(dataset, household_files=readable), run)
     if reason is not None:
         raise DistributedError(f"--scheduler 不能用于此输入：{reason[0]}",
                                f"--scheduler cannot run this input: {reason[1]}")

@@ -3,8 +3,9 @@
 Each worker is a fresh interpreter (``spawn``: no thread or lock of the parent is inherited)
 that rebuilds the run from its :class:`~planner.parallel.recipe.Recipe` — local rule files and
 plugin packs are loaded there as in the parent — and then checks the parts it is sent
-(:class:`~planner.parallel.part.PartChecker`). Only raw records go out and compact results come
-back: validating a record where it is checked costs less than shipping the validated record.
+(:class:`~planner.parallel.part.PartChecker`). Only raw records, or the row-group range of a typed
+Parquet file, go out and compact results come back: validating a record where it is checked
+costs less than shipping the validated record.
 
 A worker that dies (a rule calling ``os._exit``, a crash in C code) or stops making progress
 (a rule stuck in a C call the rule time budget cannot interrupt) is killed; its part is then
@@ -29,6 +30,7 @@ from planner.errors import BilingualError
 from planner.io.raw import RawRecord
 from planner.parallel.part import PartChecker, PartResult, PlanSetup
 from planner.parallel.recipe import Recipe
+from planner.parallel.typedparts import TypedPart
 
 #: Seconds between looks at the workers while waiting for a result.
 _LOOK = 0.2
@@ -58,8 +60,8 @@ def _serve(recipe: Recipe, planning: PlanSetup | None, conn: Connection, beat: A
             return
         if message is None:
             return
-        number, raws = message
-        conn.send(("done", number, checker.check(raws)))
+        number, part = message
+        conn.send(("done", number, checker.check_part(part)))
 
 
 @dataclass(eq=False)
@@ -72,8 +74,12 @@ class _Worker:
     since: float = field(default_factory=time.monotonic)
 
 
-Lost = Callable[[RawRecord, str, str], PartResult]
-"""Makes the result of a record whose check killed or hung its worker (reasons zh, en)."""
+Part = Sequence[RawRecord] | TypedPart
+"""What a worker is sent: raw records, or row groups of a typed Parquet file it reads."""
+
+Lost = Callable[[Part, str, str], PartResult]
+"""Makes the result of a part of one record whose check killed or hung its worker (reasons
+zh, en)."""
 
 
 class Pool:
@@ -91,7 +97,7 @@ class Pool:
         self._on_lost = on_lost
         self.stall = stall
         self._queue: deque[int] = deque()
-        self._parts: dict[int, Sequence[RawRecord]] = {}
+        self._parts: dict[int, Part] = {}
         self._done: dict[int, list[PartResult]] = {}
         self._next = 0
         self._workers = [self._start() for _ in range(size)]
@@ -108,11 +114,11 @@ class Pool:
         """Parts submitted whose result was not collected yet."""
         return len(self._parts)
 
-    def submit(self, raws: Sequence[RawRecord]) -> int:
+    def submit(self, part: Part) -> int:
         """Queue a part; returns its number for :meth:`result`."""
         number = self._next
         self._next += 1
-        self._parts[number] = raws
+        self._parts[number] = part
         self._queue.append(number)
         self._dispatch()
         return number
@@ -150,10 +156,10 @@ class Pool:
             worker.process.join()
         worker.conn.close()
 
-    def _send(self, worker: _Worker, number: int, raws: Sequence[RawRecord]) -> bool:
+    def _send(self, worker: _Worker, number: int, part: Part) -> bool:
         worker.part, worker.seen, worker.since = number, worker.beat.value, time.monotonic()
         try:
-            worker.conn.send((number, raws))
+            worker.conn.send((number, part))
         except OSError:  # it died: seen by the next look
             return False
         return True
@@ -208,14 +214,16 @@ class Pool:
             self._done[number] = self._isolate(self._parts[number])
         self._dispatch()
 
-    def _isolate(self, raws: Sequence[RawRecord]) -> list[PartResult]:
+    def _isolate(self, part: Part) -> list[PartResult]:
         """Re-run a part whose worker was lost one record at a time, each in a worker of its
         own until one is lost: that record alone is reported lost."""
         results: list[PartResult] = []
         worker = self._start()
+        singles: list[Part] = (list(part.singles()) if isinstance(part, TypedPart)
+                               else [[raw] for raw in part])
         try:
-            for raw in raws:
-                self._send(worker, -1, [raw])
+            for one in singles:
+                self._send(worker, -1, one)
                 while True:
                     wait([worker.conn, worker.process.sentinel], timeout=_LOOK)
                     state, value = self._look(worker, time.monotonic())
@@ -226,7 +234,7 @@ class Pool:
                     results.append(value)
                     continue
                 self._stop(worker)
-                results.append(self._on_lost(raw, *value))
+                results.append(self._on_lost(one, *value))
                 worker = self._start()
         finally:
             self._stop(worker)

@@ -21,7 +21,8 @@ class Recipe:
 
     ``reference_date`` is the date the run resolved (so that a run crossing midnight does not
     mix two days).
-    ``column_map``, ``income_year`` and ``mask`` are the reading options of the households.
+    ``column_map``, ``income_year`` and ``mask`` are the reading options of the households;
+    ``backend`` is the one the checks run on (``python`` or ``columnar``).
     """
 
     config_file: str | None
@@ -38,6 +39,7 @@ class Recipe:
     income_year: int | None = None
     mask: bool = True
     province: str | None = None
+    backend: str = "python"
 
     def build_run(self) -> Run:
         """The run, built as the command that made this recipe built it."""

@@ -136,6 +136,13 @@ class ColumnarChecker(Checker):
         """The Python checker's stream, the households judged a batch at a time."""
         return super().iter_findings(self._batched(households), villages, projects)
 
+    def judged(self, households: Iterable[Household | Sourced[Household]]
+               ) -> Iterator[Household | Sourced[Household]]:
+        """``households`` in order, each ready for :meth:`check_household` (a typed row as
+        its household, or unbuilt where no rule reads it), judged a batch at a time: for a
+        caller that checks them one by one (a worker of :mod:`planner.parallel`)."""
+        return self._batched(households)
+
     def _batched(
         self, items: Iterable[Household | Sourced[Household]]
     ) -> Iterator[Household | Sourced[Household]]:
