@@ -54,6 +54,13 @@ class MemberFacts:
     # Codes addressed by active measures for this member or the whole household (set by derive).
     # Defaulted fields stay last.
     addressed_codes: frozenset[str] = frozenset()
+    # The county checklist (planner.facts.county); defaulted so that they can stay last.
+    on_dibao: bool | None = None
+    on_tekun: bool | None = None
+    has_disability_card: bool | None = None
+    disability_subsidised: bool | None = None
+    posts_at_once: int = 0
+    work_spells_at_once: int = 0
 
     @property
     def subject(self) -> str:
@@ -128,6 +135,13 @@ class HouseholdFacts:
     monitoring_era: bool
     overdue_measures: tuple[int, ...]
     extra: dict[str, object] = field(default_factory=dict)
+    # The county checklist (planner.facts.county); defaulted so that they can stay last.
+    dibao_listed: bool | None = None
+    tekun_listed: bool | None = None
+    dibao_in_social_security: bool | None = None
+    tekun_in_social_security: bool | None = None
+    anyone_on_dibao: bool | None = None
+    anyone_on_tekun: bool | None = None
 
     @property
     def id(self) -> str:
