@@ -13,7 +13,8 @@ from planner import Household, Project, RuleSet, Village, check, load_rules
 from planner.generate import GeneratorConfig, output_paths, write_dataset
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
-BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
+BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
+            "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "PST", "WRK", "DIS")
 
 
 def built_in_rules() -> RuleSet:

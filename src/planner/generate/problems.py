@@ -67,10 +67,16 @@ HouseholdInjection = Callable[[dict[str, Any], random.Random, BuildContext], lis
 def all_injectors() -> dict[str, tuple[Injector, ...]]:
     """Every built-in injector by code, in code order; a code may have several variants (DQ013:
     an invalid number in one household, or one number shared by two)."""
-    from planner.generate import inject_area, inject_needs, inject_quality, inject_support
+    from planner.generate import (
+        inject_area,
+        inject_county,
+        inject_needs,
+        inject_quality,
+        inject_support,
+    )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (inject_needs, inject_support, inject_quality, inject_area):
+    for module in (inject_needs, inject_support, inject_quality, inject_area, inject_county):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))
