@@ -1,9 +1,10 @@
 """The declared facts of the county checklist: benefits against measures, posts, work, disability.
 
 Household and member facts added to ``household.<name>`` / ``member.<name>`` (registered in
-:mod:`planner.facts`). What "listed" means: the export's 综合保障 items when the source has that
-column (``assistance.social_security``), else the active measures of the plan when it has any,
-else unknown — a record with neither says nothing about the household's measures.
+:mod:`planner.facts`). What "listed" means: an active measure of the plan (``dibao``,
+``tekun_support``), else the export's 综合保障 items when the source has that column
+(``assistance.social_security``), else not listed when the plan has other active measures, and
+unknown for a record with neither (it says nothing about the household's measures).
 """
 
 from __future__ import annotations
@@ -12,24 +13,17 @@ from planner.facts.declare import Fact
 
 
 def _receives(benefit: str) -> str:
-    # Received: in member.benefits. Not received: benefits recorded without it, or the source
-    # answers "no" for it (benefits_declined). Unknown otherwise.
+    # Received: in member.benefits; not received: benefits recorded without it. With benefits
+    # unknown, a "no" answer for it (benefits_declined) still says not received.
     return (
-        f"True if truthy(record.benefits) and Benefit.{benefit} in benefits else "
-        f"(False if is_known(record.benefits) or "
-        f"Benefit.{benefit} in coalesce(values_of(record.benefits_declined), values_of(())) "
-        "else None)"
+        f"coalesce(Benefit.{benefit} in benefits, "
+        f"False if Benefit.{benefit} in benefits_declined else None)"
     )
 
 
 def _listed(word: str, *measures: str) -> str:
     ids = " or ".join(f'"{m}" in active_measures' for m in measures)
-    return (
-        f"True if {ids} else "
-        f'(mentions(record.assistance.social_security, "{word}") '
-        "if is_known(record.assistance.social_security) else "
-        "(False if truthy(record.measures) else None))"
-    )
+    return f"True if {ids} else coalesce({word}, False if truthy(active_measures) else None)"
 
 
 def _anyone(fact: str) -> str:
@@ -43,6 +37,9 @@ def _anyone(fact: str) -> str:
 
 
 COUNTY_MEMBER_FACTS = (
+    Fact("benefits_declined", "set of Benefit values", "", "不享受的待遇", "benefits declined",
+         "The benefits the source answers no for (享受低保政策情况 = 否 …); unknown when none "
+         "is answered.", "values_of(record.benefits_declined)"),
     Fact("on_dibao", "bool", "", "享受低保", "receives dibao",
          "The member receives 低保 (member.benefits); false when benefits are recorded without "
          "it or the source answers no (benefits_declined).", _receives("DIBAO")),
@@ -56,18 +53,11 @@ COUNTY_MEMBER_FACTS = (
          'True if coalesce(record.id_type, "") == "残疾人证" or is_known(card_disability_grade) '
          "or (is_known(record.disability_category) and is_known(record.disability_grade)) "
          "else (False if is_known(record.id_type) or is_known(record.id_number) else None)"),
-    Fact("disability_subsidised", "bool", "", "享受残疾人两项补贴", "disability subsidies",
-         "The member receives 困难残疾人生活补贴 or 重度残疾人护理补贴 (member.benefits), or the "
-         "household lists them (a disability_subsidy / disability_care_subsidy measure, or "
-         "残疾 in 综合保障); false when none of the recorded sources lists them.",
-         "True if (truthy(record.benefits) and "
-         "(Benefit.DISABILITY_LIVING_SUBSIDY in benefits or "
-         "Benefit.SEVERE_DISABILITY_CARE_SUBSIDY in benefits)) or "
-         '"disability_subsidy" in active_measure_ids(household_record.measures) or '
-         '"disability_care_subsidy" in active_measure_ids(household_record.measures) else '
-         '(mentions(household_record.assistance.social_security, "残疾") '
-         "if is_known(household_record.assistance.social_security) else "
-         "(False if is_known(record.benefits) else None))"),
+    Fact("disability_benefit", "bool", "", "享受残疾人补贴", "receives a disability subsidy",
+         "member.benefits holds 困难残疾人生活补贴 or 重度残疾人护理补贴; unknown when benefits "
+         "are not recorded.",
+         "Benefit.DISABILITY_LIVING_SUBSIDY in benefits or "
+         "Benefit.SEVERE_DISABILITY_CARE_SUBSIDY in benefits"),
     Fact("posts_at_once", "integer", "posts", "同时在岗公益岗位数", "posts held at once",
          "The most public-welfare posts held on one day (posts with a known start; an "
          "unknown end is open).", "most_at_once(record.public_welfare_posts)"),
@@ -80,16 +70,26 @@ COUNTY_MEMBER_FACTS = (
 COUNTY_HOUSEHOLD_FACTS = (
     Fact("dibao_listed", "bool", "", "帮扶措施含低保", "dibao listed",
          "The household's measures list 低保: a dibao measure, or 低保 in the 综合保障 items.",
-         _listed("低保", "dibao")),
+         _listed("dibao_in_social_security", "dibao")),
     Fact("tekun_listed", "bool", "", "帮扶措施含特困供养", "tekun listed",
          "The household's measures list 特困供养: a tekun_support measure, or 特困 in the 综合保障 "
-         "items.", _listed("特困", "tekun_support")),
+         "items.", _listed("tekun_in_social_security", "tekun_support")),
     Fact("dibao_in_social_security", "bool", "", "综合保障含低保", "dibao in 综合保障",
          "An item of the export's 综合保障 column contains 低保; unknown without that column.",
          'mentions(record.assistance.social_security, "低保")'),
     Fact("tekun_in_social_security", "bool", "", "综合保障含特困", "tekun in 综合保障",
          "An item of the export's 综合保障 column contains 特困; unknown without that column.",
          'mentions(record.assistance.social_security, "特困")'),
+    Fact("disability_subsidy_listed", "bool", "", "帮扶措施含残疾人补贴",
+         "disability subsidy listed",
+         "An active disability_subsidy or disability_care_subsidy measure, or 残疾 in an item of "
+         "the export's 综合保障; false otherwise.",
+         'True if "disability_subsidy" in active_measures or '
+         '"disability_care_subsidy" in active_measures else '
+         'coalesce(mentions(record.assistance.social_security, "残疾"), False)'),
+    Fact("social_security_recorded", "bool", "", "有综合保障列", "综合保障 recorded",
+         "The source has the export's 综合保障 column (assistance.social_security).",
+         "is_known(dibao_in_social_security)"),
     Fact("anyone_on_dibao", "bool", "", "有人享受低保", "anyone on dibao",
          "A registered member receives 低保; false only when every member's answer is known "
          "and no departed member is kept on file.", _anyone("on_dibao")),

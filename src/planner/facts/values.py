@@ -55,10 +55,11 @@ class MemberFacts:
     # Defaulted fields stay last.
     addressed_codes: frozenset[str] = frozenset()
     # The county checklist (planner.facts.county); defaulted so that they can stay last.
+    benefits_declined: frozenset[str] | None = None
     on_dibao: bool | None = None
     on_tekun: bool | None = None
     has_disability_card: bool | None = None
-    disability_subsidised: bool | None = None
+    disability_benefit: bool | None = None
     posts_at_once: int = 0
     work_spells_at_once: int = 0
 
@@ -140,6 +141,8 @@ class HouseholdFacts:
     tekun_listed: bool | None = None
     dibao_in_social_security: bool | None = None
     tekun_in_social_security: bool | None = None
+    disability_subsidy_listed: bool = False
+    social_security_recorded: bool = False
     anyone_on_dibao: bool | None = None
     anyone_on_tekun: bool | None = None
 

@@ -44,6 +44,13 @@ def _monitored_open(household: Household) -> None:
         raise NotApplicable("not monitored with its risk open")
 
 
+def _social_security(household: Household, *items: str) -> dict[str, list[str]]:
+    """The export's 综合保障 column with ``items``, and the disability subsidies the members
+    receive (the column lists every protection measure of the household)."""
+    received = any(b in SUBSIDIES for m in household["members"] for b in m["benefits"] or ())
+    return {"social_security": [*items, *(["残疾人两项补贴"] if received else [])]}
+
+
 def _measure_ids(household: Household) -> set[str]:
     return {m["measure"] for m in household["measures"] if m["status"] != "cancelled"}
 
@@ -60,7 +67,7 @@ def dibao_not_listed(household: Household, rng: random.Random, ctx: BuildContext
                            if m["benefits"] is not None and "dibao" not in m["benefits"]],
                      "member with recorded benefits")
     household["members"][number - 1]["benefits"].append("dibao")
-    household["assistance"] = {"social_security": ["临时救助"]}
+    household["assistance"] = _social_security(household, "临时救助")
     return [Expected("BEN001", number)]
 
 
@@ -76,7 +83,7 @@ def dibao_listed_without_recipient(
         for m in members
     ):
         raise NotApplicable("a recipient, a departed member or unknown benefits")
-    household["assistance"] = {"social_security": ["农村低保"]}
+    household["assistance"] = _social_security(household, "农村低保")
     return [Expected("BEN003")]
 
 
@@ -93,7 +100,7 @@ def tekun_not_listed(household: Household, rng: random.Random, ctx: BuildContext
         if m["benefits"] is not None and (m["health"] != "healthy" or not 18 <= age <= 59)
     ], "member who may be 特困")
     household["members"][number - 1]["benefits"].append("tekun")
-    household["assistance"] = {"social_security": ["临时救助"]}
+    household["assistance"] = _social_security(household, "临时救助")
     return [Expected("BEN002", number)]
 
 
@@ -108,7 +115,7 @@ def tekun_listed_without_recipient(
         for m in household["members"]
     ):
         raise NotApplicable("a recipient, a departed member or unknown benefits")
-    household["assistance"] = {"social_security": ["特困供养"]}
+    household["assistance"] = _social_security(household, "特困供养")
     return [Expected("BEN004")]
 
 
