@@ -15,7 +15,8 @@ import planner
 from planner.generate import GeneratorConfig, output_paths, write_dataset
 from planner.generate.score import finding_keys, read_manifest, score
 
-BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ")
+BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
+            "BEN", "PST", "WRK", "DIS")
 
 
 def main() -> None:
