@@ -1,4 +1,4 @@
-"""The whole-process benchmark (scripts/bench.sh) runs end to end on 200 households, untimed.
+"""The whole-process benchmark (scripts/bench.sh) runs end to end on 400 households, untimed.
 
 Every row runs in its own process and exits as expected, and every peer (plain Python, polars,
 OpenFisca) flags exactly the households planner flags for each of the six checks — on data with
@@ -27,7 +27,7 @@ SIX = {"INC001", "INC002", "HOU001", "EDU001", "MED001", "WAT001"}
 def bench(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--households", "200", "--repeat", "1",
+        [sys.executable, str(SCRIPT), "--households", "400", "--repeat", "1",
          "--problem-share", "0.8", "--work", str(work), "--json", str(work / "rows.json")],
         capture_output=True, text=True, timeout=900, check=False)
     rows = json.loads((work / "rows.json").read_text(encoding="utf-8")) \
@@ -57,7 +57,7 @@ def test_every_row_runs_and_the_report_is_printed(bench: dict[str, Any]) -> None
         ("planning", "planner plan", "Parquet"),
         ("start-up", "planner --version", "—"),
     } <= names
-    assert "| 200 households | input | seconds | peak MB |" in done.stdout
+    assert "| 400 households | input | seconds | peak MB |" in done.stdout
     assert "| target of issue 11" in done.stdout
     assert all(r["peak_mb"] > 0 and r["seconds"] > 0 for r in bench["rows"])
 

@@ -113,12 +113,20 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
 
 def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
     """Every household, member and measure fact but the catalog's eligibility verdict (its
-    judge, planner.measures.eligibility, is Python walking the member facts)."""
+    judge, planner.measures.eligibility, is Python walking the member facts) and four county
+    facts listed below."""
     plan = _compiled(run)
     assert plan.unsupported == {
         "measure.verdict": "helper eligibility_verdict",
         **{f"measure.{name}": "reads measure.verdict"
-           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")}}
+           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")},
+        # planner.facts.county, not vectorised yet (their rules run through the Python backend):
+        # spells at once need a sweep over the item table; "anyone on dibao" reads the
+        # departed members, which the member table does not hold.
+        "member.posts_at_once": "helper most_at_once",
+        "member.work_spells_at_once": "helper most_at_once",
+        "household.anyone_on_dibao": "a record is not a column",
+        "household.anyone_on_tekun": "a record is not a column"}
     assert plan.supported("member.from_id")
     assert plan.supported("measure.beneficiary_member")
     assert plan.supported("measure.label_zh")

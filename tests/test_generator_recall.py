@@ -15,7 +15,7 @@ from planner.generate.problems import all_injectors
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
 BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
-            "IND")
+            "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "PST", "WRK", "DIS")
 
 
 def built_in_rules() -> RuleSet:

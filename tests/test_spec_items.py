@@ -84,11 +84,12 @@ def test_item_facts_are_their_declarations(example_household):
     household = _household(example_household, {2: {
         "employment": [{"start": "2021-01-01", "monthly_pay": 100, "months": 12}],
         "public_welfare_posts": [{"name": "护林员", "end": "2020-09-29"}]}})
-    facts = derive(household, ON, default_parameters().at(ON))
-    (first, second) = derive_work_records(facts)
+    params = default_parameters().at(ON)
+    facts = derive(household, ON, params)
+    (first, second) = derive_work_records(facts, params)
     assert (first.member, first.number, first.annual_pay, first.active) == (1, 1, 6000.0, True)
     assert (second.member, second.annual_pay, second.active) == (2, 1200.0, False)  # 2021
-    (post,) = derive_posts(facts)
+    (post,) = derive_posts(facts, params)
     assert (post.member, post.held, post.annual_pay) == (2, False, None)
 
 

@@ -19,7 +19,11 @@ class WorkRecordFacts:
     number: int
     reference_date: date
     annual_pay: float | None
+    holder_age: int | None
+    holder_age_at_start: int | None
     active: bool
+    current: bool
+    county_level: bool | None
 
 
 @dataclass(slots=True)
@@ -31,4 +35,6 @@ class PostFacts:
     number: int
     reference_date: date
     annual_pay: float | None
+    holder_age: int | None
+    holder_age_at_start: int | None
     held: bool

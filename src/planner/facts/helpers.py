@@ -169,6 +169,25 @@ HELPERS: dict[str, Helper] = {
             "covers_date", (3,),
             "Whether a spell from start to end (each unknown: open) covers the date.",
         ),
+        # county checklist (benefits, posts, work records: planner.facts.county)
+        Helper(
+            "mentions", (2,),
+            "Whether an item of a list of texts contains the text (e.g. 低保 in the 综合保障 "
+            "items); false for a known list without it, unknown for an unknown list.",
+        ),
+        Helper(
+            "most_at_once", (1,),
+            "The most spells (work records or posts) of a list running on one day: only spells "
+            "with a known start are placed, an unknown end is open; 0 for none.",
+        ),
+        Helper(
+            "county_level", (1,),
+            "Whether a workplace text names a county-level place: false for a province or a "
+            "prefecture (a name ending in one of work.non_county_suffixes, a bare province name "
+            "of work.province_names, a 6-digit division code ending 00), true for any other "
+            "text, unknown when blank.",
+            ("work.non_county_suffixes", "work.province_names"),
+        ),
         # villages and projects
         Helper(
             "scheduled_share", (3,),

@@ -10,6 +10,7 @@ ITEM_INPUTS = {
     "member": "the member number of the registered member who holds it",
     "number": "1-based position of the item in the member's list",
     "when": "the reference date of the run",
+    "holder": "the facts of the registered member who holds it (planner.facts.MemberFacts)",
 }
 
 
@@ -25,6 +26,11 @@ def _common(zh: str, en: str) -> tuple[Fact, ...]:
              "The date the facts are derived for.", "when"),
         Fact("annual_pay", "number", "yuan/yr", "年收入", "annual pay",
              "Monthly pay times the months of the year.", "record.monthly_pay * record.months"),
+        Fact("holder_age", "integer", "years", "持有人年龄", "holder's age",
+             "The holder's completed years on the reference date.", "holder.age"),
+        Fact("holder_age_at_start", "integer", "years", "开始时年龄", "age at start",
+             "The holder's completed years on the start date.",
+             "age_on(holder.birth_date, record.start) if is_known(record.start) else None"),
     )
 
 
@@ -33,6 +39,12 @@ WORK_RECORD_FACTS = (
     Fact("active", "bool", "", "本年务工", "active this year",
          "The spell covers the reference year (an unknown start or end is open).",
          "covers_year(record.start, record.end, when)"),
+    Fact("current", "bool", "", "目前务工", "current",
+         "The spell runs on the reference date (an unknown start or end is open).",
+         "covers_date(record.start, record.end, when)"),
+    Fact("county_level", "bool", "", "务工地点到县级", "county level",
+         "The workplace (county) names a county-level place: false for a province or "
+         "prefecture name or code, unknown when blank.", "county_level(record.county)"),
 )
 POST_FACTS = (
     *_common("公益岗位", "PublicWelfarePost"),

@@ -54,6 +54,14 @@ class MemberFacts:
     # Codes addressed by active measures for this member or the whole household (set by derive).
     # Defaulted fields stay last.
     addressed_codes: frozenset[str] = frozenset()
+    # The county checklist (planner.facts.county); defaulted so that they can stay last.
+    benefits_declined: frozenset[str] | None = None
+    on_dibao: bool | None = None
+    on_tekun: bool | None = None
+    has_disability_card: bool | None = None
+    disability_benefit: bool | None = None
+    posts_at_once: int = 0
+    work_spells_at_once: int = 0
 
     @property
     def subject(self) -> str:
@@ -140,6 +148,15 @@ class HouseholdFacts:
     monitoring_start: date | None = None
     registration_era: bool | None = None
     monitoring_threshold: float | None = None
+    # The county checklist (planner.facts.county); defaulted so that they can stay last.
+    dibao_listed: bool | None = None
+    tekun_listed: bool | None = None
+    dibao_in_social_security: bool | None = None
+    tekun_in_social_security: bool | None = None
+    disability_subsidy_listed: bool = False
+    social_security_recorded: bool = False
+    anyone_on_dibao: bool | None = None
+    anyone_on_tekun: bool | None = None
 
     @property
     def id(self) -> str:

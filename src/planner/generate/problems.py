@@ -80,11 +80,13 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
         inject_needs,
         inject_quality,
         inject_support,
+        inject_welfare,
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (
         inject_needs, inject_support, inject_quality, inject_area, inject_eras, inject_county,
+        inject_welfare,
     ):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from planner.backends.columnar.county_helpers import COUNTY_HELPERS
 from planner.backends.columnar.id_helpers import ID_HELPERS, STRUCT_ENUMS, STRUCT_FIELDS
 from planner.backends.columnar.measure_helpers import MEASURE_HELPERS, entry_known
 from planner.backends.columnar.steps import Batch, joined
@@ -36,7 +37,8 @@ def call(compiler: FactCompiler, name: str, args: list[Value], item: bool) -> Va
     if all(arg.known for arg in args) and name in IMPLEMENTATIONS:
         extra = {"params": compiler.params} if HELPERS[name].parameters else {}
         return constant(IMPLEMENTATIONS[name](*(arg.constant for arg in args), **extra))
-    helper = _HELPERS.get(name) or MEASURE_HELPERS.get(name) or ID_HELPERS.get(name)
+    helper = (_HELPERS.get(name) or MEASURE_HELPERS.get(name) or ID_HELPERS.get(name)
+              or COUNTY_HELPERS.get(name))
     if helper is None:
         raise Unsupported(f"helper {name}")
     if item and name not in _ROW_WISE:

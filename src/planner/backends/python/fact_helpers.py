@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from planner.area_facts import scheduled_share
+from planner.backends.python.county_helpers import COUNTY_IMPLEMENTATIONS
 from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee, MemberFacts
 from planner.facts.dates import age_on, months_between
 from planner.facts.vocab import IMPLEMENTED_STATUSES
@@ -336,4 +337,5 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "catalog_entry": catalog_entry,
     "registered_member": registered_member,
     "eligibility_verdict": eligibility_verdict,
+    **COUNTY_IMPLEMENTATIONS,
 }

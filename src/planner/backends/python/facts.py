@@ -260,24 +260,29 @@ _derive_work_record, WORK_RECORD_SOURCE = compile_entity(FACTS, "work_record", W
 _derive_post, POST_SOURCE = compile_entity(FACTS, "post", PostFacts)
 
 
-def derive_work_records(household: HouseholdFacts) -> tuple[WorkRecordFacts, ...]:
-    """Facts of every work record of the household's registered members, in member order."""
+def derive_work_records(
+    household: HouseholdFacts, params: ParamValues
+) -> tuple[WorkRecordFacts, ...]:
+    """Facts of every work record of the household's registered members, in member order
+    (``params``: the values the facts that read parameters read)."""
     when = household.reference_date
     return tuple(
         _derive_work_record(v_record=record, v_member=member.number, v_number=number,
-                            v_when=when, params=None)
+                            v_when=when, v_holder=member, params=params)
         for member in household.members
         for number, record in enumerate(member.record.employment, start=1)
     )
 
 
-def derive_posts(household: HouseholdFacts) -> tuple[PostFacts, ...]:
+def derive_posts(
+    household: HouseholdFacts, params: ParamValues
+) -> tuple[PostFacts, ...]:
     """Facts of every public-welfare post of the household's registered members, in member
-    order."""
+    order (``params``: the values the facts that read parameters read)."""
     when = household.reference_date
     return tuple(
         _derive_post(v_record=record, v_member=member.number, v_number=number, v_when=when,
-                     params=None)
+                     v_holder=member, params=params)
         for member in household.members
         for number, record in enumerate(member.record.public_welfare_posts, start=1)
     )

@@ -237,7 +237,7 @@ def compile_spec(rule: Rule) -> Evaluate:
                 return ()
             hits: list[Hit] = []
             env = Env(household, ctx.params, catalog=ctx.catalog)
-            for item in items(household):
+            for item in items(household, ctx.params):
                 setattr(env, slot, item)
                 if ctx.explain or holds(env):
                     judge(env, ctx.explain, hits)
