@@ -166,7 +166,8 @@ def test_explanations_record_conditions_values_and_parameters(example_household)
     assert explanation is not None
     [top] = explanation["conditions"]
     assert (top["condition"], top["result"]) == ("all", True)
-    status, income = top["conditions"]
+    era, status, income = top["conditions"]
+    assert (era["fact"], era["value"]) == ("household.registration_era", True)
     assert (status["fact"], status["operator"], status["value"]) == ("household.status", "in",
                                                                      "pre_exit")
     # the line of the income year, a fact derived from income.poverty_line
