@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
 from planner.io.columnvalidate import suspect_rows
-from planner.io.errors import FILE, InputError
+from planner.io.errors import InputError
 from planner.io.options import Outcome, ReadOptions, errors_from_validation
 from planner.io.tabular import SourceError
 from planner.io.typedschema import (
@@ -193,7 +193,7 @@ def _row(batch: pa.RecordBatch, index: int) -> dict[str, Any] | tuple[str, str, 
 def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptions
                ) -> Iterator[Outcome]:
     """The outcomes of a typed file, batch by batch, in order."""
-    from planner.io.parquet import damaged, open_parquet
+    from planner.io.parquet import batches_or_damage, open_parquet
     from planner.model import Household
 
     label = str(path)
@@ -203,18 +203,10 @@ def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptio
     struct = struct_of(model)
     lazy = _UNBUILT.get() and model is Household
     number = 0
-    batches = handle.iter_batches(batch_size=max(options.batch_size, ROW_GROUP) if lazy
-                                  else options.batch_size, use_threads=False)
-    while True:
-        try:
-            batch = next(batches, None)
-        except (pa.ArrowException, OSError) as exc:  # a damaged page, met only when read
-            failure = damaged(exc, number)
-            yield Outcome(None, [InputError(file=label, record=failure.row, level=FILE,
-                                            reason_zh=failure.zh, reason_en=failure.en)],
-                          counted=False)
-            return
-        if batch is None:
+    for batch in batches_or_damage(handle, label, max(options.batch_size, ROW_GROUP) if lazy
+                                   else options.batch_size):
+        if isinstance(batch, Outcome):
+            yield batch
             return
         batch = _complete(batch, schema, expected)
         marked = suspect_rows(batch, struct)
