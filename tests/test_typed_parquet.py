@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import ValidationError
 
-from planner.generate import GeneratorConfig, generate_households
 from planner.io import ReadStats, open_dataset, read_households, write_households
 from planner.io.columnvalidate import EDGE_SPACE, suspect_rows
 from planner.io.errors import InputError
@@ -36,15 +35,11 @@ from planner.io.typedschema import (
 )
 from planner.model import Household
 
-ROOT = Path(__file__).resolve().parent.parent
-DISTRICT = ROOT / "examples" / "district"
+from .households import DISTRICT
+from .households import generated as generated_households
+
 STRUCT = struct_of(Household)
 SCHEMA = typed_schema(Household, "household")
-
-
-def _generated(count: int, seed: int = 11) -> list[Household]:
-    config = GeneratorConfig(households=count, seed=seed)
-    return [Household.model_validate(item.household) for item in generate_households(config)]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +49,7 @@ def district() -> list[Household]:
 
 @pytest.fixture(scope="module")
 def generated() -> list[Household]:
-    return _generated(2000)
+    return generated_households(2000, 11)
 
 
 def test_the_white_space_class_is_what_str_strip_removes():

@@ -31,7 +31,7 @@ def id_checks(numbers: pl.Series) -> pl.Series:
     """The check of each number as a struct (null where the number is null or empty)."""
     frame = pl.DataFrame({"raw": numbers.cast(pl.Utf8)})
     ascii_only = frame["raw"].str.contains(r"^[\x00-\x7f]*$").fill_null(True)
-    checked = frame.select(_checked(pl.col("raw")).alias(numbers.name)).to_series()
+    checked = _checked(frame).alias(numbers.name)
     if bool(ascii_only.all()):
         return checked
     others = frame["raw"].filter(~ascii_only).unique().to_list()
@@ -53,52 +53,61 @@ def _digit(text: pl.Expr, at: int) -> pl.Expr:
     return text.str.slice(at, 1).cast(pl.Int64, strict=False)
 
 
-def _checked(raw: pl.Expr) -> pl.Expr:
-    """The struct of checks of ASCII numbers ``raw`` (as check_id, step by step)."""
-    number = raw.str.strip_chars(_ASCII_SPACE).str.to_uppercase()
-    length = number.str.len_chars()
-    year = number.str.slice(6, 4).cast(pl.Int64, strict=False)
-    month = number.str.slice(10, 2).cast(pl.Int64, strict=False)
-    day = number.str.slice(12, 2).cast(pl.Int64, strict=False)
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    month_days = (month.replace_strict(_DAYS, default=0, return_dtype=pl.Int64)
-                  + pl.when((month == 2) & leap).then(1).otherwise(0))
-    real_date = (year >= 1) & (day >= 1) & (day <= month_days)
-    born = pl.date(pl.when(real_date).then(year).otherwise(1970),
-                   pl.when(real_date).then(month).otherwise(1),
-                   pl.when(real_date).then(day).otherwise(1))
-    male = _digit(number, 16) % 2 == 1
-    weighted = pl.sum_horizontal([_digit(number, i) * weight for i, weight in enumerate(_WEIGHTS)])
-    expected = (weighted % 11).replace_strict(dict(enumerate(_CHECK)), default=None,
-                                              return_dtype=pl.Utf8)
-    category = _digit(number, 18)
-    grade = _digit(number, 19)
-    problem = (
-        pl.when(number.str.starts_with("999999")).then(pl.lit("placeholder"))
-        .when((length == 15) & number.str.contains(r"^[0-9]{15}$")).then(pl.lit("old_15_digit"))
-        .when(~length.is_in([18, 20, 22])).then(pl.lit("length"))
-        .when(~number.str.contains(r"^[0-9]{17}[0-9X][0-9]*$")).then(pl.lit("characters"))
-        .when(~real_date).then(pl.lit("birth_date"))
-        .when(number.str.slice(17, 1) != expected).then(pl.lit("check_digit"))
-        .when(year < 1880).then(pl.lit("birth_date"))
+def _checked(frame: pl.DataFrame) -> pl.Series:
+    """The struct of checks of the ASCII numbers of column ``raw`` (as check_id, step by step;
+    each step's columns computed once)."""
+    col = pl.col
+    steps = frame.with_columns(
+        number=col("raw").str.strip_chars(_ASCII_SPACE).str.to_uppercase(),
+    ).with_columns(
+        length=col("number").str.len_chars(),
+        year=col("number").str.slice(6, 4).cast(pl.Int64, strict=False),
+        month=col("number").str.slice(10, 2).cast(pl.Int64, strict=False),
+        day=col("number").str.slice(12, 2).cast(pl.Int64, strict=False),
+        weighted=pl.sum_horizontal([_digit(col("number"), i) * weight
+                                    for i, weight in enumerate(_WEIGHTS)]),
+        male=_digit(col("number"), 16) % 2 == 1,
+        category=_digit(col("number"), 18),
+        grade=_digit(col("number"), 19),
+    ).with_columns(
+        real_date=(col("year") >= 1) & (col("day") >= 1) & (col("day") <= (
+            col("month").replace_strict(_DAYS, default=0, return_dtype=pl.Int64)
+            + ((col("month") == 2) & (((col("year") % 4 == 0) & (col("year") % 100 != 0))
+                                      | (col("year") % 400 == 0))).cast(pl.Int64))),
+        expected=(col("weighted") % 11).replace_strict(dict(enumerate(_CHECK)), default=None,
+                                                       return_dtype=pl.Utf8),
+    ).with_columns(
+        problem=pl.when(col("number").str.starts_with("999999")).then(pl.lit("placeholder"))
+        .when((col("length") == 15) & col("number").str.contains(r"^[0-9]{15}$"))
+        .then(pl.lit("old_15_digit"))
+        .when(~col("length").is_in([18, 20, 22])).then(pl.lit("length"))
+        .when(~col("number").str.contains(r"^[0-9]{17}[0-9X][0-9]*$"))
+        .then(pl.lit("characters"))
+        .when(~col("real_date")).then(pl.lit("birth_date"))
+        .when(col("number").str.slice(17, 1) != col("expected")).then(pl.lit("check_digit"))
+        .when(col("year") < 1880).then(pl.lit("birth_date")),
+    ).with_columns(
+        dated=col("problem").is_null() | (col("problem") == "check_digit")
+        | ((col("problem") == "birth_date") & col("real_date")),
+        card=col("problem").is_null() & (col("length") > 18),
     )
-    dated = problem.is_null() | problem.is_in(["check_digit"]) | (
-        (problem == "birth_date") & real_date)
-    valid = problem.is_null()
-    card = valid & (length > 18)
-    return (
-        pl.when(raw.is_null() | (raw == "")).then(None)
+    real = col("real_date")
+    born = pl.date(pl.when(real).then(col("year")).otherwise(1970),
+                   pl.when(real).then(col("month")).otherwise(1),
+                   pl.when(real).then(col("day")).otherwise(1))
+    return steps.select(
+        pl.when(col("raw").is_null() | (col("raw") == "")).then(None)
         .otherwise(pl.struct(
-            valid.alias("valid"),
-            problem.alias("problem"),
-            pl.when(dated).then(born).alias("birth_date"),
-            pl.when(dated).then(male).alias("male"),
-            pl.when(card).then(category.replace_strict(_CATEGORIES, default=None,
-                                                       return_dtype=pl.Utf8))
-            .alias("disability_category"),
-            pl.when(card & grade.is_between(1, 4)).then(grade).alias("disability_grade"),
+            col("problem").is_null().alias("valid"),
+            col("problem"),
+            pl.when(col("dated")).then(born).alias("birth_date"),
+            pl.when(col("dated")).then(col("male")).alias("male"),
+            pl.when(col("card")).then(col("category").replace_strict(
+                _CATEGORIES, default=None, return_dtype=pl.Utf8)).alias("disability_category"),
+            pl.when(col("card") & col("grade").is_between(1, 4)).then(col("grade"))
+            .alias("disability_grade"),
         ))
-    )
+    ).to_series()
 
 
 __all__ = ["ID_CHECK", "id_checks"]
