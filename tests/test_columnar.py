@@ -6,7 +6,6 @@ import dataclasses
 import os
 import subprocess
 import sys
-from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -20,16 +19,14 @@ from planner.backends.columnar.facts import FactCompiler, FactPlan
 from planner.backends.columnar.rules import compile_rules
 from planner.backends.columnar.tables import build_tables
 from planner.backends.python.engine import Checker
-from planner.generate import GeneratorConfig, generate_households
 from planner.measure_facts import derive_measures
 from planner.model import Household
 from planner.run import Run
 from planner.selection import Selection
 from planner.testing import installed_rules
 
-from .conftest import EXAMPLES
-
-ON = date(2020, 9, 30)
+from .households import ON, SIX_CHECKS, district_households
+from .households import generated as generated_households
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +36,12 @@ def run() -> Run:
 
 @pytest.fixture(scope="module")
 def district() -> list[Household]:
-    lines = (EXAMPLES / "district" / "households.jsonl").read_text(encoding="utf-8").splitlines()
-    return [Household.model_validate_json(line) for line in lines]
+    return district_households()
 
 
 @pytest.fixture(scope="module")
 def generated() -> list[Household]:
-    config = GeneratorConfig(households=2_000, seed=11, problem_share=0.3)
-    return [Household.model_validate(item.household) for item in generate_households(config)]
+    return generated_households(2_000, 11, 0.3)
 
 
 def _plain(value: Any) -> Any:
@@ -157,9 +152,6 @@ def test_unknowns_stay_unknown_and_division_by_zero_is_unknown(run: Run) -> None
                             "f:housing_unsafe").rows()
     # no members: 0 / 0 is unknown; one member whose capacity is unknown: unknown, not false
     assert rows == [(0, None, False, None), (1, None, None, None)]
-
-
-SIX_CHECKS = ("INC001", "INC002", "HOU001", "EDU001", "MED001", "WAT001")
 
 
 def _findings(run: Run, backend: str, households: list[Household]) -> list[dict[str, Any]]:

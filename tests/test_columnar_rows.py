@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from typing import Any
 
 import pytest
@@ -16,14 +15,11 @@ from planner.backends.columnar.checker import ColumnarChecker
 from planner.backends.columnar.rules import RulePlan, compile_rules
 from planner.backends.python.engine import Checker
 from planner.facts import HouseholdFacts, MemberFacts
-from planner.generate import GeneratorConfig, generate_households
 from planner.model import Household
 from planner.run import Run
 from planner.selection import Selection
 
-from .conftest import EXAMPLES
-
-ON = date(2020, 9, 30)
+from .households import ON, district_households, generated
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +29,11 @@ def run() -> Run:
 
 @pytest.fixture(scope="module")
 def district() -> list[Household]:
-    lines = (EXAMPLES / "district" / "households.jsonl").read_text(encoding="utf-8").splitlines()
-    return [Household.model_validate_json(line) for line in lines]
+    return district_households()
 
 
 def _generated(count: int) -> list[Household]:
-    config = GeneratorConfig(households=count, seed=11, problem_share=0.3)
-    return [Household.model_validate(item.household) for item in generate_households(config)]
+    return generated(count, 11, 0.3)
 
 
 def _plan(run: Run, codes: list[str] | None = None) -> RulePlan:

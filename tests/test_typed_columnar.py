@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from planner.backends.columnar.checker import ColumnarChecker  # noqa: E402
 from planner.backends.columnar.rules import _every_fact  # noqa: E402
 from planner.backends.columnar.tables import Needs, build_tables  # noqa: E402
 from planner.backends.python.engine import Checker  # noqa: E402
-from planner.generate import GeneratorConfig, generate_households  # noqa: E402
 from planner.io import open_dataset, write_households  # noqa: E402
 from planner.io.typedparquet import unbuilt_rows  # noqa: E402
 from planner.io.typedschema import typed_schema  # noqa: E402
@@ -35,16 +33,10 @@ from planner.model import Household  # noqa: E402
 from planner.run import Run  # noqa: E402
 from planner.selection import Selection  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-DISTRICT = ROOT / "examples" / "district"
-ON = date(2020, 9, 30)
-SIX_CHECKS = ("INC001", "INC002", "HOU001", "EDU001", "MED001", "WAT001")
+from .households import DISTRICT, ON, SIX_CHECKS  # noqa: E402
+from .households import generated as _generated  # noqa: E402
+
 SCHEMA = typed_schema(Household, "household")
-
-
-def _generated(count: int, seed: int) -> list[Household]:
-    config = GeneratorConfig(households=count, seed=seed)
-    return [Household.model_validate(item.household) for item in generate_households(config)]
 
 
 @pytest.fixture(scope="module")

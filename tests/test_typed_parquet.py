@@ -18,12 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import ValidationError
 
-from planner.generate import GeneratorConfig, generate_households
 from planner.io import ReadStats, open_dataset, read_households, write_households
 from planner.io.columnvalidate import EDGE_SPACE, suspect_rows
 from planner.io.errors import InputError
 from planner.io.options import ReadOptions, errors_from_validation
-from planner.io.parquet import layout_of, write_nested
+from planner.io.parquet import layout_of, read_nested, write_nested
 from planner.io.typedparquet import ROW_GROUP, TypedRow, read_typed, unbuilt_rows
 from planner.io.typedschema import (
     ListOf,
@@ -36,15 +35,11 @@ from planner.io.typedschema import (
 )
 from planner.model import Household
 
-ROOT = Path(__file__).resolve().parent.parent
-DISTRICT = ROOT / "examples" / "district"
+from .households import DISTRICT
+from .households import generated as generated_households
+
 STRUCT = struct_of(Household)
 SCHEMA = typed_schema(Household, "household")
-
-
-def _generated(count: int, seed: int = 11) -> list[Household]:
-    config = GeneratorConfig(households=count, seed=seed)
-    return [Household.model_validate(item.household) for item in generate_households(config)]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +49,7 @@ def district() -> list[Household]:
 
 @pytest.fixture(scope="module")
 def generated() -> list[Household]:
-    return _generated(2000)
+    return generated_households(2000, 11)
 
 
 def test_the_white_space_class_is_what_str_strip_removes():
@@ -303,3 +298,36 @@ def test_typed_parquet_errors_name_the_record_and_field(tmp_path, district):
     assert [(e.record, e.household, e.field, e.value) for e in errors] == [
         (2, good[1].id, "housing.safety_grade", "E")]
     assert stats.to_dict() == {"read": 2, "accepted": 1, "rejected": 1}
+
+
+def _damaged_after(path: Path, first: int) -> None:
+    """Scramble the page headers of every row group from ``first`` on (the footer intact)."""
+    data = bytearray(path.read_bytes())
+    metadata = pq.ParquetFile(path).metadata
+    for group in range(first, metadata.num_row_groups):
+        for index in range(metadata.num_columns):
+            chunk = metadata.row_group(group).column(index)
+            start = chunk.dictionary_page_offset or chunk.data_page_offset
+            for offset in range(start, start + 16):
+                data[offset] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("layout", ["typed", "json"])
+def test_damage_after_the_first_row_group_keeps_its_records_and_names_where(
+        tmp_path, generated, layout):
+    path = tmp_path / "households.parquet"
+    if layout == "json":
+        write_nested(generated[:300], path, batch_size=100)
+    else:
+        pq.write_table(pa.Table.from_pylist([h.model_dump() for h in generated[:300]],
+                                            schema=SCHEMA), path, row_group_size=100)
+    _damaged_after(path, 1)
+    options = ReadOptions(batch_size=100)
+    outcomes = list(read_typed(path, Household, "household", options) if layout == "typed"
+                    else read_nested(path, Household, options))
+    assert [o.record.id for o in outcomes[:-1]] == [h.id for h in generated[:100]]
+    (error,) = outcomes[-1].errors
+    assert outcomes[-1].record is None and not outcomes[-1].counted
+    assert (error.record, error.level) == (101, "file")
+    assert error.reason_en.startswith("the Parquet file is damaged near record 101")

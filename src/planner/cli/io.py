@@ -97,8 +97,9 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
     with _guarded(read_only=True):
         dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
-        for _household in with_progress(dataset.households(), "已读取户数 / households read"):
-            pass
+        with _counted_only(dataset):
+            for _household in with_progress(dataset.households(), "已读取户数 / households read"):
+                pass
     counts = {"household": dataset.stats, "village": dataset.village_stats,
               "project": dataset.project_stats}
     shown = {kind: stats for kind, stats in counts.items()
@@ -130,6 +131,25 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         sys.exit(2)  # a file, or the rest of one, was not read: not "records rejected"
     if dataset.errors or dataset.rejected:
         sys.exit(1)
+
+
+def _counted_only(dataset: Dataset) -> contextlib.AbstractContextManager[None]:
+    """Typed Parquet households left unbuilt: ``validate`` counts the rows the column checks
+    pass and gives the model only the others. Not with export files, whose work rows are joined
+    to the households read."""
+    if dataset.export_files or not any(
+            _is_parquet(path, dataset.fmt) for path in dataset.household_files):
+        return contextlib.nullcontext()
+    from planner.io.typedparquet import unbuilt_rows
+
+    return unbuilt_rows()
+
+
+def _is_parquet(path: Path, fmt: str | None) -> bool:
+    try:
+        return detect_format(path, fmt) == "parquet"
+    except FormatError:
+        return False  # reported when the file is read
 
 
 def _table_dict(table: SourceTable) -> dict[str, Any]:

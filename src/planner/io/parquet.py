@@ -83,20 +83,11 @@ def nested_raw(path: Path, options: ReadOptions) -> Iterator[Outcome | RawRecord
     """The ``record`` cells of a nested Parquet file as raw records, numbered, not validated;
     an :class:`Outcome` for an empty cell, or for damage after which nothing comes."""
     label = str(path)
-    handle = open_parquet(path)
     number = 0
-    batches = handle.iter_batches(batch_size=options.batch_size, columns=[RECORD],
-                                  use_threads=False)
-    while True:
-        try:
-            batch = next(batches, None)
-        except (pa.ArrowException, OSError) as exc:  # a damaged page, met only when read
-            failure = damaged(exc, number)
-            yield Outcome(None, [InputError(file=label, record=failure.row, level=FILE,
-                                            reason_zh=failure.zh, reason_en=failure.en)],
-                          counted=False)
-            return
-        if batch is None:
+    for batch in batches_or_damage(open_parquet(path), label, options.batch_size,
+                                   columns=[RECORD]):
+        if isinstance(batch, Outcome):
+            yield batch
             return
         for text in batch.column(0).to_pylist():
             number += 1
@@ -106,6 +97,27 @@ def nested_raw(path: Path, options: ReadOptions) -> Iterator[Outcome | RawRecord
                 yield Outcome(None, [empty])
                 continue
             yield RawRecord(text, label, number)
+
+
+def batches_or_damage(handle: pq.ParquetFile, label: str, batch_size: int,
+                      columns: list[str] | None = None) -> Iterator[pa.RecordBatch | Outcome]:
+    """The record batches of ``handle``, then, if a page cannot be decoded (damage is met only
+    when read), the whole-file error saying after which record, and nothing more."""
+    number = 0
+    batches = handle.iter_batches(batch_size=batch_size, columns=columns, use_threads=False)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            failure = damaged(exc, number)
+            yield Outcome(None, [InputError(file=label, record=failure.row, level=FILE,
+                                            reason_zh=failure.zh, reason_en=failure.en)],
+                          counted=False)
+            return
+        if batch is None:
+            return
+        number += batch.num_rows
+        yield batch
 
 
 def _unreadable(path: Path, sheet: str | None, failure: SourceError) -> TableSource:

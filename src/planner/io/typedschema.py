@@ -178,6 +178,37 @@ def record_input(row: dict[str, Any], struct: Struct) -> dict[str, Any]:
     return result
 
 
+@cache
+def clean_input(model: type[BaseModel]) -> tuple[str, ...] | None:
+    """The mapping fields of ``model`` when a clean row (one no column check marks) is the
+    model's input once those are made dicts, else ``None`` (use :func:`record_input`).
+
+    A clean row holds a null only in a field that may be ``None``; given as ``None`` it is the
+    value the model's default gives, when that default is ``None`` for every such field of
+    every model inside. The record differs only in ``model_fields_set``, which then names the
+    fields given as null too (as a JSON record with explicit nulls would).
+    """
+    struct = struct_of(model)
+    maps = tuple(spec.name for spec in struct.fields if isinstance(spec.shape, MapOf))
+    return maps if _nulls_are_defaults(struct, top=True) else None
+
+
+def _nulls_are_defaults(shape: Shape, top: bool = False) -> bool:
+    if isinstance(shape, Scalar):
+        return True
+    if isinstance(shape, ListOf):
+        return _nulls_are_defaults(shape.item)
+    if isinstance(shape, MapOf):
+        return top and _nulls_are_defaults(shape.value)  # only maps of the record itself
+    for spec in shape.fields:
+        info = shape.model.model_fields[spec.name]
+        if spec.nullable and (info.default is not None or info.default_factory is not None):
+            return False
+        if not _nulls_are_defaults(spec.shape, top=top and isinstance(spec.shape, MapOf)):
+            return False
+    return True
+
+
 def _input(value: Any, shape: Shape) -> Any:
     if value is None or isinstance(shape, Scalar):
         return value
@@ -191,5 +222,5 @@ def _input(value: Any, shape: Shape) -> Any:
 
 
 __all__ = ["KIND_KEY", "LAYOUT", "LAYOUT_KEY", "FieldShape", "ListOf", "MapOf", "Scalar",
-           "SchemaDrift", "Shape", "Struct", "arrow_of", "is_typed", "record_input",
+           "SchemaDrift", "Shape", "Struct", "arrow_of", "clean_input", "is_typed", "record_input",
            "shape_of", "struct_of", "typed_schema"]

@@ -1,5 +1,5 @@
-"""Columnar backend: the helpers reading ID numbers (the Python check of each distinct number as
-a struct column, and the fields a member's record takes from it)."""
+"""Columnar backend: the helpers reading ID numbers (the check of each number as a struct column,
+and the fields a member's record takes from it)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from planner.backends.columnar.idcolumn import ID_CHECK, id_checks
 from planner.backends.columnar.tables import Unsupported
-from planner.backends.columnar.values import Value, plain
-from planner.backends.python.fact_helpers import _DERIVED_FIELDS, IMPLEMENTATIONS
+from planner.backends.columnar.values import Value
+from planner.backends.python.fact_helpers import _DERIVED_FIELDS
 from planner.model import DisabilityCategory
 
 if TYPE_CHECKING:
     from planner.backends.columnar.facts import FactCompiler
 
-_ID_CHECK = pl.Struct({"valid": pl.Boolean(), "problem": pl.Utf8(), "birth_date": pl.Date(),
-                       "male": pl.Boolean(), "disability_category": pl.Utf8(),
-                       "disability_grade": pl.Int64()})
 #: The kinds of the fields of a struct value (``id_check.valid``).
 STRUCT_FIELDS = {"IdCheck": {"valid": "bool", "problem": "str", "birth_date": "date",
                              "male": "bool", "disability_category": "enum",
@@ -29,25 +27,12 @@ STRUCT_ENUMS: dict[str, dict[str, type]] = {
 
 
 def _id_check(compiler: FactCompiler, args: list[Value]) -> Value:
-    """The Python check of each distinct number, as a struct column (ID numbers are checked by
-    one implementation: planner.idnumber)."""
+    """The check of each number, as a struct column: planner.idnumber's verdicts computed over
+    the column (:mod:`planner.backends.columnar.idcolumn`)."""
     (number,) = args
     if number.kind != "str":
         raise Unsupported("id_check of something else than a text")
-    check = IMPLEMENTATIONS["id_check"]
-
-    def checks(numbers: pl.Series) -> pl.Series:
-        found = {}
-        for text in numbers.unique().to_list():
-            result = check(text)
-            found[text] = None if result is None else {
-                "valid": result.valid, "problem": result.problem,
-                "birth_date": result.birth_date, "male": result.male,
-                "disability_category": plain(result.disability_category),
-                "disability_grade": result.disability_grade}
-        return pl.Series([found[text] for text in numbers.to_list()], dtype=_ID_CHECK)
-
-    return Value(number.column.map_batches(checks, return_dtype=_ID_CHECK), "struct:IdCheck")
+    return Value(number.column.map_batches(id_checks, return_dtype=ID_CHECK), "struct:IdCheck")
 
 
 def _id_derived_fields(compiler: FactCompiler, args: list[Value]) -> Value:
