@@ -100,11 +100,14 @@ def nested_raw(path: Path, options: ReadOptions) -> Iterator[Outcome | RawRecord
 
 
 def batches_or_damage(handle: pq.ParquetFile, label: str, batch_size: int,
-                      columns: list[str] | None = None) -> Iterator[pa.RecordBatch | Outcome]:
-    """The record batches of ``handle``, then, if a page cannot be decoded (damage is met only
-    when read), the whole-file error saying after which record, and nothing more."""
-    number = 0
-    batches = handle.iter_batches(batch_size=batch_size, columns=columns, use_threads=False)
+                      columns: list[str] | None = None, row_groups: list[int] | None = None,
+                      start: int = 0) -> Iterator[pa.RecordBatch | Outcome]:
+    """The record batches of ``handle`` (of ``row_groups`` only, when given, whose first record
+    is record ``start + 1``), then, if a page cannot be decoded (damage is met only when read),
+    the whole-file error saying after which record, and nothing more."""
+    number = start
+    batches = handle.iter_batches(batch_size=batch_size, columns=columns, use_threads=False,
+                                  row_groups=row_groups)
     while True:
         try:
             batch = next(batches, None)

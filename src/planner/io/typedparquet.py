@@ -210,9 +210,12 @@ def _clean_rows(batch: pa.RecordBatch, struct: Struct, chunk: int
         yield from _inputs(batch.slice(start, chunk), struct)
 
 
-def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptions
+def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptions, *,
+               row_groups: list[int] | None = None, start: int = 0, lazy: bool | None = None
                ) -> Iterator[Outcome]:
-    """The outcomes of a typed file, batch by batch, in order."""
+    """The outcomes of a typed file, batch by batch, in order: of its ``row_groups`` only when
+    given (a part read by a worker), numbered from record ``start + 1``; ``lazy`` (default: as
+    :func:`unbuilt_rows` says) leaves clean households unbuilt for the columnar checker."""
     from planner.io.parquet import batches_or_damage, open_parquet
     from planner.model import Household
 
@@ -221,9 +224,10 @@ def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptio
     schema = _conform(handle.schema_arrow, model, kind)
     expected = typed_schema(model, kind)
     struct = struct_of(model)
-    lazy = _UNBUILT.get() and model is Household
-    number = 0
-    for batch in batches_or_damage(handle, label, _batch_rows(handle, options.batch_size)):
+    lazy = (_UNBUILT.get() if lazy is None else lazy) and model is Household
+    number = start
+    for batch in batches_or_damage(handle, label, _batch_rows(handle, options.batch_size),
+                                   row_groups=row_groups, start=start):
         if isinstance(batch, Outcome):
             yield batch
             return

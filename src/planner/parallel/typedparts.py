@@ -22,7 +22,6 @@ from math import lcm
 from pathlib import Path
 from typing import Any
 
-from planner.io.errors import FILE, InputError
 from planner.io.options import Outcome, ReadOptions
 
 #: Records per part aimed at: large enough that a part is one columnar batch.
@@ -141,53 +140,11 @@ def _kept(items: Iterable[Outcome], only: int | None, start: int = 0) -> Iterato
 
 def _ranged(part: TypedPart, options: ReadOptions, lazy: bool) -> Iterator[Outcome]:
     """The outcomes of the row groups of ``part`` of a file in exactly the layout's columns."""
-    import pyarrow as pa
-
-    from planner.io.columnvalidate import suspect_rows
-    from planner.io.parquet import damaged, open_parquet
-
-    # _validated, the model's verdict on a marked row as the one-process reader gives it: a
-    # private name, used until read_typed reads a range of row groups itself
-    from planner.io.typedparquet import ROW_GROUP, TypedBatch, TypedRow, _validated
-    from planner.io.typedschema import struct_of
+    from planner.io.typedparquet import read_typed
     from planner.model import Household
 
-    label = part.file
-    struct = struct_of(Household)
-    number = part.start
-    size = max(options.batch_size, ROW_GROUP) if lazy else options.batch_size
-    batches = open_parquet(Path(part.file)).iter_batches(
-        batch_size=size, row_groups=list(part.groups), use_threads=False)
-    while True:
-        try:
-            batch = next(batches, None)
-        except (pa.ArrowException, OSError) as exc:  # a damaged page, met only when read
-            failure = damaged(exc, number)
-            yield Outcome(None, [InputError(file=label, record=failure.row, level=FILE,
-                                            reason_zh=failure.zh, reason_en=failure.en)],
-                          counted=False)
-            return
-        if batch is None:
-            return
-        if part.only is not None:  # one record re-run alone: only its row is validated
-            if not number < part.only <= number + batch.num_rows:
-                number += batch.num_rows
-                continue
-            batch = batch.slice(part.only - number - 1, 1)
-            number = part.only - 1
-        marked = suspect_rows(batch, struct).tolist()
-        typed = TypedBatch(batch, struct, label)
-        clean = [index for index, suspect in enumerate(marked) if not suspect]
-        ids = batch.column("id").to_pylist() if lazy else []
-        built = iter(() if lazy else typed.build_many(clean))
-        for index, suspect in enumerate(marked):
-            number += 1
-            if suspect:
-                yield _validated(batch, index, Household, struct, options, label, number)
-            elif lazy:
-                yield Outcome(TypedRow(typed, index, ids[index]), [])  # type: ignore[arg-type]
-            else:
-                yield Outcome(next(built), [])
+    return read_typed(Path(part.file), Household, "household", options,
+                      row_groups=list(part.groups), start=part.start, lazy=lazy)
 
 
 __all__ = ["TYPED_PART", "TypedPart", "part_outcomes", "typed_parts"]
