@@ -7,7 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.generate.economy import per_capita, record_income, totals
-from planner.generate.household import MEASURE_RESPONSIBLE, BuildContext, member_ages
+from planner.generate.household import (
+    MEASURE_RESPONSIBLE,
+    BuildContext,
+    health_risk,
+    member_ages,
+)
 from planner.measures import default_catalog
 
 Household = dict[str, Any]
@@ -178,9 +183,14 @@ def ensure_monitored(
         "identified_on": identified.isoformat(),
         "verified_on": (identified + timedelta(days=rng.randint(2, 10))).isoformat(),
         "assisted_on": (identified + timedelta(days=rng.randint(11, 14))).isoformat(),
-        "risks": [risk],
+        "risks": [_RISK_TYPES.get(risk) or health_risk(household.get("members") or [])],
         "risk_eliminated": False,
     }
+
+
+# The need a household is enrolled for, as the risk type the export records (RiskType values);
+# income and medical needs: the risk its members' health bears out.
+_RISK_TYPES = {"education": "schooling", "housing": "housing", "water": "water"}
 
 
 def make_pre_exit(household: Household, ctx: BuildContext) -> None:

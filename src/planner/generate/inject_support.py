@@ -187,6 +187,10 @@ def premature_elimination(
     monitoring["risk_eliminated"] = True
     monitoring["eliminated_on"] = eliminated.isoformat()
     monitoring["elimination_method"] = "assisted"
+    # The post-elimination indicators filled, showing no problem: only MON003 is planted.
+    for indicator in ("house_damaged_after_elimination", "water_damaged_after_elimination",
+                      "child_out_of_school_after_elimination"):
+        monitoring[indicator] = False
     return [Expected("MON003")]
 
 
