@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from planner.io.columns import default_column_map
+from planner.io.exportlayouts import export_layouts
 from planner.model import RiskType
+from planner.registry import RuleSet, entry_point_rules
+from planner.spec.needs import missing_needs
 from planner.testing import merge_patch
 
 HOUSEHOLDS = Path(__file__).parent.parent / "examples" / "households"
@@ -84,3 +88,16 @@ def test_every_risk_type_has_a_chinese_label_of_the_export():
     assert all(label != risk.value for risk, label in labels.items())
     assert labels[RiskType.UNSTABLE_EMPLOYMENT] == "因务工就业不稳"
     assert len(set(labels.values())) == len(labels)
+
+
+def test_on_the_2023_export_only_the_rules_of_county_columns_are_skipped():
+    layout = next(x for x in export_layouts() if x.name == "monitoring_2023_members")
+    fields = layout.carried_fields(default_column_map())
+    skipped = {rule.code: missing_needs(rule.needs, fields)
+               for rule in RuleSet(entry_point_rules(("monitoring_groups", "risk")))
+               if missing_needs(rule.needs, fields)}
+    assert skipped == {
+        "MON010": ("monitoring.notice_end", "monitoring.notice_start"),
+        "MON016": ("assistance.notes",),
+        "MON017": ("monitoring.disaster_subitem",),
+    }
