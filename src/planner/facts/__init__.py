@@ -19,6 +19,7 @@ from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
 from planner.facts.items import ITEM_INPUTS, POST_FACTS, WORK_RECORD_FACTS
 from planner.facts.measure import MEASURE_FACTS, MEASURE_INPUTS
 from planner.facts.member import MEMBER_FACTS, MEMBER_INPUTS
+from planner.facts.risk import RISK_FACTS, risk_constants
 from planner.facts.values import HouseholdFacts, MemberFacts
 from planner.facts.vocab import (
     ACTIVE_STATUSES,
@@ -51,12 +52,13 @@ FACTS = FactCatalog(
     ENTITIES,
     {
         "member": MEMBER_FACTS + COUNTY_MEMBER_FACTS,
-        "household": HOUSEHOLD_FACTS + ERA_FACTS + HEALTH_HOUSEHOLD_FACTS + COUNTY_HOUSEHOLD_FACTS,
+        "household": (HOUSEHOLD_FACTS + ERA_FACTS + HEALTH_HOUSEHOLD_FACTS + COUNTY_HOUSEHOLD_FACTS
+                      + RISK_FACTS),
         "village": VILLAGE_FACTS,
         "project": PROJECT_FACTS, "measure": MEASURE_FACTS, "work_record": WORK_RECORD_FACTS,
         "post": POST_FACTS,
     },
-    formula_constants(),
+    {**formula_constants(), **risk_constants()},
 )
 
 # Facts computed from parameters, and the parameters they read: a rule reading such a fact reads

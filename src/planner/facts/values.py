@@ -143,6 +143,33 @@ class HouseholdFacts:
     premium_subsidy_period_over: bool
     rain_dew_plan: bool | None
     industry_assistance_listed: bool | None
+    # risks, measures received and elimination (planner.facts.risk)
+    risk_illness: bool | None
+    risk_disability: bool | None
+    risk_schooling: bool | None
+    risk_accident: bool | None
+    risk_industry_failure: bool | None
+    risk_unstable_employment: bool | None
+    risk_lack_of_labour: bool | None
+    risk_natural_disaster: bool | None
+    risk_housing: bool | None
+    risk_water: bool | None
+    risk_other: bool | None
+    unrecognised_risks: frozenset[str] | None
+    unrecognised_risk_count: int | None
+    recorded_risks: int | None
+    has_health_measure: bool
+    has_protection_measure: bool
+    has_education_measure: bool
+    has_housing_measure: bool
+    has_water_measure: bool
+    has_employment_measure: bool
+    has_development_measure: bool
+    months_in_monitoring: int | None
+    identified_since_income_check: bool | None
+    notice_days: int | None
+    per_capita_income_after_rigid: float | None
+    monitoring_open: bool
     extra: dict[str, object] = field(default_factory=dict)
     # planner.facts.eras
     monitoring_start: date | None = None

@@ -10,6 +10,7 @@ from planner.generate.economy import per_capita, record_income, totals
 from planner.generate.household import (
     MEASURE_RESPONSIBLE,
     BuildContext,
+    health_risk,
     ill_monitored_spending,
     member_ages,
 )
@@ -183,10 +184,17 @@ def ensure_monitored(
         "identified_on": identified.isoformat(),
         "verified_on": (identified + timedelta(days=rng.randint(2, 10))).isoformat(),
         "assisted_on": (identified + timedelta(days=rng.randint(11, 14))).isoformat(),
-        "risks": [risk],
+        "risks": [_RISK_TYPES.get(risk) or health_risk(household.get("members") or [])],
         "risk_eliminated": False,
     }
     ill_monitored_spending(household)
+
+
+# The need a household is enrolled for, as the risk type the export records (RiskType values):
+# a schooling need is a schooling risk; for the others the risk its members' health bears out,
+# so that the injected need is the only problem planted (a housing or water risk would also
+# raise the risk-to-measure rules RSK011/RSK012).
+_RISK_TYPES = {"education": "schooling"}
 
 
 def make_pre_exit(household: Household, ctx: BuildContext) -> None:

@@ -269,6 +269,21 @@ def _causes(rng: random.Random, members: list[dict[str, Any]]) -> list[str]:
     return causes
 
 
+_PROTECTION = {"dibao", "tekun", "disability_living_subsidy", "severe_disability_care_subsidy"}
+
+
+def health_risk(members: list[dict[str, Any]]) -> str:
+    """The risk type (RiskType value) a clean household's members bear out, with its matching
+    assistance in place: illness for an ill member (who has a family doctor), disability for a
+    disabled member on a protection benefit, else unstable work."""
+    if any(m.get("health") in ("chronic_illness", "serious_illness") for m in members):
+        return "illness"
+    if any(m.get("health") == "disabled" and _PROTECTION & set(m.get("benefits") or ())
+           for m in members):
+        return "disability"
+    return "unstable_employment"
+
+
 def _monitoring(
     rng: random.Random, when: date, values: ParamValues, members: list[dict[str, Any]], group: str
 ) -> dict[str, Any]:
@@ -277,9 +292,7 @@ def _monitoring(
     identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
     verified = identified + timedelta(days=rng.randint(2, 10))
     assisted = verified + timedelta(days=rng.randint(1, 4))
-    risks = (
-        ["illness"] if any(m["health"] != "healthy" for m in members) else ["unstable_employment"]
-    )
+    risks = [health_risk(members)]
     return {
         "group": group,
         "identified_on": identified.isoformat(),

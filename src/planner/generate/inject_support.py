@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from planner.facts import months_between
 from planner.generate.edits import (
     add_new_income_measure,
     ages,
@@ -90,20 +91,33 @@ def measure_overdue(household: Household, rng: random.Random, ctx: BuildContext)
     return [Expected("SUP005")]
 
 
+def _development_due(household: Household, ctx: BuildContext) -> list[Expected]:
+    """MON011 too when the household is monitored, open, identified more than the allowed
+    months ago and has a member able to work: a protection-only plan is no development."""
+    monitoring = household.get("monitoring")
+    if not monitoring or monitoring.get("risk_eliminated") or not monitoring.get("identified_on"):
+        return []
+    months = months_between(date.fromisoformat(monitoring["identified_on"]), ctx.when)
+    capable = any(m.get("labour_capacity") in ("normal", "skilled", "weak")
+                  for m in household["members"] if m.get("registered", True))
+    due = months is not None and months > int(ctx.values["support.development_measure_months_max"])
+    return [Expected("MON011")] if capable and due else []
+
+
 @injector("SUP006")
 def protection_only(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """A household able to work whose plan holds only social protection."""
     if household.get("category") == "dibao":
         kept = [m for m in household["measures"] if m["measure"] == "dibao"]
         household["measures"] = kept or [planned("dibao", ctx, rng)]
-        return [Expected("SUP006")]
+        return [Expected("SUP006"), *_development_due(household, ctx)]
     candidates = [n for n, a in enumerate(ages(household, ctx), start=1) if 16 <= a <= 58]
     if not candidates:
         raise NotApplicable("nobody of pension-premium age")
     household["measures"] = [
         planned("pension_premium", ctx, rng, beneficiary=rng.choice(candidates))
     ]
-    return [Expected("SUP006")]
+    return [Expected("SUP006"), *_development_due(household, ctx)]
 
 
 @injector("MON001", monitoring_era=True)
@@ -188,6 +202,10 @@ def premature_elimination(
     monitoring["risk_eliminated"] = True
     monitoring["eliminated_on"] = eliminated.isoformat()
     monitoring["elimination_method"] = "assisted"
+    # The post-elimination indicators filled, showing no problem: only MON003 is planted.
+    for indicator in ("house_damaged_after_elimination", "water_damaged_after_elimination",
+                      "child_out_of_school_after_elimination"):
+        monitoring[indicator] = False
     return [Expected("MON003")]
 
 

@@ -35,6 +35,7 @@ from planner.model.vocab import (
     PensionInsurance,
     PovertyCause,
     Relation,
+    RiskType,
     RoadType,
     SchoolingStage,
     Sex,
@@ -49,7 +50,7 @@ __all__ = [
     "Housing", "HousingGrade", "IncomeCategory", "IncomeSource", "LabourCapacity",
     "LivingConditions", "MeasureStatus", "MedicalInsurance", "Member", "Monitoring",
     "MonitoringGroup", "PensionInsurance", "PlannedMeasure", "PovertyCause", "ProductionCost",
-    "Project", "PublicWelfarePost", "Region", "Relation", "RoadType", "SchoolingStage", "Sex",
-    "Village", "VillageWork", "Visit", "Waiver", "WaterSupply", "WorkPlace", "WorkPlan",
+    "Project", "PublicWelfarePost", "Region", "Relation", "RiskType", "RoadType", "SchoolingStage",
+    "Sex", "Village", "VillageWork", "Visit", "Waiver", "WaterSupply", "WorkPlace", "WorkPlan",
     "WorkStatus",
 ]

@@ -139,6 +139,12 @@ class Monitoring(Record):
         None, description="风险消除后是否饮水设施损毁")
     child_out_of_school_after_elimination: bool | None = Field(
         None, description="风险消除后是否义务教育阶段适龄儿童少年失学辍学")
+    # risks stays free text (the export's labels, RiskType values or anything else a source
+    # wrote): the typed reading is the facts of planner.facts.risk, which name what they ignore.
+    risk_note: str | None = Field(None, description="致贫/返贫风险为“其他”时的备注")
+    disaster_subitem: str | None = Field(None, description="因自然灾害子项")
+    notice_start: date | None = Field(None, description="识别公示开始时间")
+    notice_end: date | None = Field(None, description="识别公示结束时间")
 
 
 class AssistanceReceived(Record):

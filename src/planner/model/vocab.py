@@ -216,6 +216,22 @@ class RoadType(Labelled):
     ASPHALT = "asphalt"
 
 
+class RiskType(Labelled):
+    """致贫/返贫风险 of the monitoring export (风险1–5); labels as the 2023 export writes them."""
+
+    ILLNESS = "illness"  # 因病
+    DISABILITY = "disability"  # 因残
+    SCHOOLING = "schooling"  # 因学
+    ACCIDENT = "accident"  # 因意外事故
+    INDUSTRY_FAILURE = "industry_failure"  # 因产业项目失败
+    UNSTABLE_EMPLOYMENT = "unstable_employment"  # 因务工就业不稳
+    LACK_OF_LABOUR = "lack_of_labour"  # 缺劳动力
+    NATURAL_DISASTER = "natural_disaster"  # 因自然灾害 (with its sub-item)
+    HOUSING = "housing"  # 住房出现安全问题
+    WATER = "water"  # 饮水安全问题
+    OTHER = "other"  # 其他 (with a note)
+
+
 _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (HouseholdStatus.POOR, "未脱贫户"),
     (HouseholdStatus.PRE_EXIT, "计划脱贫户"),
@@ -332,6 +348,17 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (RoadType.GRAVEL, "砂石路"),
     (RoadType.CEMENT, "水泥路"),
     (RoadType.ASPHALT, "沥青路"),
+    (RiskType.ILLNESS, "因病"),
+    (RiskType.DISABILITY, "因残"),
+    (RiskType.SCHOOLING, "因学"),
+    (RiskType.ACCIDENT, "因意外事故"),
+    (RiskType.INDUSTRY_FAILURE, "因产业项目失败"),
+    (RiskType.UNSTABLE_EMPLOYMENT, "因务工就业不稳"),
+    (RiskType.LACK_OF_LABOUR, "缺劳动力"),
+    (RiskType.NATURAL_DISASTER, "因自然灾害"),
+    (RiskType.HOUSING, "住房出现安全问题"),
+    (RiskType.WATER, "饮水安全问题"),
+    (RiskType.OTHER, "其他"),
 )
 
 # Keyed by (vocabulary, value): members of different vocabularies with the same value ("none") are

@@ -122,8 +122,8 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     for n in range(15, 17):
         # monitored for illness: the treatment's eligible out-of-pocket spending (MED006)
         add(_household(n, _couple(n), 户类型="一般农户", 监测对象类别="边缘易致贫户",
-                       识别监测时间="202303", 风险是否已消除="否", 合规自付支出=2400,
-                       **{"致贫/返贫风险1": "因病"}), [],
+                       识别监测时间="202303", 风险是否已消除="否",
+                       **{"致贫/返贫风险1": "因务工就业不稳"}), [],
             "clean: a marginal household identified in 2023")
 
     # 17–32: one planted problem each
@@ -166,7 +166,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
     add(_household(31, _couple(31), 户类型="一般农户", 监测对象类别="突发严重困难户",
                    识别监测时间="202301", 风险是否已消除="是", 风险消除方式="帮扶消除",
                    消除监测时间="202306", per_capita=3500, transfer=1000, operating=1000,
-                   **{"致贫/返贫风险1": "因病"}),
+                   **{"致贫/返贫风险1": "因病", "风险消除后是否住房损毁": "否",
+                      "风险消除后是否饮水设施损毁": "否",
+                      "风险消除后是否义务教育阶段适龄儿童少年失学辍学": "否"}),
         ["EX001", "MON003"],
         "risk marked eliminated with income below the monitoring range, the spouse without work")
     add(_household(32, _couple(32, 享受低保政策情况="否", 健康状况="长期慢性病")), [],

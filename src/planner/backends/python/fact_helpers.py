@@ -49,7 +49,8 @@ def size_of(values: Sequence[object] | frozenset[object] | None) -> int | None:
 
 
 def values_of(items: Iterable[Any] | None) -> frozenset[str] | None:
-    return None if items is None else frozenset(item.value for item in items)
+    # Enum members give their value; plain texts (the recorded risks) are their own value.
+    return None if items is None else frozenset(getattr(item, "value", item) for item in items)
 
 
 def mentions(items: Iterable[str] | None, text: str) -> bool | None:
