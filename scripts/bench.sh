@@ -39,5 +39,7 @@ if [ -z "${BENCH_OPENFISCA_PYTHON:-}" ]; then
     BENCH_OPENFISCA_PYTHON="$BENCH_VENV/bin/python"
   fi
 fi
+# absolute (not resolved: a venv's python is a symlink): run.py starts it from the data folder
+BENCH_OPENFISCA_PYTHON=$(realpath -s "$BENCH_OPENFISCA_PYTHON")
 export BENCH_OPENFISCA_PYTHON
 exec "$VENV/bin/python" benchmarks/whole/run.py "$@"
