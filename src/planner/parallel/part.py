@@ -184,8 +184,10 @@ class PartChecker:
             return self.check(part)
         from planner.parallel.typedparts import part_outcomes
 
+        # a part re-run for one record numbers that record, not the row group's first
+        first = part.start if part.only is None else part.only - 1
         return self._check_read(part_outcomes(part, self.options, self.columnar), part.file,
-                                part.start)
+                                first)
 
     def _check_read(self, items: Iterable[Any], file: str, start: int = 0) -> PartResult:
         """Check what reading ``file`` gave (from its record ``start + 1`` on); its outcomes
