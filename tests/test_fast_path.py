@@ -35,7 +35,8 @@ def test_a_spec_rule_reads_the_facts_its_conditions_evidence_and_message_name():
                   if r.code == "INC001")
     assert rule_facts(inc001) == {
         "household.income_year", "household.net_income", "household.per_capita_net_income",
-        "household.poverty_line", "household.record", "household.size",
+        "household.poverty_line", "household.record", "household.registration_era",
+        "household.size",
     }
 
 
