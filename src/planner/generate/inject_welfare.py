@@ -274,6 +274,7 @@ def pupil_with_work_record(
     number = _choice(rng, pupils or [n for n, _ in candidates], "member of 16 to 22")
     if number not in pupils:  # a school leaver recorded back at (vocational) school
         member = members[number - 1]
+        member["education"] = None  # students leave 文化程度 blank (EDU005)
         # within education.stage_ages (senior secondary to 21, vocational to 22)
         if ages(household, ctx)[number - 1] <= 21:
             member["schooling"] = "senior_secondary"
