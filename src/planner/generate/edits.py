@@ -176,6 +176,15 @@ def ensure_monitored(
         return
     if household.get("status") not in ("exited", "returned", "general"):
         return
+    check_from = ctx.values.get("risk.identification_income_check_from")
+    ceiling = ctx.values.get("risk.identification_income_max")
+    if (check_from is not None and ceiling is not None
+            and ctx.when >= date.fromisoformat(str(check_from))
+            and (household.get("recorded_per_capita_income") or 0) > float(ceiling)):
+        from planner.generate.problems import NotApplicable
+
+        # identified with income far above the range is MON009's problem, not this one's
+        raise NotApplicable("income above the identification ceiling")
     start = date.fromisoformat(str(ctx.values.get("monitoring.start") or f"{ctx.when.year}-01-01"))
     latest = max(start, ctx.when - timedelta(days=40))
     identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))

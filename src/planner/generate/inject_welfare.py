@@ -268,19 +268,15 @@ def pupil_with_work_record(
         if m["labour_capacity"] in CAN_WORK and not m["employment"] and m.get("birth_date")
         and not m["public_welfare_posts"]
         and ((m["schooling"] in SCHOOL_STAGES and age >= 16)
-             or (m["schooling"] == "not_student" and 17 <= age <= 22))
+             or (m["schooling"] == "not_student" and 17 <= age <= 20))
     ]
     pupils = [n for n, pupil in candidates if pupil]
-    number = _choice(rng, pupils or [n for n, _ in candidates], "member of 16 to 22")
+    number = _choice(rng, pupils or [n for n, _ in candidates], "member of 16 to 20")
     if number not in pupils:  # a school leaver recorded back at (vocational) school
         member = members[number - 1]
         member["education"] = None  # students leave 文化程度 blank (EDU005)
-        # within education.stage_ages (senior secondary to 21, vocational to 22)
-        if ages(household, ctx)[number - 1] <= 21:
-            member["schooling"] = "senior_secondary"
-        else:
-            member["schooling"] = "secondary_vocational"
-            member["benefits"].append("education_aid")  # 雨露计划, so that EDU002 stays quiet
+        # within education.stage_ages in every era (senior secondary to 20 from 2021)
+        member["schooling"] = "senior_secondary"
     born = date.fromisoformat(members[number - 1]["birth_date"])
     sixteen = date(born.year + 16, born.month, 28 if born.month == 2 else born.day)
     start = max(date(ctx.when.year, 1, 1), sixteen + timedelta(days=1))
