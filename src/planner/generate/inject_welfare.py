@@ -9,7 +9,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import ages, ensure_monitored
+from planner.generate.economy import add_post
+from planner.generate.edits import ages, ensure_monitored, rerecord
 from planner.generate.household import BuildContext
 from planner.generate.problems import Expected, NotApplicable, injector
 
@@ -180,10 +181,21 @@ def post_record_incomplete(
 def posts_held_at_once(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """A second public-welfare post recorded for a holder, running at the same time."""
-    number = _choice(rng, [n for n, m in enumerate(household["members"], start=1)
-                           if m["public_welfare_posts"]
-                           and m["public_welfare_posts"][0].get("start")], "dated post")
+    """A second public-welfare post recorded for a holder, running at the same time (a
+    household with no dated post first gets one, held by an able adult, its pay counted)."""
+    members = household["members"]
+    dated = [n for n, m in enumerate(members, start=1)
+             if m["public_welfare_posts"] and m["public_welfare_posts"][0].get("start")]
+    if not dated:
+        able = [n for n, (m, age) in enumerate(zip(members, ages(household, ctx), strict=True),
+                                               start=1)
+                if 18 <= age <= 59 and m["labour_capacity"] in ("normal", "skilled")
+                and m["schooling"] == "not_student" and not m["employment"]]
+        first_holder = _choice(rng, able, "adult able to hold a post")
+        add_post(rng, members[first_holder - 1], first_holder, household, ctx.when)
+        rerecord(household, ctx, rng)
+        dated = [first_holder]
+    number = _choice(rng, dated, "dated post")
     posts = household["members"][number - 1]["public_welfare_posts"]
     first = date.fromisoformat(posts[0]["start"])
     later = min(ctx.when, first + timedelta(days=rng.randint(0, 40)))
