@@ -305,5 +305,6 @@ def test_every_rule_case_in_one_worker_batch_is_the_same_on_both_backends() -> N
             assert ([f.to_dict() for f in one.findings or []]
                     == [f.to_dict() for f in other.findings or []]), raw.record
             checked += one.household is not None
+            found += bool(one.findings)
         assert python.partials.keys() == columnar.partials.keys()
     assert checked > 350 and found > 350

@@ -10,6 +10,7 @@ from planner.generate.economy import per_capita, record_income, totals
 from planner.generate.household import (
     MEASURE_RESPONSIBLE,
     BuildContext,
+    above_identification_ceiling,
     health_risk,
     ill_monitored_spending,
     member_ages,
@@ -176,18 +177,14 @@ def ensure_monitored(
         return
     if household.get("status") not in ("exited", "returned", "general"):
         return
-    check_from = ctx.values.get("risk.identification_income_check_from")
-    ceiling = ctx.values.get("risk.identification_income_max")
-    if (check_from is not None and ceiling is not None
-            and ctx.when >= date.fromisoformat(str(check_from))
-            and (household.get("recorded_per_capita_income") or 0) > float(ceiling)):
+    start = date.fromisoformat(str(ctx.values.get("monitoring.start") or f"{ctx.when.year}-01-01"))
+    latest = max(start, ctx.when - timedelta(days=40))
+    identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
+    if above_identification_ceiling(household, ctx.values, identified, ctx.when.year):
         from planner.generate.problems import NotApplicable
 
         # identified with income far above the range is MON009's problem, not this one's
         raise NotApplicable("income above the identification ceiling")
-    start = date.fromisoformat(str(ctx.values.get("monitoring.start") or f"{ctx.when.year}-01-01"))
-    latest = max(start, ctx.when - timedelta(days=40))
-    identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
     household["monitoring"] = {
         "group": "marginal" if household["status"] == "general" else "unstable_exited",
         "identified_on": identified.isoformat(),

@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.facts import age_on
 from planner.generate.config import GeneratorConfig
-from planner.generate.economy import build_income, record_income
+from planner.generate.economy import build_income, per_capita, record_income
 from planner.generate.identity import IdAllocator, phone_number
 from planner.generate.layout import CountyLayout, VillageSlot, county_layout
 from planner.generate.members import build_members, compose
@@ -303,6 +303,22 @@ def _monitoring(
     }
 
 
+def above_identification_ceiling(
+    household: dict[str, Any], values: ParamValues, identified: date, year: int
+) -> bool:
+    """Whether identifying ``household`` on ``identified`` as 脱贫不稳定户 or 边缘易致贫户 would
+    be MON009's problem: identified since risk.identification_income_check_from with a
+    per-capita income above risk.identification_income_max (domain.md §1.3)."""
+    check_from = values.get("risk.identification_income_check_from")
+    ceiling = values.get("risk.identification_income_max")
+    return (
+        check_from is not None
+        and ceiling is not None
+        and identified >= date.fromisoformat(str(check_from))
+        and per_capita(household, year) > float(ceiling)
+    )
+
+
 def build_household(
     ctx: BuildContext, index: int, rng: random.Random, head: dict[str, Any] | None = None
 ) -> Household:
@@ -392,6 +408,10 @@ def _monitoring_era(ctx: BuildContext, rng: random.Random, household: Household)
             continue
         members = household["members"]
         monitoring = _monitoring(rng, ctx.when, ctx.values, members, group)
+        if group != "sudden_hardship" and above_identification_ceiling(
+            household, ctx.values, date.fromisoformat(monitoring["identified_on"]), ctx.when.year
+        ):
+            return  # too well off to be identified in this group: not monitored
         if group == "sudden_hardship":
             ill = any(m["health"] != "healthy" for m in members)
             monitoring["risks"] = ["illness" if ill else "accident"]

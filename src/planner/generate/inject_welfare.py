@@ -271,23 +271,23 @@ def pupil_with_work_record(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A pupil of 16 or more who can work with a short spell of work this year, started after
-    the 16th birthday (where the household has no such pupil, a school leaver of 17–22 is
-    recorded at senior secondary or, with its 雨露计划 aid, vocational school)."""
+    the 16th birthday (where the household has no such pupil, a school leaver of 17 to the
+    era's oldest senior-secondary age, education.stage_ages, is recorded back at school)."""
     members = household["members"]
+    oldest = ctx.values["education.stage_ages"]["senior_secondary"][1]
     candidates = [
         (n, m["schooling"] in SCHOOL_STAGES)
         for n, (m, age) in enumerate(zip(members, ages(household, ctx), strict=True), start=1)
         if m["labour_capacity"] in CAN_WORK and not m["employment"] and m.get("birth_date")
         and not m["public_welfare_posts"]
         and ((m["schooling"] in SCHOOL_STAGES and age >= 16)
-             or (m["schooling"] == "not_student" and 17 <= age <= 20))
+             or (m["schooling"] == "not_student" and 17 <= age <= oldest))
     ]
     pupils = [n for n, pupil in candidates if pupil]
-    number = _choice(rng, pupils or [n for n, _ in candidates], "member of 16 to 20")
+    number = _choice(rng, pupils or [n for n, _ in candidates], "pupil or school leaver")
     if number not in pupils:  # a school leaver recorded back at (vocational) school
         member = members[number - 1]
         member["education"] = None  # students leave 文化程度 blank (EDU005)
-        # within education.stage_ages in every era (senior secondary to 20 from 2021)
         member["schooling"] = "senior_secondary"
     born = date.fromisoformat(members[number - 1]["birth_date"])
     sixteen = date(born.year + 16, born.month, 28 if born.month == 2 else born.day)
