@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from planner.errors import yaml_problem
 
@@ -37,8 +40,27 @@ class _LimitError(yaml.MarkedYAMLError):
     """
 
 
-class _Loader(yaml.SafeLoader):
-    """``SafeLoader`` that measures every node as it is composed (size and height after aliases)."""
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _Events(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml scans and parses (most of the time a YAML file costs); PyYAML's Python
+        composer, which :class:`_Loader` measures, builds the nodes from its events."""
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _Base: type = _Events
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """A safe loader that measures every node as it is composed (size and height after
+    aliases)."""
 
     def __init__(self, stream: str):
         super().__init__(stream)
