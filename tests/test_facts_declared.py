@@ -164,13 +164,14 @@ def test_facts_are_ordered_after_what_they_read_and_inherit_its_parameters() -> 
 def test_the_parameters_of_facts_are_derived_from_formulas_helpers_and_facts_read() -> None:
     # In reading order: housing (housing_unsafe), education (members' out_of_school), water.
     guarantees = (
-        "housing.unsafe_grades", "education.compulsory_age_min", "education.compulsory_age_max",
+        "housing.unsafe_grades", "education.compulsory_age_min", "education.school_entry_cutoff",
+        "education.compulsory_age_max",
         "water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min",
     )
     assert FACT_PARAMETERS["household.basic_guarantee_problems"] == guarantees
     assert FACT_PARAMETERS["household.basic_guarantee_secure"] == guarantees
-    assert FACT_PARAMETERS["household.water_safe"] == guarantees[3:]  # from the helper
-    assert FACT_PARAMETERS["household.school_age_children"] == guarantees[1:3]  # via members
+    assert FACT_PARAMETERS["household.water_safe"] == guarantees[4:]  # from the helper
+    assert FACT_PARAMETERS["household.school_age_children"] == guarantees[1:4]  # via members
     assert FACT_PARAMETERS["household.poverty_line"] == ("income.poverty_line",)
     assert "household.per_capita_net_income" not in FACT_PARAMETERS
 
@@ -198,7 +199,7 @@ def test_planner_facts_json_lists_every_fact_with_its_derived_parameters() -> No
     # Villages, projects and measures: tests/test_facts_areas.py.
     documents = [d for d in documents if d["entity"] in ("household", "member")]
     assert sorted(d["name"] for d in documents) == sorted(expected)
-    assert len(documents) == 61 + 30 + 3 + 7 + 15 + 26  # eras, county_health, county, risk
+    assert len(documents) == 62 + 30 + 3 + 7 + 15 + 26  # eras, county_health, county, risk
     for document in documents:
         assert set(document) == {
             "name", "entity", "type", "unit", "label_zh", "label_en", "doc", "parameters",
@@ -208,8 +209,9 @@ def test_planner_facts_json_lists_every_fact_with_its_derived_parameters() -> No
         assert document["label_zh"] and document["label_en"] and document["doc"]
     by_name = {d["name"]: d for d in documents}
     assert by_name["household.basic_guarantee_problems"]["parameters"] == [
-        "education.compulsory_age_max", "education.compulsory_age_min", "housing.unsafe_grades",
-        "water.fetch_minutes_max", "water.litres_per_person_day_min", "water.reliability_min",
+        "education.compulsory_age_max", "education.compulsory_age_min",
+        "education.school_entry_cutoff", "housing.unsafe_grades", "water.fetch_minutes_max",
+        "water.litres_per_person_day_min", "water.reliability_min",
     ]
     assert by_name["member.age"]["helper"] == "age_on"
     assert by_name["household.net_income"]["depends_on"] == [

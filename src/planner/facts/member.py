@@ -12,8 +12,12 @@ MEMBER_INPUTS = {
     "measure_addresses": "measure id → finding codes it addresses (the measure catalog)",
 }
 
+_CUTOFF = 'date_in_year(param("education.school_entry_cutoff"), when.year{})'
+# The last school-entry cut-off before the reference date: the autumn intake of this school year.
+_LAST_CUTOFF = f"{_CUTOFF.format('')} if {_CUTOFF.format('')} < when else {_CUTOFF.format(' - 1')}"
 _COMPULSORY_AGE = (
-    'param("education.compulsory_age_min") <= age <= param("education.compulsory_age_max")'
+    'param("education.compulsory_age_min") <= school_entry_age and '
+    'age <= param("education.compulsory_age_max")'
 )
 
 MEMBER_FACTS = (
@@ -70,8 +74,13 @@ MEMBER_FACTS = (
          "(unknown unless both are known).",
          "record.disability_category != card_disability_category or "
          "record.disability_grade != card_disability_grade"),
+    Fact("school_entry_age", "integer", "years", "入学截止日年龄", "age at school entry",
+         "Completed years on the last school-entry cut-off before the reference date "
+         "(education.school_entry_cutoff, 8月31日: a child enrols in the autumn after turning 6 "
+         "by then).", f"age_on(birth_date, {_LAST_CUTOFF})"),
     Fact("compulsory_school_age", "bool", "", "义务教育年龄", "compulsory-school age",
-         "Age within the compulsory-schooling ages.", _COMPULSORY_AGE),
+         "Old enough at the last school-entry cut-off (education.compulsory_age_min) and not "
+         "older than education.compulsory_age_max on the reference date.", _COMPULSORY_AGE),
     Fact("working_age", "bool", "", "劳动年龄", "working age",
          "Age within the working ages.",
          'param("labour.working_age_min") <= age <= param("labour.working_age_max")'),

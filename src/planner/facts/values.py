@@ -37,6 +37,7 @@ class MemberFacts:
     id_birth_mismatch: bool | None
     id_sex_mismatch: bool | None
     id_disability_mismatch: bool | None
+    school_entry_age: int | None
     compulsory_school_age: bool | None
     working_age: bool | None
     enrolled: bool | None

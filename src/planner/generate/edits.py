@@ -32,6 +32,16 @@ def ages(household: Household, ctx: BuildContext) -> list[int]:
     return member_ages(household, ctx.when)
 
 
+def school_entry_ages(household: Household, ctx: BuildContext) -> list[int]:
+    """Members' ages on the last school-entry cut-off before the reference date
+    (education.school_entry_cutoff): what compulsory-school age is judged by."""
+    month, day = (int(part) for part in str(ctx.values["education.school_entry_cutoff"]).split("-"))
+    cutoff = date(ctx.when.year, month, day)
+    if cutoff >= ctx.when:
+        cutoff = date(ctx.when.year - 1, month, day)
+    return member_ages(household, cutoff)
+
+
 def income_measure_ids() -> frozenset[str]:
     """Catalog ids of income-raising measures (industry, employment, finance)."""
     return default_catalog().income_raising_ids()

@@ -23,6 +23,7 @@ from planner.generate.edits import (
     make_pre_exit,
     planned,
     rerecord,
+    school_entry_ages,
     set_per_capita,
     transfer_share,
 )
@@ -205,10 +206,11 @@ def out_of_school(household: Household, rng: random.Random, ctx: BuildContext) -
         rng,
         [
             n
-            for n, (m, a) in enumerate(
-                zip(household["members"], ages(household, ctx), strict=True), start=1
+            for n, (m, a, entry) in enumerate(
+                zip(household["members"], ages(household, ctx), school_entry_ages(household, ctx),
+                    strict=True), start=1
             )
-            if low <= a <= min(high, 14) and m["schooling"] in COMPULSORY
+            if low <= entry and a <= min(high, 14) and m["schooling"] in COMPULSORY
         ],
         "pupil",
     )
