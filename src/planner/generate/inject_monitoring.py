@@ -122,12 +122,14 @@ def identified_far_above_range(
 def identification_notice_too_short(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """The village notice of a monitored household's identification posted for one to four days
-    (the days between the lead and the township's verification)."""
+    """The village notice of a monitored household's identification posted for one to four days,
+    between the lead and the verification."""
     monitoring = _monitored(household, ctx, rng)
     start = date.fromisoformat(monitoring["identified_on"]) + timedelta(days=1)
+    end = min(start + timedelta(days=rng.randint(0, 3)),
+              date.fromisoformat(monitoring["verified_on"]))
     monitoring["notice_start"] = start.isoformat()
-    monitoring["notice_end"] = (start + timedelta(days=rng.randint(0, 3))).isoformat()
+    monitoring["notice_end"] = end.isoformat()
     return [Expected("MON010")]
 
 
