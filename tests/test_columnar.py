@@ -121,7 +121,10 @@ def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
         "member.posts_at_once": "helper most_at_once",
         "member.work_spells_at_once": "helper most_at_once",
         "household.anyone_on_dibao": "a record is not a column",
-        "household.anyone_on_tekun": "a record is not a column"}
+        "household.anyone_on_tekun": "a record is not a column",
+        # planner.facts.contact: a pairwise walk over the members' phones and workplaces.
+        "household.phone_shared_apart_members": "helper phone_shared_apart",
+        "household.phone_shared_apart": "reads household.phone_shared_apart_members"}
     assert plan.supported("member.from_id")
     assert plan.supported("measure.beneficiary_member")
     assert plan.supported("measure.label_zh")

@@ -160,6 +160,20 @@ def test_relations_ages_labour_and_schooling_agree(clean: list[dict]) -> None:
         assert any(m["labour_capacity"] in ("normal", "skilled") for m in members)
 
 
+def test_students_of_16_or_more_are_recorded_without_labour_after_2020() -> None:
+    # The monitoring export records every 在校生 as 无劳动力 (EDU007, fuping:rules/1111_07.py);
+    # the registration era keeps its own labour draw.
+    when = date(2023, 9, 30)
+    students = [
+        member["labour_capacity"]
+        for g in generate_households(GeneratorConfig(600, seed=5, problem_share=0, year=2023))
+        for member in g.household["members"]
+        if member["schooling"] not in ("not_student", "dropped_out", "preschool")
+        and (age_on(date.fromisoformat(member["birth_date"]), when) or 0) >= 16
+    ]
+    assert students and set(students) <= {"none", "lost"}
+
+
 def test_income_is_realistic_and_registered_as_computed(clean: list[dict]) -> None:
     per_capita = []
     for record in clean:

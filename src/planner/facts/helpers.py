@@ -188,6 +188,15 @@ HELPERS: dict[str, Helper] = {
             "text, unknown when blank.",
             ("work.non_county_suffixes", "work.province_names"),
         ),
+        Helper(
+            "phone_shared_apart", (2,),
+            "The numbers of the registered members (member facts, reference date) who share a "
+            "phone number with another member while all their county-level workplaces this "
+            "year differ from all of the other's (a name written with or without its "
+            "prefecture is the same place; a name is not compared with a division code); "
+            "members with no phone or no such workplace are left out; empty for none.",
+            ("work.non_county_suffixes", "work.province_names"),
+        ),
         # villages and projects
         Helper(
             "scheduled_share", (3,),

@@ -185,6 +185,9 @@ class HouseholdFacts:
     social_security_recorded: bool = False
     anyone_on_dibao: bool | None = None
     anyone_on_tekun: bool | None = None
+    # Contact records (planner.facts.contact).
+    phone_shared_apart_members: tuple[int, ...] = ()
+    phone_shared_apart: bool = False
 
     @property
     def id(self) -> str:

@@ -18,7 +18,7 @@ from planner.generate.config import GeneratorConfig
 from planner.generate.economy import build_income, per_capita, record_income
 from planner.generate.identity import IdAllocator, phone_number
 from planner.generate.layout import CountyLayout, VillageSlot, county_layout
-from planner.generate.members import build_members, compose
+from planner.generate.members import build_members, compose, students_without_labour
 from planner.params import ParamValues, default_parameters
 
 Household = dict[str, Any]
@@ -337,6 +337,8 @@ def build_household(
         fixed = (head["sex"] == "male", age_on(date.fromisoformat(head["birth_date"]), when) or 0)
     while True:
         members = build_members(rng, compose(rng, fixed), when, ctx.ids, index, True, dibao)
+        if not ctx.registration_on:
+            students_without_labour(members)
         if any(m["labour_capacity"] in ("normal", "skilled") for m in members):
             break
     if head is not None:

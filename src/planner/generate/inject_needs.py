@@ -255,6 +255,8 @@ def uninsured_member(household: Household, rng: random.Random, ctx: BuildContext
     member = household["members"][number - 1]
     member["medical_insurance"] = "none"
     member["serious_illness_insurance"] = False
+    # 医疗救助 is paid in the insurance's one-stop settlement: none without it (MED007).
+    member["benefits"] = [b for b in member["benefits"] if b != "medical_assistance"]
     household["measures"].append(planned("insurance_enrolment", ctx, rng, beneficiary=number))
     ensure_monitored(household, ctx, rng, "medical")
     return [Expected("MED001", number)]

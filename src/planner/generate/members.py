@@ -253,6 +253,16 @@ def build_members(
     return members
 
 
+def students_without_labour(members: list[Member]) -> None:
+    """Record every student (在校生) of 16 or more as 无劳动力, as the monitoring export does
+    (fuping:rules/1111_07.py, EDU007); a student who lost labour capacity keeps 丧失劳动力."""
+    for member in members:
+        if member["schooling"] not in ("not_student", "dropped_out") and member[
+            "labour_capacity"
+        ] in ("normal", "skilled", "weak"):
+            member["labour_capacity"] = "none"
+
+
 def _benefits(
     age: int, health: str, grade: int | None, schooling: str, registered_poor: bool, dibao: bool
 ) -> list[str]:

@@ -75,6 +75,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     an invalid number in one household, or one number shared by two)."""
     from planner.generate import (
         inject_area,
+        inject_checks13,
         inject_county,
         inject_eras,
         inject_monitoring,
@@ -87,7 +88,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (
         inject_needs, inject_support, inject_quality, inject_area, inject_eras, inject_county,
-        inject_welfare, inject_monitoring,
+        inject_welfare, inject_monitoring, inject_checks13,
     ):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from planner.backends.python.occurrences import phone_key
 from planner.params import ParamValues
 
 _DIVISION_CODE = re.compile(r"\d{6}(\d{6})?")
@@ -47,8 +48,50 @@ def county_level(text: str | None, *, params: ParamValues) -> bool | None:
     return not name.endswith(tuple(params["work.non_county_suffixes"]))
 
 
+def _work_counties(member: Any, when: date, params: ParamValues) -> set[str]:
+    # The county-level workplaces of the spells covering the reference year; a bare division
+    # code is kept as its 6 digits so that the code written twice compares equal.
+    from planner.backends.python.fact_helpers import covers_year  # it imports this module
+
+    counties = set()
+    for spell in member.record.employment:
+        if not covers_year(spell.start, spell.end, when):
+            continue
+        name = (spell.county or "").strip()
+        if county_level(name, params=params):
+            counties.add(name[:6] if _DIVISION_CODE.fullmatch(name) else name)
+    return counties
+
+
+def _same_place(one: str, other: str) -> bool | None:
+    # A name and a code cannot be compared (unknown); a name written with or without its
+    # prefecture (花溪区, 贵阳市花溪区) is the same place.
+    if one.isdigit() != other.isdigit():
+        return None
+    return one == other or one.endswith(other) or other.endswith(one)
+
+
+def phone_shared_apart(
+    members: Sequence[Any], when: date, *, params: ParamValues
+) -> tuple[int, ...]:
+    by_phone: dict[int, list[tuple[int, set[str]]]] = {}
+    for number, member in enumerate(members, start=1):
+        key = phone_key("".join((member.record.phone or "").split()))
+        counties = _work_counties(member, when, params)
+        if key is not None and counties:
+            by_phone.setdefault(key, []).append((number, counties))
+    found: set[int] = set()
+    for group in by_phone.values():
+        for index, (number, counties) in enumerate(group):
+            for other, other_counties in group[index + 1:]:
+                if all(_same_place(a, b) is False for a in counties for b in other_counties):
+                    found.update((number, other))
+    return tuple(sorted(found))
+
+
 COUNTY_IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "mentions": mentions,
     "most_at_once": most_at_once,
     "county_level": county_level,
+    "phone_shared_apart": phone_shared_apart,
 }
