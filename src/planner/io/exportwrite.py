@@ -17,11 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from planner.facts import ACTIVE_STATUSES
 from planner.io.columns import ColumnMap, MapEntry, TableMap, default_column_map
 from planner.io.exportlayouts import ExportLayout, export_layouts
 from planner.io.tabular import XlsxTables
+from planner.measures.catalog import MeasureCatalog, default_catalog
 from planner.model import Household, Village
-from planner.model.vocab import LABELS_ZH
+from planner.model.vocab import LABELS_ZH, DisabilityCategory
 
 #: The sheet (and file) name of each written layout, as the 2023 monitoring system names them.
 EXPORT_SHEETS = {
@@ -33,6 +35,71 @@ EXPORT_SHEETS = {
 _MONTH_FORMATS = {"work_record": "{year}年{month:02d}月"}
 _MONTH_FORMAT = "{year}{month:02d}"
 _LABELS = {value: label for (_enum, value), label in LABELS_ZH.items()}
+
+
+# The export's measure column (assistance.*) of a catalog family, and of measures listed apart.
+_FAMILY_COLUMNS = {
+    "industry": "industry", "employment": "employment", "finance": "finance",
+    "education": "education", "health": "health", "housing": "housing",
+    "water": "drinking_water", "social_protection": "social_security",
+    "infrastructure": "infrastructure",
+}
+_MEASURE_COLUMNS = {"public_welfare_post": "public_welfare_post",
+                    "forest_ranger": "public_welfare_post", "relocation": "relocation"}
+# Items as the export writes them where the catalog label differs (综合保障: 农村低保).
+_ITEMS = {"dibao": "农村低保", "microcredit": "扶贫小额信贷"}
+# Benefits the export shows as an item of a measure column, not in a member's answers.
+_BENEFIT_ITEMS = {"family_doctor": ("health", "家庭医生签约服务")}
+_DEVELOPMENT = ("industry", "employment", "public_welfare_post", "finance")
+
+
+def with_assistance(household: Household, catalog: MeasureCatalog | None = None) -> Household:
+    """``household`` with the export's measure columns (产业帮扶 … 综合保障) filled from its plan:
+    each active measure as an item of its family's column, a family-doctor contract under
+    健康帮扶, and 实施开发式帮扶措施情况 是 when a development measure is among them. Columns the
+    record already has are kept as recorded; a household without such a measure is unchanged.
+    The export has no plan (``measures``), so a district writes what it did this way."""
+    catalog = catalog or default_catalog()
+    items: dict[str, Any] = {}
+    for measure in household.measures:
+        active = measure.status in ACTIVE_STATUSES and measure.measure in set(catalog)
+        entry = catalog[measure.measure] if active else None
+        column = None if entry is None else _MEASURE_COLUMNS.get(
+            entry.id, _FAMILY_COLUMNS.get(entry.family or ""))
+        if entry is not None and column is not None:
+            item = _ITEMS.get(entry.id, entry.label.zh)
+            if item not in items.setdefault(column, []):
+                items[column].append(item)
+    for member in household.members:
+        for benefit in member.benefits or ():
+            column, item = _BENEFIT_ITEMS.get(benefit.value, (None, ""))
+            if column is not None and item not in items.setdefault(column, []):
+                items[column].append(item)
+    if not items:
+        return household
+    if any(items.get(column) for column in _DEVELOPMENT):
+        items["development_measures"] = "是"
+    recorded = household.assistance.model_dump() if household.assistance is not None else {}
+    filled = {column: value for column, value in items.items() if recorded.get(column) is None}
+    assistance = {**recorded, **filled}
+    return Household.model_validate({**household.model_dump(), "assistance": assistance})
+
+
+def with_disability_cards(household: Household) -> Household:
+    """``household`` with each card holder (a member whose disability category and grade are
+    recorded, as only the card's assessment gives them) identified by the 20-digit 残疾人证号
+    (ID number, category digit, grade digit) and 证件类型 残疾人证, as the export records them:
+    it has no category or grade column."""
+    members = []
+    for member in household.members:
+        number, category, grade = member.id_number, member.disability_category, \
+            member.disability_grade
+        if number and len(number) == 18 and category is not None and grade is not None:
+            digit = tuple(DisabilityCategory).index(category) + 1
+            member = member.model_copy(update={"id_number": f"{number}{digit}{grade}",
+                                               "id_type": "残疾人证"})
+        members.append(member)
+    return household.model_copy(update={"members": members})
 
 
 def _layout(name: str) -> ExportLayout:
@@ -118,12 +185,14 @@ class _Cells:
             (entry := self.table.entry(h)) is not None and entry.cost for h in layout.headers)
         # the n-th header feeding one list field (致贫/返贫风险1–5) writes the list's n-th item
         self.position: dict[str, int] = {}
-        seen: dict[str, int] = {}
+        seen: dict[str, list[str]] = {}
         for header in layout.headers:
             entry = self.table.entry(header)
-            if entry is not None and entry.field and entry.values == {} and not entry.type:
-                self.position[header] = seen.get(entry.field, 0)
-                seen[entry.field] = self.position[header] + 1
+            if entry is not None and entry.field and not entry.values and not entry.type:
+                seen.setdefault(entry.field, []).append(header)
+        for headers in seen.values():
+            if len(headers) > 1:
+                self.position.update((header, n) for n, header in enumerate(headers))
 
     def row(self, record: dict[str, Any], member: dict[str, Any] | None,
             part: dict[str, Any] | None = None) -> list[Any]:
@@ -172,6 +241,8 @@ class _Cells:
             return value / entry.scale
         if entry.values or entry.defaults:
             return label_of(entry, value, parent if isinstance(parent, dict) else None)
+        if isinstance(value, list):  # one cell listing the items (产业帮扶: 种植补贴、养殖补贴)
+            return "、".join(str(item) for item in value) or None
         return value
 
 
@@ -251,5 +322,5 @@ def write_export(folder: Path, households: Iterable[Household], villages: Iterab
     return written
 
 
-__all__ = ["EXPORT_SHEETS", "household_rows", "label_of", "village_rows", "write_export",
-           "write_sheet"]
+__all__ = ["EXPORT_SHEETS", "household_rows", "label_of", "village_rows", "with_assistance",
+           "with_disability_cards", "write_export", "write_sheet"]
