@@ -52,13 +52,15 @@ def _carried(household: Household) -> dict[str, Any]:
     """What the member and work-record sheets can say of ``household``, as model values."""
     data = household.model_dump(mode="json")
     seen: dict[str, Any] = {}
+    totals = {category: sum(i["amount"] for i in data["income"] if i["category"] == category)
+              for category in ("wage", "operating", "transfer")}
+    loss = sum(c["amount"] for c in data["production_costs"])
+    for category in ("operating", "wage", "transfer"):  # the export's columns are net income
+        deducted = min(loss, totals[category])
+        totals[category], loss = totals[category] - deducted, loss - deducted
     for path in MEMBER_FIELDS:
         if path.startswith("income."):
-            category = path.split(".")[1]
-            total = sum(i["amount"] for i in data["income"] if i["category"] == category)
-            if category == "operating":  # the export's operating income is net of costs
-                total = max(0.0, total - sum(c["amount"] for c in data["production_costs"]))
-            seen[path] = total or None
+            seen[path] = totals[path.split(".")[1]] or None
         elif not path.startswith("member."):
             seen[path] = _value(path, _at(data, path))
     for number, member in enumerate(data["members"], start=1):

@@ -49,14 +49,21 @@ _MEASURE_COLUMNS = {"public_welfare_post": "public_welfare_post",
 # Items as the export writes them where the catalog label differs (综合保障: 农村低保).
 _ITEMS = {"dibao": "农村低保", "microcredit": "扶贫小额信贷"}
 # Benefits the export shows as an item of a measure column, not in a member's answers.
-_BENEFIT_ITEMS = {"family_doctor": ("health", "家庭医生签约服务")}
+_BENEFIT_ITEMS = {
+    "family_doctor": ("health", "家庭医生签约服务"),
+    "dibao": ("social_security", "农村低保"),
+    "tekun": ("social_security", "特困供养"),
+    "disability_living_subsidy": ("social_security", "困难残疾人生活补贴"),
+    "severe_disability_care_subsidy": ("social_security", "重度残疾人护理补贴"),
+}
 _DEVELOPMENT = ("industry", "employment", "public_welfare_post", "finance")
 
 
 def with_assistance(household: Household, catalog: MeasureCatalog | None = None) -> Household:
     """``household`` with the export's measure columns (产业帮扶 … 综合保障) filled from its plan:
     each active measure as an item of its family's column, a family-doctor contract under
-    健康帮扶, and 实施开发式帮扶措施情况 是 when a development measure is among them. Columns the
+    健康帮扶 and the members' 低保, 特困 and disability subsidies under 综合保障, and
+    实施开发式帮扶措施情况 是 when a development measure is among them. Columns the
     record already has are kept as recorded; a household without such a measure is unchanged.
     The export has no plan (``measures``), so a district writes what it did this way."""
     catalog = catalog or default_catalog()
@@ -96,8 +103,9 @@ def with_disability_cards(household: Household) -> Household:
             member.disability_grade
         if number and len(number) == 18 and category is not None and grade is not None:
             digit = tuple(DisabilityCategory).index(category) + 1
-            member = member.model_copy(update={"id_number": f"{number}{digit}{grade}",
-                                               "id_type": "残疾人证"})
+            # a card number holds digits only: an ID ending in X keeps its number, with the type
+            card = f"{number}{digit}{grade}" if number.isdigit() else number
+            member = member.model_copy(update={"id_number": card, "id_type": "残疾人证"})
         members.append(member)
     return household.model_copy(update={"members": members})
 
@@ -208,6 +216,19 @@ class _Cells:
                                                                member))
         return cells
 
+    def _totals(self, record: dict[str, Any]) -> dict[str, float]:
+        """The income columns' amounts. Without a cost column they hold net income: costs are
+        deducted from operating income, a loss beyond it from wage, then transfer income, so
+        that the columns still add up to the household's net income where it is positive."""
+        totals = {category: _income(record, category, self.income_year)
+                  for category in ("wage", "operating", "property", "transfer")}
+        loss = self._costs(record) if self.net_operating else 0.0
+        for category in ("operating", "wage", "transfer"):
+            deducted = min(loss, totals[category])
+            totals[category] -= deducted
+            loss -= deducted
+        return totals
+
     def _costs(self, record: dict[str, Any]) -> float:
         return sum(c["amount"] for c in record.get("production_costs") or ()
                    if self.income_year is None or c["year"] == self.income_year)
@@ -215,10 +236,7 @@ class _Cells:
     def _cell(self, header: str, entry: MapEntry, source: dict[str, Any] | None,
               record: dict[str, Any], member: dict[str, Any] | None) -> Any:
         if entry.income:
-            amount = _income(record, entry.income, self.income_year)
-            if entry.income == "operating" and self.net_operating:
-                amount = max(0.0, amount - self._costs(record))
-            return amount
+            return self._totals(record)[entry.income]
         if entry.cost:
             return self._costs(record)
         assert entry.field is not None
