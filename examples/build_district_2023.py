@@ -59,9 +59,9 @@ EVIDENCE_NOT_CARRIED: dict[str, str] = {
     "INC005": "last year's income (no income-history column)",
     "MED002": "a family-doctor contract as a member's benefit (the export answers 低保, 特困 "
               "and 医疗救助 only)",
-    "DIS002": "the disability grade beside the labour capacity (not planted where a card shows)",
+    "DIS002": "missed on the export in a first build (not yet investigated)",
     "DIS003": "disability subsidies as a member's benefits (the export answers 低保, 特困 "
-              "and 医疗救助 only)",
+              "and 医疗救助 only; not re-tried since they are written under 综合保障)",
     "MON003": "the elimination judged with dates the export does not carry (not yet investigated)",
     "PST003": "a second post's dates (the member sheet carries one post, without dates)",
 }

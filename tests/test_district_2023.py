@@ -156,3 +156,13 @@ def test_the_configuration_sets_the_date_province_and_income_year():
     assert 'reference-date = "2023-10-31"' in text
     assert 'province = "贵州"' in text and "income-year = 2023" in text
     assert date(2023, 10, 31) == BUILD.REFERENCE_DATE
+
+
+def test_a_configuration_with_a_bad_income_year_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "planner.toml").write_text('income-year = "去年"\n', encoding="utf-8")
+    for path in DISTRICT.glob("*.xlsx"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    done = subprocess.run([str(PLANNER), "check", str(tmp_path)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "income-year" in done.stderr and "Traceback" not in done.stderr
