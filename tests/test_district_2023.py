@@ -166,3 +166,12 @@ def test_a_configuration_with_a_bad_income_year_is_a_usage_error(tmp_path: Path)
                           timeout=300)
     assert done.returncode == 2, done.stderr
     assert "income-year" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_plan_reads_the_income_year_of_the_configuration(tmp_path: Path):
+    out = tmp_path / "plans.json"
+    done = subprocess.run([str(PLANNER), "plan", str(DISTRICT), "--output-format", "json",
+                           "--output", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr and "收入年度" not in done.stderr
+    assert out.stat().st_size > 0
