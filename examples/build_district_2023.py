@@ -56,13 +56,11 @@ TOWNS = (
 EVIDENCE_NOT_CARRIED: dict[str, str] = {
     "DQ002": "a birth date a day off the ID number's (no birth-date column)",
     "EDU003": "an age set by the birth date (no birth-date column: the age comes from the ID)",
+    "DIS003": "disability subsidies as a member's benefits (the export answers 低保, 特困 "
+              "and 医疗救助 only)",
     "INC005": "last year's income (no income-history column)",
     "MED002": "a family-doctor contract as a member's benefit (the export answers 低保, 特困 "
               "and 医疗救助 only)",
-    "DIS002": "missed on the export in a first build (not yet investigated)",
-    "DIS003": "disability subsidies as a member's benefits (the export answers 低保, 特困 "
-              "and 医疗救助 only; not re-tried since they are written under 综合保障)",
-    "MON003": "the elimination judged with dates the export does not carry (not yet investigated)",
     "PST003": "a second post's dates (the member sheet carries one post, without dates)",
 }
 #: Kinds of problem the export cannot hold: it has no project sheet.
