@@ -2,8 +2,9 @@
 
 Keys: ``select``, ``ignore``, ``extend-select``, ``rules`` (local rule files or folders),
 ``params`` (district parameter files), ``measures`` (district measure catalog overrides),
-``waivers`` (waiver files), ``reference-date``, ``fail-on``, ``output-format`` and ``province``
-(the shipped provincial parameters to apply before the district's: planner.params.provinces).
+``waivers`` (waiver files), ``reference-date``, ``fail-on``, ``output-format``, ``province``
+(the shipped provincial parameters to apply before the district's: planner.params.provinces) and
+``income-year`` (the year of a national export's income totals, as ``--income-year``).
 Paths are relative to the configuration file.
 
 Discovery (:func:`find_config`): ``--config FILE`` if given; else ``planner.toml`` in a folder
@@ -54,6 +55,7 @@ class Config(BaseModel):
     fail_on: FailOn | None = Field(None, alias="fail-on")
     output_format: OutputFormat | None = Field(None, alias="output-format")
     province: str | None = Field(None, min_length=1)
+    income_year: int | None = Field(None, alias="income-year", ge=1980, le=2100)
     path: Path | None = Field(None, exclude=True)
 
     def selection(self) -> Selection:

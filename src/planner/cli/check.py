@@ -153,6 +153,7 @@ def check(
     rules, catalog, when = run.rules, run.catalog, run.reference_date
     fmt = output_format or config.output_format or "text"
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    income_year = income_year if income_year is not None else config.income_year
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)

@@ -132,6 +132,7 @@ def plan_command(
         measure_files=[catalog_file] if catalog_file else [], reference_date=_day(on),
         rule_timeout=rule_timeout or None, province=province,
     )
+    income_year = income_year if income_year is not None else config.income_year
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
