@@ -19,7 +19,8 @@ from planner.generate.household import BuildContext, build_household
 from planner.generate.inject_area import generate_area
 from planner.generate.problems import Expected, Injector, NotApplicable, all_injectors
 
-ATTEMPTS = 40  # clean households tried before a problem is given up for this slot
+ATTEMPTS = 100  # clean households tried before a problem is given up for this slot (PST001 needs
+# a member of 70 or more with no work: about one household in ten)
 
 
 @dataclass(slots=True)
