@@ -15,7 +15,8 @@ from planner.generate.problems import all_injectors
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
 BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
-            "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "PST", "WRK", "DIS")
+            "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "BEN006", "PST", "WRK", "DIS",
+            "RSK")
 
 
 # Monitored-household rules of issue 13 (MON006–MON019) the generator does not plant yet (MON011

@@ -51,6 +51,32 @@ def addressed(household: Household, code: str, member: int | None = None) -> boo
     return False
 
 
+# Benefits that are a kind of assistance received, as planner.facts.risk counts them.
+HEALTH_BENEFITS = ("family_doctor", "medical_assistance")
+PROTECTION_BENEFITS = ("dibao", "tekun", "disability_living_subsidy",
+                       "severe_disability_care_subsidy")
+EDUCATION_BENEFITS = ("education_aid", "living_subsidy")
+
+
+def has_measure(
+    household: Household, code: str, columns: tuple[str, ...], benefits: tuple[str, ...] = ()
+) -> bool:
+    """Whether the household has the measure a risk rule (RSK008–RSK013, ``code``) looks for,
+    read as planner.facts.risk reads it: an item in one of the export's ``columns``, an active
+    measure addressing ``code``, or a member receiving one of ``benefits``."""
+    assistance = household.get("assistance") or {}
+    return (
+        any(assistance.get(column) for column in columns)
+        or addressed(household, code)
+        or any(b in benefits for m in household["members"] for b in m.get("benefits") or ())
+    )
+
+
+def has_health_measure(household: Household) -> bool:
+    """Whether RSK008 finds a health measure (健康帮扶, 社会帮扶, a family doctor …)."""
+    return has_measure(household, "RSK008", ("health", "social_assistance"), HEALTH_BENEFITS)
+
+
 def planned(
     measure: str,
     ctx: BuildContext,
