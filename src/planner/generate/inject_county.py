@@ -21,7 +21,11 @@ from planner.generate.edits import (
     has_health_measure,
     in_scope,
 )
-from planner.generate.household import BuildContext, measure_record
+from planner.generate.household import (
+    BuildContext,
+    above_identification_ceiling,
+    measure_record,
+)
 from planner.generate.problems import Expected, Injector, NotApplicable, injector
 
 Household = dict[str, Any]
@@ -41,11 +45,16 @@ def _open_monitoring(household: Household) -> dict[str, Any]:
     return monitoring
 
 
-def _identify(monitoring: dict[str, Any], first: date, last: date, rng: random.Random) -> None:
+def _identify(household: Household, ctx: BuildContext, first: date, last: date,
+              rng: random.Random) -> None:
     """Move the identification into ``first``–``last``, verification and assistance with it."""
+    monitoring = household["monitoring"]
     if first > last:
         raise NotApplicable("no identification date fits")
     identified = date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+    if above_identification_ceiling(household, ctx.values, identified, ctx.when.year):
+        # identified then with this income is MON009's problem, not this one's
+        raise NotApplicable("income above the identification ceiling")
     monitoring["identified_on"] = identified.isoformat()
     monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
     monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
@@ -61,13 +70,13 @@ def premium_subsidy_missing(
 ) -> list[Expected]:
     """A household identified by this year's premium-subsidy cut-off whose health measures lack
     the subsidy."""
-    monitoring = _open_monitoring(household)
+    _open_monitoring(household)
     year = ctx.when.year
     cutoff = _month_day(ctx, "insurance.premium_subsidy_cutoff", year)
     if ctx.when <= cutoff:
         raise NotApplicable("the cut-off has not passed")
     start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year - 1)
-    _identify(monitoring, max(start, _monitoring_start(ctx)), cutoff, rng)
+    _identify(household, ctx, max(start, _monitoring_start(ctx)), cutoff, rng)
     household["assistance"] = {"health": ["家庭医生签约服务"]}
     # A need (SUP004 comes with it unless the plan enrols the family).
     unaddressed = [] if addressed(household, "MED003") else [Expected("SUP004")]
@@ -79,12 +88,12 @@ def premium_subsidy_after_cutoff(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A household identified after this year's cut-off with the premium subsidy recorded."""
-    monitoring = _open_monitoring(household)
+    _open_monitoring(household)
     year = ctx.when.year
     cutoff = _month_day(ctx, "insurance.premium_subsidy_cutoff", year)
     next_start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year)
     last = min(next_start, ctx.when) - timedelta(days=20)
-    _identify(monitoring, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
+    _identify(household, ctx, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
     household["assistance"] = {"health": [PREMIUM_SUBSIDY_ITEM]}
     return [Expected("MED004")]
 

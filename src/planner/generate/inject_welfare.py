@@ -92,6 +92,7 @@ def dibao_listed_without_recipient(
 def tekun_not_listed(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """An ill, disabled, young or old member of a monitored household receives 特困供养, while
     the export's 综合保障 lists only temporary relief."""
+    ensure_monitored(household, ctx, rng)
     _monitored_open(household)
     if "tekun_support" in _measure_ids(household) or household.get("assistance"):
         raise NotApplicable("tekun already listed")

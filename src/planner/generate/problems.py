@@ -79,6 +79,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
         inject_eras,
         inject_needs,
         inject_quality,
+        inject_risk,
         inject_support,
         inject_welfare,
     )
@@ -86,7 +87,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (
         inject_needs, inject_support, inject_quality, inject_area, inject_eras, inject_county,
-        inject_welfare,
+        inject_welfare, inject_risk,
     ):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)
