@@ -229,6 +229,16 @@ def ensure_monitored(
 _RISK_TYPES = {"education": "schooling"}
 
 
+def record_no_out_of_pocket(household: Household) -> None:
+    """Record 合规自付支出 0 on a monitored household; a sudden-hardship household spending
+    nothing (and whose income did not fall) would be MON008's problem, so it is refused."""
+    if (household.get("monitoring") or {}).get("group") == "sudden_hardship":
+        from planner.generate.problems import NotApplicable
+
+        raise NotApplicable("sudden hardship")
+    household["compliant_out_of_pocket"] = 0.0
+
+
 def make_pre_exit(household: Household, ctx: BuildContext) -> None:
     """Turn the household into one scheduled to exit this year (not subject to monitoring)."""
     household["status"] = "pre_exit"

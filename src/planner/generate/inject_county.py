@@ -20,6 +20,7 @@ from planner.generate.edits import (
     ensure_monitored,
     has_health_measure,
     in_scope,
+    record_no_out_of_pocket,
 )
 from planner.generate.household import (
     BuildContext,
@@ -130,7 +131,7 @@ def illness_without_out_of_pocket(
     monitoring = _open_monitoring(household)
     if "illness" not in monitoring["risks"]:
         monitoring["risks"] = [*monitoring["risks"], "illness"]
-    household["compliant_out_of_pocket"] = 0.0
+    record_no_out_of_pocket(household)
     return [Expected("MED006")]
 
 

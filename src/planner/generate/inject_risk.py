@@ -20,14 +20,18 @@ from planner.generate.edits import (
     ensure_monitored,
     has_health_measure,
     has_measure,
+    record_no_out_of_pocket,
 )
 from planner.generate.household import BuildContext
+from planner.generate.inject_needs import COMPULSORY
 from planner.generate.problems import Expected, NotApplicable, injector
 
 Household = dict[str, Any]
 ILL = ("chronic_illness", "serious_illness")
 CAN_WORK = ("normal", "skilled", "weak")
 CANNOT_WORK = ("none", "lost")
+VOCATIONAL = ("secondary_vocational", "higher_vocational")
+STUDENTS = (*COMPULSORY, "senior_secondary", *VOCATIONAL)
 # A 社会帮扶 item: what the export lists for donations; it counts as health, protection and
 # education assistance alike (planner.facts.risk), and no rule asks a premise of it.
 SOCIAL_ITEM = "爱心捐赠"
@@ -91,10 +95,8 @@ def illness_risk_nobody_ill(
     members = _registered(household)
     _require(all(m["health"] is not None and m["health"] not in ILL for m in members),
              "an ill member or unknown health")
-    monitoring = _monitor(household, ctx, rng, "illness")
-    # a sudden-hardship household with nothing spent and no income fall is MON008's problem
-    _require(monitoring.get("group") != "sudden_hardship", "sudden hardship")
-    household["compliant_out_of_pocket"] = 0.0
+    _monitor(household, ctx, rng, "illness")
+    record_no_out_of_pocket(household)
     if not has_health_measure(household):
         _list(household, "social_assistance", SOCIAL_ITEM)
     return [Expected("RSK001"), Expected("MED006")]
@@ -220,14 +222,20 @@ def disability_risk_without_protection(
 def schooling_risk_without_education_measure(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """因学 recorded for a household with a pupil and no education measure or benefit."""
-    _require(any(m["schooling"] in ("primary", "junior_secondary", "senior_secondary")
-                 for m in _registered(household)), "no pupil")
+    """因学 recorded for a household with a student and no education measure or benefit: the
+    students' aid is not recorded (EDU002 and SUP004 come with it for each pupil and vocational
+    student, whose aid is due)."""
+    members = household["members"]
+    _require(any(m["schooling"] in STUDENTS for m in _registered(household)), "no student")
+    for member in members:
+        member["benefits"] = [b for b in member["benefits"] or () if b not in EDUCATION_BENEFITS]
     _require(not has_measure(household, "RSK010",
                              ("compulsory_education", "education", "social_assistance"),
                              EDUCATION_BENEFITS), "an education measure")
     _monitor(household, ctx, rng, "schooling")
-    return [Expected("RSK010")]
+    due = [n for n, m in enumerate(members, start=1)
+           if m["schooling"] in (*COMPULSORY, *VOCATIONAL)]
+    return [Expected("RSK010"), *(Expected(code, n) for n in due for code in ("EDU002", "SUP004"))]
 
 
 @injector("RSK011", monitoring_era=True)
@@ -286,12 +294,12 @@ def no_labour_no_safety_net(
     return [Expected("BEN006")]
 
 
-# RSK007, RSK009, RSK010, RSK013 and BEN006 are not registered yet: the clean households they
-# need (nobody able to work, a disabled member or a pupil without protection or education
-# benefit, little labour and no measure) are too rare for every slot to find one.
+# RSK007, RSK009, RSK013 and BEN006 are not registered yet: the clean households they need
+# (nobody able to work, a disabled member without protection, little labour and no measure)
+# are too rare for every slot to find one.
 INJECTORS = (
     illness_risk_nobody_ill, disability_risk_nobody_disabled, lack_of_labour_risk_with_labour,
     schooling_risk_no_student, housing_risk_safe_house, water_risk_safe_water,
-    illness_risk_without_health_measure, housing_risk_without_housing_measure,
-    water_risk_without_water_measure,
+    illness_risk_without_health_measure, schooling_risk_without_education_measure,
+    housing_risk_without_housing_measure, water_risk_without_water_measure,
 )
