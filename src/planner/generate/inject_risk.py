@@ -24,6 +24,7 @@ from planner.generate.edits import (
 )
 from planner.generate.household import BuildContext
 from planner.generate.inject_needs import COMPULSORY
+from planner.generate.inject_welfare import _adult, _make_disabled
 from planner.generate.problems import Expected, NotApplicable, injector
 
 Household = dict[str, Any]
@@ -211,9 +212,18 @@ def disability_risk_without_protection(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """因残 recorded for a household with a disabled member and no protection: no 低保, 特困 or
-    disability subsidy, nothing under 综合保障 or 社会帮扶."""
-    _require(any(m["health"] == "disabled" for m in _registered(household)), "nobody disabled")
+    disability subsidy, nothing under 综合保障 or 社会帮扶 (where nobody is disabled, a healthy
+    adult of limited labour is recorded with a grade 3–4 disability, which no subsidy is due
+    for)."""
     _require(not _protected(household), "protected")
+    if not any(m["health"] == "disabled" for m in _registered(household)):
+        number = rng.choice(_adult(household, ctx, lambda m: m["health"] == "healthy"
+                                   and m["benefits"] is not None
+                                   and m["labour_capacity"] in ("weak", "none", "lost"))
+                            or [0])
+        _require(number > 0, "no adult of limited labour")
+        _make_disabled(household["members"][number - 1],
+                       rng.choice(("physical", "visual", "hearing")), rng.choice((3, 4)))
     _monitor(household, ctx, rng, "disability")
     return [Expected("RSK009")]
 
@@ -242,9 +252,11 @@ def schooling_risk_without_education_measure(
 def housing_risk_without_housing_measure(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """住房出现安全问题 recorded for a household whose house was renovated, and 住房安全保障 and
-    搬迁 list nothing."""
-    _require(household["housing"].get("renovation") == "done", "not renovated")
+    """住房出现安全问题 recorded for a household whose house was renovated or who were relocated,
+    and 住房安全保障 and 搬迁 list nothing."""
+    housing = household["housing"]
+    _require("done" in (housing.get("renovation"), housing.get("relocation")),
+             "neither renovated nor relocated")
     _require(not _housing_measure(household), "a housing measure")
     _monitor(household, ctx, rng, "housing")
     return [Expected("RSK011")]
@@ -294,12 +306,12 @@ def no_labour_no_safety_net(
     return [Expected("BEN006")]
 
 
-# RSK007, RSK009, RSK013 and BEN006 are not registered yet: the clean households they need
-# (nobody able to work, a disabled member without protection, little labour and no measure)
-# are too rare for every slot to find one.
+# RSK007, RSK013 and BEN006 are not registered yet: the clean households they need (nobody
+# able to work; little labour and no measure) are too rare for every slot to find one.
 INJECTORS = (
     illness_risk_nobody_ill, disability_risk_nobody_disabled, lack_of_labour_risk_with_labour,
     schooling_risk_no_student, housing_risk_safe_house, water_risk_safe_water,
-    illness_risk_without_health_measure, schooling_risk_without_education_measure,
+    illness_risk_without_health_measure, disability_risk_without_protection,
+    schooling_risk_without_education_measure,
     housing_risk_without_housing_measure, water_risk_without_water_measure,
 )
