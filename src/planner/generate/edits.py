@@ -77,6 +77,19 @@ def has_health_measure(household: Household) -> bool:
     return has_measure(household, "RSK008", ("health", "social_assistance"), HEALTH_BENEFITS)
 
 
+def has_protection_measure(household: Household) -> bool:
+    """Whether RSK009 finds a protection measure (综合保障, 社会帮扶, 低保, 特困, a disability
+    subsidy)."""
+    return has_measure(household, "RSK009", ("social_security", "social_assistance"),
+                       PROTECTION_BENEFITS)
+
+
+def open_risk(household: Household, risk: str) -> bool:
+    """Whether the household is monitored with ``risk`` among its open risks."""
+    monitoring = household.get("monitoring") or {}
+    return monitoring.get("risk_eliminated") is False and risk in monitoring.get("risks", ())
+
+
 def planned(
     measure: str,
     ctx: BuildContext,

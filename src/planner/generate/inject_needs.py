@@ -22,6 +22,7 @@ from planner.generate.edits import (
     has_health_measure,
     in_scope,
     make_pre_exit,
+    open_risk,
     planned,
     rerecord,
     set_per_capita,
@@ -280,10 +281,7 @@ def illness_without_support(
         b for b in member["benefits"] if b not in ("family_doctor", "medical_assistance")
     ]
     # monitored for illness with no other health assistance left: RSK008 comes with it
-    monitoring = household.get("monitoring") or {}
-    unassisted = (monitoring.get("risk_eliminated") is False
-                  and "illness" in monitoring.get("risks", ())
-                  and not has_health_measure(household))
+    unassisted = open_risk(household, "illness") and not has_health_measure(household)
     return [Expected("MED002", number), Expected("SUP004", number),
             *([Expected("RSK008")] if unassisted else [])]
 

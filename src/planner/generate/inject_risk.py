@@ -16,10 +16,10 @@ from typing import Any
 from planner.generate.edits import (
     EDUCATION_BENEFITS,
     HEALTH_BENEFITS,
-    PROTECTION_BENEFITS,
     ensure_monitored,
     has_health_measure,
     has_measure,
+    has_protection_measure,
     record_no_out_of_pocket,
 )
 from planner.generate.household import BuildContext
@@ -66,11 +66,6 @@ def _require(condition: bool, why: str) -> None:
         raise NotApplicable(why)
 
 
-def _protected(household: Household) -> bool:
-    return has_measure(household, "RSK009", ("social_security", "social_assistance"),
-                       PROTECTION_BENEFITS)
-
-
 def _housing_measure(household: Household) -> bool:
     return has_measure(household, "RSK011", ("housing", "relocation"))
 
@@ -111,7 +106,7 @@ def disability_risk_nobody_disabled(
     _require(all(m["health"] is not None and m["health"] != "disabled"
                  for m in _registered(household)), "a disabled member or unknown health")
     _monitor(household, ctx, rng, "disability")
-    if not _protected(household):
+    if not has_protection_measure(household):
         _list(household, "social_assistance", SOCIAL_ITEM)
     return [Expected("RSK002")]
 
@@ -128,7 +123,7 @@ def lack_of_labour_risk_with_labour(
     _require(share > float(ctx.values["labour.lack_of_labour_share_max"]), "little labour")
     _monitor(household, ctx, rng, "lack_of_labour")
     if not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
-            or _protected(household)):
+            or has_protection_measure(household)):
         _list(household, "employment", "务工就业补贴")
     return [Expected("RSK003")]
 
@@ -215,7 +210,7 @@ def disability_risk_without_protection(
     disability subsidy, nothing under 综合保障 or 社会帮扶 (where nobody is disabled, a healthy
     adult of limited labour is recorded with a grade 3–4 disability, which no subsidy is due
     for)."""
-    _require(not _protected(household), "protected")
+    _require(not has_protection_measure(household), "protected")
     if not any(m["health"] == "disabled" for m in _registered(household)):
         number = rng.choice(_adult(household, ctx, lambda m: m["health"] == "healthy"
                                    and m["benefits"] is not None
@@ -286,7 +281,7 @@ def lack_of_labour_risk_without_measure(
     share = sum(m["labour_capacity"] in CAN_WORK for m in members) / len(members)
     _require(share <= float(ctx.values["labour.lack_of_labour_share_max"]), "labour enough")
     _require(not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
-                  or _protected(household)), "an employment or protection measure")
+                  or has_protection_measure(household)), "an employment or protection measure")
     _monitor(household, ctx, rng, "lack_of_labour")
     return [Expected("RSK013")]
 
@@ -301,7 +296,7 @@ def no_labour_no_safety_net(
     _require(all(m["benefits"] is not None for m in household["members"]), "unknown benefits")
     _require(not _on_safety_net(household), "on the safety net")
     _monitor(household, ctx, rng, "lack_of_labour")
-    if not _protected(household):
+    if not has_protection_measure(household):
         _list(household, "social_assistance", SOCIAL_ITEM)
     return [Expected("BEN006")]
 
