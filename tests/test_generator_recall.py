@@ -15,13 +15,15 @@ from planner.generate.problems import all_injectors
 from planner.generate.score import Score, finding_keys, read_manifest, score
 
 BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",
-            "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "PST", "WRK", "DIS")
+            "IND", "BEN001", "BEN002", "BEN003", "BEN004", "BEN005", "BEN006", "PST", "WRK", "DIS",
+            "RSK")
 
 
-# Rules the generator does not plant yet: they must still never fire on what it writes. MON020
-# (nobody able to work, not marked 兜底) needs a household's labour, work, income and benefits
-# rebuilt together.
-NOT_INJECTED_YET = frozenset({"MON020"})
+# Rules the generator does not plant yet: they must still never fire where not planted. MON020,
+# RSK007, RSK013 and BEN006 need a household with nobody (or little) able to work, its labour,
+# work, income and benefits rebuilt together; MON011 is planted only beside SUP006 on a monitored
+# household, which this test's draw may not hold.
+NOT_INJECTED_YET = frozenset({"MON020", "RSK007", "RSK013", "BEN006", "MON011"})
 
 
 def built_in_rules() -> RuleSet:

@@ -61,6 +61,45 @@ def addressed(household: Household, code: str, member: int | None = None) -> boo
     return False
 
 
+# Benefits that are a kind of assistance received, as planner.facts.risk counts them.
+HEALTH_BENEFITS = ("family_doctor", "medical_assistance")
+PROTECTION_BENEFITS = ("dibao", "tekun", "disability_living_subsidy",
+                       "severe_disability_care_subsidy")
+EDUCATION_BENEFITS = ("education_aid", "living_subsidy")
+
+
+def has_measure(
+    household: Household, code: str, columns: tuple[str, ...], benefits: tuple[str, ...] = ()
+) -> bool:
+    """Whether the household has the measure a risk rule (RSK008–RSK013, ``code``) looks for,
+    read as planner.facts.risk reads it: an item in one of the export's ``columns``, an active
+    measure addressing ``code``, or a member receiving one of ``benefits``."""
+    assistance = household.get("assistance") or {}
+    return (
+        any(assistance.get(column) for column in columns)
+        or addressed(household, code)
+        or any(b in benefits for m in household["members"] for b in m.get("benefits") or ())
+    )
+
+
+def has_health_measure(household: Household) -> bool:
+    """Whether RSK008 finds a health measure (健康帮扶, 社会帮扶, a family doctor …)."""
+    return has_measure(household, "RSK008", ("health", "social_assistance"), HEALTH_BENEFITS)
+
+
+def has_protection_measure(household: Household) -> bool:
+    """Whether RSK009 finds a protection measure (综合保障, 社会帮扶, 低保, 特困, a disability
+    subsidy)."""
+    return has_measure(household, "RSK009", ("social_security", "social_assistance"),
+                       PROTECTION_BENEFITS)
+
+
+def open_risk(household: Household, risk: str) -> bool:
+    """Whether the household is monitored with ``risk`` among its open risks."""
+    monitoring = household.get("monitoring") or {}
+    return monitoring.get("risk_eliminated") is False and risk in monitoring.get("risks", ())
+
+
 def planned(
     measure: str,
     ctx: BuildContext,
@@ -211,6 +250,16 @@ def ensure_monitored(
 # so that the injected need is the only problem planted (a housing or water risk would also
 # raise the risk-to-measure rules RSK011/RSK012).
 _RISK_TYPES = {"education": "schooling"}
+
+
+def record_no_out_of_pocket(household: Household) -> None:
+    """Record 合规自付支出 0 on a monitored household; a sudden-hardship household spending
+    nothing (and whose income did not fall) would be MON008's problem, so it is refused."""
+    if (household.get("monitoring") or {}).get("group") == "sudden_hardship":
+        from planner.generate.problems import NotApplicable
+
+        raise NotApplicable("sudden hardship")
+    household["compliant_out_of_pocket"] = 0.0
 
 
 def make_pre_exit(household: Household, ctx: BuildContext) -> None:

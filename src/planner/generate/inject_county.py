@@ -14,13 +14,25 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import addressed, ages, ensure_monitored, in_scope
-from planner.generate.household import BuildContext, above_identification_ceiling, measure_record
+from planner.generate.edits import (
+    addressed,
+    ages,
+    ensure_monitored,
+    has_health_measure,
+    in_scope,
+    record_no_out_of_pocket,
+)
+from planner.generate.household import (
+    BuildContext,
+    above_identification_ceiling,
+    measure_record,
+)
 from planner.generate.problems import Expected, Injector, NotApplicable, injector
 
 Household = dict[str, Any]
 Record = dict[str, Any]
 PREMIUM_SUBSIDY_ITEM = "城乡居民基本医疗保险个人缴费补贴"
+ILL = ("chronic_illness", "serious_illness")
 
 
 def _month_day(ctx: BuildContext, name: str, year: int) -> date:
@@ -113,15 +125,18 @@ def serious_illness_insurance_missing(
 def illness_without_out_of_pocket(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """A household monitored for illness that records zero eligible out-of-pocket spending."""
+    """A household monitored for illness, with an ill member and a health measure, that records
+    zero eligible out-of-pocket spending."""
+    # an illness risk with nobody ill, or without health assistance, is RSK001's or RSK008's
+    if not any(m["health"] in ILL for m in household["members"]):
+        raise NotApplicable("nobody ill")
+    if not has_health_measure(household):
+        raise NotApplicable("no health measure")
     ensure_monitored(household, ctx, rng, "illness")
     monitoring = _open_monitoring(household)
-    if monitoring["group"] == "sudden_hardship":
-        # no rigid expenditure on a sudden-hardship household is MON008's problem too
-        raise NotApplicable("a sudden-hardship household")
     if "illness" not in monitoring["risks"]:
         monitoring["risks"] = [*monitoring["risks"], "illness"]
-    household["compliant_out_of_pocket"] = 0.0
+    record_no_out_of_pocket(household)
     return [Expected("MED006")]
 
 

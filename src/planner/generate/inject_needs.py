@@ -19,8 +19,10 @@ from planner.generate.edits import (
     current_per_capita,
     drop_income_measures_this_year,
     ensure_monitored,
+    has_health_measure,
     in_scope,
     make_pre_exit,
+    open_risk,
     planned,
     rerecord,
     school_entry_ages,
@@ -282,7 +284,10 @@ def illness_without_support(
     member["benefits"] = [
         b for b in member["benefits"] if b not in ("family_doctor", "medical_assistance")
     ]
-    return [Expected("MED002", number), Expected("SUP004", number)]
+    # monitored for illness with no other health assistance left: RSK008 comes with it
+    unassisted = open_risk(household, "illness") and not has_health_measure(household)
+    return [Expected("MED002", number), Expected("SUP004", number),
+            *([Expected("RSK008")] if unassisted else [])]
 
 
 @injector("HOU001")

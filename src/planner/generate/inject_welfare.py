@@ -10,7 +10,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.generate.economy import add_post
-from planner.generate.edits import ages, ensure_monitored, rerecord
+from planner.generate.edits import (
+    ages,
+    ensure_monitored,
+    has_protection_measure,
+    open_risk,
+    rerecord,
+)
 from planner.generate.household import BuildContext
 from planner.generate.problems import Expected, NotApplicable, injector
 
@@ -92,6 +98,7 @@ def dibao_listed_without_recipient(
 def tekun_not_listed(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """An ill, disabled, young or old member of a monitored household receives 特困供养, while
     the export's 综合保障 lists only temporary relief."""
+    ensure_monitored(household, ctx, rng)
     _monitored_open(household)
     if "tekun_support" in _measure_ids(household) or household.get("assistance"):
         raise NotApplicable("tekun already listed")
@@ -403,7 +410,9 @@ def severe_disability_no_subsidy(
     member = household["members"][number - 1]
     _make_disabled(member, rng.choice(("physical", "visual", "hearing")), rng.choice((1, 2)))
     member["benefits"] = [b for b in member["benefits"] if b not in SUBSIDIES]
-    return [Expected("DIS003", number)]
+    # monitored for disability with no other protection left: RSK009 comes with it
+    unprotected = open_risk(household, "disability") and not has_protection_measure(household)
+    return [Expected("DIS003", number), *([Expected("RSK009")] if unprotected else [])]
 
 
 INJECTORS = (

@@ -81,6 +81,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
         inject_monitoring,
         inject_needs,
         inject_quality,
+        inject_risk,
         inject_support,
         inject_welfare,
     )
@@ -88,7 +89,7 @@ def all_injectors() -> dict[str, tuple[Injector, ...]]:
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (
         inject_needs, inject_support, inject_quality, inject_area, inject_eras, inject_county,
-        inject_welfare, inject_monitoring, inject_checks13,
+        inject_welfare, inject_monitoring, inject_checks13, inject_risk,
     ):
         for item in module.INJECTORS:
             found[item.code] = (*found.get(item.code, ()), item)
