@@ -23,6 +23,7 @@ from planner.generate import Expected, Generator, GeneratorConfig
 from planner.generate.area import clean_project, clean_village
 from planner.generate.inject_checks13 import INJECTORS as COUNTY_MORE
 from planner.generate.inject_county import INJECTORS as COUNTY_HEALTH
+from planner.generate.inject_risk import INJECTORS as COUNTY_RISK
 from planner.generate.inject_welfare import INJECTORS as COUNTY_WELFARE
 from planner.generate.writer import dumps, manifest_lines, write_json
 from planner.params import load_parameters
@@ -30,7 +31,7 @@ from planner.params import load_parameters
 HERE = Path(__file__).resolve().parent
 # The county checklist's injectors (2023 checks) are not drawn: the 2020 district stays as built.
 COUNTY_CHECKLIST_CODES = tuple(
-    injector.code for injector in (*COUNTY_HEALTH, *COUNTY_WELFARE, *COUNTY_MORE)
+    injector.code for injector in (*COUNTY_HEALTH, *COUNTY_WELFARE, *COUNTY_MORE, *COUNTY_RISK)
 )
 DISTRICT = HERE / "district"
 NAMED = HERE / "households"
