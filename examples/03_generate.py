@@ -17,7 +17,7 @@ from planner.generate.score import finding_keys, read_manifest, score
 
 BUILT_IN = (
     "INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ", "IND",
-    "BEN", "PST", "WRK", "DIS",
+    "BEN", "PST", "WRK", "DIS", "RSK",
 )
 
 

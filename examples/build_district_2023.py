@@ -62,6 +62,8 @@ EVIDENCE_NOT_CARRIED: dict[str, str] = {
     "MED002": "a family-doctor contract as a member's benefit (the export answers 低保, 特困 "
               "and 医疗救助 only)",
     "PST003": "a second post's dates (the member sheet carries one post, without dates)",
+    "RSK006": "safe water (the one answer 是否解决安全饮用水 is read as water quality only: the "
+              "four indicators are never all known)",
 }
 #: Kinds of problem the export cannot hold: it has no project sheet.
 NO_SHEET = ("project", "town")

@@ -19,10 +19,10 @@ BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON",
             "RSK")
 
 
-# Rules the generator does not plant yet: they must still never fire where not planted. MON020,
-# RSK007, RSK013 and BEN006 need a household with nobody (or little) able to work, its labour,
-# work, income and benefits rebuilt together; MON011 is planted only beside SUP006 on a monitored
-# household, which this test's draw may not hold.
+# Rules the generator does not plant (or not in every draw): they must still never fire where not
+# planted. MON020, RSK007, RSK013 and BEN006 need a household with nobody (or little) able to
+# work, its labour, work, income and benefits rebuilt together; MON011 is planted only beside
+# SUP006 on a monitored household, which this test's draw may not hold.
 NOT_INJECTED_YET = frozenset({"MON020", "RSK007", "RSK013", "BEN006", "MON011"})
 
 
@@ -96,7 +96,7 @@ def test_every_code_of_the_table_is_exercised(tmp_path: Path) -> None:
     ))
     codes |= {key[1] for key in monitoring_era.expected}
     table = {rule.code for rule in built_in_rules()} - NOT_INJECTED_YET
-    assert codes == table, f"never injected: {sorted(table - codes)}"
+    assert not table - codes, f"never injected: {sorted(table - codes)}"
     assert result.precision == 1.0 and result.recall == 1.0, report(result)
     assert monitoring_era.precision == 1.0 and monitoring_era.recall == 1.0, report(
         monitoring_era)
