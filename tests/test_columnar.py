@@ -108,20 +108,15 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
 
 def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
     """Every household, member and measure fact but the catalog's eligibility verdict (its
-    judge, planner.measures.eligibility, is Python walking the member facts) and four county
-    facts listed below."""
+    judge, planner.measures.eligibility, is Python walking the member facts)."""
     plan = _compiled(run)
     assert plan.unsupported == {
         "measure.verdict": "helper eligibility_verdict",
         **{f"measure.{name}": "reads measure.verdict"
-           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")},
-        # planner.facts.county, not vectorised yet (their rules run through the Python backend):
-        # spells at once need a sweep over the item table; "anyone on dibao" reads the
-        # departed members, which the member table does not hold.
-        "member.posts_at_once": "helper most_at_once",
-        "member.work_spells_at_once": "helper most_at_once",
-        "household.anyone_on_dibao": "a record is not a column",
-        "household.anyone_on_tekun": "a record is not a column"}
+           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")}}
+    for county in ("member.posts_at_once", "member.work_spells_at_once",
+                   "household.anyone_on_dibao", "household.anyone_on_tekun"):
+        assert plan.supported(county)
     assert plan.supported("member.from_id")
     assert plan.supported("measure.beneficiary_member")
     assert plan.supported("measure.label_zh")
@@ -273,3 +268,50 @@ def test_waivers_are_judged_as_the_python_backend_judges_them(
         assert {f["code"] for f in python} >= {"PLN002", "PLN003"}
     assert any(f.get("waived") for f in python)
     assert _findings(run, "columnar", households) == python
+
+
+def test_spells_at_once_and_anyone_on_a_benefit_equal_python_at_their_edges(
+        run: Run, district: list[Household]) -> None:
+    """A same-day handover overlaps, a spell without a start is left out, an unknown end is
+    open, an end before its start never counts below zero; a departed member kept on file leaves
+    "anyone on dibao" unknown unless a registered member receives it."""
+    from datetime import date as day
+
+    from planner.model import Benefit, EmploymentRecord, PublicWelfarePost
+
+    def post(start: day | None, end: day | None) -> PublicWelfarePost:
+        return PublicWelfarePost(start=start, end=end)
+
+    spells = [
+        [],
+        [post(day(2020, 1, 1), day(2020, 3, 1)), post(day(2020, 3, 1), None)],
+        [post(None, None), post(None, day(2020, 1, 1))],
+        [post(day(2020, 5, 1), day(2020, 1, 1)), post(day(2020, 6, 1), day(2020, 2, 1))],
+        [post(day(2019, 1, 1), None), post(day(2019, 6, 1), day(2019, 7, 1)),
+         post(day(2019, 6, 1), day(2019, 6, 30)), post(None, day(2019, 6, 15))],
+    ]
+    base = district[0]
+    households = []
+    for posts in spells:
+        members = [person.model_copy(update={
+            "public_welfare_posts": posts,
+            "employment": [EmploymentRecord(start=p.start, end=p.end) for p in posts]})
+            for person in base.members]
+        households.append(base.model_copy(update={"members": members}))
+    for benefits, departed in ((None, False), ([Benefit.DIBAO], True), ([], True), ([], False)):
+        members = [person.model_copy(update={"benefits": benefits})
+                   for person in base.members]
+        if departed:
+            members.append(members[-1].model_copy(update={"registered": False}))
+        households.append(base.model_copy(update={"members": members}))
+    plan = _compiled(run, ["member.posts_at_once", "member.work_spells_at_once",
+                           "household.anyone_on_dibao", "household.anyone_on_tekun"])
+    household, member, _ = plan.frames(build_tables(households, plan.needs))
+    python = [Checker(run).facts(h) for h in households]
+    for name in ("posts_at_once", "work_spells_at_once"):
+        assert member.get_column(f"f:{name}").to_list() == [
+            getattr(m, name) for f in python for m in f.members]
+    assert [f.posts_at_once for f in python[:5] for f in f.members[:1]] == [0, 2, 0, 0, 3]
+    for name in ("anyone_on_dibao", "anyone_on_tekun"):
+        assert household.get_column(f"f:{name}").to_list() == [getattr(f, name) for f in python]
+    assert [f.anyone_on_dibao for f in python[5:]] == [None, True, None, False]

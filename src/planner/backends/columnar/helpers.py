@@ -81,7 +81,14 @@ def _abs(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 def _size_of(compiler: FactCompiler, args: list[Value]) -> Value:
-    return Value(args[0].column.list.len().cast(pl.Int64()), "number")
+    (value,) = args
+    if value.record is not None:  # a household's list of records: its recorded length
+        if value.owner != "household" or compiler.entity != "household" or len(
+                value.record) != 1:
+            raise Unsupported("size of a list of records outside its household")
+        compiler.plan.needs.lengths.add(value.record[0])
+        return Value(pl.col(f"n:{value.record[0]}"), "number")
+    return Value(value.column.list.len().cast(pl.Int64()), "number")
 
 
 def _values_of(compiler: FactCompiler, args: list[Value]) -> Value:
