@@ -23,7 +23,8 @@ def _mentions(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 #: A member's list of spells → its item table.
-_SPELL_TABLES: dict[tuple[str, ...], str] = {("public_welfare_posts",): "posts", ("employment",): "employment"}
+_SPELL_TABLES: dict[tuple[str, ...], str] = {("public_welfare_posts",): "posts",
+                                             ("employment",): "employment"}
 
 
 def _most_at_once(compiler: FactCompiler, args: list[Value]) -> Value:
