@@ -16,9 +16,11 @@ pytest.importorskip("polars")
 from planner.backends import available, checker, supports
 from planner.backends.columnar.checker import ColumnarChecker
 from planner.backends.columnar.facts import FactCompiler, FactPlan
+from planner.backends.columnar.item_entities import item_frames
 from planner.backends.columnar.rules import compile_rules
 from planner.backends.columnar.tables import build_tables
 from planner.backends.python.engine import Checker
+from planner.backends.python.facts import derive_posts, derive_work_records
 from planner.measure_facts import derive_measures
 from planner.model import Household
 from planner.run import Run
@@ -67,22 +69,30 @@ def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[
     """Every supported fact column against the Python backend's value, household by household
     and member by member, measure by measure: the differences by fact (none expected)."""
     plan = _compiled(run)
-    household, member, measure = plan.frames(build_tables(households, plan.needs))
+    tables = build_tables(households, plan.needs)
+    household, member, measure = plan.frames(tables)
     assert measure is not None
+    items = item_frames(plan, tables, household, member)
     python = Checker(run)
     facts = [python.facts(h) for h in households]
     measures = [m for f in facts for m in derive_measures(f, run.catalog, run.values)]
+    work_records = [w for f in facts for w in derive_work_records(f, run.values)]
+    posts = [p for f in facts for p in derive_posts(f, run.values)]
     differences: dict[str, list[tuple[Any, Any]]] = {}
     compared = 0
+    seen: set[str] = set()
     for qualified in plan.values:
         entity, name = qualified.split(".")
-        frame = {"household": household, "member": member, "measure": measure}[entity]
+        frame = {"household": household, "member": member, "measure": measure, **items}[entity]
         if f"f:{name}" not in frame.columns:
             continue  # known when the run starts, or a record reference
         compared += 1
+        seen.add(qualified)
         got = frame.get_column(f"f:{name}").to_list()
         want = ([getattr(f, name) for f in facts] if entity == "household"
                 else [getattr(m, name) for m in measures] if entity == "measure"
+                else [getattr(w, name) for w in work_records] if entity == "work_record"
+                else [getattr(p, name) for p in posts] if entity == "post"
                 else [getattr(m, name) for f in facts for m in f.members])
         assert len(got) == len(want)
         for a, b in zip(got, want, strict=True):
@@ -92,7 +102,9 @@ def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[
                 same = _plain(a) == _plain(b) and (a is None) == (b is None)
             if not same:
                 differences.setdefault(qualified, []).append((a, b))
-    assert compared > 70
+    assert compared > 80
+    assert {"work_record.county_level", "work_record.holder_age_at_start", "work_record.active",
+            "post.held", "post.holder_age"} <= seen
     return differences
 
 
