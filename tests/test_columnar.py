@@ -16,9 +16,11 @@ pytest.importorskip("polars")
 from planner.backends import available, checker, supports
 from planner.backends.columnar.checker import ColumnarChecker
 from planner.backends.columnar.facts import FactCompiler, FactPlan
+from planner.backends.columnar.item_entities import item_frames
 from planner.backends.columnar.rules import compile_rules
 from planner.backends.columnar.tables import build_tables
 from planner.backends.python.engine import Checker
+from planner.backends.python.facts import derive_posts, derive_work_records
 from planner.measure_facts import derive_measures
 from planner.model import Household
 from planner.run import Run
@@ -67,22 +69,30 @@ def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[
     """Every supported fact column against the Python backend's value, household by household
     and member by member, measure by measure: the differences by fact (none expected)."""
     plan = _compiled(run)
-    household, member, measure = plan.frames(build_tables(households, plan.needs))
+    tables = build_tables(households, plan.needs)
+    household, member, measure = plan.frames(tables)
     assert measure is not None
+    items = item_frames(plan, tables, household, member)
     python = Checker(run)
     facts = [python.facts(h) for h in households]
     measures = [m for f in facts for m in derive_measures(f, run.catalog, run.values)]
+    work_records = [w for f in facts for w in derive_work_records(f, run.values)]
+    posts = [p for f in facts for p in derive_posts(f, run.values)]
     differences: dict[str, list[tuple[Any, Any]]] = {}
     compared = 0
+    seen: set[str] = set()
     for qualified in plan.values:
         entity, name = qualified.split(".")
-        frame = {"household": household, "member": member, "measure": measure}[entity]
+        frame = {"household": household, "member": member, "measure": measure, **items}[entity]
         if f"f:{name}" not in frame.columns:
             continue  # known when the run starts, or a record reference
         compared += 1
+        seen.add(qualified)
         got = frame.get_column(f"f:{name}").to_list()
         want = ([getattr(f, name) for f in facts] if entity == "household"
                 else [getattr(m, name) for m in measures] if entity == "measure"
+                else [getattr(w, name) for w in work_records] if entity == "work_record"
+                else [getattr(p, name) for p in posts] if entity == "post"
                 else [getattr(m, name) for f in facts for m in f.members])
         assert len(got) == len(want)
         for a, b in zip(got, want, strict=True):
@@ -92,7 +102,9 @@ def _differences(run: Run, households: list[Household]) -> dict[str, list[tuple[
                 same = _plain(a) == _plain(b) and (a is None) == (b is None)
             if not same:
                 differences.setdefault(qualified, []).append((a, b))
-    assert compared > 70
+    assert compared > 80
+    assert {"work_record.county_level", "work_record.holder_age_at_start", "work_record.active",
+            "post.held", "post.holder_age"} <= seen
     return differences
 
 
@@ -108,23 +120,18 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
 
 def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
     """Every household, member and measure fact but the catalog's eligibility verdict (its
-    judge, planner.measures.eligibility, is Python walking the member facts) and four county
-    facts listed below."""
+    judge, planner.measures.eligibility, is Python walking the member facts)."""
     plan = _compiled(run)
     assert plan.unsupported == {
         "measure.verdict": "helper eligibility_verdict",
         **{f"measure.{name}": "reads measure.verdict"
            for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")},
-        # planner.facts.county, not vectorised yet (their rules run through the Python backend):
-        # spells at once need a sweep over the item table; "anyone on dibao" reads the
-        # departed members, which the member table does not hold.
-        "member.posts_at_once": "helper most_at_once",
-        "member.work_spells_at_once": "helper most_at_once",
-        "household.anyone_on_dibao": "a record is not a column",
-        "household.anyone_on_tekun": "a record is not a column",
         # planner.facts.contact: a pairwise walk over the members' phones and workplaces.
         "household.phone_shared_apart_members": "helper phone_shared_apart",
         "household.phone_shared_apart": "reads household.phone_shared_apart_members"}
+    for county in ("member.posts_at_once", "member.work_spells_at_once",
+                   "household.anyone_on_dibao", "household.anyone_on_tekun"):
+        assert plan.supported(county)
     assert plan.supported("member.from_id")
     assert plan.supported("measure.beneficiary_member")
     assert plan.supported("measure.label_zh")
@@ -280,3 +287,50 @@ def test_waivers_are_judged_as_the_python_backend_judges_them(
         assert {f["code"] for f in python} >= {"PLN002", "PLN003"}
     assert any(f.get("waived") for f in python)
     assert _findings(run, "columnar", households) == python
+
+
+def test_spells_at_once_and_anyone_on_a_benefit_equal_python_at_their_edges(
+        run: Run, district: list[Household]) -> None:
+    """A same-day handover overlaps, a spell without a start is left out, an unknown end is
+    open, an end before its start never counts below zero; a departed member kept on file leaves
+    "anyone on dibao" unknown unless a registered member receives it."""
+    from datetime import date as day
+
+    from planner.model import Benefit, EmploymentRecord, PublicWelfarePost
+
+    def post(start: day | None, end: day | None) -> PublicWelfarePost:
+        return PublicWelfarePost(start=start, end=end)
+
+    spells = [
+        [],
+        [post(day(2020, 1, 1), day(2020, 3, 1)), post(day(2020, 3, 1), None)],
+        [post(None, None), post(None, day(2020, 1, 1))],
+        [post(day(2020, 5, 1), day(2020, 1, 1)), post(day(2020, 6, 1), day(2020, 2, 1))],
+        [post(day(2019, 1, 1), None), post(day(2019, 6, 1), day(2019, 7, 1)),
+         post(day(2019, 6, 1), day(2019, 6, 30)), post(None, day(2019, 6, 15))],
+    ]
+    base = district[0]
+    households = []
+    for posts in spells:
+        members = [person.model_copy(update={
+            "public_welfare_posts": posts,
+            "employment": [EmploymentRecord(start=p.start, end=p.end) for p in posts]})
+            for person in base.members]
+        households.append(base.model_copy(update={"members": members}))
+    for benefits, departed in ((None, False), ([Benefit.DIBAO], True), ([], True), ([], False)):
+        members = [person.model_copy(update={"benefits": benefits})
+                   for person in base.members]
+        if departed:
+            members.append(members[-1].model_copy(update={"registered": False}))
+        households.append(base.model_copy(update={"members": members}))
+    plan = _compiled(run, ["member.posts_at_once", "member.work_spells_at_once",
+                           "household.anyone_on_dibao", "household.anyone_on_tekun"])
+    household, member, _ = plan.frames(build_tables(households, plan.needs))
+    python = [Checker(run).facts(h) for h in households]
+    for name in ("posts_at_once", "work_spells_at_once"):
+        assert member.get_column(f"f:{name}").to_list() == [
+            getattr(m, name) for f in python for m in f.members]
+    assert [f.posts_at_once for f in python[:5] for f in f.members[:1]] == [0, 2, 0, 0, 3]
+    for name in ("anyone_on_dibao", "anyone_on_tekun"):
+        assert household.get_column(f"f:{name}").to_list() == [getattr(f, name) for f in python]
+    assert [f.anyone_on_dibao for f in python[5:]] == [None, True, None, False]

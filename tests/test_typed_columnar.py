@@ -81,7 +81,10 @@ def test_tables_from_arrow_equal_tables_from_households(district):
                             ("living", "entry_road"), ("assistance", "industry")},
                  member={("work_plan", "planned"), ("benefits_declined",),
                          ("work_plan", "service_needs")},
-                 lengths={"income"}, present={("helper",), ("assistance",)})
+                 lengths={"income", "members"}, present={("helper",), ("assistance",)},
+                 items={"employment": {"county", "place", "employed", "channel", "employer",
+                                       "industry", "point_to_point", "monthly_pay", "end"},
+                        "posts": {"name", "months", "start", "end"}})
     for needs in (every_need, more):
         built, read = build_tables(households, needs), arrow_tables(batch, needs)
         assert_frame_equal(read.household, built.household)

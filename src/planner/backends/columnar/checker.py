@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 #: Households judged together (the tables of one batch).
 BATCH_SIZE = 10_000
+_NONE: frozenset[str] = frozenset()
 
 
 class _NoFacts:
@@ -67,13 +68,16 @@ def _typed_batch(item: Any) -> TypedBatch | None:
 class _Gate:
     """Where the compiled rules fire in the current batch, and the household now checked."""
 
-    __slots__ = ("fired", "household", "member_hits", "row")
+    __slots__ = ("at_household", "at_member", "fired", "household", "member_hits", "row")
 
     def __init__(self) -> None:
         self.fired: Fired | None = None
         self.row = -1
         self.household: Household | None = None  # the household of ``row``
         self.member_hits: dict[str, set[tuple[int, int]]] = {}
+        # the codes of the compiled rules that fire, by row and by (row, member number)
+        self.at_household: dict[int, frozenset[str]] = {}
+        self.at_member: dict[tuple[int, int], frozenset[str]] = {}
 
 
 class ColumnarChecker(Checker):
@@ -87,6 +91,8 @@ class ColumnarChecker(Checker):
                                       self.measure_addresses, self.catalog,
                                       every_fact=bool(self._after_rules or self._dataset_rules))
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
+        self._gated = frozenset(gated)
+        self._running: dict[tuple[int, frozenset[str]], tuple[Any, tuple[Any, ...]]] = {}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}
         self._needs_facts: set[int] = set()
@@ -207,10 +213,34 @@ class ColumnarChecker(Checker):
                                  for rule, _ in self.compiled.household}
         gate.member_hits = {rule.code: fired.members(rule.code)
                             for rule, _ in self.compiled.member}
-        rows = {row for hits in gate.member_hits.values() for row, _ in hits}
-        for flags in self._household_fired.values():
-            rows.update(row for row, flag in enumerate(flags) if flag)
-        self._needs_facts = rows
+        at_household: dict[int, set[str]] = {}
+        for rule, _ in self.compiled.household:
+            for row in fired.household.get_column(rule.code).arg_true().to_list():
+                at_household.setdefault(row, set()).add(rule.code)
+        at_member: dict[tuple[int, int], set[str]] = {}
+        for code, hits in gate.member_hits.items():
+            for hit in hits:
+                at_member.setdefault(hit, set()).add(code)
+        gate.at_household = {row: frozenset(codes) for row, codes in at_household.items()}
+        gate.at_member = {hit: frozenset(codes) for hit, codes in at_member.items()}
+        self._needs_facts = set(at_household) | {row for row, _ in at_member}
+
+    def _run_holding(self, rules: Iterable[Any], ctx: RuleContext, env: Any, subject: str,
+                     out: list[Finding]) -> None:
+        """The Python checker's pass over ``rules``, less the compiled rules that do not fire
+        here (their gate would return nothing): a household that only Python-bodied rules
+        read is not walked through every rule."""
+        gate = self._gate
+        member = ctx.member
+        fired = (gate.at_household.get(gate.row, _NONE) if member is None
+                 else gate.at_member.get((gate.row, member.number), _NONE))
+        key = (id(rules), fired)
+        cached = self._running.get(key)
+        if cached is None or cached[0] is not rules:
+            kept = tuple(compiled for compiled in rules
+                         if compiled[0].code not in self._gated or compiled[0].code in fired)
+            cached = self._running[key] = (rules, kept)
+        super()._run_holding(cached[1], ctx, env, subject, out)
 
     def rule_facts(self, household: Household) -> HouseholdFacts:
         """The facts the rules read (in a batch: only for a household where one will)."""

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from planner.backends.columnar.facts import FactCompiler
+from planner.backends.columnar.item_entities import ITEM_TABLES
 from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, unknown_if_any
@@ -53,6 +54,7 @@ class Views:
 
     member: pl.DataFrame
     measure: pl.DataFrame | None = None
+    items: dict[str, pl.DataFrame] = field(default_factory=dict)  # work_record, post
 
 
 MemberStep = Callable[[pl.DataFrame, Views], pl.DataFrame]
@@ -115,8 +117,10 @@ class ConditionCompiler(Reader):
     def _value(self, fact: FactPath) -> Value:
         compiler = self.compiler
         assert compiler is not None
-        if fact.root not in ("household", "member", "measure"):
+        if fact.root not in ("household", "member", "measure", *ITEM_TABLES):
             raise Unsupported(f"facts of {fact.root}")
+        if fact.root in ("household", "member") and self.roots & ITEM_TABLES.keys():
+            raise Unsupported(f"{fact.root} facts read from an item")
         if fact.from_record:
             compiler.entity = fact.root
             value = compiler.record_value(fact.attrs, fact.root, item=False)
@@ -270,8 +274,8 @@ class ConditionCompiler(Reader):
 
     # -- members --------------------------------------------------------------------------
     def _inner(self, condition: Any, over: str = "member") -> pl.Expr:
-        if "measure" in self.roots:  # a quantifier inside for_each: measure
-            raise Unsupported("a quantifier over a measure's household")
+        if self.roots & {"measure", *ITEM_TABLES}:  # a quantifier inside for_each
+            raise Unsupported("a quantifier over an item's household")
         with self.members() if over == "member" else self.measures():
             return self.compile(condition)
 
@@ -313,17 +317,19 @@ class ConditionCompiler(Reader):
         step = joined(target, lambda frame, batch: batch.member, agg, fill)
 
         def quantified(frame: pl.DataFrame, views: Views) -> pl.DataFrame:
-            rows = views.member if over == "member" else views.measure
-            if rows is None:  # no planned measure in the batch's tables
+            rows = (views.member if over == "member" else views.measure if over == "measure"
+                    else views.items.get(over))
+            if rows is None:  # no planned measure (or item fact) in the batch's tables
                 return frame.with_columns(pl.lit(fill).alias(target))
             return step(frame, Batch(None, rows))  # type: ignore[arg-type]
 
         self.steps.append(quantified)
         return pl.col(target)
 
-    def per_household(self, fires: pl.Expr) -> pl.Expr:
-        """Whether ``fires`` (over the measure view) holds for some measure of each household."""
-        return self._joined(fires.fill_null(False).any(), False, "measure")
+    def per_household(self, fires: pl.Expr, over: str = "measure") -> pl.Expr:
+        """Whether ``fires`` (over the measure view, or the item table of ``over``) holds for
+        some measure (item) of each household."""
+        return self._joined(fires.fill_null(False).any(), False, over)
 
 
 __all__ = ["NO_CONSTANT", "ConditionCompiler", "Views"]

@@ -5,7 +5,8 @@ table, then household facts over the household table, each fact a column ``f:<na
 known when the run starts (parameters, the reference date, vocabularies) is folded into literals;
 aggregates over members and the helpers that walk a record's lists become group-bys joined back
 by household row. Facts of planned measures (``measure.*``) are columns of the ``measures`` item
-table, evaluated last; the catalog's attributes are looked up by measure id. A formula the backend
+table, the catalog's attributes looked up by measure id; facts of work records and posts are
+columns of the member's item tables (:mod:`.item_entities`). A formula the backend
 cannot vectorise yet (a helper not written here, a value polars cannot hold) makes its fact, and
 every fact and rule reading it, unsupported — never a different value:
 :attr:`FactPlan.unsupported` says which and why.
@@ -23,10 +24,13 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
+from planner.backends.columnar import item_entities
+from planner.backends.columnar.item_entities import ITEM_RECORDS, ITEM_TABLES
 from planner.backends.columnar.steps import Batch, Step, joined
 from planner.backends.columnar.tables import Needs, Tables, Unsupported, annotation_of, column
 from planner.backends.columnar.values import (
     Value,
+    all_integers,
     constant,
     kind_of_annotation,
     looked_up,
@@ -63,8 +67,8 @@ _PYTHON_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
 _RECORDS: dict[str, type[BaseModel]] = {"household": Household, "member": Member,
-                                         "measure": PlannedMeasure}
-ENTITIES = ("member", "household", "measure")
+                                         "measure": PlannedMeasure, **ITEM_RECORDS}
+ENTITIES = ("member", "household", "measure", "work_record", "post")
 
 
 @dataclass(slots=True)
@@ -74,6 +78,7 @@ class FactPlan:
     member_steps: list[Step] = field(default_factory=list)
     household_steps: list[Step] = field(default_factory=list)
     measure_steps: list[Step] = field(default_factory=list)
+    item_steps: dict[str, list[Step]] = field(default_factory=dict)  # work_record, post
     values: dict[str, Value] = field(default_factory=dict)  # qualified name → value
     unsupported: dict[str, str] = field(default_factory=dict)  # qualified name → why
     needs: Needs = field(default_factory=Needs)
@@ -165,8 +170,8 @@ class FactCompiler:
             del steps[mark:]
             self.plan.unsupported[qualified] = str(exc) or "not vectorised"
             return
-        if entity == "measure":
-            self.plan.needs.item("measures")  # the table a measure fact is a column of
+        if entity in ITEM_TABLES or entity == "measure":  # the table its facts are columns of
+            self.plan.needs.item(ITEM_TABLES.get(entity, "measures"))
         if (value.expr is not None and not value.known and value.record is None
                 and value.lookup is None):
             target = f"f:{name}"
@@ -179,6 +184,8 @@ class FactCompiler:
         self.plan.values[qualified] = value
 
     def steps(self, entity: str) -> list[Step]:
+        if entity in ITEM_TABLES:
+            return self.plan.item_steps.setdefault(entity, [])
         if entity == "measure":
             return self.plan.measure_steps
         return self.plan.member_steps if entity == "member" else self.plan.household_steps
@@ -241,7 +248,8 @@ class FactCompiler:
                 node.source == "input" and node.name == "record"):
             return Value(None, "record", record=(), owner=entity)
         if node.source == "input":
-            return self.input(node.name, entity)
+            return (item_entities.item_input(self, node.name) if entity in ITEM_TABLES
+                    else self.input(node.name, entity))
         qualified = f"{'member' if node.source == 'item' else self.entity}.{node.name}"
         try:
             return self.plan.values[qualified]
@@ -278,6 +286,8 @@ class FactCompiler:
             return self.record_value(path, base.owner, item)
         if base.known:
             return constant(None if base.constant is None else getattr(base.constant, attr))
+        if base.kind == "holder":
+            return item_entities.holder_attribute(self, attr)
         if base.kind == "household":  # a measure reads its household's facts known at the start
             if attr == "members":
                 return Value(None, "members")
@@ -325,10 +335,10 @@ class FactCompiler:
             return Value(None, "record", record=path, owner=owner)
         if owner != here:
             raise Unsupported(f"the {owner} record read from a {here}")
-        if owner == "measure":
+        if owner == "measure" or owner in ITEM_TABLES:
             if len(path) != 1:
-                raise Unsupported(f"measure record path {'.'.join(path)}")
-            self.plan.needs.item("measures", path[0])
+                raise Unsupported(f"{owner} record path {'.'.join(path)}")
+            self.plan.needs.item(ITEM_TABLES.get(owner, "measures"), path[0])
             sample = kind_of_annotation(annotation)
             return Value(pl.col(column(path)), sample,
                          enum=annotation if sample == "enum" else None)
@@ -351,7 +361,7 @@ class FactCompiler:
             raise Unsupported(f"parameter {key} by year")
         dtype = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(),
                  "date": pl.Date()}[sample.kind]
-        if sample.kind == "number" and _all_integers(params, key):
+        if sample.kind == "number" and all_integers(params, key):
             dtype = pl.Int64()  # the int a rule reads and a message prints (4000, not 4000.0)
 
         def at_year_end(years: pl.Series) -> pl.Series:
@@ -485,11 +495,3 @@ class FactCompiler:
         self.add_step(joined(target, lambda frame, batch: batch.member, agg, fill))
         return Value(pl.col(target), kind)
 
-
-def _all_integers(params: ParamValues, key: str) -> bool:
-    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
-    parameters = params._parameters  # the dated series behind the values
-    if parameters is None or key not in parameters:
-        return False
-    values = [dated.value for dated in parameters[key].values if not dated.ended]
-    return bool(values) and all(type(value) is int for value in values)

@@ -15,6 +15,7 @@ import polars as pl
 
 from planner.backends.columnar.county_helpers import COUNTY_HELPERS
 from planner.backends.columnar.id_helpers import ID_HELPERS, STRUCT_ENUMS, STRUCT_FIELDS
+from planner.backends.columnar.item_entities import ITEM_HELPERS
 from planner.backends.columnar.measure_helpers import MEASURE_HELPERS, entry_known
 from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
@@ -38,7 +39,7 @@ def call(compiler: FactCompiler, name: str, args: list[Value], item: bool) -> Va
         extra = {"params": compiler.params} if HELPERS[name].parameters else {}
         return constant(IMPLEMENTATIONS[name](*(arg.constant for arg in args), **extra))
     helper = (_HELPERS.get(name) or MEASURE_HELPERS.get(name) or ID_HELPERS.get(name)
-              or COUNTY_HELPERS.get(name))
+              or COUNTY_HELPERS.get(name) or ITEM_HELPERS.get(name))
     if helper is None:
         raise Unsupported(f"helper {name}")
     if item and name not in _ROW_WISE:
@@ -81,7 +82,14 @@ def _abs(compiler: FactCompiler, args: list[Value]) -> Value:
 
 
 def _size_of(compiler: FactCompiler, args: list[Value]) -> Value:
-    return Value(args[0].column.list.len().cast(pl.Int64()), "number")
+    (value,) = args
+    if value.record is not None:  # a household's list of records: its recorded length
+        if value.owner != "household" or compiler.entity != "household" or len(
+                value.record) != 1:
+            raise Unsupported("size of a list of records outside its household")
+        compiler.plan.needs.lengths.add(value.record[0])
+        return Value(pl.col(f"n:{value.record[0]}"), "number")
+    return Value(value.column.list.len().cast(pl.Int64()), "number")
 
 
 def _values_of(compiler: FactCompiler, args: list[Value]) -> Value:
@@ -103,13 +111,15 @@ def _days_between(compiler: FactCompiler, args: list[Value]) -> Value:
 
 def _age_on(compiler: FactCompiler, args: list[Value]) -> Value:
     birth, when = args
-    if not when.known:
-        raise Unsupported("age on a date of each row")
-    on = when.constant
+    if when.known and when.constant is None:
+        return constant(None)
+    on: Any = when.constant if when.known else None
+    month, day, year = ((pl.lit(on.month), pl.lit(on.day), pl.lit(on.year)) if when.known
+                        else (when.column.dt.month(), when.column.dt.day(),
+                              when.column.dt.year().cast(pl.Int64())))
     born = birth.column
-    later = (born.dt.month() > on.month) | ((born.dt.month() == on.month) &
-                                            (born.dt.day() > on.day))
-    age = pl.lit(on.year) - born.dt.year().cast(pl.Int64()) - later.cast(pl.Int64())
+    later = (born.dt.month() > month) | ((born.dt.month() == month) & (born.dt.day() > day))
+    age = year - born.dt.year().cast(pl.Int64()) - later.cast(pl.Int64())
     return Value(age, "number")
 
 

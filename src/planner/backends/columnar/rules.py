@@ -23,6 +23,7 @@ import polars as pl
 from planner.backends.columnar.conditions import ConditionCompiler, MemberStep, Views
 from planner.backends.columnar.facts import FactCompiler, FactPlan
 from planner.backends.columnar.facts_rows import BatchFacts, FactRows
+from planner.backends.columnar.item_entities import ITEM_TABLES, item_frames
 from planner.backends.columnar.tables import Tables, Unsupported, build_tables
 from planner.backends.python.facts import derive
 from planner.measures import default_catalog
@@ -55,7 +56,8 @@ class RulePlan:
         outer = household.rename(lambda name: name if name == "row" else f"h:{name}")
         view = member.join(outer, on="row", how="left", maintain_order="left")
         views = Views(view, None if measure is None else measure.join(
-            outer, on="row", how="left", maintain_order="left"))
+            outer, on="row", how="left", maintain_order="left"),
+            item_frames(self.plan, tables, household, member))
         for step in self.steps:
             household = step(household, views)
         by_household = household.select(
@@ -92,13 +94,13 @@ def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, Conditio
         raise Unsupported("a Python body")
     if spec.form is not None or spec.scope not in SCOPES:
         raise Unsupported(f"a {spec.scope} rule")
-    if spec.for_each not in (None, "measure"):
+    if spec.for_each not in (None, "measure", *ITEM_TABLES):
         raise Unsupported(f"for_each: {spec.for_each}")
     conditions = ConditionCompiler(spec.roots, compiler=compiler)
     checks = [conditions.compile(check.when) for check in spec.conditions]
     fires = pl.any_horizontal([check.fill_null(False) for check in checks])
-    if spec.for_each == "measure":
-        fires = conditions.per_household(fires)
+    if spec.for_each is not None:
+        fires = conditions.per_household(fires, spec.for_each)
     return fires, conditions
 
 

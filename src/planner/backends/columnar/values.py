@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from planner.backends.columnar.tables import Path, Unsupported
+from planner.params import ParamValues
 
 NO_CONSTANT = object()
 
@@ -160,3 +161,12 @@ def kind_of_annotation(annotation: Any) -> str:
         if issubclass(annotation, date):
             return "date"
     raise Unsupported(f"a field of type {annotation}")
+
+
+def all_integers(params: ParamValues, key: str) -> bool:
+    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
+    parameters = params._parameters  # the dated series behind the values
+    if parameters is None or key not in parameters:
+        return False
+    values = [dated.value for dated in parameters[key].values if not dated.ended]
+    return bool(values) and all(type(value) is int for value in values)
