@@ -43,6 +43,8 @@ def _at(data: Any, path: str) -> Any:
 
 
 def _value(path: str, value: Any) -> Any:
+    if path == "monitoring.risks" and value is not None:
+        return [risk for risk in value if risk.strip()]  # blank items (MON019's) are one blank cell
     if value is not None and path.rsplit(".", 1)[-1] in {p.rsplit(".", 1)[-1] for p in MONTHS}:
         return str(value)[:7]  # month columns keep the month
     return value
