@@ -39,12 +39,12 @@ def risk_constants() -> dict[str, frozenset[str]]:
         for risk in RiskType
     }
     known = frozenset({""}).union(*sets.values())
-    return {**sets, "RISK_TEXTS_KNOWN": known, **_BENEFITS}
+    return {**sets, "RISK_TEXTS_KNOWN": known, **BENEFIT_KINDS}
 
 
 # Benefits a member receives that are that kind of assistance (a 家庭医生签约 is health
 # assistance received, whether or not the plan or the export's columns list it).
-_BENEFITS: dict[str, frozenset[str]] = {
+BENEFIT_KINDS: dict[str, frozenset[str]] = {
     "HEALTH_BENEFITS": frozenset({Benefit.FAMILY_DOCTOR, Benefit.MEDICAL_ASSISTANCE}),
     "PROTECTION_BENEFITS": frozenset({
         Benefit.DIBAO, Benefit.TEKUN, Benefit.DISABILITY_LIVING_SUBSIDY,

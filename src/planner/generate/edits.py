@@ -8,7 +8,9 @@ from typing import Any
 
 from planner.generate.economy import per_capita, record_income, totals
 from planner.generate.household import (
+    HEALTH_BENEFITS,
     MEASURE_RESPONSIBLE,
+    PROTECTION_BENEFITS,
     BuildContext,
     above_identification_ceiling,
     health_risk,
@@ -61,11 +63,6 @@ def addressed(household: Household, code: str, member: int | None = None) -> boo
     return False
 
 
-# Benefits that are a kind of assistance received, as planner.facts.risk counts them.
-HEALTH_BENEFITS = ("family_doctor", "medical_assistance")
-PROTECTION_BENEFITS = ("dibao", "tekun", "disability_living_subsidy",
-                       "severe_disability_care_subsidy")
-EDUCATION_BENEFITS = ("education_aid", "living_subsidy")
 
 
 def has_measure(

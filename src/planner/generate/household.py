@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.facts import age_on
+from planner.facts.risk import BENEFIT_KINDS
 from planner.generate.config import GeneratorConfig
 from planner.generate.economy import build_income, per_capita, record_income
 from planner.generate.identity import IdAllocator, phone_number
@@ -269,7 +270,11 @@ def _causes(rng: random.Random, members: list[dict[str, Any]]) -> list[str]:
     return causes
 
 
-_PROTECTION = {"dibao", "tekun", "disability_living_subsidy", "severe_disability_care_subsidy"}
+#: Benefits that are kinds of assistance received, as the risk rules count them.
+HEALTH_BENEFITS, PROTECTION_BENEFITS, EDUCATION_BENEFITS = (
+    tuple(sorted(BENEFIT_KINDS[f"{kind}_BENEFITS"]))
+    for kind in ("HEALTH", "PROTECTION", "EDUCATION")
+)
 
 
 def health_risk(members: list[dict[str, Any]]) -> str:
@@ -278,7 +283,7 @@ def health_risk(members: list[dict[str, Any]]) -> str:
     disabled member on a protection benefit, else unstable work."""
     if any(m.get("health") in ("chronic_illness", "serious_illness") for m in members):
         return "illness"
-    if any(m.get("health") == "disabled" and _PROTECTION & set(m.get("benefits") or ())
+    if any(m.get("health") == "disabled" and set(PROTECTION_BENEFITS) & set(m.get("benefits") or ())
            for m in members):
         return "disability"
     return "unstable_employment"

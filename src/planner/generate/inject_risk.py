@@ -14,7 +14,6 @@ import random
 from typing import Any
 
 from planner.generate.edits import (
-    EDUCATION_BENEFITS,
     HEALTH_BENEFITS,
     ensure_monitored,
     has_health_measure,
@@ -22,7 +21,7 @@ from planner.generate.edits import (
     has_protection_measure,
     record_no_out_of_pocket,
 )
-from planner.generate.household import BuildContext
+from planner.generate.household import EDUCATION_BENEFITS, BuildContext
 from planner.generate.inject_needs import COMPULSORY
 from planner.generate.inject_welfare import _adult, _make_disabled
 from planner.generate.problems import Expected, NotApplicable, injector
