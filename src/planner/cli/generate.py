@@ -62,6 +62,14 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     help="Share of households (villages, projects, towns) given a problem 问题户比例.",
 )
 @click.option(
+    "--near-share",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of the other households built just on the safe side of one rule's threshold "
+    "(the precision corpus) 临界户比例.",
+)
+@click.option(
     "--weight",
     "weights",
     multiple=True,
@@ -105,6 +113,7 @@ def generate(
     out: Path | None,
     fmt: str | None,
     problem_share: float,
+    near_share: float,
     weights: tuple[str, ...],
     year: int,
     village_count: int | None,
@@ -131,6 +140,7 @@ def generate(
             seed=seed,
             year=year,
             problem_share=problem_share,
+            near_share=near_share,
             weights=_weights(weights),
             villages=village_count,
             towns=town_count,
@@ -162,6 +172,9 @@ def generate(
         f"{summary.villages} village(s), {summary.projects} project(s) in {elapsed:.1f} s "
         f"→ {paths.households}"
     )
+    if summary.near:
+        click.echo(f"临界户（应无问题）/ near-threshold clean households: "
+                   f"{sum(summary.near.values())}")
     click.echo(f"预期问题清单 / expected findings: {paths.manifest}")
     if summary.skipped:
         skipped = ", ".join(f"{code}×{n}" for code, n in sorted(summary.skipped.items()))

@@ -18,8 +18,10 @@ class GeneratorConfig:
     """What to generate. Same config (and seed) → byte-identical output.
 
     ``problem_share`` is the share of households (and villages, projects, towns) that receive an
-    injected problem; ``weights`` gives the relative frequency of each code among them (codes left
-    out keep weight 1; weight 0 disables a code). ``towns``/``villages`` default to a county sized
+    injected problem; ``near_share`` the share of the others built just on the safe side of one
+    rule's threshold (the precision corpus, :mod:`planner.generate.near`); ``weights`` gives the
+    relative frequency of each code among the problems (codes left out keep weight 1; weight 0
+    disables a code). ``towns``/``villages`` default to a county sized
     for ``households``; ``town_villages`` names them explicitly (town, its villages). ID numbers in
     ``reserved_ids`` (people already on file, e.g. named example households) are never issued.
     """
@@ -39,12 +41,15 @@ class GeneratorConfig:
     parameters: ParameterSet | None = None
     town_villages: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     reserved_ids: frozenset[str] = frozenset()
+    near_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.households < 0:
             raise ValueError("households must be 0 or more / 户数不能为负")
         if not 0 <= self.problem_share <= 1:
             raise ValueError("problem_share must be between 0 and 1 / 问题户比例须在 0 到 1 之间")
+        if not 0 <= self.near_share <= 1:
+            raise ValueError("near_share must be between 0 and 1 / 临界户比例须在 0 到 1 之间")
         if any(w < 0 for w in self.weights.values()):
             raise ValueError("problem weights must not be negative / 问题权重不能为负")
         if len(self.county_code) != 6 or not self.county_code.isdigit():

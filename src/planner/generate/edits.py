@@ -37,11 +37,14 @@ def ages(household: Household, ctx: BuildContext) -> list[int]:
 def school_entry_ages(household: Household, ctx: BuildContext) -> list[int]:
     """Members' ages on the last school-entry cut-off before the reference date
     (education.school_entry_cutoff): what compulsory-school age is judged by."""
+    return member_ages(household, school_entry_cutoff(ctx))
+
+
+def school_entry_cutoff(ctx: BuildContext) -> date:
+    """The last school-entry cut-off (education.school_entry_cutoff) before the reference date."""
     month, day = (int(part) for part in str(ctx.values["education.school_entry_cutoff"]).split("-"))
     cutoff = date(ctx.when.year, month, day)
-    if cutoff >= ctx.when:
-        cutoff = date(ctx.when.year - 1, month, day)
-    return member_ages(household, cutoff)
+    return cutoff if cutoff < ctx.when else date(ctx.when.year - 1, month, day)
 
 
 def income_measure_ids() -> frozenset[str]:

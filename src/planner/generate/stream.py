@@ -17,6 +17,7 @@ from typing import Any
 from planner.generate.config import GeneratorConfig
 from planner.generate.household import BuildContext, build_household
 from planner.generate.inject_area import generate_area
+from planner.generate.near import all_nears
 from planner.generate.problems import Expected, Injector, NotApplicable, all_injectors
 
 ATTEMPTS = 100  # clean households tried before a problem is given up for this slot (PST001 needs
@@ -30,6 +31,7 @@ class Generated:
     household: dict[str, Any]
     expected: list[Expected]
     injected: str | None = None
+    near: str | None = None
 
 
 @dataclass(slots=True)
@@ -40,6 +42,7 @@ class Summary:
     problems: Counter[str] = field(default_factory=Counter)
     expected: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    near: Counter[str] = field(default_factory=Counter)
     villages: int = 0
     projects: int = 0
 
@@ -58,6 +61,17 @@ class Generator:
         self._choices = {
             kind: self._weighted(kind) for kind in ("household", "village", "project", "town")
         }
+        self._nears = [
+            variant for variants in all_nears().values() for variant in variants
+            if self._in_era(variant)
+        ] if config.near_share else []
+
+    def _in_era(self, variant: Injector) -> bool:
+        if variant.monitoring_era and not self.ctx.monitoring_on:
+            return False
+        if variant.registration_era and not self.ctx.registration_on:
+            return False
+        return not (variant.after_registration and self.ctx.registration_on)
 
     def _weighted(self, kind: str) -> tuple[list[str], list[float]]:
         codes, weights = [], []
@@ -65,11 +79,7 @@ class Generator:
             in_kind = any(
                 v.kind == kind or (kind == "household" and v.kind == "pair") for v in variants
             )
-            if not in_kind or (variants[0].monitoring_era and not self.ctx.monitoring_on):
-                continue
-            if variants[0].registration_era and not self.ctx.registration_on:
-                continue
-            if variants[0].after_registration and self.ctx.registration_on:
+            if not in_kind or not self._in_era(variants[0]):
                 continue
             weight = float(self.config.weights.get(code, 1.0))
             if weight > 0:
@@ -102,6 +112,8 @@ class Generator:
                 produced = self._pair(chosen, index, rng)
             elif chosen is not None and chosen.kind == "household":
                 produced = [self._single(chosen, index, rng)]
+            elif self._nears and rng.random() < self.config.near_share:
+                produced = [self._single(rng.choice(self._nears), index, rng, near=True)]
             else:
                 produced = [Generated(build_household(ctx, index, rng), [])]
             for item in produced:
@@ -109,15 +121,20 @@ class Generator:
                 yield item
             index += len(produced)
 
-    def _single(self, chosen: Injector, index: int, rng: random.Random) -> Generated:
+    def _single(
+        self, chosen: Injector, index: int, rng: random.Random, near: bool = False
+    ) -> Generated:
         for _ in range(ATTEMPTS):
             household = build_household(self.ctx, index, rng)
             try:
                 expected = chosen.function(household, rng, self.ctx)
             except NotApplicable:
                 continue
+            if near:
+                return Generated(household, expected, near=chosen.code)
             return Generated(household, expected, chosen.code)
-        self.summary.skipped[chosen.code] += 1
+        if not near:
+            self.summary.skipped[chosen.code] += 1
         return Generated(build_household(self.ctx, index, rng), [])
 
     def _pair(self, chosen: Injector, index: int, rng: random.Random) -> list[Generated]:
@@ -143,6 +160,8 @@ class Generator:
         self.summary.households += 1
         if item.injected is not None:
             self.summary.problems[item.injected] += 1
+        if item.near is not None:
+            self.summary.near[item.near] += 1
         for expected in item.expected:
             self.summary.expected[expected.code] += 1
 

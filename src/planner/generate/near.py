@@ -1,0 +1,30 @@
+"""The registry of near-threshold builders: the generator's precision corpus.
+
+Where an injector plants a problem, a near builder turns a clean household into one that sits
+just on the safe side of one rule's threshold (a child who turns six the day after the school-entry
+cut-off, an income one yuan above the line, a C-grade house nobody lives in…) and stays clean:
+the manifest expects no finding from it, so a rule that fires there is a false alarm the recall
+test's comfortably clean households never show.
+
+A builder is an :class:`~planner.generate.problems.Injector` (same decorator, same era flags, same
+:class:`~planner.generate.problems.NotApplicable` to ask for another household) whose function
+returns the findings that legitimately come with it, normally none. Each module lists its builders
+in a ``NEAR`` tuple; :func:`all_nears` collects them.
+"""
+
+from __future__ import annotations
+
+from planner.generate.problems import Injector, injector
+
+near = injector  # same shape: a near builder is an injector that plants no problem
+
+
+def all_nears() -> dict[str, tuple[Injector, ...]]:
+    """Every built-in near builder by the code it stays clear of, in code order."""
+    from planner.generate import near_education
+
+    found: dict[str, tuple[Injector, ...]] = {}
+    for module in (near_education,):
+        for item in module.NEAR:
+            found[item.code] = (*found.get(item.code, ()), item)
+    return dict(sorted(found.items()))
