@@ -12,8 +12,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
 from planner import Checker, Hit, Household, RuleContext, Run, rule
+from planner.cli import cli
 from planner.measures import default_catalog
 from planner.output import FORMATS, InputSummary, RunInfo, get_writer
 from planner.registry import RuleSet, load_rules, packaged_yaml_rules
@@ -64,6 +66,20 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(example_household, expla
     log = json.loads(run(example_household, "sarif", explain=explain))
     jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
     assert log["version"] == "2.1.0"
+
+
+def test_sarif_of_a_full_run_of_the_example_district_validates(tmp_path):
+    """Every built-in rule's descriptor and every finding of the example district, through the
+    CLI, against the official schema (rule tags must be unique items)."""
+    out = tmp_path / "district.sarif"
+    result = CliRunner().invoke(cli, ["check", "examples/district", "--output-format", "sarif",
+                                       "--output", str(out)])
+    assert result.exit_code == 1, result.output  # the example district has findings
+    log = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
+    run_ = log["runs"][0]
+    ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
+    assert {"PRJ003", "VIL001", "INC001", "MON001"} <= ids and len(run_["results"]) > 50
 
 
 def test_sarif_rules_results_locations_and_suppressions(example_household):

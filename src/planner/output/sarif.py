@@ -59,7 +59,8 @@ def rule_descriptor(rule: Rule, lang: str = "zh") -> dict[str, Any]:
         "properties": {
             "family": rule.family,
             "scope": rule.scope,
-            "tags": [rule.family, rule.scope],
+            # SARIF tags are unique items: a family named like its scope (project) is one tag.
+            "tags": list(dict.fromkeys((rule.family, rule.scope))),
             "parameters": list(rule.parameters),
             "proposes": list(rule.proposes),
             "references": list(rule.references),
