@@ -204,3 +204,26 @@ def test_plan_refuses_to_write_over_its_input(copied) -> None:
     before = copied.read_bytes()
     _refused(_run("plan", copied, "--output", copied, "--output-format", "jsonl"), copied,
              before)
+
+
+@pytest.mark.parametrize("command", [
+    ["plan", DISTRICT, "--output", "{out}/plan.xlsx"],
+    ["convert", DISTRICT / "households.jsonl", "{out}/households.csv"],
+    ["measures", "--graph", "{out}/measures.svg"],
+    ["check", DISTRICT, "--output-format", "json", "--output", "{out}/findings.json"],
+])
+def test_every_command_creates_the_folders_it_writes_into(tmp_path: Path, command: list) -> None:
+    out = tmp_path / "new" / "deeper"
+    result = _run(*(str(part).format(out=out) for part in command))
+    assert result.exit_code in (0, 1), result.output
+    written = str(command[-1]).format(out=out)
+    assert Path(written).is_file() and not _temps(out)
+
+
+def test_a_file_in_the_way_of_a_folder_is_named_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    result = _run("convert", DISTRICT / "households.jsonl", blocker / "households.csv")
+    assert result.exit_code == 2, result.output
+    assert "Not a directory" in result.output and "路径中有一段是文件" in result.output
+    assert blocker.read_text() == "not a folder"

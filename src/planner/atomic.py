@@ -7,11 +7,13 @@ is flushed to disk (``fsync``), and only then replaces the final name with ``os.
 that fails, is interrupted or killed leaves the previous file at the final name (or no file);
 never a half-written one. A kill (``SIGKILL``) can leave the temporary file itself behind, named
 ``.NAME.XXXXXXXX.tmp``: hidden, and never taken for an input (its extension is ``.tmp``).
+Missing folders on the way to a final name are created.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterator
@@ -73,6 +75,14 @@ class Replacement:
     def path(self, final: str | Path) -> Path:
         """The temporary file (created empty) that becomes ``final`` on commit."""
         target = Path(os.path.realpath(final))
+        try:  # a command creates the folders it writes into (out/plan.xlsx on a fresh checkout)
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file where a folder should be
+            raise NotADirectoryError(
+                errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(final)) from None
+        except OSError as exc:  # no permission
+            exc.filename = str(final)
+            raise
         temp = _create_temp(target, str(final))
         self._pending.append((temp, target))
         self._named[str(temp)] = str(final)
