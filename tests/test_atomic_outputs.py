@@ -45,8 +45,9 @@ def _writing(folder: Path, out: Path, previous: bytes | None) -> bool:
 
 
 def _kill_while_writing(args: list[str], out: Path, previous: bytes | None = None,
-                        timeout: float = 120) -> None:
-    """Start ``planner ARGS``, wait until it is writing ``out``, then SIGKILL it."""
+                        timeout: float = 120, sent: int = signal.SIGKILL) -> int:
+    """Start ``planner ARGS``, wait until it is writing ``out``, then send it ``sent`` (SIGKILL);
+    its exit status."""
     command = [sys.executable, "-c", "from planner.cli import main; main()", *args]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
@@ -56,11 +57,14 @@ def _kill_while_writing(args: list[str], out: Path, previous: bytes | None = Non
             assert process.poll() is None, "the command ended before it was killed"
             assert time.monotonic() < deadline, "no temporary output appeared"
             time.sleep(0.02)
-        process.send_signal(signal.SIGKILL)
+        process.send_signal(sent)
+        process.wait(timeout=60)
     finally:
         process.kill()
         process.wait()
-    assert process.returncode == -signal.SIGKILL
+    if sent == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    return process.returncode
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -94,6 +98,16 @@ def test_check_killed_mid_write_leaves_the_previous_findings(tmp_path, generated
     _kill_while_writing(["check", str(generated), "--output-format", "jsonl", "--output",
                          str(out)], out, PREVIOUS)
     assert out.read_bytes() == PREVIOUS
+
+
+def test_ctrl_c_exits_130_and_keeps_the_previous_findings(tmp_path, generated) -> None:
+    """An interrupted run is neither "findings found" (1) nor a traceback."""
+    out = tmp_path / "findings.jsonl"
+    out.write_bytes(PREVIOUS)
+    status = _kill_while_writing(["check", str(generated), "--output-format", "jsonl",
+                                  "--output", str(out)], out, PREVIOUS, sent=signal.SIGINT)
+    assert status == 130
+    assert out.read_bytes() == PREVIOUS and not _temps(tmp_path)
 
 
 def test_a_failed_write_keeps_the_previous_files_and_removes_its_temporary_ones(tmp_path):

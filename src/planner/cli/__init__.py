@@ -42,6 +42,14 @@ class _LazyGroup(click.Group):
                     return command
         return None
 
+    def invoke(self, ctx: click.Context) -> object:
+        # Ctrl-C is not "findings found" (1): exit 130 like any interrupted Unix command.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\n已中断 / interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+
 
 @click.group(cls=_LazyGroup,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
