@@ -99,3 +99,20 @@ def test_an_unknown_selector_is_an_error_naming_its_source():
 def test_comma_separated_selectors_are_split():
     assert split_selectors(["INC,HOU", " DQ001 ", ""]) == ("INC", "HOU", "DQ001")
     assert codes(Selection(select="INC001,HOU001")) == ["HOU001", "INC001"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("INC0001", "INC001"), ("inc002", "INC002"), ("housng", "housing"),
+    ("unsafe-hous", "unsafe-house"),
+])
+def test_a_misspelt_selector_gets_a_suggestion(typed: str, meant: str) -> None:
+    with pytest.raises(SelectionError) as raised:
+        selected_codes(RULES, [Selection(select=(typed,), source="command line")])
+    assert raised.value.zh.endswith(f"是否想用 {meant}？")
+    assert raised.value.en.endswith(f"did you mean {meant}?")
+
+
+def test_no_suggestion_for_a_selector_like_nothing_loaded() -> None:
+    with pytest.raises(SelectionError) as raised:
+        selected_codes(RULES, [Selection(select=("ZZZ999",))])
+    assert "did you mean" not in raised.value.en

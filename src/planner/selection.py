@@ -17,6 +17,7 @@ A selector that matches no rule is an error, as in ruff.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,11 +85,16 @@ def resolve(selector: str, rules: RuleSet, source: str = "") -> tuple[int, froze
             return 10 + len(digits), codes
     where_zh = f"（来自 {_SOURCES_ZH.get(source, source)}）" if source else ""
     where_en = f" (in {source})" if source else ""
+    known = {name for r in rules for name in (r.code, r.name, r.family)}
+    close = difflib.get_close_matches(selector, known, n=1) or difflib.get_close_matches(
+        selector.upper(), known, n=1)
+    hint_zh = f"；是否想用 {close[0]}？" if close else ""
+    hint_en = f"; did you mean {close[0]}?" if close else ""
     raise SelectionError(
         f"未知的规则选择 {selector!r}{where_zh}：不是 ALL、规则代码、代码前缀、规则名称"
-        "或已加载规则的类别（用 `planner rules` 查看）",
+        f"或已加载规则的类别（用 `planner rules` 查看）{hint_zh}",
         f"unknown rule selector {selector!r}{where_en}: not ALL, a rule code, a code prefix, a"
-        " rule name or a family of the loaded rules (see `planner rules`)",
+        f" rule name or a family of the loaded rules (see `planner rules`){hint_en}",
     )
 
 
