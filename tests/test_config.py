@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from planner.cli import cli
 from planner.config import ConfigError, find_config, load_config, resolve_config
+
+DISTRICT = Path(__file__).resolve().parent.parent / "examples" / "district"
 
 
 def write(path: Path, text: str) -> Path:
@@ -55,7 +61,8 @@ select = ["INC"]
 
 def test_an_unknown_key_names_the_file_and_the_key(tmp_path):
     path = write(tmp_path / "planner.toml", 'selekt = ["INC"]\n')
-    with pytest.raises(ConfigError, match=r"planner\.toml: unknown key 'selekt' \(known keys:"):
+    with pytest.raises(ConfigError, match=r"planner\.toml: unknown key 'selekt' \(did you mean "
+                                          r"select\? known keys:"):
         load_config(path)
 
 
@@ -109,3 +116,51 @@ def test_an_explicit_config_overrides_discovery_and_must_exist(tmp_path):
 def test_no_config_anywhere_gives_the_defaults(tmp_path):
     config = resolve_config(None, cwd=tmp_path)
     assert config.path is None and config.select is None and config.rules == []
+
+
+def test_an_unknown_key_suggests_the_nearest_known_one(tmp_path):
+    path = write(tmp_path / "planner.toml", 'refrence-date = 2023-09-30\n')
+    with pytest.raises(ConfigError, match=r"unknown key 'refrence-date' \(did you mean "
+                                          r"reference-date\?") as raised:
+        load_config(path)
+    assert "是否想用 reference-date？" in raised.value.zh
+
+
+def test_column_map_lang_budget_and_catalog_keys(tmp_path):
+    config = load_config(write(tmp_path / "planner.toml", """
+column-map = "maps/export.yaml"
+lang = "en"
+budget = 25000.5
+catalog = "measures.yaml"
+"""))
+    assert config.column_map == tmp_path / "maps" / "export.yaml"
+    assert (config.lang, config.budget) == ("en", 25000.5)
+    assert config.measures == [tmp_path / "measures.yaml"]
+
+
+def _district_with(tmp_path: Path, extra: str) -> Path:
+    folder = tmp_path / "district"
+    shutil.copytree(DISTRICT, folder)
+    with (folder / "planner.toml").open("a", encoding="utf-8") as toml:
+        toml.write(extra)
+    return folder
+
+
+def test_check_reads_lang_and_column_map_from_the_configuration(tmp_path):
+    folder = _district_with(tmp_path, 'lang = "en"\n')
+    result = CliRunner().invoke(cli, ["check", str(folder), "--select", "INC001"])
+    assert "Checked 307 households" in result.output and "已检查" not in result.output
+    (tmp_path / "map.yaml").write_text("{columns: [\n", encoding="utf-8")
+    folder = _district_with(tmp_path / "second", f'column-map = "{tmp_path / "map.yaml"}"\n')
+    result = CliRunner().invoke(cli, ["check", str(folder / "households.jsonl"), "--config",
+                                      str(folder / "planner.toml")])
+    assert result.exit_code == 2 and "cannot read column map" in result.output
+
+
+def test_plan_reads_the_budget_from_the_configuration(tmp_path):
+    folder = _district_with(tmp_path, "budget = 50000\n")
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(cli, ["plan", str(folder), "--output", str(out),
+                                      "--output-format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["allocation"]["budget"] == 50000

@@ -3,9 +3,13 @@
 Keys: ``select``, ``ignore``, ``extend-select``, ``rules`` (local rule files or folders),
 ``params`` (district parameter files), ``measures`` (district measure catalog overrides),
 ``waivers`` (waiver files), ``reference-date``, ``fail-on``, ``output-format``, ``province``
-(the shipped provincial parameters to apply before the district's: planner.params.provinces) and
-``income-year`` (the year of a national export's income totals, as ``--income-year``).
-Paths are relative to the configuration file.
+(the shipped provincial parameters to apply before the district's: planner.params.provinces),
+``income-year`` (the year of a national export's income totals, as ``--income-year``),
+``column-map`` (a column map for files not in a known layout, as ``--column-map``), ``lang``
+(``zh`` or ``en``, the language of messages and reports) and ``budget`` (``planner plan
+--budget``, 元). ``catalog`` is another name of ``measures`` (``planner plan --catalog``).
+Paths are relative to the configuration file; an unknown key is an error suggesting the nearest
+known one.
 
 Discovery (:func:`find_config`): ``--config FILE`` if given; else ``planner.toml`` in a folder
 named as input; else, from the current folder up to the root, the first folder holding a
@@ -14,13 +18,14 @@ named as input; else, from the current folder up to the root, the first folder h
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import BilingualError
 from planner.safe_yaml import read_text
@@ -49,13 +54,17 @@ class Config(BaseModel):
     extend_select: list[str] = Field(default_factory=list, alias="extend-select")
     rules: list[Path] = Field(default_factory=list)
     params: list[Path] = Field(default_factory=list)
-    measures: list[Path] = Field(default_factory=list)
+    measures: list[Path] = Field(
+        default_factory=list, validation_alias=AliasChoices("measures", "catalog"))
     waivers: list[Path] = Field(default_factory=list)
     reference_date: date | None = Field(None, alias="reference-date")
     fail_on: FailOn | None = Field(None, alias="fail-on")
     output_format: OutputFormat | None = Field(None, alias="output-format")
     province: str | None = Field(None, min_length=1)
     income_year: int | None = Field(None, alias="income-year", ge=1980, le=2100)
+    column_map: Path | None = Field(None, alias="column-map")
+    lang: Literal["zh", "en"] | None = None
+    budget: float | None = Field(None, ge=0)
     path: Path | None = Field(None, exclude=True)
 
     def selection(self) -> Selection:
@@ -66,7 +75,7 @@ class Config(BaseModel):
         )
 
 
-_PATH_KEYS = ("rules", "params", "measures", "waivers")
+_PATH_KEYS = ("rules", "params", "measures", "catalog", "waivers")
 
 
 def parse_config(data: dict[str, Any], path: Path) -> Config:
@@ -82,6 +91,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
                 str(p if Path(p).is_absolute() else (base / p)) if isinstance(p, str) else p
                 for p in value
             ]
+    if isinstance(table.get("column-map"), str):
+        table["column-map"] = str(base / table["column-map"])
     for key in ("select", "ignore", "extend-select"):
         if isinstance(table.get(key), str):
             table[key] = [part.strip() for part in table[key].split(",") if part.strip()]
@@ -91,12 +102,15 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         error = exc.errors()[0]
         key = ".".join(str(p) for p in error["loc"]) or "(top level)"
         if error["type"] == "extra_forbidden":
-            known = ", ".join(
-                f.alias or name for name, f in Config.model_fields.items() if name != "path"
-            )
+            names = [f.alias or name for name, f in Config.model_fields.items() if name != "path"]
+            names.append("catalog")
+            known = ", ".join(names)
+            close = difflib.get_close_matches(key.replace("_", "-"), names, n=1)
+            hint_zh = f"是否想用 {close[0]}？" if close else ""
+            hint_en = f"did you mean {close[0]}? " if close else ""
             raise ConfigError(
-                f"{path}：未知的配置项 {key!r}（可用：{known}）",
-                f"{path}: unknown key {key!r} (known keys: {known})",
+                f"{path}：未知的配置项 {key!r}（{hint_zh}可用：{known}）",
+                f"{path}: unknown key {key!r} ({hint_en}known keys: {known})",
             ) from exc
         raise ConfigError(
             f"{path}：配置项 {key} 的值有误：{error['msg']}", f"{path}: {key}: {error['msg']}"

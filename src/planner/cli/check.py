@@ -118,7 +118,8 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--fail-on", type=click.Choice(FAIL_ON),
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help="Language of messages (default: configuration, else zh) 语言.")
 @rule_timeout_option
 @workers_option
 @backend_option
@@ -131,7 +132,8 @@ def check(
     param_files: tuple[str, ...], province: str | None, measure_files: tuple[str, ...],
     waiver_files: tuple[str, ...], on: Any, explain: bool, output_format: str | None,
     output_file: str | None,
-    fail_on: str | None, exit_zero: bool, lang: str, color: bool | None, input_format: str | None,
+    fail_on: str | None, exit_zero: bool, lang: str | None, color: bool | None,
+    input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, backend: str, scheduler: str | None,
 ) -> None:
@@ -154,6 +156,8 @@ def check(
     fmt = output_format or config.output_format or "text"
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
     income_year = income_year if income_year is not None else config.income_year
+    column_map = column_map if column_map is not None else config.column_map
+    lang = lang or config.lang or "zh"
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)

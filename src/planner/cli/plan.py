@@ -95,7 +95,8 @@ def _day(value: datetime | None) -> date | None:
               help="Show personal data in the plan unmasked: helpers' names and names, ID and "
                    "phone numbers in rule messages 显示姓名等个人信息 "
                    "(implied by --show-personal).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help="Language of messages (default: configuration, else zh) 语言.")
 @rule_timeout_option
 @workers_option
 @reading_options
@@ -133,6 +134,9 @@ def plan_command(
         rule_timeout=rule_timeout or None, province=province,
     )
     income_year = income_year if income_year is not None else config.income_year
+    column_map = column_map if column_map is not None else config.column_map
+    lang = lang or config.lang or "zh"
+    budget = budget if budget is not None else config.budget
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
