@@ -42,8 +42,9 @@ def test_an_unknown_configuration_key_is_named_in_both_languages(tmp_path):
     config = tmp_path / "planner.toml"
     config.write_text('selekt = ["INC"]\n', encoding="utf-8")
     zh, en = error_lines(invoke("check", PRE_EXIT, *DATE, "--config", config, cwd=tmp_path))
-    assert zh.startswith(f"{config}：未知的配置项 'selekt'（可用：select, ignore,")
-    assert en.startswith(f"{config}: unknown key 'selekt' (known keys: select, ignore,")
+    assert zh.startswith(f"{config}：未知的配置项 'selekt'（是否想用 select？可用：select, ignore,")
+    assert en.startswith(
+        f"{config}: unknown key 'selekt' (did you mean select? known keys: select, ignore,")
 
 
 def test_a_bad_configuration_value_is_named_in_both_languages(tmp_path):

@@ -7,8 +7,8 @@ A case file (one per rule code, ``tests/rules/HOU001.yaml``) looks like::
     cases:
       - name: a family in a grade-D house with no renovation planned is flagged
         base: one_room_unsafe_water          # a named example household (JSON file stem)
-        patch: {housing: {safety_grade: D}}  # deep merge; {members: {2: {...}}} patches member 2
-        expect: [HOU001]
+        patch: {housing: {safety_grade: D}}  # deep merge; {members: {2: {...}}} patches member 2,
+        expect: [HOU001]                     # and the next number after the last adds a member
       - name: a grade-B house is not flagged
         base: one_room_unsafe_water
         patch: {housing: {safety_grade: B}}
@@ -19,11 +19,14 @@ A case file (one per rule code, ``tests/rules/HOU001.yaml``) looks like::
 findings are not listed. A case file may also say ``load: [my_rules.py]`` (paths relative to the
 case file) to test local rule files that are not installed as a pack, and ``rule_timeout: 0.2``
 (seconds) to test a rule that runs out of time quickly. A district pack tests its
-rules in a few lines::
+rules in a few lines (``base`` names come from ``households_dir``, by default the example
+households shipped with planner: :mod:`planner.examples`)::
 
     from planner.testing import pytest_params
-    @pytest.mark.parametrize("case", pytest_params("tests/rules", households_dir="examples"))
+    @pytest.mark.parametrize("case", pytest_params("tests/rules"))
     def test_rule(case): case.check()
+
+or without a test file: ``planner test tests/rules`` (exit 1 when a case fails).
 
 ``case.check(backend)`` runs the case on another backend (:func:`planner.backends.available`);
 planner's own conformance suite runs every case on every backend present.
@@ -43,6 +46,7 @@ from typing import Any
 
 import yaml
 
+from planner import examples
 from planner.backends import checker as start_checker
 from planner.backends import supports
 from planner.model import Household, Project, Village
@@ -69,10 +73,14 @@ def merge_patch(base: Any, patch: Any) -> Any:
     integer keys patches the 1-based items of a list; any other value replaces."""
     if isinstance(patch, dict) and isinstance(base, list):
         items: list[Any] = copy.deepcopy(base)
-        for key, value in patch.items():
+        for key, value in sorted(patch.items(), key=lambda item: int(item[0])):
             index = int(key) - 1
+            if index == len(items):  # the next number adds an item (a new member)
+                items.append(merge_patch(None, value))
+                continue
             if not 0 <= index < len(items):
-                raise CaseError(f"patch item {key} is outside a list of {len(items)}")
+                raise CaseError(f"patch item {key} is outside a list of {len(items)} (the next "
+                                f"number, {len(items) + 1}, adds one)")
             items[index] = merge_patch(items[index], value)
         return items
     if isinstance(patch, dict) and isinstance(base, dict):
@@ -156,16 +164,17 @@ class RuleCase:
         )
 
 
-def load_example(name: str, households_dir: str | Path) -> dict[str, Any]:
-    """A named example household (``<households_dir>/<name>.json``) as a dict."""
-    path = Path(households_dir) / f"{name}.json"
+def load_example(name: str, households_dir: str | Path | None = None) -> dict[str, Any]:
+    """A named example household (``<households_dir>/<name>.json``; by default the ones shipped
+    in :mod:`planner.examples`) as a dict."""
+    path = Path(households_dir or examples.households_dir()) / f"{name}.json"
     if not path.exists():
-        raise CaseError(f"no example household {name!r} in {households_dir}")
+        raise CaseError(f"no example household {name!r} in {path.parent}")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def _record(item: dict[str, Any], households_dir: str | Path) -> dict[str, Any]:
+def _record(item: dict[str, Any], households_dir: str | Path | None) -> dict[str, Any]:
     if "base" in item:
         base = load_example(item["base"], households_dir)
         return merge_patch(base, item.get("patch") or {})  # type: ignore[no-any-return]
@@ -174,7 +183,7 @@ def _record(item: dict[str, Any], households_dir: str | Path) -> dict[str, Any]:
 
 def load_cases(
     path: str | Path,
-    households_dir: str | Path,
+    households_dir: str | Path | None = None,
     rule_set: RuleSet | None = None,
     parameters: ParameterSet | None = None,
 ) -> list[RuleCase]:
@@ -218,7 +227,7 @@ def load_cases(
 
 def collect_cases(
     folder: str | Path,
-    households_dir: str | Path,
+    households_dir: str | Path | None = None,
     rule_set: RuleSet | None = None,
     parameters: ParameterSet | None = None,
 ) -> list[RuleCase]:
@@ -231,7 +240,7 @@ def collect_cases(
 
 def pytest_params(
     folder: str | Path,
-    households_dir: str | Path,
+    households_dir: str | Path | None = None,
     rule_set: RuleSet | None = None,
     parameters: ParameterSet | None = None,
 ) -> Iterable[Any]:

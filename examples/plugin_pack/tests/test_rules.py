@@ -7,9 +7,9 @@ import pytest
 from planner.testing import RuleCase, pytest_params
 
 HERE = Path(__file__).parent
-HOUSEHOLDS = HERE.parents[1] / "households"  # planner's named example households
 
 
-@pytest.mark.parametrize("case", pytest_params(HERE / "rules", HOUSEHOLDS))
+# `base:` names planner's example households, shipped with it (planner.examples).
+@pytest.mark.parametrize("case", pytest_params(HERE / "rules"))
 def test_rule(case: RuleCase) -> None:
     case.check()
