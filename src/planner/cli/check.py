@@ -102,7 +102,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
               type=click.Path(exists=True, dir_okay=False),
               help="District parameter file 地方参数文件 (repeatable).")
 @province_option
-@click.option("--measures", "measure_files", multiple=True,
+@click.option("--measures", "--catalog", "measure_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District measure catalog override (repeatable).")
 @click.option("--waivers", "waiver_files", multiple=True,
@@ -269,7 +269,8 @@ def _rows_for(backend: str) -> contextlib.AbstractContextManager[None]:
               help="Local rule file or folder to list as well (repeatable).")
 @click.option("--select", multiple=True, help="Only rules matching these selectors.")
 @click.option("--ignore", multiple=True, help="Leave out rules matching these selectors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def rules_command(

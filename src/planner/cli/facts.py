@@ -59,7 +59,8 @@ def _page(fact: DeclaredFact, lang: str) -> str:
 
 @click.command()
 @click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def facts(name: str | None, fmt: str, lang: str) -> None:

@@ -50,7 +50,8 @@ def schema(indent: int, entity: str, output: Path | None) -> None:
               help="District parameter file overriding the shipped values (repeatable).")
 @province_option
 @click.option("--name", "prefix", default="", help="Only parameters whose name starts with this.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text",
               show_default=True)
 def params(
     year: int | None, on: datetime | None, districts: tuple[str, ...], province: str | None,

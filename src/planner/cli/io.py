@@ -80,7 +80,8 @@ def _guarded(source: str | None = None, *, read_only: bool = False) -> Iterator[
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @reading_options
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+@click.option("--output-format", "--format", "output", type=click.Choice(["text", "json"]),
+              default="text",
               show_default=True, help="Report format 输出格式.")
 @click.option("--max-errors", type=click.IntRange(min=0), default=100, show_default=True,
               help="Errors printed in text output (JSON lists all) 最多显示的错误数.")

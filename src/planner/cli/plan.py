@@ -37,6 +37,7 @@ from planner.measures import (
     default_catalog,
     write_graph,
 )
+from planner.selection import Selection, split_selectors
 
 if TYPE_CHECKING:
     from planner.io import Dataset
@@ -83,8 +84,15 @@ def _day(value: datetime | None) -> date | None:
               help="Write a Gantt chart per household and per village into this folder "
                    "按户、按村输出甘特图的文件夹.")
 @click.option("--gantt-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
-@click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--catalog", "--measures", "catalog_file",
+              type=click.Path(exists=True, dir_okay=False),
               help="District measure file overriding the shipped catalog 区县措施目录.")
+@click.option("--select", multiple=True, help="Rules whose findings are planned for: code "
+              "prefix, name or family, ALL 只按这些规则制定计划.")
+@click.option("--ignore", multiple=True, help="Rules whose findings are not planned for 忽略规则.")
+@click.option("--waivers", "waiver_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Waiver file (.yaml or .csv): waived findings are not planned for 豁免文件.")
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District parameter file (repeatable) 区县参数文件.")
@@ -104,7 +112,8 @@ def _day(value: datetime | None) -> date | None:
 def plan_command(
     paths: tuple[str, ...], config_file: str | None, on: datetime | None, start: datetime | None,
     budget: float | None, method: str, fmt: str, output: str | None, gantt_dir: str | None,
-    gantt_format: str, catalog_file: str | None, param_files: tuple[str, ...],
+    gantt_format: str, catalog_file: str | None, select: tuple[str, ...],
+    ignore: tuple[str, ...], waiver_files: tuple[str, ...], param_files: tuple[str, ...],
     province: str | None, rule_paths: tuple[str, ...], show_names: bool, lang: str,
     input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
@@ -128,10 +137,12 @@ def plan_command(
     if fmt == "xlsx" and output is None:
         raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx / "
                            "--output-format xlsx needs --output FILE.xlsx")
+    cli_level = Selection(select=split_selectors(select) or None,
+                          ignore=split_selectors(ignore), source="command line")
     config, run = prepare_run(
-        config_file, paths, rule_paths=rule_paths, param_files=param_files,
-        measure_files=[catalog_file] if catalog_file else [], reference_date=_day(on),
-        rule_timeout=rule_timeout or None, province=province,
+        config_file, paths, selection=cli_level, rule_paths=rule_paths, param_files=param_files,
+        measure_files=[catalog_file] if catalog_file else [], waiver_files=waiver_files,
+        reference_date=_day(on), rule_timeout=rule_timeout or None, province=province,
     )
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
@@ -145,11 +156,12 @@ def plan_command(
     if output is not None:
         refuse_overwriting_inputs([output], [
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
-            *config.waivers, *([catalog_file] if catalog_file else []),
+            *config.waivers, *waiver_files, *([catalog_file] if catalog_file else []),
             *([config.path] if config.path else [])])
     from planner.parallel import Recipe, workers_for
 
-    recipe = Recipe(config_file, paths, run.reference_date, rule_paths=rule_paths,
+    recipe = Recipe(config_file, paths, run.reference_date, selection=cli_level,
+                    waiver_files=waiver_files, rule_paths=rule_paths,
                     param_files=param_files, measure_files=(catalog_file,) if catalog_file else (),
                     rule_timeout=rule_timeout or None,
                     column_map=None if column_map is None else str(column_map),
@@ -296,7 +308,8 @@ def _prerequisites(measure: Any) -> str:
 @click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
               help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable) "
                    "输出措施关系图.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def measures_command(
