@@ -15,6 +15,7 @@ from rich.table import Table
 from planner.atomic import write_text
 from planner.cli.inputs import UsageProblem, file_problem, province_option
 from planner.model import Household, Project, Village
+from planner.output.schemas import SCHEMAS as OUTPUT_SCHEMAS
 from planner.params import ParameterError, load_parameters
 
 SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
@@ -24,14 +25,17 @@ SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
 
 @click.command()
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
-@click.option("--entity", type=click.Choice(list(SCHEMA_ENTITIES)), default="household",
-              show_default=True, help="The record whose schema to print (记录类型).")
+@click.option("--entity", type=click.Choice([*SCHEMA_ENTITIES, *OUTPUT_SCHEMAS]),
+              default="household", show_default=True,
+              help="The record whose schema to print (记录类型): an input record, or an output: "
+                   "finding (a JSON Lines line), findings (the JSON document).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of standard output (输出文件).")
 def schema(indent: int, entity: str, output: Path | None) -> None:
-    """Print the JSON Schema of a household, village or project record (打印记录的 JSON Schema)."""
-    text = json.dumps(SCHEMA_ENTITIES[entity].model_json_schema(), ensure_ascii=False,
-                      indent=indent)
+    """Print the JSON Schema of an input record or of an output (打印 JSON Schema)."""
+    document = (OUTPUT_SCHEMAS[entity] if entity in OUTPUT_SCHEMAS
+                else SCHEMA_ENTITIES[entity].model_json_schema())
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
     if output is None:
         click.echo(text)
         return

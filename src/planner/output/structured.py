@@ -19,6 +19,7 @@ from planner.finding import Finding, region_dict
 from planner.io.formulas import neutralise
 from planner.output import InputSummary, Writer
 from planner.output.places import problem_dict, problem_text
+from planner.output.schemas import FINDINGS_FORMAT
 from planner.results import CheckStats
 from planner.version import __version__
 
@@ -29,12 +30,13 @@ def _dumps(data: Any, indent: int | None = None) -> str:
 
 
 class JsonWriter(Writer):
-    """``{"tool", "reference_date", "findings": [...], "summary"}``, streamed finding by finding."""
+    """``{"format", "tool", "reference_date", "inputs", "findings": [...], "summary"}``, streamed
+    finding by finding; its JSON Schema is :data:`planner.output.schemas.FINDINGS`."""
 
     _first = True
 
     def start(self) -> None:
-        head = {"tool": {"name": "planner", "version": __version__},
+        head = {"format": FINDINGS_FORMAT, "tool": {"name": "planner", "version": __version__},
                 "reference_date": self.info.reference_date.isoformat(),
                 "inputs": list(self.info.inputs)}
         self.stream.write(_dumps(head)[:-1] + ', "findings": [')
