@@ -15,8 +15,10 @@ from planner.generate.household import (
     above_identification_ceiling,
     health_risk,
     ill_monitored_spending,
+    measure_record,
     member_ages,
 )
+from planner.generate.problems import NotApplicable
 from planner.measures import default_catalog
 
 Household = dict[str, Any]
@@ -230,8 +232,6 @@ def ensure_monitored(
     latest = max(start, ctx.when - timedelta(days=40))
     identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
     if above_identification_ceiling(household, ctx.values, identified, ctx.when.year):
-        from planner.generate.problems import NotApplicable
-
         # identified with income far above the range is MON009's problem, not this one's
         raise NotApplicable("income above the identification ceiling")
     household["monitoring"] = {
@@ -245,6 +245,26 @@ def ensure_monitored(
     ill_monitored_spending(household)
 
 
+def identify(
+    household: Household, ctx: BuildContext, first: date, last: date, rng: random.Random
+) -> dict[str, Any]:
+    """Move the household's identification into ``first``–``last``, verification and assistance
+    with it; its monitoring record."""
+    if first > last:
+        raise NotApplicable("no identification date fits")
+    monitoring: dict[str, Any] = household["monitoring"]
+    identified = date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+    if monitoring["group"] != "sudden_hardship" and above_identification_ceiling(
+        household, ctx.values, identified, ctx.when.year
+    ):
+        # identified with income far above the range is MON009's problem, not this one's
+        raise NotApplicable("income above the identification ceiling")
+    monitoring["identified_on"] = identified.isoformat()
+    monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
+    monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
+    return monitoring
+
+
 # The need a household is enrolled for, as the risk type the export records (RiskType values):
 # a schooling need is a schooling risk; for the others the risk its members' health bears out,
 # so that the injected need is the only problem planted (a housing or water risk would also
@@ -256,8 +276,6 @@ def record_no_out_of_pocket(household: Household) -> None:
     """Record 合规自付支出 0 on a monitored household; a sudden-hardship household spending
     nothing (and whose income did not fall) would be MON008's problem, so it is refused."""
     if (household.get("monitoring") or {}).get("group") == "sudden_hardship":
-        from planner.generate.problems import NotApplicable
-
         raise NotApplicable("sudden hardship")
     household["compliant_out_of_pocket"] = 0.0
 
@@ -274,3 +292,100 @@ def make_pre_exit(household: Household, ctx: BuildContext) -> None:
 def current_per_capita(household: Household, ctx: BuildContext) -> float:
     """Per-capita net income of the current year."""
     return per_capita(household, ctx.when.year)
+
+
+def adults(household: Household, ctx: BuildContext, test: Any) -> list[int]:
+    """Numbers of members aged 18–80, out of school (or dropped out), that ``test`` accepts."""
+    return [n for n, (m, age) in enumerate(zip(household["members"], ages(household, ctx),
+                                                strict=True), start=1)
+            if 18 <= age <= 80 and m["schooling"] in ("not_student", "dropped_out") and test(m)]
+
+
+def make_disabled(member: dict[str, Any], category: str | None, grade: int | None) -> None:
+    """Record ``member`` as disabled (with a card of ``category`` and ``grade``, or none)."""
+    # As the generator records a disabled member: a family doctor, the care subsidy from grade 2
+    member["health"] = "disabled"
+    member.pop("disability_category", None)
+    member.pop("disability_grade", None)
+    if category is not None:
+        member["disability_category"], member["disability_grade"] = category, grade
+    benefits = member["benefits"]
+    if "family_doctor" not in benefits:
+        benefits.append("family_doctor")
+    if "medical_assistance" in benefits:
+        benefits.remove("medical_assistance")
+    if grade is not None and grade <= 2 and "severe_disability_care_subsidy" not in benefits:
+        benefits.append("severe_disability_care_subsidy")
+
+
+def on_safety_net(household: Household) -> bool:
+    """Whether a member receives 低保 or 特困供养."""
+    return any(b in ("dibao", "tekun") for m in household["members"] for b in m["benefits"] or ())
+
+
+def without_labour(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+    """Rebuild the household as one in which nobody can work (整户无劳动能力): its one healthy
+    member of working age out of school, if any, falls seriously ill; every registered member
+    who could work gets labour capacity none (healthy) or lost (ill or disabled); their work
+    spells, posts and wages go, and so do the measures that need labour (catalog eligibility
+    ``labour: capable``); the income is re-registered. NotApplicable with more than one such
+    healthy member."""
+    members = household["members"]
+    youngest = int(ctx.values["labour.working_age_min"])
+    oldest = int(ctx.values["labour.healthy_capable_age_max"])
+    registered = [
+        (number, member, age)
+        for number, (member, age) in enumerate(zip(members, ages(household, ctx), strict=True),
+                                               start=1)
+        if member.get("registered") is not False
+    ]
+    healthy = [member for _, member, age in registered
+               if member["health"] == "healthy" and youngest <= age <= oldest
+               and member["schooling"] in ("not_student", "dropped_out")]
+    if len(healthy) > 1 or any(m["labour_capacity"] is None or m["benefits"] is None
+                               for _, m, _ in registered):
+        raise NotApplicable("more than one healthy adult, or unknown labour or benefits")
+    for member in healthy:  # as the generator records a seriously ill member
+        member["health"] = "serious_illness"
+        member["benefits"] += [b for b in ("family_doctor", "medical_assistance")
+                               if b not in member["benefits"]]
+    workers = set()
+    for number, member, _ in registered:
+        if member["labour_capacity"] in ("normal", "skilled", "weak"):
+            member["labour_capacity"] = "none" if member["health"] == "healthy" else "lost"
+        if member["employment"] or member["public_welfare_posts"]:
+            member["employment"], member["public_welfare_posts"] = [], []
+            workers.add(number)
+    household["income"] = [s for s in household["income"]
+                           if not (s["category"] == "wage" and s.get("member") in workers)]
+    catalog = default_catalog()
+    household["measures"] = [
+        m for m in household["measures"]
+        if m["measure"] not in catalog or catalog[m["measure"]].eligibility.labour != "capable"
+    ]
+    if current_per_capita(household, ctx) <= 0:
+        raise NotApplicable("no income left without work")  # DQ012's implausible zero
+    ill_monitored_spending(household)
+    rerecord(household, ctx, rng)
+
+
+def put_on_dibao(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+    """Put the household on 低保 as the generator records a 低保 household: every member receives
+    it (a disabled member the living subsidy too, with its money), the household's 低保 counted
+    as transfer income and planned as a measure this year."""
+    household["category"] = "dibao"
+    year = ctx.when.year
+    for number, member in enumerate(household["members"], start=1):
+        if member["benefits"] is None or "dibao" in member["benefits"]:
+            continue
+        member["benefits"].insert(0, "dibao")
+        if member["health"] == "disabled" and "disability_living_subsidy" not in member["benefits"]:
+            member["benefits"].append("disability_living_subsidy")
+            household["income"].append({"category": "transfer", "subtype": "disability_subsidy",
+                                        "amount": 1200.0, "year": year, "member": number})
+    monthly = rng.randrange(150, 261, 10)
+    household["income"].append({"category": "transfer", "subtype": "dibao",
+                                "amount": float(monthly * 12 * len(household["members"])),
+                                "year": year})
+    household["measures"].append(measure_record("dibao", ctx.when, rng, year=year))
+    rerecord(household, ctx, rng)

@@ -19,12 +19,12 @@ from planner.generate.edits import (
     ages,
     ensure_monitored,
     has_health_measure,
+    identify,
     in_scope,
     record_no_out_of_pocket,
 )
 from planner.generate.household import (
     BuildContext,
-    above_identification_ceiling,
     measure_record,
 )
 from planner.generate.problems import Expected, Injector, NotApplicable, injector
@@ -46,26 +46,6 @@ def _open_monitoring(household: Household) -> dict[str, Any]:
     return monitoring
 
 
-def _identify(
-    household: Household, ctx: BuildContext, first: date, last: date, rng: random.Random
-) -> dict[str, Any]:
-    """Move the household's identification into ``first``–``last``, verification and assistance
-    with it; its monitoring record."""
-    if first > last:
-        raise NotApplicable("no identification date fits")
-    monitoring: dict[str, Any] = household["monitoring"]
-    identified = date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
-    if monitoring["group"] != "sudden_hardship" and above_identification_ceiling(
-        household, ctx.values, identified, ctx.when.year
-    ):
-        # identified with income far above the range is MON009's problem, not this one's
-        raise NotApplicable("income above the identification ceiling")
-    monitoring["identified_on"] = identified.isoformat()
-    monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
-    monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
-    return monitoring
-
-
 def _monitoring_start(ctx: BuildContext) -> date:
     return date.fromisoformat(str(ctx.values["monitoring.start"]))
 
@@ -82,7 +62,7 @@ def premium_subsidy_missing(
     if ctx.when <= cutoff:
         raise NotApplicable("the cut-off has not passed")
     start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year - 1)
-    _identify(household, ctx, max(start, _monitoring_start(ctx)), cutoff, rng)
+    identify(household, ctx, max(start, _monitoring_start(ctx)), cutoff, rng)
     household["assistance"] = {"health": ["家庭医生签约服务"]}
     # A need (SUP004 comes with it unless the plan enrols the family).
     unaddressed = [] if addressed(household, "MED003") else [Expected("SUP004")]
@@ -99,7 +79,7 @@ def premium_subsidy_after_cutoff(
     cutoff = _month_day(ctx, "insurance.premium_subsidy_cutoff", year)
     next_start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year)
     last = min(next_start, ctx.when) - timedelta(days=20)
-    _identify(household, ctx, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
+    identify(household, ctx, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
     household["assistance"] = {"health": [PREMIUM_SUBSIDY_ITEM]}
     return [Expected("MED004")]
 
