@@ -280,35 +280,29 @@ def village_blank_field(village: Record, rng: random.Random, ctx: BuildContext) 
     return [Expected("VIL003", subject=village["id"])]
 
 
-@injector("VIL004", "village")
-def village_without_people(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village recorded with no households."""
-    _exited_sheet(village)
-    village["households_total"] = 0
-    village["dibao_households"] = 0
-    return [Expected("VIL004", subject=village["id"])]
+def _exited_village_with(code: str, summary: str, values: Record) -> Injector:
+    """The injector of ``code``: the village made exited, its sheet holding ``values``."""
+
+    def inject(village: Record, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+        _exited_sheet(village)
+        village.update(values)
+        return [Expected(code, subject=village["id"])]
+
+    inject.__doc__ = summary
+    return injector(code, "village")(inject)
 
 
-@injector("VIL005", "village")
-def village_without_collective_income(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village without collective-economy income."""
-    _exited_sheet(village)
-    village["collective_income"] = 0.0
-    return [Expected("VIL005", subject=village["id"])]
-
-
-@injector("VIL006", "village")
-def village_without_paved_road(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village without a paved road to the township."""
-    _exited_sheet(village)
-    village["paved_road_to_town"] = False
-    return [Expected("VIL006", subject=village["id"])]
+# Problems of an exited village that are one value (or two that go together) of its sheet.
+village_without_people, village_without_collective_income, village_without_paved_road = (
+    _exited_village_with(code, summary, values) for code, summary, values in (
+        ("VIL004", "An exited village recorded with no households.",
+         {"households_total": 0, "dibao_households": 0}),
+        ("VIL005", "An exited village without collective-economy income.",
+         {"collective_income": 0.0}),
+        ("VIL006", "An exited village without a paved road to the township.",
+         {"paved_road_to_town": False}),
+    )
+)
 
 
 @injector("VIL007", "village")
