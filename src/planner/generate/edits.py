@@ -369,6 +369,20 @@ def without_labour(household: Household, ctx: BuildContext, rng: random.Random) 
     rerecord(household, ctx, rng)
 
 
+def monitor_without_labour(
+    household: Household, ctx: BuildContext, rng: random.Random
+) -> dict[str, Any]:
+    """Monitor the household (if it is not yet) with its risk open and 缺劳动力 among its risks;
+    the unstable-work risk it may have had goes (with nobody able to work it is RSK007's)."""
+    ensure_monitored(household, ctx, rng)
+    monitoring = household.get("monitoring")
+    if monitoring is None or monitoring.get("risk_eliminated") is not False:
+        raise NotApplicable("not monitored with its risk open")
+    risks = [r for r in monitoring["risks"] if r not in ("unstable_employment", "lack_of_labour")]
+    monitoring["risks"] = [*risks, "lack_of_labour"]
+    return monitoring
+
+
 def put_on_dibao(household: Household, ctx: BuildContext, rng: random.Random) -> None:
     """Put the household on 低保 as the generator records a 低保 household: every member receives
     it (a disabled member the living subsidy too, with its money), the household's 低保 counted

@@ -18,6 +18,7 @@ from planner.generate.edits import (
     ensure_monitored,
     identify,
     income_measure_ids,
+    monitor_without_labour,
     on_safety_net,
     put_on_dibao,
     rerecord,
@@ -177,9 +178,7 @@ def safety_net_household_not_marked(
     without_labour(household, ctx, rng)
     if not on_safety_net(household):
         put_on_dibao(household, ctx, rng)
-    monitoring = _monitored(household, ctx, rng)
-    risks = [r for r in monitoring["risks"] if r != "unstable_employment"]
-    monitoring["risks"] = [*risks, *(["lack_of_labour"] if "lack_of_labour" not in risks else [])]
+    monitor_without_labour(household, ctx, rng)
     household["no_labour_safety_net"] = False
     return [Expected("MON020")]
 

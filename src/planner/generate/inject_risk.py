@@ -5,7 +5,9 @@ A risk type is added to the risks the generator recorded (which its members bear
 matching measure: planner.generate.household.health_risk). Where the planted risk would also
 lack its matching measure by accident, a 社会帮扶 item or the measure column it needs is listed
 in the export's measure columns, so that only the planted code (and the one that necessarily
-comes with it: a safe house nothing was done to has no housing measure either) is found.
+comes with it: a safe house nothing was done to has no housing measure either) is found. The
+lack-of-labour codes (RSK007, RSK013, BEN006) first rebuild the household so that nobody can
+work (planner.generate.edits.without_labour).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from planner.generate.edits import (
     has_measure,
     has_protection_measure,
     make_disabled,
+    monitor_without_labour,
     on_safety_net,
     put_on_dibao,
     record_no_out_of_pocket,
@@ -267,16 +270,6 @@ def water_risk_without_water_measure(
     return [Expected("RSK012"), Expected("DQ008")]
 
 
-def _monitor_without_labour(
-    household: Household, ctx: BuildContext, rng: random.Random
-) -> dict[str, Any]:
-    """Monitor the household for 缺劳动力 (the unstable-work risk it may have had is RSK007's
-    problem now that nobody can work)."""
-    monitoring = _monitor(household, ctx, rng, "lack_of_labour")
-    monitoring["risks"] = [r for r in monitoring["risks"] if r != "unstable_employment"]
-    return monitoring
-
-
 @injector("RSK013", after_registration=True)
 def lack_of_labour_risk_without_measure(
     household: Household, rng: random.Random, ctx: BuildContext
@@ -286,7 +279,7 @@ def lack_of_labour_risk_without_measure(
     _require(not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
                   or has_protection_measure(household)), "an employment or protection measure")
     without_labour(household, ctx, rng)
-    _monitor_without_labour(household, ctx, rng)
+    monitor_without_labour(household, ctx, rng)
     return [Expected("RSK013"), Expected("BEN006")]
 
 
@@ -298,7 +291,7 @@ def no_labour_no_safety_net(
     risk is the lack of labour, with a 社会帮扶 item listed as its measure)."""
     _require(not on_safety_net(household), "on the safety net")
     without_labour(household, ctx, rng)
-    _monitor_without_labour(household, ctx, rng)
+    monitor_without_labour(household, ctx, rng)
     if not has_protection_measure(household):
         _list(household, "social_assistance", SOCIAL_ITEM)
     return [Expected("BEN006")]
