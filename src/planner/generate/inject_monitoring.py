@@ -18,11 +18,13 @@ from planner.generate.edits import (
     ensure_monitored,
     identify,
     income_measure_ids,
+    rerecord,
+    set_per_capita,
+)
+from planner.generate.edits_labour import (
     monitor_without_labour,
     on_safety_net,
     put_on_dibao,
-    rerecord,
-    set_per_capita,
     without_labour,
 )
 from planner.generate.household import BuildContext

@@ -23,10 +23,12 @@ from planner.generate.edits import (
     has_measure,
     has_protection_measure,
     make_disabled,
+    record_no_out_of_pocket,
+)
+from planner.generate.edits_labour import (
     monitor_without_labour,
     on_safety_net,
     put_on_dibao,
-    record_no_out_of_pocket,
     without_labour,
 )
 from planner.generate.household import EDUCATION_BENEFITS, BuildContext
