@@ -47,8 +47,11 @@ EXPORT_FALSE_ALARMS = {
     "EX001": "members able to work whose work the export holds as a place only (not yet "
              "investigated)",
 }
-# Planted codes the export does not show everywhere (not yet investigated).
-EXPORT_MISSED = {"DQ008", "EDU002"}
+# Planted codes the export does not show everywhere (DQ008, EDU002: not yet investigated).
+# BEN006 needs every member's 低保 and 特困 answered no, and the written export leaves 否 blank:
+# only a member answering 是否接受医疗救助 has known benefits. DIS002 needs the card's grade,
+# and a card number is written only for an ID number without X (exportwrite).
+EXPORT_MISSED = {"DQ008", "EDU002", "BEN006", "DIS002"}
 
 
 def _build_module() -> ModuleType:

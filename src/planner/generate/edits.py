@@ -17,6 +17,7 @@ from planner.generate.household import (
     ill_monitored_spending,
     member_ages,
 )
+from planner.generate.problems import NotApplicable
 from planner.measures import default_catalog
 
 Household = dict[str, Any]
@@ -230,8 +231,6 @@ def ensure_monitored(
     latest = max(start, ctx.when - timedelta(days=40))
     identified = date.fromordinal(rng.randint(start.toordinal(), latest.toordinal()))
     if above_identification_ceiling(household, ctx.values, identified, ctx.when.year):
-        from planner.generate.problems import NotApplicable
-
         # identified with income far above the range is MON009's problem, not this one's
         raise NotApplicable("income above the identification ceiling")
     household["monitoring"] = {
@@ -245,6 +244,26 @@ def ensure_monitored(
     ill_monitored_spending(household)
 
 
+def identify(
+    household: Household, ctx: BuildContext, first: date, last: date, rng: random.Random
+) -> dict[str, Any]:
+    """Move the household's identification into ``first``–``last``, verification and assistance
+    with it; its monitoring record."""
+    if first > last:
+        raise NotApplicable("no identification date fits")
+    monitoring: dict[str, Any] = household["monitoring"]
+    identified = date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+    if monitoring["group"] != "sudden_hardship" and above_identification_ceiling(
+        household, ctx.values, identified, ctx.when.year
+    ):
+        # identified with income far above the range is MON009's problem, not this one's
+        raise NotApplicable("income above the identification ceiling")
+    monitoring["identified_on"] = identified.isoformat()
+    monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
+    monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
+    return monitoring
+
+
 # The need a household is enrolled for, as the risk type the export records (RiskType values):
 # a schooling need is a schooling risk; for the others the risk its members' health bears out,
 # so that the injected need is the only problem planted (a housing or water risk would also
@@ -256,8 +275,6 @@ def record_no_out_of_pocket(household: Household) -> None:
     """Record 合规自付支出 0 on a monitored household; a sudden-hardship household spending
     nothing (and whose income did not fall) would be MON008's problem, so it is refused."""
     if (household.get("monitoring") or {}).get("group") == "sudden_hardship":
-        from planner.generate.problems import NotApplicable
-
         raise NotApplicable("sudden hardship")
     household["compliant_out_of_pocket"] = 0.0
 
@@ -274,3 +291,27 @@ def make_pre_exit(household: Household, ctx: BuildContext) -> None:
 def current_per_capita(household: Household, ctx: BuildContext) -> float:
     """Per-capita net income of the current year."""
     return per_capita(household, ctx.when.year)
+
+
+def adults(household: Household, ctx: BuildContext, test: Any) -> list[int]:
+    """Numbers of members aged 18–80, out of school (or dropped out), that ``test`` accepts."""
+    return [n for n, (m, age) in enumerate(zip(household["members"], ages(household, ctx),
+                                                strict=True), start=1)
+            if 18 <= age <= 80 and m["schooling"] in ("not_student", "dropped_out") and test(m)]
+
+
+def make_disabled(member: dict[str, Any], category: str | None, grade: int | None) -> None:
+    """Record ``member`` as disabled (with a card of ``category`` and ``grade``, or none)."""
+    # As the generator records a disabled member: a family doctor, the care subsidy from grade 2
+    member["health"] = "disabled"
+    member.pop("disability_category", None)
+    member.pop("disability_grade", None)
+    if category is not None:
+        member["disability_category"], member["disability_grade"] = category, grade
+    benefits = member["benefits"]
+    if "family_doctor" not in benefits:
+        benefits.append("family_doctor")
+    if "medical_assistance" in benefits:
+        benefits.remove("medical_assistance")
+    if grade is not None and grade <= 2 and "severe_disability_care_subsidy" not in benefits:
+        benefits.append("severe_disability_care_subsidy")

@@ -1,7 +1,7 @@
-"""Injectors for four county checks: a phone shared across counties (WRK010), a student recorded
-as labour (EDU007) and medical assistance without basic insurance (MED007). Each edits only what
-its rule reads; MON020 has none (a whole household without labour needs its income, work and
-benefits rebuilt, as BEN006's)."""
+"""Injectors for three county checks: a phone shared across counties (WRK010), a student
+recorded as labour (EDU007) and medical assistance without basic insurance (MED007). Each edits
+only what its rule reads (MON020's, on a household rebuilt without labour, is in
+inject_monitoring)."""
 
 from __future__ import annotations
 

@@ -19,12 +19,12 @@ from planner.generate.edits import (
     ages,
     ensure_monitored,
     has_health_measure,
+    identify,
     in_scope,
     record_no_out_of_pocket,
 )
 from planner.generate.household import (
     BuildContext,
-    above_identification_ceiling,
     measure_record,
 )
 from planner.generate.problems import Expected, Injector, NotApplicable, injector
@@ -46,26 +46,6 @@ def _open_monitoring(household: Household) -> dict[str, Any]:
     return monitoring
 
 
-def _identify(
-    household: Household, ctx: BuildContext, first: date, last: date, rng: random.Random
-) -> dict[str, Any]:
-    """Move the household's identification into ``first``–``last``, verification and assistance
-    with it; its monitoring record."""
-    if first > last:
-        raise NotApplicable("no identification date fits")
-    monitoring: dict[str, Any] = household["monitoring"]
-    identified = date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
-    if monitoring["group"] != "sudden_hardship" and above_identification_ceiling(
-        household, ctx.values, identified, ctx.when.year
-    ):
-        # identified with income far above the range is MON009's problem, not this one's
-        raise NotApplicable("income above the identification ceiling")
-    monitoring["identified_on"] = identified.isoformat()
-    monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
-    monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
-    return monitoring
-
-
 def _monitoring_start(ctx: BuildContext) -> date:
     return date.fromisoformat(str(ctx.values["monitoring.start"]))
 
@@ -82,7 +62,7 @@ def premium_subsidy_missing(
     if ctx.when <= cutoff:
         raise NotApplicable("the cut-off has not passed")
     start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year - 1)
-    _identify(household, ctx, max(start, _monitoring_start(ctx)), cutoff, rng)
+    identify(household, ctx, max(start, _monitoring_start(ctx)), cutoff, rng)
     household["assistance"] = {"health": ["家庭医生签约服务"]}
     # A need (SUP004 comes with it unless the plan enrols the family).
     unaddressed = [] if addressed(household, "MED003") else [Expected("SUP004")]
@@ -99,7 +79,7 @@ def premium_subsidy_after_cutoff(
     cutoff = _month_day(ctx, "insurance.premium_subsidy_cutoff", year)
     next_start = _month_day(ctx, "insurance.premium_subsidy_collection_start", year)
     last = min(next_start, ctx.when) - timedelta(days=20)
-    _identify(household, ctx, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
+    identify(household, ctx, max(cutoff + timedelta(days=1), _monitoring_start(ctx)), last, rng)
     household["assistance"] = {"health": [PREMIUM_SUBSIDY_ITEM]}
     return [Expected("MED004")]
 
@@ -300,35 +280,29 @@ def village_blank_field(village: Record, rng: random.Random, ctx: BuildContext) 
     return [Expected("VIL003", subject=village["id"])]
 
 
-@injector("VIL004", "village")
-def village_without_people(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village recorded with no households."""
-    _exited_sheet(village)
-    village["households_total"] = 0
-    village["dibao_households"] = 0
-    return [Expected("VIL004", subject=village["id"])]
+def _exited_village_with(code: str, summary: str, values: Record) -> Injector:
+    """The injector of ``code``: the village made exited, its sheet holding ``values``."""
+
+    def inject(village: Record, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+        _exited_sheet(village)
+        village.update(values)
+        return [Expected(code, subject=village["id"])]
+
+    inject.__doc__ = summary
+    return injector(code, "village")(inject)
 
 
-@injector("VIL005", "village")
-def village_without_collective_income(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village without collective-economy income."""
-    _exited_sheet(village)
-    village["collective_income"] = 0.0
-    return [Expected("VIL005", subject=village["id"])]
-
-
-@injector("VIL006", "village")
-def village_without_paved_road(
-    village: Record, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """An exited village without a paved road to the township."""
-    _exited_sheet(village)
-    village["paved_road_to_town"] = False
-    return [Expected("VIL006", subject=village["id"])]
+# Problems of an exited village that are one value (or two that go together) of its sheet.
+village_without_people, village_without_collective_income, village_without_paved_road = (
+    _exited_village_with(code, summary, values) for code, summary, values in (
+        ("VIL004", "An exited village recorded with no households.",
+         {"households_total": 0, "dibao_households": 0}),
+        ("VIL005", "An exited village without collective-economy income.",
+         {"collective_income": 0.0}),
+        ("VIL006", "An exited village without a paved road to the township.",
+         {"paved_road_to_town": False}),
+    )
+)
 
 
 @injector("VIL007", "village")

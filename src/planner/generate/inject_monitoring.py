@@ -1,4 +1,4 @@
-"""Injectors for the monitored-household rules (MON006–MON019): the group against the status, the
+"""Injectors for the monitored-household rules (MON006–MON020): the group against the status, the
 identification, the elimination and the risks recorded.
 
 All of them plant only in monitoring-era datasets (``after_registration``): the sudden-hardship
@@ -12,10 +12,24 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import current_per_capita, ensure_monitored, rerecord, set_per_capita
+from planner.generate.edits import (
+    ACTIVE,
+    current_per_capita,
+    ensure_monitored,
+    identify,
+    income_measure_ids,
+    rerecord,
+    set_per_capita,
+)
+from planner.generate.edits_labour import (
+    monitor_without_labour,
+    on_safety_net,
+    put_on_dibao,
+    without_labour,
+)
 from planner.generate.household import BuildContext
-from planner.generate.inject_county import _identify
 from planner.generate.problems import Expected, NotApplicable, injector
+from planner.measures import default_catalog
 
 Household = dict[str, Any]
 INDICATORS = ("house_damaged_after_elimination", "water_damaged_after_elimination",
@@ -23,6 +37,9 @@ INDICATORS = ("house_damaged_after_elimination", "water_damaged_after_eliminatio
 # Whole months from identification to elimination always reach monitoring.elimination_months_min
 # (6) with this many days; MON003 stays quiet.
 ELIMINATION_DAYS_MIN = 200
+# Identified this many days before the reference date: always more than
+# support.development_measure_months_max (1) whole months.
+DEVELOPMENT_DUE_DAYS = 75
 
 
 def _monitored(household: Household, ctx: BuildContext, rng: random.Random) -> dict[str, Any]:
@@ -50,7 +67,7 @@ def _eliminate(
     latest = ctx.when - timedelta(days=ELIMINATION_DAYS_MIN + 10)
     if date.fromisoformat(monitoring["identified_on"]) > latest:
         start = date.fromisoformat(str(ctx.values["monitoring.start"]))
-        _identify(household, ctx, start, latest, rng)
+        identify(household, ctx, start, latest, rng)
     identified = date.fromisoformat(monitoring["identified_on"])
     eliminated = date.fromordinal(rng.randint(
         identified.toordinal() + ELIMINATION_DAYS_MIN, ctx.when.toordinal() - 1))
@@ -111,7 +128,7 @@ def identified_far_above_range(
     if monitoring["group"] == "sudden_hardship":
         raise NotApplicable("a sudden-hardship household may be above the range")
     first = date.fromisoformat(str(check_from))
-    _identify(household, ctx, first, ctx.when - timedelta(days=40), rng)
+    identify(household, ctx, first, ctx.when - timedelta(days=40), rng)
     if not set_per_capita(household, ctx, float(ceiling) * rng.uniform(1.1, 1.5)):
         raise NotApplicable("no earned income to scale")
     rerecord(household, ctx, rng)
@@ -131,6 +148,41 @@ def identification_notice_too_short(
     monitoring["notice_start"] = start.isoformat()
     monitoring["notice_end"] = end.isoformat()
     return [Expected("MON010")]
+
+
+@injector("MON011", after_registration=True)
+def no_development_measure(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A monitored household with labour, identified two months or more ago, whose plan holds no
+    development measure (its industry, employment and finance measures dropped; what is left is
+    not protection only, so SUP006 stays quiet)."""
+    monitoring = _monitored(household, ctx, rng)
+    latest = ctx.when - timedelta(days=DEVELOPMENT_DUE_DAYS)
+    if date.fromisoformat(monitoring["identified_on"]) > latest:
+        identify(household, ctx, date.fromisoformat(str(ctx.values["monitoring.start"])), latest,
+                 rng)
+    raising = income_measure_ids()
+    household["measures"] = [m for m in household["measures"] if m["measure"] not in raising]
+    catalog = default_catalog()
+    active = [m["measure"] for m in household["measures"] if m["status"] in ACTIVE]
+    if active and all(catalog[m].protection for m in active if m in catalog):
+        raise NotApplicable("a protection-only plan (SUP006)")
+    return [Expected("MON011")]
+
+
+@injector("MON020", after_registration=True)
+def safety_net_household_not_marked(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A monitored household in which nobody can work, on 低保 (or 特困供养), whose risk is the
+    lack of labour, not marked 整户无劳动能力兜底保障户."""
+    without_labour(household, ctx, rng)
+    if not on_safety_net(household):
+        put_on_dibao(household, ctx, rng)
+    monitor_without_labour(household, ctx, rng)
+    household["no_labour_safety_net"] = False
+    return [Expected("MON020")]
 
 
 @injector("MON012", after_registration=True)
@@ -235,6 +287,7 @@ INJECTORS = (
     sudden_hardship_without_hardship,
     identified_far_above_range,
     identification_notice_too_short,
+    no_development_measure,
     safety_net_household_eliminated,
     sudden_hardship_eliminated_unresolved,
     problem_after_elimination,
@@ -243,4 +296,5 @@ INJECTORS = (
     natural_disaster_without_subitem,
     unrecognised_risk,
     monitored_without_risk,
+    safety_net_household_not_marked,
 )

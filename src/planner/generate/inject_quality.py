@@ -129,9 +129,17 @@ def schooling_age_implausible(
     if not adults:
         raise NotApplicable("no pupil and no grown-up")
     number = rng.choice(adults)
-    household["members"][number - 1]["schooling"] = "undergraduate"
-    household["members"][number - 1]["grade"] = 1
-    return [Expected("DQ007", number), *_student_level(household, number)]
+    member = household["members"][number - 1]
+    member["schooling"] = "undergraduate"
+    member["grade"] = 1
+    # The monitoring export records a student as 无劳动力: a grown-up "student" who can work
+    # and neither works nor holds a post is EDU007's too (exited or monitored households).
+    judged = household["status"] == "exited" or household.get("monitoring") is not None
+    student_labour = (not ctx.registration_on and judged and member["labour_capacity"]
+                      in ("normal", "skilled", "weak")
+                      and not member["employment"] and not member["public_welfare_posts"])
+    return [Expected("DQ007", number), *_student_level(household, number),
+            *([Expected("EDU007", number)] if student_labour else [])]
 
 
 def _student_level(household: Household, number: int) -> list[Expected]:

@@ -5,7 +5,9 @@ A risk type is added to the risks the generator recorded (which its members bear
 matching measure: planner.generate.household.health_risk). Where the planted risk would also
 lack its matching measure by accident, a 社会帮扶 item or the measure column it needs is listed
 in the export's measure columns, so that only the planted code (and the one that necessarily
-comes with it: a safe house nothing was done to has no housing measure either) is found.
+comes with it: a safe house nothing was done to has no housing measure either) is found. The
+lack-of-labour codes (RSK007, RSK013, BEN006) first rebuild the household so that nobody can
+work (planner.generate.edits.without_labour).
 """
 
 from __future__ import annotations
@@ -15,21 +17,27 @@ from typing import Any
 
 from planner.generate.edits import (
     HEALTH_BENEFITS,
+    adults,
     ensure_monitored,
     has_health_measure,
     has_measure,
     has_protection_measure,
+    make_disabled,
     record_no_out_of_pocket,
+)
+from planner.generate.edits_labour import (
+    monitor_without_labour,
+    on_safety_net,
+    put_on_dibao,
+    without_labour,
 )
 from planner.generate.household import EDUCATION_BENEFITS, BuildContext
 from planner.generate.inject_needs import COMPULSORY
-from planner.generate.inject_welfare import _adult, _make_disabled
 from planner.generate.problems import Expected, NotApplicable, injector
 
 Household = dict[str, Any]
 ILL = ("chronic_illness", "serious_illness")
 CAN_WORK = ("normal", "skilled", "weak")
-CANNOT_WORK = ("none", "lost")
 VOCATIONAL = ("secondary_vocational", "higher_vocational")
 STUDENTS = (*COMPULSORY, "senior_secondary", *VOCATIONAL)
 # A 社会帮扶 item: what the export lists for donations; it counts as health, protection and
@@ -71,14 +79,6 @@ def _housing_measure(household: Household) -> bool:
 
 def _water_measure(household: Household) -> bool:
     return has_measure(household, "RSK012", ("drinking_water",))
-
-
-def _on_safety_net(household: Household) -> bool:
-    return any(b in ("dibao", "tekun") for m in household["members"] for b in m["benefits"] or ())
-
-
-def _nobody_can_work(household: Household) -> bool:
-    return all(m["labour_capacity"] in CANNOT_WORK for m in _registered(household))
 
 
 @injector("RSK001", monitoring_era=True)
@@ -171,14 +171,17 @@ def water_risk_safe_water(
     return [Expected("RSK006"), Expected("RSK012")]
 
 
-@injector("RSK007", monitoring_era=True)
+@injector("RSK007", after_registration=True)
 def employment_risk_nobody_can_work(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """因务工就业不稳 recorded for a household where nobody can work, on 低保 or 特困供养."""
-    _require(_nobody_can_work(household), "someone can work")
-    _require(_on_safety_net(household), "no safety net")
+    """因务工就业不稳 recorded for a household where nobody can work, on 低保 or 特困供养 and
+    marked 整户无劳动能力兜底保障户 (so that neither BEN006 nor MON020 comes with it)."""
+    without_labour(household, ctx, rng)
+    if not on_safety_net(household):
+        put_on_dibao(household, ctx, rng)
     _monitor(household, ctx, rng, "unstable_employment")
+    household["no_labour_safety_net"] = True
     return [Expected("RSK007")]
 
 
@@ -211,12 +214,12 @@ def disability_risk_without_protection(
     for)."""
     _require(not has_protection_measure(household), "protected")
     if not any(m["health"] == "disabled" for m in _registered(household)):
-        number = rng.choice(_adult(household, ctx, lambda m: m["health"] == "healthy"
+        number = rng.choice(adults(household, ctx, lambda m: m["health"] == "healthy"
                                    and m["benefits"] is not None
                                    and m["labour_capacity"] in ("weak", "none", "lost"))
                             or [0])
         _require(number > 0, "no adult of limited labour")
-        _make_disabled(household["members"][number - 1],
+        make_disabled(household["members"][number - 1],
                        rng.choice(("physical", "visual", "hearing")), rng.choice((3, 4)))
     _monitor(household, ctx, rng, "disability")
     return [Expected("RSK009")]
@@ -269,43 +272,38 @@ def water_risk_without_water_measure(
     return [Expected("RSK012"), Expected("DQ008")]
 
 
-@injector("RSK013", monitoring_era=True)
+@injector("RSK013", after_registration=True)
 def lack_of_labour_risk_without_measure(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """缺劳动力 recorded for a household where at most the district share can work, without an
-    employment or protection measure."""
-    members = _registered(household)
-    _require(all(m["labour_capacity"] is not None for m in members), "unknown labour")
-    share = sum(m["labour_capacity"] in CAN_WORK for m in members) / len(members)
-    _require(share <= float(ctx.values["labour.lack_of_labour_share_max"]), "labour enough")
+    """缺劳动力 recorded for a household where nobody can work, without an employment or
+    protection measure; with no 低保 or 特困供养 either, BEN006 comes with it."""
     _require(not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
                   or has_protection_measure(household)), "an employment or protection measure")
-    _monitor(household, ctx, rng, "lack_of_labour")
-    return [Expected("RSK013")]
+    without_labour(household, ctx, rng)
+    monitor_without_labour(household, ctx, rng)
+    return [Expected("RSK013"), Expected("BEN006")]
 
 
-@injector("BEN006", monitoring_era=True)
+@injector("BEN006", after_registration=True)
 def no_labour_no_safety_net(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A monitored household in which nobody can work and nobody receives 低保 or 特困供养 (its
-    risk bears that out: illness or disability, with the measure it needs)."""
-    _require(_nobody_can_work(household), "someone can work")
-    _require(all(m["benefits"] is not None for m in household["members"]), "unknown benefits")
-    _require(not _on_safety_net(household), "on the safety net")
-    _monitor(household, ctx, rng, "lack_of_labour")
+    risk is the lack of labour, with a 社会帮扶 item listed as its measure)."""
+    _require(not on_safety_net(household), "on the safety net")
+    without_labour(household, ctx, rng)
+    monitor_without_labour(household, ctx, rng)
     if not has_protection_measure(household):
         _list(household, "social_assistance", SOCIAL_ITEM)
     return [Expected("BEN006")]
 
 
-# RSK007, RSK013 and BEN006 are not registered yet: the clean households they need (nobody
-# able to work; little labour and no measure) are too rare for every slot to find one.
 INJECTORS = (
     illness_risk_nobody_ill, disability_risk_nobody_disabled, lack_of_labour_risk_with_labour,
     schooling_risk_no_student, housing_risk_safe_house, water_risk_safe_water,
     illness_risk_without_health_measure, disability_risk_without_protection,
-    schooling_risk_without_education_measure,
+    employment_risk_nobody_can_work, schooling_risk_without_education_measure,
     housing_risk_without_housing_measure, water_risk_without_water_measure,
+    lack_of_labour_risk_without_measure, no_labour_no_safety_net,
 )

@@ -11,9 +11,11 @@ from typing import Any
 
 from planner.generate.economy import add_post
 from planner.generate.edits import (
+    adults,
     ages,
     ensure_monitored,
     has_protection_measure,
+    make_disabled,
     open_risk,
     rerecord,
 )
@@ -343,39 +345,17 @@ def current_work_incomplete(
     return [Expected("WRK009", number)]
 
 
-def _adult(household: Household, ctx: BuildContext, test: Any) -> list[int]:
-    return [n for n, (m, age) in enumerate(zip(household["members"], ages(household, ctx),
-                                                strict=True), start=1)
-            if 18 <= age <= 80 and m["schooling"] in ("not_student", "dropped_out") and test(m)]
-
-
-def _make_disabled(member: dict[str, Any], category: str | None, grade: int | None) -> None:
-    # As the generator records a disabled member: a family doctor, the care subsidy from grade 2
-    member["health"] = "disabled"
-    member.pop("disability_category", None)
-    member.pop("disability_grade", None)
-    if category is not None:
-        member["disability_category"], member["disability_grade"] = category, grade
-    benefits = member["benefits"]
-    if "family_doctor" not in benefits:
-        benefits.append("family_doctor")
-    if "medical_assistance" in benefits:
-        benefits.remove("medical_assistance")
-    if grade is not None and grade <= 2 and "severe_disability_care_subsidy" not in benefits:
-        benefits.append("severe_disability_care_subsidy")
-
-
 @injector("DIS001")
 def disabled_without_card(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A member recorded as disabled with an identity card only: no disability category or
     grade (a member whose labour is limited already, so that nothing else changes)."""
-    number = _choice(rng, _adult(household, ctx, lambda m: m["benefits"] is not None
+    number = _choice(rng, adults(household, ctx, lambda m: m["benefits"] is not None
                                  and m["labour_capacity"] in ("weak", "none", "lost")),
                      "adult of limited labour")
     member = household["members"][number - 1]
-    _make_disabled(member, None, None)
+    make_disabled(member, None, None)
     member["id_type"] = "身份证"
     return [Expected("DIS001", number)]
 
@@ -386,11 +366,11 @@ def severe_disability_capable(
 ) -> list[Expected]:
     """A grade 1–2 blind, intellectual, mental or multiple disability recorded as ordinary
     labour, on a member recorded as able to work already."""
-    number = _choice(rng, _adult(household, ctx, lambda m: m["benefits"] is not None
+    number = _choice(rng, adults(household, ctx, lambda m: m["benefits"] is not None
                                  and m["labour_capacity"] in ("normal", "skilled")),
                      "adult who can work")
     member = household["members"][number - 1]
-    _make_disabled(member, rng.choice(("visual", "intellectual", "mental", "multiple")),
+    make_disabled(member, rng.choice(("visual", "intellectual", "mental", "multiple")),
                    rng.choice((1, 2)))
     member["labour_capacity"] = "normal"
     return [Expected("DIS002", number)]
@@ -404,11 +384,11 @@ def severe_disability_no_subsidy(
     recorded."""
     if _measure_ids(household) & {"disability_subsidy", "disability_care_subsidy"}:
         raise NotApplicable("a subsidy measure")
-    number = _choice(rng, _adult(household, ctx, lambda m: m["benefits"] is not None
+    number = _choice(rng, adults(household, ctx, lambda m: m["benefits"] is not None
                                  and m["labour_capacity"] in ("weak", "none", "lost")),
                      "adult of limited labour")
     member = household["members"][number - 1]
-    _make_disabled(member, rng.choice(("physical", "visual", "hearing")), rng.choice((1, 2)))
+    make_disabled(member, rng.choice(("physical", "visual", "hearing")), rng.choice((1, 2)))
     member["benefits"] = [b for b in member["benefits"] if b not in SUBSIDIES]
     # monitored for disability with no other protection left: RSK009 comes with it
     unprotected = open_risk(household, "disability") and not has_protection_measure(household)
