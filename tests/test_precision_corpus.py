@@ -46,4 +46,6 @@ def test_near_households_take_clean_slots_and_expect_nothing() -> None:
     corpus = list(Generator(with_nears).households())
     assert [g.household["id"] for g in corpus] == plain_ids
     assert any(g.near for g in corpus)
-    assert all(g.expected == [] for g in corpus if g.near)
+    # A near builder may bring the findings that legitimately come with it (planner.generate.near:
+    # a water problem above the monitoring range is WAT002), never the one it stays clear of.
+    assert all(g.near not in {e.code for e in g.expected} for g in corpus if g.near)

@@ -17,6 +17,7 @@ from planner.facts.declare import DeclaredFact, Entity, Fact, FactCatalog
 from planner.facts.eras import ERA_FACTS
 from planner.facts.expression import FormulaError
 from planner.facts.household import HOUSEHOLD_FACTS, HOUSEHOLD_INPUTS
+from planner.facts.income_stability import INCOME_HOUSEHOLD_FACTS, INCOME_MEMBER_FACTS
 from planner.facts.items import ITEM_INPUTS, POST_FACTS, WORK_RECORD_FACTS
 from planner.facts.measure import MEASURE_FACTS, MEASURE_INPUTS
 from planner.facts.member import MEMBER_FACTS, MEMBER_INPUTS
@@ -52,9 +53,9 @@ ENTITIES = (
 FACTS = FactCatalog(
     ENTITIES,
     {
-        "member": MEMBER_FACTS + COUNTY_MEMBER_FACTS,
+        "member": MEMBER_FACTS + COUNTY_MEMBER_FACTS + INCOME_MEMBER_FACTS,
         "household": (HOUSEHOLD_FACTS + ERA_FACTS + HEALTH_HOUSEHOLD_FACTS + COUNTY_HOUSEHOLD_FACTS
-                      + RISK_FACTS + CONTACT_HOUSEHOLD_FACTS),
+                      + RISK_FACTS + CONTACT_HOUSEHOLD_FACTS + INCOME_HOUSEHOLD_FACTS),
         "village": VILLAGE_FACTS,
         "project": PROJECT_FACTS, "measure": MEASURE_FACTS, "work_record": WORK_RECORD_FACTS,
         "post": POST_FACTS,

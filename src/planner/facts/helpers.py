@@ -106,6 +106,11 @@ HELPERS: dict[str, Helper] = {
             "income_by_category", (3,),
             "Sum of the income sources of the year in one category (0 when none).",
         ),
+        Helper(
+            "income_of_subtypes", (3,),
+            "Sum of the income sources of the year whose subtype is in the list (0 when none; a "
+            "source with no subtype is in no list).",
+        ),
         Helper("costs_of_year", (2,), "Sum of the production costs of the year (0 when none)."),
         Helper(
             "previous_per_capita_income", (3,),

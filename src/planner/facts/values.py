@@ -63,6 +63,8 @@ class MemberFacts:
     disability_benefit: bool | None = None
     posts_at_once: int = 0
     work_spells_at_once: int = 0
+    # Income stability (planner.facts.income_stability).
+    full_labour: bool | None = None
 
     @property
     def subject(self) -> str:
@@ -188,6 +190,15 @@ class HouseholdFacts:
     # Contact records (planner.facts.contact).
     phone_shared_apart_members: tuple[int, ...] = ()
     phone_shared_apart: bool = False
+    # Income stability (planner.facts.income_stability).
+    members_full_labour: int = 0
+    any_full_labour: bool | None = None
+    policy_income: float | None = None
+    policy_income_share: float | None = None
+    income_line: float | None = None
+    near_line_limit: float | None = None
+    rigid_expenditure_share: float | None = None
+    income_near_line: bool | None = None
 
     @property
     def id(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from planner.generate.economy import totals
 from planner.generate.edits import (
     add_new_income_measure,
     addressed,
@@ -112,67 +113,86 @@ def exit_at_risk(household: Household, rng: random.Random, ctx: BuildContext) ->
     return [Expected("INC001"), Expected("INC003")]
 
 
+def near_line_limit(ctx: BuildContext) -> tuple[float, float]:
+    """The line of the year (the poverty line, else the monitoring range) and the near-the-line
+    limit above it (income.near_line_ratio times it), as INC004 and INC005 read them."""
+    line = ctx.values.get("income.poverty_line") or ctx.values["monitoring.threshold"]
+    return float(line), float(line) * float(ctx.values["income.near_line_ratio"])
+
+
 @injector("INC004", registration_era=True)
 def transfer_dependent(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """An exited household living mainly on transfers (remittances, subsidies), able to work."""
+    """A pre-exit household just above the line living mainly on policy transfers, with a member
+    of full labour (a new income measure is planned, so INC002 stays quiet)."""
     if household["status"] not in ("pre_exit", "exited"):
         raise NotApplicable("INC004 concerns pre-exit and exited households")
+    if not any(m.get("labour_capacity") in ("normal", "skilled") for m in household["members"]):
+        raise NotApplicable("nobody of full labour")
+    make_pre_exit(household, ctx)  # in range from 2020: not yet exited, so MON001 stays quiet
     year = ctx.when.year
-    limit = float(ctx.values.get("income.transfer_share_max") or 0.5)
-    share = rng.uniform(limit + 0.08, min(0.9, limit + 0.3))
-    gross = sum(s["amount"] for s in household["income"] if s["year"] == year)
-    transfer = sum(
-        s["amount"]
-        for s in household["income"]
-        if s["year"] == year and s["category"] == "transfer"
-    )
-    extra = (share * gross - transfer) / (1 - share)
+    line, limit = near_line_limit(ctx)
+    target = rng.uniform(line * 1.1, limit * 0.9)
+    share = rng.uniform(float(ctx.values["income.transfer_share_max"]) + 0.08, 0.85)
     size = len(household["members"])
-    if (household["recorded_per_capita_income"] * size + extra) / size > 40_000:
-        raise NotApplicable("already well off: the transfers needed would be implausible")
+    # Earned income so that, with the policy transfer added, net income is the target.
+    gross, costs, transfer = totals(household, year)
+    if not set_per_capita(household, ctx, target * (1 - share) + transfer / size):
+        raise NotApplicable("no earned income to lower")
+    gross, costs, transfer = totals(household, year)
+    extra = (share * gross - transfer) / (1 - share)
+    if extra <= 0 or not line * 1.02 <= (gross + extra - costs) / size < limit * 0.97:
+        raise NotApplicable("the policy income needed leaves the band near the line")
     household["income"].append(
-        {
-            "category": "transfer",
-            "subtype": "remittance",
-            "amount": float(round(extra)),
-            "year": year,
-        }
+        {"category": "transfer", "subtype": "eco_compensation", "amount": float(round(extra)),
+         "year": year}
     )
     rerecord(household, ctx, rng)
-    if not addressed(household, "INC004"):
-        household["measures"].append(
-            measure_record("planting_subsidy", ctx.when, rng, year=year - 1)
-        )
+    drop_income_measures_this_year(household, ctx)
+    if not add_new_income_measure(household, ctx, rng, rng.uniform(4000, 9000)):
+        raise NotApplicable("nobody to take a new income measure")
     return [Expected("INC004")]
 
 
 @injector("INC005")
 def income_drop(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
-    """Per-capita income fell sharply since last year (still above the monitoring range)."""
+    """Per-capita income fell sharply since last year, to near the line (above the line and,
+    where the band allows, above the monitoring range and its rigid expenditure)."""
+    line, limit = near_line_limit(ctx)
+    threshold = float(ctx.values["monitoring.threshold"]) if ctx.monitoring_on else 0.0
+    size = len(household["members"])
+    rigid = float(household.get("compliant_out_of_pocket") or 0) / size
+    floor = max(line, threshold + rigid) * 1.05
+    if floor >= limit * 0.95:
+        # 2020: the band near the line lies in the monitoring range; a pre-exit household
+        # (not yet exited, so MON001 stays quiet) with a new income measure (INC002 quiet).
+        make_pre_exit(household, ctx)
+        floor = line * 1.05
+    if not set_per_capita(household, ctx, rng.uniform(floor, limit * 0.95)):
+        raise NotApplicable("no earned income to lower")
+    limit_share = float(ctx.values.get("income.transfer_share_max") or 0.5) - 0.05
+    if transfer_share(household, ctx.when.year) > limit_share:
+        raise NotApplicable("lowering income would make it transfer-dependent (INC004)")
+    rerecord(household, ctx, rng)
     drop = float(ctx.values.get("income.income_drop_share_max") or 0.3)
     current = household["recorded_per_capita_income"]
     previous = current / (1 - rng.uniform(drop + 0.08, drop + 0.3))
     household["income_history"] = {str(ctx.when.year - 1): round(previous, 2)}
-    if not addressed(household, "INC005"):
-        candidates = [
-            n
-            for n, a in enumerate(ages(household, ctx), start=1)
-            if 16 <= a <= 64
-            and household["members"][n - 1]["labour_capacity"] in ("normal", "skilled", "weak")
-        ]
-        if not candidates:
-            raise NotApplicable("nobody for a workshop job")
-        household["measures"].append(
-            planned(
-                "workshop_job",
-                ctx,
-                rng,
-                beneficiary=rng.choice(candidates),
-                gain=rng.uniform(6000, 12000),
-            )
-        )
+    drop_income_measures_this_year(household, ctx)
+    candidates = [
+        n
+        for n, a in enumerate(ages(household, ctx), start=1)
+        if 16 <= a <= 64
+        and household["members"][n - 1]["labour_capacity"] in ("normal", "skilled", "weak")
+        and household["members"][n - 1]["schooling"] == "not_student"
+    ]
+    if not candidates:
+        raise NotApplicable("nobody for a workshop job")
+    household["measures"].append(
+        planned("workshop_job", ctx, rng, beneficiary=rng.choice(candidates),
+                gain=rng.uniform(6000, 12000))
+    )
     return [Expected("INC005")]
 
 

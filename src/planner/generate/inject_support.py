@@ -8,7 +8,6 @@ from typing import Any
 
 from planner.facts import months_between
 from planner.generate.edits import (
-    add_new_income_measure,
     ages,
     ensure_monitored,
     in_scope,
@@ -124,18 +123,24 @@ def protection_only(household: Household, rng: random.Random, ctx: BuildContext)
 def should_be_monitored(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """An exited household within the monitoring range that is not monitored (a new income
-    measure is planned, so INC002 stays quiet)."""
+    """An exited household above the monitoring range with an ill member, whose large rigid
+    expenditure (合规自付支出) takes it below the range (突发严重困难户), not monitored."""
     if not ctx.monitoring_on:
         raise NotApplicable("no monitoring before its start date")
+    if not any(m.get("health") in ("chronic_illness", "serious_illness")
+               for m in household["members"]):
+        raise NotApplicable("nobody ill: no rigid medical expenditure")
     household["status"] = "exited"
     household.pop("monitoring", None)
     household.pop("exit_target", None)
     household["causes"] = household["causes"] or ["lack_of_funds"]
     threshold = float(ctx.values["monitoring.threshold"])
-    # Above the line where there is one (INC001 is another problem); after 2020 there is none.
-    line = float(ctx.values.get("income.poverty_line") or threshold * 0.6 / 1.05)
-    if not set_per_capita(household, ctx, rng.uniform(line * 1.05, threshold * 0.95)):
+    # Above the near-the-line limit where it lies above the range (2020: 1.5× the line is the
+    # range), so that INC004 and INC005 stay out of it.
+    line = ctx.values.get("income.poverty_line")
+    floor = max(threshold, float(line or 0) * float(ctx.values["income.near_line_ratio"]))
+    target = rng.uniform(floor * 1.05, floor * 1.4)
+    if not set_per_capita(household, ctx, target):
         raise NotApplicable("no earned income to lower")
     if (
         transfer_share(household, ctx.when.year)
@@ -143,8 +148,10 @@ def should_be_monitored(
     ):
         raise NotApplicable("would be transfer-dependent")
     rerecord(household, ctx, rng)
-    if not add_new_income_measure(household, ctx, rng, rng.uniform(4000, 9000)):
-        raise NotApplicable("nobody to take a new income measure")
+    size = len(household["members"])
+    # large rigid expenditure: more than the share of a sharp fall (0.3) of income
+    left = min(threshold * 0.95, target * rng.uniform(0.4, 0.65))
+    household["compliant_out_of_pocket"] = float(round((target - left) * size))
     return [Expected("MON001")]
 
 

@@ -241,6 +241,22 @@ def _income_by_category(compiler: FactCompiler, args: list[Value]) -> Value:
     return _of_year(compiler, "income", year, category=category.constant)
 
 
+def _income_of_subtypes(compiler: FactCompiler, args: list[Value]) -> Value:
+    income, year, subtypes = args
+    _items(compiler, income, "income", "year", "amount", "subtype")
+    if not subtypes.known:
+        raise Unsupported("a list of subtypes of each row")
+    wanted = pl.lit(pl.Series(sorted(str(s) for s in subtypes.constant or ()),
+                              dtype=pl.Utf8())).implode()
+
+    def where(items: pl.DataFrame) -> pl.DataFrame:
+        return items.filter((pl.col("r:year") == pl.col("y"))
+                            & pl.col("r:subtype").is_in(wanted).fill_null(False))
+
+    return _item_aggregate(compiler, "income", pl.col("r:amount").sum(), 0.0, where=where,
+                           year=year)
+
+
 def _costs_of_year(compiler: FactCompiler, args: list[Value]) -> Value:
     costs, year = args
     _items(compiler, costs, "production_costs", "year", "amount")
@@ -469,6 +485,7 @@ _HELPERS: dict[str, Helper] = {
     "latest_income_year": _latest_income_year,
     "income_known": _income_known,
     "income_by_category": _income_by_category,
+    "income_of_subtypes": _income_of_subtypes,
     "costs_of_year": _costs_of_year,
     "previous_per_capita_income": _previous_per_capita_income,
     "active_measure_ids": _active_measure_ids,

@@ -184,6 +184,16 @@ def income_by_category(income: list[Any] | None, year: int, category: IncomeCate
     return total
 
 
+def income_of_subtypes(income: list[Any] | None, year: int, subtypes: Any) -> float:
+    # A source with no subtype is in no list: it cannot be shown to be one of them.
+    wanted = set(subtypes or ())
+    total = 0.0
+    for source in income or ():
+        if source.year == year and source.subtype in wanted:
+            total += source.amount
+    return total
+
+
 def costs_of_year(costs: list[Any], year: int) -> float:
     return sum(c.amount for c in costs if c.year == year)
 
@@ -319,6 +329,7 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "latest_income_year": latest_income_year,
     "income_known": income_known,
     "income_by_category": income_by_category,
+    "income_of_subtypes": income_of_subtypes,
     "costs_of_year": costs_of_year,
     "previous_per_capita_income": previous_per_capita_income,
     "active_measure_ids": active_measure_ids,
