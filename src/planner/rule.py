@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -117,7 +117,10 @@ class Rule:
     (:func:`planner.backends.python.compile_rule`). ``kind`` and ``need`` tell the planner what
     the findings are (see :data:`planner.spec.RuleKind`); every finding carries them. ``needs``
     are the model fields the rule cannot judge without (:mod:`planner.spec.needs`): on a source
-    that does not carry one of them the rule is not run (empty: it always runs).
+    that does not carry one of them the rule is not run (empty: it always runs). ``gate``, for a
+    Python body, says where it can find something: given the run's parameters, a condition tree
+    (data, as a spec's ``when``) true wherever ``function`` may yield a hit; a backend may run
+    the body only where it holds (the columnar backend judges it column-wise), never elsewhere.
     """
 
     code: str
@@ -139,6 +142,7 @@ class Rule:
     kind: RuleKind = "need"
     need: str | None = None
     needs: tuple[str, ...] = ()
+    gate: Callable[[Mapping[str, Any]], Any] | None = None
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -219,6 +223,7 @@ def rule(
     kind: RuleKind = "need",
     need: str | None = None,
     needs: Iterable[str] = (),
+    gate: Callable[[Mapping[str, Any]], Any] | None = None,
 ) -> Callable[[RuleFunction | DatasetRuleFunction], Rule]:
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
@@ -226,7 +231,8 @@ def rule(
     and sees their findings for the same household in ``ctx.findings`` (e.g. "a need with no
     measure"). ``kind`` and ``need`` say what its findings are to the planner; ``needs`` the
     model fields without which it cannot judge (``member.birth_date``, ``visits``; see
-    :mod:`planner.spec.needs`): the checker does not run it on a source lacking one. The message
+    :mod:`planner.spec.needs`): the checker does not run it on a source lacking one; ``gate``
+    where it can find something (see :class:`Rule`). The message
     template is checked here: a field naming an unknown fact is an error
     when the module is imported, not when a finding is rendered.
     """
@@ -260,6 +266,7 @@ def rule(
             kind=kind,
             need=need,
             needs=needed,
+            gate=gate,
         )
 
     return wrap

@@ -21,6 +21,13 @@ backend_option = click.option(
 )
 """``--backend`` of ``check``."""
 
+explain_backend_option = click.option(
+    "--explain-backend", is_flag=True,
+    help="Say on standard error why this backend runs and, for the columnar one, each rule it "
+         "leaves to Python and why 说明运行后端及回退到 Python 的规则.",
+)
+"""``--explain-backend`` of ``check``."""
+
 
 def typed_input(dataset: Dataset) -> bool:
     """True when every household file of ``dataset`` is typed Parquet (and there are some)."""
@@ -53,6 +60,42 @@ def choose_backend(requested: str, dataset: Dataset) -> str:
     return "columnar" if "columnar" in available() and typed_input(dataset) else "python"
 
 
+def why_backend(requested: str, backend: str, dataset: Dataset) -> tuple[str, str]:
+    """Why ``backend`` runs (what :func:`choose_backend` saw), in Chinese and English."""
+    if requested != "auto":
+        return "由 --backend 指定", "as --backend asked"
+    if backend == "columnar":
+        return ("auto：输入是类型化 Parquet，且已安装 polars",
+                "auto: the input is typed Parquet and polars is installed")
+    from planner.backends import available
+
+    if "columnar" not in available():
+        return ("auto：未安装 polars（pip install 'planner[columnar]'）",
+                "auto: polars is not installed (pip install 'planner[columnar]')")
+    return ("auto：输入不是类型化 Parquet，记录逐条读取校验",
+            "auto: the input is not typed Parquet; records are read and validated one by one")
+
+
+def explain_lines(requested: str, backend: str, dataset: Dataset, checker: Checker,
+                  lang: str) -> list[str]:
+    """``--explain-backend``: the backend and why, then each rule the columnar backend leaves
+    to Python and why, and what that costs (one line each, in ``lang``)."""
+    zh, en = why_backend(requested, backend, dataset)
+    lines = [f"{backend_line(backend, lang)}（{zh}）" if lang == "zh"
+             else f"{backend_line(backend, lang)} ({en})"]
+    if backend != "columnar":
+        return lines
+    from planner.backends.columnar.checker import ColumnarChecker
+    from planner.backends.columnar.fallbacks import every_household_built, fallbacks
+
+    assert isinstance(checker, ColumnarChecker)
+    lines += [fallback.line(lang) for fallback in fallbacks(checker)]
+    cost = every_household_built(checker, lang)
+    if cost is not None:
+        lines.append(cost)
+    return lines
+
+
 def start_checker(run: Run, backend: str) -> Checker:
     """The checker of ``backend`` for ``run``; a usage problem when it is not installed."""
     from planner.backends import available
@@ -76,4 +119,5 @@ def backend_line(backend: str, lang: str) -> str:
 
 
 __all__ = ["BACKEND_CHOICES", "backend_line", "backend_option", "choose_backend",
-           "start_checker", "typed_input"]
+           "explain_backend_option", "explain_lines", "start_checker", "typed_input",
+           "why_backend"]

@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
 from planner.atomic import atomic_open
 from planner.backends.python.engine import Checker
-from planner.cli.backend import backend_line, backend_option, choose_backend, start_checker
+from planner.cli.backend import (
+    backend_line,
+    backend_option,
+    choose_backend,
+    explain_backend_option,
+    explain_lines,
+    start_checker,
+)
 from planner.cli.distributed import check_on_cluster, scheduler_option
 from planner.cli.inputs import (
     UsageProblem,
@@ -123,6 +130,7 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @rule_timeout_option
 @workers_option
 @backend_option
+@explain_backend_option
 @reading_options
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: auto).")
 @scheduler_option
@@ -136,6 +144,7 @@ def check(
     input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, backend: str, scheduler: str | None,
+    explain_backend: bool = False,
 ) -> None:
     """Check household files against the rules (检查户数据，输出问题清单)."""
     from planner.output import InputSummary, RunInfo, get_writer
@@ -163,8 +172,10 @@ def check(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
-    backend = choose_backend(backend, dataset)
+    requested, backend = backend, choose_backend(backend, dataset)
     checker = start_checker(run, backend)
+    if explain_backend:
+        click.echo("\n".join(explain_lines(requested, backend, dataset, checker, lang)), err=True)
     if output_file is not None:
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,

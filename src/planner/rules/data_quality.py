@@ -8,12 +8,13 @@ land bounds).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from operator import attrgetter
+from typing import Any
 
 from planner.facts import HouseholdFacts, MemberFacts
-from planner.model import HouseholdStatus, MedicalInsurance
+from planner.model import HouseholdStatus, MedicalInsurance, PovertyCause
 from planner.params import ParamValues
 from planner.registry import packaged_yaml_rules
 from planner.rule import Hit, RuleContext, rule
@@ -123,6 +124,65 @@ MEMBER_FIELDS: dict[str, tuple[str, str, MemberCheck]] = {
 }
 
 
+def _missing(path: str) -> dict[str, Any]:
+    return {"missing": path}
+
+
+def _blank(path: str) -> dict[str, Any]:
+    # ``not value``: unrecorded or recorded empty
+    return {"any": [{"missing": path}, {"fact": path, "eq": ""}]}
+
+
+def _not_true(path: str) -> dict[str, Any]:
+    # ``value is not True`` (``missing`` is never unknown, so neither is this)
+    return {"any": [{"missing": path}, {"fact": path, "eq": False}]}
+
+
+# Where each key's test can hold, as condition data (DQ008's gate): the same test where the
+# spec says it exactly; never unknown where the test holds. Keys absent here: their own path.
+_REGISTERED = [status.value for status in sorted(REGISTERED, key=lambda s: s.value)]
+_LABOUR_AGE = {"fact": "member.age", "ge": {"param": "labour.working_age_min"}}
+HOUSEHOLD_GATES: dict[str, dict[str, Any]] = {
+    "causes": {"all": [{"fact": "household.status", "in": _REGISTERED},
+                       {"any": [{"missing": "household.causes"}, {"not": {"any": [
+                           {"fact": "household.causes", "contains": cause.value}
+                           for cause in PovertyCause]}}]}]},
+    "water.access": {"all": [_not_true("household.water.piped_into_home"),
+                             _missing("household.water.fetch_minutes_round_trip")]},
+}
+MEMBER_GATES: dict[str, dict[str, Any]] = {
+    "member.id_number": _blank("member.id_number"),
+    "member.ethnicity": _blank("member.ethnicity"),
+    "member.labour_capacity": {"all": [{"fact": "member.working_age", "eq": True},
+                                       _missing("member.labour_capacity")]},
+    "member.schooling": {"all": [
+        _missing("member.schooling"),
+        {"fact": "member.age", "ge": {"param": "education.compulsory_age_min"}},
+        {"fact": "member.age", "le": {"param": "data_quality.schooling_record_age_max"}}]},
+    "member.education": {"all": [_missing("member.education"),
+                                 {"fact": "member.enrolled", "eq": False}, _LABOUR_AGE]},
+    "member.serious_illness_insurance": {"all": [
+        _missing("member.serious_illness_insurance"),
+        {"any": [_missing("member.medical_insurance"),
+                 {"fact": "member.medical_insurance", "ne": MedicalInsurance.EMPLOYEE.value}]}]},
+    "member.pension_insurance": {"all": [_missing("member.pension_insurance"), _LABOUR_AGE,
+                                         _not_true("member.enrolled")]},
+}
+
+
+def missing_required_gate(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Where DQ008 can find something under ``params``: a required value is missing on the
+    household or on a registered member (a source that records fewer fields only drops keys);
+    ``None``: nowhere (no key is required)."""
+    household_keys, member_keys = _required(tuple(params["data_quality.required_fields"]))
+    tests: list[dict[str, Any]] = [HOUSEHOLD_GATES.get(key, _missing(f"household.{key}"))
+                                   for key in household_keys]
+    if member_keys:
+        tests.append({"any_member": {"any": [MEMBER_GATES.get(key, _missing(key))
+                                             for key in member_keys]}})
+    return {"any": tests} if tests else None
+
+
 # The model fields a key is read from, where it is not the key itself: water access is told by
 # either of two fields.
 KEY_FIELDS = {"water.access": ("water.piped_into_home", "water.fetch_minutes_round_trip")}
@@ -171,6 +231,7 @@ def _required(
         "domain.md §4.3 missing key fields",
         "domain.md §4.1, §4.2 household and member fields",
     ),
+    gate=missing_required_gate,
 )
 def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     """A value that must be recorded is unknown: one finding per missing field.
@@ -210,7 +271,9 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     Trigger to inject: delete `housing.safety_grade`, or a member's `medical_insurance`.
     DQ008 is a Python rule: the fields it checks are the parameter's value (a district adds or
     drops keys), household and member fields come from one household rule in that order, and an
-    unknown key must fail the rule; a spec names its facts when it is written.
+    unknown key must fail the rule; a spec names its facts when it is written. Its gate
+    (`missing_required_gate`: each key's test as a condition) lets the columnar backend run it
+    only on the households where a required value is missing.
 
     ## Why it matters
     Missing is not zero: every other rule stays silent on an unknown value, so an unrecorded

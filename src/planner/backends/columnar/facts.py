@@ -35,6 +35,7 @@ from planner.backends.columnar.values import (
     kind_of_annotation,
     looked_up,
     plain,
+    series_sample,
     truth,
     unknown_if_any,
 )
@@ -356,7 +357,7 @@ class FactCompiler:
                 return constant(None)
             return constant(self.params.on(date(year.constant, 12, 31)).get(node.key))
         key, params = node.key, self.params
-        sample = constant(params.get(key))
+        sample = constant(series_sample(params, key))
         if sample.kind not in ("number", "bool", "str", "date"):
             raise Unsupported(f"parameter {key} by year")
         dtype = {"number": pl.Float64(), "bool": pl.Boolean(), "str": pl.Utf8(),

@@ -23,6 +23,7 @@ import polars as pl
 from planner.backends.columnar.conditions import ConditionCompiler, MemberStep, Views
 from planner.backends.columnar.facts import FactCompiler, FactPlan
 from planner.backends.columnar.facts_rows import BatchFacts, FactRows
+from planner.backends.columnar.fallbacks import PYTHON_BODY
 from planner.backends.columnar.item_entities import ITEM_TABLES, item_frames
 from planner.backends.columnar.tables import Tables, Unsupported, build_tables
 from planner.backends.python.facts import derive
@@ -30,7 +31,7 @@ from planner.measures import default_catalog
 from planner.model import Household
 from planner.params import ParamValues, default_parameters
 from planner.rule import Rule
-from planner.spec import FactValue, ParamRef, SpecError, resolve_path
+from planner.spec import FactValue, ParamRef, SpecError, parse_condition, resolve_path
 
 SCOPES = ("household", "member")
 
@@ -88,10 +89,25 @@ class Fired:
                        strict=True))
 
 
+def _compile_gate(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, ConditionCompiler]:
+    """A Python body's gate (:attr:`Rule.gate`) as its column: the body runs where it holds."""
+    if rule.gate is None or rule.scope != "household" or rule.reads_findings:
+        raise Unsupported(PYTHON_BODY)
+    conditions = ConditionCompiler(frozenset({"household"}), compiler=compiler)
+    try:
+        # an unknown required key, say, is the body's error to report (PLN001) in Python
+        condition = rule.gate(compiler.params)
+        if condition is None:
+            return pl.lit(False), conditions
+        return conditions.compile(parse_condition(condition)).fill_null(False), conditions
+    except (ValueError, SpecError) as exc:
+        raise Unsupported(f"its gate: {exc}") from None
+
+
 def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, ConditionCompiler]:
     spec = rule.spec
     if spec is None:
-        raise Unsupported("a Python body")
+        return _compile_gate(rule, compiler)
     if spec.form is not None or spec.scope not in SCOPES:
         raise Unsupported(f"a {spec.scope} rule")
     if spec.for_each not in (None, "measure", *ITEM_TABLES):
@@ -167,7 +183,8 @@ def compile_rules(rules: Iterable[Rule], values: ParamValues, when: date,
         supported.append(rule)
         read.update(f"{path.root}.{path.attrs[0]}" for path in conditions.facts.values()
                     if not path.from_record)
-        read.update(_finding_reads(rule))
+        if rule.spec is not None:  # a gated Python body reads its other facts from the rows
+            read.update(_finding_reads(rule))
     compiler = FactCompiler(values, when, income_raising, measure_addresses, measures=measures)
     complete = every_fact or bool(unsupported)
     result = RulePlan(compiler.compile(None if complete else read), unsupported=unsupported)

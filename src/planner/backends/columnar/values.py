@@ -163,10 +163,26 @@ def kind_of_annotation(annotation: Any) -> str:
     raise Unsupported(f"a field of type {annotation}")
 
 
-def all_integers(params: ParamValues, key: str) -> bool:
-    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
+def _dated_values(params: ParamValues, key: str) -> list[Any]:
+    """The values of parameter ``key``'s dated series, its end entries left out."""
     parameters = params._parameters  # the dated series behind the values
     if parameters is None or key not in parameters:
-        return False
-    values = [dated.value for dated in parameters[key].values if not dated.ended]
+        return []
+    return [dated.value for dated in parameters[key].values if not dated.ended]
+
+
+def all_integers(params: ParamValues, key: str) -> bool:
+    """Whether every dated value of parameter ``key`` is an int (none known: no)."""
+    values = _dated_values(params, key)
     return bool(values) and all(type(value) is int for value in values)
+
+
+def series_sample(params: ParamValues, key: str) -> Any:
+    """A value of parameter ``key`` that shows its kind: the one in force, else (a series that
+    ended before the run's date, such as the poverty line after 2020, read by an income year
+    still inside it) its latest dated value; ``None`` when it never had one."""
+    value = params.get(key)
+    if value is not None:
+        return value
+    values = _dated_values(params, key)
+    return values[-1] if values else None
