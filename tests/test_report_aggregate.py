@@ -12,7 +12,7 @@ import pytest
 
 from planner.backends.python.engine import Checker
 from planner.finding import Finding
-from planner.generate import GeneratorConfig, Generator
+from planner.generate import Generator, GeneratorConfig
 from planner.io import open_dataset
 from planner.model import Household, Project
 from planner.params import load_parameters

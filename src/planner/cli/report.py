@@ -160,7 +160,7 @@ def import_ledger(file: str, output_file: str | None, lang: str) -> None:
     except OSError as exc:
         raise file_problem(exc, "无法写出", "cannot write") from exc
     for error in imported.errors:
-        click.echo(problem_text(error, True, lang), err=True)
+        click.echo(problem_text(error, False), err=True)
     click.echo(_lines(
         f"已导入 {imported.rows} 行，{len(imported.entries)} 行有状态，"
         f"{len(imported.errors)} 行有误；写出 {target}",

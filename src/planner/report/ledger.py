@@ -66,12 +66,14 @@ class LedgerRow:
     note: str
 
     def cells(self, lang: str) -> list[Any]:
-        """The row's cells in :data:`LEDGER_COLUMNS` order, codes as ``lang`` labels."""
-        return [self.fingerprint, self.town, self.village, self.subject, self.member, self.code,
+        """The row's cells in :data:`LEDGER_COLUMNS` order, codes as ``lang`` labels; nothing
+        known is an empty cell (for the office to fill in)."""
+        return [None if cell == "" else cell for cell in (
+                self.fingerprint, self.town, self.village, self.subject, self.member, self.code,
                 label(FAMILY_LABELS, self.family, lang),
                 label(SEVERITY_LABELS, self.severity, lang),
                 self.problem, self.measure, self.unit, self.person, self.deadline,
-                label(STATUS_LABELS, self.status, lang), self.verifier, self.note]
+                label(STATUS_LABELS, self.status, lang), self.verifier, self.note)]
 
 
 #: Ledger columns: (key, zh header, en header). The import reads them by key (fingerprint,
