@@ -19,6 +19,7 @@ import pickle
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -299,14 +300,15 @@ def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None
 def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
     """Write an Excel workbook: items, income projections, departments, works, allocation, notes.
 
-    Written through :class:`planner.io.tabular.XlsxTables`, as converted records are: text is
-    text (never a formula), over-long text is refused, and the file appears whole or not at all.
+    Written through :class:`planner.io.workbook.ReportTables`, as the ledger is: text is text
+    (never a formula), over-long text is refused, the file appears whole or not at all; every
+    sheet has a bold frozen header, a filter and fitted widths, and dates are Excel dates.
     """
-    from planner.io.tabular import XlsxTables
+    from planner.io.workbook import ReportTables
 
     plan_sheet = "计划 Plan"
     with Replacement() as files:
-        book = XlsxTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
+        book = ReportTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
         try:
             _xlsx_sheets(plan, book if plan.show_names else _MaskedBook(book), plan_sheet)
         finally:
@@ -315,7 +317,8 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
 
 def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
     for row in plan_rows(plan):
-        book.write(plan_sheet, (), [_cell(row[column]) for column in COLUMNS])
+        book.write(plan_sheet, (), [_cell(_date(row[column]) if column in _DATES else row[column])
+                                    for column in COLUMNS])
     income_header = ["户编号 household", "人口 size", "现人均纯收入 per capita",
                      "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
                      "贫困线 line", "监测线 threshold", "达线 clears line",
@@ -340,7 +343,7 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
                        "剩余比例 remaining", "等待户数 households", "原因 reason"])
     for work in plan.works:
         book.write(sheet, (), [work.village_name or work.village, work.label_zh,
-                               work.start.isoformat(), work.due.isoformat(), round(work.cost, 2),
+                               work.start, work.due, round(work.cost, 2),
                                work.remaining_share, work.households, work.reason_zh])
     if plan.allocation is not None:
         allocation = plan.allocation
@@ -372,6 +375,14 @@ class _MaskedBook:
 
     def write(self, table: str, header: Any, row: list[Any]) -> None:
         self.book.write(table, header, mask_data(row))
+
+
+#: Row columns holding a date (ISO text in CSV and JSON, an Excel date in XLSX).
+_DATES = ("start", "due")
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _round(value: float | None) -> float | None:

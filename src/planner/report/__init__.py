@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from planner.report.aggregate import Aggregates, Aggregator, AreaStats, PersonStats, aggregate
+from planner.report.aggregates import Aggregates, Aggregator, AreaStats, PersonStats, aggregate
 from planner.report.ledger import Entry, LedgerRow, fingerprint
 from planner.report.pipeline import ReportRun, run_report
 

@@ -1,7 +1,7 @@
 """The ledger workbook (ledger.xlsx): a summary, one sheet per town, the responsibility lists.
 
 Rows are written as they come (XlsxWriter in constant-memory mode through
-:class:`~planner.report.workbook.ReportTables`): a town's sheet is added at its first finding,
+:class:`~planner.io.workbook.ReportTables`): a town's sheet is added at its first finding,
 the summary sheet comes first and is filled on :meth:`LedgerBook.close` from the aggregates.
 The responsibility lists (责任清单) hold one row per plan item still to do, in input order: by
 village (village, household, measure, unit, person, deadline, status) and by helper (the same
@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import Replacement
+from planner.io.workbook import ReportTables, sheet_name
 from planner.planning.labels import STATUS_LABELS as ITEM_STATUS_LABELS
 from planner.planning.model import HouseholdPlan
 from planner.privacy import mask_name, mask_numbers
-from planner.report.aggregate import UNKNOWN_AREA, Aggregates, AreaStats
+from planner.report.aggregates import UNKNOWN_AREA, Aggregates, AreaStats
 from planner.report.ledger import LedgerRow, ledger_header
-from planner.report.workbook import ReportTables, sheet_name
 
 _SHEETS = {"summary": ("汇总", "Summary"), "by_village": ("村责任清单", "By village"),
            "by_helper": ("帮扶责任人清单", "By helper")}

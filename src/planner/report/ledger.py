@@ -21,7 +21,7 @@ from planner.finding import Finding
 from planner.measures import MeasureCatalog
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.privacy import mask_finding, mask_name
-from planner.report.aggregate import finding_area
+from planner.report.aggregates import finding_area
 from planner.report.labels import FAMILY_LABELS, SEVERITY_LABELS, STATUS_LABELS, label
 
 

@@ -23,7 +23,7 @@ from planner.finding import Finding
 from planner.io import Dataset
 from planner.model import Household
 from planner.params import ParameterError, ParamValues
-from planner.report.aggregate import Aggregates, Aggregator
+from planner.report.aggregates import Aggregates, Aggregator
 from planner.report.book import LedgerBook
 from planner.report.ledger import Entry, RowMaker
 from planner.results import CheckStats
