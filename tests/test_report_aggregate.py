@@ -113,6 +113,21 @@ def test_on_track_counts_follow_the_plans(district) -> None:
     assert _aggregate(district).county.on_track_exit is None
 
 
+def test_only_monitored_households_count_as_on_track_to_have_their_risk_eliminated() -> None:
+    dataset = open_dataset([EXAMPLES / "district_2023"], income_year=2023)
+    households = list(dataset.households())
+    run = Run.build(reference_date=date(2023, 10, 31))
+    planner = DistrictPlanner(run=run)
+    plans = [planner.plan_household(h) for h in households]
+    result = aggregate(households, [], reference_date=run.reference_date, plans=plans)
+    monitored = {h.id for h in households if h.monitoring is not None}
+    expected = sum(1 for p in plans if p.household in monitored
+                   and p.income.clears_threshold is True)
+    assert result.county.monitored == len(monitored) > 0
+    assert result.county.on_track_risk_eliminated == expected <= len(monitored)
+    assert any(p.income.clears_threshold for p in plans if p.household not in monitored)
+
+
 def test_the_json_form_is_plain_data(district) -> None:
     data = json.loads(json.dumps(_aggregate(district).to_dict(), ensure_ascii=False))
     town = next(t for t in data["towns"] if t["name"] == "河口镇")

@@ -207,8 +207,9 @@ class Aggregator:
         self.towns: dict[str, AreaStats] = {}
         self.villages: dict[tuple[str, str], AreaStats] = {}
         self.helpers: dict[tuple[str, str | None], PersonStats] = {}
-        #: Per household: its (town, village) key and its helper's key, nothing else.
-        self._of: dict[str, tuple[tuple[str, str], tuple[str, str | None] | None]] = {}
+        #: Per household: its (town, village) key, its helper's key and whether it is
+        #: monitored, nothing else.
+        self._of: dict[str, tuple[tuple[str, str], tuple[str, str | None] | None, bool]] = {}
         self._with_findings: set[str] = set()
         self._planned = False
 
@@ -247,13 +248,14 @@ class Aggregator:
                     helper.name if self.show_personal else mask_name(helper.name) or "",
                     helper.organisation)
             person.households += 1
-        self._of[household.id] = ((region.town or UNKNOWN_AREA, region.village or ""), helper_key)
+        self._of[household.id] = ((region.town or UNKNOWN_AREA, region.village or ""), helper_key,
+                                  household.monitoring is not None)
 
     def add_finding(self, finding: Finding) -> None:
         """Count one finding in its area (and its household's helper); waived ones apart."""
         known = self._of.get(finding.subject) if finding.subject_kind == "household" else None
         if known is not None:
-            (town, village), helper_key = known
+            (town, village), helper_key, _ = known
         else:
             town, village = finding_area(finding)
             town = town or UNKNOWN_AREA
@@ -305,11 +307,10 @@ class Aggregator:
         known = self._of.get(plan.household)
         if known is None:
             return
-        (town, village), _ = known
+        (town, village), _, monitored = known
         income = plan.income
         exit_ok = plan.status == "pre_exit" and income.clears_line is True
-        risk_ok = income.monitoring_threshold is not None and income.clears_threshold is True \
-            and plan.status not in ("poor", "pre_exit")
+        risk_ok = monitored and income.clears_threshold is True
         for area in self._areas(town, village):
             area.on_track_exit = (area.on_track_exit or 0) + exit_ok
             area.on_track_risk_eliminated = (area.on_track_risk_eliminated or 0) + risk_ok
