@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -158,3 +159,17 @@ def test_usage_problems_exit_2_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     done = planner("report", DISTRICT, cwd=tmp_path)
     assert done.returncode == 2 and "--out" in done.stderr
+
+
+def test_rejected_records_are_listed_and_exit_1_with_the_rest_reported(tmp_path: Path) -> None:
+    district = tmp_path / "district"
+    shutil.copytree(DISTRICT, district)
+    with (district / "households.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "BAD-1", "members": [{"number": "one"}]}\n')
+    done = planner("report", district, "--out", tmp_path / "out", "--no-plan", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "households.jsonl" in done.stderr and "第308行" in done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["inputs"] == {"read": 308, "accepted": 307, "rejected": 1}
+    assert report["county"]["households"] == 307
