@@ -62,3 +62,16 @@ def test_sheet_names_are_ones_excel_accepts() -> None:
     assert sheet_name("x" * 40) == "x" * 31
     assert sheet_name("汇总", ["汇总"]) == "汇总~2"
     assert sheet_name("SUMMARY", ["summary", "SUMMARY~2"]) == "SUMMARY~3"
+
+
+def test_plan_rows_name_the_town(tmp_path: Path) -> None:
+    household = Household.model_validate_json(
+        (HOUSEHOLDS / "one_room_unsafe_water.json").read_text("utf-8"))
+    result = plan([household], rules=RuleSet(entry_point_rules(("housing", "water"))),
+                  reference_date=WHEN)
+    path = tmp_path / "plan.xlsx"
+    write_xlsx(result, path)
+    rows = list(openpyxl.load_workbook(path)["计划 Plan"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:3] == ["户编号 household", "乡镇 town", "村 village"]
+    assert {row[1] for row in rows[1:]} == {"河口镇"}

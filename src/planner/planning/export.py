@@ -37,7 +37,8 @@ from planner.privacy import mask_data, mask_numbers
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
-    "household": "户编号 household", "village": "村 village", "member": "成员 member",
+    "household": "户编号 household", "town": "乡镇 town", "village": "村 village",
+    "member": "成员 member",
     "action": "操作 action", "measure": "措施 measure", "label_zh": "措施名称",
     "label_en": "measure name", "family": "类别 family", "status": "状态 status",
     "why": "原因代码 why", "why_zh": "原因", "why_en": "why (label)",
@@ -80,7 +81,8 @@ def why_codes(item: PlanItem) -> list[str]:
 
 def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
     return {
-        "household": result.household, "village": result.village_name or result.village or "",
+        "household": result.household, "town": result.town or "",
+        "village": result.village_name or result.village or "",
         "member": item.member, "action": item.action, "measure": item.measure,
         "label_zh": item.label_zh, "label_en": item.label_en, "family": item.family,
         "status": item.status, "why": ";".join(item.why_codes),
@@ -97,7 +99,8 @@ def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
 def _work_row(work: VillageWork) -> dict[str, Any]:
     why_zh, why_en = work.why or ["本村待完工程"], work.why or ["pending village work"]
     return {
-        "household": "", "village": work.village_name or work.village, "member": None,
+        "household": "", "town": "", "village": work.village_name or work.village,
+        "member": None,
         "action": "keep" if work.source in ("work", "project") else "add",
         "measure": work.measure, "label_zh": work.label_zh, "label_en": work.label_en,
         "family": "infrastructure", "status": "pending", "why": ";".join(work.why),
