@@ -149,9 +149,9 @@ def run_report(
                         book.add(row)
             for project in dataset.projects:
                 counter.add_project(derive_project(project, when))
+        finally:  # an unfinished workbook is discarded with the other files (Replacement)
             aggregates = counter.result()
-        finally:
-            book.close(counter.result())
+            book.close(aggregates)
         report = ReportRun(
             aggregates=aggregates, stats=checker.stats,
             inputs={"read": dataset.stats.read, "accepted": dataset.stats.accepted,
