@@ -9,14 +9,16 @@ import click
 from planner.version import __version__
 
 #: The modules of ``planner.cli`` defining commands (each a ``COMMANDS`` tuple), in help order.
-MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "template", "rulecases")
+MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "report", "template",
+           "rulecases")
 
 #: Which module defines each command, so that running one imports that module only (and
 #: ``planner --version`` none); a command missing here is still found, by importing them all.
 WHERE = {
     "schema": "foundation", "params": "foundation", "facts": "facts", "generate": "generate",
     "validate": "io", "convert": "io", "check": "check", "rules": "check", "plan": "plan",
-    "measures": "plan", "template": "template", "test": "rulecases",
+    "measures": "plan", "report": "report", "ledger": "report", "template": "template",
+    "test": "rulecases",
 }
 
 

@@ -165,19 +165,23 @@ class DistrictPlanner:
         self._village_of: dict[str, str | None] = {}
         self._candidates_lifted = 0
 
-    def plan_household(self, household: Household, source: Source | None = None) -> HouseholdPlan:
+    def plan_household(self, household: Household, source: Source | None = None,
+                       findings: list[Finding] | None = None) -> HouseholdPlan:
         """Plan one household and add it to the district summary.
 
         ``source`` is where it was read: the checker then skips the rules that need a field the
         source does not carry, so a plan never addresses what the file could not say.
+        ``findings``: the household's findings, made by a run checking the whole dataset as it
+        streams (``planner report``), so that it is not checked twice.
         """
-        if self.checker is not None:
+        if findings is None and self.checker is not None:
             facts = self.checker.facts(household)
-            findings: list[Finding] = self.checker.check_household(household, facts, source)
+            findings = self.checker.check_household(household, facts, source)
         else:
             facts = derive(household, self.reference_date, self.values,
                            self.catalog.income_raising_ids())
-            findings = (self._findings or {}).get(household.id, [])
+            if findings is None:
+                findings = (self._findings or {}).get(household.id, [])
         village = self.index.of_household(household)
         works = self.works.get(village.id, {}) if village is not None else {}
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,

@@ -19,6 +19,7 @@ import pickle
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +37,8 @@ from planner.privacy import mask_data, mask_numbers
 
 #: Row columns, with the bilingual header used in spreadsheets.
 COLUMNS = {
-    "household": "户编号 household", "village": "村 village", "member": "成员 member",
+    "household": "户编号 household", "town": "乡镇 town", "village": "村 village",
+    "member": "成员 member",
     "action": "操作 action", "measure": "措施 measure", "label_zh": "措施名称",
     "label_en": "measure name", "family": "类别 family", "status": "状态 status",
     "why": "原因代码 why", "why_zh": "原因", "why_en": "why (label)",
@@ -79,7 +81,8 @@ def why_codes(item: PlanItem) -> list[str]:
 
 def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
     return {
-        "household": result.household, "village": result.village_name or result.village or "",
+        "household": result.household, "town": result.town or "",
+        "village": result.village_name or result.village or "",
         "member": item.member, "action": item.action, "measure": item.measure,
         "label_zh": item.label_zh, "label_en": item.label_en, "family": item.family,
         "status": item.status, "why": ";".join(item.why_codes),
@@ -96,7 +99,8 @@ def _item_row(result: HouseholdPlan, item: PlanItem) -> dict[str, Any]:
 def _work_row(work: VillageWork) -> dict[str, Any]:
     why_zh, why_en = work.why or ["本村待完工程"], work.why or ["pending village work"]
     return {
-        "household": "", "village": work.village_name or work.village, "member": None,
+        "household": "", "town": "", "village": work.village_name or work.village,
+        "member": None,
         "action": "keep" if work.source in ("work", "project") else "add",
         "measure": work.measure, "label_zh": work.label_zh, "label_en": work.label_en,
         "family": "infrastructure", "status": "pending", "why": ";".join(work.why),
@@ -299,14 +303,15 @@ def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None
 def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
     """Write an Excel workbook: items, income projections, departments, works, allocation, notes.
 
-    Written through :class:`planner.io.tabular.XlsxTables`, as converted records are: text is
-    text (never a formula), over-long text is refused, and the file appears whole or not at all.
+    Written through :class:`planner.io.workbook.ReportTables`, as the ledger is: text is text
+    (never a formula), over-long text is refused, the file appears whole or not at all; every
+    sheet has a bold frozen header, a filter and fitted widths, and dates are Excel dates.
     """
-    from planner.io.tabular import XlsxTables
+    from planner.io.workbook import ReportTables
 
     plan_sheet = "计划 Plan"
     with Replacement() as files:
-        book = XlsxTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
+        book = ReportTables(Path(path), plan_sheet, list(COLUMNS.values()), files)
         try:
             _xlsx_sheets(plan, book if plan.show_names else _MaskedBook(book), plan_sheet)
         finally:
@@ -315,7 +320,8 @@ def write_xlsx(plan: DistrictPlan, path: str | Path) -> None:
 
 def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
     for row in plan_rows(plan):
-        book.write(plan_sheet, (), [_cell(row[column]) for column in COLUMNS])
+        book.write(plan_sheet, (), [_cell(_date(row[column]) if column in _DATES else row[column])
+                                    for column in COLUMNS])
     income_header = ["户编号 household", "人口 size", "现人均纯收入 per capita",
                      "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
                      "贫困线 line", "监测线 threshold", "达线 clears line",
@@ -340,7 +346,7 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
                        "剩余比例 remaining", "等待户数 households", "原因 reason"])
     for work in plan.works:
         book.write(sheet, (), [work.village_name or work.village, work.label_zh,
-                               work.start.isoformat(), work.due.isoformat(), round(work.cost, 2),
+                               work.start, work.due, round(work.cost, 2),
                                work.remaining_share, work.households, work.reason_zh])
     if plan.allocation is not None:
         allocation = plan.allocation
@@ -372,6 +378,14 @@ class _MaskedBook:
 
     def write(self, table: str, header: Any, row: list[Any]) -> None:
         self.book.write(table, header, mask_data(row))
+
+
+#: Row columns holding a date (ISO text in CSV and JSON, an Excel date in XLSX).
+_DATES = ("start", "due")
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _round(value: float | None) -> float | None:

@@ -175,7 +175,7 @@ def _build(context: _Context, income_choice: list[Option] | None
     result = HouseholdPlan(
         household=facts.id,
         village=context.village or region.division_code or region.village,
-        village_name=region.village,
+        village_name=region.village, town=region.town,
         status=None if facts.record.status is None else facts.record.status.value,
         reference_date=facts.reference_date, start=start, target_date=target, helper=helper,
         items=items, history=history, notes=notes, income=projection, critical_path=path,

@@ -222,6 +222,8 @@ class HouseholdPlan:
     unplanned: list[str] = field(default_factory=list)
     to_cancel: list[PlanItem] = field(default_factory=list)
     alternatives: dict[str, HouseholdPlan] = field(default_factory=dict)
+    #: The household's town (乡镇), for the spreadsheet rows; not in :meth:`to_dict` (pinned).
+    town: str | None = None
 
     @property
     def new_items(self) -> list[PlanItem]:

@@ -1,0 +1,175 @@
+"""CLI: ``planner report`` (aggregates and the rectification ledger) and ``planner ledger import``.
+
+Exit codes of ``report``: 0 written (findings are what a report is for), 1 records were rejected
+(each listed, the rest reported), 2 usage, configuration or file problems. ``ledger import``:
+0 imported, 1 rows refused (each named by sheet, row and column; the others imported), 2 a file
+that is no ledger or cannot be read or written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from planner.cli.inputs import (
+    UsageProblem,
+    dataset_files,
+    file_problem,
+    open_inputs,
+    prepare_run,
+    province_option,
+    reading_options,
+    refuse_overwriting_inputs,
+    with_progress,
+)
+from planner.selection import Selection, split_selectors
+
+T = TypeVar("T")
+STATUS_FILE = "ledger-status.json"
+
+
+def _lines(zh: str, en: str, lang: str) -> str:
+    return zh if lang == "zh" else en
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write ledger.xlsx and report.json into 输出文件夹.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
+@click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
+@click.option("--ignore", multiple=True, help="Rules to leave out (code prefix, name or family).")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+              help="Local rule file or folder (.py, .yaml) 本地规则文件 (repeatable).")
+@click.option("--params", "param_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="District parameter file 地方参数文件 (repeatable).")
+@province_option
+@click.option("--measures", "measure_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="District measure catalog override (repeatable).")
+@click.option("--waivers", "waiver_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Waiver file (.yaml or .csv) 豁免文件 (repeatable).")
+@click.option("--status", "status_file", type=click.Path(exists=True, dir_okay=False),
+              help="Status file written by planner ledger import 整改状态文件.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Reference date (default: configuration, else today) 检查基准日.")
+@click.option("--plan/--no-plan", default=True, show_default=True,
+              help="Plan each household: measures and deadlines in the ledger, on-track counts.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@reading_options
+def report(
+    paths: tuple[str, ...], out_dir: str, config_file: str | None, select: tuple[str, ...],
+    ignore: tuple[str, ...], rule_paths: tuple[str, ...], param_files: tuple[str, ...],
+    province: str | None, measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
+    status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
+    column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+) -> None:
+    """Write the supervision report: aggregates and rectification ledger (督查报告与整改台账)."""
+    from planner.io.errors import FormatError
+    from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
+    from planner.report.status import StatusFileError, load_status
+
+    cli_level = Selection(select=split_selectors(select) or None, ignore=split_selectors(ignore),
+                          source="command line")
+    config, run = prepare_run(
+        config_file, paths, selection=cli_level, rule_paths=rule_paths, param_files=param_files,
+        measure_files=measure_files, waiver_files=waiver_files,
+        reference_date=on.date() if on is not None else None, province=province)
+    try:
+        entries = load_status(status_file) if status_file is not None else {}
+    except StatusFileError as exc:
+        raise UsageProblem(str(exc)) from exc
+    try:
+        dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
+                              income_year=income_year if income_year is not None
+                              else config.income_year, strict=strict, mask=not show_personal)
+    except Exception as exc:  # the reader reports unreadable inputs by raising
+        raise UsageProblem(str(exc)) from exc
+    out = Path(out_dir)
+    refuse_overwriting_inputs([out / LEDGER_FILE, *(out / name for name in RENDERERS)],
+                              [*dataset_files(dataset), *([status_file] if status_file else [])])
+    label = _lines("已检查户数", "households checked", lang)
+
+    def progress(items: Iterable[T]) -> Iterator[T]:
+        return with_progress(items, label)
+
+    try:
+        result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
+                            plan=plan, entries=entries, progress=progress)
+    except OSError as exc:
+        raise file_problem(exc, "无法写出", "cannot write") from exc
+    except FormatError as exc:
+        raise UsageProblem(str(exc)) from exc
+    except Exception as exc:  # --strict stops at the first bad record
+        if not strict:
+            raise
+        raise UsageProblem(f"输入错误，已停止：{exc}", f"input error, stopped: {exc}") from exc
+    _summary(result, out, lang, dataset, show_personal)
+
+
+def _summary(result: Any, out: Path, lang: str, dataset: Any, show_personal: bool) -> None:
+    """The files written and the totals on standard error, the input errors, the exit code."""
+    from planner.output.places import problem_text
+
+    county = result.aggregates.county
+    click.echo(_lines(
+        f"已写出 {out}：{county.households} 户，{county.findings} 个问题，"
+        f"台账 {result.ledger_rows} 条（未整改 {result.ledger_open} 条）",
+        f"written to {out}: {county.households} households, {county.findings} findings, "
+        f"{result.ledger_rows} ledger rows ({result.ledger_open} not rectified)", lang), err=True)
+    for error in dataset.errors:
+        click.echo(problem_text(error, show_personal, lang), err=True)
+    if any(error.is_file_error for error in dataset.errors):
+        sys.exit(2)
+    if dataset.errors or dataset.stats.rejected:
+        sys.exit(1)
+
+
+@click.group()
+def ledger() -> None:
+    """The rectification ledger (整改台账): read an edited ledger back."""
+
+
+@ledger.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "output_file", type=click.Path(dir_okay=False),
+              help=f"Status file to write or update (default: {STATUS_FILE} beside FILE).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def import_ledger(file: str, output_file: str | None, lang: str) -> None:
+    """Read an edited ledger and write the status file the next report reads (导入整改台账)."""
+    from planner.output.places import problem_text
+    from planner.report.status import StatusFileError, load_status, read_ledger, save_status
+
+    target = Path(output_file) if output_file else Path(file).parent / STATUS_FILE
+    refuse_overwriting_inputs([target], [file])
+    try:
+        imported = read_ledger(file)
+        entries = load_status(target) if target.exists() else {}
+    except StatusFileError as exc:
+        raise UsageProblem(str(exc)) from exc
+    entries.update(imported.entries)
+    try:
+        save_status(entries, target)
+    except OSError as exc:
+        raise file_problem(exc, "无法写出", "cannot write") from exc
+    for error in imported.errors:
+        click.echo(problem_text(error, False), err=True)
+    click.echo(_lines(
+        f"已导入 {imported.rows} 行，{len(imported.entries)} 行有状态，"
+        f"{len(imported.errors)} 行有误；写出 {target}",
+        f"imported {imported.rows} rows, {len(imported.entries)} with a status, "
+        f"{len(imported.errors)} refused; wrote {target}", lang), err=True)
+    if imported.errors:
+        sys.exit(1)
+
+
+COMMANDS: list[click.Command] = [report, ledger]
+
+__all__ = ["COMMANDS", "import_ledger", "ledger", "report"]
