@@ -16,6 +16,7 @@ from planner.generate.household import (
     health_risk,
     ill_monitored_spending,
     member_ages,
+    record_premium_subsidy,
 )
 from planner.measures import default_catalog
 
@@ -243,6 +244,7 @@ def ensure_monitored(
         "risk_eliminated": False,
     }
     ill_monitored_spending(household)
+    record_premium_subsidy(household, ctx)
 
 
 # The need a household is enrolled for, as the risk type the export records (RiskType values):

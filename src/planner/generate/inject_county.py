@@ -23,15 +23,16 @@ from planner.generate.edits import (
     record_no_out_of_pocket,
 )
 from planner.generate.household import (
+    PREMIUM_SUBSIDY_ITEM,
     BuildContext,
     above_identification_ceiling,
     measure_record,
+    record_premium_subsidy,
 )
 from planner.generate.problems import Expected, Injector, NotApplicable, injector
 
 Household = dict[str, Any]
 Record = dict[str, Any]
-PREMIUM_SUBSIDY_ITEM = "城乡居民基本医疗保险个人缴费补贴"
 ILL = ("chronic_illness", "serious_illness")
 
 
@@ -63,6 +64,7 @@ def _identify(
     monitoring["identified_on"] = identified.isoformat()
     monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
     monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
+    record_premium_subsidy(household, ctx)
     return monitoring
 
 
