@@ -59,9 +59,10 @@ EVIDENCE_NOT_CARRIED: dict[str, str] = {
     "DIS003": "disability subsidies as a member's benefits (the export answers 低保, 特困 "
               "and 医疗救助 only)",
     "INC005": "last year's income (no income-history column)",
-    "MED002": "a family-doctor contract as a member's benefit (the export answers 低保, 特困 "
-              "and 医疗救助 only)",
     "PST003": "a second post's dates (the member sheet carries one post, without dates)",
+    "RSK011": "a renovated or relocated house (no renovation or relocation status column: the "
+              "export holds the house as never made safe, and RSK005 fires beside it; RSK011 is "
+              "planted with RSK005)",
     "RSK006": "safe water (the one answer 是否解决安全饮用水 is read as water quality only: the "
               "four indicators are never all known)",
 }

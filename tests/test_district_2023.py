@@ -34,24 +34,18 @@ ISSUE_13 = re.compile(r"(MON0(0[4-9]|1\d)|RSK\d{3}|BEN\d{3}|PST\d{3}|WRK\d{3}|DI
 # read as the month's first day. They are the rules' imprecision on exports, reported to the
 # rule owners; a code leaves this list once its rule no longer fires there.
 EXPORT_FALSE_ALARMS = {
-    "EDU002": "a pupil's living subsidy (member.benefits) is not an export answer",
-    "MED002": "a family-doctor contract (member.benefits) is not an export answer",
-    "MED003": "health measures listed without 个人缴费补贴 (no premium subsidy is generated)",
-    "IND001": "an industry measure of the plan in 产业帮扶 while operating income is 0",
     "MON005": "识别监测时间 202003 read as 2020-03-01, before 2020-03-20",
-    "MON009": "(not yet investigated)",
-    "RSK001": "beside MED006: the ill member's illness read from the export (not yet investigated)",
-    "RSK008": "beside MED006 (not yet investigated)",
-    "RSK005": "a housing risk beside a house the export holds as safe (not yet investigated)",
-    "WRK004": "a spell's start month read as its first day: 15 years old then, 16 on the day",
-    "EX001": "members able to work whose work the export holds as a place only (not yet "
-             "investigated)",
+    # not an export difference: the example plugin pack's idle-labour rule (installed beside
+    # the built-in rules, unknown to the generator) also fires on the JSON household where
+    # MON001's injector lowers the income of a household with a capable member without work
+    "EX001": "the example plugin's idle labour beside MON001's lowered income (also in JSON)",
 }
-# Planted codes the export does not show everywhere (DQ008, EDU002: not yet investigated).
-# BEN006 needs every member's 低保 and 特困 answered no, and the written export leaves 否 blank:
-# only a member answering 是否接受医疗救助 has known benefits. DIS002 needs the card's grade,
-# and a card number is written only for an ID number without X (exportwrite).
-EXPORT_MISSED = {"DQ008", "EDU002", "BEN006", "DIS002"}
+# Planted codes the export does not show everywhere. BEN006 needs every member's 低保 and 特困
+# answered no, and the written export leaves 否 blank: only a member answering 是否接受医疗救助
+# has known benefits. DIS002 needs the card's grade, and a card number is written only for an
+# ID number without X (exportwrite). MED002 reads the household's family-doctor contract from
+# 健康帮扶: a household with no health item at all has a blank cell, read as unanswered.
+EXPORT_MISSED = {"BEN006", "DIS002", "MED002"}
 
 
 def _build_module() -> ModuleType:
@@ -136,7 +130,7 @@ def test_every_new_code_of_issue_13_is_planted_or_listed():
     # the lists (README.md, tests) of what is not shown: they shrink as layouts and injectors grow
     assert {code for code in excluded if ISSUE_13.fullmatch(code)} == {
         "BEN003", "BEN004", "DIS003", "EDU003", "IND002", "MON008", "MON010", "MON016", "MON017",
-        "PST001", "PST002", "PST003", "RSK006"}
+        "PST001", "PST002", "PST003", "RSK006", "RSK011"}
     assert not_injectable <= {"BEN006", *(f"MON0{n:02d}" for n in range(6, 20)),
                               *(f"RSK{n:03d}" for n in range(1, 14))}
     readme = (DISTRICT / "README.md").read_text(encoding="utf-8")

@@ -158,9 +158,9 @@ def test_district_shape(district: dict) -> None:
         # skills training planned for a member with no labour capacity
         ("522425-203-0032", ["SUP003 m2"]),
         # a child out of school (and the exited household is not monitored)
-        ("522425-105-0004", ["EDU001 m3", "MON001", "SUP004 m3"]),
+        ("522425-105-0004", ["EDU001 m3", "SUP004 m3"]),
         # a member without medical insurance
-        ("522425-203-0005", ["MED001 m2", "MON001", "SUP004 m2"]),
+        ("522425-203-0005", ["MED001 m2", "SUP004 m2"]),
         # an invalid ID number and other data errors
         ("522425-101-0104", ["DQ001 m2", "DQ002 m3", "DQ006"]),
     ],

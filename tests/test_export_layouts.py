@@ -39,7 +39,8 @@ def test_the_member_sheet_has_no_birth_date_column_and_says_so():
     assert "出生日期" not in members.headers
     assert "member.birth_date" in dict(members.cannot_express)
     carried = members.carried_fields(default_column_map())
-    assert {"member.id_number", "member.id_type", "member.benefits", "member.benefits_declined",
+    assert {"member.id_number", "member.id_type", "member.benefits.dibao",
+            "member.benefits_declined",
             "assistance.health", "monitoring.house_damaged_after_elimination",
             "tekun_support_amount", "no_labour_safety_net", "living.orchard_mu",
             "living.grain_to_green_mu", "income.wage"} <= carried

@@ -40,7 +40,7 @@ def test_work_records_join_to_members_by_id_number_under_any_file_name(tmp_path)
                                                 "monitoring_2023_work_records"]
     # what each file can say: the fields its header row feeds
     members, work = read.tables
-    assert {"member.id_number", "member.benefits", "member.benefits_declined",
+    assert {"member.id_number", "member.benefits.dibao", "member.benefits_declined",
             "income.wage"} <= members.fields
     assert "member.birth_date" in members.fields  # export_2023.csv has 出生日期
     assert "helper.name" not in members.fields and "water.reliability" not in members.fields

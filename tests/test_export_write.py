@@ -27,8 +27,11 @@ WORK_FIELDS = part_fields("work_record",
                           LAYOUTS["monitoring_2023_work_records"].carried_fields(COLUMNS))
 VILLAGE_FIELDS = LAYOUTS["monitoring_2023_villages"].carried_fields(COLUMNS)
 MONTHS = {"monitoring.identified_on", "monitoring.eliminated_on", "start", "end"}
-# 享受低保政策情况, 享受特困供养政策情况 and 是否接受医疗救助 answer for these benefits only
-ANSWERED = {"dibao", "tekun", "medical_assistance"}
+# 享受低保政策情况, 享受特困供养政策情况 and 是否接受医疗救助 answer for these benefits only: the
+# layout carries them as kinds of member.benefits (member.benefits.dibao …), not the whole list
+ANSWERED = {p.rsplit(".", 1)[1] for p in MEMBER_FIELDS if p.startswith("member.benefits.")}
+MEMBER_PATHS = {p.rsplit(".", 1)[0] if p.startswith("member.benefits.") else p
+                for p in MEMBER_FIELDS}
 
 
 def _at(data: Any, path: str) -> Any:
@@ -66,7 +69,7 @@ def _carried(household: Household) -> dict[str, Any]:
         elif not path.startswith("member."):
             seen[path] = _value(path, _at(data, path))
     for number, member in enumerate(data["members"], start=1):
-        for path in MEMBER_FIELDS | WORK_FIELDS:
+        for path in MEMBER_PATHS | WORK_FIELDS:
             if not path.startswith("member.") or ".employment." in path:
                 continue
             value = _at(member, path[len("member."):])

@@ -14,6 +14,7 @@ from planner.facts.declare import Fact
 # matches the same way, as a part of the cell).
 _PREMIUM_SUBSIDY = '"个人缴费补贴"'
 _RAIN_DEW = '"雨露计划"'
+_FAMILY_DOCTOR = '"家庭医生"'
 
 HEALTH_HOUSEHOLD_FACTS = (
     Fact("premium_subsidy", "bool", "", "享受城乡居民医保个人缴费补贴", "premium subsidy",
@@ -44,6 +45,10 @@ HEALTH_HOUSEHOLD_FACTS = (
          "An item of 教育帮扶 names 雨露计划 (the vocational-education grant); unknown without "
          "the column.",
          f"mentions(record.assistance.education, {_RAIN_DEW})"),
+    Fact("family_doctor_listed", "bool", "", "登记了家庭医生签约服务", "family doctor listed",
+         "An item of 健康帮扶 names the family-doctor contract (家庭医生签约服务): the export's "
+         "answer for the household, which has no member's contract; unknown without the column.",
+         f"mentions(record.assistance.health, {_FAMILY_DOCTOR})"),
     Fact("industry_assistance_listed", "bool", "", "登记了产业帮扶", "industry assistance listed",
          "The 产业帮扶 column lists at least one item; unknown without the column.",
          "size_of(record.assistance.industry) > 0"),

@@ -145,6 +145,7 @@ class HouseholdFacts:
     next_premium_subsidy_window_start: date
     premium_subsidy_period_over: bool
     rain_dew_plan: bool | None
+    family_doctor_listed: bool | None
     industry_assistance_listed: bool | None
     # risks, measures received and elimination (planner.facts.risk)
     risk_illness: bool | None

@@ -16,6 +16,7 @@ from planner.generate.household import (
     health_risk,
     ill_monitored_spending,
     member_ages,
+    record_premium_subsidy,
 )
 from planner.generate.problems import NotApplicable
 from planner.measures import default_catalog
@@ -242,6 +243,7 @@ def ensure_monitored(
         "risk_eliminated": False,
     }
     ill_monitored_spending(household)
+    record_premium_subsidy(household, ctx)
 
 
 def identify(
@@ -261,6 +263,7 @@ def identify(
     monitoring["identified_on"] = identified.isoformat()
     monitoring["verified_on"] = (identified + timedelta(days=rng.randint(2, 10))).isoformat()
     monitoring["assisted_on"] = (identified + timedelta(days=rng.randint(11, 14))).isoformat()
+    record_premium_subsidy(household, ctx)
     return monitoring
 
 

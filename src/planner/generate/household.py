@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from planner.facts import age_on
+from planner.facts import ACTIVE_STATUSES, age_on
 from planner.facts.risk import BENEFIT_KINDS
 from planner.generate.config import GeneratorConfig
 from planner.generate.economy import build_income, per_capita, record_income
 from planner.generate.identity import IdAllocator, phone_number
 from planner.generate.layout import CountyLayout, VillageSlot, county_layout
 from planner.generate.members import build_members, compose, students_without_labour
+from planner.measures import default_catalog
 from planner.params import ParamValues, default_parameters
 
 Household = dict[str, Any]
@@ -378,6 +379,8 @@ def build_household(
     household["clothing_secure"] = True
     household["phone"] = members[0].get("phone") or phone_number(index * 8)
     household["measures"] = _measures(rng, household, ages, when, dibao)
+    if not ctx.registration_on:
+        industry_shows_income(household, when.year)
     helper = rng.choice(slot.helpers)
     household["helper"] = dict(helper)
     household["visits"] = _visits(
@@ -400,6 +403,7 @@ def build_household(
         household["monitoring"] = _monitoring(rng, when, ctx.values, members, group)
     if household.get("monitoring"):
         ill_monitored_spending(household)
+        record_premium_subsidy(household, ctx)
     return household
 
 
@@ -425,6 +429,65 @@ def _monitoring_era(ctx: BuildContext, rng: random.Random, household: Household)
             household["compliant_out_of_pocket"] = float(rng.randrange(20_000, 60_001, 500))
         household["monitoring"] = monitoring
         return
+
+
+def industry_shows_income(household: dict[str, Any], year: int) -> None:
+    """A household whose plan holds an active industry measure (产业帮扶: planting, a
+    cooperative's linkage …) earns some operating income from it, as IND001 asks of the export's
+    产业帮扶 column (which lists every active measure): planting income on the household's land
+    where it has none. No draw, so the rest of the household is generated as before; the
+    registered income is recorded again at the same growth."""
+    catalog = default_catalog()
+    active = {status.value for status in ACTIVE_STATUSES}
+    industry = any(m["status"] in active and m["measure"] in set(catalog)
+                   and catalog[m["measure"]].family == "industry" for m in household["measures"])
+    operating = sum(i["amount"] for i in household["income"]
+                    if i["category"] == "operating" and i["year"] == year)
+    if not industry or operating > 0:
+        return
+    amount = float(round(household["living"]["cultivated_mu"] * 600 + 500))
+    household["income"].append(
+        {"category": "operating", "subtype": "planting", "amount": amount, "year": year})
+    household["production_costs"].append({"amount": float(round(amount * 0.2)), "year": year})
+    last = household["income_history"][str(year - 1)]
+    growth = household["recorded_per_capita_income"] / last - 1 if last else 0.0
+    record_income(household, year, growth)
+
+
+#: The item of 健康帮扶 that records the resident medical-insurance premium subsidy.
+PREMIUM_SUBSIDY_ITEM = "城乡居民基本医疗保险个人缴费补贴"
+
+
+def premium_subsidy_window(ctx: BuildContext) -> tuple[date, date] | None:
+    """The identification dates subsidised for the reference year's premium: from
+    insurance.premium_subsidy_collection_start of the year before to
+    insurance.premium_subsidy_cutoff of the year (MED003, MED004); None without them."""
+    start = ctx.values.get("insurance.premium_subsidy_collection_start")
+    cutoff = ctx.values.get("insurance.premium_subsidy_cutoff")
+    if start is None or cutoff is None:
+        return None
+    year = ctx.when.year
+    return (date.fromisoformat(f"{year - 1}-{start}"), date.fromisoformat(f"{year}-{cutoff}"))
+
+
+def record_premium_subsidy(household: dict[str, Any], ctx: BuildContext) -> None:
+    """A monitored household with its risk open, identified within the premium-subsidy window,
+    has the subsidy under 健康帮扶, as the county records it (MED003 flags its absence); one
+    identified outside it has not (MED004 flags a subsidy after the cut-off). Called again when
+    an edit moves the identification. Monitoring era only: the registration-era datasets keep
+    their records."""
+    monitoring = household.get("monitoring") or {}
+    window = premium_subsidy_window(ctx)
+    if ctx.registration_on or window is None or monitoring.get("risk_eliminated") is not False \
+            or not monitoring.get("identified_on"):
+        return
+    assistance = household.get("assistance") or {}
+    health = [item for item in assistance.get("health") or () if item != PREMIUM_SUBSIDY_ITEM]
+    if window[0] <= date.fromisoformat(monitoring["identified_on"]) <= window[1]:
+        health.append(PREMIUM_SUBSIDY_ITEM)
+    if health or assistance.get("health") is not None:
+        assistance["health"] = health or None
+        household["assistance"] = assistance
 
 
 def ill_monitored_spending(household: dict[str, Any]) -> None:

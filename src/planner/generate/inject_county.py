@@ -24,6 +24,7 @@ from planner.generate.edits import (
     record_no_out_of_pocket,
 )
 from planner.generate.household import (
+    PREMIUM_SUBSIDY_ITEM,
     BuildContext,
     measure_record,
 )
@@ -31,7 +32,6 @@ from planner.generate.problems import Expected, Injector, NotApplicable, injecto
 
 Household = dict[str, Any]
 Record = dict[str, Any]
-PREMIUM_SUBSIDY_ITEM = "城乡居民基本医疗保险个人缴费补贴"
 ILL = ("chronic_illness", "serious_illness")
 
 

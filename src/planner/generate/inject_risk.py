@@ -197,8 +197,9 @@ def illness_risk_without_health_measure(
              "an ill member or unknown health")
     for member in household["members"]:
         member["benefits"] = [b for b in member["benefits"] or () if b not in HEALTH_BENEFITS]
-    _require(not has_health_measure(household), "a health measure")
     _monitor(household, ctx, rng, "illness")
+    # after monitoring: an identification in the premium-subsidy window lists the subsidy
+    _require(not has_health_measure(household), "a health measure")
     if not household.get("compliant_out_of_pocket"):
         household["compliant_out_of_pocket"] = float(rng.randint(5, 30) * 100)
     return [Expected("RSK008")]

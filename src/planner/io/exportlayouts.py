@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from planner.io.cells import blank
-from planner.io.columns import ColumnMap, TableMap, normalize_header
+from planner.io.columns import ColumnMap, MapEntry, TableMap, normalize_header
 from planner.io.errors import FormatError
 from planner.io.headers import HEADER_SCAN_ROWS
+from planner.io.layout import LIST, layout_for
 from planner.safe_yaml import parse_yaml
 
 LAYOUT_KINDS = ("household", "village", "work_record", "work_plan", "household_info")
@@ -63,12 +65,33 @@ def carried_fields(headers: Iterable[Any], table: TableMap) -> frozenset[str]:
         elif entry.cost:
             fields.add("production_costs")
         elif entry.field:
-            fields.add(entry.field)
+            kind = answered_kind(entry)
+            fields.add(entry.field if kind is None else f"{entry.field}.{kind}")
             for value in (*entry.values.values(), *entry.defaults.values()):
                 if isinstance(value, dict):  # a vocabulary value setting sibling fields
                     parent = entry.field.rsplit(".", 1)[0] if "." in entry.field else ""
                     fields.update(f"{parent}.{k}" if parent else k for k in value)
     return frozenset(fields)
+
+
+def answered_kind(entry: MapEntry) -> str | None:
+    """The one kind a column answers for a list of vocabulary values (享受低保政策情况 answers
+    ``dibao`` of ``member.benefits``: 是 → dibao, 否 → declined), else None. Such a column says
+    nothing of the list's other kinds, so it carries ``member.benefits.dibao``, not the whole
+    list (planner.spec.needs, *Kinds*)."""
+    kinds = {value for value in entry.values.values() if not isinstance(value, dict)}
+    if len(kinds) != 1 or not isinstance(kind := next(iter(kinds)), str):
+        return None
+    return kind if entry.field in kind_lists() else None
+
+
+@cache
+def kind_lists() -> frozenset[str]:
+    """The household record's lists of vocabulary values (``member.benefits``)."""
+    layout = layout_for("household")
+    return frozenset(column.name for column in (*layout.columns, *layout.row)
+                     if column.kind == LIST and isinstance(column.type, type)
+                     and issubclass(column.type, Enum))
 
 
 def _layout(data: Any, source: str) -> ExportLayout:

@@ -20,7 +20,7 @@ from typing import Any
 
 from planner.io.columns import DEFAULT_MAP, MapEntry, default_column_map, normalize_header
 from planner.io.errors import FormatError
-from planner.io.exportlayouts import ExportLayout, export_layouts
+from planner.io.exportlayouts import ExportLayout, export_layouts, kind_lists
 from planner.io.headerspec import OWN_LAYOUTS, export_header, layout_sheets, template_layouts
 from planner.io.layout import ROW, layout_for
 from planner.io.partsheets import PART_SHEETS, sheet_layout
@@ -115,6 +115,8 @@ def _carried_paths(layout: ExportLayout) -> set[str]:
         elif path == "production_costs":
             paths |= {"production_costs.amount", "production_costs.year"}
         else:
+            if path.rsplit(".", 1)[0] in kind_lists():  # one kind of the list: the list
+                path = path.rsplit(".", 1)[0]
             paths.add(f"{owner}.{path}" if owner else path)
     id_from = default_column_map().table(layout.table).id_from
     if id_from and set(id_from) <= paths:  # the id is made of these (county/town/village)

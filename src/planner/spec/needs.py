@@ -31,6 +31,15 @@ nothing. A helper given a whole record (``record``) is not looked into. A field 
 source when the source carries it, a part of it (``income.wage`` carries ``income``) or a whole
 containing it; list positions (``member.employment.0.county``) do not count.
 
+**Kinds.** A list of vocabulary values may be answered kind by kind: the 2023 export answers
+``member.benefits`` with one column per benefit (享受低保政策情况, 享受特困供养政策情况,
+是否接受医疗救助) and says nothing of the others (a pupil's living subsidy, a family-doctor
+contract). A ``contains`` test of such a list with a literal kind needs that kind
+(``{fact: member.benefits, contains: living_subsidy}`` needs ``member.benefits.living_subsidy``),
+and a source that answers only some kinds carries ``member.benefits.dibao`` and the like
+(:func:`planner.io.exportlayouts.carried_fields`): the rule asking for another kind is skipped,
+where reading the unanswered kind as absent would fire on every record.
+
 Dataset forms need nothing: a duplicates place without a value contributes no key, and a rate
 is computed over projects. A Python rule declares its ``needs`` (empty: never skipped). A YAML
 rule may correct the derivation with ``needs: {add: [...], drop: [...]}`` where it is not what
@@ -41,7 +50,8 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
@@ -58,6 +68,7 @@ from planner.facts.expression import (
     Node,
 )
 from planner.model import Household, Member, Project, Village
+from planner.spec.conditions import Compare
 from planner.spec.paths import ROOTS, FactPath, SpecError, resolve_path
 from planner.spec.rule_spec import FactValue, ItemsValue, RuleSpec
 
@@ -218,6 +229,8 @@ def spec_needs(spec: RuleSpec) -> tuple[str, ...]:
                     reader.value(value)
         for fact in reader.facts.values():
             found |= path_needs(fact)
+        for check in spec.conditions:
+            found |= _kind_needs(check.when, reader.facts)
         for path in message_paths(spec.message.zh, spec.message.en):
             try:
                 found |= path_needs(resolve_path(path, spec.roots))
@@ -226,6 +239,55 @@ def spec_needs(spec: RuleSpec) -> tuple[str, ...]:
     if spec.needs is not None:
         found = (found | set(spec.needs.add)) - set(spec.needs.drop)
     return tuple(sorted(found))
+
+
+def _compares(node: Any) -> Iterator[Compare]:
+    """The comparisons of a condition tree, at any depth."""
+    if isinstance(node, Compare):
+        yield node
+    elif isinstance(node, BaseModel):
+        for value in node.__dict__.values():
+            for part in value if isinstance(value, list) else (value,):
+                if isinstance(part, BaseModel):
+                    yield from _compares(part)
+
+
+def _kind_needs(condition: Any, facts: dict[str, FactPath]) -> set[str]:
+    """The kinds that ``contains`` tests of a list of vocabulary values ask for (the module
+    docstring's *Kinds*): ``member.benefits.living_subsidy``."""
+    found: set[str] = set()
+    for node in _compares(condition):
+        fact = facts.get(node.fact)
+        if node.op != "contains" or fact is None or not isinstance(node.operand, str):
+            continue
+        fields = path_needs(fact)
+        if len(fields) == 1 and _lists_kinds(field := next(iter(fields))):
+            found.add(f"{field}.{node.operand}")
+    return found
+
+
+def _lists_kinds(field: str) -> bool:
+    """Whether the model field ``field`` (``member.benefits``) is a list of vocabulary values."""
+    model: Any = Member if field.startswith("member.") else Household
+    attrs = field.removeprefix("member.").split(".")
+    if _model_path(model, attrs) != attrs:
+        return False
+    for attr in attrs:
+        model = model.model_fields[attr].annotation
+        if attr != attrs[-1]:
+            model = _unwrap(model)
+    listed = typing.get_origin(_unwrap_optional(model)) in (list, tuple, set, frozenset)
+    element = _unwrap(model)
+    return listed and isinstance(element, type) and issubclass(element, Enum)
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """``X | None`` → ``X``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
 
 
 def message_paths(*templates: str) -> list[str]:
@@ -251,9 +313,20 @@ def check_need(path: str, scope: str) -> str:
     else:
         model, rest = Household, path
     attrs = rest.split(".")
-    if not rest or _model_path(model, attrs) != attrs:
-        raise SpecError(f"needs: {path!r} is not a field of {model.__name__}", path)
-    return path
+    if rest and _model_path(model, attrs) == attrs:
+        return path
+    field, _, kind = path.rpartition(".")
+    if field and _lists_kinds(field) and kind in _kinds(field):  # member.benefits.dibao
+        return path
+    raise SpecError(f"needs: {path!r} is not a field of {model.__name__}", path)
+
+
+def _kinds(field: str) -> set[str]:
+    """The vocabulary values of a list field of vocabulary values (``member.benefits``)."""
+    model: Any = Member if field.startswith("member.") else Household
+    for attr in field.removeprefix("member.").split("."):
+        model = _unwrap(model.model_fields[attr].annotation)
+    return {str(value.value) for value in model}
 
 
 # -- sources -------------------------------------------------------------------------------
