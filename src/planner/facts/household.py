@@ -145,8 +145,10 @@ HOUSEHOLD_FACTS = (
          'record.housing.safety_grade.value in param("housing.unsafe_grades") '
          "if record.housing.safety_grade != HousingGrade.UNASSESSED else None"),
     Fact("housing_secured", "bool", "", "住房已保障", "housing secured",
-         "Renovation or relocation done.",
-         "WorkStatus.DONE in (record.housing.renovation, record.housing.relocation)"),
+         "Renovation or relocation done, or the household lives in a safe house (投亲靠友, "
+         "relocated, with its children) whatever the grade of a house it owns.",
+         "WorkStatus.DONE in (record.housing.renovation, record.housing.relocation) "
+         "or truthy(record.housing.lives_in_safe_house)"),
     Fact("usable_room_share", "number", "share 0–1", "可用房间占比", "usable room share",
          "Usable rooms over all rooms.",
          "record.housing.rooms_usable / record.housing.rooms_total"),

@@ -21,10 +21,10 @@ near = injector  # same shape: a near builder is an injector that plants no prob
 
 def all_nears() -> dict[str, tuple[Injector, ...]]:
     """Every built-in near builder by the code it stays clear of, in code order."""
-    from planner.generate import near_education
+    from planner.generate import near_education, near_housing
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education,):
+    for module in (near_education, near_housing):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))
