@@ -113,9 +113,21 @@ def test_the_one_room_household_gets_an_assessment_then_renovation_and_water(pla
     assessment, renovation = result.item("housing_assessment"), result.item("housing_renovation")
     assert renovation.start == assessment.due + timedelta(days=7)
     assert assessment.prerequisite_of == ["housing_renovation"]
-    assert {"HOU001", "HOU002"} <= set(renovation.why)
+    # the crowding of a C house is HOU001's (HOU002 is for houses graded safe)
+    assert "HOU001" in renovation.why and "HOU002" not in renovation.why
     assert "WAT001" in result.item("water_connection").why
     assert result.income.new_gain == 0
+
+
+@pytest.mark.parametrize("grade", ["A", "B"])
+def test_a_crowded_house_graded_safe_gets_an_assessment_never_a_renovation(
+    planned, grade
+) -> None:
+    result = planned("one_room_unsafe_water", {"housing": {"safety_grade": grade}})
+    keys = [item.key for item in result.items]
+    assert "housing_assessment" in keys
+    assert not {"housing_renovation", "relocation"} & set(keys)
+    assert "HOU002" in result.item("housing_assessment").why
 
 
 def test_the_household_without_labour_gets_protection_and_no_development(planned) -> None:

@@ -16,6 +16,7 @@ from planner.facts import ACTIVE_STATUSES, FACTS, OPEN_STATUSES, HouseholdFacts,
 from planner.measures.eligibility import Verdict, eligibility
 from planner.measures.measure import Measure, MeasureFamily
 from planner.model import PlannedMeasure
+from planner.model.vocab import MeasureStatus
 
 FACT_PARAMETERS: dict[str, tuple[str, ...]] = {
     name: parameters for name, parameters in FACTS.parameters().items()
@@ -43,13 +44,16 @@ def eligibility_verdict(
     entry: Measure | None,
     household: HouseholdFacts,
     number: int | None,
+    given_on: date | None = None,
+    given: bool = False,
     params: Mapping[str, Any] | None = None,
 ) -> Verdict:
-    """The catalog's verdict on ``entry`` for the household or its member ``number``."""
+    """The catalog's verdict on ``entry`` for the household or its member ``number``; ages on
+    ``given_on`` when the measure was already given, else on the reference date."""
     if entry is None:
         return Verdict(None, "catalog", "措施不在目录中", "not in the catalog")
     member = next((m for m in household.members if m.number == number), None)
-    return eligibility(entry, household, member, params)
+    return eligibility(entry, household, member, params, given_on, given)
 
 
 class MeasureFacts:
@@ -145,13 +149,23 @@ class MeasureFacts:
         return self.household.reference_date
 
     @property
+    def given_on(self) -> date | None:
+        """For a measure done: the day it was given (start, else completion), unknown when
+        neither is recorded; ``None`` too for a measure not done (judged on the reference
+        date)."""
+        record = self.record
+        if record.status != MeasureStatus.DONE:
+            return None
+        return record.start if record.start is not None else record.completed
+
+    @property
     def verdict(self) -> Verdict:
         """The catalog's eligibility verdict for this measure, its beneficiary member or the
         household (:func:`planner.measures.eligibility.eligibility`)."""
         if self._verdict is None:
             self._verdict = eligibility_verdict(
-                self.entry, self.household, self.beneficiary_member, self.params
-            )
+                self.entry, self.household, self.beneficiary_member, self.given_on,
+                self.record.status == MeasureStatus.DONE, self.params)
         return self._verdict
 
     @property

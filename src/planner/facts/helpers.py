@@ -221,10 +221,11 @@ HELPERS: dict[str, Helper] = {
             "otherwise.",
         ),
         Helper(
-            "eligibility_verdict", (3,),
+            "eligibility_verdict", (3, 5),
             "The catalog's eligibility verdict (planner.measures.eligibility) of a catalog entry "
             "for the household facts and the beneficiary's member number (the household's when "
-            "unknown); for an unknown entry the verdict is unknown, reason 'catalog'.",
+            "unknown), ages on the day given for a measure given (4th: that day, 5th: given); "
+            "for an unknown entry the verdict is unknown, reason 'catalog'.",
             _ELIGIBILITY,
         ),
     )

@@ -113,6 +113,10 @@ HOUSEHOLD_FACTS = (
     _counted("在校生人数", "students", "enrolled"),
     _counted("职业教育在校生人数", "vocational students", "vocational_student"),
     _counted("务工或公益岗位人数", "members working", "employed or holds_post"),
+    Fact("post_held", "bool", "", "有公益岗位", "a public-welfare post is held",
+         "A member holds a public-welfare post on the reference date, or the export's "
+         "公益岗位帮扶 column lists one.",
+         "any_known(members, holds_post) or truthy(record.assistance.public_welfare_post)"),
     Fact("active_measures", "set of measure ids", "", "有效帮扶措施", "active measures",
          "Measures planned, in progress or done.", "active_measure_ids(record.measures)"),
     Fact("measures_this_year", "set of measure ids", "", "本期措施", "measures of the plan window",
@@ -145,8 +149,10 @@ HOUSEHOLD_FACTS = (
          'record.housing.safety_grade.value in param("housing.unsafe_grades") '
          "if record.housing.safety_grade != HousingGrade.UNASSESSED else None"),
     Fact("housing_secured", "bool", "", "住房已保障", "housing secured",
-         "Renovation or relocation done.",
-         "WorkStatus.DONE in (record.housing.renovation, record.housing.relocation)"),
+         "Renovation or relocation done, or the household lives in a safe house (投亲靠友, "
+         "relocated, with its children) whatever the grade of a house it owns.",
+         "WorkStatus.DONE in (record.housing.renovation, record.housing.relocation) "
+         "or truthy(record.housing.lives_in_safe_house)"),
     Fact("usable_room_share", "number", "share 0–1", "可用房间占比", "usable room share",
          "Usable rooms over all rooms.",
          "record.housing.rooms_usable / record.housing.rooms_total"),

@@ -58,9 +58,16 @@ MEASURE_FACTS = (
     Fact("beneficiary_member", "integer", "position", "受益成员", "beneficiary member",
          "The beneficiary's member number when it is a registered member.",
          "registered_member(household.members, record.beneficiary)"),
+    Fact("given_on", "date", "", "实施日期", "given on",
+         "For a measure done: the day it was given (start, else completion; unknown without "
+         "either); unknown for a measure not done.",
+         "coalesce(record.start, record.completed) if record.status == MeasureStatus.DONE "
+         "else None"),
     Fact("verdict", "record Verdict", "", "资格判定", "eligibility verdict",
-         "The catalog's eligibility verdict for the beneficiary member or the household.",
-         "eligibility_verdict(entry, household, beneficiary_member)"),
+         "The catalog's eligibility verdict for the beneficiary member or the household; the "
+         "ages of a measure done are judged on the day it was given.",
+         "eligibility_verdict(entry, household, beneficiary_member, given_on, "
+         "record.status == MeasureStatus.DONE)"),
     Fact("eligible", "bool", "", "符合条件", "eligible",
          "Whether the household or beneficiary member fits the measure.", "verdict.eligible"),
     _ineligibility("ineligibility", "不符合原因", "ineligibility",

@@ -90,6 +90,12 @@ MEMBER_FACTS = (
     Fact("compulsory_student", "bool", "", "义务教育在校生", "compulsory-school student",
          "Enrolled in primary or junior secondary school; false when schooling is unknown.",
          "coalesce(record.schooling in COMPULSORY_STAGES, False)"),
+    Fact("living_subsidy_expected", "bool", "", "应享生活补助", "living subsidy expected",
+         "A compulsory-school pupil the living subsidy (两免一补) is due to: a boarder, or any "
+         "pupil where education.day_pupil_living_subsidy extends it to day pupils; unknown for "
+         "a pupil whose boarding is not recorded.",
+         "compulsory_student and (True if param(\"education.day_pupil_living_subsidy\") "
+         "else record.boarding)"),
     Fact("vocational_student", "bool", "", "职业教育在校生", "vocational student",
          "Enrolled in secondary or higher vocational school; false when schooling is unknown.",
          "coalesce(record.schooling in VOCATIONAL_STAGES, False)"),

@@ -42,6 +42,7 @@ class MemberFacts:
     working_age: bool | None
     enrolled: bool | None
     compulsory_student: bool
+    living_subsidy_expected: bool | None
     vocational_student: bool
     can_work: bool | None
     ill: bool | None
@@ -110,6 +111,7 @@ class HouseholdFacts:
     students: int
     vocational_students: int
     members_working: int
+    post_held: bool | None
     active_measures: frozenset[str]
     # active measures of the plan window (income year … reference year); new = none before it
     measures_this_year: frozenset[str]

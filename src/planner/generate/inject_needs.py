@@ -265,6 +265,8 @@ def student_without_aid(
     )
     member = household["members"][number - 1]
     member["benefits"] = [b for b in member["benefits"] if b not in AID]
+    if member["schooling"] in COMPULSORY:
+        member["boarding"] = True  # the national living subsidy is for boarders
     return [Expected("EDU002", number), Expected("SUP004", number)]
 
 
@@ -325,25 +327,26 @@ def unsafe_house(household: Household, rng: random.Random, ctx: BuildContext) ->
 
 
 def cramp_housing(household: Household, rng: random.Random) -> None:
-    """Leave one usable room of three or more, or too little usable area per person."""
+    """Leave one usable room of three or more, sometimes with little usable area as well."""
     housing = household["housing"]
     size = len(household["members"])
-    if rng.random() < 0.6:
-        housing["rooms_total"] = max(3, housing["rooms_total"])
-        housing["rooms_usable"] = 1
-    else:
+    # HOU002 judges rooms only (no sourced area minimum): both draws leave one room of three
+    # or more, the second with a small usable area too (the draws kept as they were).
+    if rng.random() >= 0.6:
         housing["usable_area"] = float(round(size * rng.uniform(6, 11)))
+    housing["rooms_total"] = max(3, housing["rooms_total"])
+    housing["rooms_usable"] = 1
 
 
 @injector("HOU002")
 def insufficient_living_space(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """Too few usable rooms (one of three) or too little usable area per person."""
+    """Too few usable rooms (one of three), an assessment planned (not yet done)."""
     if not in_scope(household):
         raise NotApplicable("not registered or monitored")
     cramp_housing(household, rng)
-    household["measures"].append(planned("housing_renovation", ctx, rng))
+    household["measures"].append(planned("housing_assessment", ctx, rng))
     return [Expected("HOU002")]
 
 

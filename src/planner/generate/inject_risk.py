@@ -243,6 +243,9 @@ def schooling_risk_without_education_measure(
     _monitor(household, ctx, rng, "schooling")
     due = [n for n, m in enumerate(members, start=1)
            if m["schooling"] in (*COMPULSORY, *VOCATIONAL)]
+    for number in due:
+        if members[number - 1]["schooling"] in COMPULSORY:
+            members[number - 1]["boarding"] = True  # the national living subsidy is for boarders
     return [Expected("RSK010"), *(Expected(code, n) for n in due for code in ("EDU002", "SUP004"))]
 
 

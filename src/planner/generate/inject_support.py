@@ -106,6 +106,8 @@ def _development_due(household: Household, ctx: BuildContext) -> list[Expected]:
 @injector("SUP006")
 def protection_only(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
     """A household able to work whose plan holds only social protection."""
+    if any(member.get("public_welfare_posts") for member in household["members"]):
+        raise NotApplicable("a member holds a public-welfare post (development, not protection)")
     if household.get("category") == "dibao":
         kept = [m for m in household["measures"] if m["measure"] == "dibao"]
         household["measures"] = kept or [planned("dibao", ctx, rng)]

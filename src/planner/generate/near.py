@@ -21,10 +21,18 @@ near = injector  # same shape: a near builder is an injector that plants no prob
 
 def all_nears() -> dict[str, tuple[Injector, ...]]:
     """Every built-in near builder by the code it stays clear of, in code order."""
-    from planner.generate import near_education, near_income, near_monitoring
+    from planner.generate import (
+        near_education,
+        near_education_aid,
+        near_housing,
+        near_income,
+        near_monitoring,
+        near_support,
+    )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education, near_income, near_monitoring):
+    for module in (near_education, near_education_aid, near_housing, near_income,
+                   near_monitoring, near_support):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

@@ -285,6 +285,16 @@ def _dump(record: BaseModel) -> dict[str, Any]:
     return record.model_dump(mode="json")
 
 
+def _as_lived_in(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` (a dumped household) as 是否危房户 answers it: for the house the household lives
+    in. A household living in a safe house (投亲靠友, with its children) is no 危房户, whatever
+    the grade of a C or D house it owns; the export has no column for either fact apart."""
+    housing = record.get("housing") or {}
+    if housing.get("lives_in_safe_house") is True and housing.get("safety_grade") in ("C", "D"):
+        record["housing"] = {**housing, "safety_grade": "B"}
+    return record
+
+
 def household_rows(households: Iterable[Household], income_year: int | None = None,
                    column_map: ColumnMap | None = None) -> tuple[list[list[Any]], list[list[Any]]]:
     """The member-sheet rows (one per member) and work-record rows (one per spell) of
@@ -295,7 +305,7 @@ def household_rows(households: Iterable[Household], income_year: int | None = No
     member_rows: list[list[Any]] = [list(members.layout.headers)]
     work_rows: list[list[Any]] = [list(work.layout.headers)]
     for household in households:
-        record = _dump(household)
+        record = _as_lived_in(_dump(household))
         year = income_year if income_year is not None else record.get("income_year")
         members.income_year = year
         for member in record["members"]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from planner.facts import HouseholdFacts, MemberFacts
+from planner.facts import HouseholdFacts, MemberFacts, age_on
 from planner.measures.measure import Measure, parameter_names
 
 #: Chinese and English names of the member facts an eligibility may require.
@@ -74,8 +75,12 @@ def member_verdict(
     member: MemberFacts,
     household: HouseholdFacts,
     params: Mapping[str, Any] | None = None,
+    on: date | None = None,
+    given: bool = False,
 ) -> Verdict:
-    """Whether ``member`` meets the member conditions of ``measure`` (labour, ages, facts)."""
+    """Whether ``member`` meets the member conditions of ``measure`` (labour, ages, facts); the
+    ages are judged on ``on`` (a measure already ``given``: the day it was, unknown without
+    it), else on the reference date."""
     rules = measure.eligibility
     values = _params(household, params)
     zh_who, en_who = _who(member)
@@ -93,12 +98,20 @@ def member_verdict(
     low, high = _number(rules.age_min, values), _number(rules.age_max, values)
     if low is not None or high is not None:
         span = f"{low if low is not None else ''}–{high if high is not None else ''}"
-        if member.age is None:
-            return Verdict(None, "age", f"{zh_who}出生日期未登记",
-                           f"{en_who}: birth date not recorded", number)
-        if (low is not None and member.age < low) or (high is not None and member.age > high):
-            return Verdict(False, "age", f"{zh_who}{member.age}岁，不在{span}岁范围内",
-                           f"{en_who} is {member.age}, outside ages {span}", number)
+        if on is not None:
+            age = age_on(member.birth_date, on) if member.birth_date is not None else None
+        else:
+            age = None if given else member.age
+        if age is None:
+            return Verdict(None, "age", f"{zh_who}出生日期或措施实施日期未登记",
+                           f"{en_who}: birth date or date the measure was given not recorded",
+                           number)
+        if (low is not None and age < low) or (high is not None and age > high):
+            when_zh = "" if on is None else f"{on.isoformat()}实施时"
+            when_en = "" if on is None else f" when given on {on.isoformat()}"
+            return Verdict(False, "age", f"{zh_who}{when_zh}{age}岁，不在{span}岁范围内",
+                           f"{en_who} was {age}{when_en}, outside ages {span}" if on else
+                           f"{en_who} is {age}, outside ages {span}", number)
     for fact in rules.requires:
         value = getattr(member, fact, None)
         zh_fact, en_fact = FACT_LABELS.get(fact, (fact, fact.replace("_", " ")))
@@ -156,8 +169,12 @@ def eligibility(
     household: HouseholdFacts,
     member: MemberFacts | None = None,
     params: Mapping[str, Any] | None = None,
+    on: date | None = None,
+    given: bool = False,
 ) -> Verdict:
-    """The verdict for ``measure`` given to ``member`` (member measures) or to ``household``.
+    """The verdict for ``measure`` given to ``member`` (member measures) or to ``household``;
+    for a measure already ``given`` ages are judged on ``on``, the day it was (unknown
+    without it), else on the reference date.
 
     For a household measure whose conditions read a member (a borrower aged 18–65 who can work),
     the household qualifies when one member does; that member is named in the verdict. Village
@@ -170,11 +187,12 @@ def eligibility(
     if not verdict:
         return verdict
     if member is not None:
-        return member_verdict(measure, member, household, params)
+        return member_verdict(measure, member, household, params, on, given)
     if measure.beneficiary == "member" or measure.eligibility.member_bound:
         if not household.members:
             return Verdict(None, "members", "家庭成员未登记", "no registered members")
-        verdicts = [member_verdict(measure, m, household, params) for m in household.members]
+        verdicts = [member_verdict(measure, m, household, params, on, given)
+                    for m in household.members]
         for candidate in verdicts:
             if candidate:
                 return candidate

@@ -63,6 +63,9 @@ class Housing(Record):
     usable_area: float | None = Field(None, ge=0, description="m² that can be lived in")
     renovation: WorkStatus | None = None
     relocation: WorkStatus | None = None
+    lives_in_safe_house: bool | None = Field(
+        None, description="The household actually lives in a safe house (投亲靠友, relocated, "
+        "with its children…) whatever the grade of a house it owns; None = not recorded")
 
 
 class WaterSupply(Record):

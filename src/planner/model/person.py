@@ -81,6 +81,9 @@ class Member(Record):
     schooling: SchoolingStage | None = None
     grade: int | None = Field(None, ge=1, le=9, description="Year within the schooling stage")
     dropout_reason: str | None = None
+    boarding: bool | None = Field(
+        None, description="寄宿生: boards at school (compulsory-school living subsidy); None = not "
+        "recorded")
     schooling_exemption: bool | None = Field(
         None, description="Assessed unable to study by the county expert committee"
     )
