@@ -11,6 +11,7 @@ to two bundles per household below the line (the allocation needs them all), and
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -132,11 +133,17 @@ class DistrictPlanner:
         self.projects = tuple(projects)
         self._findings: dict[str, list[Finding]] | None = None
         self.checker: Checker | None = None
+        #: Checks the projected households (the plan's measures applied) with the household
+        #: rules; its own checker, so that the run's counts and waivers see each household once.
+        self._rechecker: Checker | None = None
         village_findings: list[Finding] = []
         if findings is None:
             # Households are checked one at a time here: dataset-wide rules (duplicates across
             # households) need the whole run, so their findings come only through ``findings=``.
             self.checker = Checker(run.with_rules(r for r in run.rules if r.scope != "dataset"))
+            self._rechecker = Checker(dataclasses.replace(
+                run.with_rules(r for r in run.rules if r.scope in ("household", "member")),
+                waivers=()))
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
@@ -182,7 +189,9 @@ class DistrictPlanner:
         works = self.works.get(village.id, {}) if village is not None else {}
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
                                 works=works, village=village.id if village else None,
-                                show_names=self.show_names, alternatives=self.budget is not None)
+                                show_names=self.show_names, alternatives=self.budget is not None,
+                                recheck=None if self._rechecker is None
+                                else self._rechecker.check_household)
         self.add_planned(result, village.id if village is not None else None)
         return result
 
@@ -236,7 +245,8 @@ class DistrictPlanner:
         stats.late_items += sign * sum(1 for item in result.items if item.late)
         stats.cancelled += sign * len(result.to_cancel)
         stats.unmet_needs += sign * sum(1 for n in result.notes
-                                        if n.kind in ("unmet_need", "income_gap"))
+                                        if n.kind in ("unmet_need", "not_cleared",
+                                                      "income_gap"))
         income = result.income
         line = income.poverty_line
         if income.per_capita is not None and line is not None and income.per_capita < line:

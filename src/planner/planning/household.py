@@ -12,6 +12,7 @@ from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
 from planner.params import ParameterSet, default_parameters
+from planner.planning.clearing import Recheck, clear_needs
 from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.needs import IncomeNeed, household_needs
@@ -57,6 +58,7 @@ def plan_household(
     village: str | None = None,
     show_names: bool = False,
     alternatives: bool = False,
+    recheck: Recheck | None = None,
 ) -> HouseholdPlan:
     """Plan one household from its facts and findings.
 
@@ -72,6 +74,11 @@ def plan_household(
     whose cheapest lifting bundle differs from its plan's income measures also gets that plan,
     built and scheduled with the cheapest bundle instead, in ``alternatives["cheapest"]``: the
     allocation may fund it.
+
+    With ``recheck`` (the district planner passes its checker), a need counts as covered only
+    when its finding no longer fires on the household with the plan's measures applied
+    (:mod:`planner.planning.clearing`); otherwise another measure is chosen, and a need that
+    stays open gets a ``not_cleared`` note. Without it, a measure in place covers its need.
     """
     catalog = catalog or default_catalog()
     values = parameter_values(params, facts.reference_date)
@@ -83,7 +90,7 @@ def plan_household(
     facts = without_unfit(facts, unfit)
     income_need, needs, unplanned = household_needs(facts, findings, values, catalog)
     context = _Context(facts, catalog, values, start, target, works, unfit, unfit_notes,
-                       income_need, needs, unplanned, show_names, village)
+                       income_need, needs, unplanned, show_names, village, recheck)
     result, selection, options = _build(context, None)
     result.bundles = _bundles(facts.id, selection, result.items, options, income_need)
     if alternatives:
@@ -112,6 +119,7 @@ class _Context:
     unplanned: list[str]
     show_names: bool
     village: str | None
+    recheck: Recheck | None = None
 
 
 def _build(context: _Context, income_choice: list[Option] | None
@@ -137,13 +145,23 @@ def _build(context: _Context, income_choice: list[Option] | None
                 selection.add(option, need="income", why=own or list(income_need.codes),
                               reason=(income_need.zh, income_need.en))
             remaining = max(0.0, income_need.gap - sum(o.gain for o in income_choice))
+    covered = []
     for need in sorted(context.needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
-        if not selection.choose_need(need):
+        if selection.choose_need(need):
+            covered.append(need)
+            continue
+        zh, en = _blocked_reasons(selection, need)
+        notes.append(Note("unmet_need",
+                          f"没有符合条件的措施能解决 {need.code}：{need.zh}{zh}",
+                          f"no eligible measure can close {need.code}: {need.en}{en}",
+                          code=need.code, member=need.member))
+    if context.recheck is not None:
+        for need in clear_needs(context.recheck, selection, covered):
             zh, en = _blocked_reasons(selection, need)
-            notes.append(Note("unmet_need",
-                              f"没有符合条件的措施能解决 {need.code}：{need.zh}{zh}",
-                              f"no eligible measure can close {need.code}: {need.en}{en}",
-                              code=need.code, member=need.member))
+            notes.append(Note("not_cleared",
+                              f"已有和计划的措施不能消除 {need.code}：{need.zh}{zh}",
+                              f"the measures in place and planned do not clear {need.code}: "
+                              f"{need.en}{en}", code=need.code, member=need.member))
     for key, planned in selection.existing.items():
         selection.keep(key, planned)
 

@@ -103,8 +103,7 @@ def household_needs(
         if pointed is not None and pointed in codes_here:
             pointers.append((pointed, finding.member, finding.code))
             continue
-        name = finding.need or finding.code
-        key = name if finding.member is None else f"{name}@m{finding.member}"
+        key = need_key(finding)
         if key in needs:
             if finding.code not in needs[key].codes:
                 needs[key].codes.append(finding.code)
@@ -127,6 +126,12 @@ def household_needs(
                       if any(f.code == pointed for f in income_findings)]
     income = _income_need(facts, income_findings, pointed_income, params)
     return income, list(needs.values()), unplanned
+
+
+def need_key(finding: Finding) -> str:
+    """The key of the need a finding raises: its declared ``need`` (else its code), per member."""
+    name = finding.need or finding.code
+    return name if finding.member is None else f"{name}@m{finding.member}"
 
 
 def _is_income(finding: Finding) -> bool:

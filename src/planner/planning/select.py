@@ -374,20 +374,22 @@ class Selection:
             return True
         return any(d.measure.development and d.gain > 0 for d in self.drafts.values())
 
-    def choose_need(self, need: Need) -> bool:
+    def choose_need(self, need: Need, *, again: bool = False) -> bool:
         """Choose measures for a non-income need; False when no eligible measure can close it.
 
         Candidates are the finding's proposals, then the catalog's measures addressing its code.
         A candidate that is only a step towards another candidate (an assessment before a
-        renovation) is chosen through that one's prerequisites.
+        renovation) is chosen through that one's prerequisites. ``again``: what the household
+        has did not clear the need's finding (:mod:`planner.planning.clearing`), so a candidate
+        it does not have yet is chosen, and False means there is none.
         """
         self._need = need
         try:
-            return self._choose_need(need)
+            return self._choose_need(need, again)
         finally:
             self._need = None
 
-    def _choose_need(self, need: Need) -> bool:
+    def _choose_need(self, need: Need, again: bool) -> bool:
         candidates: list[Measure] = []
         for measure_id in (*need.proposes, *(m.id for m in self.catalog.addressing(need.code))):
             measure = self.catalog.get(measure_id)
@@ -399,7 +401,7 @@ class Selection:
         ends = [m for m in candidates
                 if not any(self._leads_to(m.id, other) for other in ids - {m.id})]
         steps = [m for m in candidates if m not in ends]
-        for measure in (*ends, *steps):
+        for measure in () if again else (*ends, *steps):
             for member in self._need_members(measure, need):
                 if self._has(measure, member, include_done=not measure.repeatable):
                     self._note_covered(measure, member, need)

@@ -1,0 +1,43 @@
+"""Plans that clear what they address (issue 14, item 3): a need is covered only when the
+planned state clears its finding, checked on single households and, independently, on
+generated ones (tests/plan_recheck.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import planner
+from planner.model import Household
+from planner.planning import HouseholdPlan
+from planner.testing import merge_patch
+
+from .plan_recheck import generate_and_plan, recheck
+
+WHEN = date(2020, 9, 30)
+
+
+def plan_one(data: dict) -> HouseholdPlan:
+    """Plan one household through the built-in rules, as ``planner plan`` does."""
+    result = planner.plan([Household.model_validate(data)], reference_date=WHEN)
+    return result.households[0]
+
+
+def test_insurance_in_place_does_not_cover_an_ill_member_without_a_family_doctor(
+        example_household):
+    # Serious-illness insurance addresses MED002 in the catalog and is in place for member 2,
+    # but MED002 fires with it: the plan must add what clears it, a family-doctor contract.
+    data = example_household("med_uninsured")
+    data["members"][1] = merge_patch(data["members"][1], {
+        "medical_insurance": "resident", "serious_illness_insurance": True, "benefits": []})
+    plan = plan_one(data)
+    items = {item.key: item.why for item in plan.items}
+    assert items.get("family_doctor@m2") == ["MED002", "SUP004"]
+    assert [n.kind for n in plan.notes if n.code == "MED002"] == []
+
+
+def test_generated_households_lose_no_finding_and_get_no_ineligible_item(tmp_path):
+    households, findings, plans = generate_and_plan(tmp_path, 600, seed=3)
+    result = recheck(households, findings, plans)
+    assert result.with_measure > 40
+    dataset = ("DQ004 ", "DQ013 ")  # dataset findings reach plans in the next step
+    assert [line for line in result.dropped if not line.startswith(dataset)] == []
