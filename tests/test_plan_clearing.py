@@ -39,5 +39,16 @@ def test_generated_households_lose_no_finding_and_get_no_ineligible_item(tmp_pat
     households, findings, plans = generate_and_plan(tmp_path, 600, seed=3)
     result = recheck(households, findings, plans)
     assert result.with_measure > 40
-    dataset = ("DQ004 ", "DQ013 ")  # dataset findings reach plans in the next step
-    assert [line for line in result.dropped if not line.startswith(dataset)] == []
+    assert result.dropped == []
+
+
+def test_a_person_registered_in_two_households_gets_a_data_correction_in_both(
+        example_household):
+    # DQ004 compares households (a dataset rule): planning one household at a time never saw it.
+    first = example_household("med_uninsured")
+    second = merge_patch(first, {"id": "522425-203-0099"})
+    result = planner.plan([Household.model_validate(first), Household.model_validate(second)],
+                          reference_date=WHEN)
+    for plan in result.households:
+        items = {item.key: item.why for item in plan.items}
+        assert "DQ004" in items["data_correction"], plan.household

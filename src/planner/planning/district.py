@@ -24,6 +24,7 @@ from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet
 from planner.planning.allocate import Allocation, Method, allocate
+from planner.planning.dataset_pass import dataset_findings
 from planner.planning.household import plan_household, reproject
 from planner.planning.load import DepartmentLoad, DistrictStats
 from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
@@ -98,7 +99,9 @@ class DistrictPlanner:
     you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
     allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
     and reasons is masked unless ``show_names``. ``rule_timeout`` is the checker's time budget
-    of one rule call (:class:`~planner.backends.python.engine.Checker`).
+    of one rule call (:class:`~planner.backends.python.engine.Checker`). ``dataset_findings``
+    (from :func:`planner.planning.dataset_pass.dataset_findings`, a pass over every household
+    first) join the findings of the households they are about when the checker runs here.
     """
 
     def __init__(
@@ -117,6 +120,7 @@ class DistrictPlanner:
         show_names: bool = False,
         budget: float | None = None,
         rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+        dataset_findings: Iterable[Finding] = (),
     ):
         if run is None:
             # With findings handed over no rule runs: none is loaded.
@@ -132,6 +136,9 @@ class DistrictPlanner:
         self.villages = tuple(villages)
         self.projects = tuple(projects)
         self._findings: dict[str, list[Finding]] | None = None
+        self._dataset_findings: dict[str, list[Finding]] = {}
+        for finding in dataset_findings:
+            self._dataset_findings.setdefault(finding.subject, []).append(finding)
         self.checker: Checker | None = None
         #: Checks the projected households (the plan's measures applied) with the household
         #: rules; its own checker, so that the run's counts and waivers see each household once.
@@ -172,6 +179,10 @@ class DistrictPlanner:
         self._village_of: dict[str, str | None] = {}
         self._candidates_lifted = 0
 
+    def dataset_findings(self) -> tuple[Finding, ...]:
+        """The dataset findings this planner adds to the households they are about."""
+        return tuple(f for found in self._dataset_findings.values() for f in found)
+
     def plan_household(self, household: Household, source: Source | None = None) -> HouseholdPlan:
         """Plan one household and add it to the district summary.
 
@@ -181,6 +192,7 @@ class DistrictPlanner:
         if self.checker is not None:
             facts = self.checker.facts(household)
             findings: list[Finding] = self.checker.check_household(household, facts, source)
+            findings.extend(self._dataset_findings.get(household.id, ()))
         else:
             facts = derive(household, self.reference_date, self.values,
                            self.catalog.income_raising_ids())
@@ -437,16 +449,23 @@ def plan(
     """Plan every household (and the district around them).
 
     ``findings`` default to a run of the checker with ``rules`` (installed packs by default) and
-    ``waivers``; ``reference_date`` defaults to today and ``start`` to the reference date. With
+    ``waivers``, dataset rules included (a first pass over ``households``); ``reference_date``
+    defaults to today and ``start`` to the reference date. With
     ``budget`` (元) the income bundles are allocated to lift the most households above the line.
     Every household plan is kept in the result: for a large district without a budget, stream
     with :meth:`DistrictPlanner.iter_plans` and :meth:`DistrictPlanner.finish` instead.
     Personal data in notes, reasons and helpers' names is masked unless ``show_names``.
     """
+    households = list(households)
+    run = None
+    extra: list[Finding] = []
+    if findings is None:
+        run = Run.build(rules, params, reference_date, catalog=catalog, waivers=waivers)
+        extra = dataset_findings(run, households)
     planner = DistrictPlanner(
-        findings=findings, rules=rules, params=params, reference_date=reference_date,
+        findings=findings, run=run, rules=rules, params=params, reference_date=reference_date,
         start=start, catalog=catalog, villages=villages, projects=projects, waivers=waivers,
-        show_names=show_names, budget=budget,
+        show_names=show_names, budget=budget, dataset_findings=extra,
     )
     plans = list(planner.iter_plans(households))
     return planner.finish(plans, method=allocation_method)
