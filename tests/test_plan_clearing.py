@@ -40,6 +40,7 @@ def test_generated_households_lose_no_finding_and_get_no_ineligible_item(tmp_pat
     result = recheck(households, findings, plans)
     assert result.with_measure > 40
     assert result.dropped == []
+    assert result.ineligible == []
 
 
 def test_a_person_registered_in_two_households_gets_a_data_correction_in_both(
@@ -52,3 +53,55 @@ def test_a_person_registered_in_two_households_gets_a_data_correction_in_both(
     for plan in result.households:
         items = {item.key: item.why for item in plan.items}
         assert "DQ004" in items["data_correction"], plan.household
+
+
+def _member(data: dict, number: int, **values) -> dict:
+    data["members"][number - 1] = merge_patch(data["members"][number - 1], values)
+    return data
+
+
+def test_no_renovation_or_relocation_for_a_safe_house_however_few_rooms_are_usable(
+        example_household):
+    data = example_household("one_room_unsafe_water")
+    data["housing"]["safety_grade"] = "B"
+    plan = plan_one(data)
+    assert not {"housing_renovation", "relocation"} & {item.measure for item in plan.items}
+    facts = Household.model_validate(data)
+    catalog = planner.measures.default_catalog()
+    from planner.backends.python.facts import derive
+    from planner.measures.eligibility import eligibility
+    from planner.params import default_parameters
+
+    derived = derive(facts, WHEN, default_parameters().at(WHEN), catalog.income_raising_ids())
+    verdict = eligibility(catalog["housing_renovation"], derived, None, domain=True)
+    assert (verdict.eligible, verdict.reason) == (False, "housing_grade")
+    assert verdict.en == "the house is grade B; the measure is for grade C/D houses only"
+    assert verdict.zh == "住房为B级，本措施仅面向C/D级危房"
+    # judging a renovation already recorded (SUP003) keeps the catalog's basic conditions
+    assert eligibility(catalog["housing_renovation"], derived, None).eligible is True
+
+
+def test_idle_members_get_one_placement_and_pupils_weak_or_ill_members_none(example_household):
+    from planner.backends.python.facts import derive
+    from planner.measures.eligibility import eligibility
+    from planner.params import default_parameters
+
+    data = example_household("med_uninsured")
+    _member(data, 1, labour_capacity="weak")
+    _member(data, 3, schooling="senior_secondary", grade=2)
+    catalog = planner.measures.default_catalog()
+    facts = derive(Household.model_validate(data), WHEN, default_parameters().at(WHEN),
+                   catalog.income_raising_ids())
+    placement = catalog["job_placement"]
+    weak = eligibility(placement, facts, facts.members[0], domain=True)
+    assert (weak.eligible, weak.reason) == (False, "labour")
+    assert weak.en == "member 1 is weak labour (the measure needs ordinary or skilled labour)"
+    assert eligibility(catalog["workshop_job"], facts, facts.members[0], domain=True)
+    pupil = eligibility(placement, facts, facts.members[2], domain=True)
+    assert (pupil.eligible, pupil.reason) == (False, "excludes:schooling=senior_secondary")
+    assert pupil.zh == "成员3为普通高中，不适用本措施"
+    _member(data, 3, schooling="not_student", health="serious_illness")
+    facts = derive(Household.model_validate(data), WHEN, default_parameters().at(WHEN),
+                   catalog.income_raising_ids())
+    ill = eligibility(catalog["public_welfare_post"], facts, facts.members[2], domain=True)
+    assert (ill.eligible, ill.reason) == (False, "excludes:health=serious_illness")

@@ -143,7 +143,7 @@ class Selection:
     # -- options and closure ------------------------------------------------------------------
     def verdict(self, measure: Measure, member: int | None) -> Verdict:
         """Eligibility of ``measure`` for the household or the member."""
-        return eligibility(measure, self.facts, self.member(member), self.params)
+        return eligibility(measure, self.facts, self.member(member), self.params, domain=True)
 
     def best_member(self, measure: Measure) -> int | None:
         """The member to give a member measure to when the need names nobody: eligible, not yet
@@ -406,8 +406,10 @@ class Selection:
                 if self._has(measure, member, include_done=not measure.repeatable):
                     self._note_covered(measure, member, need)
                     return True
+        # One beneficiary per need: the first member who qualifies (a household's idle labour
+        # gets one placement, not one per eligible member); a job that pays no more than the
+        # member earns now is no answer.
         for measure in (*ends, *steps):
-            chosen = False
             for member in self._need_members(measure, need):
                 if not self.available(measure, member):
                     continue
@@ -415,12 +417,12 @@ class Selection:
                 if not verdict:
                     self.blocked.append((need, measure.id, verdict))
                     continue
+                if measure.income_category == "wage" and not self.gain(measure, member) > 0:
+                    continue
                 option = self.option(measure, member)
                 if option is None:
                     continue
                 self.add(option, need=need.key, why=need.codes, reason=reason)
-                chosen = True
-            if chosen:
                 return True
         return False
 
