@@ -105,3 +105,17 @@ def test_idle_members_get_one_placement_and_pupils_weak_or_ill_members_none(exam
                    catalog.income_raising_ids())
     ill = eligibility(catalog["public_welfare_post"], facts, facts.members[2], domain=True)
     assert (ill.eligible, ill.reason) == (False, "excludes:health=serious_illness")
+
+
+def test_from_2021_the_budget_and_summary_count_lifts_over_the_monitoring_threshold(
+        example_household):
+    # 5,200 yuan per head in 2021: above the old 4,000 line, below the 6,000 threshold. The
+    # poverty line's series ends with 2020, so the budget had no line to lift anyone over.
+    household = Household.model_validate(example_household("mon_unstable_exited"))
+    result = planner.plan([household], reference_date=date(2021, 9, 30), budget=100_000)
+    plan = result.households[0]
+    assert (plan.income.poverty_line, plan.income.per_capita) == (None, 5200.0)
+    assert [b.name for b in plan.bundles] == ["plan"]
+    assert (result.stats.below_line, result.stats.lifted_by_plan) == (1, 1)
+    assert result.allocation is not None
+    assert (result.allocation.lifted, result.allocation.spent) == (1, 1000.0)

@@ -260,7 +260,7 @@ class DistrictPlanner:
                                         if n.kind in ("unmet_need", "not_cleared",
                                                       "income_gap"))
         income = result.income
-        line = income.poverty_line
+        line = _budget_line(income)
         if income.per_capita is not None and line is not None and income.per_capita < line:
             stats.below_line += sign
             stats.lifted_by_plan += sign * _lifted(result)
@@ -400,11 +400,19 @@ class DistrictPlanner:
         )
 
 
+def _budget_line(income: Any) -> float | None:
+    """The line the summary and the budget count households below and lifted over: the poverty
+    line to 2020, then the monitoring threshold (the line's series ends with 2020)."""
+    return income.poverty_line if income.poverty_line is not None else (
+        income.monitoring_threshold)
+
+
 def _lifted(result: HouseholdPlan) -> bool:
     income = result.income
-    line = income.poverty_line
+    line = _budget_line(income)
+    clears = income.clears_line if income.poverty_line is not None else income.clears_threshold
     return bool(income.per_capita is not None and line is not None and income.per_capita < line
-                and income.clears_line)
+                and clears)
 
 
 def _mark_funded(result: HouseholdPlan, offered: list[Bundle], chosen: Bundle | None,
