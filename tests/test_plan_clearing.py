@@ -4,7 +4,9 @@ generated ones (tests/plan_recheck.py)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import planner
 from planner.model import Household
@@ -119,3 +121,23 @@ def test_from_2021_the_budget_and_summary_count_lifts_over_the_monitoring_thresh
     assert (result.stats.below_line, result.stats.lifted_by_plan) == (1, 1)
     assert result.allocation is not None
     assert (result.allocation.lifted, result.allocation.spent) == (1, 1000.0)
+
+
+ONE_JOB_IN_TIME = Path(__file__).parent / "data" / "plans" / "one_job_in_time.json"
+
+
+def test_no_cannot_take_effect_note_when_a_proposed_job_is_in_time_and_recorded_units_kept():
+    # A generated pre-exit household (exit target 2020-11-30): a workshop job proposed for
+    # member 2 starts on the reference date and is in place by the target; the job recorded
+    # for member 3 is due on 31 December. Its unit, recorded as another bureau, stays.
+    data = json.loads(ONE_JOB_IN_TIME.read_text(encoding="utf-8"))
+    data["measures"][2]["responsible"] = "县工业和信息化局"
+    plan = plan_one(data)
+    gaining = {item.key: item.late for item in plan.items if item.gain > 0}
+    assert gaining == {"workshop_job@m2": False, "workshop_job@m3": True}
+    assert [n.kind for n in plan.notes] == ["late"]
+    kept = next(item for item in plan.items if item.key == "workshop_job@m3")
+    assert (kept.responsible_zh, kept.responsible_en) == ("县工业和信息化局", "县工业和信息化局")
+    proposed = next(item for item in plan.items if item.key == "workshop_job@m2")
+    assert (proposed.responsible_zh, proposed.responsible_en) == ("乡镇人民政府",
+                                                                  "Township government")

@@ -315,6 +315,11 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
     status = planned.status.value
     label_zh = planned.status.label_zh
     why = [c for c in dict.fromkeys(codes) if measure is not None and measure.resolves(c)]
+    # The department recorded on the measure is who does it; the catalog's is only the default
+    # (a recorded name has no English of its own unless it is the catalog's).
+    responsible_zh = planned.responsible or (measure.responsible.zh if measure else "")
+    responsible_en = (measure.responsible.en if measure is not None
+                      and responsible_zh == measure.responsible.zh else responsible_zh)
     return PlanItem(
         key=key, household=household, measure=planned.measure,
         label_zh=measure.label.zh if measure else planned.measure,
@@ -326,8 +331,7 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
         reason_en=f"already in the household's plan ({status})",
         duration_days=measure.duration_days if measure else 0,
         start=planned.start, due=planned.completed or planned.due,
-        responsible_zh=(measure.responsible.zh if measure else planned.responsible or ""),
-        responsible_en=(measure.responsible.en if measure else planned.responsible or ""),
+        responsible_zh=responsible_zh, responsible_en=responsible_en,
         helper=helper, cost=measure.unit_cost if measure else 0.0,
         gain=planned.expected_annual_gain or 0.0,
         income_category=measure.income_category if measure else None,
@@ -444,7 +448,10 @@ def _schedule_notes(items: list[PlanItem], works: Mapping[str, VillageWork],
              measure=item.measure, member=item.member)
         for item in items if item.late
     ]
-    if target is not None and any(item.gain > 0 and item.late for item in items):
+    gaining = [item for item in items if item.gain > 0 and item.status != "done"]
+    # Said only when no income measure takes effect by the target date: one that does is
+    # counted in the projection already.
+    if target is not None and gaining and all(item.late for item in gaining):
         notes.append(Note(
             "target_unreachable",
             f"增收措施在目标日期 {target} 前无法见效：收入未稳定超过标准前不宜退出",
