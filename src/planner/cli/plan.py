@@ -133,6 +133,7 @@ def plan_command(
     the configuration (planner.toml), as for ``planner check``.
     """
     from planner.planning import DistrictPlanner
+    from planner.planning.dataset_pass import dataset_findings
 
     if fmt == "xlsx" and output is None:
         raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx / "
@@ -177,9 +178,12 @@ def plan_command(
     if fewer is not None:
         click.echo("\n".join(fewer), err=True)
     try:
+        # rules comparing households (duplicate ID numbers, shared phones) read every household
+        # first: their findings are needs of the plans (a data correction)
         planner = DistrictPlanner(
             run=run, start=_day(start), villages=dataset.villages, projects=dataset.projects,
             show_names=show_names or show_personal, budget=budget,
+            dataset_findings=dataset_findings(run, dataset.sourced()),
         )
         plans = _plans(planner, dataset, recipe, workers)
         if fmt in STREAMED_FORMATS:
@@ -245,7 +249,7 @@ def _plans(planner: DistrictPlanner, dataset: Dataset, recipe: Recipe,
     if workers == 1 or planner.checker is None:
         return planner.iter_plans(with_progress(dataset.sourced(), label))
     setup = PlanSetup(tuple(planner.villages), tuple(planner.projects), planner.start,
-                      planner.show_names, planner.budget)
+                      planner.show_names, planner.budget, planner.dataset_findings())
     return ParallelRun(planner.checker, recipe, workers, planning=setup).plans(
         planner, dataset, lambda items: with_progress(items, label))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from planner.facts import HouseholdFacts, MemberFacts, age_on
 from planner.measures.measure import Measure, parameter_names
+from planner.model import LabourCapacity
 
 #: Chinese and English names of the member facts an eligibility may require.
 FACT_LABELS = {
@@ -66,6 +67,18 @@ def _number(value: int | str | None, params: Mapping[str, Any]) -> int | None:
     return int(params[value])
 
 
+#: Chinese names of the member record fields an eligibility may exclude values of.
+_FIELD_ZH = {"schooling": "在校情况", "health": "健康状况"}
+
+
+def _value_label(recorded: Any, value: str) -> tuple[str, str]:
+    """The Chinese and English label of an excluded record value (the enum's own labels)."""
+    if recorded is not None and hasattr(recorded, "label_zh"):
+        member = type(recorded)(value)
+        return member.label_zh, value.replace("_", " ")
+    return value, value.replace("_", " ")
+
+
 def _who(member: MemberFacts) -> tuple[str, str]:
     return f"成员{member.number}", f"member {member.number}"
 
@@ -77,10 +90,13 @@ def member_verdict(
     params: Mapping[str, Any] | None = None,
     on: date | None = None,
     given: bool = False,
+    *,
+    domain: bool = False,
 ) -> Verdict:
     """Whether ``member`` meets the member conditions of ``measure`` (labour, ages, facts); the
     ages are judged on ``on`` (a measure already ``given``: the day it was, unknown without
-    it), else on the reference date."""
+    it), else on the reference date; with ``domain`` also its domain conditions (``labour:
+    full``, ``excludes``)."""
     rules = measure.eligibility
     values = _params(household, params)
     zh_who, en_who = _who(member)
@@ -89,9 +105,14 @@ def member_verdict(
         if member.can_work is None:
             return Verdict(None, "labour", f"{zh_who}劳动能力未登记",
                            f"{en_who}: labour capacity not recorded", number)
-        if rules.labour == "capable" and not member.can_work:
+        if rules.labour in ("capable", "full") and not member.can_work:
             return Verdict(False, "labour", f"{zh_who}无劳动能力",
                            f"{en_who} has no labour capacity", number)
+        if (domain and rules.labour == "full"
+                and member.record.labour_capacity is LabourCapacity.WEAK):
+            return Verdict(False, "labour", f"{zh_who}为弱劳动力（本措施需普通或技能劳动力）",
+                           f"{en_who} is weak labour (the measure needs ordinary or skilled "
+                           "labour)", number)
         if rules.labour == "incapable" and member.can_work:
             return Verdict(False, "labour", f"{zh_who}有劳动能力（本措施面向无劳动能力者）",
                            f"{en_who} can work (the measure is for those who cannot)", number)
@@ -121,6 +142,17 @@ def member_verdict(
         if not value:
             return Verdict(False, f"requires:{fact}", f"{zh_who}不是{zh_fact}",
                            f"{en_who} is not {en_fact}", number)
+    for entry in rules.excludes if domain else ():
+        field, _, value = entry.partition("=")
+        recorded = getattr(member.record, field, None)
+        zh_value, en_value = _value_label(recorded, value)
+        if recorded is None:
+            return Verdict(None, f"excludes:{entry}",
+                           f"{zh_who}{_FIELD_ZH.get(field, field)}未登记",
+                           f"{en_who}: {field.replace('_', ' ')} not recorded", number)
+        if str(getattr(recorded, "value", recorded)) == value:
+            return Verdict(False, f"excludes:{entry}", f"{zh_who}为{zh_value}，不适用本措施",
+                           f"{en_who} is {en_value}: the measure does not apply", number)
     grade_max = _number(rules.disability_grade_max, values)
     if grade_max is not None:
         grade = member.disability_grade
@@ -136,10 +168,12 @@ def member_verdict(
 
 
 def household_verdict(
-    measure: Measure, household: HouseholdFacts, params: Mapping[str, Any] | None = None
+    measure: Measure, household: HouseholdFacts, params: Mapping[str, Any] | None = None,
+    *, domain: bool = False,
 ) -> Verdict:
     """Whether ``household`` meets the household conditions of ``measure`` (statuses, and for
-    ``labour: incapable`` household measures: nobody can work)."""
+    ``labour: incapable`` household measures: nobody can work); with ``domain`` also its domain
+    conditions (``housing_grades``)."""
     rules = measure.eligibility
     if rules.statuses is not None:
         status = household.record.status
@@ -153,6 +187,17 @@ def household_verdict(
             return Verdict(False, "status", f"户类型“{label}”不在适用范围",
                            f"household status {status.value if status else 'unknown'} is not "
                            f"one of {', '.join(rules.statuses)}")
+    if domain and rules.housing_grades is not None:
+        grade = household.record.housing.safety_grade
+        allowed = "/".join(rules.housing_grades)
+        if grade is None:
+            return Verdict(None, "housing_grade", "住房安全等级未鉴定或未登记",
+                           "house safety grade not assessed or not recorded")
+        if grade.value not in rules.housing_grades:
+            return Verdict(False, "housing_grade",
+                           f"住房为{grade.value}级，本措施仅面向{allowed}级危房",
+                           f"the house is grade {grade.value}; the measure is for grade "
+                           f"{allowed} houses only")
     if measure.beneficiary == "household" and rules.labour == "incapable":
         if household.any_can_work is None:
             return Verdict(None, "labour", "家庭成员劳动能力未全部登记",
@@ -171,6 +216,8 @@ def eligibility(
     params: Mapping[str, Any] | None = None,
     on: date | None = None,
     given: bool = False,
+    *,
+    domain: bool = False,
 ) -> Verdict:
     """The verdict for ``measure`` given to ``member`` (member measures) or to ``household``;
     for a measure already ``given`` ages are judged on ``on``, the day it was (unknown
@@ -179,19 +226,23 @@ def eligibility(
     For a household measure whose conditions read a member (a borrower aged 18–65 who can work),
     the household qualifies when one member does; that member is named in the verdict. Village
     works are never eligible for a household.
+
+    ``domain`` adds the domain conditions (``labour: full``, ``excludes``, ``housing_grades``):
+    the planner applies them to the measures it proposes. Judging measures already recorded
+    (SUP003, the plan's cancellations) stays with the catalog's basic conditions.
     """
     if measure.beneficiary == "village":
         return Verdict(False, "beneficiary", "村级工程，不面向农户",
                        "a village work, not for a household")
-    verdict = household_verdict(measure, household, params)
+    verdict = household_verdict(measure, household, params, domain=domain)
     if not verdict:
         return verdict
     if member is not None:
-        return member_verdict(measure, member, household, params, on, given)
+        return member_verdict(measure, member, household, params, on, given, domain=domain)
     if measure.beneficiary == "member" or measure.eligibility.member_bound:
         if not household.members:
             return Verdict(None, "members", "家庭成员未登记", "no registered members")
-        verdicts = [member_verdict(measure, m, household, params, on, given)
+        verdicts = [member_verdict(measure, m, household, params, on, given, domain=domain)
                     for m in household.members]
         for candidate in verdicts:
             if candidate:

@@ -60,22 +60,30 @@ class Eligibility(_Model):
     number or the name of a parameter (``support.microcredit_age_min``). ``statuses`` are household
     statuses plus ``monitored``. ``requires`` names member facts that must be true (``disabled``,
     ``ill``, ``vocational_student``, ``compulsory_student``). For a household measure the member
-    conditions hold when at least one member meets all of them (the applicant).
+    conditions hold when at least one member meets all of them (the applicant). ``labour: full``
+    needs ordinary or skilled labour (弱劳动力 only to posts or workshops). ``excludes`` names
+    member record values that rule the member out (``schooling=senior_secondary``: no job for a
+    pupil enrolled in 高中; ``health=serious_illness``); ``housing_grades`` the house safety
+    grades the household's house must have (renovation only for C/D houses, domain.md §2).
+    An unknown value gives an unknown verdict.
     """
 
-    labour: Literal["any", "capable", "incapable"] = "any"
+    labour: Literal["any", "capable", "full", "incapable"] = "any"
     age_min: int | str | None = None
     age_max: int | str | None = None
     statuses: list[str] | None = Field(None, description="Household statuses; None = any")
     requires: list[str] = Field(default_factory=list)
     disability_grade_max: int | str | None = None
+    excludes: list[str] = Field(default_factory=list)
+    housing_grades: list[str] | None = None
 
     @property
     def member_bound(self) -> bool:
         """Whether any condition reads a member (so a household measure needs an applicant)."""
         return bool(
-            self.labour == "capable" or self.age_min is not None or self.age_max is not None
-            or self.requires or self.disability_grade_max is not None
+            self.labour in ("capable", "full") or self.age_min is not None
+            or self.age_max is not None or self.requires or self.excludes
+            or self.disability_grade_max is not None
         )
 
 

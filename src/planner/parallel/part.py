@@ -39,6 +39,8 @@ class PlanSetup:
     start: date | None = None
     show_names: bool = False
     budget: float | None = None
+    #: Findings of the dataset rules about single households (a pass over all of them first).
+    dataset_findings: tuple[Finding, ...] = ()
 
 
 @dataclass(slots=True)
@@ -156,7 +158,7 @@ class PartChecker:
             self.planner = DistrictPlanner(
                 run=self.run, start=planning.start, villages=planning.villages,
                 projects=planning.projects, show_names=planning.show_names,
-                budget=planning.budget)
+                budget=planning.budget, dataset_findings=planning.dataset_findings)
             self.checker = self.planner.checker
         elif self.columnar:
             from planner.backends.columnar.checker import ColumnarChecker

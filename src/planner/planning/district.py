@@ -11,6 +11,7 @@ to two bundles per household below the line (the allocation needs them all), and
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from planner.measures import MeasureCatalog
 from planner.model import Household, Project, Village
 from planner.params import ParameterSet
 from planner.planning.allocate import Allocation, Method, allocate
+from planner.planning.dataset_pass import dataset_findings
 from planner.planning.household import plan_household, reproject
 from planner.planning.load import DepartmentLoad, DistrictStats
 from planner.planning.model import Bundle, HouseholdPlan, Note, PlanItem
@@ -97,7 +99,9 @@ class DistrictPlanner:
     you meant to keep bounded). With ``budget`` each household's income bundles are kept for the
     allocation in :meth:`finish`; without one they are not collected. Personal data in plan notes
     and reasons is masked unless ``show_names``. ``rule_timeout`` is the checker's time budget
-    of one rule call (:class:`~planner.backends.python.engine.Checker`).
+    of one rule call (:class:`~planner.backends.python.engine.Checker`). ``dataset_findings``
+    (from :func:`planner.planning.dataset_pass.dataset_findings`, a pass over every household
+    first) join the findings of the households they are about when the checker runs here.
     """
 
     def __init__(
@@ -116,6 +120,7 @@ class DistrictPlanner:
         show_names: bool = False,
         budget: float | None = None,
         rule_timeout: float | None = DEFAULT_RULE_TIMEOUT,
+        dataset_findings: Iterable[Finding] = (),
     ):
         if run is None:
             # With findings handed over no rule runs: none is loaded.
@@ -131,12 +136,21 @@ class DistrictPlanner:
         self.villages = tuple(villages)
         self.projects = tuple(projects)
         self._findings: dict[str, list[Finding]] | None = None
+        self._dataset_findings: dict[str, list[Finding]] = {}
+        for finding in dataset_findings:
+            self._dataset_findings.setdefault(finding.subject, []).append(finding)
         self.checker: Checker | None = None
+        #: Checks the projected households (the plan's measures applied) with the household
+        #: rules; its own checker, so that the run's counts and waivers see each household once.
+        self._rechecker: Checker | None = None
         village_findings: list[Finding] = []
         if findings is None:
             # Households are checked one at a time here: dataset-wide rules (duplicates across
             # households) need the whole run, so their findings come only through ``findings=``.
             self.checker = Checker(run.with_rules(r for r in run.rules if r.scope != "dataset"))
+            self._rechecker = Checker(dataclasses.replace(
+                run.with_rules(r for r in run.rules if r.scope in ("household", "member")),
+                waivers=()))
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
@@ -165,6 +179,10 @@ class DistrictPlanner:
         self._village_of: dict[str, str | None] = {}
         self._candidates_lifted = 0
 
+    def dataset_findings(self) -> tuple[Finding, ...]:
+        """The dataset findings this planner adds to the households they are about."""
+        return tuple(f for found in self._dataset_findings.values() for f in found)
+
     def plan_household(self, household: Household, source: Source | None = None,
                        findings: list[Finding] | None = None) -> HouseholdPlan:
         """Plan one household and add it to the district summary.
@@ -177,6 +195,7 @@ class DistrictPlanner:
         if findings is None and self.checker is not None:
             facts = self.checker.facts(household)
             findings = self.checker.check_household(household, facts, source)
+            findings.extend(self._dataset_findings.get(household.id, ()))
         else:
             facts = derive(household, self.reference_date, self.values,
                            self.catalog.income_raising_ids())
@@ -186,7 +205,9 @@ class DistrictPlanner:
         works = self.works.get(village.id, {}) if village is not None else {}
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
                                 works=works, village=village.id if village else None,
-                                show_names=self.show_names, alternatives=self.budget is not None)
+                                show_names=self.show_names, alternatives=self.budget is not None,
+                                recheck=None if self._rechecker is None
+                                else self._rechecker.check_household)
         self.add_planned(result, village.id if village is not None else None)
         return result
 
@@ -240,9 +261,10 @@ class DistrictPlanner:
         stats.late_items += sign * sum(1 for item in result.items if item.late)
         stats.cancelled += sign * len(result.to_cancel)
         stats.unmet_needs += sign * sum(1 for n in result.notes
-                                        if n.kind in ("unmet_need", "income_gap"))
+                                        if n.kind in ("unmet_need", "not_cleared",
+                                                      "income_gap"))
         income = result.income
-        line = income.poverty_line
+        line = _budget_line(income)
         if income.per_capita is not None and line is not None and income.per_capita < line:
             stats.below_line += sign
             stats.lifted_by_plan += sign * _lifted(result)
@@ -382,11 +404,19 @@ class DistrictPlanner:
         )
 
 
+def _budget_line(income: Any) -> float | None:
+    """The line the summary and the budget count households below and lifted over: the poverty
+    line to 2020, then the monitoring threshold (the line's series ends with 2020)."""
+    return income.poverty_line if income.poverty_line is not None else (
+        income.monitoring_threshold)
+
+
 def _lifted(result: HouseholdPlan) -> bool:
     income = result.income
-    line = income.poverty_line
+    line = _budget_line(income)
+    clears = income.clears_line if income.poverty_line is not None else income.clears_threshold
     return bool(income.per_capita is not None and line is not None and income.per_capita < line
-                and income.clears_line)
+                and clears)
 
 
 def _mark_funded(result: HouseholdPlan, offered: list[Bundle], chosen: Bundle | None,
@@ -431,16 +461,23 @@ def plan(
     """Plan every household (and the district around them).
 
     ``findings`` default to a run of the checker with ``rules`` (installed packs by default) and
-    ``waivers``; ``reference_date`` defaults to today and ``start`` to the reference date. With
+    ``waivers``, dataset rules included (a first pass over ``households``); ``reference_date``
+    defaults to today and ``start`` to the reference date. With
     ``budget`` (元) the income bundles are allocated to lift the most households above the line.
     Every household plan is kept in the result: for a large district without a budget, stream
     with :meth:`DistrictPlanner.iter_plans` and :meth:`DistrictPlanner.finish` instead.
     Personal data in notes, reasons and helpers' names is masked unless ``show_names``.
     """
+    households = list(households)
+    run = None
+    extra: list[Finding] = []
+    if findings is None:
+        run = Run.build(rules, params, reference_date, catalog=catalog, waivers=waivers)
+        extra = dataset_findings(run, households)
     planner = DistrictPlanner(
-        findings=findings, rules=rules, params=params, reference_date=reference_date,
+        findings=findings, run=run, rules=rules, params=params, reference_date=reference_date,
         start=start, catalog=catalog, villages=villages, projects=projects, waivers=waivers,
-        show_names=show_names, budget=budget,
+        show_names=show_names, budget=budget, dataset_findings=extra,
     )
     plans = list(planner.iter_plans(households))
     return planner.finish(plans, method=allocation_method)

@@ -12,10 +12,13 @@ from planner.finding import Finding
 from planner.measures import MeasureCatalog, default_catalog
 from planner.model import HouseholdStatus, PlannedMeasure
 from planner.params import ParameterSet, default_parameters
+from planner.planning.clearing import Recheck, clear_needs
 from planner.planning.labels import label_items
 from planner.planning.model import Bundle, HouseholdPlan, IncomeProjection, Note, PlanItem
 from planner.planning.needs import IncomeNeed, household_needs
 from planner.planning.option import Draft, Option, base_id, cheapest_lifting, item_key
+from planner.planning.projection import projection as income_projection
+from planner.planning.projection import reproject as reproject  # its home until it moved
 from planner.planning.schedule import Link, Task, critical_path, schedule
 from planner.planning.select import Selection
 from planner.planning.unfit import Unfit, cancel_item, unfit_measures, without_unfit
@@ -57,6 +60,7 @@ def plan_household(
     village: str | None = None,
     show_names: bool = False,
     alternatives: bool = False,
+    recheck: Recheck | None = None,
 ) -> HouseholdPlan:
     """Plan one household from its facts and findings.
 
@@ -72,6 +76,11 @@ def plan_household(
     whose cheapest lifting bundle differs from its plan's income measures also gets that plan,
     built and scheduled with the cheapest bundle instead, in ``alternatives["cheapest"]``: the
     allocation may fund it.
+
+    With ``recheck`` (the district planner passes its checker), a need counts as covered only
+    when its finding no longer fires on the household with the plan's measures applied
+    (:mod:`planner.planning.clearing`); otherwise another measure is chosen, and a need that
+    stays open gets a ``not_cleared`` note. Without it, a measure in place covers its need.
     """
     catalog = catalog or default_catalog()
     values = parameter_values(params, facts.reference_date)
@@ -83,7 +92,7 @@ def plan_household(
     facts = without_unfit(facts, unfit)
     income_need, needs, unplanned = household_needs(facts, findings, values, catalog)
     context = _Context(facts, catalog, values, start, target, works, unfit, unfit_notes,
-                       income_need, needs, unplanned, show_names, village)
+                       income_need, needs, unplanned, show_names, village, recheck)
     result, selection, options = _build(context, None)
     result.bundles = _bundles(facts.id, selection, result.items, options, income_need)
     if alternatives:
@@ -112,6 +121,7 @@ class _Context:
     unplanned: list[str]
     show_names: bool
     village: str | None
+    recheck: Recheck | None = None
 
 
 def _build(context: _Context, income_choice: list[Option] | None
@@ -137,13 +147,23 @@ def _build(context: _Context, income_choice: list[Option] | None
                 selection.add(option, need="income", why=own or list(income_need.codes),
                               reason=(income_need.zh, income_need.en))
             remaining = max(0.0, income_need.gap - sum(o.gain for o in income_choice))
+    covered = []
     for need in sorted(context.needs, key=lambda n: _SEVERITY_ORDER.get(n.severity, 3)):
-        if not selection.choose_need(need):
+        if selection.choose_need(need):
+            covered.append(need)
+            continue
+        zh, en = _blocked_reasons(selection, need)
+        notes.append(Note("unmet_need",
+                          f"没有符合条件的措施能解决 {need.code}：{need.zh}{zh}",
+                          f"no eligible measure can close {need.code}: {need.en}{en}",
+                          code=need.code, member=need.member))
+    if context.recheck is not None:
+        for need in clear_needs(context.recheck, selection, covered):
             zh, en = _blocked_reasons(selection, need)
-            notes.append(Note("unmet_need",
-                              f"没有符合条件的措施能解决 {need.code}：{need.zh}{zh}",
-                              f"no eligible measure can close {need.code}: {need.en}{en}",
-                              code=need.code, member=need.member))
+            notes.append(Note("not_cleared",
+                              f"已有和计划的措施不能消除 {need.code}：{need.zh}{zh}",
+                              f"the measures in place and planned do not clear {need.code}: "
+                              f"{need.en}{en}", code=need.code, member=need.member))
     for key, planned in selection.existing.items():
         selection.keep(key, planned)
 
@@ -167,7 +187,7 @@ def _build(context: _Context, income_choice: list[Option] | None
     path, _ = critical_path(tasks, links, dates, start)
     finish = max((item.due for item in items if item.due is not None), default=None)
 
-    projection = _projection(facts, values, income_need, items)
+    projection = income_projection(facts, values, income_need, items)
     notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
                         income_need, remaining, context.unplanned, values))
     notes.extend(context.unfit_notes)
@@ -297,6 +317,11 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
     status = planned.status.value
     label_zh = planned.status.label_zh
     why = [c for c in dict.fromkeys(codes) if measure is not None and measure.resolves(c)]
+    # The department recorded on the measure is who does it; the catalog's is only the default
+    # (a recorded name has no English of its own unless it is the catalog's).
+    responsible_zh = planned.responsible or (measure.responsible.zh if measure else "")
+    responsible_en = (measure.responsible.en if measure is not None
+                      and responsible_zh == measure.responsible.zh else responsible_zh)
     return PlanItem(
         key=key, household=household, measure=planned.measure,
         label_zh=measure.label.zh if measure else planned.measure,
@@ -308,62 +333,11 @@ def _from_existing(household: str, key: str, planned: PlannedMeasure, catalog: M
         reason_en=f"already in the household's plan ({status})",
         duration_days=measure.duration_days if measure else 0,
         start=planned.start, due=planned.completed or planned.due,
-        responsible_zh=(measure.responsible.zh if measure else planned.responsible or ""),
-        responsible_en=(measure.responsible.en if measure else planned.responsible or ""),
+        responsible_zh=responsible_zh, responsible_en=responsible_en,
         helper=helper, cost=measure.unit_cost if measure else 0.0,
         gain=planned.expected_annual_gain or 0.0,
         income_category=measure.income_category if measure else None,
     )
-
-
-def _projection(facts: HouseholdFacts, values: Mapping[str, Any], need: IncomeNeed | None,
-                items: list[PlanItem]) -> IncomeProjection:
-    line = values.get("income.poverty_line")  # none after 2020 (the series ends)
-    line = None if line is None else float(line)
-    threshold = values.get("monitoring.threshold")
-    threshold = None if threshold is None else float(threshold)
-    if need is not None:
-        target, parameter = need.target, need.target_parameter
-    elif (facts.in_monitoring or line is None) and threshold:
-        target, parameter = threshold, "monitoring.threshold"
-    else:
-        target, parameter = float(values["income.poverty_line"]), "income.poverty_line"
-    projection = IncomeProjection(
-        size=facts.size, net_income=facts.net_income, per_capita=facts.per_capita_net_income,
-        planned_gain=facts.planned_annual_gain, new_gain=0.0, projected_per_capita=None,
-        poverty_line=line, monitoring_threshold=threshold, target=float(target),
-        target_parameter=parameter, clears_line=None, clears_threshold=None,
-        gross_income=facts.gross_income, transfer_income=facts.income_transfer,
-    )
-    reproject(projection, items)
-    return projection
-
-
-def reproject(projection: IncomeProjection, items: Iterable[PlanItem]) -> None:
-    """Redo ``projection`` in place from ``items``: the gains of the proposed items count unless
-    a budget allocation left them unfunded (``funded is False``)."""
-    items = list(items)
-    counted = [item for item in items if not item.new or item.funded is not False]
-    new_gain = sum(item.gain for item in counted if item.new)
-    size, net = projection.size, projection.net_income
-    projected = None
-    if net is not None and size:
-        projected = (net + projection.planned_gain + new_gain) / size
-    transfer_share = None
-    gross, transfer = projection.gross_income, projection.transfer_income
-    if gross is not None and transfer is not None:
-        transfer += sum(item.gain for item in counted
-                        if item.income_category == "transfer" and item.status != "done")
-        gross += projection.planned_gain + new_gain
-        transfer_share = transfer / gross if gross > 0 else None
-    threshold = projection.monitoring_threshold
-    projection.new_gain = new_gain
-    projection.projected_per_capita = projected
-    line = projection.poverty_line
-    projection.clears_line = None if projected is None or line is None else projected >= line
-    projection.clears_threshold = (None if projected is None or threshold is None
-                                   else projected >= threshold)
-    projection.transfer_share = transfer_share
 
 
 def _notes(facts: HouseholdFacts, selection: Selection, items: list[PlanItem],
@@ -426,7 +400,10 @@ def _schedule_notes(items: list[PlanItem], works: Mapping[str, VillageWork],
              measure=item.measure, member=item.member)
         for item in items if item.late
     ]
-    if target is not None and any(item.gain > 0 and item.late for item in items):
+    gaining = [item for item in items if item.gain > 0 and item.status != "done"]
+    # Said only when no income measure takes effect by the target date: one that does is
+    # counted in the projection already.
+    if target is not None and gaining and all(item.late for item in gaining):
         notes.append(Note(
             "target_unreachable",
             f"增收措施在目标日期 {target} 前无法见效：收入未稳定超过标准前不宜退出",

@@ -19,7 +19,8 @@ def _iso(day: date | None) -> str | None:
 class Note:
     """Something the plan must say in words: an unmet need, a late item, a data gap.
 
-    ``kind`` is a stable key: ``unmet_need``, ``no_measure``, ``income_gap``, ``income_unknown``,
+    ``kind`` is a stable key: ``unmet_need``, ``not_cleared`` (the measures in place and planned
+    leave the finding firing), ``no_measure``, ``income_gap``, ``income_unknown``,
     ``labour_unknown``, ``late``, ``target_unreachable``, ``date_conflict``, ``waits_for_village``,
     ``transfer_dependent``, ``unknown_measure``, ``unmet_prerequisite``, ``allocation``,
     ``unfit_done`` (a completed measure that did not fit), ``unfit_measure`` (an unfit measure

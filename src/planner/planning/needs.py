@@ -37,7 +37,8 @@ class IncomeNeed:
     """The household's income need: the gap to the target and the findings that raised it.
 
     ``gap`` is the household total (元/yr) still missing to reach ``target`` per head after the
-    gains of measures already planned; ``line_gap`` the same against the poverty line.
+    gains of measures already planned; ``line_gap`` the same against the line a budget counts
+    lifts over: the poverty line to 2020, the monitoring threshold after (the line's series ends).
     ``require_development``: someone can work and the findings ask for a development measure.
     """
 
@@ -103,8 +104,7 @@ def household_needs(
         if pointed is not None and pointed in codes_here:
             pointers.append((pointed, finding.member, finding.code))
             continue
-        name = finding.need or finding.code
-        key = name if finding.member is None else f"{name}@m{finding.member}"
+        key = need_key(finding)
         if key in needs:
             if finding.code not in needs[key].codes:
                 needs[key].codes.append(finding.code)
@@ -129,6 +129,12 @@ def household_needs(
     return income, list(needs.values()), unplanned
 
 
+def need_key(finding: Finding) -> str:
+    """The key of the need a finding raises: its declared ``need`` (else its code), per member."""
+    name = finding.need or finding.code
+    return name if finding.member is None else f"{name}@m{finding.member}"
+
+
 def _is_income(finding: Finding) -> bool:
     return finding.need == INCOME_NEED
 
@@ -142,7 +148,9 @@ def _income_need(
     net = _planned_net(facts)
     size = facts.size
     target, target_parameter = income_target(facts, params)
-    line = params.get("income.poverty_line")  # none after 2020: no gap to a line
+    # The line a budget counts lifts over: the poverty line to 2020, then (its series ended)
+    # the monitoring threshold of the monitoring era.
+    line = params.get("income.poverty_line", params.get("monitoring.threshold"))
     if net is None or not size:
         gap = line_gap = 0.0
     else:

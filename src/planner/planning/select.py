@@ -143,7 +143,7 @@ class Selection:
     # -- options and closure ------------------------------------------------------------------
     def verdict(self, measure: Measure, member: int | None) -> Verdict:
         """Eligibility of ``measure`` for the household or the member."""
-        return eligibility(measure, self.facts, self.member(member), self.params)
+        return eligibility(measure, self.facts, self.member(member), self.params, domain=True)
 
     def best_member(self, measure: Measure) -> int | None:
         """The member to give a member measure to when the need names nobody: eligible, not yet
@@ -374,20 +374,22 @@ class Selection:
             return True
         return any(d.measure.development and d.gain > 0 for d in self.drafts.values())
 
-    def choose_need(self, need: Need) -> bool:
+    def choose_need(self, need: Need, *, again: bool = False) -> bool:
         """Choose measures for a non-income need; False when no eligible measure can close it.
 
         Candidates are the finding's proposals, then the catalog's measures addressing its code.
         A candidate that is only a step towards another candidate (an assessment before a
-        renovation) is chosen through that one's prerequisites.
+        renovation) is chosen through that one's prerequisites. ``again``: what the household
+        has did not clear the need's finding (:mod:`planner.planning.clearing`), so a candidate
+        it does not have yet is chosen, and False means there is none.
         """
         self._need = need
         try:
-            return self._choose_need(need)
+            return self._choose_need(need, again)
         finally:
             self._need = None
 
-    def _choose_need(self, need: Need) -> bool:
+    def _choose_need(self, need: Need, again: bool) -> bool:
         candidates: list[Measure] = []
         for measure_id in (*need.proposes, *(m.id for m in self.catalog.addressing(need.code))):
             measure = self.catalog.get(measure_id)
@@ -399,13 +401,15 @@ class Selection:
         ends = [m for m in candidates
                 if not any(self._leads_to(m.id, other) for other in ids - {m.id})]
         steps = [m for m in candidates if m not in ends]
-        for measure in (*ends, *steps):
+        for measure in () if again else (*ends, *steps):
             for member in self._need_members(measure, need):
                 if self._has(measure, member, include_done=not measure.repeatable):
                     self._note_covered(measure, member, need)
                     return True
+        # One beneficiary per need: the first member who qualifies (a household's idle labour
+        # gets one placement, not one per eligible member); a job that pays no more than the
+        # member earns now is no answer.
         for measure in (*ends, *steps):
-            chosen = False
             for member in self._need_members(measure, need):
                 if not self.available(measure, member):
                     continue
@@ -413,12 +417,12 @@ class Selection:
                 if not verdict:
                     self.blocked.append((need, measure.id, verdict))
                     continue
+                if measure.income_category == "wage" and not self.gain(measure, member) > 0:
+                    continue
                 option = self.option(measure, member)
                 if option is None:
                     continue
                 self.add(option, need=need.key, why=need.codes, reason=reason)
-                chosen = True
-            if chosen:
                 return True
         return False
 
