@@ -1,5 +1,6 @@
-"""The README's command-line block runs as written on a fresh checkout: each line, in a new
-folder holding only ``examples/``, ends with exit 0 or 1 (findings) and writes what it names."""
+"""The README's command-line block runs as written on a fresh checkout: line after line, in one
+new folder holding only ``examples/``, each ends with exit 0 or 1 (findings) and writes what it
+names (a later line may read what an earlier one wrote, as a user's would)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,17 @@ def readme_commands() -> list[list[str]]:
             if line.strip()]
 
 
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh")
+    (folder / "examples").symlink_to(ROOT / "examples")
+    return folder
+
+
 @pytest.mark.parametrize("command", readme_commands(), ids=lambda c: " ".join(c[1:4]))
-def test_the_readme_command_runs_as_written(tmp_path: Path, command: list[str]) -> None:
+def test_the_readme_command_runs_as_written(fresh: Path, command: list[str]) -> None:
     assert command[0] == "planner"
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    tmp_path = fresh
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:

@@ -30,8 +30,8 @@ def without_labour(household: Household, ctx: BuildContext, rng: random.Random) 
     member of working age out of school, if any, falls seriously ill; every registered member
     who could work gets labour capacity none (healthy) or lost (ill or disabled); their work
     spells, posts and wages go, and so do the measures that need labour (catalog eligibility
-    ``labour: capable``); the income is re-registered. NotApplicable with more than one such
-    healthy member."""
+    ``labour: capable`` or ``full``); the income is re-registered. NotApplicable with more than
+    one such healthy member."""
     members = household["members"]
     youngest = int(ctx.values["labour.working_age_min"])
     oldest = int(ctx.values["labour.healthy_capable_age_max"])
@@ -63,7 +63,8 @@ def without_labour(household: Household, ctx: BuildContext, rng: random.Random) 
     catalog = default_catalog()
     household["measures"] = [
         m for m in household["measures"]
-        if m["measure"] not in catalog or catalog[m["measure"]].eligibility.labour != "capable"
+        if m["measure"] not in catalog
+        or catalog[m["measure"]].eligibility.labour not in ("capable", "full")
     ]
     if current_per_capita(household, ctx) <= 0:
         raise NotApplicable("no income left without work")  # DQ012's implausible zero
