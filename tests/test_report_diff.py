@@ -3,6 +3,7 @@ processes, the second on a copy with two problems fixed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -125,3 +126,15 @@ def test_the_baseline_hides_the_old_findings_and_counts_them(runs: Path) -> None
     shown = [json.loads(line) for line in done.stdout.splitlines()]
     assert {(f["code"], f["subject"], f["member"]) for f in shown} == FIXED_KEYS
     assert "86 findings hidden by the baseline" in done.stderr
+
+
+def test_a_report_writes_its_manifest_beside_the_ledger(tmp_path: Path) -> None:
+    done = planner("report", DISTRICT, "--out", tmp_path / "out", "--no-plan", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reference_date"] == "2020-09-30"
+    households = DISTRICT / "households.jsonl"
+    assert {"file": str(households), "sha256": hashlib.sha256(households.read_bytes()).hexdigest()
+            } in manifest["inputs"]
+    assert "INC001" in manifest["rules"]["income"]
+    assert manifest["parameters"]["income.poverty_line"] == 4000

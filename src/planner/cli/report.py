@@ -74,6 +74,7 @@ def report(
 ) -> None:
     """Write the supervision report: aggregates and rectification ledger (督查报告与整改台账)."""
     from planner.io.errors import FormatError
+    from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
     from planner.report.status import StatusFileError, load_status
 
@@ -94,7 +95,8 @@ def report(
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     out = Path(out_dir)
-    refuse_overwriting_inputs([out / LEDGER_FILE, *(out / name for name in RENDERERS)],
+    refuse_overwriting_inputs([out / LEDGER_FILE, out / MANIFEST_FILE,
+                               *(out / name for name in RENDERERS)],
                               [*dataset_files(dataset), *([status_file] if status_file else [])])
     label = _lines("已检查户数", "households checked", lang)
 
@@ -104,6 +106,8 @@ def report(
     try:
         result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
                             plan=plan, entries=entries, progress=progress)
+        write_manifest(run, [*dataset_files(dataset), *([status_file] if status_file else [])],
+                       out)
     except OSError as exc:
         raise file_problem(exc, "无法写出", "cannot write") from exc
     except FormatError as exc:
