@@ -138,3 +138,11 @@ def test_a_report_writes_its_manifest_beside_the_ledger(tmp_path: Path) -> None:
             } in manifest["inputs"]
     assert "INC001" in manifest["rules"]["income"]
     assert manifest["parameters"]["income.poverty_line"] == 4000
+
+
+def test_a_baseline_with_a_scheduler_is_refused_as_usage(runs: Path) -> None:
+    done = planner("check", DISTRICT, "--baseline", "old.jsonl", "--scheduler",
+                   "tcp://127.0.0.1:9", cwd=runs)
+    assert done.returncode == 2
+    assert "--baseline 不能与 --scheduler 同用" in done.stderr
+    assert "Traceback" not in done.stderr
