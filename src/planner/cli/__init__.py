@@ -17,7 +17,8 @@ MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "report", "
 WHERE = {
     "schema": "foundation", "params": "foundation", "facts": "facts", "generate": "generate",
     "validate": "io", "convert": "io", "check": "check", "rules": "check", "plan": "plan",
-    "measures": "plan", "report": "report", "ledger": "report", "template": "template",
+    "measures": "plan", "report": "report", "ledger": "report", "diff": "report",
+    "template": "template",
     "test": "rulecases",
 }
 

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from planner.finding import Finding
     from planner.io import Dataset
     from planner.parallel import Recipe
+    from planner.report.diff import Baseline
 
 FAIL_ON = ("error", "warning", "info", "none")
 T = TypeVar("T")
@@ -125,6 +126,9 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--fail-on", type=click.Choice(FAIL_ON),
               help=f"Exit 1 when findings this severe remain (default {DEFAULT_FAIL_ON}).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="Findings file of an earlier run (jsonl or json): report only findings not "
+                   "in it 基线.")
 @click.option("--lang", type=click.Choice(["zh", "en"]),
               help="Language of messages (default: configuration, else zh) 语言.")
 @rule_timeout_option
@@ -140,7 +144,8 @@ def check(
     param_files: tuple[str, ...], province: str | None, measure_files: tuple[str, ...],
     waiver_files: tuple[str, ...], on: Any, explain: bool, output_format: str | None,
     output_file: str | None,
-    fail_on: str | None, exit_zero: bool, lang: str | None, color: bool | None,
+    fail_on: str | None, exit_zero: bool, baseline_file: str | None, lang: str | None,
+    color: bool | None,
     input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, backend: str, scheduler: str | None,
@@ -167,6 +172,7 @@ def check(
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
     lang = lang or config.lang or "zh"
+    baseline = _baseline(baseline_file, show_personal, scheduler)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
@@ -179,7 +185,7 @@ def check(
     if output_file is not None:
         refuse_overwriting_inputs([output_file], [
             *dataset_files(dataset), *waiver_paths, *measure_paths, *config.params, *param_files,
-            *([config.path] if config.path else [])])
+            *([config.path] if config.path else []), *([baseline_file] if baseline_file else [])])
     from planner.parallel import Recipe, workers_for
 
     recipe = Recipe(config_file, paths, when, cli_level, rule_paths, param_files, measure_files,
@@ -209,7 +215,8 @@ def check(
             label = _lines("已检查户数", "households checked", lang)
             with _rows_for(backend):
                 for finding in _findings(checker, dataset, recipe, workers, label):
-                    writer.write(finding)
+                    if baseline is None or not baseline.hides(finding):
+                        writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
             input_failure = str(exc)
         inputs = InputSummary(
@@ -217,9 +224,29 @@ def check(
             rejected=dataset.stats.rejected, errors=list(dataset.errors),
             warnings=list(dataset.warnings), skipped=checker.skipped(),
         )
-        writer.finish(checker.stats, inputs)
-    _report(checker.stats, inputs, fmt, output_file, lang, show_personal, input_failure,
+        stats = checker.stats if baseline is None else baseline.stats(checker.stats)
+        writer.finish(stats, inputs)
+    if baseline is not None:
+        hidden = baseline.hidden.findings
+        click.echo(_lines(f"基线隐藏 {hidden} 个问题", f"{hidden} findings hidden by the baseline",
+                          lang), err=True)
+    _report(stats, inputs, fmt, output_file, lang, show_personal, input_failure,
             threshold, exit_zero, backend)
+
+
+def _baseline(path: str | None, show_personal: bool, scheduler: str | None) -> Baseline | None:
+    """The baseline named by ``--baseline``, if any (not with ``--scheduler``)."""
+    if path is None:
+        return None
+    if scheduler is not None:
+        raise UsageProblem("--baseline 不能与 --scheduler 同用", "--baseline cannot be used with "
+                           "--scheduler")
+    from planner.report.diff import Baseline, FindingsFileError, read_findings
+
+    try:
+        return Baseline(read_findings(path), show_personal)
+    except FindingsFileError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def _report(

@@ -1,4 +1,5 @@
-"""CLI: ``planner report`` (aggregates and the rectification ledger) and ``planner ledger import``.
+"""CLI: ``planner report`` (aggregates and the rectification ledger), ``planner ledger import`` and
+``planner diff`` (two runs compared).
 
 Exit codes of ``report``: 0 written (findings are what a report is for), 1 records were rejected
 (each listed, the rest reported), 2 usage, configuration or file problems. ``ledger import``:
@@ -73,6 +74,7 @@ def report(
 ) -> None:
     """Write the supervision report: aggregates and rectification ledger (督查报告与整改台账)."""
     from planner.io.errors import FormatError
+    from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
     from planner.report.status import StatusFileError, load_status
 
@@ -93,7 +95,8 @@ def report(
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
     out = Path(out_dir)
-    refuse_overwriting_inputs([out / LEDGER_FILE, *(out / name for name in RENDERERS)],
+    refuse_overwriting_inputs([out / LEDGER_FILE, out / MANIFEST_FILE,
+                               *(out / name for name in RENDERERS)],
                               [*dataset_files(dataset), *([status_file] if status_file else [])])
     label = _lines("已检查户数", "households checked", lang)
 
@@ -103,6 +106,8 @@ def report(
     try:
         result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
                             plan=plan, entries=entries, progress=progress)
+        write_manifest(run, [*dataset_files(dataset), *([status_file] if status_file else [])],
+                       out)
     except OSError as exc:
         raise file_problem(exc, "无法写出", "cannot write") from exc
     except FormatError as exc:
@@ -170,6 +175,32 @@ def import_ledger(file: str, output_file: str | None, lang: str) -> None:
         sys.exit(1)
 
 
-COMMANDS: list[click.Command] = [report, ledger]
+@click.command(name="diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output-format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def diff_command(old: str, new: str, fmt: str, lang: str) -> None:
+    """Compare two findings files of planner check: new, resolved, still open (两次检查对比).
 
-__all__ = ["COMMANDS", "import_ledger", "ledger", "report"]
+    OLD and NEW are written by ``planner check --output-format jsonl`` (or json). Exit 0
+    whatever changed; 2 for a file that is no findings file.
+    """
+    import json
+
+    from planner.report.diff import FindingsFileError, compare, diff_dict, diff_lines, read_findings
+
+    try:
+        result = compare(read_findings(old), read_findings(new))
+    except FindingsFileError as exc:
+        raise UsageProblem(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(diff_dict(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(diff_lines(result, lang)))
+
+
+COMMANDS: list[click.Command] = [report, ledger, diff_command]
+
+__all__ = ["COMMANDS", "diff_command", "import_ledger", "ledger", "report"]

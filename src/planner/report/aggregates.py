@@ -183,9 +183,16 @@ def finding_area(finding: Finding) -> tuple[str, str]:
     """The town and village of a finding (empty when unknown): its region, else, for a
     dataset finding about a town (PRJ001, PRJ002), its subject as the town."""
     region = finding.region
-    town = (region.town if region is not None else None) or (
-        finding.subject if finding.subject_kind == "dataset" else "")
-    return town or "", (region.village if region is not None else None) or ""
+    return area_of(region.town if region is not None else None,
+                   region.village if region is not None else None,
+                   finding.subject, finding.subject_kind)
+
+
+def area_of(town: str | None, village: str | None, subject: str,
+            subject_kind: str | None) -> tuple[str, str]:
+    """The town and village of a finding from its region's parts (``None`` when unknown), its
+    subject and subject kind: :func:`finding_area` for a finding read back from a file."""
+    return (town or (subject if subject_kind == "dataset" else "")) or "", village or ""
 
 
 class Aggregator:
@@ -366,4 +373,4 @@ def aggregate(
 
 
 __all__ = ["UNKNOWN_AREA", "Aggregates", "Aggregator", "AreaStats", "PersonStats", "aggregate",
-           "area_label", "finding_area"]
+           "area_label", "area_of", "finding_area"]
