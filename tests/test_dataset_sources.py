@@ -50,7 +50,8 @@ def test_an_export_folder_gives_every_household_with_its_file_sheet_rows_and_fie
     fields = third.source.fields
     assert fields is not None
     # the member sheet's fields, and the work-record sheet's joined into the same households
-    assert {"member.id_number", "member.benefits", "income.wage"} <= fields
+    assert {"member.id_number", "member.benefits.dibao", "income.wage"} <= fields
+    assert "member.benefits" not in fields  # only the benefit kinds its columns answer
     assert {"member.employment.0.monthly_pay", "member.employment.0.start"} <= fields
     assert "member.employment.0.id_number" not in fields  # names the member; no field
     assert "member.birth_date" not in fields and "helper.name" not in fields

@@ -19,9 +19,12 @@ MONITORING_ERA = date(2023, 6, 30)
 
 
 def _owner_of_a_grade_c_house(example_household: Any, lives: bool | None) -> Household:
-    """An exited household outside monitoring, safe water, a grade-C house never renovated."""
+    """An exited household outside monitoring, safe water, a grade-C house never renovated, its
+    income (halved: 5,250 yuan per head) within the monitoring range, as MON001 requires."""
     data = example_household("one_room_unsafe_water")
     data.update(status="exited", monitoring=None)
+    for source in data["income"]:
+        source["amount"] = round(source["amount"] * 0.5)
     data["water"]["quality_safe"] = True
     data["housing"]["lives_in_safe_house"] = lives
     return Household.model_validate(data)

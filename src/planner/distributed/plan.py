@@ -53,10 +53,14 @@ def plan_dataset(
     split or a part whose task failed.
     """
     from planner.planning import DistrictPlanner
+    from planner.planning.dataset_pass import dataset_findings
     from planner.planning.export import plan_stream
 
+    # as in one process: the dataset rules' findings about single households are needs of the
+    # plans, found by a pass over every household before the parts are planned
     planner = DistrictPlanner(run=run, start=start, villages=dataset.villages,
-                              projects=dataset.projects, show_names=show_names, budget=budget)
+                              projects=dataset.projects, show_names=show_names, budget=budget,
+                              dataset_findings=dataset_findings(run, dataset.sourced()))
     checker = planner.checker
     assert checker is not None  # the planner checks: no findings were handed over
     refuse_unsplittable(dataset, run)
@@ -67,7 +71,7 @@ def plan_dataset(
     files = [str(p) for p in dataset.household_files]
     index = {file: i for i, file in enumerate(files)}
     setup = PlanSetup(tuple(planner.villages), tuple(planner.projects), planner.start,
-                      show_names, budget)
+                      show_names, budget, planner.dataset_findings())
     combiner = Combiner(checker)
     feed = Feed(client, combiner, recipe, expected, files, fmt, setup)
     kept: list[tuple[int, Any]] = []

@@ -34,6 +34,7 @@ _LEAF_NAMES = {
 _UNIT_RANGES: dict[str, tuple[str, float | None, float | None, bool]] = {
     "元": ("number", 0, None, False),
     "share": ("number", 0, 1, False),
+    "multiple": ("number", 0, None, True),
     "years": ("number", 0, 120, False),
     "L": ("number", 0, None, True),
     "km": ("number", 0, None, False),
