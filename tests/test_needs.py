@@ -192,13 +192,12 @@ def test_a_source_without_the_water_indicators_skips_the_rules_needing_them(exam
     checker = Checker(Run.build(reference_date=ON))
     found = list(checker.iter_findings(sourced))
     of_first = [f for f in found if f.subject == first.id and BUILTIN[f.code].scope != "dataset"]
-    assert plain == [("HOU001", None), ("HOU002", None), ("SUP004", "HOU001"),
-                     ("SUP004", "HOU002"), ("SUP004", "WAT001"), ("SUP004", "WAT002"),
-                     ("WAT001", None), ("WAT002", None)]
+    # a grade-C house is HOU001's, not HOU002's (crowding in a safe house only)
+    assert plain == [("HOU001", None), ("SUP004", "HOU001"), ("SUP004", "WAT001"),
+                     ("SUP004", "WAT002"), ("WAT001", None), ("WAT002", None)]
     # quality is carried: WAT001 is still judged; nothing about quantity, access, reliability
     assert sorted((f.code, f.refers_to) for f in of_first) == [
-        ("HOU001", None), ("HOU002", None), ("SUP004", "HOU001"), ("SUP004", "HOU002"),
-        ("SUP004", "WAT001"), ("WAT001", None)]
+        ("HOU001", None), ("SUP004", "HOU001"), ("SUP004", "WAT001"), ("WAT001", None)]
     assert not [f for f in found if f.code == "WAT002"]
     assert checker.skipped() == [RuleSkipped(
         "WAT002", "监测对象.xlsx", "Sheet1", "monitoring_2023_members",

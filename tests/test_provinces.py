@@ -69,9 +69,10 @@ def test_params_shows_the_provincial_threshold_with_its_source() -> None:
 
 
 def _district(tmp_path: Path, toml: str) -> Path:
-    """A folder with one exited household at 7,000 yuan per head in 2023, not monitored."""
+    """A folder with one exited household at 7,000 yuan per head in 2023, not monitored, with a
+    risk (a member without medical insurance): MON001 needs income in range and a risk."""
     household: dict[str, Any] = merge_patch(load_example("mon_unstable_exited", EXAMPLES), {
-        "monitoring": None, "income_year": 2023,
+        "monitoring": None, "income_year": 2023, "members": {2: {"medical_insurance": "none"}},
         "income": [{"category": "wage", "amount": 17400, "year": 2023, "member": 1},
                    {"category": "operating", "amount": 3000, "year": 2023},
                    {"category": "transfer", "amount": 1200, "year": 2023}],
