@@ -11,6 +11,9 @@ from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# One fingerprint key for the suite and the commands it starts, so that no test makes a key file
+# in the home folder (tests/test_fingerprints.py tests the key file on its own).
+os.environ.setdefault("PLANNER_FINGERPRINT_KEY", "planner test suite fingerprint key")
 HOUSEHOLDS = EXAMPLES / "households"
 
 

@@ -11,7 +11,6 @@ Input errors and warnings and the rules skipped for a source
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path, PurePath
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from planner.finding import Finding, region_dict
+from planner.fingerprints import keyed_digest
 from planner.output import InputSummary, Writer
 from planner.output.places import problem_text
 from planner.results import CheckStats
@@ -255,7 +255,7 @@ class SarifWriter(Writer):
 
 def _fingerprint(finding: Finding) -> str:
     key = f"{finding.code}|{finding.subject_kind}|{finding.subject}|{finding.member or ''}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return keyed_digest(key, 16)  # keyed: the subject may be an ID number
 
 
 __all__ = ["LEVELS", "SARIF_VERSION", "SarifWriter", "artifact_location", "logical_location",

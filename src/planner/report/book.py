@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import Replacement
+from planner.fingerprints import key_id
 from planner.io.workbook import ReportTables, sheet_name
 from planner.planning.labels import STATUS_LABELS as ITEM_STATUS_LABELS
 from planner.planning.model import HouseholdPlan
@@ -24,8 +25,10 @@ from planner.report.ledger import LedgerRow, ledger_header
 
 _SHEETS = {"summary": ("汇总", "Summary"), "by_village": ("村责任清单", "By village"),
            "by_helper": ("帮扶责任人清单", "By helper")}
-#: The hidden sheet listing the fingerprint of every ledger row written.
+#: The hidden sheet listing the fingerprint of every ledger row written; its header's second
+#: cell names the fingerprint key (``key:`` and :func:`planner.fingerprints.key_id`).
 IDS_SHEET = "_ids"
+KEY_PREFIX = "key:"
 _SUMMARY = (("乡镇", "town"), ("检查户数", "households"),
             ("有问题户数", "households with findings"), ("问题数", "findings"),
             ("每百户数据问题", "data problems per 100 households"),
@@ -59,7 +62,7 @@ class LedgerBook:
         self.book = ReportTables(path, self._summary, [_pick(p, lang) for p in _SUMMARY], files)
         self._towns: dict[str, str] = {}
         # Every fingerprint written, hidden: the import refuses a row whose id is not one.
-        self.book.start(IDS_SHEET, [IDS_SHEET])
+        self.book.start(IDS_SHEET, [IDS_SHEET, KEY_PREFIX + key_id()])
         self.book.hide(IDS_SHEET)
         if plan:  # the lists come before the towns' sheets, which are added as they come
             for key, header in (("by_village", _ITEMS), ("by_helper", (*_HELPER, *_ITEMS))):
@@ -120,4 +123,4 @@ class LedgerBook:
                 _percent(aggregates.disbursement_benchmark), rows, still]
 
 
-__all__ = ["IDS_SHEET", "LedgerBook"]
+__all__ = ["IDS_SHEET", "KEY_PREFIX", "LedgerBook"]

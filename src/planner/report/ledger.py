@@ -11,13 +11,13 @@ returned them (:mod:`planner.report.status`), else ``open``. Each row carries th
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from planner.finding import Finding
+from planner.fingerprints import keyed_digest
 from planner.measures import MeasureCatalog
 from planner.planning.model import HouseholdPlan, PlanItem
 from planner.privacy import mask_finding, mask_name
@@ -27,10 +27,10 @@ from planner.report.labels import FAMILY_LABELS, SEVERITY_LABELS, STATUS_LABELS,
 
 def fingerprint(subject: str, code: str, member: int | None, occurrence: int = 1) -> str:
     """A stable id of a finding from its subject (household id), code and member: the same
-    problem of the same household has the same fingerprint run after run. ``occurrence`` tells
+    problem of the same household has the same fingerprint run after run (keyed, so that it
+    does not reveal the household id: :mod:`planner.fingerprints`). ``occurrence`` tells
     apart findings that share all three (one DQ008 per missing field): the second is ``…-2``."""
-    key = f"{subject}\x1f{code}\x1f{'' if member is None else member}"
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    digest = keyed_digest(f"{subject}\x1f{code}\x1f{'' if member is None else member}", 8)
     return digest if occurrence == 1 else f"{digest}-{occurrence}"
 
 

@@ -1,7 +1,9 @@
 """The run manifest (manifest.json): what a report was made from, to tell two runs apart.
 
 It records the reference date, the planner version, the rules run per pack (their codes), the
-parameters in force on the reference date and the SHA-256 of every input file. Rules carry no
+parameters in force on the reference date, the SHA-256 of every input file and the id of the
+fingerprint key (:func:`planner.fingerprints.key_id`: two runs whose finding ids were made with
+different keys cannot be compared by fingerprint). Rules carry no
 version of their own: a pack's rules are named by code, under the planner version that ran them.
 """
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.atomic import atomic_open
+from planner.fingerprints import key_id
 from planner.run import Run
 from planner.version import __version__
 
@@ -42,6 +45,7 @@ def manifest(run: Run, inputs: Iterable[str | Path]) -> dict[str, Any]:
                    if Path(path).is_file()],
         "rules": {pack: sorted(codes) for pack, codes in sorted(packs.items())},
         "parameters": dict(sorted(run.values.items())),
+        "fingerprint_key": key_id(),
     }
 
 

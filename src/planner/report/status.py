@@ -21,8 +21,9 @@ from typing import Any
 
 from planner.atomic import write_text
 from planner.errors import BilingualError
+from planner.fingerprints import key_id
 from planner.io.errors import InputError
-from planner.report.book import IDS_SHEET
+from planner.report.book import IDS_SHEET, KEY_PREFIX
 from planner.report.labels import STATUS_LABELS, status_of
 from planner.report.ledger import LEDGER_COLUMNS, Entry
 
@@ -43,6 +44,19 @@ class Imported:
     entries: dict[str, Entry] = field(default_factory=dict)
     rows: int = 0
     errors: list[InputError] = field(default_factory=list)
+
+
+def _same_key(name: str, header: tuple[Any, ...]) -> None:
+    """Refuse a ledger whose finding ids were made under another fingerprint key: none of its
+    rows could be matched, and each would be refused as unknown."""
+    written = next((str(cell)[len(KEY_PREFIX):] for cell in header
+                    if isinstance(cell, str) and cell.startswith(KEY_PREFIX)), None)
+    if written is not None and written != key_id():
+        raise StatusFileError(
+            f"{name} 的问题编号由另一把指纹密钥（{written}）生成，本机密钥为 {key_id()}："
+            "请使用写出该台账时的密钥（PLANNER_FINGERPRINT_KEY 或其密钥文件）",
+            f"{name} was written with another fingerprint key ({written}; this machine's is "
+            f"{key_id()}): use the key it was written with (PLANNER_FINGERPRINT_KEY or its file)")
 
 
 def _columns(header: tuple[Any, ...]) -> dict[str, int] | None:
@@ -91,8 +105,9 @@ def read_ledger(path: str | Path) -> Imported:
             raise StatusFileError(
                 f"{name} 不是 planner report 写出的整改台账（缺少隐藏的 {IDS_SHEET} 工作表）",
                 f"{name} is not a ledger written by planner report (no hidden {IDS_SHEET} sheet)")
-        known = {str(row[0]) for row in book[IDS_SHEET].iter_rows(min_row=2, values_only=True)
-                 if row and row[0] is not None}
+        ids = book[IDS_SHEET].iter_rows(values_only=True)
+        _same_key(name, next(ids, ()))
+        known = {str(row[0]) for row in ids if row and row[0] is not None}
         result = Imported()
         sheets = 0
         for sheet in book.worksheets:
