@@ -21,7 +21,7 @@ from planner.engine_rules import RULE_ERROR
 from planner.finding import Finding
 from planner.io.errors import InputError, mask_household
 from planner.live.apply import ApplyError, apply_event
-from planner.live.evaluate import evaluator
+from planner.live.evaluate import HouseholdEvaluator, evaluator
 from planner.live.events import Event, parse_event
 from planner.live.journal import APPLIED, REJECTED, Changes, Journal, Outcome
 from planner.live.lifecycle import (
@@ -73,19 +73,22 @@ class Monitor:
     """Households monitored live over one journal file (see the module docstring).
 
     ``run`` gives the rules, parameters and reference date (default: :meth:`Run.build`);
-    ``backend`` the evaluator (:func:`planner.live.evaluate.evaluator`). ``mask`` masks household
-    ids that are ID numbers in error messages.
+    ``backend`` the evaluator (:func:`planner.live.evaluate.evaluator`), unless
+    ``household_evaluator`` gives one. ``mask`` masks household ids that are ID numbers in error
+    messages; ``batch`` events are committed per transaction; the changed households' states are
+    stored every ``snapshot_every`` applied events.
     """
 
     def __init__(self, path: str | Path, run: Run | None = None, backend: str = "python", *,
                  snapshot_every: int = SNAPSHOT_EVERY, batch: int = BATCH,
-                 mask: bool = True) -> None:
+                 mask: bool = True, household_evaluator: HouseholdEvaluator | None = None,
+                 ) -> None:
         self.run = run or Run.build()
         self.values = self.run.values
         self.snapshot_every = snapshot_every
         self.batch = batch
         self.mask = mask
-        self._evaluator = evaluator(self.run, backend)
+        self._evaluator = household_evaluator or evaluator(self.run, backend)
         self._rules = self.run.rules
         self.journal = Journal(path)
         self._states: dict[str, Household] = {}
