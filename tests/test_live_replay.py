@@ -63,7 +63,8 @@ def test_more_than_1024_households_are_monitored_at_once(tmp_path: Path) -> None
         first, last = households[0].id, households[-1].id
         state = live.state(last)
         assert state is not None
-        assert state.compliant_out_of_pocket == (households[-1].compliant_out_of_pocket or 0) + 50000
+        before = households[-1].compliant_out_of_pocket or 0
+        assert state.compliant_out_of_pocket == before + 50000
         one = checker(household_run(run)).iter_findings([state])
         assert sorted(key(f) for f in live.findings(last)) == sorted(key(f) for f in one)
         assert live.findings(first)  # the first household is still held and evaluated
