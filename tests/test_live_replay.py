@@ -93,3 +93,19 @@ def test_an_evaluation_that_raises_becomes_a_finding_and_the_event_is_kept(
         state = live.state("boom")
         assert state is not None and len(state.visits) == 1
         assert live.journal.counts()["applied"] == 2
+
+
+def test_the_durable_evaluator_without_its_backend_names_the_extra() -> None:
+    import importlib.util
+
+    import pytest
+
+    from planner.live.evaluate import BackendMissing, evaluator
+
+    if importlib.util.find_spec("planner.backends.durable") is not None:
+        pytest.skip("the durable backend is installed")
+    with pytest.raises(BackendMissing) as caught:
+        evaluator(run_2023(), "durable")
+    assert "planner[durable]" in caught.value.zh and "planner[durable]" in caught.value.en
+    with pytest.raises(BackendMissing, match="columnar"):
+        evaluator(run_2023(), "columnar")
