@@ -66,3 +66,11 @@ def test_ingest_status_and_due(tmp_path: Path) -> None:
 def test_status_of_a_journal_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
     code, out = planner("monitor", "status", "--journal", str(tmp_path / "none.sqlite"))
     assert code == 2 and "不存在" in out
+
+
+def test_a_file_that_is_not_a_journal_is_a_usage_error(tmp_path: Path) -> None:
+    events = write(tmp_path / "events.jsonl")
+    not_a_journal = tmp_path / "j.sqlite"
+    not_a_journal.write_text("这不是数据库 " * 200, encoding="utf-8")
+    code, out = planner("monitor", "ingest", str(events), "--journal", str(not_a_journal), *RUN)
+    assert code == 2 and "不是事件日志" in out and "is not an event journal" in out

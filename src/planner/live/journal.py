@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planner.errors import BilingualError
 from planner.live.events import Event, event_json
 from planner.live.lifecycle import Deadline, Kind
 
@@ -77,15 +78,28 @@ class Changes:
     snapshot_seq: int | None = None
 
 
+class JournalError(BilingualError):
+    """A file that is not an event journal (or a damaged one)."""
+
+
 class Journal:
-    """One journal file: open (or create) it with ``Journal(path)``; :meth:`close` when done."""
+    """One journal file: open (or create) it with ``Journal(path)``; :meth:`close` when done.
+
+    Raises :class:`JournalError` for a file that is not an SQLite database of this schema.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise JournalError(f"{self.path} 不是事件日志（SQLite）或已损坏：{exc}",
+                               f"{self.path} is not an event journal (SQLite) or is damaged: "
+                               f"{exc}") from exc
 
     def close(self) -> None:
         """Close the file (everything is committed already)."""
@@ -204,4 +218,4 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start:start + size]
 
 
-__all__ = ["APPLIED", "REJECTED", "Changes", "Journal", "Outcome"]
+__all__ = ["APPLIED", "REJECTED", "Changes", "Journal", "JournalError", "Outcome"]
