@@ -43,6 +43,8 @@ def test_a_jsonl_file_gives_events_and_errors_naming_file_line_and_field(tmp_pat
     assert [(e.file, e.line, e.household) for e in errors] == [
         (str(path), 3, "h1"), (str(path), 4, "h1"), (str(path), 5, None)]
     assert errors[0].field == "member"
+    assert (errors[1].field, errors[1].value) == ("type", "no_such_type")
+    assert "未知的事件类型" in errors[1].reason_zh and "unknown event type" in errors[1].reason_en
     assert "第3行" in str(errors[0]) and "line 3" in str(errors[0])
 
 

@@ -251,28 +251,38 @@ def read_events(path: str | Path, *, mask: bool = True) -> Iterator[Event | Inpu
             assert isinstance(record, EventRecord)
             yield record.root
         else:
-            household = None if isinstance(item, Outcome) else _household_of(item.text)
-            yield from (_located(error, household, mask) for error in outcome.errors)
+            data = None if isinstance(item, Outcome) else _object_of(item.text)
+            yield from (_located(error, data, mask) for error in outcome.errors)
 
 
-def _household_of(text: str | bytes) -> str | None:
+def _object_of(text: str | bytes) -> dict[str, object] | None:
     try:
         data = json.loads(text)
     except ValueError:
         return None
-    value = data.get("household_id") if isinstance(data, dict) else None
-    return str(value) if isinstance(value, (str, int)) else None
+    return data if isinstance(data, dict) else None
 
 
-def _located(error: InputError, household: str | None, mask: bool) -> InputError:
-    """The error naming the event's household (not its event id) and the payload field without
-    the union's type tag (``illness.member`` → ``member``)."""
+def _located(error: InputError, data: dict[str, object] | None, mask: bool) -> InputError:
+    """The error naming the event's household (not its event id), the payload field without the
+    union's type tag (``illness.member`` → ``member``), and an unknown type in both languages."""
+    household = None if data is None else data.get("household_id")
+    changes: dict[str, object] = {"household": mask_household(
+        str(household) if isinstance(household, (str, int)) else None, mask)}
     field = error.field
     if field is not None:
         head, _, rest = field.partition(".")
         if head in EVENT_TYPES and rest:
-            field = rest
-    return dataclasses.replace(error, field=field, household=mask_household(household, mask))
+            changes["field"] = rest
+    elif data is not None and data.get("type") not in EVENT_TYPES:
+        kind = data.get("type")
+        changes.update(
+            field="type", value=None if kind is None else str(kind),
+            reason_zh="缺少事件类型" if kind is None else "未知的事件类型（可用：" + "、".join(
+                EVENT_TYPES) + "）",
+            reason_en="no event type" if kind is None else "unknown event type (known: "
+            + ", ".join(EVENT_TYPES) + ")")
+    return dataclasses.replace(error, **changes)  # type: ignore[arg-type]
 
 
 __all__ = [
