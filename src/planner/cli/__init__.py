@@ -10,7 +10,7 @@ from planner.version import __version__
 
 #: The modules of ``planner.cli`` defining commands (each a ``COMMANDS`` tuple), in help order.
 MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "report", "template",
-           "rulecases")
+           "rulecases", "monitor")
 
 #: Which module defines each command, so that running one imports that module only (and
 #: ``planner --version`` none); a command missing here is still found, by importing them all.
@@ -19,7 +19,7 @@ WHERE = {
     "validate": "io", "convert": "io", "check": "check", "rules": "check", "plan": "plan",
     "measures": "plan", "report": "report", "ledger": "report", "diff": "report",
     "template": "template",
-    "test": "rulecases",
+    "test": "rulecases", "monitor": "monitor",
 }
 
 
