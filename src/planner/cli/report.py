@@ -40,7 +40,7 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write ledger.xlsx and report.json into 输出文件夹.")
+              help="Folder to write ledger.xlsx, report.json and report.html into 输出文件夹.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
 @click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
@@ -72,7 +72,8 @@ def report(
     status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
-    """Write the supervision report: aggregates and rectification ledger (督查报告与整改台账)."""
+    """Write the supervision report: aggregates, HTML report and rectification ledger
+    (督查报告与整改台账)."""
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
