@@ -153,6 +153,15 @@ class Aggregates:
             result[f"{level}_by_disbursement"] = worst(areas, "disbursement_rate", False)
         return result
 
+    def to_frames(self, library: str | None = None) -> dict[str, Any]:
+        """The aggregates as polars (else pandas) data frames: ``areas``, ``counts``,
+        ``rankings``, ``helpers``, ``collectors`` (:mod:`planner.report.frames` documents
+        their columns). Raises :class:`planner.report.frames.FramesUnavailable` when neither
+        library (or the one asked for) is installed."""
+        from planner.report.frames import to_frames
+
+        return to_frames(self, library)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``report.json``)."""
         return {
