@@ -128,7 +128,8 @@ h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { border-bottom: 2px solid #1f4
   color: #1f4e79; margin-top: 1.6em; } .meta { color: #555; }
 table { border-collapse: collapse; margin: .5em 0; font-size: .92em; }
 th, td { border: 1px solid #bbb; padding: .25em .5em; text-align: left; vertical-align: top; }
-th { background: #e8eef5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #e8eef5; } th[scope="row"] { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .below { color: #b00020; font-weight: bold; }
 .rankings { display: flex; flex-wrap: wrap; gap: 1em 2.5em; }
 .rankings ol { margin: .2em 0; padding-left: 1.6em; }
