@@ -88,8 +88,9 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert second.living.entry_road is RoadType.GRAVEL
     assert second.members[0].labour_capacity is LabourCapacity.LOST
 
-    assert [(w.row, w.column, w.value) for w in warnings] == [
-        (3, "备用列", None), (3, None, "信息采集人")]
+    # 信息采集人 is read (the per-collector aggregates of the report); 备用列 is unknown
+    assert (first.collector, second.collector) == ("张三", "李四")
+    assert [(w.row, w.column, w.value) for w in warnings] == [(3, "备用列", None)]
 
 
 def test_a_benefit_answered_no_declines_that_benefit_and_keeps_the_others(tmp_path):

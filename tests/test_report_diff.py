@@ -8,6 +8,8 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,101 @@ def test_a_baseline_with_a_scheduler_is_refused_as_usage(runs: Path) -> None:
     assert done.returncode == 2
     assert "--baseline 不能与 --scheduler 同用" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+ON = "2021-06-30"
+
+
+def _ledger_rows(path: Path) -> list[tuple[str, object, dict[str, object]]]:
+    """Every row of a ledger's town sheets: (sheet, row number, cells by header)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    found = []
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows or rows[0][0] != "问题编号":
+            continue
+        found += [(sheet.title, number, dict(zip(rows[0], row, strict=True)))
+                  for number, row in enumerate(rows[1:], start=2)]
+    book.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def returned(runs: Path) -> dict[str, str]:
+    """The old run's ledger as an office returns it: one row in progress, one rectified, one
+    given a later deadline, one with a status no one knows. Returns the edited rows' ids."""
+    import openpyxl
+
+    done = planner("report", DISTRICT, "--out", runs / "report", cwd=runs)
+    assert done.returncode == 0, done.stderr
+    edited: dict[str, str] = {}
+    book = openpyxl.load_workbook(runs / "report" / "ledger.xlsx")
+    for sheet, number, cells in _ledger_rows(runs / "report" / "ledger.xlsx"):
+        mark = str(cells["问题编号"])
+        key = (cells["问题代码"], cells["户编号/对象"])
+        status = book[sheet].cell(number, 14)
+        if key == ("INC002", "522425-101-0001"):
+            status.value, edited["in_progress"] = "整改中", mark
+        elif key == ("INC003", "522425-101-0001"):
+            status.value, edited["done"] = "已整改", mark
+        elif key == ("HOU001", "522425-102-0002"):
+            book[sheet].cell(number, 13).value, edited["later"] = date(2099, 12, 31), mark
+        elif key == ("WAT001", "522425-102-0002"):
+            status.value, edited["bad"] = "不知道", mark
+    book.save(runs / "returned.xlsx")
+    assert len(edited) == 4
+    return edited
+
+
+def test_overdue_rectifications_per_area_from_the_returned_ledger(
+        runs: Path, returned: dict[str, str]) -> None:
+    done = planner("diff", "old.jsonl", "new.jsonl", "--ledger", "returned.xlsx", "--date", ON,
+                   "--output-format", "json", cwd=runs)
+    assert done.returncode == 1, done.stderr  # the row with an unknown status is refused
+    assert "整改状态" in done.stderr and "不知道" in done.stderr
+    result = json.loads(done.stdout)
+    # counted independently: open or in progress, deadline before ON, not resolved by NEW
+    expected = {str(c["问题编号"]): c for _, _, c in _ledger_rows(runs / "returned.xlsx")
+                if c["整改状态"] in ("待整改", "整改中") and c["整改时限"] < datetime(2021, 6, 30)
+                and str(c["问题编号"]) not in FIXED}
+    overdue = {item["fingerprint"]: item for item in result["overdue"]}
+    assert set(overdue) == set(expected)
+    assert returned["in_progress"] in overdue and overdue[returned["in_progress"]]["status"] \
+        == "in_progress"
+    assert not {returned["done"], returned["later"], returned["bad"]} & set(overdue)
+    fixed_rows = [c for _, _, c in _ledger_rows(runs / "returned.xlsx")
+                  if str(c["问题编号"]) in FIXED]
+    assert fixed_rows and all(c["整改时限"] < datetime(2021, 6, 30) for c in fixed_rows)
+    assert not FIXED & set(overdue)  # fixed in the second run: not overdue
+    assert result["overdue_on"] == ON and result["totals"]["overdue"] == len(expected)
+    by_area = Counter((str(c["乡镇"] or ""), str(c["村"] or "")) for c in expected.values())
+    assert {(a["town"], a["village"]): a["overdue"] for a in result["areas"] if a["overdue"]} \
+        == dict(by_area)
+    assert overdue[returned["in_progress"]]["code"] == "INC002"
+
+
+def test_overdue_rectifications_in_the_text_comparison(runs: Path, returned: dict[str, str],
+                                                       ) -> None:
+    zh = planner("diff", "old.jsonl", "new.jsonl", "--ledger", "returned.xlsx", "--date", ON,
+                 cwd=runs)
+    first = zh.stdout.splitlines()[0]
+    assert first.startswith("新增 0 个，已解决 4 个") and f"截至 {ON} 逾期未整改" in first
+    assert "乡镇\t村\t新增\t已解决\t仍未解决\t逾期未整改" in zh.stdout
+    section = zh.stdout.split("逾期未整改:\n", 1)[1]
+    assert f"{returned['in_progress']}  INC002  522425-101-0001  河口镇/石桥村" in section
+    assert "整改中" in section
+    en = planner("diff", "old.jsonl", "new.jsonl", "--ledger", "returned.xlsx", "--date", ON,
+                 "--lang", "en", cwd=runs)
+    assert f"rectifications overdue on {ON}" in en.stdout.splitlines()[0]
+    assert "\toverdue" in en.stdout and "in progress" in en.stdout.split("overdue:\n", 1)[1]
+    # on the reference date no deadline has passed yet
+    early = planner("diff", "old.jsonl", "new.jsonl", "--ledger", "returned.xlsx", "--date",
+                    "2020-09-30", "--output-format", "json", cwd=runs)
+    assert json.loads(early.stdout)["totals"]["overdue"] == 0
+
+
+def test_a_ledger_that_is_no_ledger_exits_2(runs: Path) -> None:
+    done = planner("diff", "old.jsonl", "new.jsonl", "--ledger", "old.jsonl", cwd=runs)
+    assert done.returncode == 2 and "Traceback" not in done.stderr

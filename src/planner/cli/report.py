@@ -40,7 +40,7 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write ledger.xlsx and report.json into 输出文件夹.")
+              help="Folder to write ledger.xlsx, report.json and report.html into 输出文件夹.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
 @click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
@@ -72,7 +72,8 @@ def report(
     status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
-    """Write the supervision report: aggregates and rectification ledger (督查报告与整改台账)."""
+    """Write the supervision report: aggregates, HTML report and rectification ledger
+    (督查报告与整改台账)."""
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
@@ -181,24 +182,50 @@ def import_ledger(file: str, output_file: str | None, lang: str) -> None:
 @click.option("--output-format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def diff_command(old: str, new: str, fmt: str, lang: str) -> None:
+@click.option("--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False),
+              help="The rectification ledger as returned (ledger.xlsx of planner report): list "
+                   "the overdue rectifications per area 整改台账（列出逾期未整改）.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date a deadline is overdue on (default: today) 逾期判断日期.")
+def diff_command(old: str, new: str, fmt: str, lang: str, ledger_file: str | None,
+                 on: Any) -> None:
     """Compare two findings files of planner check: new, resolved, still open (两次检查对比).
 
-    OLD and NEW are written by ``planner check --output-format jsonl`` (or json). Exit 0
-    whatever changed; 2 for a file that is no findings file.
+    OLD and NEW are written by ``planner check --output-format jsonl`` (or json). With
+    ``--ledger``, also the ledger rows still open or in progress past their deadline whose
+    finding NEW did not resolve, per area. Exit 0 whatever changed; 1 when ledger rows were
+    refused (each named by sheet, row and column; the others counted); 2 for a file that is no
+    findings file or no ledger.
     """
     import json
+    from datetime import date
 
-    from planner.report.diff import FindingsFileError, compare, diff_dict, diff_lines, read_findings
+    from planner.output.places import problem_text
+    from planner.report.diff import (
+        FindingsFileError,
+        add_overdue,
+        compare,
+        diff_dict,
+        diff_lines,
+        read_findings,
+    )
+    from planner.report.status import StatusFileError, read_ledger
 
     try:
         result = compare(read_findings(old), read_findings(new))
-    except FindingsFileError as exc:
+        imported = read_ledger(ledger_file) if ledger_file is not None else None
+    except (FindingsFileError, StatusFileError) as exc:
         raise UsageProblem(str(exc)) from exc
+    if imported is not None:
+        add_overdue(result, imported.states, on.date() if on is not None else date.today())
+        for error in imported.errors:
+            click.echo(problem_text(error, False, lang), err=True)
     if fmt == "json":
         click.echo(json.dumps(diff_dict(result), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(diff_lines(result, lang)))
+    if imported is not None and imported.errors:
+        sys.exit(1)
 
 
 COMMANDS: list[click.Command] = [report, ledger, diff_command]

@@ -213,6 +213,9 @@ class Household(Record):
     phone: str | None = Field(None, json_schema_extra=personal("phone"))
     measures: list[PlannedMeasure] = Field(default_factory=list)
     helper: Helper | None = None
+    collector: str | None = Field(
+        None, description="信息采集人: who collected the household's record (data collector)",
+        json_schema_extra=personal("name"))
     visits: list[Visit] = Field(default_factory=list)
     policy_awareness: dict[str, bool] = Field(
         default_factory=dict,

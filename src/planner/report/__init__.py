@@ -1,8 +1,9 @@
 """The supervision report: aggregates by area and person, the rectification ledger, its import.
 
 ``planner.report.aggregate(households, findings, ...)`` counts a check run (streamed) into
-:class:`Aggregates`; :func:`run_report` checks, plans and writes ``ledger.xlsx`` and
-``report.json``; :mod:`planner.report.status` reads an edited ledger back.
+:class:`Aggregates` (as data frames with :meth:`Aggregates.to_frames`); :func:`run_report`
+checks, plans and writes ``ledger.xlsx``, ``report.json`` and ``report.html``;
+:mod:`planner.report.status` reads an edited ledger back.
 """
 
 from __future__ import annotations

@@ -117,8 +117,8 @@ class Aggregates:
     """Everything :func:`aggregate` counts: the county, towns and villages (input order), the
     benchmarks in force, rankings worst first, helpers and collectors.
 
-    ``collectors_recorded`` is ``False`` when the records name no data collector (the household
-    model does not carry 信息采集人 yet): ``collectors`` is then empty.
+    ``collectors_recorded`` is ``False`` when no record names its data collector (信息采集人,
+    :attr:`planner.model.Household.collector`): ``collectors`` is then empty.
     """
 
     reference_date: date
@@ -152,6 +152,15 @@ class Aggregates:
             result[f"{level}_by_completion"] = worst(areas, "completion_rate", False)
             result[f"{level}_by_disbursement"] = worst(areas, "disbursement_rate", False)
         return result
+
+    def to_frames(self, library: str | None = None) -> dict[str, Any]:
+        """The aggregates as polars (else pandas) data frames: ``areas``, ``counts``,
+        ``rankings``, ``helpers``, ``collectors`` (:mod:`planner.report.frames` documents
+        their columns). Raises :class:`planner.report.frames.FramesUnavailable` when neither
+        library (or the one asked for) is installed."""
+        from planner.report.frames import to_frames
+
+        return to_frames(self, library)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``report.json``)."""
@@ -200,8 +209,8 @@ class Aggregator:
     :meth:`add_finding` for every finding (any order after its subject), :meth:`add_project`
     per project and :meth:`add_plan` per household plan; :meth:`result` gives the aggregates.
 
-    Helpers are told apart by name and organisation; their names are masked in the result
-    unless ``show_personal``.
+    Helpers are told apart by name and organisation, data collectors by name; names are masked
+    in the result unless ``show_personal``.
     """
 
     def __init__(self, reference_date: date, *, county: str | None = None,
@@ -214,9 +223,11 @@ class Aggregator:
         self.towns: dict[str, AreaStats] = {}
         self.villages: dict[tuple[str, str], AreaStats] = {}
         self.helpers: dict[tuple[str, str | None], PersonStats] = {}
-        #: Per household: its (town, village) key, its helper's key and whether it is
-        #: monitored, nothing else.
-        self._of: dict[str, tuple[tuple[str, str], tuple[str, str | None] | None, bool]] = {}
+        self.collectors: dict[str, PersonStats] = {}
+        #: Per household: its (town, village) key, its helper's and collector's stats and
+        #: whether it is monitored, nothing else.
+        self._of: dict[str, tuple[tuple[str, str], PersonStats | None, PersonStats | None,
+                                  bool]] = {}
         self._with_findings: set[str] = set()
         self._planned = False
 
@@ -245,28 +256,38 @@ class Aggregator:
             area.households += 1
             area.pre_exit += status == "pre_exit"
             area.monitored += household.monitoring is not None
-        helper_key = None
+        person = collector = None
         helper = household.helper
         if helper is not None and helper.name:
             helper_key = (helper.name, helper.organisation)
             person = self.helpers.get(helper_key)
             if person is None:
                 person = self.helpers[helper_key] = PersonStats(
-                    helper.name if self.show_personal else mask_name(helper.name) or "",
-                    helper.organisation)
+                    self._shown(helper.name), helper.organisation)
             person.households += 1
-        self._of[household.id] = ((region.town or UNKNOWN_AREA, region.village or ""), helper_key,
-                                  household.monitoring is not None)
+        if household.collector:
+            collector = self.collectors.get(household.collector)
+            if collector is None:
+                collector = self.collectors[household.collector] = PersonStats(
+                    self._shown(household.collector))
+            collector.households += 1
+        self._of[household.id] = ((region.town or UNKNOWN_AREA, region.village or ""), person,
+                                  collector, household.monitoring is not None)
+
+    def _shown(self, name: str) -> str:
+        return name if self.show_personal else mask_name(name) or ""
 
     def add_finding(self, finding: Finding) -> None:
-        """Count one finding in its area (and its household's helper); waived ones apart."""
+        """Count one finding in its area (and its household's helper and collector); waived ones
+        apart."""
         known = self._of.get(finding.subject) if finding.subject_kind == "household" else None
+        people: tuple[PersonStats | None, ...] = ()
         if known is not None:
-            (town, village), helper_key, _ = known
+            (town, village), helper, collector, _ = known
+            people = (helper, collector)
         else:
             town, village = finding_area(finding)
             town = town or UNKNOWN_AREA
-            helper_key = None
         areas = self._areas(town, village)
         if finding.waived:
             for area in areas:
@@ -283,8 +304,9 @@ class Aggregator:
             area.by_code[finding.code] += 1
             area.by_severity[finding.severity] += 1
             area.households_with_findings += new_household
-        person = self.helpers.get(helper_key) if helper_key is not None else None
-        if person is not None:
+        for person in people:
+            if person is None:
+                continue
             person.findings += 1
             person.households_with_findings += new_household
             person.data_problems += data
@@ -314,7 +336,7 @@ class Aggregator:
         known = self._of.get(plan.household)
         if known is None:
             return
-        (town, village), _, monitored = known
+        (town, village), _, _, monitored = known
         income = plan.income
         exit_ok = plan.status == "pre_exit" and income.clears_line is True
         risk_ok = monitored and income.clears_threshold is True
@@ -331,7 +353,8 @@ class Aggregator:
         return Aggregates(
             reference_date=self.reference_date, county=self.county,
             towns=list(self.towns.values()), villages=list(self.villages.values()),
-            helpers=list(self.helpers.values()), collectors=[], collectors_recorded=False,
+            helpers=list(self.helpers.values()), collectors=list(self.collectors.values()),
+            collectors_recorded=bool(self.collectors),
             completion_benchmark=self.benchmarks[0], disbursement_benchmark=self.benchmarks[1],
             planned=self._planned,
         )

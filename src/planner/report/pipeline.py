@@ -3,7 +3,8 @@
 Each household is counted, checked, planned with its own findings (not checked twice) and
 written to the ledger before the next is read: what is kept is the aggregates' counts and, per
 household, its area and helper. The files are written together or not at all
-(:class:`planner.atomic.Replacement`): ``report.json`` (the aggregates) and ``ledger.xlsx``.
+(:class:`planner.atomic.Replacement`): ``report.json`` (the aggregates), ``report.html`` (the
+report a leader reads, :mod:`planner.report.html`) and ``ledger.xlsx``.
 Further renderings of the same run (the HTML report) are functions of :data:`RENDERERS`: they
 receive the :class:`ReportRun` once the run has been counted.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from planner.model import Household
 from planner.params import ParameterError, ParamValues
 from planner.report.aggregates import Aggregates, Aggregator
 from planner.report.book import LedgerBook
-from planner.report.ledger import Entry, RowMaker
+from planner.report.html import HTML_FILE, ReportSample, write_html
+from planner.report.ledger import Entry, LedgerRow, RowMaker
 from planner.results import CheckStats
 from planner.run import Run
 from planner.source import Sourced
@@ -38,7 +40,8 @@ REPORT_FILE = "report.json"
 @dataclass(slots=True)
 class ReportRun:
     """What a report run produced: the aggregates, the check's counts, the input counts and
-    the ledger rows written (and how many still open)."""
+    the ledger rows written (and how many still open); ``sample`` is what the HTML report shows
+    beyond the counts (the first ledger rows, an example per code, the plan workload)."""
 
     aggregates: Aggregates
     stats: CheckStats
@@ -46,6 +49,8 @@ class ReportRun:
     ledger_rows: int
     ledger_open: int
     lang: str
+    sample: ReportSample = field(default_factory=ReportSample)
+    show_personal: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """``report.json``: tool, aggregates, check counts, inputs, ledger totals."""
@@ -68,9 +73,9 @@ def write_json(report: ReportRun, path: Path) -> None:
                     + "\n", encoding="utf-8")
 
 
-#: Renderings written from a counted run besides the ledger: file name → writer. The HTML
-#: report (issue 15 item 4) is to be added here.
-RENDERERS: dict[str, Callable[[ReportRun, Path], None]] = {REPORT_FILE: write_json}
+#: Renderings written from a counted run besides the ledger: file name → writer.
+RENDERERS: dict[str, Callable[[ReportRun, Path], None]] = {REPORT_FILE: write_json,
+                                                          HTML_FILE: write_html}
 
 
 def run_report(
@@ -106,9 +111,14 @@ def run_report(
     planner = DistrictPlanner(run=run, villages=dataset.villages, projects=dataset.projects,
                               show_names=show_personal) if plan else None
     out = Path(out_dir)
+    sample = ReportSample()
     with Replacement() as files:
         book = LedgerBook(out / LEDGER_FILE, files, lang=lang, show_personal=show_personal,
                           plan=plan)
+
+        def add(row: LedgerRow) -> None:
+            book.add(row)
+            sample.add_row(row)
         try:
             pending: list[Finding] = []
 
@@ -120,8 +130,9 @@ def run_report(
                 if planner is not None:
                     result = planner.plan_household(household, item.source, findings=pending)
                     counter.add_plan(result)
+                    sample.add_plan(result)
                 for row in maker.rows(pending, result, name):
-                    book.add(row)
+                    add(row)
                 if result is not None:
                     book.add_plan(result, name, helper.organisation if helper else None)
                 pending.clear()
@@ -146,7 +157,7 @@ def run_report(
                     pending.append(finding)
                 else:
                     for row in maker.rows([finding]):
-                        book.add(row)
+                        add(row)
             for project in dataset.projects:
                 counter.add_project(derive_project(project, when))
         finally:  # an unfinished workbook is discarded with the other files (Replacement)
@@ -157,7 +168,8 @@ def run_report(
             inputs={"read": dataset.stats.read, "accepted": dataset.stats.accepted,
                     "rejected": dataset.stats.rejected},
             ledger_rows=sum(book.rows_by_town.values()),
-            ledger_open=sum(book.open_by_town.values()), lang=lang)
+            ledger_open=sum(book.open_by_town.values()), lang=lang, sample=sample,
+            show_personal=show_personal)
         for name, render in RENDERERS.items():
             render(report, files.path(out / name))
     return report

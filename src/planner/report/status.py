@@ -38,12 +38,25 @@ class StatusFileError(BilingualError):
 
 
 @dataclass(slots=True)
+class LedgerState:
+    """One valid ledger row as an office returned it: its town and village, status and
+    deadline (what ``planner diff --ledger`` needs to tell overdue rectifications)."""
+
+    town: str
+    village: str
+    status: str
+    deadline: date | None
+
+
+@dataclass(slots=True)
 class Imported:
-    """What an import read: the entries by finding id, the rows read and the rows' errors."""
+    """What an import read: the entries by finding id (the rows saying more than "open"), every
+    valid row's state by finding id, the rows read and the rows' errors."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     rows: int = 0
     errors: list[InputError] = field(default_factory=list)
+    states: dict[str, LedgerState] = field(default_factory=dict)
 
 
 def _same_key(name: str, header: tuple[Any, ...]) -> None:
@@ -177,6 +190,8 @@ def _read_row(file: str, sheet: str, number: int, row: tuple[Any, ...],
         return
     entry = Entry(status=status, verifier=_text(cell("verifier")), note=_text(cell("note")),
                   deadline=deadline)
+    result.states[mark] = LedgerState(_text(cell("town")) or "", _text(cell("village")) or "",
+                                      status, deadline)
     if entry.status != "open" or entry.verifier or entry.note:
         result.entries[mark] = entry
 
@@ -221,4 +236,5 @@ def _entries(name: str, raw: Mapping[str, Any]) -> Iterator[tuple[str, Entry]]:
                           deadline=deadline)
 
 
-__all__ = ["FORMAT", "Imported", "StatusFileError", "load_status", "read_ledger", "save_status"]
+__all__ = ["FORMAT", "Imported", "LedgerState", "StatusFileError", "load_status", "read_ledger",
+           "save_status"]
