@@ -44,6 +44,7 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
+    warn_far_reference_date,
     with_progress,
     workers_option,
 )
@@ -181,6 +182,7 @@ def check(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    warn_far_reference_date(dataset, when, income_year, lang)
     requested, backend = backend, choose_backend(backend, dataset)
     checker = start_checker(run, backend)
     if explain_backend:

@@ -239,3 +239,45 @@ def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterat
             yield item
             if count % every == 0:
                 progress.update(task, completed=count)
+
+
+#: How many years the reference date may lie from the data's income year before ``check`` and
+#: ``plan`` warn (an interface heuristic, not a rule threshold: income of year Y is usually
+#: checked in Y or Y+1, domain.md §1.1).
+FAR_YEARS = 1
+
+
+def data_year(dataset: Dataset, income_year: int | None = None) -> int | None:
+    """The data's income year: ``income_year`` (``--income-year`` or the configuration), else
+    that of the first household read (one record; the next read starts afresh)."""
+    if income_year is not None:
+        return income_year
+    records = dataset.sourced()
+    try:
+        for item in records:
+            return item.record.income_year
+    except Exception:  # a bad first record is reported by the run itself
+        return None
+    finally:
+        close = getattr(records, "close", None)  # a generator: stop reading
+        if close is not None:
+            close()
+    return None
+
+
+def warn_far_reference_date(dataset: Dataset, when: date, income_year: int | None,
+                            lang: str) -> str | None:
+    """Warn once on standard error when the reference date is more than :data:`FAR_YEARS`
+    from the data's income year (:func:`data_year`); returns the warning shown, if any."""
+    year = data_year(dataset, income_year)
+    if year is None or abs(when.year - year) <= FAR_YEARS:
+        return None
+    message = (
+        f"警告：基准日 {when.isoformat()} 与数据的收入年度 {year} 年相差 {abs(when.year - year)} "
+        f"年；参数与规则按基准日取值，请用 --date 指定（如 --date {year + 1}-09-30）"
+        if lang == "zh" else
+        f"warning: the reference date {when.isoformat()} is {abs(when.year - year)} years from "
+        f"the data's income year {year}; parameters and rules follow the reference date, give "
+        f"one with --date (e.g. --date {year + 1}-09-30)")
+    click.echo(message, err=True)
+    return message

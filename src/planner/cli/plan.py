@@ -27,6 +27,7 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
+    warn_far_reference_date,
     with_progress,
     workers_option,
 )
@@ -156,6 +157,7 @@ def plan_command(
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    warn_far_reference_date(dataset, run.reference_date, income_year, lang)
     if output is not None:
         refuse_overwriting_inputs([output], [
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
