@@ -155,3 +155,44 @@ def test_language_resolution(monkeypatch):
     monkeypatch.setenv("PLANNER_LANG", "zh")
     assert resolve_lang(configured="en") == "zh"
     assert resolve_lang("en") == "en"
+
+
+def test_every_builtin_rule_has_a_summary_in_both_languages():
+    from planner.rule_docs import builtin_rules
+
+    rules = list(builtin_rules())
+    codes = {rule.code for rule in rules}
+    lacking = [rule.code for rule in rules
+               if not rule.summary or rule.summary_in("zh") == rule.summary
+               or not any("\u4e00" <= char <= "\u9fff" for char in rule.summary_in("zh"))]
+    assert lacking == []
+    assert set(catalogue()["rules"]) - codes == set()  # no summary of a rule that is gone
+
+
+def test_rules_lists_chinese_summaries_by_default_and_english_on_request():
+    zh = run("rules", "--select", "INC001")
+    assert zh.exit_code == 0
+    assert "计划脱贫或已脱贫户人均纯收入低于当年贫困线。" in flat(zh.output).replace(" ", "")
+    assert "说明" in zh.output
+    en = run("rules", "--select", "INC001", "--lang", "en")
+    assert "Pre-exit or exited household" in en.output
+    assert "贫困线" not in en.output
+
+
+def test_a_rule_page_in_both_languages():
+    zh = run("rules", "INC002").output.splitlines()
+    assert zh[3] == ("说明：收入低于贫困线或在监测范围内、有劳动能力的户，本年度无新的增收措施。")
+    assert zh[4].startswith("summary: Household below the line or within the monitoring range")
+    en = run("rules", "INC002", "--lang", "en").output.splitlines()
+    assert en[3].startswith("summary: Household below the line")
+    assert en[4].startswith("说明：收入低于贫困线")
+
+
+def test_the_rules_page_carries_both_summaries():
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert ("| [INC001](#inc001-income-below-line) | income-below-line | error | income | "
+            "household | 计划脱贫或已脱贫户人均纯收入低于当年贫困线。 | "
+            "Pre-exit or exited household whose per-capita net income is below the year's "
+            "poverty line. |") in page

@@ -337,7 +337,7 @@ def rules_command(
         if fmt == "json":
             click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
         else:
-            click.echo(rule_page(rule, catalog))
+            click.echo(rule_page(rule, catalog, lang))
         return
     if fmt == "markdown":
         click.echo(rules_markdown(rules, catalog), nl=False)
@@ -351,7 +351,8 @@ def rules_command(
     table.add_column(_lines("说明", "summary", lang), overflow="fold")
     for rule in rules:
         table.add_row(*(Text(cell) for cell in (
-            rule.code, rule.name, rule.severity, rule.family, rule.scope, rule.summary)))
+            rule.code, rule.name, rule.severity, rule.family, rule.scope,
+            rule.summary_in(lang))))
     Console(width=160).print(table)
 
 
@@ -359,6 +360,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
         "scope": rule.scope, "body": rule.body, "pack": rule.pack, "summary": rule.summary,
+        "summary_zh": rule.summary_in("zh"),
         "message": {"zh": rule.message.zh, "en": rule.message.en},
         "parameters": list(rule.parameters), "needs": list(rule.needs),
         "proposes": list(rule.proposes),
