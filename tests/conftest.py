@@ -41,3 +41,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _language_from_no_environment(monkeypatch):
+    """Tests see the default language (Chinese) whatever the machine's locale or PLANNER_LANG;
+    a test asking for English sets them itself."""
+    for name in ("PLANNER_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -34,8 +34,8 @@ def error_lines(result) -> tuple[str, str]:
     lines = result.stderr.splitlines()
     assert len(lines) == 2, result.stderr
     zh, en = lines
-    assert zh.startswith("Error: ")
-    return zh.removeprefix("Error: "), en
+    assert zh.startswith("错误：")
+    return zh.removeprefix("错误："), en
 
 
 def test_an_unknown_configuration_key_is_named_in_both_languages(tmp_path):
@@ -108,7 +108,7 @@ def test_a_bad_measure_catalog_override_is_reported_in_both_languages(tmp_path):
     result = invoke("check", PRE_EXIT, *DATE, "--measures", measures, cwd=tmp_path)
     assert result.exit_code == 2
     zh, en = result.stderr.splitlines()[:2]
-    assert zh.startswith("Error: 措施目录有误：") and en.startswith("measure catalog: ")
+    assert zh.startswith("错误：措施目录有误：") and en.startswith("measure catalog: ")
 
 
 def test_an_unwritable_output_file_is_a_usage_error(tmp_path):

@@ -237,7 +237,7 @@ def test_planner_facts_unknown_name_exits_2_in_both_languages() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "Error: 未知的事实 'household.nonsense'；运行 planner facts 查看全部事实",
+        "错误：未知的事实 'household.nonsense'；运行 planner facts 查看全部事实",
         "unknown fact 'household.nonsense'; run planner facts to list them",
     ]
 

@@ -95,7 +95,7 @@ def test_planner_plan_reports_a_bad_catalog_in_both_languages_as_check_does(tmp_
                                           "--catalog", str(measures)])
     assert result.exit_code == 2
     zh, en = result.stderr.splitlines()[:2]
-    assert zh.startswith("Error: 措施目录有误：") and en.startswith("measure catalog: ")
+    assert zh.startswith("错误：措施目录有误：") and en.startswith("measure catalog: ")
 
 
 def test_check_and_the_checker_on_the_same_run_agree(example_household):

@@ -181,6 +181,14 @@ class Rule:
         """First line of the doc page (the default English message)."""
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.message.en
 
+    def summary_in(self, lang: str) -> str:
+        """The one-line summary in ``lang``: the English :attr:`summary`, or the Chinese of the
+        message catalogue (``planner/locale/zh.toml`` ``[rules]``; the English where a rule
+        pack has none)."""
+        from planner.i18n import rule_summary
+
+        return rule_summary(self.code, lang, self.summary)
+
     @property
     def source(self) -> str:
         """Where the rule comes from, for people: its pack and its origin."""

@@ -56,6 +56,8 @@ def rule_markdown(rule: Rule, catalog: Any = None) -> str:
         f"**Family** {rule.family} · **Scope** {rule.scope} · **Severity** {rule.severity}"
         + (f" · **Aliases** {', '.join(rule.aliases)}" if rule.aliases else ""),
         "",
+        rule.summary_in("zh"),
+        "",
         rule.summary,
         "",
         f"- Message (zh): {rule.message.zh}",
@@ -89,14 +91,14 @@ def rules_markdown(rules: Iterable[Rule], catalog: Any = None) -> str:
         f"Generated from the rule registry by `{REGENERATE}`; do not edit by hand.",
         "`planner rules CODE` prints the same page for one rule.",
         "",
-        "| code | name | severity | family | scope | summary |",
-        "|---|---|---|---|---|---|",
+        "| code | name | severity | family | scope | 说明 | summary |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
-        summary = rule.summary.replace("|", "\\|")
+        zh, en = (rule.summary_in(lang).replace("|", "\\|") for lang in ("zh", "en"))
         lines.append(
             f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.severity}"
-            f" | {rule.family} | {rule.scope} | {summary} |"
+            f" | {rule.family} | {rule.scope} | {zh} | {en} |"
         )
     lines.append("")
     for rule in rules:
@@ -104,12 +106,16 @@ def rules_markdown(rules: Iterable[Rule], catalog: Any = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def rule_page(rule: Rule, catalog: Any = None) -> str:
-    """The doc page of one rule as printed by ``planner rules CODE``."""
+def rule_page(rule: Rule, catalog: Any = None, lang: str = "zh") -> str:
+    """The doc page of one rule as printed by ``planner rules CODE``: both languages, the
+    language of the run first (the doc text itself is English)."""
     catalog = catalog if catalog is not None else default_catalog()
+    summaries = [f"说明：{rule.summary_in('zh')}", f"summary: {rule.summary}"]
     head = [
         f"{rule.code} {rule.name}  [{rule.severity}] family={rule.family} scope={rule.scope}",
         f"来源 / source: {rule.source}",
+        "",
+        *(summaries if lang == "zh" else summaries[::-1]),
         "",
         f"消息 (zh): {rule.message.zh}",
         f"message (en): {rule.message.en}",

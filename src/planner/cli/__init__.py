@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import import_module
+from typing import Any
 
 import click
 
+from planner.cli.i18n import install, localize
+from planner.i18n import LANGUAGES, chosen_lang, lang_in_args, resolve_lang
 from planner.version import __version__
+
+install()
 
 #: The modules of ``planner.cli`` defining commands (each a ``COMMANDS`` tuple), in help order.
 MODULES = ("foundation", "facts", "generate", "io", "check", "plan", "report", "template",
@@ -36,6 +42,10 @@ class _LazyGroup(click.Group):
         return sorted(names | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = self._find(cmd_name)
+        return None if found is None else localize(found, resolve_lang(), cmd_name)
+
+    def _find(self, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
         modules = (WHERE[cmd_name],) if cmd_name in WHERE else MODULES
@@ -44,6 +54,16 @@ class _LazyGroup(click.Group):
                 if command.name == cmd_name:
                     return command
         return None
+
+    def main(self, args: Sequence[str] | None = None, *extra: Any, **kwargs: Any) -> Any:
+        """Run in the language of ``--lang`` (anywhere on the command line), else
+        ``PLANNER_LANG``, the locale, Chinese (:func:`planner.i18n.resolve_lang`)."""
+        import sys
+
+        argv = list(sys.argv[1:] if args is None else args)
+        with chosen_lang(lang_in_args(argv)):
+            localize(self, resolve_lang(), "planner")
+            return super().main(argv, *extra, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         # Ctrl-C is not "findings found" (1): exit 130 like any interrupted Unix command.
@@ -54,15 +74,20 @@ class _LazyGroup(click.Group):
             raise click.exceptions.Exit(130) from None
 
 
-@click.group(cls=_LazyGroup,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "-V", "--version", prog_name="planner")
-def cli() -> None:
-    """planner — 精准帮扶检查与规划 / household findings and assistance plans.
+# click translates some help when a decorator runs (--version's): define the group in English.
+with chosen_lang("en"):
+    @click.group(cls=_LazyGroup,
+                 context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    @click.version_option(__version__, "-V", "--version", prog_name="planner")
+    @click.option("--lang", type=click.Choice(LANGUAGES), expose_value=False, is_eager=True,
+                  help="Language of help and messages (default: PLANNER_LANG, the configuration, "
+                       "the locale, else zh).")
+    def cli() -> None:
+        """planner: household findings and assistance plans.
 
-    Check household records against the rules, plan tailored measures, and read or write
-    district files (JSON, JSONL, CSV, Excel, Parquet).
-    """
+        Check household records against the rules, plan tailored measures, and read or write
+        district files (JSON, JSONL, CSV, Excel, Parquet).
+        """
 
 
 def main() -> None:

@@ -17,14 +17,14 @@ BACKEND_CHOICES = ("auto", "python", "columnar")
 backend_option = click.option(
     "--backend", type=click.Choice(BACKEND_CHOICES), default="auto", show_default=True,
     help="How rules run: python (per household), columnar (polars, per batch; findings are the "
-         "same), auto (columnar for typed Parquet input when polars is installed) 运行后端.",
+         "same), auto (columnar for typed Parquet input when polars is installed).",
 )
 """``--backend`` of ``check``."""
 
 explain_backend_option = click.option(
     "--explain-backend", is_flag=True,
     help="Say on standard error why this backend runs and, for the columnar one, each rule it "
-         "leaves to Python and why 说明运行后端及回退到 Python 的规则.",
+         "leaves to Python and why.",
 )
 """``--explain-backend`` of ``check``."""
 

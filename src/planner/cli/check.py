@@ -33,6 +33,7 @@ from planner.cli.backend import (
     start_checker,
 )
 from planner.cli.distributed import check_on_cluster, scheduler_option
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -43,10 +44,12 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
+    warn_far_reference_date,
     with_progress,
     workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
+from planner.i18n import resolve_lang
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
@@ -100,24 +103,24 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
+              help="Configuration file (planner.toml or pyproject.toml).")
 @click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
 @click.option("--ignore", multiple=True, help="Rules to leave out (code prefix, name or family).")
 @click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-              help="Local rule file or folder (.py, .yaml) 本地规则文件 (repeatable).")
+              help="Local rule file or folder (.py, .yaml) (repeatable).")
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="District parameter file 地方参数文件 (repeatable).")
+              help="District parameter file (repeatable).")
 @province_option
 @click.option("--measures", "--catalog", "measure_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District measure catalog override (repeatable).")
 @click.option("--waivers", "waiver_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="Waiver file (.yaml or .csv) 豁免文件 (repeatable).")
+              help="Waiver file (.yaml or .csv) (repeatable).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Reference date (default: configuration, else today) 检查基准日.")
+              help="Reference date (default: configuration, else today).")
 @click.option("--explain", is_flag=True, help="Record conditions, values and parameters.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), help="Default: text.")
 @click.option("--output", "output_file", type=click.Path(),
@@ -128,9 +131,10 @@ def _setup(config_file: str | None, rule_paths: tuple[str, ...]) -> RuleSet:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
               help="Findings file of an earlier run (jsonl or json): report only findings not "
-                   "in it 基线.")
+                   "in it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]),
-              help="Language of messages (default: configuration, else zh) 语言.")
+              help="Language of messages (default: PLANNER_LANG, the configuration, the "
+                   "locale, else zh).")
 @rule_timeout_option
 @workers_option
 @backend_option
@@ -151,7 +155,7 @@ def check(
     rule_timeout: float, workers: int | None, backend: str, scheduler: str | None,
     explain_backend: bool = False,
 ) -> None:
-    """Check household files against the rules (检查户数据，输出问题清单)."""
+    """Check household files against the rules."""
     from planner.output import InputSummary, RunInfo, get_writer
 
     cli_level = Selection(
@@ -171,13 +175,14 @@ def check(
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
-    lang = lang or config.lang or "zh"
+    lang = resolve_lang(lang, config.lang)
     baseline = _baseline(baseline_file, show_personal, scheduler)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    warn_far_reference_date(dataset, when, income_year, lang)
     requested, backend = backend, choose_backend(backend, dataset)
     checker = start_checker(run, backend)
     if explain_backend:
@@ -310,12 +315,12 @@ def _rows_for(backend: str) -> contextlib.AbstractContextManager[None]:
 @click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 def rules_command(
     code: str | None, config_file: str | None, rule_paths: tuple[str, ...],
     select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, lang: str,
 ) -> None:
-    """List the rules, or print the doc page of one (列出规则；给出代码时显示规则说明)."""
+    """List the rules, or print the doc page of one."""
     all_rules = _setup(config_file, rule_paths)
     try:
         rules = select_rules(all_rules, [Selection(
@@ -332,7 +337,7 @@ def rules_command(
         if fmt == "json":
             click.echo(json.dumps(_rule_dict(rule), ensure_ascii=False, indent=2))
         else:
-            click.echo(rule_page(rule, catalog))
+            click.echo(rule_page(rule, catalog, lang))
         return
     if fmt == "markdown":
         click.echo(rules_markdown(rules, catalog), nl=False)
@@ -346,7 +351,8 @@ def rules_command(
     table.add_column(_lines("说明", "summary", lang), overflow="fold")
     for rule in rules:
         table.add_row(*(Text(cell) for cell in (
-            rule.code, rule.name, rule.severity, rule.family, rule.scope, rule.summary)))
+            rule.code, rule.name, rule.severity, rule.family, rule.scope,
+            rule.summary_in(lang))))
     Console(width=160).print(table)
 
 
@@ -354,6 +360,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "severity": rule.severity, "family": rule.family,
         "scope": rule.scope, "body": rule.body, "pack": rule.pack, "summary": rule.summary,
+        "summary_zh": rule.summary_in("zh"),
         "message": {"zh": rule.message.zh, "en": rule.message.en},
         "parameters": list(rule.parameters), "needs": list(rule.needs),
         "proposes": list(rule.proposes),

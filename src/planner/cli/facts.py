@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import UsageProblem
 from planner.facts import FACTS, DeclaredFact
 
@@ -62,9 +63,9 @@ def _page(fact: DeclaredFact, lang: str) -> str:
 @click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
               default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 def facts(name: str | None, fmt: str, lang: str) -> None:
-    """List the derived facts rules read, or document one (列出规则可读取的派生事实).
+    """List the derived facts rules read, or document one.
 
     NAME is ``household.per_capita_net_income`` (or a name only one entity has).
     """

@@ -27,12 +27,12 @@ SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
 @click.option("--entity", type=click.Choice([*SCHEMA_ENTITIES, *OUTPUT_SCHEMAS]),
               default="household", show_default=True,
-              help="The record whose schema to print (记录类型): an input record, or an output: "
+              help="The record whose schema to print: an input record, or an output: "
                    "finding (a JSON Lines line), findings (the JSON document).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of standard output (输出文件).")
+              help="Write the schema to this file instead of standard output.")
 def schema(indent: int, entity: str, output: Path | None) -> None:
-    """Print the JSON Schema of an input record or of an output (打印 JSON Schema)."""
+    """Print the JSON Schema of an input record or of an output."""
     document = (OUTPUT_SCHEMAS[entity] if entity in OUTPUT_SCHEMAS
                 else SCHEMA_ENTITIES[entity].model_json_schema())
     text = json.dumps(document, ensure_ascii=False, indent=indent)
@@ -61,7 +61,7 @@ def params(
     year: int | None, on: datetime | None, districts: tuple[str, ...], province: str | None,
     prefix: str, fmt: str,
 ) -> None:
-    """Show the parameters in force and where each value came from (显示现行参数及来源).
+    """Show the parameters in force and where each value came from.
 
     A series that has ended (the poverty line after 2020) shows no value, the date it ended and
     why; --province shows a province's values, with their source, over the national ones.

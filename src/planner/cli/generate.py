@@ -31,7 +31,7 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
 
 @click.command()
 @click.option(
-    "--households", "-n", type=click.IntRange(min=0), help="Number of households 户数 (required)."
+    "--households", "-n", type=click.IntRange(min=0), help="Number of households (required)."
 )
 @click.option(
     "--seed",
@@ -39,14 +39,14 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     type=int,
     default=0,
     show_default=True,
-    help="Random seed; the same seed gives byte-identical output 随机种子.",
+    help="Random seed; the same seed gives byte-identical output.",
 )
 @click.option(
     "--out",
     "-o",
     type=click.Path(path_type=Path),
     help="Household file (e.g. households.jsonl), or a folder that receives "
-    "households.jsonl, villages.json, projects.json and expected.jsonl 输出.",
+    "households.jsonl, villages.json, projects.json and expected.jsonl.",
 )
 @click.option(
     "--format",
@@ -59,7 +59,7 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     type=click.FloatRange(0, 1),
     default=0.1,
     show_default=True,
-    help="Share of households (villages, projects, towns) given a problem 问题户比例.",
+    help="Share of households (villages, projects, towns) given a problem.",
 )
 @click.option(
     "--near-share",
@@ -67,7 +67,7 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     default=0.0,
     show_default=True,
     help="Share of the other households built just on the safe side of one rule's threshold "
-    "(the precision corpus) 临界户比例.",
+    "(the precision corpus).",
 )
 @click.option(
     "--weight",
@@ -81,7 +81,7 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     type=int,
     default=2020,
     show_default=True,
-    help="Income year; the reference date is 30 September of it 收入年度.",
+    help="Income year; the reference date is 30 September of it.",
 )
 @click.option(
     "--villages",
@@ -123,7 +123,7 @@ def generate(
     list_problems: bool,
     quiet: bool,
 ) -> None:
-    """Generate synthetic households, streamed to a file (生成模拟户数据).
+    """Generate synthetic households, streamed to a file.
 
     Every injected problem is listed in a manifest of expected findings
     (expected.jsonl in a folder, FILE.expected.jsonl beside a file).

@@ -118,14 +118,14 @@ def reading_options(func: F) -> F:
     """
     options = [
         click.option("--input-format", "input_format", type=click.Choice(FORMATS),
-                     help="Input format (default: from the file extension) 输入格式."),
+                     help="Input format (default: from the file extension)."),
         click.option("--column-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Column map YAML for this district's headers 列映射."),
+                     help="Column map YAML for this district's headers."),
         click.option("--income-year", type=int,
-                     help="Year of income total columns (工资性收入 …) 收入年度."),
-        click.option("--strict", is_flag=True, help="Stop at the first rejected record 遇错即停."),
+                     help="Year of income total columns."),
+        click.option("--strict", is_flag=True, help="Stop at the first rejected record."),
         click.option("--show-personal", is_flag=True,
-                     help="Show ID numbers, names and phones unmasked 显示个人信息."),
+                     help="Show ID numbers, names and phones unmasked."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -136,14 +136,14 @@ rule_timeout_option = click.option(
     "--rule-timeout", type=click.FloatRange(min=0), default=DEFAULT_RULE_TIMEOUT,
     show_default=True, metavar="SECONDS",
     help="Time budget of one rule call and of loading one rule file; a rule over it is stopped"
-         " (PLN004) and the run goes on; 0: no budget 单条规则的时间预算（秒）.",
+         " (PLN004) and the run goes on; 0: no budget.",
 )
 """``--rule-timeout`` of ``check`` and ``plan`` (see :mod:`planner.watchdog`)."""
 
 province_option = click.option(
     "--province", metavar="NAME",
     help="Apply the shipped parameters of this province (e.g. 贵州) before the district files;"
-         " overrides the configuration's province 省级参数（如 贵州）.",
+         " overrides the configuration's province.",
 )
 """``--province`` of ``check``, ``plan`` and ``params`` (:mod:`planner.params.provinces`)."""
 
@@ -158,7 +158,7 @@ def _at_least_one(ctx: click.Context, param: click.Parameter, value: int | None)
 workers_option = click.option(
     "--workers", type=int, default=None, metavar="N", callback=_at_least_one,
     help="Worker processes checking households (default: all cores for a large JSON Lines or"
-         " Parquet input; 1: this process only) 工作进程数.",
+         " Parquet input; 1: this process only).",
 )
 """``--workers`` of ``check`` and ``plan`` (see :mod:`planner.parallel`)."""
 
@@ -239,3 +239,45 @@ def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterat
             yield item
             if count % every == 0:
                 progress.update(task, completed=count)
+
+
+#: How many years the reference date may lie from the data's income year before ``check`` and
+#: ``plan`` warn (an interface heuristic, not a rule threshold: income of year Y is usually
+#: checked in Y or Y+1, domain.md §1.1).
+FAR_YEARS = 1
+
+
+def data_year(dataset: Dataset, income_year: int | None = None) -> int | None:
+    """The data's income year: ``income_year`` (``--income-year`` or the configuration), else
+    that of the first household read (one record; the next read starts afresh)."""
+    if income_year is not None:
+        return income_year
+    records = dataset.sourced()
+    try:
+        for item in records:
+            return item.record.income_year
+    except Exception:  # a bad first record is reported by the run itself
+        return None
+    finally:
+        close = getattr(records, "close", None)  # a generator: stop reading
+        if close is not None:
+            close()
+    return None
+
+
+def warn_far_reference_date(dataset: Dataset, when: date, income_year: int | None,
+                            lang: str) -> str | None:
+    """Warn once on standard error when the reference date is more than :data:`FAR_YEARS`
+    from the data's income year (:func:`data_year`); returns the warning shown, if any."""
+    year = data_year(dataset, income_year)
+    if year is None or abs(when.year - year) <= FAR_YEARS:
+        return None
+    message = (
+        f"警告：基准日 {when.isoformat()} 与数据的收入年度 {year} 年相差 {abs(when.year - year)} "
+        f"年；参数与规则按基准日取值，请用 --date 指定（如 --date {year + 1}-09-30）"
+        if lang == "zh" else
+        f"warning: the reference date {when.isoformat()} is {abs(when.year - year)} years from "
+        f"the data's income year {year}; parameters and rules follow the reference date, give "
+        f"one with --date (e.g. --date {year + 1}-09-30)")
+    click.echo(message, err=True)
+    return message

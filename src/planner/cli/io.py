@@ -82,15 +82,15 @@ def _guarded(source: str | None = None, *, read_only: bool = False) -> Iterator[
 @reading_options
 @click.option("--output-format", "--format", "output", type=click.Choice(["text", "json"]),
               default="text",
-              show_default=True, help="Report format 输出格式.")
+              show_default=True, help="Report format.")
 @click.option("--max-errors", type=click.IntRange(min=0), default=100, show_default=True,
-              help="Errors printed in text output (JSON lists all) 最多显示的错误数.")
+              help="Errors printed in text output (JSON lists all).")
 @click.option("--warnings/--no-warnings", "show_warnings", default=True, show_default=True,
-              help="Also list columns that were not read 显示未读取的列.")
+              help="Also list columns that were not read.")
 def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path | None,
              income_year: int | None, strict: bool, show_personal: bool, output: str,
              max_errors: int, show_warnings: bool) -> None:
-    """Read household, village and project files and report rejected records (校验数据文件).
+    """Read household, village and project files and report rejected records.
 
     Prints records read, accepted and rejected, and each error with its file, row and reason.
     Exits with 1 when anything was rejected, 2 when a file cannot be read at all.
@@ -183,12 +183,11 @@ def _print_errors(errors: list[InputError], limit: int) -> None:
 @click.argument("target", type=click.Path(path_type=Path))
 @reading_options
 @click.option("--to", "to_fmt", type=click.Choice(FORMATS),
-              help="Output format (default: from TARGET's extension; needed for a folder) "
-                   "输出格式.")
+              help="Output format (default: from TARGET's extension; needed for a folder).")
 def convert(sources: tuple[Path, ...], target: Path, input_format: str | None,
             column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
             to_fmt: str | None) -> None:
-    """Convert household (village, project) files between formats (格式转换).
+    """Convert household (village, project) files between formats.
 
     SOURCES and TARGET are files, or folders (a district folder is converted file by file into
     TARGET, which needs --to). National export files (several, or a folder of them; any names,

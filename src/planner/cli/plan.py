@@ -16,6 +16,7 @@ from rich.table import Table
 
 from planner.atomic import atomic_open
 from planner.cli.distributed import plan_on_cluster, scheduler_option
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -26,9 +27,11 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     rule_timeout_option,
+    warn_far_reference_date,
     with_progress,
     workers_option,
 )
+from planner.i18n import resolve_lang
 from planner.io import StrictError
 from planner.measures import (
     GRAPH_FORMATS,
@@ -67,44 +70,44 @@ def _day(value: datetime | None) -> date | None:
 @click.command("plan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
+              help="Configuration file (planner.toml or pyproject.toml).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Reference date of facts and parameters 参照日期 (default: today).")
+              help="Reference date of facts and parameters (default: today).")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date the plan starts 计划开始日期 (default: the reference date).")
+              help="Date the plan starts (default: the reference date).")
 @click.option("--budget", type=click.FloatRange(min=0),
-              help="Budget in yuan (≥ 0) to allocate to income measures 预算（元）.")
+              help="Budget in yuan (≥ 0) to allocate to income measures.")
 @click.option("--method", type=click.Choice(["auto", "milp", "greedy"]), default="auto",
-              show_default=True, help="Budget allocation method 预算分配方法.")
+              show_default=True, help="Budget allocation method.")
 @click.option("--output-format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
               show_default=True)
 @click.option("--output", "output", type=click.Path(dir_okay=False),
-              help="Write to this file (required for xlsx) 输出文件（xlsx 必填）.")
+              help="Write to this file (required for xlsx).")
 @click.option("--gantt", "gantt_dir", type=click.Path(file_okay=False),
-              help="Write a Gantt chart per household and per village into this folder "
-                   "按户、按村输出甘特图的文件夹.")
+              help="Write a Gantt chart per household and per village into this folder.")
 @click.option("--gantt-format", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
 @click.option("--catalog", "--measures", "catalog_file",
               type=click.Path(exists=True, dir_okay=False),
-              help="District measure file overriding the shipped catalog 区县措施目录.")
+              help="District measure file overriding the shipped catalog.")
 @click.option("--select", multiple=True, help="Rules whose findings are planned for: code "
-              "prefix, name or family, ALL 只按这些规则制定计划.")
-@click.option("--ignore", multiple=True, help="Rules whose findings are not planned for 忽略规则.")
+              "prefix, name or family, ALL.")
+@click.option("--ignore", multiple=True, help="Rules whose findings are not planned for.")
 @click.option("--waivers", "waiver_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="Waiver file (.yaml or .csv): waived findings are not planned for 豁免文件.")
+              help="Waiver file (.yaml or .csv): waived findings are not planned for.")
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="District parameter file (repeatable) 区县参数文件.")
+              help="District parameter file (repeatable).")
 @province_option
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-              help="Local rule file or folder (repeatable) 本地规则文件.")
+              help="Local rule file or folder (repeatable).")
 @click.option("--show-names", is_flag=True,
               help="Show personal data in the plan unmasked: helpers' names and names, ID and "
-                   "phone numbers in rule messages 显示姓名等个人信息 "
+                   "phone numbers in rule messages "
                    "(implied by --show-personal).")
 @click.option("--lang", type=click.Choice(["zh", "en"]),
-              help="Language of messages (default: configuration, else zh) 语言.")
+              help="Language of messages (default: PLANNER_LANG, the configuration, the "
+                   "locale, else zh).")
 @rule_timeout_option
 @workers_option
 @reading_options
@@ -119,7 +122,7 @@ def plan_command(
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
     rule_timeout: float, workers: int | None, scheduler: str | None,
 ) -> None:
-    """Plan assistance measures for households 为农户制定帮扶计划.
+    """Plan assistance measures for households.
 
     Reads households (and villages and projects) from PATHS, checks them against the rules, and
     writes each household's plan: measures, why, start and due dates, responsible department,
@@ -147,13 +150,14 @@ def plan_command(
     )
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
-    lang = lang or config.lang or "zh"
+    lang = resolve_lang(lang, config.lang)
     budget = budget if budget is not None else config.budget
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
                               income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    warn_far_reference_date(dataset, run.reference_date, income_year, lang)
     if output is not None:
         refuse_overwriting_inputs([output], [
             *dataset_files(dataset), *config.params, *param_files, *config.measures,
@@ -308,14 +312,13 @@ def _prerequisites(measure: Any) -> str:
 
 @click.command("measures")
 @click.option("--catalog", "catalog_file", type=click.Path(exists=True, dir_okay=False),
-              help="District measure file overriding the shipped catalog 区县措施目录.")
+              help="District measure file overriding the shipped catalog.")
 @click.option("--graph", "graphs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable) "
-                   "输出措施关系图.")
+              help="Write the intervention graph: FILE.dot, .mmd, .json or .svg (repeatable).")
 @click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
               default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 def measures_command(
     catalog_file: str | None, graphs: tuple[str, ...], fmt: str, lang: str
 ) -> None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -40,30 +41,30 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write ledger.xlsx, report.json and report.html into 输出文件夹.")
+              help="Folder to write ledger.xlsx, report.json and report.html into.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="Configuration file (planner.toml or pyproject.toml) 配置文件.")
+              help="Configuration file (planner.toml or pyproject.toml).")
 @click.option("--select", multiple=True, help="Rules to run: code prefix, name or family, ALL.")
 @click.option("--ignore", multiple=True, help="Rules to leave out (code prefix, name or family).")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-              help="Local rule file or folder (.py, .yaml) 本地规则文件 (repeatable).")
+              help="Local rule file or folder (.py, .yaml) (repeatable).")
 @click.option("--params", "param_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="District parameter file 地方参数文件 (repeatable).")
+              help="District parameter file (repeatable).")
 @province_option
 @click.option("--measures", "measure_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="District measure catalog override (repeatable).")
 @click.option("--waivers", "waiver_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
-              help="Waiver file (.yaml or .csv) 豁免文件 (repeatable).")
+              help="Waiver file (.yaml or .csv) (repeatable).")
 @click.option("--status", "status_file", type=click.Path(exists=True, dir_okay=False),
-              help="Status file written by planner ledger import 整改状态文件.")
+              help="Status file written by planner ledger import.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Reference date (default: configuration, else today) 检查基准日.")
+              help="Reference date (default: configuration, else today).")
 @click.option("--plan/--no-plan", default=True, show_default=True,
               help="Plan each household: measures and deadlines in the ledger, on-track counts.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @reading_options
 def report(
     paths: tuple[str, ...], out_dir: str, config_file: str | None, select: tuple[str, ...],
@@ -72,8 +73,7 @@ def report(
     status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
     column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
-    """Write the supervision report: aggregates, HTML report and rectification ledger
-    (督查报告与整改台账)."""
+    """Write the supervision report: aggregates, HTML report and rectification ledger."""
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
@@ -140,16 +140,16 @@ def _summary(result: Any, out: Path, lang: str, dataset: Any, show_personal: boo
 
 @click.group()
 def ledger() -> None:
-    """The rectification ledger (整改台账): read an edited ledger back."""
+    """The rectification ledger: read an edited ledger back."""
 
 
 @ledger.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help=f"Status file to write or update (default: {STATUS_FILE} beside FILE).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 def import_ledger(file: str, output_file: str | None, lang: str) -> None:
-    """Read an edited ledger and write the status file the next report reads (导入整改台账)."""
+    """Read an edited ledger and write the status file the next report reads."""
     from planner.output.places import problem_text
     from planner.report.status import StatusFileError, load_status, read_ledger, save_status
 
@@ -181,15 +181,15 @@ def import_ledger(file: str, output_file: str | None, lang: str) -> None:
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output-format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option("--ledger", "ledger_file", type=click.Path(exists=True, dir_okay=False),
               help="The rectification ledger as returned (ledger.xlsx of planner report): list "
-                   "the overdue rectifications per area 整改台账（列出逾期未整改）.")
+                   "the overdue rectifications per area.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date a deadline is overdue on (default: today) 逾期判断日期.")
+              help="Date a deadline is overdue on (default: today).")
 def diff_command(old: str, new: str, fmt: str, lang: str, ledger_file: str | None,
                  on: Any) -> None:
-    """Compare two findings files of planner check: new, resolved, still open (两次检查对比).
+    """Compare two findings files of planner check: new, resolved, still open.
 
     OLD and NEW are written by ``planner check --output-format jsonl`` (or json). With
     ``--ledger``, also the ledger rows still open or in progress past their deadline whose

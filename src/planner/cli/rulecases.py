@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import yaml
 
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import UsageProblem
 
 
@@ -24,14 +25,14 @@ def _case_files(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--households", "households_dir", type=click.Path(exists=True, file_okay=False,
                                                                  path_type=Path),
               help="Folder of the named households the cases' `base:` names (default: the "
-                   "example households shipped with planner) 示例户文件夹.")
+                   "example households shipped with planner).")
 @click.option("--backend", default="python", show_default=True,
-              help="Backend to run the cases on, or `all` (every backend installed) 运行后端.")
-@click.option("-k", "match", help="Run only the cases whose id contains this text 只运行匹配用例.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+              help="Backend to run the cases on, or `all` (every backend installed).")
+@click.option("-k", "match", help="Run only the cases whose id contains this text.")
+@lang_option
 def test_command(paths: tuple[Path, ...], households_dir: Path | None, backend: str,
                  match: str | None, lang: str) -> None:
-    """Run YAML rule cases: a household in, the exact finding codes out (运行规则用例).
+    """Run YAML rule cases: a household in, the exact finding codes out.
 
     PATHS are case files (``CODE.yaml``) or folders of them. Each case's findings are compared
     with its ``expect`` list; a difference is printed with both lists. Exit 0 when every case

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from planner.cli.i18n import resolved_lang
 from planner.cli.inputs import UsageProblem, file_problem
 from planner.io.errors import FormatError
 from planner.io.headerspec import template_layouts
@@ -35,17 +36,17 @@ class LayoutName(click.ParamType):
 
 @click.command()
 @click.option("--layout", default="households", show_default=True, type=LayoutName(),
-              help="The layout of the header row (表头格式): planner's own households, villages "
+              help="The layout of the header row: planner's own households, villages "
                    "or projects, or a shipped export layout (see --list).")
-@click.option("--lang", default="zh", show_default=True, type=click.Choice(LANGUAGES),
+@click.option("--lang", callback=resolved_lang, type=click.Choice(LANGUAGES),
               help="Language of the header notes and, for planner's own layouts, of the "
-                   "drop-down labels (说明语言).")
+                   "drop-down labels.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The .xlsx file to write (its folder is created).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file (覆盖已有文件).")
-@click.option("--list", "show_list", is_flag=True, help="List the layouts and exit (列出表头格式).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--list", "show_list", is_flag=True, help="List the layouts and exit.")
 def template(layout: str, lang: str, output: Path | None, force: bool, show_list: bool) -> None:
-    """Write a blank workbook with recognised headers to fill in (生成空白填报模板).
+    """Write a blank workbook with recognised headers to fill in.
 
     One sheet per table of the layout; columns with a closed vocabulary get a drop-down of
     the accepted labels, dates and numbers are formatted, each header has a note saying the

@@ -1,13 +1,21 @@
-"""Matplotlib set-up shared by the graph picture and the Gantt charts: headless, CJK font if any.
+"""Matplotlib set-up shared by the graph picture and the Gantt charts: headless, a CJK font.
 
-No Graphviz or other binary is needed. Chinese labels are drawn only when a font with CJK glyphs is
-installed (``fc-list :lang=zh``); otherwise pictures fall back to measure ids and English labels.
+No Graphviz or other binary is needed. Chinese is drawn with the font subset shipped in the
+package (``planner/fonts/PlannerCJK-Regular.otf``: Noto Sans CJK SC, SIL OFL 1.1, covering GB 2312
+level 1 and every character of planner's labels; rebuilt by ``scripts/make_cjk_font.py``),
+registered with matplotlib when first drawn, so charts are Chinese on a server without CJK fonts.
+A character outside the subset is drawn with an installed CJK font when there is one.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
+
+#: The CJK font subset shipped in the package (see the module docstring).
+BUNDLED_FONT = "PlannerCJK-Regular.otf"
 
 #: Fonts known to carry Simplified Chinese glyphs, tried before scanning every installed font.
 KNOWN_CJK_FONTS = (
@@ -30,7 +38,26 @@ def pyplot() -> Any:
 
 
 @lru_cache(maxsize=1)
+def bundled_font() -> str | None:
+    """Register the shipped CJK subset with matplotlib's font manager; its family name
+    (``None`` when the file is missing from the installation)."""
+    from matplotlib import font_manager
+
+    path = Path(str(files("planner").joinpath("fonts", BUNDLED_FONT)))
+    if not path.is_file():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return str(font_manager.FontProperties(fname=str(path)).get_name())
+
+
 def cjk_font() -> str | None:
+    """The family name of a font that can draw Chinese: the shipped subset, else an installed
+    one, else ``None``."""
+    return bundled_font() or system_cjk_font()
+
+
+@lru_cache(maxsize=1)
+def system_cjk_font() -> str | None:
     """The family name of an installed font that can draw Chinese, or ``None``."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
@@ -57,6 +84,7 @@ def label_language(language: str = "zh") -> str:
 
 
 def font_properties() -> dict[str, Any]:
-    """Keyword arguments selecting the CJK font for text calls (empty when there is none)."""
-    font = cjk_font()
-    return {"fontfamily": font} if font else {}
+    """Keyword arguments selecting the CJK fonts for text calls (empty when there is none): the
+    shipped subset, then (for a character it lacks) an installed CJK font, then DejaVu Sans."""
+    families = list(dict.fromkeys(font for font in (bundled_font(), system_cjk_font()) if font))
+    return {"fontfamily": [*families, "DejaVu Sans"]} if families else {}

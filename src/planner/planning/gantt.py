@@ -1,8 +1,9 @@
 """Gantt-style charts of a household plan and of a village (matplotlib, SVG or PNG).
 
-Bars are labelled in Chinese when a CJK font is installed, else with English labels (no font is
-bundled and nothing is downloaded). Hatching marks an item due after the target date (or a village
-work behind schedule); a dashed line marks the target date.
+Bars, titles and the month axis are in Chinese by default, drawn with the CJK font subset shipped
+in the package (:mod:`planner.measures.drawing`), so on any machine; English on request.
+Hatching marks an item due after the target date (or a village work behind schedule); a dashed
+line marks the target date.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from planner.atomic import replacing
 from planner.measures.drawing import font_properties, label_language, pyplot
@@ -41,15 +43,48 @@ def _colour(plt: object, family: str) -> object:
     return plt.get_cmap("tab20")(index % 20)  # type: ignore[attr-defined]
 
 
-def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None = None) -> Path:
-    """Draw bars (top to bottom in the given order) to ``path`` (.svg or .png)."""
+def chinese_date(value: date, level: str) -> str:
+    """A tick of the Chinese date axis: ``2021年`` for a year (and January on a month axis),
+    ``3月`` for a month, ``3月15日`` for a day (``level``: ``year``, ``month`` or ``day``)."""
+    if level == "year" or (level == "month" and value.month == 1):
+        return f"{value.year}年"
+    if level == "month":
+        return f"{value.month}月"
+    return f"{value.month}月{value.day}日"
+
+
+def _chinese_axis(axes: Any, locator: Any) -> None:
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    def label(x: float, _pos: int | None = None) -> str:
+        day = mdates.num2date(x).date()
+        step = float(locator._get_unit())  # days per tick unit of the locator's frequency
+        level = "year" if step >= 365 else "month" if step >= 28 or day.day == 1 else "day"
+        return chinese_date(day, level)
+
+    axes.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None = None,
+         language: str = "zh") -> Path:
+    """Draw bars (top to bottom in the given order) to ``path`` (.svg or .png); the date axis
+    in ``language`` (``zh``: 2021年, 2月 … 12月)."""
+    import matplotlib
+
+    fonts = font_properties()
+    # every text of the chart (the date ticks too) in the CJK font, other glyphs in DejaVu Sans
+    with matplotlib.rc_context({"font.family": fonts["fontfamily"]} if fonts else {}):
+        return _draw(bars, Path(path), title, target, language, fonts)
+
+
+def _draw(bars: Sequence[Bar], path: Path, title: str, target: date | None, language: str,
+          fonts: dict[str, Any]) -> Path:
     import matplotlib.dates as mdates
 
     plt = pyplot()
-    path = Path(path)
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.38 * max(len(bars), 1)))
     try:
-        fonts = font_properties()
         for row, bar in enumerate(bars):
             left = mdates.date2num(bar.start)
             width = max(mdates.date2num(bar.due) - left, 1)
@@ -65,7 +100,10 @@ def draw(bars: Sequence[Bar], path: str | Path, title: str, target: date | None 
         axes.xaxis_date()
         locator = mdates.AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if language == "zh":
+            _chinese_axis(axes, locator)
+        else:
+            axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         axes.grid(axis="x", linestyle=":", linewidth=0.5)
         axes.set_title(title, fontsize=10, **fonts)
         figure.tight_layout()
@@ -101,7 +139,8 @@ def household_gantt(result: HouseholdPlan, path: str | Path, works: Iterable[Vil
     """Chart of one household's plan."""
     zh = label_language(language) == "zh"
     title = (f"{result.household} 帮扶计划" if zh else f"Assistance plan of {result.household}")
-    return draw(household_bars(result, works, language), path, title, result.target_date)
+    return draw(household_bars(result, works, language), path, title, result.target_date,
+                "zh" if zh else "en")
 
 
 def village_gantt(village: str, plans: Iterable[HouseholdPlan], works: Iterable[VillageWork],
@@ -127,7 +166,7 @@ def village_gantt(village: str, plans: Iterable[HouseholdPlan], works: Iterable[
         label = _short(item.label_zh if zh else item.label_en) + f" ×{len(households)}"
         bars.append(Bar(label, begin, due, item.family, late))
     title = f"{name} 村级帮扶计划" if zh else f"Village plan of {village}"
-    return draw(bars, path, title)
+    return draw(bars, path, title, language="zh" if zh else "en")
 
 
 def _short(label: str, limit: int = 32) -> str:
