@@ -10,6 +10,7 @@ applied is kept in the journal as rejected and reported with its reason, never l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from planner.finding import Finding
 from planner.io.errors import InputError, mask_household
 from planner.live.apply import ApplyError, apply_event
 from planner.live.evaluate import HouseholdEvaluator, evaluator
-from planner.live.events import Event, parse_event
+from planner.live.events import Event, Snapshot, WorkRecorded, parse_event
 from planner.live.journal import APPLIED, REJECTED, Changes, Journal, Outcome
 from planner.live.lifecycle import (
     STAGE_LABELS,
@@ -36,6 +37,8 @@ from planner.live.lifecycle import (
 from planner.model import Household
 from planner.run import Run
 
+#: How a stored state holding the fields its source carries begins (else: the household's JSON).
+_CARRIES_PREFIX = '{"carries":'
 #: Events committed to the journal in one transaction (then applied).
 BATCH = 500
 #: Applied events between two snapshots of the changed households' states.
@@ -92,6 +95,8 @@ class Monitor:
         self._rules = self.run.rules
         self.journal = Journal(path)
         self._states: dict[str, Household] = {}
+        # the fields each household's source carries (absent: any field, every rule runs)
+        self._carries: dict[str, frozenset[str]] = {}
         self._deadlines: dict[str, dict[Kind, Deadline]] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._stale: set[str] = set()  # households whose findings are not evaluated yet
@@ -113,7 +118,12 @@ class Monitor:
 
     def _recover(self) -> None:
         for household_id, body in self.journal.states():
-            self._states[household_id] = Household.model_validate_json(body)
+            if body.startswith(_CARRIES_PREFIX):  # a state with the fields its source carries
+                data = json.loads(body)
+                self._carries[household_id] = frozenset(data["carries"])
+                self._states[household_id] = Household.model_validate(data["household"])
+            else:
+                self._states[household_id] = Household.model_validate_json(body)
         for deadline in self.journal.deadlines():
             self._deadlines.setdefault(deadline.household_id, {})[deadline.kind] = deadline
         outcomes: list[Outcome] = []
@@ -139,6 +149,7 @@ class Monitor:
             return Outcome(seq, REJECTED, f"应用事件时发生意外错误（{kind}）",
                            f"unexpected error ({kind}) while applying the event")
         self._states[household_id] = after
+        self._carry(event)
         clocks = self._deadlines.setdefault(household_id, {})
         if change.reset:
             clocks.clear()
@@ -150,6 +161,27 @@ class Monitor:
         self._stale.add(household_id)
         self._unsaved.add(household_id)
         return Outcome(seq, APPLIED)
+
+    def _carry(self, event: Event) -> None:
+        """Keep the fields the household's source carries: a snapshot sets them, a work record
+        from an export sheet adds its sheet's."""
+        household_id = event.household_id
+        if isinstance(event, Snapshot):
+            if event.carries is None:
+                self._carries.pop(household_id, None)
+            else:
+                self._carries[household_id] = frozenset(event.carries)
+        elif (isinstance(event, WorkRecorded) and event.carries is not None
+              and household_id in self._carries):
+            self._carries[household_id] = self._carries[household_id] | frozenset(event.carries)
+
+    def _state_body(self, household_id: str) -> str:
+        body = self._states[household_id].model_dump_json()
+        carries = self._carries.get(household_id)
+        if carries is None:
+            return body
+        fields = json.dumps(sorted(carries), ensure_ascii=False)
+        return f'{_CARRIES_PREFIX}{fields},"household":{body}}}'
 
     def _open(self, households: Iterable[str]) -> dict[str, list[Deadline]]:
         return {h: list(self._deadlines.get(h, {}).values()) for h in households}
@@ -206,7 +238,7 @@ class Monitor:
         self._since_snapshot += len(outcomes)
         changes = Changes(outcomes, self._open(touched))
         if outcomes and self._since_snapshot >= self.snapshot_every:
-            changes.states = {h: self._states[h].model_dump_json() for h in self._unsaved}
+            changes.states = {h: self._state_body(h) for h in self._unsaved}
             changes.snapshot_seq = max(o.seq for o in outcomes)
         self.journal.record(changes)
         if changes.states is not None:
@@ -216,7 +248,7 @@ class Monitor:
     def _evaluate(self, household_id: str) -> list[Finding]:
         household = self._states[household_id]
         try:
-            found = self._evaluator.update(household)
+            found = self._evaluator.update(household, self._carries.get(household_id))
         except Exception as exc:  # the evaluator failed: a finding says so, the state stays
             kind = type(exc).__name__
             found = [Finding(
