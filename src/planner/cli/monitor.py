@@ -163,7 +163,7 @@ def status(household: str | None, journal: str, config_file: str | None,
         if live.state(household) is None:
             raise UsageProblem(f"日志中没有户 {household}\nno household {household} in the journal")
         findings = live.findings(household)
-        deadlines = live.journal.deadlines(household)
+        deadlines = [d for d in live.journal.deadlines(household) if live.fed(d)]
         if output_format == "json":
             click.echo(json.dumps({
                 "household": household, "stage": live.stage(household).value,

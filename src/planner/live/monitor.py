@@ -26,6 +26,7 @@ from planner.live.evaluate import HouseholdEvaluator, evaluator
 from planner.live.events import Event, Snapshot, WorkRecorded, parse_event
 from planner.live.journal import APPLIED, REJECTED, Changes, Journal, Outcome
 from planner.live.lifecycle import (
+    KINDS,
     STAGE_LABELS,
     Deadline,
     Kind,
@@ -36,6 +37,7 @@ from planner.live.lifecycle import (
 )
 from planner.model import Household
 from planner.run import Run
+from planner.spec.needs import missing_needs
 
 #: How a stored state holding the fields its source carries begins (else: the household's JSON).
 _CARRIES_PREFIX = '{"carries":'
@@ -288,8 +290,19 @@ class Monitor:
             yield from self.findings(household_id)
 
     def due(self, as_of: date) -> list[Deadline]:
-        """Open deadlines due on or before ``as_of`` (households due for action), by date."""
-        return self.journal.deadlines(due_by=as_of)
+        """Open deadlines due on or before ``as_of`` (households due for action), by date; a
+        clock whose rule needs fields the household's source cannot hold is left out, as that
+        rule is skipped (:meth:`fed`)."""
+        return [d for d in self.journal.deadlines(due_by=as_of) if self.fed(d)]
+
+    def fed(self, deadline: Deadline) -> bool:
+        """Whether the household's source can hold what the deadline's rule needs (MON002 needs
+        the verification date, which the 2023 export has no column for): a clock the source
+        can never show met is not raised, as ``planner check`` skips that rule."""
+        carries = self._carries.get(deadline.household_id)
+        code = KINDS[deadline.kind][0]
+        rule = None if carries is None or code is None else self._rules.get(code)
+        return rule is None or not missing_needs(rule.needs, carries)
 
     def overdue(self, as_of: date) -> list[Finding]:
         """Findings of the clocks passed on ``as_of`` (MON002, MON011 as selected in the run)."""
