@@ -116,3 +116,17 @@ def test_planner_monitor_ingest_reads_an_export_folder(tmp_path: Path) -> None:
     assert summary["rejected"] == 2 and summary["accepted"] > 20
     located = {(e["field"], e["column"]) for e in summary["errors"] if e["level"] == "error"}
     assert located == {("monthly_pay", "务工月收入"), ("household_id", "户编号")}
+
+
+def test_read_events_reads_a_workbook_folder_as_change_sheets_and_txt_as_event_lines(
+        tmp_path: Path) -> None:
+    from planner.live import read_events
+
+    write_export(tmp_path / "export", sample(), bad_rows=False)
+    from_sheets = list(read_change_sheet(tmp_path / "export", income_year=2023))
+    assert list(read_events(tmp_path / "export", income_year=2023)) == from_sheets
+    lines = tmp_path / "events.txt"
+    lines.write_text('{"id":"a","household_id":"h","time":"2023-01-01","type":"visit"}\n',
+                     encoding="utf-8")
+    [visit] = read_events(lines)
+    assert visit.type == "visit"  # type: ignore[union-attr]

@@ -263,9 +263,19 @@ def event_json(event: Event) -> str:
     return event.model_dump_json(exclude_defaults=False)
 
 
-def read_events(path: str | Path, *, mask: bool = True) -> Iterator[Event | InputError]:
+def read_events(path: str | Path, *, mask: bool = True,
+                income_year: int | None = None) -> Iterator[Event | InputError]:
     """The events of a JSON Lines file in order, each bad line an :class:`InputError` (file,
-    line, field) in its place; a file that cannot be read ends with a file-level error."""
+    line, field) in its place; a file that cannot be read ends with a file-level error.
+
+    An export workbook or CSV, or a folder of them, is read as change sheets
+    (:func:`planner.live.sheets.read_change_sheet`, ``income_year`` the year of its income
+    columns)."""
+    from planner.live.sheets import is_table_file, read_change_sheet
+
+    if is_table_file(path):
+        yield from read_change_sheet(path, income_year=income_year, mask=mask)
+        return
     options = ReadOptions(mask=mask)
     for item in jsonl_raw(Path(path)):
         outcome = item if isinstance(item, Outcome) else validate_raw(item, EventRecord, options)

@@ -26,10 +26,10 @@ from pathlib import Path
 from planner.io.cells import ascii_digits
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import InputError, mask_value
-from planner.io.formats import detect_format, split_name
+from planner.io.formats import split_name
 from planner.io.options import ReadOptions
 from planner.io.partsheets import SheetRow, WorkRecordRow
-from planner.io.sources import TABLE_FORMATS, SourceReader, Sources, part_fields
+from planner.io.sources import SourceReader, Sources, part_fields
 from planner.live.events import Event, WorkRecorded
 from planner.live.replay import DEFAULT_AT, household_events
 from planner.model import EmploymentRecord, Household
@@ -39,15 +39,14 @@ CHANGE_KINDS = ("household", "work_record")
 _WORK_FIELDS = set(EmploymentRecord.model_fields)
 
 
+#: Extensions of the files read as change sheets (``.txt`` and ``.tsv`` stay event lines).
+SHEET_EXTENSIONS = frozenset({".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
+
+
 def is_table_file(path: str | Path) -> bool:
-    """True for a file read as change sheets (XLSX, CSV), or a folder of them."""
+    """True for a file read as change sheets (a workbook, a CSV), or a folder of them."""
     path = Path(path)
-    if path.is_dir():
-        return True
-    try:
-        return detect_format(path) in TABLE_FORMATS
-    except ValueError:
-        return False
+    return path.is_dir() or split_name(path)[1].lower() in SHEET_EXTENSIONS
 
 
 def _table_files(path: Path) -> list[Path]:
@@ -139,4 +138,4 @@ def read_change_sheet(path: str | Path, *, income_year: int | None = None,
             yield work.event(row)
 
 
-__all__ = ["CHANGE_KINDS", "is_table_file", "read_change_sheet"]
+__all__ = ["CHANGE_KINDS", "SHEET_EXTENSIONS", "is_table_file", "read_change_sheet"]
