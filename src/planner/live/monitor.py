@@ -6,6 +6,11 @@ again in journal order (an event journalled but not applied when the process die
 now). :meth:`Monitor.ingest` commits each batch of events to the journal before applying any of
 them; an event id seen before is a duplicate and is not applied again; an event that cannot be
 applied is kept in the journal as rejected and reported with its reason, never lost.
+
+A household whose snapshot says which fields its source carries (``Snapshot.carries``: an
+export layout's) is evaluated as ``planner check`` evaluates the records of that source: the
+rules, and the clocks' rules, that need a field it cannot hold are skipped. Those fields are
+kept with the household's stored state, so a restart skips the same rules.
 """
 
 from __future__ import annotations
