@@ -29,7 +29,7 @@ HOUSEHOLDS = 500
 class NoRules:
     """An evaluator that evaluates nothing: the journal and the application alone."""
 
-    def update(self, household: Household) -> list:
+    def update(self, household: Household, carries: frozenset[str] | None = None) -> list:
         return []
 
     def forget(self, household_id: str) -> None:

@@ -80,3 +80,37 @@ def test_a_month_ends_on_the_last_day_of_a_shorter_month() -> None:
     assert plus_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
     assert plus_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
     assert plus_months(date(2023, 12, 15), 1) == date(2024, 1, 15)
+
+
+def two_members(household_id: str) -> dict:
+    return Household(id=household_id, members=[
+        Member(name="王五", labour_capacity=LabourCapacity.NORMAL),
+        Member(name="王六", labour_capacity=LabourCapacity.NORMAL)]).model_dump(mode="json")
+
+
+def income(household_id: str, number: int, total: float) -> object:
+    return event("income_reported", household_id, number, "2023-06-01", year=2023,
+                 income=[{"category": "wage", "amount": total, "year": 2023}])
+
+
+def test_an_income_report_in_the_monitoring_range_is_a_lead(tmp_path: Path) -> None:
+    # Guizhou's 2023 monitoring range: below 7,300 yuan per person (domain.md §1.2)
+    with Monitor(tmp_path / "j.sqlite", run=run_2023()) as live:
+        live.ingest([event("snapshot", h, 0, "2023-01-01", household=two_members(h))
+                     for h in ("below", "at", "above", "watched")])
+        live.ingest([event("household_identified", "watched", 1, "2023-03-01",
+                           group="marginal")])
+        summary = live.ingest([income("below", 1, 2 * 7299), income("at", 1, 2 * 7300),
+                               income("above", 1, 2 * 7301), income("watched", 2, 2 * 7000)])
+        assert summary.accepted == 4
+        leads = {(d.household_id, d.kind, d.due, d.opened_by)
+                 for d in live.due(date(2030, 1, 1)) if d.kind is Kind.DECISION}
+        assert leads == {("below", Kind.DECISION, date(2023, 6, 16), "below-1")}
+        assert [f.code for f in live.tick(date(2023, 6, 17))
+                if f.evidence["deadline"] == "decision"] == ["MON002"]
+        # a report that lifts the household out of the range does not close the lead: a
+        # decision (identification or a visit) does
+        live.ingest([income("below", 2, 2 * 9000)])
+        assert any(d.household_id == "below" for d in live.due(date(2023, 6, 16)))
+        live.ingest([event("visit", "below", 3, "2023-06-10")])
+        assert not any(d.kind is Kind.DECISION for d in live.due(date(2030, 1, 1)))

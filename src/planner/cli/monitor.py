@@ -53,12 +53,19 @@ def _common(func: F) -> F:
 def _monitor(journal: str, config_file: str | None, param_files: tuple[str, ...],
              province: str | None, on: datetime | None, backend: str,
              inputs: tuple[str, ...] = ()) -> Any:
+    return _configured(journal, config_file, param_files, province, on, backend, inputs)[1]
+
+
+def _configured(journal: str, config_file: str | None, param_files: tuple[str, ...],
+                province: str | None, on: datetime | None, backend: str,
+                inputs: tuple[str, ...] = ()) -> tuple[Any, Any]:
+    """The configuration and the monitor over ``journal``."""
     from planner.live import Monitor
 
-    _, run = prepare_run(config_file, inputs, param_files=param_files, province=province,
-                         reference_date=on.date() if on else None)
+    config, run = prepare_run(config_file, inputs, param_files=param_files, province=province,
+                              reference_date=on.date() if on else None)
     try:
-        return Monitor(journal, run=run, backend=backend)
+        return config, Monitor(journal, run=run, backend=backend)
     except ValueError as exc:  # the project's bilingual errors (a missing extra)
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -83,17 +90,30 @@ def monitor() -> None:
 
 
 @monitor.command()
-@click.argument("events", type=click.Path(exists=True, dir_okay=False))
+@click.argument("events", type=click.Path(exists=True))
+@click.option("--income-year", type=int,
+              help="Year of an export's income total columns (default: configuration) 收入年度.")
 @_common
-def ingest(events: str, journal: str, config_file: str | None, param_files: tuple[str, ...],
-           province: str | None, on: datetime | None, backend: str, output_format: str,
-           lang: str) -> None:
-    """导入事件（JSONL）：先记入日志，再应用 / ingest events: journalled, then applied."""
-    from planner.live import read_events
+def ingest(events: str, income_year: int | None, journal: str, config_file: str | None,
+           param_files: tuple[str, ...], province: str | None, on: datetime | None,
+           backend: str, output_format: str, lang: str) -> None:
+    """导入事件：JSONL，或全国系统导出表（监测对象信息、已外出务工信息；文件或目录）：先记入日志，
+    再应用 / ingest events (JSONL, or the national export's sheets: a workbook or a folder):
+    journalled, then applied."""
+    from planner.live import read_change_sheet, read_events
+    from planner.live.sheets import is_table_file
 
-    with _monitor(journal, config_file, param_files, province, on, backend, (events,)) as live:
+    config, live = _configured(journal, config_file, param_files, province, on, backend,
+                               (events,))
+    with live:
         try:
-            summary = live.ingest(read_events(events), source=events)
+            if is_table_file(events):
+                year = income_year if income_year is not None else config.income_year
+                items = read_change_sheet(events, income_year=year,
+                                          column_map=config.column_map)
+            else:
+                items = read_events(events)
+            summary = live.ingest(items, source=events)
         except FormatError as exc:
             raise UsageProblem(str(exc)) from exc
         except OSError as exc:
@@ -143,7 +163,7 @@ def status(household: str | None, journal: str, config_file: str | None,
         if live.state(household) is None:
             raise UsageProblem(f"日志中没有户 {household}\nno household {household} in the journal")
         findings = live.findings(household)
-        deadlines = live.journal.deadlines(household)
+        deadlines = [d for d in live.journal.deadlines(household) if live.fed(d)]
         if output_format == "json":
             click.echo(json.dumps({
                 "household": household, "stage": live.stage(household).value,

@@ -156,7 +156,7 @@ def join_part_rows(households: list[Household], rows: Iterable[SheetRow],
     return _apply(index), errors
 
 
-def _with_spells(employment: list[EmploymentRecord],
+def with_spells(employment: list[EmploymentRecord],
                  spells: list[EmploymentRecord]) -> list[EmploymentRecord]:
     """The member's work with the work-record spells: the member sheet's bare 务工所在地 (a record
     with only a place) describes the same work, so it becomes the place of the first spell."""
@@ -178,7 +178,7 @@ def _apply(index: _Index) -> list[Household]:
             update: dict[str, Any] = {}
             spells = index.employment.get((h_index, m_index))
             if spells:
-                update["employment"] = _with_spells(member.employment, spells)
+                update["employment"] = with_spells(member.employment, spells)
             plan = index.plans.get((h_index, m_index))
             if plan is not None:
                 update["work_plan"] = plan

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import BilingualError
+from planner.io.cells import ascii_digits
+from planner.io.errors import mask_value
+from planner.io.joins import with_spells
 from planner.live.events import (
     Accident,
     ChildEnrolled,
@@ -34,6 +37,7 @@ from planner.live.events import (
     RiskEliminated,
     Snapshot,
     VisitMade,
+    WorkRecorded,
 )
 from planner.model import Household
 from planner.model.household import Monitoring, PlannedMeasure, Visit
@@ -130,6 +134,40 @@ def _measure_done(household: Household, event: MeasureDone) -> Household:
     return household.model_copy(update={"measures": measures})
 
 
+def _id_key(value: str | None) -> str:
+    return ascii_digits(value).strip().upper() if value else ""
+
+
+def _work_member(household: Household, event: WorkRecorded) -> int:
+    """The 0-based position of the member the work record names (ID number first, as the
+    export's joins do, else the member number)."""
+    key = _id_key(event.id_number)
+    if key:
+        found = [i for i, m in enumerate(household.members) if _id_key(m.id_number) == key]
+        if len(found) == 1:
+            return found[0]
+        shown = mask_value("id_number", event.id_number, True)
+        raise ApplyError(f"户 {household.id} 中没有证件号码为 {shown} 的成员",
+                         f"household {household.id} has no member with ID number {shown}",
+                         "id_number")
+    assert event.member is not None  # the event validates that it names a member
+    if event.member > len(household.members):
+        raise ApplyError(f"户 {household.id} 没有第 {event.member} 名成员",
+                         f"household {household.id} has no member {event.member}", "member")
+    return event.member - 1
+
+
+def _work_recorded(household: Household, event: WorkRecorded) -> Household:
+    """The spell added to the member's work as the export's join adds it
+    (:func:`planner.io.joins.with_spells`)."""
+    index = _work_member(household, event)
+    members = list(household.members)
+    member = members[index]
+    members[index] = member.model_copy(
+        update={"employment": with_spells(member.employment, [event.work])})
+    return household.model_copy(update={"members": members})
+
+
 def _loss(household: Household, event: Disaster | Accident) -> Household:
     monitoring = household.monitoring
     risk = event.risk or LOSS_RISKS[event.type]
@@ -177,6 +215,8 @@ def apply_event(household: Household | None, event: Event) -> Household:
     if isinstance(event, VisitMade):
         visit = Visit(on=event.on, visitor=event.visitor, notes=event.notes)
         return household.model_copy(update={"visits": [*household.visits, visit]})
+    if isinstance(event, WorkRecorded):
+        return _work_recorded(household, event)
     if isinstance(event, MeasureStarted):
         return _measure_started(household, event)
     if isinstance(event, MeasureDone):

@@ -9,14 +9,17 @@ household.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from planner.backends import checker
 from planner.errors import BilingualError
 from planner.finding import Finding
 from planner.model import Household
 from planner.run import Run
+from planner.source import Source, Sourced
 
+#: The file named by the findings of a household whose source's fields are known.
+JOURNAL_SOURCE = "<monitor journal>"
 #: The scopes of the rules a household evaluator runs.
 HOUSEHOLD_SCOPES = ("household", "member")
 
@@ -24,9 +27,11 @@ HOUSEHOLD_SCOPES = ("household", "member")
 class HouseholdEvaluator(Protocol):
     """Findings of one household at a time, after each change of its state."""
 
-    def update(self, household: Household) -> list[Finding]:
+    def update(self, household: Household,
+               carries: frozenset[str] | None = None) -> list[Finding]:
         """The household's current findings (household- and member-scope rules of the run)
-        after its state changed."""
+        after its state changed; ``carries`` are the fields its source carries (the rules that
+        need others are skipped, as ``planner check`` skips them; None: every rule runs)."""
         ...
 
     def forget(self, household_id: str) -> None:
@@ -51,9 +56,13 @@ class PythonEvaluator:
         self.run = household_run(run)
         self._checker = checker(self.run, "python")
 
-    def update(self, household: Household) -> list[Finding]:
-        """The household's findings now."""
-        return list(self._checker.iter_findings([household]))
+    def update(self, household: Household,
+               carries: frozenset[str] | None = None) -> list[Finding]:
+        """The household's findings now (the rules its source cannot feed skipped)."""
+        if carries is None:
+            return list(self._checker.iter_findings([household]))
+        sourced: list[Any] = [Sourced(household, Source(JOURNAL_SOURCE, fields=carries))]
+        return list(self._checker.iter_findings(sourced))
 
     def forget(self, household_id: str) -> None:
         """Nothing is held per household."""
@@ -77,5 +86,6 @@ def evaluator(run: Run, backend: str = "python") -> HouseholdEvaluator:
                          f"no live backend {backend!r} (available: python, durable)")
 
 
-__all__ = ["HOUSEHOLD_SCOPES", "BackendMissing", "HouseholdEvaluator", "PythonEvaluator",
+__all__ = ["HOUSEHOLD_SCOPES", "JOURNAL_SOURCE", "BackendMissing",
+           "HouseholdEvaluator", "PythonEvaluator",
            "evaluator", "household_run"]

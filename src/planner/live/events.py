@@ -23,9 +23,10 @@ from planner.io.errors import InputError, mask_household
 from planner.io.jsonio import jsonl_raw
 from planner.io.options import Outcome, ReadOptions
 from planner.io.raw import validate_raw
-from planner.model import Household
+from planner.model import EmploymentRecord, Household
 from planner.model.base import Record
 from planner.model.household import IncomeSource, ProductionCost
+from planner.model.personal import personal
 from planner.model.vocab import (
     DisabilityCategory,
     EliminationMethod,
@@ -57,6 +58,9 @@ class Snapshot(EventBase):
 
     type: Literal["snapshot"] = "snapshot"
     household: Household
+    carries: tuple[str, ...] | None = Field(
+        None, description="The model fields the household's source carries (an export layout's: "
+        "the rules needing others are skipped, as planner check skips them); None: any field")
 
     @model_validator(mode="after")
     def _same_household(self) -> Snapshot:
@@ -149,6 +153,25 @@ class MeasureDone(EventBase):
     beneficiary: int | None = Field(None, ge=1)
 
 
+class WorkRecorded(EventBase):
+    """A spell of migrant work recorded (the monitoring export's 已外出务工信息, one row a spell):
+    added to the member's work. The member is named by 1-based ``member`` number or by
+    ``id_number`` (证件号码, as the export names them)."""
+
+    type: Literal["work_recorded"] = "work_recorded"
+    member: int | None = Field(None, ge=1, description="1-based member number")
+    id_number: str | None = Field(None, json_schema_extra=personal("id_number"))
+    work: EmploymentRecord
+    carries: tuple[str, ...] | None = Field(
+        None, description="The household fields the source sheet feeds (see Snapshot.carries)")
+
+    @model_validator(mode="after")
+    def _names_member(self) -> WorkRecorded:
+        if self.member is None and not self.id_number:
+            raise ValueError("the event names no member: it needs member or id_number")
+        return self
+
+
 class HouseAssessed(EventBase):
     """The house is assessed (住房安全鉴定)."""
 
@@ -212,17 +235,17 @@ class RiskEliminated(EventBase):
 
 Event = Annotated[
     Snapshot | IncomeReported | Illness | Disability | Disaster | Accident | LargeExpenditure
-    | VisitMade | MeasureStarted | MeasureDone | HouseAssessed | HouseRenovated | ChildEnrolled
-    | InsuranceEnrolled | HouseholdIdentified | HouseholdVerified | RiskEliminated,
+    | VisitMade | WorkRecorded | MeasureStarted | MeasureDone | HouseAssessed | HouseRenovated
+    | ChildEnrolled | InsuranceEnrolled | HouseholdIdentified | HouseholdVerified | RiskEliminated,
     Field(discriminator="type"),
 ]
 
 #: The event types, by their ``type`` tag.
 EVENT_TYPES: tuple[str, ...] = (
     "snapshot", "income_reported", "illness", "disability", "disaster", "accident",
-    "large_expenditure", "visit", "measure_started", "measure_done", "house_assessed",
-    "house_renovated", "child_enrolled", "insurance_enrolled", "household_identified",
-    "household_verified", "risk_eliminated",
+    "large_expenditure", "visit", "work_recorded", "measure_started", "measure_done",
+    "house_assessed", "house_renovated", "child_enrolled", "insurance_enrolled",
+    "household_identified", "household_verified", "risk_eliminated",
 )
 
 
@@ -240,9 +263,19 @@ def event_json(event: Event) -> str:
     return event.model_dump_json(exclude_defaults=False)
 
 
-def read_events(path: str | Path, *, mask: bool = True) -> Iterator[Event | InputError]:
+def read_events(path: str | Path, *, mask: bool = True,
+                income_year: int | None = None) -> Iterator[Event | InputError]:
     """The events of a JSON Lines file in order, each bad line an :class:`InputError` (file,
-    line, field) in its place; a file that cannot be read ends with a file-level error."""
+    line, field) in its place; a file that cannot be read ends with a file-level error.
+
+    An export workbook or CSV, or a folder of them, is read as change sheets
+    (:func:`planner.live.sheets.read_change_sheet`, ``income_year`` the year of its income
+    columns)."""
+    from planner.live.sheets import is_table_file, read_change_sheet
+
+    if is_table_file(path):
+        yield from read_change_sheet(path, income_year=income_year, mask=mask)
+        return
     options = ReadOptions(mask=mask)
     for item in jsonl_raw(Path(path)):
         outcome = item if isinstance(item, Outcome) else validate_raw(item, EventRecord, options)
@@ -289,6 +322,7 @@ __all__ = [
     "EVENT_TYPES", "Accident", "ChildEnrolled", "Disability", "Disaster", "Event", "EventBase",
     "EventRecord", "HouseAssessed", "HouseRenovated", "HouseholdIdentified", "HouseholdVerified",
     "Illness", "IncomeReported", "InsuranceEnrolled", "LargeExpenditure", "MeasureDone",
-    "MeasureStarted", "MemberEvent", "RiskEliminated", "Snapshot", "VisitMade", "event_json",
+    "MeasureStarted", "MemberEvent", "RiskEliminated", "Snapshot", "VisitMade", "WorkRecorded",
+    "event_json",
     "parse_event", "read_events",
 ]

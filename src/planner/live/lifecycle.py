@@ -4,7 +4,8 @@ stable → identified (疑似, a monitoring object waiting for verification) →
 risk eliminated, or back (a new identification reopens it). The clocks are the dated parameters of
 domain.md §1.3 and §6.3, read at the run's date:
 
-- ``decision`` — a lead (illness, disability, disaster, accident, large rigid expenditure) on a
+- ``decision`` — a lead (illness, disability, disaster, accident, large rigid expenditure, an
+  income report that puts the household's per-capita income in the monitoring range) on a
   household that is not monitored must be decided (identified, or checked by a visit) within
   ``monitoring.identification_days_max`` (15) days: "the whole process from lead to decision
   ≤15 days";
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from planner.backends.python.facts import deriver
 from planner.finding import Finding
 from planner.live.events import (
     Accident,
@@ -35,6 +37,7 @@ from planner.live.events import (
     HouseholdIdentified,
     HouseholdVerified,
     Illness,
+    IncomeReported,
     LargeExpenditure,
     MeasureStarted,
     RiskEliminated,
@@ -172,6 +175,32 @@ def _monitoring_clocks(household: Household, event: Event, values: ParamValues) 
 
 
 LEADS = (Illness, Disability, Disaster, Accident, LargeExpenditure)
+#: The declared facts (planner.facts) an income report is judged by.
+INCOME_FACTS = frozenset({"household.per_capita_net_income", "household.monitoring_threshold"})
+
+
+def income_in_range(household: Household, on: date, values: ParamValues) -> bool:
+    """True when the household's per-capita net income is within the monitoring range of its
+    income year (below ``monitoring.threshold``, domain.md §1.2–1.3), by the declared facts
+    ``household.per_capita_net_income`` and ``household.monitoring_threshold`` — the comparison
+    of MON001 (rules/monitoring.yaml)."""
+    facts = deriver(INCOME_FACTS)(household, on, values)
+    income, threshold = facts.per_capita_net_income, facts.monitoring_threshold
+    return income is not None and threshold is not None and income < threshold
+
+
+def _is_lead(before: Household | None, after: Household, event: Event,
+             values: ParamValues) -> bool:
+    """An event that starts the decision clock: a lead (illness, disability, loss, a large
+    rigid expenditure, or an income report that puts the household in the monitoring range) on
+    a household that is not monitored, or whose risk was eliminated."""
+    if stage_of(before) not in (Stage.STABLE, Stage.ELIMINATED):
+        return False
+    if isinstance(event, IncomeReported):
+        return income_in_range(after, event.on, values)
+    if isinstance(event, LargeExpenditure):
+        return event.amount > 0
+    return isinstance(event, LEADS)
 
 
 def transitions(before: Household | None, after: Household, event: Event,
@@ -190,8 +219,7 @@ def transitions(before: Household | None, after: Household, event: Event,
         return Transition(met=list(Kind))
     if isinstance(event, VisitMade):
         return Transition(met=[Kind.DECISION])
-    if (isinstance(event, LEADS) and stage_of(before) in (Stage.STABLE, Stage.ELIMINATED)
-            and not (isinstance(event, LargeExpenditure) and event.amount == 0)):
+    if _is_lead(before, after, event, values):
         due = event.on + timedelta(days=int(values[IDENTIFICATION_DAYS]))
         return Transition(opened=[Deadline(event.household_id, Kind.DECISION, due, event.id,
                                            event.on)])
@@ -219,5 +247,6 @@ def overdue_finding(deadline: Deadline, as_of: date, rules: RuleSet) -> Finding 
     )
 
 
-__all__ = ["KINDS", "LEADS", "STAGE_LABELS", "Deadline", "Kind", "Stage", "Transition",
-           "overdue_finding", "plus_months", "stage_of", "transitions"]
+__all__ = ["INCOME_FACTS", "KINDS", "LEADS", "STAGE_LABELS", "Deadline", "Kind", "Stage",
+           "Transition", "income_in_range", "overdue_finding", "plus_months", "stage_of",
+           "transitions"]

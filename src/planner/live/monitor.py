@@ -6,10 +6,16 @@ again in journal order (an event journalled but not applied when the process die
 now). :meth:`Monitor.ingest` commits each batch of events to the journal before applying any of
 them; an event id seen before is a duplicate and is not applied again; an event that cannot be
 applied is kept in the journal as rejected and reported with its reason, never lost.
+
+A household whose snapshot says which fields its source carries (``Snapshot.carries``: an
+export layout's) is evaluated as ``planner check`` evaluates the records of that source: the
+rules, and the clocks' rules, that need a field it cannot hold are skipped. Those fields are
+kept with the household's stored state, so a restart skips the same rules.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,9 +28,10 @@ from planner.finding import Finding
 from planner.io.errors import InputError, mask_household
 from planner.live.apply import ApplyError, apply_event
 from planner.live.evaluate import HouseholdEvaluator, evaluator
-from planner.live.events import Event, parse_event
+from planner.live.events import Event, Snapshot, WorkRecorded, parse_event
 from planner.live.journal import APPLIED, REJECTED, Changes, Journal, Outcome
 from planner.live.lifecycle import (
+    KINDS,
     STAGE_LABELS,
     Deadline,
     Kind,
@@ -35,7 +42,10 @@ from planner.live.lifecycle import (
 )
 from planner.model import Household
 from planner.run import Run
+from planner.spec.needs import missing_needs
 
+#: How a stored state holding the fields its source carries begins (else: the household's JSON).
+_CARRIES_PREFIX = '{"carries":'
 #: Events committed to the journal in one transaction (then applied).
 BATCH = 500
 #: Applied events between two snapshots of the changed households' states.
@@ -92,6 +102,8 @@ class Monitor:
         self._rules = self.run.rules
         self.journal = Journal(path)
         self._states: dict[str, Household] = {}
+        # the fields each household's source carries (absent: any field, every rule runs)
+        self._carries: dict[str, frozenset[str]] = {}
         self._deadlines: dict[str, dict[Kind, Deadline]] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._stale: set[str] = set()  # households whose findings are not evaluated yet
@@ -113,7 +125,12 @@ class Monitor:
 
     def _recover(self) -> None:
         for household_id, body in self.journal.states():
-            self._states[household_id] = Household.model_validate_json(body)
+            if body.startswith(_CARRIES_PREFIX):  # a state with the fields its source carries
+                data = json.loads(body)
+                self._carries[household_id] = frozenset(data["carries"])
+                self._states[household_id] = Household.model_validate(data["household"])
+            else:
+                self._states[household_id] = Household.model_validate_json(body)
         for deadline in self.journal.deadlines():
             self._deadlines.setdefault(deadline.household_id, {})[deadline.kind] = deadline
         outcomes: list[Outcome] = []
@@ -139,6 +156,7 @@ class Monitor:
             return Outcome(seq, REJECTED, f"应用事件时发生意外错误（{kind}）",
                            f"unexpected error ({kind}) while applying the event")
         self._states[household_id] = after
+        self._carry(event)
         clocks = self._deadlines.setdefault(household_id, {})
         if change.reset:
             clocks.clear()
@@ -150,6 +168,27 @@ class Monitor:
         self._stale.add(household_id)
         self._unsaved.add(household_id)
         return Outcome(seq, APPLIED)
+
+    def _carry(self, event: Event) -> None:
+        """Keep the fields the household's source carries: a snapshot sets them, a work record
+        from an export sheet adds its sheet's."""
+        household_id = event.household_id
+        if isinstance(event, Snapshot):
+            if event.carries is None:
+                self._carries.pop(household_id, None)
+            else:
+                self._carries[household_id] = frozenset(event.carries)
+        elif (isinstance(event, WorkRecorded) and event.carries is not None
+              and household_id in self._carries):
+            self._carries[household_id] = self._carries[household_id] | frozenset(event.carries)
+
+    def _state_body(self, household_id: str) -> str:
+        body = self._states[household_id].model_dump_json()
+        carries = self._carries.get(household_id)
+        if carries is None:
+            return body
+        fields = json.dumps(sorted(carries), ensure_ascii=False)
+        return f'{_CARRIES_PREFIX}{fields},"household":{body}}}'
 
     def _open(self, households: Iterable[str]) -> dict[str, list[Deadline]]:
         return {h: list(self._deadlines.get(h, {}).values()) for h in households}
@@ -206,7 +245,7 @@ class Monitor:
         self._since_snapshot += len(outcomes)
         changes = Changes(outcomes, self._open(touched))
         if outcomes and self._since_snapshot >= self.snapshot_every:
-            changes.states = {h: self._states[h].model_dump_json() for h in self._unsaved}
+            changes.states = {h: self._state_body(h) for h in self._unsaved}
             changes.snapshot_seq = max(o.seq for o in outcomes)
         self.journal.record(changes)
         if changes.states is not None:
@@ -216,7 +255,7 @@ class Monitor:
     def _evaluate(self, household_id: str) -> list[Finding]:
         household = self._states[household_id]
         try:
-            found = self._evaluator.update(household)
+            found = self._evaluator.update(household, self._carries.get(household_id))
         except Exception as exc:  # the evaluator failed: a finding says so, the state stays
             kind = type(exc).__name__
             found = [Finding(
@@ -256,8 +295,19 @@ class Monitor:
             yield from self.findings(household_id)
 
     def due(self, as_of: date) -> list[Deadline]:
-        """Open deadlines due on or before ``as_of`` (households due for action), by date."""
-        return self.journal.deadlines(due_by=as_of)
+        """Open deadlines due on or before ``as_of`` (households due for action), by date; a
+        clock whose rule needs fields the household's source cannot hold is left out, as that
+        rule is skipped (:meth:`fed`)."""
+        return [d for d in self.journal.deadlines(due_by=as_of) if self.fed(d)]
+
+    def fed(self, deadline: Deadline) -> bool:
+        """Whether the household's source can hold what the deadline's rule needs (MON002 needs
+        the verification date, which the 2023 export has no column for): a clock the source
+        can never show met is not raised, as ``planner check`` skips that rule."""
+        carries = self._carries.get(deadline.household_id)
+        code = KINDS[deadline.kind][0]
+        rule = None if carries is None or code is None else self._rules.get(code)
+        return rule is None or not missing_needs(rule.needs, carries)
 
     def overdue(self, as_of: date) -> list[Finding]:
         """Findings of the clocks passed on ``as_of`` (MON002, MON011 as selected in the run)."""

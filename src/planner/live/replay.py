@@ -139,11 +139,13 @@ def _measures(household: Household, stream: _Stream) -> bool:
     return True
 
 
-def household_events(household: Household, at: datetime = DEFAULT_AT) -> list[Event]:
+def household_events(household: Household, at: datetime = DEFAULT_AT,
+                     carries: tuple[str, ...] | None = None) -> list[Event]:
     """The events of one household: its registration-state snapshot, then the facts arriving.
 
     Applying them in order gives ``household`` exactly; when a part cannot be rebuilt that way
-    it stays in the snapshot (in the worst case the snapshot is the whole record).
+    it stays in the snapshot (in the worst case the snapshot is the whole record). ``carries``
+    are the fields the household's source carries (:attr:`Snapshot.carries`).
     """
     stream = _Stream(household.id)
     stream.add(Snapshot, at, household=household)  # replaced below by the registration state
@@ -176,10 +178,10 @@ def household_events(household: Household, at: datetime = DEFAULT_AT) -> list[Ev
         changes["monitoring"] = None
     registration = household.model_copy(update=changes)
     stream.events[0] = Snapshot(id=f"{household.id}#000", household_id=household.id,
-                                time=at, household=registration)
+                                time=at, household=registration, carries=carries)
     if _rebuilt(stream.events) != household:
         return [Snapshot(id=f"{household.id}#000", household_id=household.id, time=at,
-                         household=household)]
+                         household=household, carries=carries)]
     return stream.events
 
 
