@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from planner.cli.i18n import lang_option
 from planner.cli.inputs import UsageProblem, file_problem, prepare_run, province_option
 from planner.io.errors import FormatError
 
@@ -30,21 +31,20 @@ def _common(func: F) -> F:
     for option in reversed((
         click.option("--journal", default=DEFAULT_JOURNAL, show_default=True,
                      type=click.Path(dir_okay=False),
-                     help="Event journal (SQLite) 事件日志文件."),
+                     help="Event journal (SQLite)."),
         click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                     help="Configuration file (planner.toml or pyproject.toml) 配置文件."),
+                     help="Configuration file (planner.toml or pyproject.toml)."),
         click.option("--params", "param_files", multiple=True,
                      type=click.Path(exists=True, dir_okay=False),
-                     help="District parameter file 地方参数文件 (repeatable)."),
+                     help="District parameter file (repeatable)."),
         province_option,
         click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
                      help="Reference date of the rules (default: configuration, else today)."),
         click.option("--backend", default="python", show_default=True,
-                     type=click.Choice(["python", "durable"]), help="Live evaluator 评估后端."),
+                     type=click.Choice(["python", "durable"]), help="Live evaluator."),
         click.option("--output-format", default="text", show_default=True,
                      type=click.Choice(["text", "json"])),
-        click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]),
-                     help="Language of messages 语言."),
+        lang_option,
     )):
         func = option(func)
     return func
@@ -86,19 +86,18 @@ def _line(finding: Any, lang: str) -> str:
 
 @click.group()
 def monitor() -> None:
-    """防止返贫动态监测：事件日志与实时规则 / live monitoring over an event journal."""
+    """Live monitoring over an event journal."""
 
 
 @monitor.command()
 @click.argument("events", type=click.Path(exists=True))
 @click.option("--income-year", type=int,
-              help="Year of an export's income total columns (default: configuration) 收入年度.")
+              help="Year of an export's income total columns (default: configuration).")
 @_common
 def ingest(events: str, income_year: int | None, journal: str, config_file: str | None,
            param_files: tuple[str, ...], province: str | None, on: datetime | None,
            backend: str, output_format: str, lang: str) -> None:
-    """导入事件：JSONL，或全国系统导出表（监测对象信息、已外出务工信息；文件或目录）：先记入日志，
-    再应用 / ingest events (JSONL, or the national export's sheets: a workbook or a folder):
+    """Ingest events (JSONL, or the national export's sheets: a workbook or a folder):
     journalled, then applied."""
     from planner.live import read_change_sheet, read_events
     from planner.live.sheets import is_table_file
@@ -137,8 +136,7 @@ def ingest(events: str, income_year: int | None, journal: str, config_file: str 
 def status(household: str | None, journal: str, config_file: str | None,
            param_files: tuple[str, ...], province: str | None, on: datetime | None,
            backend: str, output_format: str, lang: str) -> None:
-    """监测状态：总数，或一户的阶段、发现与时限 / counts, or one household's stage, findings
-    and deadlines."""
+    """Counts, or one household's stage, findings and deadlines."""
     from planner.live.lifecycle import Stage
     from planner.live.monitor import stage_label
 
@@ -182,12 +180,12 @@ def status(household: str | None, journal: str, config_file: str | None,
 
 @monitor.command()
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
-              help="Day to judge the deadlines on (default: today) 截止日期.")
+              help="Day to judge the deadlines on (default: today).")
 @_common
 def due(as_of: datetime | None, journal: str, config_file: str | None,
         param_files: tuple[str, ...], province: str | None, on: datetime | None, backend: str,
         output_format: str, lang: str) -> None:
-    """到期待办：截至某日到期的时限与逾期发现 / households due for action on a date."""
+    """Households due for action on a date: deadlines due and overdue findings."""
     if not Path(journal).exists():
         raise UsageProblem(f"事件日志 {journal} 不存在\nno event journal {journal}")
     day = as_of.date() if as_of else date.today()
