@@ -6,6 +6,7 @@ from importlib import import_module
 
 import click
 
+from planner.extras import MissingExtra
 from planner.version import __version__
 
 #: The modules of ``planner.cli`` defining commands (each a ``COMMANDS`` tuple), in help order.
@@ -52,6 +53,10 @@ class _LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\n已中断 / interrupted", err=True)
             raise click.exceptions.Exit(130) from None
+        except MissingExtra as exc:  # an optional part is not installed: exit 2, naming it
+            from planner.cli.inputs import UsageProblem
+
+            raise UsageProblem(exc.zh, exc.en) from exc
 
 
 @click.group(cls=_LazyGroup,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from planner.extras import require
+
 #: Fonts known to carry Simplified Chinese glyphs, tried before scanning every installed font.
 KNOWN_CJK_FONTS = (
     "Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "Source Han Sans SC",
@@ -21,8 +23,7 @@ _PROBE = "中国帮扶计划"
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` on the headless Agg backend (imported on first use: it is slow)."""
-    import matplotlib
-
+    matplotlib = require("plots")
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
@@ -32,6 +33,7 @@ def pyplot() -> Any:
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The family name of an installed font that can draw Chinese, or ``None``."""
+    require("plots")
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
