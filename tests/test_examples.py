@@ -18,8 +18,6 @@ from planner.generate.score import finding_keys, read_manifest, score
 
 from .conftest import EXAMPLES, ROOT
 
-pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
-
 SCRIPTS = sorted(EXAMPLES.glob("[0-9]*.py"))
 DISTRICT = EXAMPLES / "district"
 BUILT_IN = ("INC", "BAS", "EDU", "MED", "HOU", "WAT", "DQ", "SUP", "POL", "MON", "VIL", "PRJ",

@@ -18,8 +18,6 @@ from planner.facts.expression import Attr, Call, Name, walk
 from planner.idnumber import check_id
 from planner.model.vocab import DisabilityCategory, Sex
 
-pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
-
 WHEN = date(2020, 9, 30)
 ROOT = Path(__file__).resolve().parent.parent
 HEAD_ID = "522425197503120018"  # pre_exit_2808's head: born 1975-03-12, male

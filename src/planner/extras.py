@@ -30,6 +30,10 @@ EXTRAS: dict[str, tuple[str, str, str]] = {
     "columnar": ("polars", "列式后端（--backend columnar）", "the columnar backend "
                  "(--backend columnar)"),
     "durable": ("durable", "durable-rules 后端", "the durable-rules backend"),
+    "pandas": ("pandas", "pandas 数据框", "a pandas data frame"),
+    "polars": ("polars", "polars 数据框", "a polars data frame"),
+    "frames": ("pandas", "数据框（pandas 或 polars，均未安装）",
+               "a data frame (pandas or polars, neither installed)"),
 }
 
 

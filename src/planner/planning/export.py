@@ -279,6 +279,14 @@ def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO
         writer.close(plan)
 
 
+def plan_frame(plan: DistrictPlan, library: str | None = None) -> Any:
+    """:meth:`DistrictPlan.to_frame`: :func:`plan_rows` in a pandas or polars frame."""
+    from planner.frames import frame
+
+    rows = [row if plan.show_names else _masked(row) for row in plan_rows(plan)]
+    return frame(rows, tuple(COLUMNS), library)
+
+
 def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
     """Write the district plan as JSON Lines (:class:`JsonLinesStream`)."""
     if isinstance(out, str | Path):
