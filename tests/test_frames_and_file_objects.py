@@ -148,3 +148,27 @@ def test_households_from_a_flat_frame_are_validated_like_a_csv(tmp_path: Path, d
 
 def test_households_example_files_ship_with_names_for_the_tests() -> None:
     assert (HOUSEHOLDS / "dq_invalid_id.json").is_file()
+
+
+def test_a_dataset_opens_from_uploads() -> None:
+    export = planner.open_dataset(io.BytesIO(EXPORT.read_bytes()), fmt="xlsx", income_year=2023)
+    assert len(list(export.households())) == 300 and not export.errors
+    with open(DISTRICT / "households.jsonl", "rb") as households, \
+            open(DISTRICT / "villages.json", "rb") as villages:
+        dataset = planner.open_dataset([households, villages])
+        read = list(dataset.sourced())
+    assert len(read) == 307 and len(dataset.villages) == 12
+    assert read[0].source.file == "households.jsonl"
+
+
+def test_a_dataset_of_uploads_names_them_in_its_errors() -> None:
+    lines = (DISTRICT / "households.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    broken = json.loads(lines[1])
+    broken["members"][0]["birth_date"] = "2020-02-30"
+    upload = io.BytesIO("\n".join([lines[0], json.dumps(broken, ensure_ascii=False), lines[2]])
+                        .encode("utf-8"))
+    dataset = planner.open_dataset(upload, fmt="jsonl")  # nameless: households.jsonl
+    assert len(list(dataset.households())) == 2
+    [error] = dataset.errors
+    assert (error.file, error.line, error.field) == ("<upload.jsonl>", 2,
+                                                     "members.1.birth_date")
