@@ -14,8 +14,17 @@ bash scripts/setup.sh
 # test runner, running the tests marked core. An import of an extra outside planner.extras' guard
 # fails here. Only the modules holding core tests are collected (the others import the extras).
 CORE_TESTS=$(grep -l "pytest.mark.core" tests/test_*.py)
+python_for() {  # the interpreter of Python $1: on the PATH, else an installed pyenv version
+  local found version
+  found=$(command -v "python$1" || true)
+  if [ -n "$found" ] && "$found" -c "" 2>/dev/null; then echo "$found"; return; fi
+  if command -v pyenv >/dev/null 2>&1; then
+    version=$(pyenv versions --bare 2>/dev/null | grep -E "^$1(\.|$)" | tail -1 || true)
+    if [ -n "$version" ]; then echo "$(pyenv root)/versions/$version/bin/python$1"; fi
+  fi
+}
 for version in 3.11 3.12 3.13; do
-  PYV=$(command -v "python$version" || true)
+  PYV=$(python_for "$version")
   if [ -z "$PYV" ] || ! "$PYV" -c "import sys" 2>/dev/null; then
     echo "core tests: python$version not on this machine, skipped"
     continue
