@@ -255,8 +255,8 @@ def test_without_polars_the_core_works_and_columnar_is_not_listed() -> None:
                           check=True, env={**os.environ})
     assert done.stdout.splitlines() == [
         "('python',)",
-        "后端 columnar 需要 polars：pip install 'planner[columnar]'",
-        "backend columnar needs polars: pip install 'planner[columnar]'",
+        "后端 columnar 需要 polars：pip install 'fuping-planner[columnar]'",
+        "backend columnar needs polars: pip install 'fuping-planner[columnar]'",
     ]
 
 

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from planner.cli import cli
 from planner.io import read_households, write_households
 
-distributed = pytest.importorskip("distributed")  # setup.sh installs planner[dask]
+distributed = pytest.importorskip("distributed")  # setup.sh installs the extra dask (dev: all)
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "examples" / "district"
@@ -282,7 +282,7 @@ def test_without_dask_the_scheduler_option_exits_2_with_the_pip_hint(tmp_path: P
          "local:2", "--output", str(tmp_path / "out")],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
-    assert "pip install 'planner[dask]'" in done.stderr
+    assert "pip install 'fuping-planner[dask]'" in done.stderr
     assert "未安装" in done.stderr and "not installed" in done.stderr
     assert "Traceback" not in done.stderr
 

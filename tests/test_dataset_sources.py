@@ -15,6 +15,8 @@ import xlsxwriter
 from planner.io import open_dataset, write_households
 from planner.source import Source
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 SET = Path(__file__).parent / "data" / "io" / "export_set"
 MANIFEST = json.loads((SET / "manifest.json").read_text(encoding="utf-8"))
 MEMBERS_CSV = SET / "csv" / "（自定义）监测对象信息.csv"

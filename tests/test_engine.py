@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import pytest
+
 from planner import Checker, FileWaiver, Hit, Household, RuleContext, Run, check, rule
 from planner.model import Waiver
 from planner.registry import RuleSet, load_rules, packaged_yaml_rules
+
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
 
 ON = date(2020, 9, 30)
 INCOME = packaged_yaml_rules("planner.rules", "income.yaml")

@@ -9,6 +9,8 @@ import pytest
 from planner import Household, default_catalog, default_parameters, derive
 from planner.facts import HouseholdFacts, age_on, months_between
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 WHEN = date(2020, 9, 30)
 
 

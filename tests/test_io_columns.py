@@ -29,6 +29,8 @@ from planner.model import (
     WorkPlace,
 )
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 DATA = Path(__file__).resolve().parent / "data" / "io"
 EXPORT = DATA / "export_2023.csv"
 

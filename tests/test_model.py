@@ -22,6 +22,8 @@ from planner.model import (
 
 from .conftest import HOUSEHOLDS
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 NAMED = ("pre_exit_2808", "one_room_unsafe_water", "no_labour")
 
 

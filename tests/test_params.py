@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from planner.cli import cli
 from planner.params import ParameterError, default_parameters, load_parameters
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 LINE = "income.poverty_line"
 
 

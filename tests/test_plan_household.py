@@ -16,6 +16,8 @@ from planner.registry import RuleSet, entry_point_rules
 from planner.run import Run
 from planner.testing import merge_patch
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 WHEN = date(2020, 9, 30)
 BUILTIN_PACKS = ("income", "basic_needs", "education", "health", "housing", "water",
                  "data_quality", "support", "policy", "monitoring", "village", "project")

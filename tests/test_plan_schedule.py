@@ -16,6 +16,8 @@ import pytest
 
 from planner.planning.schedule import Link, Task, critical_path, schedule
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 START = date(2020, 10, 1)
 
 

@@ -17,6 +17,8 @@ from planner.rule_docs import REGENERATE, builtin_rules, rules_markdown
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 RULES = list(builtin_rules())
 CASES = ROOT / "tests" / "rules"
 

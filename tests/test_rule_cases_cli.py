@@ -13,6 +13,8 @@ from planner import examples
 from planner.cli import cli
 from planner.testing import CaseError, load_cases, merge_patch
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 NEWBORN = {"id_number": "522425202003030036", "name": "张小宝", "relation": "grandson",
            "sex": "male", "birth_date": "2020-03-03", "ethnicity": "汉族", "health": "healthy",
            "labour_capacity": "none", "schooling": "not_student", "medical_insurance": "none",

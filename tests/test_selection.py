@@ -10,6 +10,8 @@ from planner import Hit, RuleContext, rule
 from planner.registry import RuleSet
 from planner.selection import Selection, SelectionError, selected_codes, split_selectors
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 
 def _rule(code: str, name: str, family: str):
     @rule(code=code, name=name, family=family, message={"zh": code, "en": code})

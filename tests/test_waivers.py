@@ -11,6 +11,8 @@ from planner.model import Waiver
 from planner.registry import RuleSet, load_rules
 from planner.waivers import FileWaiver, WaiverError, WaiverLedger, parse_yaml_waivers
 
+pytestmark = pytest.mark.core  # needs no extra (scripts/test.sh: .venv-core)
+
 
 def test_a_quoted_household_id_is_kept_as_written() -> None:
     [entry] = parse_yaml_waivers(

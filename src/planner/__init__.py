@@ -1,7 +1,9 @@
 """planner: household findings and tailored assistance plans for rural assistance offices.
 
-The public API: validate records into :class:`Household`, :func:`check` them against rule packs,
-and plan measures. Everything the CLI does is a call to these.
+The public API: read records (:func:`open_dataset`, :func:`read_households` from paths or binary
+file objects, :func:`read_frame` from a pandas or polars frame) into :class:`Household`,
+:func:`check` them against rule packs (``check(...).to_frame()``), and :func:`plan` measures
+(``plan(...).to_frame()``). Everything the CLI does is a call to these.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from planner.backends.python.facts import derive
     from planner.facts import HouseholdFacts, MemberFacts
     from planner.finding import Finding
+    from planner.io import open_dataset, read_frame, read_households
     from planner.measures import Measure, MeasureCatalog, default_catalog
     from planner.model import Household, Member, Project, Village
     from planner.params import ParameterSet, default_parameters, load_parameters
@@ -60,6 +63,9 @@ _LAZY = {
     "from_spec": "planner.rule",
     "load_parameters": "planner.params",
     "load_rules": "planner.registry",
+    "open_dataset": "planner.io",
+    "read_frame": "planner.io",
+    "read_households": "planner.io",
     "plan": "planner.planning",
     "plan_household": "planner.planning",
     "rule": "planner.rule",
@@ -126,7 +132,10 @@ __all__ = [
     "from_spec",
     "load_parameters",
     "load_rules",
+    "open_dataset",
     "plan",
     "plan_household",
+    "read_frame",
+    "read_households",
     "rule",
 ]

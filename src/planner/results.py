@@ -50,6 +50,17 @@ class CheckResult:
     findings: list[Finding]
     stats: CheckStats
 
+    def to_frame(self, library: str | None = None, show_personal: bool = False) -> Any:
+        """The findings as a data frame, one a row (:data:`planner.frames.FINDING_COLUMNS`).
+
+        ``library``: ``"pandas"`` or ``"polars"`` (``None``: the first installed; neither
+        raises :class:`~planner.extras.MissingExtra`). Personal data in subjects, messages and
+        evidence is masked unless ``show_personal``.
+        """
+        from planner.frames import findings_frame
+
+        return findings_frame(self.findings, library, show_personal)
+
     def codes(self, subject: str | None = None) -> list[str]:
         """Sorted unwaived finding codes, optionally for one subject."""
         return sorted(

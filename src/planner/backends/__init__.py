@@ -57,9 +57,11 @@ def _known(backend: str) -> None:
     if backend in present:
         return
     if backend in _EXTRAS:
+        from planner.extras import pip_hint
+
         module, extra = _EXTRAS[backend]
-        raise ValueError(f"后端 {backend} 需要 {module}：pip install 'planner[{extra}]'\n"
-                         f"backend {backend} needs {module}: pip install 'planner[{extra}]'")
+        raise ValueError(f"后端 {backend} 需要 {module}：{pip_hint(extra)}\n"
+                         f"backend {backend} needs {module}: {pip_hint(extra)}")
     raise ValueError(f"没有后端 {backend!r}（可用：{'、'.join(present)}）\n"
                      f"no backend {backend!r} (available: {', '.join(present)})")
 

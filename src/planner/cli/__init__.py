@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from planner.cli.i18n import install, localize
+from planner.extras import MissingExtra
 from planner.i18n import LANGUAGES, chosen_lang, lang_in_args, resolve_lang
 from planner.version import __version__
 
@@ -72,6 +73,10 @@ class _LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\n已中断 / interrupted", err=True)
             raise click.exceptions.Exit(130) from None
+        except MissingExtra as exc:  # an optional part is not installed: exit 2, naming it
+            from planner.cli.inputs import UsageProblem
+
+            raise UsageProblem(exc.zh, exc.en) from exc
 
 
 # click translates some help when a decorator runs (--version's): define the group in English.

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planner.extras import pip_hint
 from planner.io import Dataset
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ def why_backend(requested: str, backend: str, dataset: Dataset) -> tuple[str, st
     from planner.backends import available
 
     if "columnar" not in available():
-        return ("auto：未安装 polars（pip install 'planner[columnar]'）",
-                "auto: polars is not installed (pip install 'planner[columnar]')")
+        return (f"auto：未安装 polars（{pip_hint('columnar')}）",
+                f"auto: polars is not installed ({pip_hint('columnar')})")
     return ("auto：输入不是类型化 Parquet，记录逐条读取校验",
             "auto: the input is not typed Parquet; records are read and validated one by one")
 
@@ -102,8 +103,8 @@ def start_checker(run: Run, backend: str) -> Checker:
     from planner.cli.inputs import UsageProblem
 
     if backend not in available():
-        raise UsageProblem(f"后端 {backend} 需要 polars：pip install 'planner[columnar]'",
-                           f"backend {backend} needs polars: pip install 'planner[columnar]'")
+        raise UsageProblem(f"后端 {backend} 需要 polars：{pip_hint('columnar')}",
+                           f"backend {backend} needs polars: {pip_hint('columnar')}")
     if backend == "columnar":
         from planner.backends.columnar.checker import ColumnarChecker
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 scheduler_option = click.option(
     "--scheduler", metavar="local[:N]|ADDRESS",
-    help="Run on a dask.distributed cluster (planner[dask]): local (a local cluster, one worker "
+    help="Run on a dask.distributed cluster (extra dask): local (a local cluster, one worker "
          "per core), local:N, or a scheduler address (tcp://host:8786); each household file is "
          "one task, results are written per part into the --output folder.")
 """``--scheduler`` (see :mod:`planner.distributed`)."""

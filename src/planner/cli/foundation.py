@@ -15,12 +15,15 @@ from rich.table import Table
 from planner.atomic import write_text
 from planner.cli.inputs import UsageProblem, file_problem, province_option
 from planner.model import Household, Project, Village
-from planner.output.schemas import SCHEMAS as OUTPUT_SCHEMAS
+from planner.output.schemas import SCHEMAS as FINDINGS_SCHEMAS
 from planner.params import ParameterError, load_parameters
+from planner.planning.schema import SCHEMAS as PLAN_SCHEMAS
 
 SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
     "household": Household, "village": Village, "project": Project,
 }
+#: The machine outputs' schemas: check's (finding, findings) and plan's (plan, plan-item).
+OUTPUT_SCHEMAS = {**FINDINGS_SCHEMAS, **PLAN_SCHEMAS}
 
 
 @click.command()
@@ -28,7 +31,8 @@ SCHEMA_ENTITIES: dict[str, type[BaseModel]] = {
 @click.option("--entity", type=click.Choice([*SCHEMA_ENTITIES, *OUTPUT_SCHEMAS]),
               default="household", show_default=True,
               help="The record whose schema to print: an input record, or an output: "
-                   "finding (a JSON Lines line), findings (the JSON document).")
+                   "finding (a JSON Lines line), findings (check's JSON document), plan (plan's "
+                   "JSON document), plan-item (one item of a plan).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of standard output.")
 def schema(indent: int, entity: str, output: Path | None) -> None:

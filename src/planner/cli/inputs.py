@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.config import Config, ConfigError, resolve_config
+from planner.extras import MissingExtra
 from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
 from planner.params import ParameterError
 from planner.printable import printable
@@ -101,6 +102,8 @@ def unexpected_input_problem(exc: Exception, file: str | None = None) -> UsagePr
     its file and the original type.
     """
     cause = exc.__cause__ if isinstance(exc, ReadFailure) and exc.__cause__ else exc
+    if isinstance(cause, MissingExtra):  # not a bug: an optional part to install
+        return UsageProblem(cause.zh, cause.en)
     logger.error("unexpected %s while reading input", type(cause).__name__)
     logger.debug("unexpected exception while reading input", exc_info=cause)
     if isinstance(exc, ReadFailure):

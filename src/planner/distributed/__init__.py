@@ -1,4 +1,4 @@
-"""Check and plan a partitioned dataset on a ``dask.distributed`` cluster (``planner[dask]``).
+"""Check and plan a partitioned dataset on a ``dask.distributed`` cluster (the extra ``dask``).
 
 ``planner check DATASET --scheduler local|local:N|tcp://ADDRESS --output OUT_DIR`` reads and
 checks each household file of the dataset (each Parquet part of a ``households/`` folder) in one

@@ -3,7 +3,7 @@
 ``local`` starts a :class:`distributed.LocalCluster` of one single-threaded worker process per
 core, ``local:N`` one of ``N``; anything else (``tcp://host:8786``, ``tls://…``) is the address of
 a running scheduler. dask is imported here only, when a distributed run starts, so the core
-imports and works without the ``planner[dask]`` extra.
+imports and works without the ``dask`` extra.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from planner.errors import BilingualError
+from planner.extras import MissingExtra, pip_hint, require
 
-PIP_HINT = "pip install 'planner[dask]'"
+PIP_HINT = pip_hint("dask")
 
 
 class ClusterError(BilingualError):
@@ -25,8 +26,8 @@ class ClusterError(BilingualError):
 def require_dask() -> None:
     """Raise :class:`ClusterError` with the pip hint when ``dask.distributed`` is not installed."""
     try:
-        import distributed  # noqa: F401
-    except ImportError as exc:
+        require("dask")
+    except MissingExtra as exc:
         raise ClusterError(
             f"--scheduler 需要 dask.distributed，但未安装；请运行 {PIP_HINT}",
             f"--scheduler needs dask.distributed, which is not installed; run {PIP_HINT}",

@@ -9,6 +9,7 @@ what planner wrote gives back equal records in every format. See ``docs/io.md``.
 from __future__ import annotations
 
 from planner.io.api import (
+    read_frame,
     read_households,
     read_projects,
     read_records,
@@ -38,6 +39,7 @@ __all__ = [
     "detect_format",
     "load_column_map",
     "open_dataset",
+    "read_frame",
     "read_households",
     "read_projects",
     "read_records",

@@ -18,6 +18,7 @@ from planner.io.errors import (
     StrictError,
     mask_household,
 )
+from planner.io.fileobjects import Readable, object_format, renamed, spooled
 from planner.io.flatread import read_flat
 from planner.io.flatwrite import write_flat
 from planner.io.formats import detect_format
@@ -225,7 +226,7 @@ def source_of(outcome: Outcome, position: int, file: str, layout: str | None = N
 
 def read_records(
     kind: str,
-    path: str | Path,
+    path: Readable,
     *,
     fmt: str | None = None,
     column_map: ColumnMap | str | Path | None = None,
@@ -249,11 +250,37 @@ def read_records(
 
     A record whose id was accepted before is rejected (the first one is kept): within the file,
     or across the files of one run when they share ``seen`` (as a :class:`Dataset` does).
+
+    ``path`` may be a binary file object (a web upload, ``io.BytesIO``): its format comes from its
+    ``name`` or ``fmt``, and errors name it (:mod:`planner.io.fileobjects`).
     """
+    if not isinstance(path, str | Path):  # a binary file object
+        return _read_object(kind, path, fmt, column_map, strict, errors, stats, income_year,
+                            mask, warnings, batch_size, seen)
     results, stats, seen = _prepare(kind, path, fmt, column_map, stats, income_year, mask,
                                     batch_size, seen)
     return consume(results, errors, stats, strict, warnings, mask=mask, seen=seen,
                    file=str(path))
+
+
+def _read_object(kind: str, source: Any, fmt: str | None,
+                 column_map: ColumnMap | str | Path | None, strict: bool,
+                 errors: list[InputError] | None, stats: ReadStats | None,
+                 income_year: int | None, mask: bool, warnings: list[InputError] | None,
+                 batch_size: int, seen: SeenRecords | None) -> Iterator[Any]:
+    """:func:`read_records` of a binary file object: its format is checked at once, its bytes
+    spooled when the reading starts."""
+    _check_kind(kind)
+    name, fmt = object_format(source, fmt)
+
+    def records() -> Iterator[Any]:
+        with spooled(source, name) as spool:
+            results, counts, ids = _prepare(kind, spool, fmt, column_map, stats, income_year,
+                                            mask, batch_size, seen)
+            yield from consume(renamed(results, spool, name), errors, counts, strict, warnings,
+                               mask=mask, seen=ids, file=name)
+
+    return records()
 
 
 def read_sourced(
@@ -305,7 +332,7 @@ def _prepare(kind: str, path: str | Path, fmt: str | None,
 
 
 def read_households(
-    path: str | Path,
+    path: Readable,
     *,
     fmt: str | None = None,
     column_map: ColumnMap | str | Path | None = None,
@@ -316,7 +343,8 @@ def read_households(
     mask: bool = True,
     warnings: list[InputError] | None = None,
 ) -> Iterator[Household]:
-    """Stream households from a JSON, JSONL, CSV, XLSX or Parquet file (see :func:`read_records`).
+    """Stream households from a JSON, JSONL, CSV, XLSX or Parquet file, given by its path or as
+    a binary file object (see :func:`read_records`).
 
     ``stats`` counts households: a household is one record however many member rows it has.
     """
@@ -325,12 +353,31 @@ def read_households(
                         warnings=warnings)
 
 
-def read_villages(path: str | Path, **options: Any) -> Iterator[Village]:
+def read_frame(data: Any, kind: str = "household", *, name: str = "<DataFrame>",
+               **options: Any) -> Iterator[Any]:
+    """Stream the records of ``kind`` from a pandas or polars data frame, validated as a file's.
+
+    A frame of scalar cells is read as a CSV file of the same columns (planner's flat layout or
+    the export headers, one row per member; frame row *i* is row *i* + 2 in errors, after the
+    header), a frame with list or mapping cells (``members``) as JSON Lines (line *i* + 1).
+    Errors name ``name``; ``options`` are :func:`read_records`'.
+    """
+    import io
+
+    from planner.frames import frame_text
+
+    text, fmt = frame_text(data)
+    buffer = io.BytesIO(text.encode("utf-8"))
+    buffer.name = name
+    return read_records(kind, buffer, fmt=fmt, **options)
+
+
+def read_villages(path: Readable, **options: Any) -> Iterator[Village]:
     """Stream villages (same options as :func:`read_records`)."""
     return read_records("village", path, **options)
 
 
-def read_projects(path: str | Path, **options: Any) -> Iterator[Project]:
+def read_projects(path: Readable, **options: Any) -> Iterator[Project]:
     """Stream projects (same options as :func:`read_records`)."""
     return read_records("project", path, **options)
 

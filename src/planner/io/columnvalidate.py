@@ -11,9 +11,8 @@ accepts as it stands, unchanged; a marked row is given to the model itself, so t
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from planner.io.arrow import pa, pc
 from planner.io.typedschema import FieldShape, ListOf, MapOf, Scalar, Shape, Struct
 
 # ``str.strip()`` removes exactly the characters ``str.isspace()`` is true for (a test keeps

@@ -16,6 +16,8 @@ name when named on its own, or left out with a warning when found in a directory
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any
 from planner.io.api import Through, read_sourced
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import WARNING, FormatError, InputError, ReadStats
+from planner.io.fileobjects import Readable, is_file_object, object_format, spooled
 from planner.io.formats import EXTENSIONS, detect_format, split_name
 from planner.io.jsonio import combined_keys
 from planner.io.options import ReadOptions
@@ -137,6 +140,10 @@ class Dataset:
     export_kinds: dict[Path, frozenset[str]] = field(default_factory=dict)
     tables: list[SourceTable] = field(default_factory=list)
     area_tables: list[SourceTable] = field(default_factory=list)
+    #: Files spooled from binary file objects: the spooled path → the object's name
+    #: (:mod:`planner.io.fileobjects`); errors and sources show the name.
+    display_names: dict[str, str] = field(default_factory=dict)
+    _spool: Any = field(default=None, repr=False)  # their folder, removed with the dataset
     _villages: list[Sourced[Village]] = field(default_factory=list, repr=False)
     _projects: list[Sourced[Project]] = field(default_factory=list, repr=False)
     _opened: set[Path] = field(default_factory=set, repr=False)  # opened for the villages
@@ -144,12 +151,20 @@ class Dataset:
     @property
     def errors(self) -> list[InputError]:
         """Problems of the village and project files, then of the households read so far."""
-        return [*self.area_errors, *self.household_errors]
+        return self._shown([*self.area_errors, *self.household_errors])
 
     @property
     def warnings(self) -> list[InputError]:
         """Notices that rejected nothing (columns not read), in the same order."""
-        return [*self.area_warnings, *self.household_warnings]
+        return self._shown([*self.area_warnings, *self.household_warnings])
+
+    def _shown(self, errors: list[InputError]) -> list[InputError]:
+        """``errors`` naming the file objects read, not their spooled copies."""
+        names = self.display_names
+        if not names:
+            return errors
+        return [dataclasses.replace(e, file=names[e.file]) if e.file in names else e
+                for e in errors]
 
     @property
     def options(self) -> ReadOptions:
@@ -209,6 +224,19 @@ class Dataset:
         return list(self._projects)
 
     def sourced(self, through: Through | None = None) -> Iterator[Sourced[Household]]:
+        """The households of :meth:`households`, each with its source (see :meth:`_sourced`);
+        a file object's households name the object, not its spooled copy."""
+        names = self.display_names
+        if not names:
+            yield from self._sourced(through)
+            return
+        for item in self._sourced(through):
+            source = item.source
+            if source is not None and source.file in names:
+                item = Sourced(item.record, dataclasses.replace(source, file=names[source.file]))
+            yield item
+
+    def _sourced(self, through: Through | None = None) -> Iterator[Sourced[Household]]:
         """The households of :meth:`households`, in the same order, each with its source: the
         file, sheet and rows it was read from, and for an export the layout and the fields its
         sheets carry (the household-member sheet's and those of the part sheets joined).
@@ -261,8 +289,33 @@ def _unrecognised(path: Path) -> InputError:
                   "named households / villages / projects); it was not read")
 
 
+def _spool_objects(paths: Iterable[Readable], fmt: str | None
+                   ) -> tuple[list[Path], dict[str, str], Any]:
+    """The paths, with each binary file object copied into one temporary folder under its own
+    name (a nameless one as ``households.EXT``); the copies' names; the folder (or ``None``)."""
+    resolved: list[Path] = []
+    names: dict[str, str] = {}
+    spool: Any = None
+    for item in paths:
+        if isinstance(item, str | Path):
+            resolved.append(Path(item))
+            continue
+        name, _ = object_format(item, fmt)
+        if spool is None:
+            spool = tempfile.TemporaryDirectory(prefix="planner-upload-")
+        stem = name.strip("<>").replace("upload", "households", 1) if name.startswith("<") \
+            else name
+        target = Path(spool.name) / f"{len(names)}" / stem
+        target.parent.mkdir()
+        with spooled(item, name) as copy:
+            copy.replace(target)
+        names[str(target)] = name
+        resolved.append(target)
+    return resolved, names, spool
+
+
 def open_dataset(
-    paths: str | Path | Iterable[str | Path],
+    paths: Readable | Iterable[Readable],
     *,
     fmt: str | None = None,
     column_map: ColumnMap | str | Path | None = None,
@@ -272,10 +325,13 @@ def open_dataset(
 ) -> Dataset:
     """Open files and directories as one dataset; villages and projects are read at once.
 
-    Export files (any names) are recognised by their headers; see the module docstring.
+    Export files (any names) are recognised by their headers; see the module docstring. A path
+    may be a binary file object (a web upload): it is read under its ``name`` (``households.xlsx``
+    when it has none and ``fmt`` says ``xlsx``), and errors and sources name it.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    if isinstance(paths, (str, Path)) or is_file_object(paths):
+        paths = [paths]  # type: ignore[list-item]
+    paths, display_names, spool = _spool_objects(paths, fmt)  # type: ignore[arg-type]
     files: dict[str, list[Path]] = {"household": [], "village": [], "project": []}
     exports: dict[Path, frozenset[str]] = {}
     notices: list[InputError] = []
@@ -320,6 +376,7 @@ def open_dataset(
             raise FormatError(f"文件或目录不存在：{item}", f"no such file or directory: {item}")
     dataset = Dataset(files["household"], files["village"], files["project"], config, fmt,
                       resolve_column_map(column_map), strict, income_year, mask,
-                      export_files=list(exports), export_kinds=exports, area_warnings=notices)
+                      export_files=list(exports), export_kinds=exports, area_warnings=notices,
+                      display_names=display_names, _spool=spool)
     dataset.load_areas()
     return dataset

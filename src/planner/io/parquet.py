@@ -21,11 +21,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from planner.atomic import Replacement
+from planner.io.arrow import pa, pq
 from planner.io.errors import FILE, InputError
 from planner.io.formulas import escape_mark
 from planner.io.layout import SCALAR, Column, Layout

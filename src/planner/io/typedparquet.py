@@ -16,10 +16,10 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 from pydantic import BaseModel, ValidationError
 
 from planner.atomic import Replacement
+from planner.io.arrow import pa
 from planner.io.columnvalidate import suspect_rows
 from planner.io.errors import InputError
 from planner.io.options import Outcome, ReadOptions, errors_from_validation

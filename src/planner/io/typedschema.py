@@ -19,9 +19,9 @@ from functools import cache
 from typing import Any
 
 import annotated_types
-import pyarrow as pa
 from pydantic import BaseModel
 
+from planner.io.arrow import pa
 from planner.io.layout import unwrap_optional
 
 #: Schema metadata that marks a file of this layout (and the kind of record it holds).

@@ -14,6 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from planner.extras import require
+
 #: The CJK font subset shipped in the package (see the module docstring).
 BUNDLED_FONT = "PlannerCJK-Regular.otf"
 
@@ -29,8 +31,7 @@ _PROBE = "中国帮扶计划"
 
 def pyplot() -> Any:
     """``matplotlib.pyplot`` on the headless Agg backend (imported on first use: it is slow)."""
-    import matplotlib
-
+    matplotlib = require("plots")
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
@@ -41,6 +42,7 @@ def pyplot() -> Any:
 def bundled_font() -> str | None:
     """Register the shipped CJK subset with matplotlib's font manager; its family name
     (``None`` when the file is missing from the installation)."""
+    require("plots")
     from matplotlib import font_manager
 
     path = Path(str(files("planner").joinpath("fonts", BUNDLED_FONT)))
@@ -59,6 +61,7 @@ def cjk_font() -> str | None:
 @lru_cache(maxsize=1)
 def system_cjk_font() -> str | None:
     """The family name of an installed font that can draw Chinese, or ``None``."""
+    require("plots")
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 

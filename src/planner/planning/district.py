@@ -63,6 +63,15 @@ class DistrictPlan:
         """The plan of one household."""
         return next((p for p in self.households if p.household == household_id), None)
 
+    def to_frame(self, library: str | None = None) -> Any:
+        """The plan as a data frame: one row per item and per village work, the columns of the
+        CSV and XLSX plans (:data:`planner.planning.export.COLUMNS`); personal data masked
+        unless the plan was made with names shown. ``library`` as in :func:`planner.frames.frame`.
+        """
+        from planner.planning.export import plan_frame
+
+        return plan_frame(self, library)
+
     def summary_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the district summary: everything but works and households."""
         return {

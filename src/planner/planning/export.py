@@ -31,6 +31,7 @@ from planner.planning.allocate import Method
 from planner.planning.district import DistrictPlan, DistrictPlanner
 from planner.planning.labels import ACTION_LABELS, STATUS_LABELS, pick
 from planner.planning.model import HouseholdPlan, PlanItem
+from planner.planning.schema import versioned
 from planner.planning.village import VillageWork
 from planner.printable import printable
 from planner.privacy import mask_data, mask_numbers
@@ -278,6 +279,14 @@ def write_csv(plan: DistrictPlan | Iterable[HouseholdPlan], out: str | Path | IO
         writer.close(plan)
 
 
+def plan_frame(plan: DistrictPlan, library: str | None = None) -> Any:
+    """:meth:`DistrictPlan.to_frame`: :func:`plan_rows` in a pandas or polars frame."""
+    from planner.frames import frame
+
+    rows = [row if plan.show_names else _masked(row) for row in plan_rows(plan)]
+    return frame(rows, tuple(COLUMNS), library)
+
+
 def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
     """Write the district plan as JSON Lines (:class:`JsonLinesStream`)."""
     if isinstance(out, str | Path):
@@ -291,8 +300,9 @@ def write_jsonl(plan: DistrictPlan, out: str | Path | IO[str]) -> None:
 
 
 def write_json(plan: DistrictPlan, out: str | Path | IO[str], indent: int | None = 2) -> None:
-    """Write the whole district plan as JSON."""
-    data = plan.to_dict() if plan.show_names else mask_data(plan.to_dict())
+    """Write the whole district plan as JSON, led by its format and version
+    (:data:`planner.planning.schema.PLAN_FORMAT`; schema: ``planner schema --entity plan``)."""
+    data = versioned(plan.to_dict() if plan.show_names else mask_data(plan.to_dict()))
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     if isinstance(out, str | Path):
         write_whole_text(out, text + "\n")
