@@ -1,0 +1,283 @@
+"""durable-rules backend: household- and member-scope spec rules compiled to single-fact rules.
+
+The spec's logic is three-valued (:mod:`planner.spec.conditions`): a rule fires only where its
+condition is *true*; an unknown value makes a comparison unknown, and ``not`` keeps unknown
+unknown. durable-rules is two-valued and reads a missing attribute as failing the test. So each
+condition compiles twice, to the engine condition that holds where it is *true* and to the one that
+holds where it is *false* (:meth:`RuleCompiler.true` / :meth:`RuleCompiler.false`): ``not c`` is
+true where ``c`` is false, ``all`` is false where one part is false, and every comparison requires
+its fact to be recorded (``$ex``). Unknown values are simply not asserted.
+
+Semantic differences guarded here: durable's ``$iall`` (all items) is *false* on an empty list
+where Python's ``all`` is true, so "``x contains v`` is false" is "``x`` is empty or all its items
+differ from ``v``", with the list's length asserted beside it; dates are asserted as day numbers
+(the engine knows JSON only) and enums as their values, both sides alike.
+
+The subject's facts are the Python backend's (:func:`planner.backends.python.env.getter` on the
+facts :meth:`~planner.backends.python.engine.Checker.rule_facts` derives): none is reimplemented.
+A rule this compiler cannot handle (Python bodies, member quantifiers and counts, ``for_each``,
+a comparison with another fact or a keyed parameter) raises :class:`Unsupported` and runs
+through the Python backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from planner.backends.durable.adapter import refusal
+from planner.backends.python.env import Env, Getter, getter
+from planner.params import ParamValues
+from planner.rule import Rule
+from planner.spec import (
+    All,
+    Any_,
+    Compare,
+    Exists,
+    FactPath,
+    FactRef,
+    Missing,
+    Not,
+    ParamRef,
+    Reader,
+    SpecError,
+)
+from planner.spec.paths import value_kind
+
+SCOPES = ("household", "member")
+#: Always true / always false in the engine (every asserted subject fact has a ``kind``).
+TRUE: dict[str, Any] = {"$ex": {"kind": 1}}
+FALSE: dict[str, Any] = {"$nex": {"kind": 1}}
+_FLIP = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+_ENGINE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
+
+
+class Unsupported(Exception):
+    """What the durable compiler does not handle (the rule runs through the Python backend)."""
+
+
+def encode(value: Any) -> Any:
+    """A fact or constant as the engine holds it: enums by value, dates as day numbers, lists of
+    those; ``None`` stays ``None`` (not asserted)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return encode(value.value)
+    if isinstance(value, datetime):
+        return value.date().toordinal()
+    if isinstance(value, date):
+        return value.toordinal()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [encode(item) for item in value]
+    raise Unsupported(f"a {type(value).__name__} value")
+
+
+def _flat(key: str, parts: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """``parts`` with nested ``key`` groups spliced in (the engine's networks stay small)."""
+    flat: list[dict[str, Any]] = []
+    for part in parts:
+        flat.extend(part[key] if set(part) == {key} else [part])
+    return flat
+
+
+def _and(*parts: dict[str, Any]) -> dict[str, Any]:
+    if any(part is FALSE for part in parts):
+        return FALSE
+    kept = [part for part in _flat("$and", parts) if part is not TRUE]
+    if not kept:
+        return TRUE
+    return kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def _or(*parts: dict[str, Any]) -> dict[str, Any]:
+    if any(part is TRUE for part in parts):
+        return TRUE
+    kept = [part for part in _flat("$or", parts) if part is not FALSE]
+    if not kept:
+        return FALSE
+    return kept[0] if len(kept) == 1 else {"$or": kept}
+
+
+def _test(op: str, attr: str, constant: Any) -> dict[str, Any]:
+    if op == "eq":
+        return {attr: constant}
+    return {_ENGINE_OP[op]: {attr: constant}}
+
+
+@dataclass(slots=True)
+class Attribute:
+    """One asserted attribute: the fact path it holds and its reader."""
+
+    name: str
+    path: str
+    read: Getter
+    collection: bool
+
+
+@dataclass(slots=True)
+class RuleCompiler(Reader):
+    """Compiles the conditions of one rule; collects the attributes they read."""
+
+    values: ParamValues | None = None
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+
+    def attribute(self, path: str, fact: FactPath) -> Attribute:
+        known = self.attributes.get(path)
+        if known is None:
+            known = self.attributes[path] = Attribute(
+                path.replace(".", "__"), path, getter(fact),
+                value_kind(fact.annotation) == "collection")
+        return known
+
+    def _constant(self, operand: Any) -> Any:
+        if isinstance(operand, FactRef):
+            raise Unsupported(f"a comparison with another fact ({operand.fact})")
+        if isinstance(operand, ParamRef):
+            if operand.key is not None:
+                raise Unsupported(f"a keyed parameter ({operand.param})")
+            assert self.values is not None
+            return self.values.get(operand.param)
+        return operand
+
+    def both(self, node: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The engine conditions where ``node`` is true and where it is false."""
+        with self.nested():
+            return self._both(node)
+
+    def _both(self, node: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        match node:
+            case All():
+                parts = [self.both(part) for part in node.all]
+                return _and(*(t for t, _ in parts)), _or(*(f for _, f in parts))
+            case Any_():
+                parts = [self.both(part) for part in node.any]
+                return _or(*(t for t, _ in parts)), _and(*(f for _, f in parts))
+            case Not():
+                true, false = self.both(node.not_)
+                return false, true
+            case Exists():
+                attr = self.attribute(node.exists, self.fact(node.exists)).name
+                return {"$ex": {attr: 1}}, {"$nex": {attr: 1}}
+            case Missing():
+                attr = self.attribute(node.missing, self.fact(node.missing)).name
+                return {"$nex": {attr: 1}}, {"$ex": {attr: 1}}
+            case Compare():
+                return self._compare(node)
+        raise Unsupported(f"{type(node).__name__.rstrip('_').lower()} conditions")
+
+    def _compare(self, node: Compare) -> tuple[dict[str, Any], dict[str, Any]]:
+        fact, operand = self.compare(node)
+        attribute = self.attribute(node.fact, fact)
+        attr = attribute.name
+        # the engine fails every comparison (even $neq) on an attribute not asserted, which is
+        # how an unknown value stays neither true nor false; ``known`` is needed only alone
+        known = {"$ex": {attr: 1}}
+        op = node.op
+        rhs = self._constant(operand)
+        if rhs is not None and op not in ("in", "not_in", "contains"):
+            for scale, apply in ((node.times, lambda v, s: v * s),
+                                 (node.minus, lambda v, s: v - s)):
+                if scale is None:
+                    continue
+                amount = self._constant(scale)
+                if amount is None:
+                    rhs = None
+                    break
+                rhs = ([None if v is None else apply(v, amount) for v in rhs]
+                       if isinstance(rhs, list) else apply(rhs, amount))
+        if rhs is None:
+            return FALSE, FALSE  # unknown: neither true nor false
+        if op in _FLIP:
+            constant = encode(rhs)
+            return _test(op, attr, constant), _test(_FLIP[op], attr, constant)
+        if op in ("in", "not_in"):
+            options = [encode(option) for option in rhs]
+            inside = _or(*(_test("eq", attr, o) for o in options))
+            outside = _and(*(_test("ne", attr, o) for o in options)) if options else known
+            return (inside, outside) if op == "in" else (outside, inside)
+        if op == "between":
+            if None in rhs:
+                return FALSE, FALSE
+            low, high = encode(rhs[0]), encode(rhs[1])
+            return (_and(_test("ge", attr, low), _test("le", attr, high)),
+                    _or(_test("lt", attr, low), _test("gt", attr, high)))
+        if op == "contains":
+            if not attribute.collection:
+                raise Unsupported(f"contains on {node.fact}")
+            item = encode(rhs)
+            size = f"{attr}__len"
+            return ({"$iany": {attr: {"$i": item}}},
+                    _or({size: 0}, {"$iall": {attr: {"$neq": {"$i": item}}}}))
+        raise Unsupported(f"operator {op}")
+
+
+@dataclass(slots=True)
+class CompiledRule:
+    """One rule as engine rules (one per check) and the attributes its fact carries."""
+
+    rule: Rule
+    checks: dict[str, dict[str, Any]]  # engine rule name → condition
+    attributes: dict[str, Attribute]
+
+
+def compile_rule(rule: Rule, values: ParamValues) -> CompiledRule:
+    """The engine rules of ``rule`` (raises :class:`Unsupported`)."""
+    spec = rule.spec
+    if spec is None:
+        raise Unsupported("a Python body")
+    if spec.form is not None or spec.scope not in SCOPES:
+        raise Unsupported(f"a {spec.scope} rule")
+    if spec.for_each is not None:
+        raise Unsupported(f"for_each: {spec.for_each}")
+    compiler = RuleCompiler(spec.roots, values=values)
+    checks: dict[str, dict[str, Any]] = {}
+    try:
+        for index, check in enumerate(spec.conditions):
+            true, _ = compiler.both(check.when)
+            if true is not FALSE:
+                checks[f"{rule.code}#{index}"] = _and({"kind": spec.scope}, true)
+    except SpecError as exc:
+        raise Unsupported(str(exc)) from None
+    for name, condition in checks.items():
+        refused = refusal(condition)
+        if refused is not None:
+            raise Unsupported(f"durable-rules refuses check {name}: {refused}")
+    return CompiledRule(rule, checks, dict(compiler.attributes))
+
+
+def subject_fact(kind: str, attributes: Mapping[str, Attribute], env: Env) -> dict[str, Any]:
+    """The fact asserted for one subject (household or member): the attributes known in ``env``
+    (the unknown ones left out), lists with their lengths."""
+    fact: dict[str, Any] = {"kind": kind}
+    for attribute in attributes.values():
+        value = attribute.read(env)
+        if value is None:
+            continue
+        encoded = encode(value)
+        fact[attribute.name] = encoded
+        if attribute.collection:
+            fact[f"{attribute.name}__len"] = len(encoded)
+    return fact
+
+
+_SUPPORTED: dict[int, tuple[Rule, bool]] = {}
+
+
+def supported(rule: Rule) -> bool:
+    """Whether the durable backend compiles ``rule`` (judged once, under the shipped parameters;
+    a run whose parameters it cannot compile sends the rule to Python)."""
+    cached = _SUPPORTED.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    from planner.params import default_parameters
+
+    try:
+        compile_rule(rule, default_parameters().at(date(2020, 9, 30)))
+        verdict = True
+    except Unsupported:
+        verdict = False
+    _SUPPORTED[id(rule)] = (rule, verdict)
+    return verdict
