@@ -29,7 +29,8 @@ from enum import Enum
 from typing import Any
 
 from planner.backends.durable.adapter import refusal
-from planner.backends.python.env import Env, Getter, getter
+from planner.backends.python.conditions import _numeric_minus, _numeric_times
+from planner.backends.python.env import Env, Getter, getter, param_getter
 from planner.params import ParamValues
 from planner.rule import Rule
 from planner.spec import (
@@ -132,15 +133,50 @@ class RuleCompiler(Reader):
                 value_kind(fact.annotation) == "collection")
         return known
 
-    def _constant(self, operand: Any) -> Any:
+    def _operand(self, operand: Any) -> tuple[bool, Any]:
+        """``(True, constant)`` for a literal or a plain parameter (read once for the run), or
+        ``(False, engine expression)`` for a value each subject carries: another fact, or a
+        parameter keyed by a fact (its entry for the subject's value, read by the Python
+        backend's reader and asserted beside the facts)."""
         if isinstance(operand, FactRef):
-            raise Unsupported(f"a comparison with another fact ({operand.fact})")
+            attribute = self.attribute(operand.fact, self.facts[operand.fact])
+            return False, {"$m": attribute.name}
         if isinstance(operand, ParamRef):
-            if operand.key is not None:
-                raise Unsupported(f"a keyed parameter ({operand.param})")
-            assert self.values is not None
-            return self.values.get(operand.param)
-        return operand
+            if operand.key is None:
+                assert self.values is not None
+                return True, self.values.get(operand.param)
+            path = f"param.{operand.param}[{operand.key}]"
+            known = self.attributes.get(path)
+            if known is None:
+                name = f"param__{operand.param}__{operand.key}".replace(".", "__")
+                known = self.attributes[path] = Attribute(
+                    name, path, param_getter(operand, self.facts[operand.key]), False)
+            return False, {"$m": known.name}
+        return True, operand
+
+    def _rhs(self, node: Compare, operand: Any) -> tuple[bool, Any]:
+        """The right-hand side, scaled by ``times`` and offset by ``minus``: a constant (``None``
+        when unknown) or an engine expression."""
+        constant, rhs = self._operand(operand)
+        if node.times is not None:
+            if constant:
+                rhs = None if rhs is None else _numeric_times(rhs, node.times)
+            else:
+                rhs = {"$mul": {"$l": rhs, "$r": node.times}}
+        if node.minus is not None:
+            minus_constant, minus = self._operand(node.minus)
+            if constant and minus_constant:
+                rhs = None if rhs is None or minus is None else _numeric_minus(rhs, minus)
+            elif minus_constant and minus is None:
+                return True, None
+            else:
+                if constant:
+                    if rhs is None:
+                        return True, None
+                    rhs = encode(rhs)
+                rhs = {"$sub": {"$l": rhs, "$r": minus}}
+                constant = False
+        return constant, rhs
 
     def both(self, node: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The engine conditions where ``node`` is true and where it is false."""
@@ -176,23 +212,16 @@ class RuleCompiler(Reader):
         # how an unknown value stays neither true nor false; ``known`` is needed only alone
         known = {"$ex": {attr: 1}}
         op = node.op
-        rhs = self._constant(operand)
-        if rhs is not None and op not in ("in", "not_in", "contains"):
-            for scale, apply in ((node.times, lambda v, s: v * s),
-                                 (node.minus, lambda v, s: v - s)):
-                if scale is None:
-                    continue
-                amount = self._constant(scale)
-                if amount is None:
-                    rhs = None
-                    break
-                rhs = ([None if v is None else apply(v, amount) for v in rhs]
-                       if isinstance(rhs, list) else apply(rhs, amount))
+        constant, rhs = self._rhs(node, operand)
+        if not constant:
+            if op not in _FLIP:
+                raise Unsupported(f"{op} with a value each subject carries ({node.fact})")
+            return _test(op, attr, rhs), _test(_FLIP[op], attr, rhs)
         if rhs is None:
             return FALSE, FALSE  # unknown: neither true nor false
         if op in _FLIP:
-            constant = encode(rhs)
-            return _test(op, attr, constant), _test(_FLIP[op], attr, constant)
+            constant_value = encode(rhs)
+            return _test(op, attr, constant_value), _test(_FLIP[op], attr, constant_value)
         if op in ("in", "not_in"):
             options = [encode(option) for option in rhs]
             inside = _or(*(_test("eq", attr, o) for o in options))
