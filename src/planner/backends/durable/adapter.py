@@ -19,6 +19,10 @@ here (design.md, "Live monitoring"):
 * **no import on Python 3.13 and later**: importing this module raises ``ImportError`` with a
   message saying so.
 
+The engine expands ``$or`` into alternatives and runs a rule's action once for each alternative
+a fact satisfies: hits are therefore sets (a rule fires on a fact or not), and one failing action
+may be reported more than once in :attr:`ActionFailed.failures`.
+
 Rules here are single-fact conditions in the engine's JSON form (``{"$and": [...]}``), compiled by
 :mod:`planner.backends.durable.compile`. A rule firing on a fact is recorded as a *derived fact*
 asserted into the same session with its basis (the fact it fired on); retracting the basis retracts
@@ -36,7 +40,8 @@ from typing import Any
 
 if sys.version_info >= (3, 13):  # pragma: no cover - depends on the interpreter
     raise ImportError(
-        "durable-rules 2.0.28 无法在 Python 3.13 及以上版本导入；请用 Python 3.12 或更早版本运行 durable 后端\n"
+        "durable-rules 2.0.28 无法在 Python 3.13 及以上版本导入；"
+        "请用 Python 3.12 或更早版本运行 durable 后端\n"
         "durable-rules 2.0.28 does not import on Python 3.13 or later; run the durable backend on"
         " Python 3.12 or earlier")
 
@@ -162,13 +167,14 @@ class RulesetPool:
     # -- rulesets and sessions -----------------------------------------------------------
     def _action(self, rule: str) -> Callable[[Any], None]:
         def action(c: Any) -> None:
+            fact_id = "?"
             try:
                 fact_id = str(c.m.id)
                 self._fired.append((rule, fact_id))
                 if self.on_fire is not None and rule != _HOLD:
                     self.on_fire(rule, fact_id)
             except BaseException as exc:  # the engine would swallow it into the state
-                self._failures.append((rule, "?", exc))
+                self._failures.append((rule, fact_id, exc))
 
         return action
 
@@ -277,16 +283,20 @@ class RulesetPool:
         return lost
 
     def facts(self, sid: str) -> dict[str, dict[str, Any]]:
-        """The facts of ``sid`` held now, by our id (read from the engine's state)."""
+        """The facts of ``sid`` the engine holds now, by our id (it keeps only the facts that
+        pass some rule's tests: a fact no rule can match is not held)."""
         session = self._sessions.get(sid)
-        if session is None:
-            return {}
+        if session is None or not (session.facts or session.derived):
+            return {}  # nothing held: the engine may have no state to read
         ours = {f["id"]: our for our, f in (*session.facts.items(), *session.derived.items())}
         held = self._host.get_facts(session.ruleset, session.engine_sid)
         return {ours[f["id"]]: f for f in held if f.get("id") in ours}
 
     def hits(self, sid: str) -> set[Hit]:
         """The hits of ``sid`` now: its derived facts as the engine holds them."""
+        session = self._sessions.get(sid)
+        if session is None or not session.derived:
+            return set()
         return {(fact["rule"], fact["basis"]) for fact in self.facts(sid).values()
                 if fact.get("kind") == DERIVED}
 

@@ -137,9 +137,12 @@ class DurableChecker(Checker):
             self._hits = self.judge(household.id, facts) if self.compiled else set()
         except ActionFailed as failed:
             self._hits = set()
+            reported: set[str] = set()  # one action per alternative of an $or: once a rule
             for name, _, exc in failed.failures:
-                rule = self.compiled.get(name.split("#", 1)[0])
-                if rule is not None:
+                code = name.split("#", 1)[0]
+                rule = self.compiled.get(code)
+                if rule is not None and code not in reported:
+                    reported.add(code)
                     errors.append(self._failure(rule.rule, household.id, exc))
             self.forget(household.id)
         try:

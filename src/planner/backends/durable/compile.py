@@ -212,6 +212,9 @@ class RuleCompiler(Reader):
         # how an unknown value stays neither true nor false; ``known`` is needed only alone
         known = {"$ex": {attr: 1}}
         op = node.op
+        if op == "between" and isinstance(operand, FactRef | ParamRef) and not (
+                isinstance(operand, ParamRef) and operand.key is None):
+            return _between_bounds(self, node, operand, attr)
         constant, rhs = self._rhs(node, operand)
         if not constant:
             if op not in _FLIP:
@@ -241,6 +244,35 @@ class RuleCompiler(Reader):
             return ({"$iany": {attr: {"$i": item}}},
                     _or({size: 0}, {"$iall": {attr: {"$neq": {"$i": item}}}}))
         raise Unsupported(f"operator {op}")
+
+
+def _bound(read: Getter, index: int) -> Getter:
+    def bound(env: Env) -> Any:
+        bounds = read(env)
+        return None if bounds is None else bounds[index]
+
+    return bound
+
+
+def _between_bounds(compiler: RuleCompiler, node: Compare, operand: Any,
+                    attr: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``between`` bounds each subject carries (a keyed parameter, another fact): asserted as
+    two attributes, each left out when unknown (so neither test holds, as in Python)."""
+    if node.times is not None or node.minus is not None:
+        raise Unsupported(f"between with a scaled value each subject carries ({node.fact})")
+    _, reference = compiler._operand(operand)
+    carried = next(a for a in compiler.attributes.values() if a.name == reference["$m"])
+    names = []
+    for index, end in enumerate(("low", "high")):
+        path = f"{carried.path}[{end}]"
+        if path not in compiler.attributes:
+            compiler.attributes[path] = Attribute(f"{carried.name}__{end}", path,
+                                                  _bound(carried.read, index), False)
+        names.append(compiler.attributes[path].name)
+    low, high = ({"$m": name} for name in names)
+    both_known = _and(*({"$ex": {name: 1}} for name in names))  # one bound unknown: unknown
+    return (_and(_test("ge", attr, low), _test("le", attr, high)),
+            _and(both_known, _or(_test("lt", attr, low), _test("gt", attr, high))))
 
 
 @dataclass(slots=True)
