@@ -343,3 +343,42 @@ def test_findings_appear_and_disappear_incrementally(example_household: Any) -> 
         assert present <= codes and not absent & codes, name
     evaluator.forget(base["id"])
     assert evaluator.checker.pool.live_sessions == 0
+
+
+def test_more_than_1024_households_followed_at_once() -> None:
+    """1,100 generated households kept live in one evaluator (two rulesets), each household's
+    findings the Python backend's; then every household updated again, then forgotten."""
+    from planner.generate import GeneratorConfig, generate_households
+
+    when = date(2020, 9, 30)
+    config = GeneratorConfig(households=1100, seed=17, year=when.year, reference_date=when,
+                             problem_share=0.4)
+    households = [Household.model_validate(item.household)
+                  for item in generate_households(config)]
+    run = Run.build(installed_rules(), default_parameters(), when)
+    evaluator = DurableEvaluator(run)
+    python = Checker(run)
+    found = 0
+    idle = 0  # households where no compiled rule fired: their sessions are never deleted
+    for household in households:
+        got = evaluator.update(household)
+        assert got == python.check_household(household), household.id
+        found += len(got)
+        idle += not evaluator.checker.pool.hits(household.id)
+    assert evaluator.checker.pool.live_sessions == 1100
+    assert evaluator.checker.pool.rulesets >= 2
+    assert found > 200
+    for household in households[:50]:  # unchanged facts: nothing retracted, same findings
+        assert evaluator.update(household) == python.check_household(household)
+    for household in households:
+        evaluator.forget(household.id)
+    assert 0 < idle < 1100
+    assert evaluator.checker.pool.live_sessions == idle  # idle sessions keep their slots
+
+
+def test_only_the_adapter_imports_durable_rules() -> None:
+    importers = sorted(
+        str(path.relative_to(ROOT / "src")) for path in (ROOT / "src").rglob("*.py")
+        if any(line.startswith(("import durable", "from durable ", "from durable."))
+               for line in (text.strip() for text in path.read_text("utf-8").splitlines())))
+    assert importers == ["planner/backends/durable/adapter.py"]
