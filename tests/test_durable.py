@@ -382,3 +382,44 @@ def test_only_the_adapter_imports_durable_rules() -> None:
         if any(line.startswith(("import durable", "from durable ", "from durable."))
                for line in (text.strip() for text in path.read_text("utf-8").splitlines())))
     assert importers == ["planner/backends/durable/adapter.py"]
+
+
+def test_without_durable_rules_the_core_works_and_durable_is_not_listed() -> None:
+    result = _run("""
+        import sys
+        sys.modules["durable"] = None  # as in an install without the extra
+        from datetime import date
+        from planner.backends import available, checker
+        from planner.run import Run
+        import planner.testing
+        print(available())
+        try:
+            checker(Run.build(reference_date=date(2020, 9, 30)), "durable")
+        except ValueError as exc:
+            print(exc)
+    """)
+    assert result.stdout.splitlines() == [
+        "('python', 'columnar')",
+        "后端 durable 需要 durable-rules：pip install 'planner[durable]'",
+        "backend durable needs durable-rules: pip install 'planner[durable]'",
+    ], result.stderr
+
+
+def test_planner_check_backend_durable_gives_the_python_findings() -> None:
+    from .households import DISTRICT
+
+    planner = [sys.executable, "-c", "import sys; from planner.cli import main; sys.exit(main())"]
+
+    def check(backend: str, *more: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*planner, "check", str(DISTRICT), "--date", "2020-09-30",
+                               "--output-format", "jsonl", "--backend", backend, "--lang", "en",
+                               *more], capture_output=True, text=True, timeout=300)
+
+    python, durable = check("python"), check("durable", "--explain-backend")
+    assert durable.returncode == python.returncode == 1, durable.stderr
+    assert durable.stdout == python.stdout and durable.stdout.count("\n") > 50
+    lines = durable.stderr.splitlines()
+    assert lines[0] == "backend: durable (as --backend asked)"
+    assert ("rule MED006 runs in Python: not compiled for durable-rules (anymember conditions)"
+            in lines)
+    assert not any("INC001" in line for line in lines)
