@@ -150,15 +150,16 @@ def test_an_idle_session_is_forgotten_without_a_crash() -> None:
     guarded = _run("""
         from planner.backends.durable.adapter import RulesetPool
         pool = RulesetPool("idle", {"r": {"$and": [{"kind": "household"}, {"$lt": {"x": 5}}]}})
-        for number in range(1100):  # idle sessions keep their slots: more rulesets
+        for number in range(1100):  # an idle session is kept and reused
             pool.assert_fact(f"s{number}", "h", {"kind": "household", "x": 9})
             pool.forget(f"s{number}")
-        pool.assert_fact("s0", "h", {"kind": "household", "x": 1})
+        print(pool.idle_sessions, pool.rulesets)
+        pool.assert_fact("s0", "h", {"kind": "household", "x": 1})  # fires: deleted
         pool.forget("s0")
-        print("survived", pool.rulesets)
+        print("survived", pool.idle_sessions, pool.live_sessions)
     """)
     assert guarded.returncode == 0, guarded.stderr
-    assert guarded.stdout.split() == ["survived", "2"]
+    assert guarded.stdout.splitlines() == ["1 1", "survived 0 0"]
 
 
 def test_an_action_that_raises_is_reported_after_the_call() -> None:
@@ -373,7 +374,8 @@ def test_more_than_1024_households_followed_at_once() -> None:
     for household in households:
         evaluator.forget(household.id)
     assert 0 < idle < 1100
-    assert evaluator.checker.pool.live_sessions == idle  # idle sessions keep their slots
+    assert evaluator.checker.pool.live_sessions == 0
+    assert evaluator.checker.pool.idle_sessions == idle  # kept for reuse, never deleted
 
 
 def test_only_the_adapter_imports_durable_rules() -> None:
@@ -423,3 +425,19 @@ def test_planner_check_backend_durable_gives_the_python_findings() -> None:
     assert ("rule MED006 runs in Python: not compiled for durable-rules (anymember conditions)"
             in lines)
     assert not any("INC001" in line for line in lines)
+
+
+def test_retracting_a_basis_retracts_what_it_supported() -> None:
+    pool = RulesetPool("justified", {
+        "low": {"$and": [{"kind": "household"}, {"$lt": {"x": 5}}]},
+        "member": {"$and": [{"kind": "member"}, {"$gt": {"age": 60}}]}})
+    pool.assert_fact("s", "h", {"kind": "household", "x": 1})
+    pool.assert_fact("s", "m1", {"kind": "member", "age": 70})
+    pool.assert_fact("s", "m2", {"kind": "member", "age": 20})
+    derived = {k: v for k, v in pool.facts("s").items() if v["kind"] == "derived"}
+    assert {(v["rule"], v["basis"]) for v in derived.values()} == {("low", "h"), ("member", "m1")}
+    assert pool.retract_fact("s", "m1") == [("member", "m1")]
+    assert pool.hits("s") == {("low", "h")}
+    assert pool.assert_fact("s", "h", {"kind": "household", "x": 9}) == []  # replaced
+    assert pool.hits("s") == set()
+    assert set(pool.facts("s")) <= {"h", "m2"}

@@ -7,8 +7,8 @@ here (design.md, "Live monitoring"):
   :class:`RulesetPool` registers the same rules as several rulesets and gives each at most
   :data:`SESSIONS_PER_RULESET` sessions, so any number of households can be live at once;
 * **``delete_state`` segfaults on a session where no rule fired**: the pool records, per session,
-  whether an action ran, and only then deletes its state (an idle session is emptied and its slot
-  kept for that household);
+  whether an action ran, and only then deletes its state; an idle session is emptied and kept for
+  the next household that needs a session (so idle sessions do not pile up);
 * **32-bit hashes (FNV-1a) for session and fact identity**: two session ids or two fact ids of one
   session whose hashes collide are one to the engine (the second is refused as already observed,
   or lands in the other's session). Every session and fact gets an explicit ``sid``/``id`` chosen
@@ -160,6 +160,7 @@ class RulesetPool:
         self._host = _QuietHost()
         self._slots: list[_Slot] = []
         self._sessions: dict[str, _Session] = {}
+        self._idle: list[_Session] = []  # emptied sessions where no rule fired, for reuse
         self._fired: list[tuple[str, str]] = []  # (rule, engine fact id) of the current call
         self._failures: list[tuple[str, str, BaseException]] = []
         self._current: _Session | None = None
@@ -191,6 +192,11 @@ class RulesetPool:
         session = self._sessions.get(sid)
         if session is not None:
             return session
+        if self._idle:  # an emptied session no rule fired in: never deleted, reused
+            session = self._idle.pop()
+            session.sid = sid
+            self._sessions[sid] = session
+            return session
         slot = next((s for s in self._slots if s.sessions < self.capacity), None) or \
             self._new_slot()
         engine_sid, tries = sid, 0
@@ -204,8 +210,13 @@ class RulesetPool:
 
     @property
     def live_sessions(self) -> int:
-        """Sessions held now (idle ones included)."""
+        """Sessions of households held now."""
         return len(self._sessions)
+
+    @property
+    def idle_sessions(self) -> int:
+        """Emptied sessions where no rule fired, kept for reuse (their state never deleted)."""
+        return len(self._idle)
 
     @property
     def rulesets(self) -> int:
@@ -303,19 +314,21 @@ class RulesetPool:
     def forget(self, sid: str) -> None:
         """Drop the session of ``sid``: its facts retracted and, if a rule ever fired in it, its
         state deleted and its slot freed (an idle session's state is never deleted: the engine
-        segfaults there; the emptied session keeps its slot)."""
+        segfaults there; the emptied session is kept for the next household)."""
         session = self._sessions.get(sid)
         if session is None:
             return
         for fact_id in list(session.facts):
             self.retract_fact(sid, fact_id)
-        if not session.fired:
-            return  # kept, empty: its slot stays taken
+        del self._sessions[sid]
+        if not session.fired:  # delete_state would crash the process: kept, empty, for reuse
+            session.engine_ids.clear()
+            self._idle.append(session)
+            return
         self._host.delete_state(session.ruleset, session.engine_sid)
         slot = next(s for s in self._slots if s.name == session.ruleset)
         slot.sessions -= 1
         slot.hashes.pop(fnv1a32(session.engine_sid), None)
-        del self._sessions[sid]
 
     def clear(self, sids: Iterable[str]) -> None:
         """Forget several sessions."""
