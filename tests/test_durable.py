@@ -425,6 +425,10 @@ def test_planner_check_backend_durable_gives_the_python_findings() -> None:
     assert ("rule MED006 runs in Python: not compiled for durable-rules (anymember conditions)"
             in lines)
     assert not any("INC001" in line for line in lines)
+    workers = check("durable", "--workers", "2")
+    assert workers.stdout == python.stdout, workers.stderr
+    explained = check("durable", "--explain")
+    assert explained.stdout == check("python", "--explain").stdout
 
 
 def test_retracting_a_basis_retracts_what_it_supported() -> None:

@@ -60,6 +60,9 @@ class DurableChecker(Checker):
         self.unsupported: dict[str, str] = {}  # code → why
         compiled: dict[str, CompiledRule] = {}
         for rule, _ in (*self._household_rules, *self._member_rules):
+            if self.explain:  # --explain traces every rule's conditions: the Python closures
+                self.unsupported[rule.code] = "--explain traces conditions in Python"
+                continue
             try:
                 compiled[rule.code] = compile_rule(rule, self.values)
             except Unsupported as exc:
