@@ -344,6 +344,11 @@ def test_findings_appear_and_disappear_incrementally(example_household: Any) -> 
         assert present <= codes and not absent & codes, name
     evaluator.forget(base["id"])
     assert evaluator.checker.pool.live_sessions == 0
+    again = Household.model_validate(base)  # a new session under the same id starts empty
+    assert evaluator.update(again) == python.check_household(again)
+    low = Household.model_validate(merge_patch(base, high))
+    assert evaluator.update(low) == python.check_household(low)
+    assert not {"INC001", "INC002"} & {finding.code for finding in evaluator.update(low)}
 
 
 def test_more_than_1024_households_followed_at_once() -> None:

@@ -318,13 +318,14 @@ class RulesetPool:
         session = self._sessions.get(sid)
         if session is None:
             return
-        for fact_id in list(session.facts):
-            self.retract_fact(sid, fact_id)
-        del self._sessions[sid]
-        if not session.fired:  # delete_state would crash the process: kept, empty, for reuse
+        if not session.fired:  # delete_state would crash the process: emptied, kept for reuse
+            for fact_id in list(session.facts):
+                self.retract_fact(sid, fact_id)
+            del self._sessions[sid]
             session.engine_ids.clear()
             self._idle.append(session)
             return
+        del self._sessions[sid]  # its facts go with its state
         self._host.delete_state(session.ruleset, session.engine_sid)
         slot = next(s for s in self._slots if s.name == session.ruleset)
         slot.sessions -= 1
