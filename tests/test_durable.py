@@ -174,14 +174,15 @@ def test_an_action_that_raises_is_reported_after_the_call() -> None:
 
 def test_an_action_that_raises_becomes_a_finding(example_household: Any) -> None:
     run = Run.build(installed_rules(), default_parameters(), date(2020, 9, 30),
-                    selection=[Selection(select=["INC002"])])
+                    selection=[Selection(select=["INC001", "INC002"])])
 
     def explode(rule: str, fact: str) -> None:
-        raise RuntimeError("action failed")
+        if rule.startswith("INC002"):
+            raise RuntimeError("action failed")
 
     household = Household.model_validate(example_household("pre_exit_2808"))
     findings = DurableChecker(run, on_fire=explode).check_household(household)
-    assert [finding.code for finding in findings] == ["PLN001"]
+    assert [finding.code for finding in findings] == ["PLN001", "INC001"]
     assert findings[0].evidence["rule"] == "INC002"
     assert "action failed" in findings[0].message_en
 
@@ -450,3 +451,20 @@ def test_retracting_a_basis_retracts_what_it_supported() -> None:
     assert pool.assert_fact("s", "h", {"kind": "household", "x": 9}) == []  # replaced
     assert pool.hits("s") == set()
     assert set(pool.facts("s")) <= {"h", "m2"}
+
+
+def test_values_as_the_engine_holds_them() -> None:
+    from enum import Enum
+
+    from planner.backends.durable.compile import encode
+
+    class Colour(Enum):
+        RED = "red"
+
+    assert encode(date(2020, 9, 30)) == date(2020, 9, 30).toordinal()
+    assert encode(Colour.RED) == "red"
+    assert encode([Colour.RED, date(1, 1, 1)]) == ["red", 1]
+    assert encode({"a": 1}) == ["a"]  # ``contains`` on a mapping reads its keys, as Python's
+    assert encode(None) is None and encode(True) is True
+    with pytest.raises(Unsupported):
+        encode(object())

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from planner.backends.durable.adapter import ActionFailed, RulesetPool
+from planner.backends.durable.adapter import ActionFailed, DurableError, RulesetPool
 from planner.backends.durable.compile import (
     Attribute,
     CompiledRule,
@@ -75,7 +75,10 @@ class DurableChecker(Checker):
             checks.update(item.checks)
         self.pool = RulesetPool("planner", checks, on_fire=on_fire)
         self._asserted: dict[str, dict[str, dict[str, Any]]] = {}
-        self._hits: set[tuple[str, str]] = set()  # (code, fact id) of the household now checked
+        # (code, fact id) where the compiled rules fire in the household now checked; None: the
+        # engine could not judge it (a value it cannot hold), so the Python bodies decide alone
+        self._hits: set[tuple[str, str]] | None = set()
+        self._failed: set[str] = set()  # codes whose action raised on the household now checked
         gated = frozenset(compiled)
         self._gated = gated
         self._household_rules = tuple(
@@ -90,7 +93,9 @@ class DurableChecker(Checker):
         def gated(ctx: RuleContext) -> Any:
             member = ctx.member
             where = HOUSEHOLD_FACT if member is None else _member_fact(member.number)
-            if (code, where) in self._hits:
+            if code in self._failed:
+                return ()
+            if self._hits is None or (code, where) in self._hits:
                 return function(ctx)
             return ()
 
@@ -139,21 +144,26 @@ class DurableChecker(Checker):
         try:
             self._hits = self.judge(household.id, facts) if self.compiled else set()
         except ActionFailed as failed:
-            self._hits = set()
-            reported: set[str] = set()  # one action per alternative of an $or: once a rule
-            for name, _, exc in failed.failures:
+            # as a rule that raises in Python: PLN001, none of its hits; the others are judged
+            # by their Python bodies for this household (the engine's call was cut short)
+            self._hits = None
+            for name, _, exc in failed.failures:  # one action per alternative of an $or
                 code = name.split("#", 1)[0]
                 rule = self.compiled.get(code)
-                if rule is not None and code not in reported:
-                    reported.add(code)
+                if rule is not None and code not in self._failed:
+                    self._failed.add(code)
                     errors.append(self._failure(rule.rule, household.id, exc))
             self.forget(household.id)
+        except (Unsupported, DurableError):  # a value the engine cannot hold: Python judges
+            self.forget(household.id)
+            self._hits = None
         try:
             findings = super()._check_household(household, facts, source, plan)
         finally:
             if not self.keep:
                 self.forget(household.id)
             self._hits = set()
+            self._failed = set()
         if errors:
             self._count(errors)
         return errors + findings
@@ -163,8 +173,11 @@ class DurableChecker(Checker):
         """The Python checker's pass, less the compiled rules that did not fire here."""
         member = ctx.member
         where = HOUSEHOLD_FACT if member is None else _member_fact(member.number)
+        hits, failed = self._hits, self._failed
         kept = [compiled for compiled in rules
-                if compiled[0].code not in self._gated or (compiled[0].code, where) in self._hits]
+                if compiled[0].code not in failed and (
+                    hits is None or compiled[0].code not in self._gated
+                    or (compiled[0].code, where) in hits)]
         super()._run_holding(kept, ctx, env, subject, out)
 
 

@@ -71,7 +71,7 @@ def encode(value: Any) -> Any:
         return value.date().toordinal()
     if isinstance(value, date):
         return value.toordinal()
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple | set | frozenset | dict):  # a mapping: its keys
         return [encode(item) for item in value]
     raise Unsupported(f"a {type(value).__name__} value")
 
