@@ -468,3 +468,22 @@ def test_values_as_the_engine_holds_them() -> None:
     assert encode(None) is None and encode(True) is True
     with pytest.raises(Unsupported):
         encode(object())
+
+
+def test_on_python_3_13_the_backend_names_the_python_version() -> None:
+    result = _run("""
+        import sys
+        from datetime import date
+        from planner.backends import available, checker
+        from planner.run import Run
+        import planner.testing
+        run = Run.build(reference_date=date(2020, 9, 30))
+        sys.version_info = (3, 13, 0, "final", 0)  # once the core is imported
+        print("durable" in available())
+        try:
+            checker(run, "durable")
+        except ValueError as exc:
+            print(exc)
+    """)
+    assert result.stdout.splitlines()[0] == "False", result.stderr
+    assert "the durable backend needs Python 3.12 or earlier" in result.stdout

@@ -8,6 +8,7 @@ case through each of them; :func:`checker` starts one on a :class:`~planner.run.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
@@ -60,6 +61,11 @@ def _known(backend: str) -> None:
     present = available()
     if backend in present:
         return
+    if backend == "durable" and sys.version_info >= (3, 13):
+        raise ValueError("durable 后端需要 Python 3.12 或更早版本"
+                         "（durable-rules 2.0.28 无法在 3.13 导入）\n"
+                         "the durable backend needs Python 3.12 or earlier (durable-rules 2.0.28"
+                         " does not import on 3.13)")
     if backend in _EXTRAS:
         module, extra = _EXTRAS[backend]
         raise ValueError(f"后端 {backend} 需要 {module}：pip install 'planner[{extra}]'\n"
