@@ -1,8 +1,8 @@
 """Conformance: every YAML rule case runs on every backend present, with the same findings.
 
 The cases are ``tests/rules/*.yaml`` and the example pack's ``examples/plugin_pack/tests/rules``;
-the backends are :func:`planner.backends.available` (``python``, and ``columnar`` when polars is
-installed; the live backend will add itself there). ``pytest -k HOU001`` picks one rule on every
+the backends are :func:`planner.backends.available` (``python``, ``columnar`` when polars is
+installed, ``durable`` when durable-rules is). ``pytest -k HOU001`` picks one rule on every
 backend, ``pytest -k python`` one backend. A case whose rules a backend cannot run is skipped,
 naming them.
 """

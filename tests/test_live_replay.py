@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from planner.backends import checker
@@ -134,8 +135,6 @@ def test_an_evaluation_that_raises_becomes_a_finding_and_the_event_is_kept(
 def test_the_durable_evaluator_without_its_backend_names_the_extra() -> None:
     import importlib.util
 
-    import pytest
-
     from planner.live.evaluate import BackendMissing, evaluator
 
     if importlib.util.find_spec("planner.backends.durable") is not None:
@@ -145,3 +144,18 @@ def test_the_durable_evaluator_without_its_backend_names_the_extra() -> None:
     assert "planner[durable]" in caught.value.zh and "planner[durable]" in caught.value.en
     with pytest.raises(BackendMissing, match="columnar"):
         evaluator(run_2023(), "columnar")
+
+
+def test_the_durable_evaluator_replays_the_2023_district_as_python_does(tmp_path: Path) -> None:
+    pytest.importorskip("planner.backends.durable.adapter", reason="needs planner[durable]")
+    households = district_2023()
+    events = list(events_from_households(households))
+    run = run_2023()
+    found = {}
+    for backend in ("python", "durable"):
+        with Monitor(tmp_path / f"{backend}.sqlite", run=run, backend=backend) as live:
+            summary = live.ingest(events)
+            assert (summary.accepted, summary.rejected) == (len(events), 0)
+            found[backend] = sorted(key(f) for f in live.all_findings())
+    assert found["durable"] == found["python"]
+    assert {code for _, code, _, _ in found["durable"]} >= {"MON001", "MON003", "HOU001"}

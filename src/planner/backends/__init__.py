@@ -8,6 +8,7 @@ case through each of them; :func:`checker` starts one on a :class:`~planner.run.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,10 +20,13 @@ if TYPE_CHECKING:
     from planner.run import Run
 
 #: Backend names, in the order the conformance suite runs them.
-BACKENDS = ("python", "columnar")
+BACKENDS = ("python", "columnar", "durable")
 
 #: What a backend needs beyond the core, and the extra that installs it.
-_EXTRAS = {"columnar": ("polars", "columnar")}
+_EXTRAS = {"columnar": ("polars", "columnar"), "durable": ("durable-rules", "durable")}
+
+#: The module whose import says an extra's backend is present.
+_PROBES = {"columnar": "polars", "durable": "planner.backends.durable.adapter"}
 
 
 class RunChecker(Protocol):
@@ -47,15 +51,21 @@ def _importable(module: str) -> bool:
 
 
 def available() -> tuple[str, ...]:
-    """Names of the backends present in this installation (``columnar`` with polars only)."""
+    """Names of the backends present in this installation (``columnar`` with polars only,
+    ``durable`` with durable-rules on Python 3.12 or earlier)."""
     return tuple(name for name in BACKENDS
-                 if name not in _EXTRAS or _importable(_EXTRAS[name][0]))
+                 if name not in _PROBES or _importable(_PROBES[name]))
 
 
 def _known(backend: str) -> None:
     present = available()
     if backend in present:
         return
+    if backend == "durable" and sys.version_info >= (3, 13):
+        raise ValueError("durable 后端需要 Python 3.12 或更早版本"
+                         "（durable-rules 2.0.28 无法在 3.13 导入）\n"
+                         "the durable backend needs Python 3.12 or earlier (durable-rules 2.0.28"
+                         " does not import on 3.13)")
     if backend in _EXTRAS:
         from planner.extras import pip_hint
 
@@ -69,8 +79,13 @@ def _known(backend: str) -> None:
 def supports(rule: Rule, backend: str = "python") -> bool:
     """Whether ``backend`` can run ``rule``: the Python backend runs every body (spec, Python,
     dataset); the columnar backend says yes to the household- and member-scope spec rules whose
-    conditions and facts it compiles (its checker runs the others through the Python backend)."""
+    conditions and facts it compiles (its checker runs the others through the Python backend);
+    so does the durable backend, for the rules it compiles to durable-rules."""
     _known(backend)
+    if backend == "durable":
+        from planner.backends.durable.compile import supported as durable_supported
+
+        return durable_supported(rule)
     if backend == "columnar":
         from planner.backends.columnar.rules import supported
 
@@ -81,6 +96,10 @@ def supports(rule: Rule, backend: str = "python") -> bool:
 def checker(run: Run, backend: str = "python") -> RunChecker:
     """A checker of ``backend`` for ``run`` (imported only when asked for)."""
     _known(backend)
+    if backend == "durable":
+        from planner.backends.durable.checker import DurableChecker
+
+        return DurableChecker(run)
     if backend == "columnar":
         from planner.backends.columnar.checker import ColumnarChecker
 

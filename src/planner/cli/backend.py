@@ -1,4 +1,4 @@
-"""CLI: ``--backend python|columnar|auto`` and the choice ``auto`` makes for a dataset."""
+"""CLI: ``--backend python|columnar|durable|auto`` and the choice ``auto`` makes for a dataset."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ if TYPE_CHECKING:
     from planner.backends.python.engine import Checker
     from planner.run import Run
 
-BACKEND_CHOICES = ("auto", "python", "columnar")
+BACKEND_CHOICES = ("auto", "python", "columnar", "durable")
 
 backend_option = click.option(
     "--backend", type=click.Choice(BACKEND_CHOICES), default="auto", show_default=True,
-    help="How rules run: python (per household), columnar (polars, per batch; findings are the "
-         "same), auto (columnar for typed Parquet input when polars is installed).",
+    help="How rules run: python (per household), columnar (polars, per batch), durable "
+         "(durable-rules sessions, extra durable); findings are the same. auto: columnar for "
+         "typed Parquet input when polars is installed.",
 )
 """``--backend`` of ``check``."""
 
@@ -84,6 +85,14 @@ def explain_lines(requested: str, backend: str, dataset: Dataset, checker: Check
     zh, en = why_backend(requested, backend, dataset)
     lines = [f"{backend_line(backend, lang)}（{zh}）" if lang == "zh"
              else f"{backend_line(backend, lang)} ({en})"]
+    if backend == "durable":
+        from planner.backends.durable.checker import DurableChecker
+
+        assert isinstance(checker, DurableChecker)
+        return lines + [f"规则 {code} 在 Python 中逐条运行：durable 后端未编译（{why}）"
+                        if lang == "zh" else
+                        f"rule {code} runs in Python: not compiled for durable-rules ({why})"
+                        for code, why in checker.unsupported.items()]
     if backend != "columnar":
         return lines
     from planner.backends.columnar.checker import ColumnarChecker
@@ -103,8 +112,13 @@ def start_checker(run: Run, backend: str) -> Checker:
     from planner.cli.inputs import UsageProblem
 
     if backend not in available():
-        raise UsageProblem(f"后端 {backend} 需要 polars：{pip_hint('columnar')}",
-                           f"backend {backend} needs polars: {pip_hint('columnar')}")
+        needs = "durable-rules" if backend == "durable" else "polars"
+        raise UsageProblem(f"后端 {backend} 需要 {needs}：{pip_hint(backend)}",
+                           f"backend {backend} needs {needs}: {pip_hint(backend)}")
+    if backend == "durable":
+        from planner.backends.durable.checker import DurableChecker
+
+        return DurableChecker(run)
     if backend == "columnar":
         from planner.backends.columnar.checker import ColumnarChecker
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from planner.backends import checker
 from planner.errors import BilingualError
+from planner.extras import pip_hint
 from planner.finding import Finding
 from planner.model import Household
 from planner.run import Run
@@ -77,10 +78,10 @@ def evaluator(run: Run, backend: str = "python") -> HouseholdEvaluator:
         try:
             from planner.backends.durable import DurableEvaluator
         except ImportError as exc:
-            raise BackendMissing(
-                "后端 durable 需要 durable-rules：pip install 'planner[durable]'",
-                "backend durable needs durable-rules: pip install 'planner[durable]'") from exc
-        found: HouseholdEvaluator = DurableEvaluator(run)
+            raise BackendMissing(f"后端 durable 需要 durable-rules：{pip_hint('durable')}",
+                                 f"backend durable needs durable-rules: {pip_hint('durable')}"
+                                 ) from exc
+        found: HouseholdEvaluator = DurableEvaluator(household_run(run), JOURNAL_SOURCE)
         return found
     raise BackendMissing(f"没有实时监测后端 {backend!r}（可用：python、durable）",
                          f"no live backend {backend!r} (available: python, durable)")

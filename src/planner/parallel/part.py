@@ -164,6 +164,10 @@ class PartChecker:
             from planner.backends.columnar.checker import ColumnarChecker
 
             self.checker = ColumnarChecker(self.run)
+        elif recipe.backend == "durable":
+            from planner.backends.durable.checker import DurableChecker
+
+            self.checker = DurableChecker(self.run)
         else:
             self.checker = Checker(self.run)
         self.ctx = RuleContext(self.run.values, self.run.reference_date, explain=self.run.explain,

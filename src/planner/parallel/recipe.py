@@ -22,7 +22,7 @@ class Recipe:
     ``reference_date`` is the date the run resolved (so that a run crossing midnight does not
     mix two days).
     ``column_map``, ``income_year`` and ``mask`` are the reading options of the households;
-    ``backend`` is the one the checks run on (``python`` or ``columnar``).
+    ``backend`` is the one the checks run on (``python``, ``columnar`` or ``durable``).
     """
 
     config_file: str | None

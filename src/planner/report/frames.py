@@ -116,8 +116,8 @@ def to_frames(aggregates: Aggregates, library: str | None = None) -> dict[str, A
         return frames
     shown = " / ".join(wanted)
     raise FramesUnavailable(
-        f"未安装 {shown}：pip install 'planner[columnar]'（polars）或 pandas",
-        f"{shown} not installed: pip install 'planner[columnar]' (polars) or pandas")
+        f"未安装 {shown}：pip install 'fuping-planner[columnar]'（polars）或 pandas",
+        f"{shown} not installed: pip install 'fuping-planner[columnar]' (polars) or pandas")
 
 
 __all__ = ["LIBRARIES", "FramesUnavailable", "tables", "to_frames"]
