@@ -54,7 +54,9 @@ SERIAL_MAX = 73_050
 # An amount written with its unit, as a cell formatted by hand: 300元, 1.2万, 1.2万元.
 _AMOUNT_UNIT = re.compile(r"^(.*?)(万元|万|元)$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$", re.ASCII)
-_ID = re.compile(r"^\d+X?$", re.ASCII)
+# Digits with a final X, or a 20/22-digit 残疾人证号: the ID number (its check character X
+# inside) and two or four digits (domain.md §5).
+_ID = re.compile(r"^(\d+X?|\d{17}X(\d{2}|\d{4}))$", re.ASCII)
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$", re.ASCII)
 # Full-width ASCII (！ to ～, digits, ．，＋－ｅ among them) and the ideographic space.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}

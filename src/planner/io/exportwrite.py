@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from planner.facts import ACTIVE_STATUSES
 from planner.io.columns import ColumnMap, MapEntry, TableMap, default_column_map
-from planner.io.exportlayouts import ExportLayout, export_layouts
+from planner.io.exportlayouts import ExportLayout, answered_kind, export_layouts
 from planner.io.tabular import XlsxTables
 from planner.measures.catalog import MeasureCatalog, default_catalog
 from planner.model import Household, Village
@@ -103,9 +103,9 @@ def with_disability_cards(household: Household) -> Household:
             member.disability_grade
         if number and len(number) == 18 and category is not None and grade is not None:
             digit = tuple(DisabilityCategory).index(category) + 1
-            # a card number holds digits only: an ID ending in X keeps its number, with the type
-            card = f"{number}{digit}{grade}" if number.isdigit() else number
-            member = member.model_copy(update={"id_number": card, "id_type": "残疾人证"})
+            # the card number is the ID number and two digits, an ID's check character X inside
+            member = member.model_copy(update={"id_number": f"{number}{digit}{grade}",
+                                               "id_type": "残疾人证"})
         members.append(member)
     return household.model_copy(update={"members": members})
 
@@ -148,7 +148,8 @@ def _matches(mapped: Any, value: Any, parent: dict[str, Any] | None) -> bool:
 def label_of(entry: MapEntry, value: Any, parent: dict[str, Any] | None) -> Any:
     """The cell that ``entry`` reads back as ``value``: the most specific vocabulary label (one
     setting sibling fields first), a default's label, else the value itself (its Chinese label
-    for a vocabulary value); None for a list answered by no label."""
+    for a vocabulary value); for a known list without the kind a yes/no column answers, its
+    "no" label (否); None for a list answered by no label."""
     vocabulary = entry.values
     for label, mapped in vocabulary.items():
         if isinstance(mapped, dict) and _matches(mapped, value, parent):
@@ -158,6 +159,13 @@ def label_of(entry: MapEntry, value: Any, parent: dict[str, Any] | None) -> Any:
             return label
     if value is None:
         return None
+    kind = answered_kind(entry)
+    if kind is not None and isinstance(value, list) and kind not in value:
+        # a known list without the column's kind: the export answers 否 (declined), not blank
+        for label, mapped in vocabulary.items():
+            if isinstance(mapped, dict) and any(isinstance(v, list) and kind in v
+                                                for v in mapped.values()):
+                return label
     for label, mapped in entry.defaults.items():
         if mapped == value:
             return label
