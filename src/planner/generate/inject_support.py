@@ -121,6 +121,30 @@ def protection_only(household: Household, rng: random.Random, ctx: BuildContext)
     return [Expected("SUP006"), *_development_due(household, ctx)]
 
 
+def _span(item: dict[str, Any]) -> tuple[date | None, date | None]:
+    start, end = item.get("start"), item.get("end")
+    return (None if start is None else date.fromisoformat(str(start)),
+            None if end is None else date.fromisoformat(str(end)))
+
+
+def _idle_capable(household: Household, when: date) -> bool:
+    """Whether a registered member able to work has no spell of work covering ``when``'s year
+    and no public-welfare post held on ``when`` (what the facts ``member.employed`` and
+    ``member.holds_post`` say)."""
+    year = when.year
+    for member in household["members"]:
+        if not member.get("registered", True) or member.get("labour_capacity") not in (
+                "normal", "skilled", "weak"):
+            continue
+        works = any((start is None or start.year <= year) and (end is None or end.year >= year)
+                    for start, end in map(_span, member.get("employment") or ()))
+        posted = any((start is None or start <= when) and (end is None or end >= when)
+                     for start, end in map(_span, member.get("public_welfare_posts") or ()))
+        if not works and not posted:
+            return True
+    return False
+
+
 @injector("MON001", monitoring_era=True)
 def should_be_monitored(
     household: Household, rng: random.Random, ctx: BuildContext
@@ -150,6 +174,10 @@ def should_be_monitored(
     ):
         raise NotApplicable("would be transfer-dependent")
     rerecord(household, ctx, rng)
+    if _idle_capable(household, ctx.when):
+        # below the range, an idle member able to work is a problem of its own (no job, no post:
+        # the example pack's EX001), which this household must not carry unlabelled
+        raise NotApplicable("a member able to work has neither work this year nor a post")
     size = len(household["members"])
     # large rigid expenditure: more than the share of a sharp fall (0.3) of income
     left = min(threshold * 0.95, target * rng.uniform(0.4, 0.65))
