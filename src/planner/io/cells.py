@@ -250,6 +250,17 @@ def from_serial(value: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
+def month_only(value: Any) -> bool:
+    """Whether a month column's cell gives a month only (``202003``, ``2020-03``, ``2020年03月``),
+    which :func:`to_date` reads as the month's first day, rather than a day."""
+    if isinstance(value, (date, bool)):
+        return False
+    if isinstance(value, (int, float)) and (not math.isfinite(value) or value < 100_000):
+        return False  # an Excel serial day
+    text = value.translate(_FULL_WIDTH).strip() if isinstance(value, str) else _text(value)
+    return _MONTH.match(text) is not None and not _SERIAL.match(text)
+
+
 def to_date(value: Any, month: bool = False) -> date:
     """A date from a date cell or text: ``2020-03-01``, ``2020/3/1``, ``20200301``, ``2020年3月1日``
     (a time part is ignored), or an Excel serial day number (``43831``, from a date column
