@@ -64,7 +64,9 @@ def with_assistance(household: Household, catalog: MeasureCatalog | None = None)
     each active measure as an item of its family's column, a family-doctor contract under
     健康帮扶 and the members' 低保, 特困 and disability subsidies under 综合保障, and
     实施开发式帮扶措施情况 是 when a development measure is among them. Columns the
-    record already has are kept as recorded; a household without such a measure is unchanged.
+    record already has are kept as recorded, but for a member's family-doctor contract, added to
+    a recorded 健康帮扶 (the export has no member column for it); a household without such a
+    measure or benefit is unchanged.
     The export has no plan (``measures``), so a district writes what it did this way."""
     catalog = catalog or default_catalog()
     items: dict[str, Any] = {}
@@ -77,18 +79,26 @@ def with_assistance(household: Household, catalog: MeasureCatalog | None = None)
             item = _ITEMS.get(entry.id, entry.label.zh)
             if item not in items.setdefault(column, []):
                 items[column].append(item)
+    benefits: dict[str, list[str]] = {}
     for member in household.members:
         for benefit in member.benefits or ():
             column, item = _BENEFIT_ITEMS.get(benefit.value, (None, ""))
-            if column is not None and item not in items.setdefault(column, []):
-                items[column].append(item)
-    if not items:
+            if column is not None and item not in benefits.setdefault(column, []):
+                benefits[column].append(item)
+    if not items and not benefits:
         return household
     if any(items.get(column) for column in _DEVELOPMENT):
         items["development_measures"] = "是"
     recorded = household.assistance.model_dump() if household.assistance is not None else {}
     filled = {column: value for column, value in items.items() if recorded.get(column) is None}
     assistance = {**recorded, **filled}
+    # The export answers a member's family-doctor contract only as an item of 健康帮扶, so it is
+    # listed even in a recorded column; 低保 and 特困 have their own member columns, and a
+    # recorded 综合保障 keeps its items (their disagreement is BEN001/BEN002's to find).
+    contract = _BENEFIT_ITEMS["family_doctor"]
+    if contract[1] in benefits.get(contract[0], ()):
+        have = list(assistance.get(contract[0]) or [])
+        assistance[contract[0]] = have if contract[1] in have else [*have, contract[1]]
     return Household.model_validate({**household.model_dump(), "assistance": assistance})
 
 

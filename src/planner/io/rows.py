@@ -70,6 +70,10 @@ class RowReader:
                 companion = (*target.path[:-1], f"{target.path[-1]}_precision")
                 if resolver.column(target.level, companion) is not None:
                     self._precision.append((target, companion))
+        # Item columns (健康帮扶: type items) where a blank cell lists no item: an empty list.
+        self._items = [t for t in header.targets
+                       if t.entry is not None and t.entry.type == "items" and t.column is not None
+                       and t.column.kind == LIST]
         self._last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(self._simple)
         self._roots: dict[tuple[Any, ...], list[Target]] = {}  # for root_text
         self._last_text: dict[int, tuple[Any, str | None]] = {}
@@ -127,6 +131,11 @@ class RowReader:
                 self._convert(number, target, raw, value, strong, values)
             except CellError as exc:
                 values.errors.append(self._error(number, target, raw, exc.zh, exc.en))
+        for target in self._items:
+            if target.index >= len(cells) or blank(cells[target.index]):
+                self._put(self._store(values, target.level), target.path,
+                          Slot([], False, number, target.header, None, self.source), LIST, values,
+                          target)
         for target, companion in self._precision:
             raw = cells[target.index] if target.index < len(cells) else None
             if not blank(raw) and month_only(raw):
