@@ -27,6 +27,9 @@ WORK_FIELDS = part_fields("work_record",
                           LAYOUTS["monitoring_2023_work_records"].carried_fields(COLUMNS))
 VILLAGE_FIELDS = LAYOUTS["monitoring_2023_villages"].carried_fields(COLUMNS)
 MONTHS = {"monitoring.identified_on", "monitoring.eliminated_on", "start", "end"}
+# item columns (健康帮扶): a blank cell lists no item, so an unrecorded list reads back empty
+ITEMS = {entry.field for entry in COLUMNS.table("households").columns.values()
+         if entry.type == "items"}
 _PRECISION = "_precision"  # the companion of a month column's field (identified_on_precision)
 # 享受低保政策情况, 享受特困供养政策情况 and 是否接受医疗救助 answer for these benefits only: the
 # layout carries them as kinds of member.benefits (member.benefits.dibao …), not the whole list
@@ -69,6 +72,8 @@ def _carried(household: Household) -> dict[str, Any]:
             seen[path] = totals[path.split(".")[1]] or None
         elif path.endswith(_PRECISION):  # a month column's date is read at month precision
             seen[path] = "month" if _at(data, path.removesuffix(_PRECISION)) else None
+        elif path in ITEMS:
+            seen[path] = _at(data, path) or []
         elif not path.startswith("member."):
             seen[path] = _value(path, _at(data, path))
     for number, member in enumerate(data["members"], start=1):
