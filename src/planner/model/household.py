@@ -73,6 +73,9 @@ class WaterSupply(Record):
     """Drinking water (饮水安全): the four indicators."""
 
     quality_safe: bool | None = None
+    safe: bool | None = Field(
+        None, description="是否解决安全饮用水: the one overall answer over the four indicators "
+        "(quality, quantity, convenience, reliability), as the monitoring export gives it")
     litres_per_person_day: float | None = Field(None, ge=0)
     fetch_minutes_round_trip: float | None = Field(None, ge=0)
     piped_into_home: bool | None = None
