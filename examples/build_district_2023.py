@@ -31,10 +31,15 @@ from planner.generate.problems import Injector
 from planner.generate.writer import manifest_lines
 from planner.io.columns import default_column_map
 from planner.io.exportlayouts import export_layouts
-from planner.io.exportwrite import with_assistance, with_disability_cards, write_export
+from planner.io.exportwrite import (
+    with_assistance,
+    with_disability_cards,
+    with_water_answer,
+    write_export,
+)
 from planner.io.sources import part_fields
 from planner.model import Household, Village
-from planner.params import load_parameters
+from planner.params import ParamValues, load_parameters
 from planner.spec.needs import missing_needs
 
 HERE = Path(__file__).resolve().parent
@@ -63,8 +68,6 @@ EVIDENCE_NOT_CARRIED: dict[str, str] = {
     "RSK011": "a renovated or relocated house (no renovation or relocation status column: the "
               "export holds the house as never made safe, and RSK005 fires beside it; RSK011 is "
               "planted with RSK005)",
-    "RSK006": "safe water (the one answer 是否解决安全饮用水 is read as water quality only: the "
-              "four indicators are never all known)",
 }
 #: Kinds of problem the export cannot hold: it has no project sheet.
 NO_SHEET = ("project", "town")
@@ -174,11 +177,17 @@ def as_exported(record: dict[str, Any]) -> Household:
     """A generated household as the export records it: its plan's measures in the measure
     columns, disability cards as 残疾人证号, and property income (the export has no 财产性收入
     column) under 转移性收入, where the national statistics put dividends of the 2023 exports'
-    asset-income projects."""
+    asset-income projects, and 是否解决安全饮用水 answered from the four water indicators."""
     for item in record["income"]:
         if item["category"] == "property":
             item["category"] = "transfer"
-    return with_disability_cards(with_assistance(Household.model_validate(record)))
+    household = with_assistance(Household.model_validate(record))
+    return with_water_answer(with_disability_cards(household), _values())
+
+
+@cache
+def _values() -> ParamValues:
+    return load_parameters(province=PROVINCE).at(REFERENCE_DATE)
 
 
 README_HEAD = """\
@@ -229,6 +238,8 @@ member by 证件号码 |
   (`planner.io.exportwrite.with_assistance`).
 - 持证残疾人的证件号码写成 20 位残疾人证号，证件类型为“残疾人证”。
   Card holders are written with their 20-digit 残疾人证号 (`with_disability_cards`).
+- 是否解决安全饮用水 由饮水安全的四项指标（水质、水量、用水方便程度、供水保证率）得出。
+  是否解决安全饮用水 is the overall answer of the four water indicators (`with_water_answer`).
 - 导出表没有财产性收入列：财产性收入计入转移性收入；生产经营性收入为扣除生产经营支出后的净额。
   The export has no 财产性收入 column: property income is written under 转移性收入;
   operating income is net of costs.

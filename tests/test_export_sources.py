@@ -44,8 +44,9 @@ def test_work_records_join_to_members_by_id_number_under_any_file_name(tmp_path)
             "income.wage"} <= members.fields
     assert "member.birth_date" in members.fields  # export_2023.csv has 出生日期
     assert "helper.name" not in members.fields and "water.reliability" not in members.fields
+    # month columns: the dates and their precision (a month only is read as its first day)
     assert work.fields == {"household_id", "id_number", "employed", "start", "end", "county",
-                           "channel", "monthly_pay"}
+                           "channel", "monthly_pay", "start_precision", "end_precision"}
 
 
 def test_an_unmatched_work_row_is_an_input_error_never_a_household(tmp_path):

@@ -27,6 +27,10 @@ WORK_FIELDS = part_fields("work_record",
                           LAYOUTS["monitoring_2023_work_records"].carried_fields(COLUMNS))
 VILLAGE_FIELDS = LAYOUTS["monitoring_2023_villages"].carried_fields(COLUMNS)
 MONTHS = {"monitoring.identified_on", "monitoring.eliminated_on", "start", "end"}
+# item columns (健康帮扶): a blank cell lists no item, so an unrecorded list reads back empty
+ITEMS = {entry.field for entry in COLUMNS.table("households").columns.values()
+         if entry.type == "items"}
+_PRECISION = "_precision"  # the companion of a month column's field (identified_on_precision)
 # 享受低保政策情况, 享受特困供养政策情况 and 是否接受医疗救助 answer for these benefits only: the
 # layout carries them as kinds of member.benefits (member.benefits.dibao …), not the whole list
 ANSWERED = {p.rsplit(".", 1)[1] for p in MEMBER_FIELDS if p.startswith("member.benefits.")}
@@ -66,6 +70,10 @@ def _carried(household: Household) -> dict[str, Any]:
     for path in MEMBER_FIELDS:
         if path.startswith("income."):
             seen[path] = totals[path.split(".")[1]] or None
+        elif path.endswith(_PRECISION):  # a month column's date is read at month precision
+            seen[path] = "month" if _at(data, path.removesuffix(_PRECISION)) else None
+        elif path in ITEMS:
+            seen[path] = _at(data, path) or []
         elif not path.startswith("member."):
             seen[path] = _value(path, _at(data, path))
     for number, member in enumerate(data["members"], start=1):
@@ -73,13 +81,21 @@ def _carried(household: Household) -> dict[str, Any]:
             if not path.startswith("member.") or ".employment." in path:
                 continue
             value = _at(member, path[len("member."):])
-            if path in ("member.benefits", "member.benefits_declined"):
+            if path == "member.benefits":
                 value = sorted(ANSWERED & set(value or ())) or None
+            elif path == "member.benefits_declined":
+                # a known list of benefits without an answered kind is written 否 for it
+                known = member["benefits"]
+                absent = set() if known is None else ANSWERED - set(known)
+                value = sorted(ANSWERED & (set(value or ()) | absent)) or None
             seen[f"{number}.{path}"] = value
         # every spell's work-record fields; 务工所在地 gives the first spell's place only
         spells = [{k: _value(k, v) for k, v in spell.items()
                    if f"member.employment.0.{k}" in WORK_FIELDS or (k == "place" and not n)}
                   for n, spell in enumerate(member["employment"])]
+        for spell in spells:
+            spell.update({k: "month" if spell.get(k.removesuffix(_PRECISION)) else None
+                          for k in spell if k.endswith(_PRECISION)})
         seen[f"{number}.employment"] = [s for s in spells if any(s.values())]
     return seen
 

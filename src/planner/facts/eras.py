@@ -11,11 +11,31 @@ from __future__ import annotations
 from planner.facts.declare import Fact
 
 _THRESHOLD = "monitoring.threshold"
+_IDENTIFIED = "record.monitoring.identified_on"
+
+
+def _month_of(day: str) -> str:
+    """The formula of a date's month as a number (year × 12 + month)."""
+    return f"({day}.year * 12 + {day}.month)"
+
 
 ERA_FACTS = (
     Fact("monitoring_start", "date", "", "监测机制起始日", "monitoring start",
          "The date the monitoring mechanism applies from (monitoring.start) as a date.",
          'to_date(param("monitoring.start"))'),
+    # A month-precision identification (识别监测时间 202003, read as 2020-03-01) is before the
+    # start when its whole month is, not before when it begins on or after the start, and
+    # unknown when the start falls inside the month after its first day.
+    Fact("identified_before_start", "bool", "", "识别早于监测机制起始日",
+         "identified before the monitoring start",
+         "monitoring.identified_on is before monitoring_start; at month precision "
+         "(identified_on_precision month) true when the whole month is before it, false when "
+         "the month begins on or after it, unknown when the start falls inside the month.",
+         f"(True if {_month_of(_IDENTIFIED)} < {_month_of('monitoring_start')} else "
+         f"(False if {_month_of(_IDENTIFIED)} > {_month_of('monitoring_start')} "
+         "or monitoring_start.day == 1 else None)) "
+         f"if coalesce({_IDENTIFIED}_precision, DatePrecision.DAY) == DatePrecision.MONTH "
+         f"else {_IDENTIFIED} < monitoring_start"),
     Fact("registration_era", "bool", "", "建档立卡期", "registration era",
          "The reference date is in the registration era (建档立卡, to the end of 2020): the "
          "statuses poor, pre-exit and returned and the exit rules apply.",

@@ -153,7 +153,8 @@ HELPERS: dict[str, Helper] = {
             "water_safe", (1,),
             "饮水安全 by its four indicators (quality, litres per person and day, fetching time "
             "unless piped, reliability): a known failure is unsafe, all known and passing is "
-            "safe, else unknown.",
+            "safe; the overall answer water.safe (是否解决安全饮用水) decides the rest; else "
+            "unknown.",
             _WATER,
         ),
         Helper(

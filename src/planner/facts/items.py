@@ -14,7 +14,18 @@ ITEM_INPUTS = {
 }
 
 
-def _common(zh: str, en: str) -> tuple[Fact, ...]:
+def _age_at_start(month_precision: bool) -> str:
+    age = "age_on(holder.birth_date, record.start) if is_known(record.start) else None"
+    if not month_precision:
+        return age
+    # A start known to the month only (its first day, start_precision month) gives the age of
+    # the whole month, unknown when a birthday after the 1st falls inside it.
+    return (f"None if coalesce(record.start_precision, DatePrecision.DAY) == DatePrecision.MONTH"
+            " and holder.birth_date.month == record.start.month and holder.birth_date.day > 1"
+            f" else ({age})")
+
+
+def _common(zh: str, en: str, month_precision: bool = False) -> tuple[Fact, ...]:
     return (
         Fact("record", f"record {en}", "", f"{zh}记录", f"{en} record",
              "The record as validated.", "record"),
@@ -29,13 +40,14 @@ def _common(zh: str, en: str) -> tuple[Fact, ...]:
         Fact("holder_age", "integer", "years", "持有人年龄", "holder's age",
              "The holder's completed years on the reference date.", "holder.age"),
         Fact("holder_age_at_start", "integer", "years", "开始时年龄", "age at start",
-             "The holder's completed years on the start date.",
-             "age_on(holder.birth_date, record.start) if is_known(record.start) else None"),
+             "The holder's completed years on the start date; for a start known to the month "
+             "only, unknown when the holder's birthday falls inside that month after its 1st.",
+             _age_at_start(month_precision)),
     )
 
 
 WORK_RECORD_FACTS = (
-    *_common("务工", "EmploymentRecord"),
+    *_common("务工", "EmploymentRecord", month_precision=True),
     Fact("active", "bool", "", "本年务工", "active this year",
          "The spell covers the reference year (an unknown start or end is open).",
          "covers_year(record.start, record.end, when)"),

@@ -179,6 +179,7 @@ class HouseholdFacts:
     extra: dict[str, object] = field(default_factory=dict)
     # planner.facts.eras
     monitoring_start: date | None = None
+    identified_before_start: bool | None = None
     registration_era: bool | None = None
     monitoring_threshold: float | None = None
     # The county checklist (planner.facts.county); defaulted so that they can stay last.

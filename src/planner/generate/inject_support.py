@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.facts import months_between
+from planner.generate.economy import add_work_spell
 from planner.generate.edits import (
     ages,
     ensure_monitored,
@@ -121,6 +122,27 @@ def protection_only(household: Household, rng: random.Random, ctx: BuildContext)
     return [Expected("SUP006"), *_development_due(household, ctx)]
 
 
+def _span(item: dict[str, Any]) -> tuple[date | None, date | None]:
+    start, end = item.get("start"), item.get("end")
+    return (None if start is None else date.fromisoformat(str(start)),
+            None if end is None else date.fromisoformat(str(end)))
+
+
+def _idle(member: dict[str, Any], when: date) -> bool:
+    """Whether a registered member able to work has no spell of work covering ``when``'s year
+    and no public-welfare post held on ``when`` (what the facts ``member.can_work``,
+    ``member.employed`` and ``member.holds_post`` say)."""
+    if not member.get("registered", True) or member.get("labour_capacity") not in (
+            "normal", "skilled", "weak"):
+        return False
+    year = when.year
+    works = any((start is None or start.year <= year) and (end is None or end.year >= year)
+                for start, end in map(_span, member.get("employment") or ()))
+    posted = any((start is None or start <= when) and (end is None or end >= when)
+                 for start, end in map(_span, member.get("public_welfare_posts") or ()))
+    return not works and not posted
+
+
 @injector("MON001", monitoring_era=True)
 def should_be_monitored(
     household: Household, rng: random.Random, ctx: BuildContext
@@ -136,6 +158,13 @@ def should_be_monitored(
     household.pop("monitoring", None)
     household.pop("exit_target", None)
     household["causes"] = household["causes"] or ["lack_of_funds"]
+    # Nobody able to work stays idle (no work, no post): lowered below the range, such a member
+    # would be a problem of its own (the example pack's EX001). A member out of school is given
+    # a spell of work, whose wage the lowering below scales with the rest.
+    for number, member in enumerate(household["members"], start=1):
+        if _idle(member, ctx.when) and member.get("schooling") in (None, "not_student"):
+            add_work_spell(rng, member, number, household, ctx.when,
+                           household["region"]["county"])
     threshold = float(ctx.values["monitoring.threshold"])
     # Above the near-the-line limit where it lies above the range (2020: 1.5× the line is the
     # range), so that INC004 and INC005 stay out of it.
@@ -150,6 +179,10 @@ def should_be_monitored(
     ):
         raise NotApplicable("would be transfer-dependent")
     rerecord(household, ctx, rng)
+    if any(_idle(member, ctx.when) for member in household["members"]):
+        # below the range, an idle member able to work is a problem of its own (no job, no post:
+        # the example pack's EX001), which this household must not carry unlabelled
+        raise NotApplicable("a member able to work has neither work this year nor a post")
     size = len(household["members"])
     # large rigid expenditure: more than the share of a sharp fall (0.3) of income
     left = min(threshold * 0.95, target * rng.uniform(0.4, 0.65))

@@ -54,7 +54,9 @@ SERIAL_MAX = 73_050
 # An amount written with its unit, as a cell formatted by hand: 300元, 1.2万, 1.2万元.
 _AMOUNT_UNIT = re.compile(r"^(.*?)(万元|万|元)$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$", re.ASCII)
-_ID = re.compile(r"^\d+X?$", re.ASCII)
+# Digits with a final X, or a 20/22-digit 残疾人证号: the ID number (its check character X
+# inside) and two or four digits (domain.md §5).
+_ID = re.compile(r"^(\d+X?|\d{17}X(\d{2}|\d{4}))$", re.ASCII)
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$", re.ASCII)
 # Full-width ASCII (！ to ～, digits, ．，＋－ｅ among them) and the ideographic space.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -246,6 +248,17 @@ def from_serial(value: float) -> date:
             f" and {SERIAL_MAX} (1927–2099); write a year as a whole date",
         )
     return EXCEL_EPOCH + timedelta(days=int(value))
+
+
+def month_only(value: Any) -> bool:
+    """Whether a month column's cell gives a month only (``202003``, ``2020-03``, ``2020年03月``),
+    which :func:`to_date` reads as the month's first day, rather than a day."""
+    if isinstance(value, (date, bool)):
+        return False
+    if isinstance(value, (int, float)) and (not math.isfinite(value) or value < 100_000):
+        return False  # an Excel serial day
+    text = value.translate(_FULL_WIDTH).strip() if isinstance(value, str) else _text(value)
+    return _MONTH.match(text) is not None and not _SERIAL.match(text)
 
 
 def to_date(value: Any, month: bool = False) -> date:

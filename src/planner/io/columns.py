@@ -15,6 +15,7 @@ a header to a field path, optionally with a value vocabulary::
             defaults: {否: none}         # used only if no other column sets the field
           工资性收入: {income: wage}      # household total → IncomeSource of ``income_year``
           识别监测时间: {field: monitoring.identified_on, type: month}   # YYYYMM
+          健康帮扶: {field: assistance.health, type: items}   # a blank cell lists no item
         ignore: [证件类型]                # known columns that feed nothing (reported as warnings)
 
 A vocabulary value may be a mapping of sibling fields (``七年级: {schooling: junior_secondary,
@@ -176,9 +177,9 @@ def _entry(
     if not spec.get("field") and not spec.get("income") and not spec.get("cost"):
         raise _error(source, f"列「{header}」需要 field、income 或 cost",
                      f"column {header}: needs field, income or cost")
-    if spec.get("type") not in (None, "month"):
-        raise _error(source, f"列「{header}」的 type 只能是 month",
-                     f"column {header}: type must be month")
+    if spec.get("type") not in (None, "month", "items"):
+        raise _error(source, f"列「{header}」的 type 只能是 month 或 items",
+                     f"column {header}: type must be month or items")
     return MapEntry(
         header,
         field=spec.get("field"),

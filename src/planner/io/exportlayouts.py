@@ -67,6 +67,8 @@ def carried_fields(headers: Iterable[Any], table: TableMap) -> frozenset[str]:
         elif entry.field:
             kind = answered_kind(entry)
             fields.add(entry.field if kind is None else f"{entry.field}.{kind}")
+            if entry.type == "month":  # the reader records a month-only cell's precision
+                fields.add(f"{entry.field}_precision")
             for value in (*entry.values.values(), *entry.defaults.values()):
                 if isinstance(value, dict):  # a vocabulary value setting sibling fields
                     parent = entry.field.rsplit(".", 1)[0] if "." in entry.field else ""

@@ -17,13 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from planner.backends.python.fact_helpers import water_safe
 from planner.facts import ACTIVE_STATUSES
 from planner.io.columns import ColumnMap, MapEntry, TableMap, default_column_map
-from planner.io.exportlayouts import ExportLayout, export_layouts
+from planner.io.exportlayouts import ExportLayout, answered_kind, export_layouts
 from planner.io.tabular import XlsxTables
 from planner.measures.catalog import MeasureCatalog, default_catalog
 from planner.model import Household, Village
 from planner.model.vocab import LABELS_ZH, DisabilityCategory
+from planner.params import ParamValues
 
 #: The sheet (and file) name of each written layout, as the 2023 monitoring system names them.
 EXPORT_SHEETS = {
@@ -57,6 +59,8 @@ _BENEFIT_ITEMS = {
     "severe_disability_care_subsidy": ("social_security", "重度残疾人护理补贴"),
 }
 _DEVELOPMENT = ("industry", "employment", "public_welfare_post", "finance")
+# Benefit items the export also answers in a member's own column (享受低保政策情况 …).
+_OWN_COLUMNS = {_BENEFIT_ITEMS["dibao"][1], _BENEFIT_ITEMS["tekun"][1]}
 
 
 def with_assistance(household: Household, catalog: MeasureCatalog | None = None) -> Household:
@@ -64,7 +68,9 @@ def with_assistance(household: Household, catalog: MeasureCatalog | None = None)
     each active measure as an item of its family's column, a family-doctor contract under
     健康帮扶 and the members' 低保, 特困 and disability subsidies under 综合保障, and
     实施开发式帮扶措施情况 是 when a development measure is among them. Columns the
-    record already has are kept as recorded; a household without such a measure is unchanged.
+    record already has are kept as recorded, but for a member's family-doctor contract and
+    disability subsidies, added to a recorded 健康帮扶 / 综合保障 (the export has no member
+    column for them); a household without such a measure or benefit is unchanged.
     The export has no plan (``measures``), so a district writes what it did this way."""
     catalog = catalog or default_catalog()
     items: dict[str, Any] = {}
@@ -77,19 +83,43 @@ def with_assistance(household: Household, catalog: MeasureCatalog | None = None)
             item = _ITEMS.get(entry.id, entry.label.zh)
             if item not in items.setdefault(column, []):
                 items[column].append(item)
+    benefits: dict[str, list[str]] = {}
     for member in household.members:
         for benefit in member.benefits or ():
             column, item = _BENEFIT_ITEMS.get(benefit.value, (None, ""))
-            if column is not None and item not in items.setdefault(column, []):
-                items[column].append(item)
-    if not items:
+            if column is not None and item not in benefits.setdefault(column, []):
+                benefits[column].append(item)
+    if not items and not benefits:
         return household
     if any(items.get(column) for column in _DEVELOPMENT):
         items["development_measures"] = "是"
     recorded = household.assistance.model_dump() if household.assistance is not None else {}
     filled = {column: value for column, value in items.items() if recorded.get(column) is None}
     assistance = {**recorded, **filled}
+    # The export answers a member's family-doctor contract and disability subsidies only as
+    # items of 健康帮扶 / 综合保障, so they are listed even in a recorded column; 低保 and 特困
+    # have their own member columns, and a recorded 综合保障 keeps its items for them (their
+    # disagreement is BEN001/BEN002's to find).
+    for column, listed in benefits.items():
+        have = list(assistance.get(column) or [])
+        added = [item for item in listed if item not in have and item not in _OWN_COLUMNS]
+        if added:
+            assistance[column] = have + added
     return Household.model_validate({**household.model_dump(), "assistance": assistance})
+
+
+def with_water_answer(household: Household, params: ParamValues) -> Household:
+    """``household`` with 是否解决安全饮用水 (``water.safe``) answered from the four indicators
+    (quality, quantity, convenience, reliability; thresholds from ``params``) where it is not
+    recorded, as the export gives the one overall answer: unchanged when the indicators do not
+    decide it."""
+    if household.water.safe is not None:
+        return household
+    safe = water_safe(household.water, params=params)
+    if safe is None:
+        return household
+    return household.model_copy(
+        update={"water": household.water.model_copy(update={"safe": safe})})
 
 
 def with_disability_cards(household: Household) -> Household:
@@ -103,9 +133,9 @@ def with_disability_cards(household: Household) -> Household:
             member.disability_grade
         if number and len(number) == 18 and category is not None and grade is not None:
             digit = tuple(DisabilityCategory).index(category) + 1
-            # a card number holds digits only: an ID ending in X keeps its number, with the type
-            card = f"{number}{digit}{grade}" if number.isdigit() else number
-            member = member.model_copy(update={"id_number": card, "id_type": "残疾人证"})
+            # the card number is the ID number and two digits, an ID's check character X inside
+            member = member.model_copy(update={"id_number": f"{number}{digit}{grade}",
+                                               "id_type": "残疾人证"})
         members.append(member)
     return household.model_copy(update={"members": members})
 
@@ -148,7 +178,8 @@ def _matches(mapped: Any, value: Any, parent: dict[str, Any] | None) -> bool:
 def label_of(entry: MapEntry, value: Any, parent: dict[str, Any] | None) -> Any:
     """The cell that ``entry`` reads back as ``value``: the most specific vocabulary label (one
     setting sibling fields first), a default's label, else the value itself (its Chinese label
-    for a vocabulary value); None for a list answered by no label."""
+    for a vocabulary value); for a known list without the kind a yes/no column answers, its
+    "no" label (否); None for a list answered by no label."""
     vocabulary = entry.values
     for label, mapped in vocabulary.items():
         if isinstance(mapped, dict) and _matches(mapped, value, parent):
@@ -158,6 +189,13 @@ def label_of(entry: MapEntry, value: Any, parent: dict[str, Any] | None) -> Any:
             return label
     if value is None:
         return None
+    kind = answered_kind(entry)
+    if kind is not None and isinstance(value, list) and kind not in value:
+        # a known list without the column's kind: the export answers 否 (declined), not blank
+        for label, mapped in vocabulary.items():
+            if isinstance(mapped, dict) and any(isinstance(v, list) and kind in v
+                                                for v in mapped.values()):
+                return label
     for label, mapped in entry.defaults.items():
         if mapped == value:
             return label
@@ -351,4 +389,4 @@ def write_export(folder: Path, households: Iterable[Household], villages: Iterab
 
 
 __all__ = ["EXPORT_SHEETS", "household_rows", "label_of", "village_rows", "with_assistance",
-           "with_disability_cards", "write_export", "write_sheet"]
+           "with_disability_cards", "with_water_answer", "write_export", "write_sheet"]

@@ -76,6 +76,8 @@ def _labels(entry: MapEntry, column_type: Any, is_list: bool) -> str:
         parts.append(_PLAIN[column_type])
     if is_list:
         parts.append("several items separated by ; ； 、 , ，")
+    if entry.type == "items":
+        parts.append("a blank cell lists no item (none received), not an unanswered one")
     if entry.scale:
         parts.append(f"a bare number × {entry.scale:g} (a cell with its unit, 300元, is in 元)")
     return "; ".join(parts)

@@ -6,7 +6,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.io.cells import CellError, blank, has_unit, read_cell, to_float, to_int
+from planner.io.cells import (
+    CellError,
+    blank,
+    has_unit,
+    month_only,
+    read_cell,
+    to_float,
+    to_int,
+)
 from planner.io.columns import normalize_value
 from planner.io.errors import WARNING, InputError, mask_value
 from planner.io.headers import KEY, Header, Resolver, Target
@@ -14,6 +22,7 @@ from planner.io.layout import LIST, ROOT, ROW, SCALAR, layout_for
 from planner.io.options import ReadOptions
 from planner.io.recordbuild import Slot
 from planner.io.tabular import TableSource, where
+from planner.model.vocab import DatePrecision
 
 Rows = Iterator[tuple[int, Sequence[Any]]]
 _NOTHING = object()
@@ -53,6 +62,18 @@ class RowReader:
                 self._simple.append(target)
             else:
                 self._general.append(target)
+        # Month columns (识别监测时间 202003) whose field has a precision companion
+        # (identified_on_precision): a cell giving a month only records that precision.
+        self._precision: list[tuple[Target, tuple[Any, ...]]] = []
+        for target in header.targets:
+            if target.month and target.path and isinstance(target.path[-1], str):
+                companion = (*target.path[:-1], f"{target.path[-1]}_precision")
+                if resolver.column(target.level, companion) is not None:
+                    self._precision.append((target, companion))
+        # Item columns (健康帮扶: type items) where a blank cell lists no item: an empty list.
+        self._items = [t for t in header.targets
+                       if t.entry is not None and t.entry.type == "items" and t.column is not None
+                       and t.column.kind == LIST]
         self._last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(self._simple)
         self._roots: dict[tuple[Any, ...], list[Target]] = {}  # for root_text
         self._last_text: dict[int, tuple[Any, str | None]] = {}
@@ -110,6 +131,16 @@ class RowReader:
                 self._convert(number, target, raw, value, strong, values)
             except CellError as exc:
                 values.errors.append(self._error(number, target, raw, exc.zh, exc.en))
+        for target in self._items:
+            if target.index >= len(cells) or blank(cells[target.index]):
+                self._put(self._store(values, target.level), target.path,
+                          Slot([], False, number, target.header, None, self.source), LIST, values,
+                          target)
+        for target, companion in self._precision:
+            raw = cells[target.index] if target.index < len(cells) else None
+            if not blank(raw) and month_only(raw):
+                self._store(values, target.level)[companion] = Slot(
+                    DatePrecision.MONTH.value, True, number, target.header, raw, self.source)
         return values
 
     def _convert_simple(self, number: int, cells: Sequence[Any], values: RowValues) -> None:

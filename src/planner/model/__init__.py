@@ -20,6 +20,7 @@ from planner.model.person import EmploymentRecord, Member, PublicWelfarePost, Wo
 from planner.model.vocab import (
     LABELS_ZH,
     Benefit,
+    DatePrecision,
     DisabilityCategory,
     EducationLevel,
     EliminationMethod,
@@ -44,7 +45,8 @@ from planner.model.vocab import (
 )
 
 __all__ = [
-    "LABELS_ZH", "AssistanceReceived", "Benefit", "DisabilityCategory", "EducationLevel",
+    "LABELS_ZH", "AssistanceReceived", "Benefit", "DatePrecision", "DisabilityCategory",
+    "EducationLevel",
     "EliminationMethod",
     "EmploymentRecord", "Health", "Helper", "Household", "HouseholdCategory", "HouseholdStatus",
     "Housing", "HousingGrade", "IncomeCategory", "IncomeSource", "LabourCapacity",

@@ -10,6 +10,7 @@ from planner.model.base import Record
 from planner.model.person import Member
 from planner.model.personal import personal
 from planner.model.vocab import (
+    DatePrecision,
     EliminationMethod,
     HouseholdCategory,
     HouseholdStatus,
@@ -72,6 +73,9 @@ class WaterSupply(Record):
     """Drinking water (饮水安全): the four indicators."""
 
     quality_safe: bool | None = None
+    safe: bool | None = Field(
+        None, description="是否解决安全饮用水: the one overall answer over the four indicators "
+        "(quality, quantity, convenience, reliability), as the monitoring export gives it")
     litres_per_person_day: float | None = Field(None, ge=0)
     fetch_minutes_round_trip: float | None = Field(None, ge=0)
     piped_into_home: bool | None = None
@@ -131,11 +135,16 @@ class Monitoring(Record):
 
     group: MonitoringGroup
     identified_on: date | None = None
+    identified_on_precision: DatePrecision | None = Field(
+        None, description="month: identified_on known to the month only (识别监测时间 YYYYMM, "
+        "read as its first day); None = the day")
     verified_on: date | None = None
     assisted_on: date | None = None
     risks: list[str] = Field(default_factory=list)
     risk_eliminated: bool | None = None
     eliminated_on: date | None = None
+    eliminated_on_precision: DatePrecision | None = Field(
+        None, description="month: eliminated_on known to the month only (消除监测时间 YYYYMM)")
     elimination_method: EliminationMethod | None = None
     house_damaged_after_elimination: bool | None = Field(None, description="风险消除后是否住房损毁")
     water_damaged_after_elimination: bool | None = Field(

@@ -10,6 +10,7 @@ from planner.model.base import Record
 from planner.model.personal import personal
 from planner.model.vocab import (
     Benefit,
+    DatePrecision,
     DisabilityCategory,
     EducationLevel,
     Health,
@@ -28,6 +29,10 @@ class EmploymentRecord(Record):
 
     start: date | None = None
     end: date | None = None
+    start_precision: DatePrecision | None = Field(
+        None, description="month: start known to the month only (its first day); None = the day")
+    end_precision: DatePrecision | None = Field(
+        None, description="month: end known to the month only (its first day); None = the day")
     place: WorkPlace | None = None
     county: str | None = Field(None, description="County (or division code) of the workplace")
     monthly_pay: float | None = Field(None, ge=0)

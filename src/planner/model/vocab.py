@@ -165,6 +165,14 @@ class Benefit(Labelled):
     FAMILY_DOCTOR = "family_doctor"  # 家庭医生签约
 
 
+class DatePrecision(Labelled):
+    """How precisely a source gives a date: to the day, or to the month only (the 2023 export's
+    识别监测时间 ``202003``, 务工开始时间 ``2023年03月``: read as the month's first day)."""
+
+    DAY = "day"  # 日
+    MONTH = "month"  # 月
+
+
 class WorkPlace(Labelled):
     IN_TOWNSHIP = "in_township"  # 乡内
     IN_COUNTY = "in_county"  # 乡外县内
@@ -323,6 +331,8 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (Benefit.LIVING_SUBSIDY, "义务教育生活补助"),
     (Benefit.MEDICAL_ASSISTANCE, "医疗救助"),
     (Benefit.FAMILY_DOCTOR, "家庭医生签约"),
+    (DatePrecision.DAY, "精确到日"),
+    (DatePrecision.MONTH, "精确到月"),
     (WorkPlace.IN_TOWNSHIP, "乡内"),
     (WorkPlace.IN_COUNTY, "乡外县内"),
     (WorkPlace.IN_PROVINCE, "县外省内"),

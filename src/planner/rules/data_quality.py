@@ -60,6 +60,11 @@ def _no_causes(household: HouseholdFacts, params: ParamValues) -> bool:
     return household.record.status in REGISTERED and not household.record.causes
 
 
+def _no_water_answer(household: HouseholdFacts, params: ParamValues) -> bool:
+    water = household.record.water
+    return water.quality_safe is None and water.safe is None
+
+
 def _no_water_access(household: HouseholdFacts, params: ParamValues) -> bool:
     water = household.record.water
     return not water.piped_into_home and water.fetch_minutes_round_trip is None
@@ -75,7 +80,9 @@ HOUSEHOLD_FIELDS: dict[str, tuple[str, str, HouseholdCheck]] = {
     "housing.safety_grade": ("住房安全等级（危房鉴定）", "housing safety grade",
                              _unset("housing.safety_grade")),
     "housing.floor_area": ("住房面积", "floor area", _unset("housing.floor_area")),
-    "water.quality_safe": ("饮水水质", "water quality", _unset("water.quality_safe")),
+    # the quality, or the export's overall answer (是否解决安全饮用水) that includes it
+    "water.quality_safe": ("饮水水质（是否解决安全饮用水）", "water quality (safe drinking water)",
+                           _no_water_answer),
     "water.litres_per_person_day": ("饮水水量", "water quantity",
                                     _unset("water.litres_per_person_day")),
     "water.access": ("取水方便程度", "water access", _no_water_access),
@@ -185,7 +192,8 @@ def missing_required_gate(params: Mapping[str, Any]) -> dict[str, Any] | None:
 
 # The model fields a key is read from, where it is not the key itself: water access is told by
 # either of two fields.
-KEY_FIELDS = {"water.access": ("water.piped_into_home", "water.fetch_minutes_round_trip")}
+KEY_FIELDS = {"water.access": ("water.piped_into_home", "water.fetch_minutes_round_trip"),
+              "water.quality_safe": ("water.quality_safe", "water.safe")}
 
 
 @lru_cache(maxsize=64)
@@ -259,10 +267,10 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     `living.distance_to_main_road_km` (3_02_013; an implausible distance is DQ012's),
     `living.cultivated_mu`, `living.forest_mu`, `living.grassland_mu` (3_02_004..006),
     `member.serious_illness_insurance` (2_01_006, 2_12_010) and `member.pension_insurance`
-    (2_01_007, 5_19_001); 是否解决安全饮用水 (`water.quality_safe`, 3_02_002, 5_19_002) is
-    required in every year. A member whose age is unknown is only reported for the missing
-    birth date. One finding per missing field; member fields carry the member number;
-    `evidence.field` names the key.
+    (2_01_007, 5_19_001); 是否解决安全饮用水 (key `water.quality_safe`: the water quality, or
+    the export's overall answer `water.safe`, 3_02_002, 5_19_002) is required in every year.
+    A member whose age is unknown is only reported for the missing birth date. One finding per
+    missing field; member fields carry the member number; `evidence.field` names the key.
     An unknown key in the parameter is an error of the rule (PLN001), never a silent skip.
     On a record read from a source that names the fields it carries (a national export), only
     the keys that source can record are checked (`water.access`: piped water or fetch time): a

@@ -121,8 +121,11 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
             "clean: an old man on rural dibao")
     for n in range(15, 17):
         # monitored for illness: the treatment's eligible out-of-pocket spending (MED006)
+        # identified in the premium-subsidy window (MED003): 健康帮扶 lists the subsidy, as a
+        # blank 健康帮扶 lists no item
         add(_household(n, _couple(n), 户类型="一般农户", 监测对象类别="边缘易致贫户",
                        识别监测时间="202303", 风险是否已消除="否",
+                       健康帮扶="城乡居民基本医疗保险个人缴费补贴",
                        **{"致贫/返贫风险1": "因务工就业不稳"}), [],
             "clean: a marginal household identified in 2023")
 
@@ -171,7 +174,9 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
                       "风险消除后是否义务教育阶段适龄儿童少年失学辍学": "否"}),
         ["EX001", "MON003"],
         "risk marked eliminated with income below the monitoring range, the spouse without work")
-    add(_household(32, _couple(32, 享受低保政策情况="否", 健康状况="长期慢性病")), [],
+    # the ill spouse's family-doctor contract is listed in 健康帮扶 (a blank one lists none: MED002)
+    add(_household(32, _couple(32, 享受低保政策情况="否", 健康状况="长期慢性病"),
+                   健康帮扶="家庭医生签约服务"), [],
         "clean: 享受低保政策情况 = 否 for a chronically ill spouse is not an empty benefit list")
     add(_household(33, [*_couple(33), _member("20000101", 466, "之子", 性别="1")]), ["DQ002"],
         "a son coded 1 (male) whose ID number says female")

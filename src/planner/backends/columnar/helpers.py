@@ -406,9 +406,10 @@ def _water_safe(compiler: FactCompiler, args: list[Value]) -> Value:
     if water.record != ("water",) or compiler.entity != "household":
         raise Unsupported("water_safe of something else than the household's water")
     fields = ("quality_safe", "litres_per_person_day", "fetch_minutes_round_trip",
-              "piped_into_home", "reliability")
+              "piped_into_home", "reliability", "safe")
     compiler.plan.needs.household.update(("water", name) for name in fields)
-    quality, litres, fetch, piped, reliability = (pl.col(f"r:water.{name}") for name in fields)
+    quality, litres, fetch, piped, reliability, safe = (pl.col(f"r:water.{name}")
+                                                        for name in fields)
     params = compiler.params
     checks = [
         quality,
@@ -417,7 +418,12 @@ def _water_safe(compiler: FactCompiler, args: list[Value]) -> Value:
             fetch <= params["water.fetch_minutes_max"]),
         reliability >= params["water.reliability_min"],
     ]
-    return Value(_all_known(checks), "bool")
+    # the overall answer (是否解决安全饮用水) decides what no indicator contradicts
+    indicators = _all_known(checks)
+    return Value(pl.when((safe == False).fill_null(False)).then(False)  # noqa: E712
+                 .when((indicators == False).fill_null(False)).then(False)  # noqa: E712
+                 .when(safe.fill_null(False)).then(True)
+                 .otherwise(indicators), "bool")
 
 
 def _all_known(checks: list[pl.Expr]) -> pl.Expr:

@@ -287,9 +287,10 @@ def water_safe(water: WaterSupply, *, params: ParamValues) -> bool | None:
         ),
         None if water.reliability is None else water.reliability >= params["water.reliability_min"],
     ]
-    if False in checks:
+    # the overall answer (是否解决安全饮用水) decides what no indicator contradicts
+    if False in checks or water.safe is False:
         return False
-    return None if None in checks else True
+    return True if water.safe else (None if None in checks else True)
 
 
 _GUARANTEE_ORDER = (
