@@ -28,11 +28,12 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_income,
         near_monitoring,
         near_support,
+        near_water,
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (near_education, near_education_aid, near_housing, near_income,
-                   near_monitoring, near_support):
+                   near_monitoring, near_support, near_water):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

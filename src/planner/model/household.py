@@ -76,6 +76,8 @@ class WaterSupply(Record):
     fetch_minutes_round_trip: float | None = Field(None, ge=0)
     piped_into_home: bool | None = None
     reliability: float | None = Field(None, ge=0, le=1, description="Share of days supplied")
+    water_rich_area: bool | None = Field(
+        None, description="丰水地区 (true) or 缺水地区 (false): which quantity minimum applies")
 
 
 class LivingConditions(Record):
