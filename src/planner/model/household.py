@@ -194,6 +194,9 @@ class Household(Record):
     id: str = Field(min_length=1, description="户编号")
     region: Region = Field(default_factory=Region)
     status: HouseholdStatus | None = None
+    split_from: str | None = Field(
+        None, description="分户来源户编号: the household this one was split from (分户), e.g. "
+        "parents registered apart from the son whose phone they share")
     category: HouseholdCategory | None = None
     monitoring: Monitoring | None = None
     causes: list[PovertyCause] = Field(default_factory=list, description="First is the main cause")
