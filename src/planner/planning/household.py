@@ -187,7 +187,7 @@ def _build(context: _Context, income_choice: list[Option] | None
     path, _ = critical_path(tasks, links, dates, start)
     finish = max((item.due for item in items if item.due is not None), default=None)
 
-    projection = income_projection(facts, values, income_need, items)
+    projection = income_projection(facts, values, income_need, items, start)
     notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
                         income_need, remaining, context.unplanned, values))
     notes.extend(context.unfit_notes)
@@ -387,8 +387,9 @@ def _income_notes(facts: HouseholdFacts, selection: Selection, projection: Incom
     if share is not None and share_max is not None and facts.any_can_work and share > share_max:
         notes.append(Note(
             "transfer_dependent",
-            f"计划后转移性收入占比 {share:.0%}，超过 {float(share_max):.0%}",
-            f"after the plan transfers are {share:.0%} of income, above {float(share_max):.0%}"))
+            f"计划后政策性转移收入占比 {share:.0%}，超过 {float(share_max):.0%}",
+            f"after the plan policy transfers are {share:.0%} of income, above "
+            f"{float(share_max):.0%}"))
     return notes
 
 
