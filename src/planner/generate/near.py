@@ -28,6 +28,7 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_education_aid,
         near_housing,
         near_income,
+        near_limits,
         near_monitoring,
         near_quality,
         near_support,
@@ -35,7 +36,7 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education, near_education_aid, near_housing, near_income,
+    for module in (near_education, near_education_aid, near_housing, near_income, near_limits,
                    near_monitoring, near_quality, near_support, near_water):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
