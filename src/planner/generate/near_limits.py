@@ -36,6 +36,7 @@ class Limit:
     edit: Edit
     scope: Callable[[Household], bool] | None = None
     monitoring_era: bool = False
+    after_registration: bool = False
 
 
 def set_to(path: str, param: str, key: str | None = None,
@@ -69,6 +70,30 @@ def _monitoring_steps_on_the_deadline(household: Household, ctx: BuildContext,
         raise NotApplicable("eliminated before the deadline")
 
 
+def _last_visit_on_the_interval(household: Household, ctx: BuildContext,
+                                rng: random.Random) -> None:
+    visits = household.get("visits") or []
+    if not visits:
+        raise NotApplicable("no visit recorded")
+    interval = int(ctx.values["support.visit_interval_days"])
+    last = ctx.when - timedelta(days=interval)
+    household["visits"] = [
+        {**visit, "on": (last - timedelta(days=45 * k)).isoformat()}
+        for k, visit in reversed(list(enumerate(reversed(visits))))
+    ]
+
+
+def _notice_of_the_least_days(household: Household, ctx: BuildContext,
+                              rng: random.Random) -> None:
+    monitoring = _monitored(household, ctx, rng)
+    days = int(ctx.values["risk.notice_days_min"])
+    start = date.fromisoformat(monitoring["identified_on"]) + timedelta(days=1)
+    end = start + timedelta(days=days - 1)  # first and last day included
+    if monitoring.get("verified_on") is None or end.isoformat() > monitoring["verified_on"]:
+        raise NotApplicable("verified before the notice could end")
+    monitoring["notice_start"], monitoring["notice_end"] = start.isoformat(), end.isoformat()
+
+
 def at_limit(row: Limit) -> Injector:
     """The near builder of a row of :data:`LIMITS`."""
 
@@ -80,10 +105,11 @@ def at_limit(row: Limit) -> Injector:
 
     build.__name__ = build.__qualname__ = row.name
     build.__doc__ = row.doc
-    return near(row.code, monitoring_era=row.monitoring_era)(build)
+    return near(row.code, monitoring_era=row.monitoring_era,
+                after_registration=row.after_registration)(build)
 
 
-LIMITS = (
+LIMITS: tuple[Limit, ...] = (
     Limit("DQ012", "cultivated_land_at_the_plausible_maximum",
           "Cultivated land of exactly the largest plausible area (data_quality.land_mu_max: "
           "100 亩): within the range (DQ012 must not fire).",
@@ -107,6 +133,17 @@ LIMITS = (
           "A monitored household verified and first assisted exactly "
           "monitoring.identification_days_max (15) days after identification (MON002 must not "
           "fire).", _monitoring_steps_on_the_deadline, monitoring_era=True),
+)
+
+LIMITS += (
+    Limit("SUP002", "last_visit_on_the_interval",
+          "A registered or monitored household last visited exactly "
+          "support.visit_interval_days before the reference date (SUP002 must not fire).",
+          _last_visit_on_the_interval, in_scope),
+    Limit("MON010", "identification_notice_of_the_least_days",
+          "A monitored household whose identification notice ran exactly risk.notice_days_min "
+          "(5) days, first and last included, before its verification (MON010 must not fire).",
+          _notice_of_the_least_days, after_registration=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
