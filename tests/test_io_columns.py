@@ -108,8 +108,9 @@ def test_a_benefit_answered_no_declines_that_benefit_and_keeps_the_others(tmp_pa
 
 
 def test_split_households_water_area_and_legal_supporters_have_chinese_headers(tmp_path):
-    """Issue 14: 分户来源户编号 (DQ013), 是否丰水地区 and 人均日用水量 (WAT002's minimum), 是否有法定
-    赡养（抚养、扶养）人 (特困 eligibility) are read into the model; blank is not recorded."""
+    """Issue 14: 分户来源户编号 (DQ013), 是否丰水地区 and 人均日用水量 (WAT002's minimum),
+    是否有法定赡养（抚养、扶养）人 (特困 eligibility) are read into the model; blank is not
+    recorded."""
     path = tmp_path / "export.csv"
     path.write_text(
         "户编号,证件号码,分户来源户编号,是否丰水地区,人均日用水量（升）,是否有法定赡养（抚养、扶养）人\n"
