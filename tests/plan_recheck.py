@@ -27,6 +27,8 @@ EMPLOYMENT = JOBS | {"skills_training"}
 SENIOR_PUPILS = frozenset({"senior_secondary", "secondary_vocational"})
 #: Measures that only a C/D house justifies (domain.md §2).
 HOUSE_WORKS = frozenset({"housing_renovation", "relocation"})
+#: Households a house work may go to (domain.md §2: registered poor, 低保, 特困; monitored).
+HOUSE_GROUPS = frozenset({"poor", "pre_exit", "exited", "returned"})
 #: Measures whose income does not answer a non-income need (one beneficiary is enough).
 _CAPABLE = frozenset({"normal", "skilled"})
 
@@ -123,6 +125,13 @@ def _breaches(record: dict[str, Any], plan: dict[str, Any]) -> list[str]:
         where = f"{household} {item['key']}"
         if measure in HOUSE_WORKS and housing.get("safety_grade") not in ("C", "D"):
             out.append(f"house_not_cd {where} grade={housing.get('safety_grade')}")
+        if measure in HOUSE_WORKS and not (
+                record.get("status") in HOUSE_GROUPS or record.get("monitoring")
+                or record.get("category") in ("dibao", "tekun")
+                or any({"dibao", "tekun"} & set(m.get("benefits") or []) for m in members)):
+            out.append(f"house_not_priority {where} status={record.get('status')}")
+        if measure == "tekun_support" and member is not None and member.get("legal_supporter"):
+            out.append(f"tekun_with_supporter {where}")
         if member is not None and measure in EMPLOYMENT:
             if member.get("schooling") in SENIOR_PUPILS:
                 out.append(f"pupil_employed {where}")

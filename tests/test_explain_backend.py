@@ -73,14 +73,14 @@ def test_auto_says_why_it_runs_python_on_json_lines() -> None:
 
 
 def test_auto_on_typed_parquet_with_compiled_rules_only_lists_nothing(typed: Path) -> None:
-    result = _cli("check", typed, "--date", "2023-09-30", "--output-format", "jsonl",
+    result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
                   "--lang", "zh", "--select", "INC001,INC002,INC003,HOU001,DQ008",
                   "--explain-backend")
     assert result.returncode in (0, 1), result.stderr
     lines = result.stderr.splitlines()
     assert lines[0] == "运行后端：columnar（auto：输入是类型化 Parquet，且已安装 polars）"
     assert not [line for line in lines if line.startswith("规则 ") or "每户都构建" in line]
-    result = _cli("check", typed, "--date", "2023-09-30", "--output-format", "jsonl",
+    result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
                   "--lang", "zh", "--select", "INC001,DQ012", "--explain-backend")
     lines = result.stderr.splitlines()
     assert lines[1:3] == ["规则 DQ012 在 Python 中逐条运行：规则体是 Python 代码，没有可编译的规格",

@@ -166,7 +166,8 @@ def test_the_parameters_of_facts_are_derived_from_formulas_helpers_and_facts_rea
     guarantees = (
         "housing.unsafe_grades", "education.compulsory_age_min", "education.school_entry_cutoff",
         "education.compulsory_age_max",
-        "water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min",
+        "water.litres_per_person_day_min", "water.litres_per_person_day_min_water_rich",
+        "water.fetch_minutes_max", "water.reliability_min",
     )
     assert FACT_PARAMETERS["household.basic_guarantee_problems"] == guarantees
     assert FACT_PARAMETERS["household.basic_guarantee_secure"] == guarantees
@@ -200,7 +201,8 @@ def test_planner_facts_json_lists_every_fact_with_its_derived_parameters() -> No
     documents = [d for d in documents if d["entity"] in ("household", "member")]
     assert sorted(d["name"] for d in documents) == sorted(expected)
     # eras, county_health, county, risk, contact, income_stability
-    assert len(documents) == 64 + 31 + 4 + 7 + 15 + 26 + 2 + 9
+    # + 1: household.water_litres_min (regional water quantity)
+    assert len(documents) == 65 + 31 + 4 + 7 + 15 + 26 + 2 + 9
     for document in documents:
         assert set(document) == {
             "name", "entity", "type", "unit", "label_zh", "label_en", "doc", "parameters",
@@ -212,7 +214,8 @@ def test_planner_facts_json_lists_every_fact_with_its_derived_parameters() -> No
     assert by_name["household.basic_guarantee_problems"]["parameters"] == [
         "education.compulsory_age_max", "education.compulsory_age_min",
         "education.school_entry_cutoff", "housing.unsafe_grades", "water.fetch_minutes_max",
-        "water.litres_per_person_day_min", "water.reliability_min",
+        "water.litres_per_person_day_min", "water.litres_per_person_day_min_water_rich",
+        "water.reliability_min",
     ]
     assert by_name["member.age"]["helper"] == "age_on"
     assert by_name["household.net_income"]["depends_on"] == [

@@ -110,6 +110,24 @@ def test_a_benefit_answered_no_declines_that_benefit_and_keeps_the_others(tmp_pa
         ["dibao"], ["tekun", "medical_assistance"], ["dibao"]]
 
 
+def test_split_households_water_area_and_legal_supporters_have_chinese_headers(tmp_path):
+    """Issue 14: 分户来源户编号 (DQ013), 是否丰水地区 and 人均日用水量 (WAT002's minimum),
+    是否有法定赡养（抚养、扶养）人 (特困 eligibility) are read into the model; blank is not
+    recorded."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "户编号,证件号码,分户来源户编号,是否丰水地区,人均日用水量（升）,是否有法定赡养（抚养、扶养）人\n"
+        "H1,522425197005060016,H0,是,30,否\n"
+        "H2,522425197005060024,,否,22,是\n"
+        "H3,522425197005060032,,,,\n", encoding="utf-8")
+    households, errors, _warnings, _ = _read(path)
+    assert errors == []
+    assert [h.split_from for h in households] == ["H0", None, None]
+    assert [h.water.water_rich_area for h in households] == [True, False, None]
+    assert [h.water.litres_per_person_day for h in households] == [30, 22, None]
+    assert [h.members[0].legal_supporter for h in households] == [False, True, None]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 @pytest.mark.parametrize("delimiter", [",", "\t", ";"])
 def test_encodings_and_delimiters_are_detected(encoding, delimiter, tmp_path):

@@ -125,3 +125,35 @@ def test_microcredit_ages_follow_the_dated_parameters(facts_of) -> None:
     assert (verdict.eligible, verdict.en) == (False, "member 1 is 66, outside ages 18–65")
     district = default_parameters().with_values({"support.microcredit_age_max": 70}).at(WHEN)
     assert eligibility(microcredit, facts, facts.members[0], district).eligible is True
+
+
+def test_tekun_support_is_only_for_someone_without_a_legal_supporter(facts_of) -> None:
+    """特困 (issue 14): a member who cannot work but has a legal supporter able to support them
+    (法定赡养人/抚养人) is not eligible when the planner applies the domain conditions; one
+    recorded without, or not recorded (the field is optional), stays eligible."""
+    tekun = default_catalog()["tekun_support"]
+    for supporter, eligible in ((True, False), (False, True), (None, True)):
+        facts = facts_of("no_labour", {"members": {1: {"legal_supporter": supporter}}})
+        verdict = eligibility(tekun, facts, facts.members[0], domain=True)
+        assert verdict.eligible is eligible, supporter
+        if not eligible:
+            assert verdict.reason == "legal_supporter" and "法定赡养" in verdict.zh
+    facts = facts_of("no_labour", {"members": {1: {"legal_supporter": True}}})
+    assert eligibility(tekun, facts, facts.members[0]).eligible is True  # catalog basics only
+
+
+@pytest.mark.parametrize(("patch", "eligible"), [
+    ({}, True),  # registered poor, 低保, grade C
+    ({"status": "general", "category": None, "monitoring": None,
+      "members": {1: {"benefits": []}, 2: {"benefits": []}}}, False),  # an ordinary household
+    ({"status": "general", "monitoring": None}, True),  # ordinary, but a 低保 household
+    ({"housing": {"safety_grade": "B"}}, False),  # a safe house
+])
+def test_renovation_and_relocation_go_to_cd_houses_of_the_priority_groups(
+        facts_of, patch, eligible) -> None:
+    """Renovation and relocation (issue 14; domain.md §2 住房安全): a C or D house of a household
+    of the priority groups (registered poor, monitored, 低保, 特困)."""
+    catalog = default_catalog()
+    facts = facts_of("one_room_unsafe_water", patch)
+    for measure in ("housing_renovation", "relocation"):
+        assert eligibility(catalog[measure], facts, domain=True).eligible is eligible, measure

@@ -67,6 +67,31 @@ def test_two_parts_merged_give_the_hits_of_one_accumulator() -> None:
         assert _hits(first[code]) == _hits(whole[code]), code
 
 
+def test_a_split_household_read_by_another_part_is_still_one_family() -> None:
+    """Parents split from their son's household (分户, ``split_from``) share his phone; the son's
+    household is read by the first part, the parents' by the second: merged, DQ013 stays quiet
+    about the number, as one accumulator does, and flags it without the split recorded."""
+    checker = Checker(Run.build(reference_date=ON, rule_timeout=None))
+    households = [Household.model_validate_json(line) for line in LINES[:40]]
+    son = households[1]
+    parents = json.loads(LINES[50])
+    parents.update(id="522425-999-0002", phone=son.phone, split_from=son.id)
+    for member in parents["members"]:
+        member["id_number"] = None  # not the same people as anyone (DQ004)
+    unsplit = {**parents, "split_from": None}
+
+    def flagged(parents_record: dict[str, Any]) -> set[str]:
+        part = [Household.model_validate(parents_record)]
+        first, second = _fed(checker, households), _fed(checker, part)
+        first["DQ013"].merge(second["DQ013"].partial())
+        whole = _fed(checker, [*households, *part])
+        assert _hits(first["DQ013"]) == _hits(whole["DQ013"])
+        return {hit[0] for hit in _hits(first["DQ013"]) if '"shared"' in hit[2]}
+
+    assert flagged(unsplit) >= {son.id, "522425-999-0002"}
+    assert not flagged(parents) & {son.id, "522425-999-0002"}
+
+
 def test_a_household_left_out_of_a_merge_is_as_if_never_read() -> None:
     checker = Checker(Run.build(reference_date=ON, rule_timeout=None))
     households = _households()

@@ -211,3 +211,28 @@ def test_the_plan_command_reports_the_bound_of_a_greedy_allocation() -> None:
     assert (allocation["method"], allocation["lifted"], allocation["bound"], allocation["gap"],
             allocation["optimal"]) == ("greedy", 2, 2, 0, True)
     assert "budget allocation" not in result.stderr
+
+
+def test_the_cheapest_lifting_set_counts_the_village_works_it_waits_for() -> None:
+    """Issue 14: a 2,500-yuan pair of measures that lifts the household beats one 1,000-yuan
+    measure waiting for a 93,000-yuan road; without the road's cost the road-bound one wins."""
+    from planner.measures import default_catalog
+    from planner.planning.option import Option, cheapest_lifting
+
+    catalog = default_catalog()
+
+    def option(measure: str, member: int | None, cost: float, gain: float,
+               works: frozenset[str] = frozenset()) -> Option:
+        key = measure if member is None else f"{measure}@m{member}"
+        return Option(catalog[measure], member, key, gain, cost, [], works, 30)
+
+    road_bound = option("cooperative_linkage", None, 1000, 6000, frozenset({"road_hardening@v1"}))
+    job = option("job_placement", 1, 1500, 3500)
+    post = option("public_welfare_post", 2, 1000, 3000)
+    options = [road_bound, job, post]
+    combo, cost, gain = cheapest_lifting(options, 5000,
+                                         work_costs={"road_hardening@v1": 93000}) or ([], 0, 0)
+    assert sorted(o.key for o in combo) == ["job_placement@m1", "public_welfare_post@m2"]
+    assert (cost, gain) == (2500, 6500)
+    ignored = cheapest_lifting(options, 5000)
+    assert ignored is not None and [o.key for o in ignored[0]] == ["cooperative_linkage"]

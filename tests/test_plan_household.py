@@ -9,6 +9,7 @@ import pytest
 from planner.backends.python.engine import Checker
 from planner.finding import Finding
 from planner.measures import default_catalog
+from planner.measures.catalog import MeasureCatalog
 from planner.model import Household
 from planner.params import default_parameters
 from planner.planning import HouseholdPlan, plan_household
@@ -393,3 +394,48 @@ def test_a_planned_due_date_a_prerequisite_cannot_meet_is_a_date_conflict(planne
     assert microcredit.due == microcredit.start + timedelta(days=microcredit.duration_days)
     [note] = [n for n in result.notes if n.kind == "date_conflict"]
     assert note.measure == "microcredit" and "2020-10-05" in note.en and "2020-10-05" in note.zh
+
+
+def _transfer_heavy(kind: str) -> dict:
+    """pre_exit_2808 (below the 2020 line) with a full-labour head, whose income is 6,000 yuan of
+    transfers of ``kind`` beside 2,000 yuan of work: 75% of gross income are transfers."""
+    return {"members": {1: {"labour_capacity": "normal"}},
+            "income": [{"category": "wage", "subtype": "local_work", "amount": 2000,
+                        "year": 2020, "member": 1},
+                       {"category": "transfer", "subtype": kind, "amount": 6000, "year": 2020}],
+            "production_costs": []}
+
+
+def test_support_from_children_is_no_policy_dependence_in_the_plan_notes(planned) -> None:
+    """The plan's transfer share (and its transfer-dependent note) weighs policy transfers
+    (income.policy_transfer_subtypes), not support from relatives or remittances (issue 14:
+    INC004's rule, in the plan too). Without income measures in the catalog the plan adds no
+    gain, so the recorded income decides."""
+    catalog = MeasureCatalog(m for m in default_catalog().values() if m.income_category is None)
+    family = planned("pre_exit_2808", _transfer_heavy("family_support"), catalog=catalog)
+    assert family.income.transfer_share == 0.0
+    assert "transfer_dependent" not in {n.kind for n in family.notes}
+    dibao = planned("pre_exit_2808", _transfer_heavy("dibao"), catalog=catalog)
+    assert dibao.income.transfer_share == 0.75
+    assert "transfer_dependent" in {n.kind for n in dibao.notes}
+
+
+def test_the_projection_is_labelled_annualised_and_gives_the_income_within_the_year(
+        planned) -> None:
+    """A plan starting on 2020-09-30: the annualised run-rate counts every measure's full gain;
+    within the year each counts from its due date to 31 December, so a measure due in December
+    adds a few days' worth and one due next year nothing (issue 14: projections both annualised
+    and within the year, labelled)."""
+    result = planned("pre_exit_2808")
+    income = result.income
+    assert income.projected_per_capita == pytest.approx((11232 + 24000 + 3000) / 4)
+    counted = [i for i in result.items if i.status != "done" and i.gain]
+    assert counted and all(i.due is not None for i in counted)
+    within = sum(i.gain * max(0, (date(2020, 12, 31) - i.due).days) / 366
+                 for i in counted if i.due.year == 2020)
+    assert income.within_year_per_capita == pytest.approx((11232 + within) / 4)
+    assert income.per_capita < income.within_year_per_capita < income.projected_per_capita
+    data = income.to_dict()
+    assert data["projected_basis"] == "annualised"
+    assert data["within_year_until"] == "2020-12-31"
+    assert data["within_year_per_capita"] == round(income.within_year_per_capita, 2)

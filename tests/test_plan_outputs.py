@@ -125,7 +125,7 @@ def test_text_report_in_both_languages(district) -> None:
     zh = to_text(district, "zh")
     en = to_text(district, "en")
     assert "人均 2808 → 9558 元" in zh and "关键路径" in zh
-    assert "per capita 2808 → 9558 yuan" in en and "critical path" in en
+    assert "per capita 2808 → 9558 yuan (annualised" in en and "critical path" in en
     wide_zh, wide_en = to_text(district, "zh", width=300), to_text(district, "en", width=300)
     assert "收入缺口" in wide_zh and "前置：农村危房改造" in wide_zh
     assert "前置：转移就业（劳务输出及交通补贴）（成员2）" in wide_zh
@@ -152,7 +152,7 @@ def test_planner_plan_command_writes_each_format(tmp_path) -> None:
     source = str(HOUSEHOLDS / "pre_exit_2808.json")
     text = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--lang", "en"])
     assert text.exit_code == 0, text.output
-    assert "per capita 2808 → 9558 yuan" in text.output
+    assert "per capita 2808 → 9558 yuan (annualised" in text.output
     as_json = runner.invoke(cli, ["plan", source, "--date", "2020-09-30", "--output-format",
                                   "json", "--budget", "5000"])
     assert as_json.exit_code == 0, as_json.output

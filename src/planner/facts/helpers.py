@@ -32,7 +32,8 @@ class Helper:
 
 # The limits the shipped catalog's eligibility conditions name (age_min: "education.…").
 _ELIGIBILITY = parameter_names(default_catalog().values())
-_WATER = ("water.litres_per_person_day_min", "water.fetch_minutes_max", "water.reliability_min")
+_WATER = ("water.litres_per_person_day_min", "water.litres_per_person_day_min_water_rich",
+          "water.fetch_minutes_max", "water.reliability_min")
 
 HELPERS: dict[str, Helper] = {
     helper.name: helper
@@ -151,10 +152,11 @@ HELPERS: dict[str, Helper] = {
         Helper("last_visit", (2,), "The latest visit on or before the date; unknown if none."),
         Helper(
             "water_safe", (1,),
-            "饮水安全 by its four indicators (quality, litres per person and day, fetching time "
-            "unless piped, reliability): a known failure is unsafe, all known and passing is "
-            "safe; the overall answer water.safe (是否解决安全饮用水) decides the rest; else "
-            "unknown.",
+            "饮水安全 by its four indicators (quality, litres per person and day against the "
+            "minimum of a water-rich area where water_rich_area is true, else the water-scarce "
+            "one, fetching time unless piped, reliability): a known failure is unsafe, all "
+            "known and passing is safe; the overall answer water.safe (是否解决安全饮用水) "
+            "decides the rest; else unknown.",
             _WATER,
         ),
         Helper(

@@ -184,6 +184,14 @@ HOUSEHOLD_FACTS = (
     Fact("addressed_codes", "set of finding codes", "", "已有措施针对的问题", "codes addressed",
          "Finding codes addressed by the active measures.",
          "addressed_codes(record.measures, measure_addresses)"),
+    Fact("water_litres_min", "number", "L/person/day", "饮水量下限", "water litres minimum",
+         "The least water quantity for the household's area: water.litres_per_person_day_min_"
+         "water_rich in a water-rich area (water_rich_area true), else "
+         "water.litres_per_person_day_min (water-scarce, or not recorded: the lower minimum, "
+         "so that an unrecorded area never raises a finding).",
+         'param("water.litres_per_person_day_min_water_rich") '
+         'if coalesce(record.water.water_rich_area, False) '
+         'else param("water.litres_per_person_day_min")'),
     Fact("water_safe", "bool", "", "饮水安全", "water safe",
          "Drinking water safe by its four indicators.", "water_safe(record.water)"),
     Fact("basic_guarantee_problems", "tuple of BasicGuarantee", "", "三保障和饮水问题",

@@ -135,6 +135,7 @@ class HouseholdFacts:
     days_to_assistance: int | None
     months_to_elimination: int | None
     addressed_codes: frozenset[str]
+    water_litres_min: float
     water_safe: bool | None
     basic_guarantee_problems: tuple[BasicGuarantee, ...]
     basic_guarantee_secure: bool | None

@@ -368,7 +368,12 @@ def dry_water(household: Household, rng: random.Random, ctx: BuildContext) -> No
     water = household["water"]
     kind = rng.choice(("quantity", "convenience", "reliability"))
     if kind == "quantity":
-        minimum = float(ctx.values["water.litres_per_person_day_min"])
+        # below the minimum of the household's area kind, recorded half of the time (丰水地区
+        # 35 L, 缺水地区 or unrecorded 20 L: household.water_litres_min)
+        rich = rng.choice((True, False, None))
+        water["water_rich_area"] = rich
+        minimum = float(ctx.values["water.litres_per_person_day_min_water_rich" if rich
+                                   else "water.litres_per_person_day_min"])
         water["litres_per_person_day"] = float(round(minimum * rng.uniform(0.5, 0.9)))
     elif kind == "convenience":
         water["piped_into_home"] = False

@@ -8,7 +8,9 @@ test's comfortably clean households never show.
 
 A builder is an :class:`~planner.generate.problems.Injector` (same decorator, same era flags, same
 :class:`~planner.generate.problems.NotApplicable` to ask for another household) whose function
-returns the findings that legitimately come with it, normally none. Each module lists its builders
+returns the findings that legitimately come with it, normally none. A ``pair`` builder (two
+households of one family sharing a phone, DQ013) returns both households' findings, as a pair
+injector does. Each module lists its builders
 in a ``NEAR`` tuple; :func:`all_nears` collects them.
 """
 
@@ -26,13 +28,16 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_education_aid,
         near_housing,
         near_income,
+        near_limits,
         near_monitoring,
+        near_quality,
         near_support,
+        near_water,
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education, near_education_aid, near_housing, near_income,
-                   near_monitoring, near_support):
+    for module in (near_education, near_education_aid, near_housing, near_income, near_limits,
+                   near_monitoring, near_quality, near_support, near_water):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

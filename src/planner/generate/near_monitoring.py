@@ -19,10 +19,10 @@ from planner.generate.problems import Expected, NotApplicable
 
 
 def _unmonitored_exited(household: Household, ctx: BuildContext, rng: random.Random,
-                        target: float) -> None:
+                        target: float, status: str = "exited") -> None:
     if not ctx.monitoring_on:
         raise NotApplicable("no monitoring before its start date")
-    household["status"] = "exited"
+    household["status"] = status
     household.pop("monitoring", None)
     household.pop("exit_target", None)
     household["causes"] = household["causes"] or ["lack_of_funds"]
@@ -39,12 +39,14 @@ def _unmonitored_exited(household: Household, ctx: BuildContext, rng: random.Ran
 def in_range_without_a_risk(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
-    """An exited household within the monitoring range, above the line, with no 三保障 or water
-    problem and no rigid expenditure: not a monitoring object (a new income measure is planned,
-    so INC002 stays quiet)."""
+    """An ordinary household (一般农户) within the monitoring range, above the line, with no
+    三保障 or water problem and no rigid expenditure: not a 边缘易致贫户, so not a monitoring object
+    (an exited one would be: its fall into the range is the risk). A new income measure is
+    planned, so INC002 stays quiet."""
     threshold = float(ctx.values["monitoring.threshold"])
     line = float(ctx.values.get("income.poverty_line") or threshold * 0.6 / 1.05)
-    _unmonitored_exited(household, ctx, rng, rng.uniform(line * 1.05, threshold * 0.95))
+    _unmonitored_exited(household, ctx, rng, rng.uniform(line * 1.05, threshold * 0.95),
+                        status="general")
     if not add_new_income_measure(household, ctx, rng, rng.uniform(4000, 9000)):
         raise NotApplicable("nobody to take a new income measure")
     return []

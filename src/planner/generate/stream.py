@@ -113,7 +113,13 @@ class Generator:
             elif chosen is not None and chosen.kind == "household":
                 produced = [self._single(chosen, index, rng)]
             elif self._nears and rng.random() < self.config.near_share:
-                produced = [self._single(rng.choice(self._nears), index, rng, near=True)]
+                builder = rng.choice(self._nears)
+                if builder.kind == "pair" and index + 1 < total:
+                    produced = self._pair(builder, index, rng, near=True)
+                elif builder.kind == "pair":
+                    produced = [Generated(build_household(ctx, index, rng), [])]
+                else:
+                    produced = [self._single(builder, index, rng, near=True)]
             else:
                 produced = [Generated(build_household(ctx, index, rng), [])]
             for item in produced:
@@ -137,7 +143,9 @@ class Generator:
             self.summary.skipped[chosen.code] += 1
         return Generated(build_household(self.ctx, index, rng), [])
 
-    def _pair(self, chosen: Injector, index: int, rng: random.Random) -> list[Generated]:
+    def _pair(
+        self, chosen: Injector, index: int, rng: random.Random, near: bool = False
+    ) -> list[Generated]:
         def build_second(head: dict[str, Any] | None) -> dict[str, Any]:
             return build_household(self.ctx, index + 1, rng, head)
 
@@ -149,11 +157,15 @@ class Generator:
                 )
             except NotApplicable:
                 continue
+            if near:
+                return [Generated(first, expected_first, near=chosen.code),
+                        Generated(second, expected_second, near=chosen.code)]
             return [
                 Generated(first, expected_first, chosen.code),
                 Generated(second, expected_second, chosen.code),
             ]
-        self.summary.skipped[chosen.code] += 1
+        if not near:
+            self.summary.skipped[chosen.code] += 1
         return [Generated(build_household(self.ctx, index, rng), [])]
 
     def _count(self, item: Generated) -> None:

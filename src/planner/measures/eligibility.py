@@ -153,6 +153,11 @@ def member_verdict(
         if str(getattr(recorded, "value", recorded)) == value:
             return Verdict(False, f"excludes:{entry}", f"{zh_who}为{zh_value}，不适用本措施",
                            f"{en_who} is {en_value}: the measure does not apply", number)
+    if domain and rules.without_legal_supporter and member.record.legal_supporter:
+        return Verdict(False, "legal_supporter",
+                       f"{zh_who}有法定赡养、抚养或扶养义务人，不属特困人员",
+                       f"{en_who} has a legal supporter (法定赡养人/抚养人): not a person in "
+                       "extreme difficulty", number)
     grade_max = _number(rules.disability_grade_max, values)
     if grade_max is not None:
         grade = member.disability_grade
@@ -198,6 +203,11 @@ def household_verdict(
                            f"住房为{grade.value}级，本措施仅面向{allowed}级危房",
                            f"the house is grade {grade.value}; the measure is for grade "
                            f"{allowed} houses only")
+    if domain and rules.groups is not None and not _in_groups(household, rules.groups):
+        return Verdict(False, "group",
+                       "不属于本措施的重点对象（建档立卡户、监测户、低保户、特困户等）",
+                       "not one of the measure's priority groups (registered poor, monitored, "
+                       f"dibao, tekun …: {', '.join(rules.groups)})")
     if measure.beneficiary == "household" and rules.labour == "incapable":
         if household.any_can_work is None:
             return Verdict(None, "labour", "家庭成员劳动能力未全部登记",
@@ -207,6 +217,23 @@ def household_verdict(
                            "someone in the household can work (the measure is for households "
                            "where nobody can)")
     return Verdict(True)
+
+
+def _in_groups(household: HouseholdFacts, groups: list[str]) -> bool:
+    """Whether the household is in one of ``groups``: a status, ``monitored``,
+    ``category:<c>`` or ``benefit:<b>`` (a member receives it)."""
+    status, category = household.record.status, household.record.category
+    for group in groups:
+        kind, _, value = group.partition(":")
+        if not value:
+            if (status is not None and status.value == group) or (
+                    group == "monitored" and household.in_monitoring):
+                return True
+        elif (kind == "category" and category is not None and category.value == value) or (
+                kind == "benefit" and any(m.benefits is not None and value in m.benefits
+                                          for m in household.members)):
+            return True
+    return False
 
 
 def eligibility(

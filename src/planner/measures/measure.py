@@ -64,8 +64,14 @@ class Eligibility(_Model):
     needs ordinary or skilled labour (弱劳动力 only to posts or workshops). ``excludes`` names
     member record values that rule the member out (``schooling=senior_secondary``: no job for a
     pupil enrolled in 高中; ``health=serious_illness``); ``housing_grades`` the house safety
-    grades the household's house must have (renovation only for C/D houses, domain.md §2).
-    An unknown value gives an unknown verdict.
+    grades the household's house must have (renovation only for C/D houses, domain.md §2);
+    ``groups`` the household groups the measure is for (any of: household statuses,
+    ``monitored``, ``category:<c>`` such as ``category:dibao``, ``benefit:<b>`` received by a
+    member): the priority groups of renovation and relocation; ``without_legal_supporter`` rules
+    out a member recorded with a legal supporter able to support them (特困: issue 14,
+    《社会救助暂行办法》 art. 14; unrecorded does not rule out: the field is optional in the
+    exports).
+    An unknown value gives an unknown verdict, except where said.
     """
 
     labour: Literal["any", "capable", "full", "incapable"] = "any"
@@ -76,6 +82,8 @@ class Eligibility(_Model):
     disability_grade_max: int | str | None = None
     excludes: list[str] = Field(default_factory=list)
     housing_grades: list[str] | None = None
+    groups: list[str] | None = None
+    without_legal_supporter: bool = False
 
     @property
     def member_bound(self) -> bool:

@@ -80,6 +80,8 @@ class WaterSupply(Record):
     fetch_minutes_round_trip: float | None = Field(None, ge=0)
     piped_into_home: bool | None = None
     reliability: float | None = Field(None, ge=0, le=1, description="Share of days supplied")
+    water_rich_area: bool | None = Field(
+        None, description="丰水地区 (true) or 缺水地区 (false): which quantity minimum applies")
 
 
 class LivingConditions(Record):
@@ -201,6 +203,9 @@ class Household(Record):
     id: str = Field(min_length=1, description="户编号")
     region: Region = Field(default_factory=Region)
     status: HouseholdStatus | None = None
+    split_from: str | None = Field(
+        None, description="分户来源户编号: the household this one was split from (分户), e.g. "
+        "parents registered apart from the son whose phone they share")
     category: HouseholdCategory | None = None
     monitoring: Monitoring | None = None
     causes: list[PovertyCause] = Field(default_factory=list, description="First is the main cause")

@@ -83,6 +83,10 @@ class Member(Record):
     disability_category: DisabilityCategory | None = None
     disability_grade: int | None = Field(None, ge=1, le=4)
     labour_capacity: LabourCapacity | None = None
+    legal_supporter: bool | None = Field(
+        None, description="有法定赡养、抚养、扶养义务人且其有履行能力 (法定赡养人/抚养人): a "
+        "member who has one is no 特困 person (issue 14; 《社会救助暂行办法》 art. 14); "
+        "None = not recorded")
     schooling: SchoolingStage | None = None
     grade: int | None = Field(None, ge=1, le=9, description="Year within the schooling stage")
     dropout_reason: str | None = None

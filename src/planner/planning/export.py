@@ -333,7 +333,9 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
         book.write(plan_sheet, (), [_cell(_date(row[column]) if column in _DATES else row[column])
                                     for column in COLUMNS])
     income_header = ["户编号 household", "人口 size", "现人均纯收入 per capita",
-                     "已计划增收 planned gain", "新增增收 new gain", "计划后人均 projected",
+                     "已计划增收 planned gain", "新增增收 new gain",
+                     "计划后人均（全年化） projected (annualised)",
+                     "年内人均（至12月31日） within the year (to 31 Dec)",
                      "贫困线 line", "监测线 threshold", "达线 clears line",
                      "超过监测线 clears threshold", "新增成本 cost"]
     book.start("收入 Income", income_header)
@@ -342,7 +344,8 @@ def _xlsx_sheets(plan: DistrictPlan, book: Any, plan_sheet: str) -> None:
         book.write("收入 Income", (), [
             result.household, income.size, _round(income.per_capita),
             round(income.planned_gain, 2), round(income.new_gain, 2),
-            _round(income.projected_per_capita), income.poverty_line,
+            _round(income.projected_per_capita), _round(income.within_year_per_capita),
+            income.poverty_line,
             income.monitoring_threshold, _cell(income.clears_line),
             _cell(income.clears_threshold), round(result.cost, 2)])
     months = sorted({m for d in plan.departments.values() for m in d.active_by_month})
@@ -421,8 +424,11 @@ def _household_table(result: HouseholdPlan, zh: bool) -> Any:
     income = result.income
     now, after = _number(income.per_capita), _number(income.projected_per_capita)
     line = "—" if income.poverty_line is None else f"{income.poverty_line:.0f}"
-    title = (f"{result.household}  人均 {now} → {after} 元（贫困线 {line}）" if zh
-             else f"{result.household}  per capita {now} → {after} yuan (line {line})")
+    within = _number(income.within_year_per_capita)
+    title = (f"{result.household}  人均 {now} → {after} 元（全年化；年内 {within} 元；"
+             f"贫困线 {line}）" if zh
+             else f"{result.household}  per capita {now} → {after} yuan (annualised; "
+             f"{within} within the year; line {line})")
     table = Table(title=title, title_justify="left")
     for zh_name, en_name in (("措施", "measure"), ("成员", "member"), ("原因", "why"),
                              ("开始", "start"), ("完成", "due"), ("责任单位", "responsible"),

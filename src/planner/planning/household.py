@@ -94,9 +94,12 @@ def plan_household(
     context = _Context(facts, catalog, values, start, target, works, unfit, unfit_notes,
                        income_need, needs, unplanned, show_names, village, recheck)
     result, selection, options = _build(context, None)
-    result.bundles = _bundles(facts.id, selection, result.items, options, income_need)
+    work_costs = {work.key: work.cost for work in works.values()}
+    result.bundles = _bundles(facts.id, selection, result.items, options, income_need,
+                              work_costs)
     if alternatives:
-        cheapest = cheapest_lifting(options, income_need.line_gap) if (
+        cheapest = cheapest_lifting(options, income_need.line_gap,
+                                    work_costs=work_costs) if (
             income_need is not None and income_need.line_gap > 0) else None
         if cheapest is not None and any(b.name == "cheapest" for b in result.bundles):
             variant, _, _ = _build(context, cheapest[0])
@@ -187,7 +190,7 @@ def _build(context: _Context, income_choice: list[Option] | None
     path, _ = critical_path(tasks, links, dates, start)
     finish = max((item.due for item in items if item.due is not None), default=None)
 
-    projection = income_projection(facts, values, income_need, items)
+    projection = income_projection(facts, values, income_need, items, start)
     notes.extend(_notes(facts, selection, items, works, conflicts, target, projection,
                         income_need, remaining, context.unplanned, values))
     notes.extend(context.unfit_notes)
@@ -387,8 +390,9 @@ def _income_notes(facts: HouseholdFacts, selection: Selection, projection: Incom
     if share is not None and share_max is not None and facts.any_can_work and share > share_max:
         notes.append(Note(
             "transfer_dependent",
-            f"计划后转移性收入占比 {share:.0%}，超过 {float(share_max):.0%}",
-            f"after the plan transfers are {share:.0%} of income, above {float(share_max):.0%}"))
+            f"计划后政策性转移收入占比 {share:.0%}，超过 {float(share_max):.0%}",
+            f"after the plan policy transfers are {share:.0%} of income, above "
+            f"{float(share_max):.0%}"))
     return notes
 
 
@@ -439,7 +443,7 @@ def _schedule_notes(items: list[PlanItem], works: Mapping[str, VillageWork],
 
 
 def _bundles(household: str, selection: Selection, items: list[PlanItem], options: list[Any],
-             need: IncomeNeed | None) -> list[Bundle]:
+             need: IncomeNeed | None, work_costs: Mapping[str, float]) -> list[Bundle]:
     if need is None or need.line_gap <= 0:
         return []
     by_key = {item.key: item for item in items}
@@ -459,7 +463,7 @@ def _bundles(household: str, selection: Selection, items: list[PlanItem], option
         cost = sum(by_key[k].cost for k in keys)
         bundles.append(Bundle(household, "plan", tuple(sorted(keys)), cost, gain,
                               gain >= need.line_gap, requires))
-    cheapest = cheapest_lifting(options, need.line_gap)
+    cheapest = cheapest_lifting(options, need.line_gap, work_costs=work_costs)
     if cheapest is not None:
         combo, cost, gain = cheapest
         combo_keys = {o.key for o in combo} | {r.key for o in combo for r in o.requires}

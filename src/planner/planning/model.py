@@ -142,9 +142,15 @@ class IncomeProjection:
 
     ``planned_gain`` is the expected gain of measures already planned (not done); ``new_gain``
     that of the measures this plan proposes (those a budget allocation left unfunded excluded);
-    both are household totals per year. ``gross_income`` and ``transfer_income`` (recorded, before
-    the plan) let the projection be redone when the allocation funds fewer measures; they are not
-    part of :meth:`to_dict`.
+    both are household totals per year. ``gross_income`` and ``policy_income`` (recorded, before
+    the plan: the transfers of ``income.policy_transfer_subtypes``) let the projection be redone
+    when the allocation funds fewer measures; they are not part of :meth:`to_dict`.
+    ``projected_per_capita`` is annualised (each measure's full annual gain, a run-rate);
+    ``within_year_per_capita`` is what the household has by ``year_end`` (31 December of the
+    plan's start year), each measure's gain counted from its due date, pro rata by days.
+    ``transfer_share`` is the share of policy transfers (recorded ones plus the transfer measures
+    of the plan) in gross income after the plan: support from relatives and remittances are not
+    counted, as in INC004.
     """
 
     size: int
@@ -161,7 +167,9 @@ class IncomeProjection:
     clears_threshold: bool | None
     transfer_share: float | None = None
     gross_income: float | None = None
-    transfer_income: float | None = None
+    policy_income: float | None = None
+    year_end: date | None = None
+    within_year_per_capita: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -177,6 +185,9 @@ class IncomeProjection:
             "target": self.target, "target_parameter": self.target_parameter,
             "clears_line": self.clears_line, "clears_threshold": self.clears_threshold,
             "transfer_share": rounded(self.transfer_share, 4),
+            "projected_basis": "annualised",
+            "within_year_per_capita": rounded(self.within_year_per_capita),
+            "within_year_until": _iso(self.year_end),
         }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from planner.measures import Measure
@@ -71,12 +71,24 @@ class Draft:
 
 
 def cheapest_lifting(
-    options: list[Option], gap: float, limit: int = 8, size: int = 3
+    options: list[Option], gap: float, limit: int = 8, size: int = 3,
+    work_costs: Mapping[str, float] | None = None,
 ) -> tuple[list[Option], float, float] | None:
     """The least-cost set of at most ``size`` options (among the ``limit`` best by gain per cost)
-    whose gain closes ``gap``: (options, cost, gain), or ``None`` when none does."""
-    ranked = sorted(options, key=lambda o: -o.ratio())[:limit]
+    whose gain closes ``gap``: (options, cost, gain), or ``None`` when none does.
+
+    The cost counts the shared village works the options wait for (``work_costs`` by work key,
+    each work once): a 2,500-yuan set that lifts the household beats a 1,000-yuan measure
+    waiting for a 93,000-yuan road. The cost returned is that of the measures and their
+    prerequisites only (the works are the allocation's, paid once for the whole village)."""
+    costs = work_costs or {}
+
+    def works_cost(works: Iterable[str]) -> float:
+        return sum(float(costs.get(w, 0.0)) for w in set(works))
+
+    ranked = sorted(options, key=lambda o: -o.ratio(works_cost(o.works)))[:limit]
     best: tuple[list[Option], float, float] | None = None
+    best_total = math.inf
     for count in range(1, size + 1):
         for combo in itertools.combinations(ranked, count):
             if not _compatible(combo):
@@ -90,8 +102,9 @@ def cheapest_lifting(
                 for requirement in option.requires:
                     keys.setdefault(requirement.key, requirement.cost)
             cost = sum(keys.values())
-            if best is None or cost < best[1]:
-                best = (list(combo), cost, gain)
+            total = cost + works_cost(w for option in combo for w in option.works)
+            if best is None or total < best_total:
+                best, best_total = (list(combo), cost, gain), total
     return best
 
 

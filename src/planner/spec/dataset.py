@@ -110,6 +110,9 @@ class Duplicates(_Spec):
     ``shared`` outcome for each of its places, naming the others, in key order. With ``valid``
     (a parameter listing regular expressions), a value with whitespace removed that matches none
     of them in full gives the ``invalid`` outcome instead, and these come first, in input order.
+    With ``same_family`` (a household fact naming another household, e.g. ``household.split_from``,
+    分户来源), households linked by it, directly or through others, count as one place: a key
+    found only in one family is not shared.
     Message values: ``member``, ``place_zh``/``place_en``, ``others_zh``/``others_en``,
     ``says_zh``/``says_en``.
     """
@@ -119,6 +122,7 @@ class Duplicates(_Spec):
     valid: ParamRef | None = None
     more_than: ParamRef | int = 1
     once_per_household: bool = False
+    same_family: str | None = None
     place_name: str = Field("place", min_length=1)
     shown: int = Field(5, ge=1)
     shared: Outcome

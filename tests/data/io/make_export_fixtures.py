@@ -154,10 +154,12 @@ def households() -> list[tuple[dict[str, Any], list[str], str]]:
         ["EDU001"], "a ten-year-old who dropped out, not monitored (income above the range)")
     add(_household(26, _couple(26), 是否危房户="是"), ["HOU001"],
         "an unsafe house, not monitored (income above the range)")
-    # No INC001 in 2023: the poverty line ends with 2020 and exits with the registration era;
-    # nor MON001: a low income without a recorded risk is not enough for it (issue 14).
+    # No INC001 in 2023: the poverty line ends with 2020 and exits with the registration era.
+    # MON001: an exited household whose income fell into the monitoring range is a monitoring
+    # object on income alone (脱贫不稳定户; fuping 1_02_006), a risk is needed only for an
+    # ordinary household (issue 14).
     add(_household(27, _couple(27), per_capita=3000, transfer=1000, operating=1000),
-        ["EX001"],
+        ["EX001", "MON001"],
         "an exited household at 3000 yuan per head, not monitored, the spouse without work")
     add(_household(28, _couple(28, 是否参加城乡居民基本医疗保险="否")), ["MED001"],
         "the spouse has no medical insurance, not monitored (income above the range)")

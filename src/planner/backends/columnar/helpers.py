@@ -406,14 +406,17 @@ def _water_safe(compiler: FactCompiler, args: list[Value]) -> Value:
     if water.record != ("water",) or compiler.entity != "household":
         raise Unsupported("water_safe of something else than the household's water")
     fields = ("quality_safe", "litres_per_person_day", "fetch_minutes_round_trip",
-              "piped_into_home", "reliability", "safe")
+              "piped_into_home", "reliability", "safe", "water_rich_area")
     compiler.plan.needs.household.update(("water", name) for name in fields)
-    quality, litres, fetch, piped, reliability, safe = (pl.col(f"r:water.{name}")
-                                                        for name in fields)
+    quality, litres, fetch, piped, reliability, safe, rich = (
+        pl.col(f"r:water.{name}") for name in fields)
     params = compiler.params
+    least = pl.when(rich.fill_null(False)).then(
+        pl.lit(params["water.litres_per_person_day_min_water_rich"])).otherwise(
+        pl.lit(params["water.litres_per_person_day_min"]))
     checks = [
         quality,
-        litres >= params["water.litres_per_person_day_min"],
+        litres >= least,
         pl.when(piped.fill_null(False)).then(True).otherwise(
             fetch <= params["water.fetch_minutes_max"]),
         reliability >= params["water.reliability_min"],

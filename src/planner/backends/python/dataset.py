@@ -59,8 +59,11 @@ def compile_dataset(
         places = [_CompiledPlace(place, known) for place in form.places]
         for place in places:
             parameters.extend(place.parameters)
+        family = (None if form.same_family is None
+                  else getter(resolve_path(form.same_family, HOUSEHOLD)))
         return DatasetFactory(
-            lambda ctx: DuplicatesCheck(form, places, ctx.params), list(dict.fromkeys(parameters)))
+            lambda ctx: DuplicatesCheck(form, places, ctx.params, family),
+            list(dict.fromkeys(parameters)))
     if isinstance(form, GroupedRate):
         rate = _CompiledRate(form)
         return DatasetFactory(lambda ctx: RateCheck(rate, ctx), parameters)
@@ -110,6 +113,7 @@ class DuplicatesPartial:
     invalid_owners: array
     invalid_places: array
     invalid_values: list[str]
+    links: dict[str, str]
 
 
 class DuplicatesCheck:
@@ -118,8 +122,12 @@ class DuplicatesCheck:
     reported at the end too, before the shared ones. Memory: about 16 bytes per compared value
     and, per invalid value, 8 bytes and the recorded string, never a finding object."""
 
-    def __init__(self, form: Duplicates, places: list[_CompiledPlace], params: ParamValues):
+    def __init__(self, form: Duplicates, places: list[_CompiledPlace], params: ParamValues,
+                 family: Getter | None = None):
         self.form = form
+        self.family = family
+        # household → the household it names as the same family (few: split households only)
+        self.links: dict[str, str] = {}
         self.places = places
         self.params = params
         self.normalise, self.text = KEYS[form.key]
@@ -145,6 +153,10 @@ class DuplicatesCheck:
         """Read the household's values into the arrays (the hot path: locals, no calls saved)."""
         env, count, pattern, normalise = self.env, len(self.places), self.pattern, self.normalise
         env.household = household
+        if self.family is not None:
+            other = self.family(env)
+            if other and other != household.id:
+                self.links[household.id] = str(other)
         owner = None
         keys: set[int] | None = set() if self.form.once_per_household else None
         for index, per_member, unless, read, get, compare in self.plan:
@@ -184,7 +196,7 @@ class DuplicatesCheck:
         """What this accumulator has read, compact and picklable, for :meth:`merge` elsewhere
         (the part of a run one worker read)."""
         return DuplicatesPartial(self.seen, self.invalid_owners, self.invalid_places,
-                                 self.invalid_values)
+                                 self.invalid_values, self.links)
 
     def merge(self, other: DuplicatesPartial | DuplicatesCheck,
               exclude: Container[str] = ()) -> None:
@@ -193,6 +205,7 @@ class DuplicatesCheck:
         are then those one accumulator fed both parts in reading order gives."""
         part = other.partial() if isinstance(other, DuplicatesCheck) else other
         moved = self.seen.extend(part.seen, exclude)
+        self.links.update((h, o) for h, o in part.links.items() if h not in exclude)
         for owner, code, value in zip(part.invalid_owners, part.invalid_places,
                                       part.invalid_values, strict=True):
             if moved[owner] >= 0:
@@ -208,9 +221,13 @@ class DuplicatesCheck:
                                           self.invalid_values, strict=True):
                 yield self._hit(self.form.invalid, "invalid", households[owner], code,
                                 {"value": value})
+        family = _families(self.links)
         for group in self.seen.groups():
             if len(group) <= self.more_than:
                 continue
+            if family is not None and len(
+                    {family(h) for _, h, _ in group}) <= self.more_than:
+                continue  # one family (分户): its households may share a number
             for index, (key, household, code) in enumerate(group):
                 others = [(h, c) for i, (_, h, c) in enumerate(group) if i != index]
                 others_zh, others_en = self._locations(others, household)
@@ -263,6 +280,29 @@ class DuplicatesCheck:
             evidence={key: item.get(value) for key, value in outcome.evidence.items()},
             values=values,
         )
+
+
+def _families(links: dict[str, str]) -> Callable[[str], str] | None:
+    """A household's family (a representative household) from the ``same_family`` links,
+    followed through chains (a household split from one split from another); None without
+    links."""
+    if not links:
+        return None
+    parent: dict[str, str] = {}
+
+    def find(household: str) -> str:
+        root = household
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while household != root:  # path compression
+            parent[household], household = root, parent[household]
+        return root
+
+    for household, other in links.items():
+        a, b = find(household), find(other)
+        if a != b:
+            parent[a] = b
+    return find
 
 
 class _CompiledRate:

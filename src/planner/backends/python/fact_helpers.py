@@ -277,7 +277,9 @@ def water_safe(water: WaterSupply, *, params: ParamValues) -> bool | None:
         water.quality_safe,
         None
         if water.litres_per_person_day is None
-        else water.litres_per_person_day >= params["water.litres_per_person_day_min"],
+        else water.litres_per_person_day >= params[
+            "water.litres_per_person_day_min_water_rich" if water.water_rich_area
+            else "water.litres_per_person_day_min"],
         True
         if water.piped_into_home
         else (

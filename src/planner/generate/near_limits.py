@@ -1,0 +1,149 @@
+"""Near-threshold clean households built from one table: a recorded value set exactly to the
+limit a rule allows (see planner.generate.near).
+
+Many rules compare one recorded value with one parameter (a land area with its largest plausible
+size, a fetching time with the longest allowed, days to verification with the deadline). Their
+near households share one shape: take a clean household in the rule's scope, write the limit
+itself into the field, expect nothing. :func:`at_limit` builds such a builder from a row of
+:data:`LIMITS`; a row says which rule, where the value goes and which parameter gives it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from planner.generate.edits import Household, in_scope
+from planner.generate.household import BuildContext
+from planner.generate.inject_support import _monitored
+from planner.generate.near import near
+from planner.generate.problems import Expected, Injector, NotApplicable
+
+Edit = Callable[[Household, BuildContext, random.Random], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One row: ``code`` stays quiet when ``edit`` writes the limit; ``doc`` says what it built.
+    ``scope`` restricts the households (default: any); ``monitoring_era`` as for injectors."""
+
+    code: str
+    name: str
+    doc: str
+    edit: Edit
+    scope: Callable[[Household], bool] | None = None
+    monitoring_era: bool = False
+    after_registration: bool = False
+
+
+def set_to(path: str, param: str, key: str | None = None,
+           also: dict[str, Any] | None = None) -> Edit:
+    """An edit writing parameter ``param`` (its ``key`` entry for a mapping) at ``path``
+    (``living.cultivated_mu``), with the fixed values of ``also`` beside it (same record)."""
+    record, _, field = path.rpartition(".")
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        value = ctx.values[param]
+        target: dict[str, Any] = household
+        for part in record.split(".") if record else ():
+            target = target.setdefault(part, {})
+        target[field] = float(value[key] if key is not None else value)
+        target.update(also or {})
+
+    return edit
+
+
+def _monitoring_steps_on_the_deadline(household: Household, ctx: BuildContext,
+                                      rng: random.Random) -> None:
+    monitoring = _monitored(household, ctx, rng)
+    limit = int(ctx.values["monitoring.identification_days_max"])
+    identified = date.fromisoformat(monitoring["identified_on"])
+    if (ctx.when - identified).days < limit:
+        raise NotApplicable("identified too recently")
+    deadline = (identified + timedelta(days=limit)).isoformat()
+    monitoring["verified_on"] = monitoring["assisted_on"] = deadline
+    eliminated = monitoring.get("eliminated_on")
+    if eliminated is not None and eliminated < deadline:
+        raise NotApplicable("eliminated before the deadline")
+
+
+def _last_visit_on_the_interval(household: Household, ctx: BuildContext,
+                                rng: random.Random) -> None:
+    visits = household.get("visits") or []
+    if not visits:
+        raise NotApplicable("no visit recorded")
+    interval = int(ctx.values["support.visit_interval_days"])
+    last = ctx.when - timedelta(days=interval)
+    household["visits"] = [
+        {**visit, "on": (last - timedelta(days=45 * k)).isoformat()}
+        for k, visit in reversed(list(enumerate(reversed(visits))))
+    ]
+
+
+def _notice_of_the_least_days(household: Household, ctx: BuildContext,
+                              rng: random.Random) -> None:
+    monitoring = _monitored(household, ctx, rng)
+    days = int(ctx.values["risk.notice_days_min"])
+    start = date.fromisoformat(monitoring["identified_on"]) + timedelta(days=1)
+    end = start + timedelta(days=days - 1)  # first and last day included
+    if monitoring.get("verified_on") is None or end.isoformat() > monitoring["verified_on"]:
+        raise NotApplicable("verified before the notice could end")
+    monitoring["notice_start"], monitoring["notice_end"] = start.isoformat(), end.isoformat()
+
+
+def at_limit(row: Limit) -> Injector:
+    """The near builder of a row of :data:`LIMITS`."""
+
+    def build(household: Household, rng: random.Random, ctx: BuildContext) -> list[Expected]:
+        if row.scope is not None and not row.scope(household):
+            raise NotApplicable("not in the rule's scope")
+        row.edit(household, ctx, rng)
+        return []
+
+    build.__name__ = build.__qualname__ = row.name
+    build.__doc__ = row.doc
+    return near(row.code, monitoring_era=row.monitoring_era,
+                after_registration=row.after_registration)(build)
+
+
+LIMITS: tuple[Limit, ...] = (
+    Limit("DQ012", "cultivated_land_at_the_plausible_maximum",
+          "Cultivated land of exactly the largest plausible area (data_quality.land_mu_max: "
+          "100 亩): within the range (DQ012 must not fire).",
+          set_to("living.cultivated_mu", "data_quality.land_mu_max", "cultivated_mu")),
+    Limit("DQ012", "forest_at_the_plausible_maximum",
+          "Forest of exactly the largest plausible area (data_quality.land_mu_max: 200 亩).",
+          set_to("living.forest_mu", "data_quality.land_mu_max", "forest_mu")),
+    Limit("DQ012", "main_road_at_the_plausible_distance",
+          "A home exactly the largest plausible distance from the village main road "
+          "(data_quality.distance_to_main_road_km_max: 50 km, 5 km from 2023).",
+          set_to("living.distance_to_main_road_km", "data_quality.distance_to_main_road_km_max")),
+    Limit("WAT002", "water_fetched_in_the_longest_allowed_time",
+          "A registered or monitored household, water not piped, fetched in exactly "
+          "water.fetch_minutes_max (20 min) round trip (WAT002 must not fire).",
+          set_to("water.fetch_minutes_round_trip", "water.fetch_minutes_max",
+                 also={"piped_into_home": False}), in_scope),
+    Limit("WAT002", "water_supplied_at_the_least_reliability",
+          "A registered or monitored household supplied on exactly water.reliability_min (90%) "
+          "of days.", set_to("water.reliability", "water.reliability_min"), in_scope),
+    Limit("MON002", "monitoring_steps_on_the_deadline",
+          "A monitored household verified and first assisted exactly "
+          "monitoring.identification_days_max (15) days after identification (MON002 must not "
+          "fire).", _monitoring_steps_on_the_deadline, monitoring_era=True),
+)
+
+LIMITS += (
+    Limit("SUP002", "last_visit_on_the_interval",
+          "A registered or monitored household last visited exactly "
+          "support.visit_interval_days before the reference date (SUP002 must not fire).",
+          _last_visit_on_the_interval, in_scope),
+    Limit("MON010", "identification_notice_of_the_least_days",
+          "A monitored household whose identification notice ran exactly risk.notice_days_min "
+          "(5) days, first and last included, before its verification (MON010 must not fire).",
+          _notice_of_the_least_days, after_registration=True),
+)
+
+NEAR = tuple(at_limit(row) for row in LIMITS)
