@@ -115,6 +115,19 @@ def rule_summary(code: str, lang: str, english: str) -> str:
     return summary
 
 
+def rule_doc(code: str) -> str | None:
+    """The Chinese doc page of built-in rule ``code`` (the catalogue's ``[rule_docs]``), or
+    None where it has not been translated yet."""
+    found: str | None = catalogue().get("rule_docs", {}).get(code)
+    return found.strip() if found else None
+
+
+def pick(zh: str, en: str, lang: str | None = None) -> str:
+    """One message given in both languages, in ``lang`` (else the run's language): the CLI
+    prints the chosen line only, where a library exception's ``str`` keeps both."""
+    return en if (lang or resolve_lang()) == "en" else zh
+
+
 def text(key: str, lang: str | None = None) -> str:
     """A planner message of the ``[messages]`` table: ``key`` is its English text."""
     if (lang or resolve_lang()) == "en":
@@ -125,5 +138,5 @@ def text(key: str, lang: str | None = None) -> str:
 
 __all__ = [
     "DEFAULT_LANG", "ENV_VAR", "LANGUAGES", "catalogue", "chosen_lang", "gettext", "lang_in_args",
-    "locale_lang", "ngettext", "resolve_lang", "rule_summary", "text",
+    "locale_lang", "ngettext", "pick", "resolve_lang", "rule_doc", "rule_summary", "text",
 ]

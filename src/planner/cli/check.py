@@ -366,6 +366,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
         "proposes": list(rule.proposes),
         "references": list(rule.references), "aliases": list(rule.aliases),
         "source": rule.source, "doc": rule.doc,
+        "doc_zh": rule.doc_in("zh") if rule.has_doc_in("zh") else None,
     }
 
 
