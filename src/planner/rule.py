@@ -207,13 +207,15 @@ class Rule:
         return self.pack or self.origin or self.name
 
     def doc_in(self, lang: str) -> str:
-        """The doc page in ``lang``: the English :attr:`doc`, or the Chinese of the message
-        catalogue (``planner/locale/zh.toml`` ``[rule_docs]``; the English where the rule has
-        no Chinese page yet, as a third-party pack's)."""
+        """The doc page in ``lang``: the English :attr:`doc`, or in Chinese the summary
+        (:meth:`summary_in`) over the sections of the message catalogue
+        (``planner/locale/zh.toml`` ``[rule_docs]``); the English where the rule has no Chinese
+        page yet, as a third-party pack's."""
         if lang == "zh":
             from planner.i18n import rule_doc
 
-            return rule_doc(self.code) or self.doc
+            body = rule_doc(self.code)
+            return f"{self.summary_in('zh')}\n\n{body}" if body else self.doc
         return self.doc
 
     def has_doc_in(self, lang: str) -> bool:
