@@ -115,7 +115,8 @@ def test_a_bad_measure_catalog_override_is_reported_in_both_languages(tmp_path):
     measures.write_text("colour: red\n", encoding="utf-8")
     zh_run, en_run = both("check", PRE_EXIT, *DATE, "--measures", measures, cwd=tmp_path)
     assert zh_run.exit_code == en_run.exit_code == 2
-    assert zh_run.stderr.startswith("错误：措施目录有误：") and "measure catalog" not in zh_run.stderr
+    assert zh_run.stderr.startswith("错误：措施目录有误：")
+    assert "measure catalog" not in zh_run.stderr
     assert en_run.stderr.startswith("Error: measure catalog: ") and "措施" not in en_run.stderr
 
 

@@ -128,6 +128,16 @@ def pick(zh: str, en: str, lang: str | None = None) -> str:
     return en if (lang or resolve_lang()) == "en" else zh
 
 
+def message_of(exc: BaseException, lang: str | None = None) -> str:
+    """The message of ``exc`` in ``lang`` (else the run's language): one of its ``zh`` and
+    ``en`` where it carries both (:class:`planner.errors.BilingualError`, the readers' format
+    errors), else ``str(exc)``."""
+    zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+    if isinstance(zh, str) and isinstance(en, str):
+        return pick(zh, en, lang)
+    return str(exc)
+
+
 def text(key: str, lang: str | None = None) -> str:
     """A planner message of the ``[messages]`` table: ``key`` is its English text."""
     if (lang or resolve_lang()) == "en":
@@ -138,5 +148,6 @@ def text(key: str, lang: str | None = None) -> str:
 
 __all__ = [
     "DEFAULT_LANG", "ENV_VAR", "LANGUAGES", "catalogue", "chosen_lang", "gettext", "lang_in_args",
-    "locale_lang", "ngettext", "pick", "resolve_lang", "rule_doc", "rule_summary", "text",
+    "locale_lang", "message_of", "ngettext", "pick", "resolve_lang", "rule_doc", "rule_summary",
+    "text",
 ]

@@ -49,7 +49,7 @@ from planner.cli.inputs import (
     workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
-from planner.i18n import resolve_lang
+from planner.i18n import message_of, resolve_lang
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
@@ -223,7 +223,7 @@ def check(
                     if baseline is None or not baseline.hides(finding):
                         writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
-            input_failure = str(exc)
+            input_failure = message_of(exc, lang)
         inputs = InputSummary(
             read=dataset.stats.read, accepted=dataset.stats.accepted,
             rejected=dataset.stats.rejected, errors=list(dataset.errors),

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.config import Config, ConfigError, resolve_config
-from planner.i18n import pick, resolve_lang
+from planner.i18n import message_of, pick, resolve_lang
 from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
 from planner.params import ParameterError
 from planner.printable import printable
@@ -53,13 +53,10 @@ class UsageProblem(click.ClickException):
     def in_lang(self, lang: str) -> str:
         """The message in ``lang`` (``zh`` or ``en``); a message given in one language only is
         shown as it is."""
-        zh, en = self.zh, self.en
         cause = self.__cause__
-        if en is None and cause is not None and self._given == str(cause):
-            cause_zh, cause_en = getattr(cause, "zh", None), getattr(cause, "en", None)
-            if isinstance(cause_zh, str) and isinstance(cause_en, str):
-                zh, en = printable(cause_zh, lines=True), printable(cause_en, lines=True)
-        return self.message if en is None else pick(zh, en, lang)
+        if self.en is None and cause is not None and self._given == str(cause):
+            return printable(message_of(cause, lang), lines=True)
+        return self.message if self.en is None else pick(self.zh, self.en, lang)
 
     def format_message(self) -> str:
         """The message in the run's language (what click prints after "错误：" / "Error:")."""
