@@ -202,7 +202,7 @@ def test_the_rules_page_carries_both_summaries():
 #: others still show the English page in Chinese runs; the test below names them.
 TRANSLATED_FAMILIES = {"water", "housing", "income", "health", "education", "risk",
                        "data_quality", "monitoring", "benefits", "disability", "basic_needs",
-                       "policy"}
+                       "policy", "posts", "industry", "support"}
 
 
 def test_builtin_rules_lacking_a_chinese_doc_page_are_outside_the_translated_families():
