@@ -202,7 +202,7 @@ def test_the_rules_page_carries_both_summaries():
 #: others still show the English page in Chinese runs; the test below names them.
 TRANSLATED_FAMILIES = {"water", "housing", "income", "health", "education", "risk",
                        "data_quality", "monitoring", "benefits", "disability", "basic_needs",
-                       "policy", "posts", "industry", "support"}
+                       "policy", "posts", "industry", "support", "work"}
 
 
 def test_builtin_rules_lacking_a_chinese_doc_page_are_outside_the_translated_families():
@@ -212,7 +212,7 @@ def test_builtin_rules_lacking_a_chinese_doc_page_are_outside_the_translated_fam
     lacking = {rule.code: rule.family for rule in rules if not rule.has_doc_in("zh")}
     assert {code for code, family in lacking.items() if family in TRANSLATED_FAMILIES} == set()
     assert {"INC001", "INC005", "HOU002", "WAT001"}.isdisjoint(lacking)
-    assert "WRK001" in lacking  # not translated yet: the English page stands in
+    assert "VIL001" in lacking  # not translated yet: the English page stands in
     translated = [rule for rule in rules if rule.code not in lacking]
     for rule in translated:  # the same six sections as the English page, in Chinese
         assert set(rule.doc_sections("zh")) == set(rule.doc_sections("en")), rule.code
@@ -226,7 +226,7 @@ def test_a_rule_doc_page_in_the_run_language_then_the_other():
     assert "四项指标全部达标，饮水才算安全。" in zh
     en = run("rules", "WAT002", "--lang", "en").output
     assert en.index("## What it checks") < en.index("—— 中文 ——") < en.index("## 检查内容")
-    untranslated = run("rules", "WRK001").output
+    untranslated = run("rules", "VIL001").output
     assert "## What it checks" in untranslated and "—— English ——" not in untranslated
 
 
