@@ -198,26 +198,31 @@ def test_the_rules_page_carries_both_summaries():
             "poverty line. |") in page
 
 
-#: Rule families whose every built-in rule has a Chinese doc page (issue 16 item 3). The
-#: others still show the English page in Chinese runs; the test below names them.
-TRANSLATED_FAMILIES = {"water", "housing", "income", "health", "education", "risk",
-                       "data_quality", "monitoring", "benefits", "disability", "basic_needs",
-                       "policy", "posts", "industry", "support", "work"}
-
-
-def test_builtin_rules_lacking_a_chinese_doc_page_are_outside_the_translated_families():
+def test_every_builtin_rule_has_a_chinese_doc_page_with_the_english_sections():
     from planner.rule_docs import builtin_rules
 
     rules = list(builtin_rules())
-    lacking = {rule.code: rule.family for rule in rules if not rule.has_doc_in("zh")}
-    assert {code for code, family in lacking.items() if family in TRANSLATED_FAMILIES} == set()
-    assert {"INC001", "INC005", "HOU002", "WAT001"}.isdisjoint(lacking)
-    assert "VIL001" in lacking  # not translated yet: the English page stands in
-    translated = [rule for rule in rules if rule.code not in lacking]
-    for rule in translated:  # the same six sections as the English page, in Chinese
+    assert [rule.code for rule in rules if not rule.has_doc_in("zh")] == []
+    for rule in rules:  # the same six sections as the English page, in Chinese
         assert set(rule.doc_sections("zh")) == set(rule.doc_sections("en")), rule.code
-        assert rule.doc_in("zh").startswith(rule.summary_in("zh") + "\n\n## 检查内容")
+        assert rule.doc_in("zh").startswith(rule.summary_in("zh") + "\n\n## 检查内容"), rule.code
+        why = rule.doc_sections("zh")["Why it matters"]
+        assert any("\u4e00" <= char <= "\u9fff" for char in why), rule.code
     assert set(catalogue()["rule_docs"]) <= {rule.code for rule in rules}
+
+
+LOCAL_RULE = """\
+- code: LOC901
+  name: large-household
+  family: local
+  message: {zh: 人口多, en: large household}
+  when: {fact: household.size, gt: 5}
+  doc: |
+    Household of more than five members.
+
+    ## What it checks
+    The household size is above five.
+"""
 
 
 def test_a_rule_doc_page_in_the_run_language_then_the_other():
@@ -226,8 +231,15 @@ def test_a_rule_doc_page_in_the_run_language_then_the_other():
     assert "四项指标全部达标，饮水才算安全。" in zh
     en = run("rules", "WAT002", "--lang", "en").output
     assert en.index("## What it checks") < en.index("—— 中文 ——") < en.index("## 检查内容")
-    untranslated = run("rules", "VIL001").output
-    assert "## What it checks" in untranslated and "—— English ——" not in untranslated
+
+
+
+def test_a_rule_pack_without_a_chinese_page_shows_its_english_page(tmp_path):
+    rules = tmp_path / "local.yaml"
+    rules.write_text(LOCAL_RULE, encoding="utf-8")
+    page = run("rules", "LOC901", "--rules", str(rules)).output
+    assert "## What it checks" in page and "The household size is above five." in page
+    assert "—— English ——" not in page and "## 检查内容" not in page
 
 
 def test_the_rules_page_carries_both_doc_pages():
