@@ -288,3 +288,11 @@ def test_version_in_the_run_language():
     assert run("--version").output == f"planner {__version__}（Python {python}）\n"
     assert run("--version", "--lang", "en").output == f"planner {__version__} (Python {python})\n"
     assert run("-V", env={"PLANNER_LANG": "en"}).output.startswith(f"planner {__version__} (")
+
+
+def test_a_rule_as_json_carries_both_doc_pages():
+    import json
+
+    page = json.loads(run("rules", "WAT001", "--output-format", "json").output)
+    assert page["doc"].startswith("Registered or monitored household whose drinking water")
+    assert page["doc_zh"].startswith(page["summary_zh"] + "\n\n## 检查内容\n")
