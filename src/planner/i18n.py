@@ -90,6 +90,14 @@ def chosen_lang(lang: str | None) -> Iterator[None]:
         _CHOSEN.reset(token)
 
 
+def settle_lang(lang: str) -> None:
+    """Make ``lang`` the language of the rest of this invocation: a command that has read its
+    configuration's ``lang`` (:func:`resolve_lang` ``configured``) settles it so that its
+    later errors and click's own labels ("错误：" / "Error:") follow. The CLI runs each
+    invocation inside :func:`chosen_lang`, which restores the previous language after it."""
+    _CHOSEN.set(lang)
+
+
 def gettext(message: str, lang: str | None = None) -> str:
     """``message`` (an English message id of click's) in the run's language."""
     if (lang or resolve_lang()) == "en":
@@ -149,5 +157,5 @@ def text(key: str, lang: str | None = None) -> str:
 __all__ = [
     "DEFAULT_LANG", "ENV_VAR", "LANGUAGES", "catalogue", "chosen_lang", "gettext", "lang_in_args",
     "locale_lang", "message_of", "ngettext", "pick", "resolve_lang", "rule_doc", "rule_summary",
-    "text",
+    "settle_lang", "text",
 ]

@@ -49,7 +49,7 @@ from planner.cli.inputs import (
     workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
-from planner.i18n import message_of, resolve_lang
+from planner.i18n import message_of, resolve_lang, settle_lang
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
@@ -176,6 +176,7 @@ def check(
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
     lang = resolve_lang(lang, config.lang)
+    settle_lang(lang)  # the errors from here on, in the configuration's language too
     baseline = _baseline(baseline_file, show_personal, scheduler)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,

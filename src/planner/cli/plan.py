@@ -31,7 +31,7 @@ from planner.cli.inputs import (
     with_progress,
     workers_option,
 )
-from planner.i18n import pick, resolve_lang
+from planner.i18n import pick, resolve_lang, settle_lang
 from planner.io import StrictError
 from planner.measures import (
     GRAPH_FORMATS,
@@ -151,6 +151,7 @@ def plan_command(
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
     lang = resolve_lang(lang, config.lang)
+    settle_lang(lang)  # the errors from here on, in the configuration's language too
     budget = budget if budget is not None else config.budget
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
