@@ -154,7 +154,17 @@ def test_check_reads_lang_and_column_map_from_the_configuration(tmp_path):
     folder = _district_with(tmp_path / "second", f'column-map = "{tmp_path / "map.yaml"}"\n')
     result = CliRunner().invoke(cli, ["check", str(folder / "households.jsonl"), "--config",
                                       str(folder / "planner.toml")])
-    assert result.exit_code == 2 and "cannot read column map" in result.output
+    assert result.exit_code == 2 and "无法读取列映射" in result.output
+    folder = _district_with(tmp_path / "third",
+                            f'lang = "en"\ncolumn-map = "{tmp_path / "map.yaml"}"\n')
+    for command in ("check", "plan"):  # an error after the configuration is read: its lang
+        result = CliRunner().invoke(cli, [command, str(folder / "households.jsonl"), "--config",
+                                          str(folder / "planner.toml")])
+        assert result.exit_code == 2, result.output
+        assert "Error: cannot read column map" in result.output and "无法" not in result.output
+    zh = CliRunner().invoke(cli, ["check", str(folder / "households.jsonl"), "--config",
+                                  str(folder / "planner.toml"), "--lang", "zh"])
+    assert "错误：无法读取列映射" in zh.output
 
 
 def test_plan_reads_the_budget_from_the_configuration(tmp_path):

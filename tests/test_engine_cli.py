@@ -87,7 +87,8 @@ def test_a_waiver_without_an_approver_is_a_usage_error(tmp_path):
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("- {household: H1, code: INC001, reason: x, expires: 2020-12-31}\n",
                        encoding="utf-8")
-    result = invoke("check", PRE_EXIT, *DATE, "--waivers", str(waivers), cwd=tmp_path)
+    result = invoke("check", PRE_EXIT, *DATE, "--waivers", str(waivers), "--lang", "en",
+                    cwd=tmp_path)
     assert result.exit_code == 2
     assert f"{waivers}:1: entry #1 (household H1, code INC001): missing approver" in result.stderr
 
@@ -97,14 +98,14 @@ def test_a_yaml_rule_with_a_typo_is_a_usage_error_with_its_line(tmp_path):
     rules.write_text(
         "- code: LOC901\n  name: typo\n  family: local\n  message: {zh: a, en: b}\n"
         "  when: {fact: household.sise, gt: 5}\n", encoding="utf-8")
-    result = invoke("check", PRE_EXIT, *DATE, "--rules", str(rules), cwd=tmp_path)
+    result = invoke("check", PRE_EXIT, *DATE, "--rules", str(rules), "--lang", "en", cwd=tmp_path)
     assert result.exit_code == 2
     assert f"{rules}:5: rule LOC901: unknown fact 'household.sise'" in result.stderr
 
 
 def test_an_unknown_selector_is_a_usage_error(tmp_path):
     result = invoke("check", PRE_EXIT, "--ignore", "INCX", cwd=tmp_path)
-    assert result.exit_code == 2 and "unknown rule selector 'INCX'" in result.stderr
+    assert result.exit_code == 2 and "未知的规则选择 'INCX'" in result.stderr
 
 
 def test_invalid_records_are_reported_and_exit_1_while_the_rest_is_checked(tmp_path):

@@ -351,7 +351,11 @@ def test_cli_rejects_a_malformed_weight(tmp_path: Path) -> None:
         cli, ["generate", "-n", "5", "--out", str(tmp_path / "x.jsonl"), "--weight", "HOU001"]
     )
     assert result.exit_code == 2
-    assert "CODE=WEIGHT" in result.output
+    assert "'HOU001'：应为 代码=权重" in result.output and "CODE=WEIGHT" not in result.output
+    english = CliRunner().invoke(
+        cli, ["generate", "-n", "5", "--out", str(tmp_path / "x.jsonl"), "--weight", "HOU001"],
+        env={"PLANNER_LANG": "en"})
+    assert "'HOU001': expected CODE=WEIGHT" in english.output and "代码" not in english.output
 
 
 def test_cli_reports_an_existing_file_as_out_without_a_traceback(tmp_path: Path) -> None:
@@ -360,8 +364,9 @@ def test_cli_reports_an_existing_file_as_out_without_a_traceback(tmp_path: Path)
     result = CliRunner().invoke(cli, ["generate", "-n", "3", "--out", str(taken)])
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
-    assert f"无法写出 {taken}" in result.output and f"cannot write {taken}" in result.output
-    assert "如 .jsonl" in result.output and "such as .jsonl" in result.output
+    assert f"无法写出 {taken}" in result.output and "如 .jsonl" in result.output
+    english = CliRunner().invoke(cli, ["--lang", "en", "generate", "-n", "3", "--out", str(taken)])
+    assert f"cannot write {taken}" in english.output and "such as .jsonl" in english.output
 
 
 def test_cli_reports_an_unwritable_out_path(tmp_path: Path) -> None:
@@ -372,7 +377,7 @@ def test_cli_reports_an_unwritable_out_path(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
-    assert "无法写出" in result.output and "cannot write" in result.output
+    assert "无法写出" in result.output and "cannot write" not in result.output
 
 
 def test_cli_lists_every_problem_code() -> None:

@@ -264,4 +264,4 @@ def test_plan_goes_on_past_a_looping_rule_and_writes_every_plan(tmp_path):
     households = sum(1 for line in DISTRICT.read_text("utf-8").splitlines() if line.strip())
     lines = out.read_text("utf-8").splitlines()
     assert len(lines) == households + 1  # every plan, then the district summary
-    assert f"{households + 1} rule errors or timeouts (PLN001/PLN004)" in done.stderr
+    assert f"规则出错或超时 {households + 1} 次（PLN001/PLN004）" in done.stderr

@@ -196,3 +196,103 @@ def test_the_rules_page_carries_both_summaries():
             "household | 计划脱贫或已脱贫户人均纯收入低于当年贫困线。 | "
             "Pre-exit or exited household whose per-capita net income is below the year's "
             "poverty line. |") in page
+
+
+def test_every_builtin_rule_has_a_chinese_doc_page_with_the_english_sections():
+    from planner.rule_docs import builtin_rules
+
+    rules = list(builtin_rules())
+    assert [rule.code for rule in rules if not rule.has_doc_in("zh")] == []
+    for rule in rules:  # the same six sections as the English page, in Chinese
+        assert set(rule.doc_sections("zh")) == set(rule.doc_sections("en")), rule.code
+        assert rule.doc_in("zh").startswith(rule.summary_in("zh") + "\n\n## 检查内容"), rule.code
+        why = rule.doc_sections("zh")["Why it matters"]
+        assert any("\u4e00" <= char <= "\u9fff" for char in why), rule.code
+    assert set(catalogue()["rule_docs"]) <= {rule.code for rule in rules}
+
+
+LOCAL_RULE = """\
+- code: LOC901
+  name: large-household
+  family: local
+  message: {zh: 人口多, en: large household}
+  when: {fact: household.size, gt: 5}
+  doc: |
+    Household of more than five members.
+
+    ## What it checks
+    The household size is above five.
+"""
+
+
+def test_a_rule_doc_page_in_the_run_language_then_the_other():
+    zh = run("rules", "WAT002").output
+    assert zh.index("## 检查内容") < zh.index("—— English ——") < zh.index("## What it checks")
+    assert "四项指标全部达标，饮水才算安全。" in zh
+    en = run("rules", "WAT002", "--lang", "en").output
+    assert en.index("## What it checks") < en.index("—— 中文 ——") < en.index("## 检查内容")
+
+
+
+def test_a_rule_pack_without_a_chinese_page_shows_its_english_page(tmp_path):
+    rules = tmp_path / "local.yaml"
+    rules.write_text(LOCAL_RULE, encoding="utf-8")
+    page = run("rules", "LOC901", "--rules", str(rules)).output
+    assert "## What it checks" in page and "The household size is above five." in page
+    assert "—— English ——" not in page and "## 检查内容" not in page
+
+
+def test_the_rules_page_carries_both_doc_pages():
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = page[page.index("## HOU001 "):page.index("## HOU002 ")]
+    assert section.index("### What it checks") < section.index("### 中文说明") \
+        < section.index("#### 检查内容")
+    assert "住房安全有保障是“三保障”之一" in section or "住房安全有保障是\"三保障\"之一" in section
+
+
+def test_planner_errors_print_the_run_language_only():
+    from pathlib import Path
+
+    examples = str(Path(__file__).parent.parent / "examples")
+    zh = CliRunner().invoke(cli, ["check", "--select", "ZZZ999", examples], prog_name="planner")
+    assert zh.exit_code == 2
+    assert "未知的规则选择 'ZZZ999'" in zh.output
+    assert "unknown rule selector" not in zh.output
+    en = CliRunner().invoke(cli, ["check", "--select", "ZZZ999", examples, "--lang", "en"],
+                            prog_name="planner")
+    assert en.exit_code == 2
+    assert "Error: unknown rule selector 'ZZZ999'" in en.output
+    assert "未知的规则选择" not in en.output
+    env = CliRunner().invoke(cli, ["rules", "NOPE999"], env={"PLANNER_LANG": "en"},
+                             prog_name="planner")
+    assert "no rule NOPE999" in env.output and "没有规则" not in env.output
+
+
+def test_a_usage_problem_keeps_both_languages_for_the_library_reader():
+    from planner.cli.inputs import UsageProblem
+
+    problem = UsageProblem("没有这个文件", "no such file")
+    assert problem.message == "没有这个文件\nno such file"
+    assert (problem.in_lang("zh"), problem.in_lang("en")) == ("没有这个文件", "no such file")
+    assert UsageProblem("only one").in_lang("en") == "only one"
+
+
+def test_version_in_the_run_language():
+    import platform
+
+    from planner.version import __version__
+
+    python = platform.python_version()
+    assert run("--version").output == f"planner {__version__}（Python {python}）\n"
+    assert run("--version", "--lang", "en").output == f"planner {__version__} (Python {python})\n"
+    assert run("-V", env={"PLANNER_LANG": "en"}).output.startswith(f"planner {__version__} (")
+
+
+def test_a_rule_as_json_carries_both_doc_pages():
+    import json
+
+    page = json.loads(run("rules", "WAT001", "--output-format", "json").output)
+    assert page["doc"].startswith("Registered or monitored household whose drinking water")
+    assert page["doc_zh"].startswith(page["summary_zh"] + "\n\n## 检查内容\n")

@@ -15,15 +15,19 @@ DATA = Path(__file__).resolve().parent / "data" / "io"
 EXAMPLE = ROOT / "examples" / "households" / "pre_exit_2808.json"
 
 
-def _run(*args: str):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+def _run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+
+
+EN = {"PLANNER_LANG": "en"}
 
 
 def test_validate_prints_the_counts_and_exits_zero_on_clean_files():
     result = _run("validate", EXAMPLE)
     assert result.exit_code == 0, result.output
-    assert result.output == ("户：读取 1，接受 1，拒绝 0 / "
-                             "households: read 1, accepted 1, rejected 0\n")
+    assert result.output == "户：读取 1，接受 1，拒绝 0\n"  # the run's language only
+    english = _run("--lang", "en", "validate", EXAMPLE)
+    assert english.output == "households: read 1, accepted 1, rejected 0\n"
 
 
 def test_validate_lists_errors_with_their_rows_and_exits_non_zero():
@@ -32,9 +36,8 @@ def test_validate_lists_errors_with_their_rows_and_exits_non_zero():
     assert "households.csv 第7行 户编号 522425-101-0202 列「证件号码」" in result.output
     assert "households.csv, row 7, household 522425-101-0202, column 证件号码" in result.output
     assert "5.2242***17" in result.output
-    assert ("户：读取 8，接受 2，拒绝 6 / households: read 8, accepted 2, rejected 6"
-            in result.output)
-    assert "错误 9 条 / 9 errors" in result.output
+    assert "户：读取 8，接受 2，拒绝 6\n" in result.output
+    assert "错误 9 条" in result.output
 
 
 def test_validate_as_json_lists_every_error():
@@ -56,7 +59,7 @@ def test_validate_can_show_personal_data_and_stop_at_the_first_error():
     strict = _run("validate", DATA / "broken" / "households.csv", "--income-year", "2023",
                   "--strict")
     assert strict.exit_code == 1
-    assert "第7行" in strict.output and "stopped (--strict)" in strict.output
+    assert "第7行" in strict.output and "已按 --strict 停止" in strict.output
 
 
 def test_validate_reports_unused_columns_as_warnings_without_failing():
@@ -73,7 +76,8 @@ def test_validate_refuses_an_unknown_extension(tmp_path):
     odd.write_text("{}", encoding="utf-8")
     result = _run("validate", odd)
     assert result.exit_code == 2  # a usage problem, not "records rejected" (1)
-    assert "cannot tell the format" in result.output
+    assert "无法从扩展名判断" in result.output and "cannot tell the format" not in result.output
+    assert "cannot tell the format" in _run("validate", odd, env=EN).output
 
 
 def test_validate_and_convert_exit_2_for_a_bad_column_map(tmp_path):
@@ -82,16 +86,18 @@ def test_validate_and_convert_exit_2_for_a_bad_column_map(tmp_path):
     source = DATA / "export_2023.csv"
     validated = _run("validate", source, "--column-map", column_map)
     assert validated.exit_code == 2
-    assert "无法读取列映射" in validated.output and "cannot read column map" in validated.output
-    converted = _run("convert", source, tmp_path / "out.jsonl", "--column-map", column_map)
+    assert "无法读取列映射" in validated.output
+    converted = _run("convert", source, tmp_path / "out.jsonl", "--column-map", column_map,
+                     env=EN)
     assert converted.exit_code == 2
-    assert "cannot read column map" in converted.output
+    assert "cannot read column map" in converted.output and "无法" not in converted.output
 
 
 def test_convert_to_an_unknown_extension_asks_for_to_not_input_format(tmp_path):
     result = _run("convert", EXAMPLE, tmp_path / "out.dat")
     assert result.exit_code == 2
-    assert "请用 --to 指定" in result.output and "pass --to" in result.output
+    assert "请用 --to 指定" in result.output
+    assert "pass --to" in _run("convert", EXAMPLE, tmp_path / "out.dat", env=EN).output
     assert "--input-format" not in result.output
     assert not (tmp_path / "out.dat").exists()
     assert _run("convert", EXAMPLE, tmp_path / "out.dat", "--to", "jsonl").exit_code == 0
@@ -104,7 +110,8 @@ def test_convert_to_an_unwritable_path_exits_2_without_a_traceback(tmp_path):
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     assert f"无法写出 {blocker / 'out.jsonl'}" in result.output
-    assert f"cannot write {blocker / 'out.jsonl'}" in result.output
+    result = _run("--lang", "en", "convert", EXAMPLE, blocker / "out.jsonl")
+    assert f"Error: cannot write {blocker / 'out.jsonl'}" in result.output
 
 
 def test_convert_between_formats_keeps_households_equal(tmp_path):
@@ -139,4 +146,4 @@ def test_convert_leaves_rejected_records_out_and_exits_non_zero(tmp_path):
     result = _run("convert", DATA / "broken" / "households.csv", out, "--income-year", "2023")
     assert result.exit_code == 1
     assert [h.id for h in read_households(out)] == ["522425-101-0201", "522425-101-0207"]
-    assert "写出 2 / wrote 2" in result.output
+    assert f"{out}：写出 2\n" in result.output

@@ -77,7 +77,7 @@ def test_planner_test_passes_and_fails_cases_with_exit_codes(tmp_path: Path) -> 
 
 def test_planner_test_refuses_an_unreadable_case_file(tmp_path: Path) -> None:
     folder = _cases(tmp_path, "cases: [\n")
-    result = CliRunner().invoke(cli, ["test", str(folder)])
+    result = CliRunner().invoke(cli, ["--lang", "en", "test", str(folder)])
     assert result.exit_code == 2 and "cannot read case file" in result.output
     folder = _cases(tmp_path / "nobase", """
         cases:

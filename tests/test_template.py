@@ -245,7 +245,7 @@ def test_the_command_writes_refuses_to_overwrite_and_lists_the_layouts(tmp_path)
     done = _planner("template", "-o", "new/folder/t.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     written = (tmp_path / "new/folder/t.xlsx").read_bytes()
-    assert "8 sheet(s)" in done.stderr
+    assert "8 个工作表" in done.stderr
 
     again = _planner("template", "--layout", "monitoring_2023_villages", "-o",
                      "new/folder/t.xlsx", cwd=tmp_path)

@@ -176,6 +176,6 @@ def test_text_over_excels_cell_limit_is_refused_and_nothing_is_written(tmp_path)
     result = _run("convert", source, target, "--show-personal")
     assert result.exit_code == 2
     assert "32,767" in result.output and "40,000" in result.output
-    assert "单元格" in result.output and "cell" in result.output
+    assert "单元格" in result.output and "cell" not in result.output  # the run's language
     assert target.read_bytes() == b"previous file"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -90,6 +90,14 @@ def chosen_lang(lang: str | None) -> Iterator[None]:
         _CHOSEN.reset(token)
 
 
+def settle_lang(lang: str) -> None:
+    """Make ``lang`` the language of the rest of this invocation: a command that has read its
+    configuration's ``lang`` (:func:`resolve_lang` ``configured``) settles it so that its
+    later errors and click's own labels ("错误：" / "Error:") follow. The CLI runs each
+    invocation inside :func:`chosen_lang`, which restores the previous language after it."""
+    _CHOSEN.set(lang)
+
+
 def gettext(message: str, lang: str | None = None) -> str:
     """``message`` (an English message id of click's) in the run's language."""
     if (lang or resolve_lang()) == "en":
@@ -115,6 +123,29 @@ def rule_summary(code: str, lang: str, english: str) -> str:
     return summary
 
 
+def rule_doc(code: str) -> str | None:
+    """The Chinese doc page of built-in rule ``code`` (the catalogue's ``[rule_docs]``), or
+    None where it has not been translated yet."""
+    found: str | None = catalogue().get("rule_docs", {}).get(code)
+    return found.strip() if found else None
+
+
+def pick(zh: str, en: str, lang: str | None = None) -> str:
+    """One message given in both languages, in ``lang`` (else the run's language): the CLI
+    prints the chosen line only, where a library exception's ``str`` keeps both."""
+    return en if (lang or resolve_lang()) == "en" else zh
+
+
+def message_of(exc: BaseException, lang: str | None = None) -> str:
+    """The message of ``exc`` in ``lang`` (else the run's language): one of its ``zh`` and
+    ``en`` where it carries both (:class:`planner.errors.BilingualError`, the readers' format
+    errors), else ``str(exc)``."""
+    zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+    if isinstance(zh, str) and isinstance(en, str):
+        return pick(zh, en, lang)
+    return str(exc)
+
+
 def text(key: str, lang: str | None = None) -> str:
     """A planner message of the ``[messages]`` table: ``key`` is its English text."""
     if (lang or resolve_lang()) == "en":
@@ -125,5 +156,6 @@ def text(key: str, lang: str | None = None) -> str:
 
 __all__ = [
     "DEFAULT_LANG", "ENV_VAR", "LANGUAGES", "catalogue", "chosen_lang", "gettext", "lang_in_args",
-    "locale_lang", "ngettext", "resolve_lang", "rule_summary", "text",
+    "locale_lang", "message_of", "ngettext", "pick", "resolve_lang", "rule_doc", "rule_summary",
+    "settle_lang", "text",
 ]

@@ -51,6 +51,16 @@ DOC_SECTIONS = (
     "Parameters",
     "References",
 )
+#: The headings of :data:`DOC_SECTIONS` in a Chinese doc page (``## 检查内容``).
+DOC_SECTIONS_ZH = {
+    "What it checks": "检查内容",
+    "Why it matters": "为何重要",
+    "Example": "示例",
+    "Proposed measures": "建议措施",
+    "Parameters": "参数",
+    "References": "依据",
+}
+_SECTION_OF_HEADING = {zh: en for en, zh in DOC_SECTIONS_ZH.items()}
 
 
 @dataclass(slots=True)
@@ -196,9 +206,30 @@ class Rule:
             return f"pack {self.pack!r} ({self.origin})"
         return self.pack or self.origin or self.name
 
-    def doc_sections(self) -> dict[str, str]:
-        """The doc page split into its fixed sections (``What it checks`` … ``References``)."""
-        return split_sections(self.doc)
+    def doc_in(self, lang: str) -> str:
+        """The doc page in ``lang``: the English :attr:`doc`, or in Chinese the summary
+        (:meth:`summary_in`) over the sections of the message catalogue
+        (``planner/locale/zh.toml`` ``[rule_docs]``); the English where the rule has no Chinese
+        page yet, as a third-party pack's."""
+        if lang == "zh":
+            from planner.i18n import rule_doc
+
+            body = rule_doc(self.code)
+            return f"{self.summary_in('zh')}\n\n{body}" if body else self.doc
+        return self.doc
+
+    def has_doc_in(self, lang: str) -> bool:
+        """Whether the rule has its own doc page in ``lang`` (English: a non-empty doc)."""
+        if lang == "zh":
+            from planner.i18n import rule_doc
+
+            return rule_doc(self.code) is not None
+        return bool(self.doc.strip())
+
+    def doc_sections(self, lang: str = "en") -> dict[str, str]:
+        """The doc page in ``lang`` split into its fixed sections, keyed by their English
+        names (``What it checks`` … ``References``; a Chinese page's ``## 检查内容`` …)."""
+        return split_sections(self.doc_in(lang))
 
 
 def split_sections(doc: str) -> dict[str, str]:
@@ -206,7 +237,8 @@ def split_sections(doc: str) -> dict[str, str]:
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in doc.splitlines():
-        heading = line.strip().lstrip("#").strip().rstrip(":")
+        heading = line.strip().lstrip("#").strip().rstrip(":：")
+        heading = _SECTION_OF_HEADING.get(heading, heading)
         if heading in DOC_SECTIONS:
             current = heading
             sections[current] = []
@@ -438,6 +470,7 @@ def render(
 __all__ = [
     "CODE_PATTERN",
     "DOC_SECTIONS",
+    "DOC_SECTIONS_ZH",
     "NAME_PATTERN",
     "SEVERITY_ORDER",
     "Body",

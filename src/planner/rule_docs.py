@@ -15,7 +15,7 @@ from typing import Any
 from planner.atomic import write_text
 from planner.measures import default_catalog
 from planner.registry import ENTRY_POINT_GROUP, RuleSet, entry_point_rules, load_rules
-from planner.rule import DOC_SECTIONS, Rule
+from planner.rule import DOC_SECTIONS, DOC_SECTIONS_ZH, Rule
 
 BUILTIN_PACKAGE = "planner.rules"
 REGENERATE = ".venv/bin/python -m planner.rule_docs docs/rules.md"
@@ -41,10 +41,11 @@ def _measures(ids: Iterable[str], catalog: Any) -> list[str]:
     return labels
 
 
-def _section_body(text: str) -> str:
+def _section_body(text: str, deeper: int = 1) -> str:
     # Doc pages use level-2 headings for their sections; nest them under the rule's heading.
     return "\n".join(
-        "#" + line if line.startswith("#") else line for line in text.strip().splitlines()
+        "#" * deeper + line if line.startswith("#") else line
+        for line in text.strip().splitlines()
     )
 
 
@@ -68,6 +69,13 @@ def rule_markdown(rule: Rule, catalog: Any = None) -> str:
     for name in DOC_SECTIONS:
         if name in sections:
             lines += [f"### {name}", "", _section_body(sections[name]), ""]
+    if rule.has_doc_in("zh"):  # the Chinese page, its sections one level down
+        sections = rule.doc_sections("zh")
+        lines += ["### 中文说明", ""]
+        for name in DOC_SECTIONS:
+            if name in sections:
+                lines += [f"#### {DOC_SECTIONS_ZH[name]}", "", _section_body(sections[name], 2),
+                          ""]
     if rule.parameters:
         lines.append("**Parameters read:** " + ", ".join(f"`{p}`" for p in rule.parameters))
         lines.append("")
@@ -108,7 +116,8 @@ def rules_markdown(rules: Iterable[Rule], catalog: Any = None) -> str:
 
 def rule_page(rule: Rule, catalog: Any = None, lang: str = "zh") -> str:
     """The doc page of one rule as printed by ``planner rules CODE``: both languages, the
-    language of the run first (the doc text itself is English)."""
+    language of the run first; the doc text in ``lang``, then (where the rule has a Chinese
+    page) the other language's below."""
     catalog = catalog if catalog is not None else default_catalog()
     summaries = [f"说明：{rule.summary_in('zh')}", f"summary: {rule.summary}"]
     head = [
@@ -120,7 +129,7 @@ def rule_page(rule: Rule, catalog: Any = None, lang: str = "zh") -> str:
         f"消息 (zh): {rule.message.zh}",
         f"message (en): {rule.message.en}",
         "",
-        rule.doc or rule.summary,
+        rule.doc_in(lang) or rule.summary,
         "",
         "参数 / parameters: " + (", ".join(rule.parameters) or "—"),
         "所需字段 / needs fields: " + (", ".join(rule.needs) or "— (不跳过 / never skipped)"),
@@ -128,6 +137,9 @@ def rule_page(rule: Rule, catalog: Any = None, lang: str = "zh") -> str:
                               or "—"),
         "依据 / references: " + ("; ".join(rule.references) or "—"),
     ]
+    if rule.has_doc_in("zh"):
+        other = "en" if lang == "zh" else "zh"
+        head += ["", "—— English ——" if other == "en" else "—— 中文 ——", "", rule.doc_in(other)]
     return "\n".join(head)
 
 

@@ -10,7 +10,7 @@ import click
 
 from planner.cli.i18n import install, localize
 from planner.extras import MissingExtra
-from planner.i18n import LANGUAGES, chosen_lang, lang_in_args, resolve_lang
+from planner.i18n import LANGUAGES, chosen_lang, lang_in_args, pick, resolve_lang
 from planner.version import __version__
 
 install()
@@ -71,7 +71,7 @@ class _LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("\n已中断 / interrupted", err=True)
+            click.echo("\n" + pick("已中断", "interrupted"), err=True)
             raise click.exceptions.Exit(130) from None
         except MissingExtra as exc:  # an optional part is not installed: exit 2, naming it
             from planner.cli.inputs import UsageProblem
@@ -79,11 +79,28 @@ class _LazyGroup(click.Group):
             raise UsageProblem(exc.zh, exc.en) from exc
 
 
+def version_line(lang: str) -> str:
+    """``planner --version`` in ``lang``: ``planner 0.1.0（Python 3.11.4）`` or
+    ``planner 0.1.0 (Python 3.11.4)``."""
+    import platform
+
+    python = platform.python_version()
+    return pick(f"planner {__version__}（Python {python}）",
+                f"planner {__version__} (Python {python})", lang)
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_line(resolve_lang()))
+        ctx.exit()
+
+
 # click translates some help when a decorator runs (--version's): define the group in English.
 with chosen_lang("en"):
     @click.group(cls=_LazyGroup,
                  context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-    @click.version_option(__version__, "-V", "--version", prog_name="planner")
+    @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+                  callback=_show_version, help="Show the version and exit.")
     @click.option("--lang", type=click.Choice(LANGUAGES), expose_value=False, is_eager=True,
                   help="Language of help and messages (default: PLANNER_LANG, the configuration, "
                        "the locale, else zh).")

@@ -49,7 +49,7 @@ from planner.cli.inputs import (
     workers_option,
 )
 from planner.config import OUTPUT_FORMATS, ConfigError, resolve_config
-from planner.i18n import resolve_lang
+from planner.i18n import message_of, resolve_lang, settle_lang
 from planner.measures import default_catalog
 from planner.params import ParameterError
 from planner.registry import RegistryError, RuleSet
@@ -176,6 +176,7 @@ def check(
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
     lang = resolve_lang(lang, config.lang)
+    settle_lang(lang)  # the errors from here on, in the configuration's language too
     baseline = _baseline(baseline_file, show_personal, scheduler)
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
@@ -223,7 +224,7 @@ def check(
                     if baseline is None or not baseline.hides(finding):
                         writer.write(finding)
         except Exception as exc:  # --strict stops at the first bad record
-            input_failure = str(exc)
+            input_failure = message_of(exc, lang)
         inputs = InputSummary(
             read=dataset.stats.read, accepted=dataset.stats.accepted,
             rejected=dataset.stats.rejected, errors=list(dataset.errors),
@@ -366,6 +367,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
         "proposes": list(rule.proposes),
         "references": list(rule.references), "aliases": list(rule.aliases),
         "source": rule.source, "doc": rule.doc,
+        "doc_zh": rule.doc_in("zh") if rule.has_doc_in("zh") else None,
     }
 
 

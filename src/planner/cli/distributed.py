@@ -11,6 +11,7 @@ import click
 
 from planner.cli.inputs import UsageProblem, file_problem
 from planner.config import Config
+from planner.i18n import pick
 from planner.io import Dataset, StrictError
 from planner.run import Run
 
@@ -116,7 +117,7 @@ def plan_on_cluster(
                                     lang=lang, fmt=input_format)
             except StrictError as exc:
                 click.echo(str(exc.error), err=True)
-                click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+                click.echo(pick("已按 --strict 停止", "stopped (--strict)"), err=True)
                 raise SystemExit(2) from exc
             except ValueError as exc:
                 raise UsageProblem(str(exc)) from exc

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from planner.atomic import write_text
 from planner.cli.inputs import UsageProblem, file_problem, province_option
+from planner.i18n import pick
 from planner.model import Household, Project, Village
 from planner.output.schemas import SCHEMAS as FINDINGS_SCHEMAS
 from planner.params import ParameterError, load_parameters
@@ -108,14 +109,15 @@ def params(
         document = {"date": when.isoformat(), "parameters": rows}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{when.isoformat()} 现行参数 / parameters in force")
+    table = Table(title=pick(f"{when.isoformat()} 现行参数",
+                             f"parameters in force on {when.isoformat()}"))
     for column in ("name", "value", "since", "source", "reference"):
         table.add_column(column, overflow="fold")
     for row in rows:
         if row["ended"] is not None:
-            value = f"—（{row['ended']} 起终止 / ended {row['ended']}）"
+            value = pick(f"—（{row['ended']} 起终止）", f"— (ended {row['ended']})")
         elif row["value"] is None:
-            value = "—（未生效）"
+            value = pick("—（未生效）", "— (not in force)")
         else:
             value = str(row["value"])
         if row["confirmed"] is False:

@@ -9,6 +9,7 @@ import click
 
 from planner.cli.inputs import UsageProblem, file_problem
 from planner.generate import FORMATS, GeneratorConfig, all_injectors, output_paths, write_dataset
+from planner.i18n import pick
 
 
 def _weights(items: tuple[str, ...]) -> dict[str, float]:
@@ -18,13 +19,15 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
             code, sep, value = part.partition("=")
             if not sep or not code.strip():
                 raise click.BadParameter(
-                    f"{part!r}: expected CODE=WEIGHT / 应为 代码=权重", param_hint="--weight"
+                    pick(f"{part!r}：应为 代码=权重", f"{part!r}: expected CODE=WEIGHT"),
+                    param_hint="--weight",
                 )
             try:
                 weights[code.strip().upper()] = float(value)
             except ValueError as exc:
                 raise click.BadParameter(
-                    f"{part!r}: weight is not a number / 权重不是数字", param_hint="--weight"
+                    pick(f"{part!r}：权重不是数字", f"{part!r}: weight is not a number"),
+                    param_hint="--weight",
                 ) from exc
     return weights
 
@@ -133,7 +136,8 @@ def generate(
             click.echo(f"{code}  {variants[0].kind:<9}  {' / '.join(v.summary for v in variants)}")
         return
     if households is None or out is None:
-        raise click.UsageError("--households and --out are required / 需要 --households 和 --out")
+        raise click.UsageError(pick("需要 --households 和 --out",
+                                    "--households and --out are required"))
     try:
         config = GeneratorConfig(
             households=households,
@@ -173,12 +177,12 @@ def generate(
         f"→ {paths.households}"
     )
     if summary.near:
-        click.echo(f"临界户（应无问题）/ near-threshold clean households: "
-                   f"{sum(summary.near.values())}")
-    click.echo(f"预期问题清单 / expected findings: {paths.manifest}")
+        near = sum(summary.near.values())
+        click.echo(pick(f"临界户（应无问题）：{near}", f"near-threshold clean households: {near}"))
+    click.echo(pick(f"预期问题清单：{paths.manifest}", f"expected findings: {paths.manifest}"))
     if summary.skipped:
         skipped = ", ".join(f"{code}×{n}" for code, n in sorted(summary.skipped.items()))
-        click.echo(f"未能注入 / could not inject: {skipped}")
+        click.echo(pick(f"未能注入：{skipped}", f"could not inject: {skipped}"))
 
 
 COMMANDS: list[click.Command] = [generate]

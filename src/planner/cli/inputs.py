@@ -16,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.config import Config, ConfigError, resolve_config
 from planner.extras import MissingExtra
+from planner.i18n import message_of, pick, resolve_lang
 from planner.io import FORMATS, Dataset, ReadFailure, open_dataset
 from planner.params import ParameterError
 from planner.printable import printable
@@ -34,8 +35,11 @@ class UsageProblem(click.ClickException):
     """A usage, configuration, rule-loading or input problem: exit code 2 (as Click's own).
 
     Exit code 1 is kept for "findings remain" (``check``) and "records rejected" (``validate``,
-    ``convert``). Give the message in both languages, Chinese first: ``UsageProblem(zh, en)``
-    puts them on two lines; a single argument is used as it is (already bilingual).
+    ``convert``). Give the message in both languages, Chinese first: ``UsageProblem(zh, en)``.
+    ``UsageProblem(str(exc)) from exc`` with a bilingual library exception (one with ``zh`` and
+    ``en``, such as :class:`~planner.errors.BilingualError`) takes both from the exception.
+    ``.message`` keeps both lines; the CLI prints the run's language only
+    (:meth:`format_message`, :func:`planner.i18n.resolve_lang`).
     """
 
     exit_code = 2
@@ -43,6 +47,21 @@ class UsageProblem(click.ClickException):
     def __init__(self, message: str, en: str | None = None):
         # Messages quote file names, ids and exception texts: no control character is executed.
         super().__init__(printable(message if en is None else f"{message}\n{en}", lines=True))
+        self._given = message
+        self.zh = printable(message, lines=True)
+        self.en = None if en is None else printable(en, lines=True)
+
+    def in_lang(self, lang: str) -> str:
+        """The message in ``lang`` (``zh`` or ``en``); a message given in one language only is
+        shown as it is."""
+        cause = self.__cause__
+        if self.en is None and cause is not None and self._given == str(cause):
+            return printable(message_of(cause, lang), lines=True)
+        return self.message if self.en is None else pick(self.zh, self.en, lang)
+
+    def format_message(self) -> str:
+        """The message in the run's language (what click prints after "错误：" / "Error:")."""
+        return self.in_lang(resolve_lang())
 
 
 def prepare_run(
@@ -107,7 +126,7 @@ def unexpected_input_problem(exc: Exception, file: str | None = None) -> UsagePr
     logger.error("unexpected %s while reading input", type(cause).__name__)
     logger.debug("unexpected exception while reading input", exc_info=cause)
     if isinstance(exc, ReadFailure):
-        return UsageProblem(str(exc))
+        return UsageProblem(exc.zh, exc.en)
     kind = type(exc).__name__
     return UsageProblem(f"读取{file or '输入'}时发生意外错误（{kind}），未能读完",
                         f"unexpected error ({kind}) while reading {file or 'the input'}; it was "
@@ -153,8 +172,9 @@ province_option = click.option(
 
 def _at_least_one(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     if value is not None and value < 1:
-        raise click.BadParameter(f"工作进程数至少为 1，不能是 {value} / the number of worker "
-                                 f"processes must be at least 1, not {value}", ctx, param)
+        raise click.BadParameter(pick(f"工作进程数至少为 1，不能是 {value}", "the number of "
+                                      f"worker processes must be at least 1, not {value}"),
+                                 ctx, param)
     return value
 
 

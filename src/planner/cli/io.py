@@ -21,6 +21,7 @@ from planner.cli.inputs import (
     with_part_files,
     with_progress,
 )
+from planner.i18n import pick
 from planner.io import (
     FORMATS,
     FormatError,
@@ -44,8 +45,8 @@ LABELS = {"household": ("户", "households"), "village": ("行政村", "villages
 
 def _summary_line(kind: str, stats: ReadStats) -> str:
     zh, en = LABELS[kind]
-    return (f"{zh}：读取 {stats.read}，接受 {stats.accepted}，拒绝 {stats.rejected} / "
-            f"{en}: read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}")
+    return pick(f"{zh}：读取 {stats.read}，接受 {stats.accepted}，拒绝 {stats.rejected}",
+                f"{en}: read {stats.read}, accepted {stats.accepted}, rejected {stats.rejected}")
 
 
 def _usage(exc: FormatError) -> UsageProblem:
@@ -63,7 +64,7 @@ def _guarded(source: str | None = None, *, read_only: bool = False) -> Iterator[
         yield
     except StrictError as exc:
         click.echo(str(exc.error), err=True)
-        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+        click.echo(pick("已按 --strict 停止", "stopped (--strict)"), err=True)
         sys.exit(1)
     except ReadFailure as exc:
         raise unexpected_input_problem(exc) from exc
@@ -99,7 +100,8 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         dataset = open_dataset(paths, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
         with _counted_only(dataset):
-            for _household in with_progress(dataset.households(), "已读取户数 / households read"):
+            label = pick("已读取户数", "households read")
+            for _household in with_progress(dataset.households(), label):
                 pass
     counts = {"household": dataset.stats, "village": dataset.village_stats,
               "project": dataset.project_stats}
@@ -119,7 +121,7 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
     else:
         _print_errors(dataset.errors, max_errors)
         if show_warnings and dataset.warnings:
-            click.echo("提示 / warnings:")
+            click.echo(pick("提示：", "warnings:"))
             for warning in dataset.warnings:
                 click.echo(str(warning))
         for table in tables:
@@ -127,7 +129,7 @@ def validate(paths: tuple[Path, ...], input_format: str | None, column_map: Path
         for kind, stats in shown.items():
             click.echo(_summary_line(kind, stats))
         if dataset.errors:
-            click.echo(f"错误 {len(dataset.errors)} 条 / {len(dataset.errors)} errors")
+            click.echo(pick(f"错误 {len(dataset.errors)} 条", f"{len(dataset.errors)} errors"))
     if any(e.is_file_error for e in dataset.errors):
         sys.exit(2)  # a file, or the rest of one, was not read: not "records rejected"
     if dataset.errors or dataset.rejected:
@@ -161,8 +163,12 @@ def _table_dict(table: SourceTable) -> dict[str, Any]:
 def _table_line(table: SourceTable) -> str:
     """``监测对象信息.xlsx [sheet]（monitoring_2023_members）：读取 35 …`` for one sheet read."""
     where = table.file if table.sheet is None else f"{table.file} [{table.sheet}]"
-    layout = table.layout or "按文件名读取 / read by its name"
-    return f"{where}（{layout}）：{table.stats}"
+    stats = table.stats
+    layout = table.layout or pick("按文件名读取", "read by its name")
+    return pick(f"{where}（{layout}）：读取 {stats.read} 条，接受 {stats.accepted} 条，拒绝 "
+                f"{stats.rejected} 条",
+                f"{where} ({layout}): read {stats.read}, accepted {stats.accepted}, rejected "
+                f"{stats.rejected}")
 
 
 def _has_files(dataset: Any, kind: str) -> bool:
@@ -174,8 +180,8 @@ def _print_errors(errors: list[InputError], limit: int) -> None:
         click.echo(str(error))
     if len(errors) > limit:
         more = len(errors) - limit
-        click.echo(f"……另有 {more} 条错误未显示（--max-errors 或 --format json）/ "
-                   f"… {more} more errors not shown (--max-errors or --format json)")
+        click.echo(pick(f"……另有 {more} 条错误未显示（--max-errors 或 --format json）",
+                        f"… {more} more errors not shown (--max-errors or --format json)"))
 
 
 @click.command()
@@ -241,7 +247,8 @@ def convert(sources: tuple[Path, ...], target: Path, input_format: str | None,
             written = write_records(kind, records, out, fmt=to_fmt)
         for error in errors:
             click.echo(str(error), err=True)
-        click.echo(f"{path} → {out}：写出 {written} / wrote {written}", err=True)
+        click.echo(pick(f"{path} → {out}：写出 {written}", f"{path} → {out}: wrote {written}"),
+                   err=True)
         click.echo(_summary_line(kind, stats), err=True)
         failed = failed or bool(errors or stats.rejected)
         unreadable = unreadable or any(e.is_file_error for e in errors)
@@ -256,9 +263,10 @@ def _open(sources: tuple[Path, ...], to_fmt: str | None, input_format: str | Non
           show_personal: bool) -> tuple[Dataset, str]:
     """The dataset of several sources or a folder, converted into a folder: --to is needed."""
     if to_fmt is None:
-        raise click.UsageError("转换目录、多个文件或导出文件需要 --to，输出为文件夹 / converting a "
-                               "folder, several files or export files needs --to; the output is "
-                               "a folder")
+        raise click.UsageError(pick(
+            "转换目录、多个文件或导出文件需要 --to，输出为文件夹",
+            "converting a folder, several files or export files needs --to; the output is a "
+            "folder"))
     try:
         dataset = open_dataset(sources, fmt=input_format, column_map=column_map, strict=strict,
                                income_year=income_year, mask=not show_personal)
@@ -291,9 +299,10 @@ def _convert_dataset(dataset: Dataset, target: Path, to_fmt: str, one_file: bool
     the file ``target`` when they hold one kind of record."""
     kinds = _kinds_read(dataset)
     if one_file and len(kinds) > 1:
-        raise click.UsageError("输入含有多种记录（户、行政村……），请给出输出文件夹和 --to / the "
-                               "inputs hold several kinds of record (households, villages …); "
-                               "give an output folder and --to")
+        raise click.UsageError(pick(
+            "输入含有多种记录（户、行政村……），请给出输出文件夹和 --to",
+            "the inputs hold several kinds of record (households, villages …); give an output "
+            "folder and --to"))
     if not one_file:
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -309,7 +318,7 @@ def _convert_dataset(dataset: Dataset, target: Path, to_fmt: str, one_file: bool
     for kind, out in outputs.items():
         with _guarded():
             written = write_records(kind, records[kind], out, fmt=to_fmt)
-        click.echo(f"→ {out}：写出 {written} / wrote {written}", err=True)
+        click.echo(pick(f"→ {out}：写出 {written}", f"→ {out}: wrote {written}"), err=True)
         click.echo(_summary_line(kind, counts[kind]()), err=True)
     for error in dataset.errors:
         click.echo(str(error), err=True)

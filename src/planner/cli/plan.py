@@ -31,7 +31,7 @@ from planner.cli.inputs import (
     with_progress,
     workers_option,
 )
-from planner.i18n import resolve_lang
+from planner.i18n import pick, resolve_lang, settle_lang
 from planner.io import StrictError
 from planner.measures import (
     GRAPH_FORMATS,
@@ -139,7 +139,7 @@ def plan_command(
     from planner.planning.dataset_pass import dataset_findings
 
     if fmt == "xlsx" and output is None:
-        raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx / "
+        raise UsageProblem("--output-format xlsx 需要 --output FILE.xlsx",
                            "--output-format xlsx needs --output FILE.xlsx")
     cli_level = Selection(select=split_selectors(select) or None,
                           ignore=split_selectors(ignore), source="command line")
@@ -151,6 +151,7 @@ def plan_command(
     income_year = income_year if income_year is not None else config.income_year
     column_map = column_map if column_map is not None else config.column_map
     lang = resolve_lang(lang, config.lang)
+    settle_lang(lang)  # the errors from here on, in the configuration's language too
     budget = budget if budget is not None else config.budget
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
@@ -201,7 +202,7 @@ def plan_command(
             _write_whole(district, fmt, output)
     except StrictError as exc:
         click.echo(str(exc.error), err=True)
-        click.echo("已按 --strict 停止 / stopped (--strict)", err=True)
+        click.echo(pick("已按 --strict 停止", "stopped (--strict)"), err=True)
         sys.exit(2)
     except ValueError as exc:
         raise UsageProblem(str(exc)) from exc
@@ -215,14 +216,14 @@ def plan_command(
             written = write_gantts(district, gantt_dir, gantt_format, lang)
         except OSError as exc:
             raise file_problem(exc, "无法写出", "cannot write") from exc
-        click.echo(f"已写入 {len(written)} 张甘特图：{gantt_dir} / "
-                   f"wrote {len(written)} Gantt charts to {gantt_dir}", err=True)
+        click.echo(pick(f"已写入 {len(written)} 张甘特图：{gantt_dir}",
+                        f"wrote {len(written)} Gantt charts to {gantt_dir}", lang), err=True)
         if lang == "zh" and cjk_font() is None:
-            click.echo("未找到中文字体，图中使用英文标签 / "
-                       "no CJK font found: charts use English labels", err=True)
+            click.echo("未找到中文字体，图中使用英文标签", err=True)
     quality = district.allocation.quality() if district.allocation is not None else None
     if quality is not None:  # an approximate allocation says how far from optimal it may be
-        click.echo(f"预算分配 {quality[0]} / budget allocation {quality[1]}", err=True)
+        click.echo(pick(f"预算分配 {quality[0]}", f"budget allocation {quality[1]}", lang),
+                   err=True)
     failed = planner.checker.stats.rule_errors if planner.checker is not None else 0
     _plan_notices(failed, planner.checker.skipped() if planner.checker is not None else [],
                   district)
@@ -231,13 +232,13 @@ def plan_command(
 def _plan_notices(failed: int, skipped: list[Any], district: DistrictPlan) -> None:
     """Rule errors, rules skipped and input errors on standard error; then the exit code."""
     if failed:  # PLN001/PLN004 are no needs: say here that some households were not fully checked
-        click.echo(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整 / "
-                   f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
-                   " households may be incomplete", err=True)
+        click.echo(pick(f"规则出错或超时 {failed} 次（PLN001/PLN004），相关户的计划可能不完整",
+                        f"{failed} rule errors or timeouts (PLN001/PLN004): the plans of those"
+                        " households may be incomplete"), err=True)
     for notice in skipped:  # rules not run for sources lacking their fields, once each
-        click.echo(f"{notice.message('zh')} / {notice.message('en')}", err=True)
+        click.echo(notice.message(resolve_lang()), err=True)
     for error in district.errors:
-        click.echo(f"输入错误 / input error: {error}", err=True)
+        click.echo(pick(f"输入错误：{error}", f"input error: {error}"), err=True)
     if any(error.is_file_error for error in district.errors):
         sys.exit(2)  # a file (or the rest of it) could not be read
     if district.errors:
@@ -249,7 +250,7 @@ def _plans(planner: DistrictPlanner, dataset: Dataset, recipe: Recipe,
     """Each household's plan, made in this process alone or by ``workers`` processes."""
     from planner.parallel import ParallelRun, PlanSetup
 
-    label = "已规划户数 / households planned"
+    label = pick("已规划户数", "households planned")
     if workers == 1 or planner.checker is None:
         return planner.iter_plans(with_progress(dataset.sourced(), label))
     setup = PlanSetup(tuple(planner.villages), tuple(planner.projects), planner.start,
@@ -328,13 +329,13 @@ def measures_command(
         for target in graphs:
             suffix = Path(target).suffix.lower().lstrip(".")
             if suffix not in (*GRAPH_FORMATS, "mermaid"):
-                raise UsageProblem(f"{target}：图文件须为 .dot、.mmd、.json 或 .svg / "
+                raise UsageProblem(f"{target}：图文件须为 .dot、.mmd、.json 或 .svg",
                                    f"{target}: graph files are .dot, .mmd, .json or .svg")
             try:
                 write_graph(catalog.graph, target, lang)
             except OSError as exc:
                 raise file_problem(exc, "无法写出", "cannot write") from exc
-            click.echo(f"已写入 {target} / wrote {target}", err=True)
+            click.echo(pick(f"已写入 {target}", f"wrote {target}", lang), err=True)
         return
     if fmt == "json":
         data = [m.model_dump(mode="json", exclude_defaults=False) for m in catalog.values()]

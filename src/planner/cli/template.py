@@ -9,6 +9,7 @@ import click
 
 from planner.cli.i18n import resolved_lang
 from planner.cli.inputs import UsageProblem, file_problem
+from planner.i18n import pick
 from planner.io.errors import FormatError
 from planner.io.headerspec import template_layouts
 from planner.io.template import LANGUAGES, write_template
@@ -74,8 +75,9 @@ def template(layout: str, lang: str, output: Path | None, force: bool, show_list
     except OSError as exc:
         raise file_problem(exc, "无法写出", "cannot write") from exc
     columns = sum(len(sheet.headers) for sheet in sheets)
-    click.echo(f"{output}：{len(sheets)} 个工作表，{columns} 列 / {len(sheets)} sheet(s), "
-               f"{columns} columns ({layout})", err=True)
+    click.echo(pick(f"{output}：{len(sheets)} 个工作表，{columns} 列（{layout}）",
+                    f"{output}: {len(sheets)} sheet(s), {columns} columns ({layout})", lang),
+               err=True)
 
 
 COMMANDS: list[click.Command] = [template]
