@@ -174,12 +174,13 @@ def test_the_columnar_backend_is_available_with_polars() -> None:
 
 def test_supports_says_yes_to_the_rules_it_compiles_only() -> None:
     rules = {rule.code: rule for rule in installed_rules()}
-    # DQ008: a Python body whose gate compiles
+    # DQ008, DQ012: Python bodies whose gates compile
     for code in ("HOU001", "INC001", "INC005", "EDU001", "MED001", "MED002", "DQ001", "DQ003",
-                 "DQ007", "DQ008", "DQ010", "SUP005", "SUP006"):
+                 "DQ007", "DQ008", "DQ010", "DQ012", "SUP005", "SUP006"):
         assert supports(rules[code], "columnar"), code
-    # a Python body, a rule reading the eligibility verdict, a dataset rule, a village rule
-    for code in ("DQ012", "SUP003", "DQ004", "VIL001"):
+    # a rule reading findings, a rule reading the eligibility verdict, a dataset rule, a village
+    # rule
+    for code in ("SUP004", "SUP003", "DQ004", "VIL001"):
         assert not supports(rules[code], "columnar"), code
 
 

@@ -18,7 +18,7 @@ from planner.rule_docs import builtin_rules
 #: Household rules whose body is Python (no spec to compile).
 PYTHON_BODIES = {"DQ008", "DQ012", "SUP004", "PLN001", "PLN002", "PLN003", "PLN004"}
 #: Python bodies whose gate (planner.rule.Rule.gate) compiles: the body runs where it holds.
-GATED = {"DQ008"}
+GATED = {"DQ008", "DQ012"}
 #: Spec rules still left to Python: what the compiler says (also the ``--explain-backend`` line),
 #: and why they stay (empty once every fact they read is compiled).
 PENDING = {

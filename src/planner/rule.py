@@ -129,8 +129,13 @@ class Rule:
     are the model fields the rule cannot judge without (:mod:`planner.spec.needs`): on a source
     that does not carry one of them the rule is not run (empty: it always runs). ``gate``, for a
     Python body, says where it can find something: given the run's parameters, a condition tree
-    (data, as a spec's ``when``) true wherever ``function`` may yield a hit; a backend may run
-    the body only where it holds (the columnar backend judges it column-wise), never elsewhere.
+    (data, as a spec's ``when``) true wherever ``function`` may yield a hit, or a list of such
+    parts any of which holds, a part ``{"for_each": "work_record" | "post", "when": ...}``
+    holding where one of the household's items satisfies it; a backend may run the body only
+    where it holds (the columnar backend judges it column-wise), never elsewhere.
+    ``after_families``, for a rule reading findings: the families of the findings without one
+    of which it finds nothing; a backend that knows where every rule of those families fires
+    may run it only there.
     """
 
     code: str
@@ -153,6 +158,7 @@ class Rule:
     need: str | None = None
     needs: tuple[str, ...] = ()
     gate: Callable[[Mapping[str, Any]], Any] | None = None
+    after_families: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.code):
@@ -169,6 +175,8 @@ class Rule:
             raise ValueError(f"rule {self.code}: family is empty")
         if self.reads_findings and self.scope != "household":
             raise ValueError(f"rule {self.code}: only household rules can read findings")
+        if self.after_families and not self.reads_findings:
+            raise ValueError(f"rule {self.code}: only a rule reading findings has after_families")
         if self.kind not in RULE_KINDS:
             raise ValueError(f"rule {self.code}: kind {self.kind!r} is not one of {RULE_KINDS}")
         if self.need is not None and self.kind != "need":
@@ -264,6 +272,7 @@ def rule(
     need: str | None = None,
     needs: Iterable[str] = (),
     gate: Callable[[Mapping[str, Any]], Any] | None = None,
+    after_families: Iterable[str] = (),
 ) -> Callable[[RuleFunction | DatasetRuleFunction], Rule]:
     """Wrap a function into a :class:`Rule`; the function's docstring is the rule's doc page.
 
@@ -272,7 +281,8 @@ def rule(
     measure"). ``kind`` and ``need`` say what its findings are to the planner; ``needs`` the
     model fields without which it cannot judge (``member.birth_date``, ``visits``; see
     :mod:`planner.spec.needs`): the checker does not run it on a source lacking one; ``gate``
-    where it can find something (see :class:`Rule`). The message
+    (a Python body) and ``after_families`` (a rule reading findings) where it can find
+    something (see :class:`Rule`). The message
     template is checked here: a field naming an unknown fact is an error
     when the module is imported, not when a finding is rendered.
     """
@@ -307,6 +317,7 @@ def rule(
             need=need,
             needs=needed,
             gate=gate,
+            after_families=frozenset(after_families),
         )
 
     return wrap

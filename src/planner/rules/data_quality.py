@@ -353,6 +353,34 @@ def _out_of_range(
     )
 
 
+def _outside(path: str, low: Any, high: Any) -> dict[str, Any]:
+    # ``not low <= value <= high``; an unknown value is never outside (the body skips it)
+    return {"any": [{"fact": path, "lt": low}, {"fact": path, "gt": high}]}
+
+
+def out_of_range_gate(params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Where DQ012 can find something under ``params``: each of its tests as a condition (the
+    pay bounds on the work records and posts, ``for_each``), any of which holds."""
+    land = [_outside(f"household.living.{key}", 0, maximum)
+            for key, maximum in params["data_quality.land_mu_max"].items()]
+    pay = {"param": "data_quality.monthly_pay_max"}
+    wage = "household.income_wage"
+    household = {"any": [
+        *land,
+        _outside("household.living.distance_to_main_road_km", 0,
+                 {"param": "data_quality.distance_to_main_road_km_max"}),
+        {"any_member": _outside("member.age", 0, {"param": "data_quality.age_max"})},
+        {"fact": "household.per_capita_net_income",
+         "le": {"param": "data_quality.per_capita_income_floor"}},
+        {"fact": "household.per_capita_net_income", "gt": {"param": "income.per_capita_max"}},
+        {"all": [{"fact": wage, "gt": 0},
+                 {"fact": wage, "lt": {"param": "income.wage_implausible_max"}}]},
+    ]}
+    return [household,
+            {"for_each": "work_record", "when": {"fact": "work_record.monthly_pay", "gt": pay}},
+            {"for_each": "post", "when": {"fact": "post.monthly_pay", "gt": pay}}]
+
+
 @rule(
     code="DQ012",
     name="value-out-of-range",
@@ -379,6 +407,7 @@ def _out_of_range(
         "domain.md §4.3 implausible values (fuping 5_14_001..014)",
         "domain.md §3 income checks (fuping 5_15_0023)",
     ),
+    gate=out_of_range_gate,
 )
 def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
     """A recorded value lies outside its plausible range: one finding per value.
@@ -399,7 +428,9 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Hit]:
     Trigger to inject: set `living.cultivated_mu` to 150, or a member's `birth_date` to 1890.
     DQ012 is a Python rule: the land areas it checks are the keys of a parameter
     (`data_quality.land_mu_max`), and one household rule reports household values and each
-    member's pay records and age, in that order, with the member on each finding.
+    member's pay records and age, in that order, with the member on each finding. Its gate
+    (`out_of_range_gate`: each test as a condition) lets the columnar backend run it only on
+    the households where a value is out of range.
 
     ## Why it matters
     Impossible values are typing errors (a missing decimal point, yuan for 万元) that distort

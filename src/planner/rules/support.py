@@ -34,6 +34,8 @@ def _member(household: HouseholdFacts, number: int | None) -> MemberFacts | None
     },
     references=("domain.md §6.3 measure-to-need consistency (fuping 5_18_001..007)",),
     reads_findings=True,
+    # Only a need rule's finding is a need: where none fires, SUP004 finds nothing.
+    after_families=NEED_FAMILIES,
     # Every need is unaddressed on a source that cannot list measures: not the household's fault.
     needs=("measures",),
 )
@@ -50,8 +52,9 @@ def unaddressed_need(ctx: RuleContext) -> Iterator[Hit]:
     or one without a beneficiary (`member.addressed_codes`). One finding per unaddressed need,
     on the member when the need is a member's. SUP004 only sees the needs whose rules were
     selected in the run (`--select SUP004` alone finds nothing), and a waived need still counts:
-    waive SUP004 with it. To inject: produce any need (e.g. an INC001 household) and remove every
-    measure whose catalog entry addresses its code.
+    waive SUP004 with it. The columnar backend runs it only on the households where a rule of
+    those families fires (`after_families`). To inject: produce any need (e.g. an INC001
+    household) and remove every measure whose catalog entry addresses its code.
 
     ## Why it matters
     Finding a problem is half the work; the supervision asks for every problem to have a

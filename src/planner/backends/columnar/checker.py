@@ -87,11 +87,18 @@ class ColumnarChecker(Checker):
         super().__init__(run)
         self.batch_size = batch_size
         rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
+        ungated_after = any(not rule.after_families for rule, _ in self._after_rules)
         self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
                                       self.measure_addresses, self.catalog,
-                                      every_fact=bool(self._after_rules or self._dataset_rules))
+                                      every_fact=bool(ungated_after or self._dataset_rules))
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gated = frozenset(gated)
+        # A rule reading findings of some families only (Rule.after_families) runs where a rule
+        # of those families fires, when each of them is judged column-wise: elsewhere there is
+        # none of their findings, and it finds nothing.
+        self.after_gated = frozenset(
+            after.code for after, _ in self._after_rules if after.after_families
+            and all(rule.code in gated for rule in rules if rule.family in after.after_families))
         self._running: dict[tuple[int, frozenset[str]], tuple[Any, tuple[Any, ...]]] = {}
         self._gate = _Gate()
         self._household_fired: dict[str, list[bool]] = {}
@@ -105,7 +112,8 @@ class ColumnarChecker(Checker):
             (rule, self._gated_member(rule.code, function) if rule.code in gated else function)
             for rule, function in self._member_rules)
         self._python_only = bool(
-            self._after_rules or self._dataset_rules
+            any(rule.code not in self.after_gated for rule, _ in self._after_rules)
+            or self._dataset_rules
             or any(rule.code not in gated for rule, _ in (*self._household_rules,
                                                           *self._member_rules)))
 

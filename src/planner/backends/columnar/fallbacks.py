@@ -46,6 +46,10 @@ def fallbacks(checker: ColumnarChecker) -> list[Fallback]:
     found = [_compile_reason(code, why) for code, why in checker.compiled.unsupported.items()]
     found += [Fallback(rule.code, "读取本户其他规则的问题，在本户规则之后逐户运行",
                        "reads the household's other findings, run per household after them")
+              if rule.code not in checker.after_gated else
+              Fallback(rule.code, "读取本户其他规则的问题，只在其所读类别的规则命中的户运行",
+                       "reads the household's other findings, run only where a rule of the "
+                       "families it reads fires")
               for rule, _ in checker._after_rules]
     level = {"village": "村", "project": "项目"}
     found += [Fallback(rule.code, f"{level[rule.scope]}级规则，逐条记录运行",

@@ -90,18 +90,38 @@ class Fired:
 
 
 def _compile_gate(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, ConditionCompiler]:
-    """A Python body's gate (:attr:`Rule.gate`) as its column: the body runs where it holds."""
+    """A Python body's gate (:attr:`Rule.gate`) as its column: the body runs where it holds.
+
+    A gate is a household condition, or a list of parts any of which holds: a household
+    condition, or ``{"for_each": <item table>, "when": <condition of the item>}`` that holds
+    where some item of the household (a work record, a post) satisfies it."""
     if rule.gate is None or rule.scope != "household" or rule.reads_findings:
         raise Unsupported(PYTHON_BODY)
     conditions = ConditionCompiler(frozenset({"household"}), compiler=compiler)
     try:
         # an unknown required key, say, is the body's error to report (PLN001) in Python
-        condition = rule.gate(compiler.params)
-        if condition is None:
+        gate = rule.gate(compiler.params)
+        if gate is None:
             return pl.lit(False), conditions
-        return conditions.compile(parse_condition(condition)).fill_null(False), conditions
+        parts: list[pl.Expr] = []
+        for part in gate if isinstance(gate, list) else [gate]:
+            over = part.get("for_each") if isinstance(part, Mapping) else None
+            if over is None:
+                parts.append(conditions.compile(parse_condition(part)).fill_null(False))
+                continue
+            if over not in ITEM_TABLES:
+                raise Unsupported(f"its gate: for_each {over}")
+            items = ConditionCompiler(frozenset({"household", over}), compiler=compiler)
+            parts.append(items.per_household(items.compile(parse_condition(part["when"])),
+                                             over))
+            # the item facts it reads are compiled, its quantifier joined, with the others
+            conditions.facts.update(items.facts)
+            conditions.steps.extend(items.steps)
     except (ValueError, SpecError) as exc:
         raise Unsupported(f"its gate: {exc}") from None
+    if not parts:
+        return pl.lit(False), conditions
+    return pl.any_horizontal(parts), conditions
 
 
 def _compile_rule(rule: Rule, compiler: FactCompiler) -> tuple[pl.Expr, ConditionCompiler]:
