@@ -12,10 +12,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from planner.cli.backend import backend_line, backend_option, choose_backend, start_checker
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -26,8 +27,16 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     with_progress,
+    workers_option,
 )
+from planner.parallel.recipe import Recipe
 from planner.selection import Selection, split_selectors
+
+if TYPE_CHECKING:
+    from planner.backends.python.engine import Checker
+    from planner.io import Dataset
+    from planner.parallel import ParallelRun
+    from planner.run import Run
 
 T = TypeVar("T")
 STATUS_FILE = "ledger-status.json"
@@ -64,16 +73,24 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.option("--plan/--no-plan", default=True, show_default=True,
               help="Plan each household: measures and deadlines in the ledger, on-track counts.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@backend_option
+@workers_option
 @reading_options
 def report(
     paths: tuple[str, ...], out_dir: str, config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], rule_paths: tuple[str, ...], param_files: tuple[str, ...],
     province: str | None, measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
-    status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
-    column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+    status_file: str | None, on: Any, plan: bool, lang: str, backend: str,
+    workers: int | None, input_format: str | None, column_map: Path | None,
+    income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
     """Write the supervision report: aggregates, HTML report and rectification ledger
-    (督查报告与整改台账)."""
+    (督查报告与整改台账).
+
+    Households are checked as ``planner check`` checks them (``--backend``, ``--workers``) and
+    counted, planned and written in input order here: the files are the same for any number of
+    workers and either backend.
+    """
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
@@ -89,12 +106,20 @@ def report(
         entries = load_status(status_file) if status_file is not None else {}
     except StatusFileError as exc:
         raise UsageProblem(str(exc)) from exc
+    income_year = income_year if income_year is not None else config.income_year
+    column_map = column_map if column_map is not None else config.column_map
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
-                              income_year=income_year if income_year is not None
-                              else config.income_year, strict=strict, mask=not show_personal)
+                              income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    backend = choose_backend(backend, dataset)
+    checker = start_checker(run, backend)
+    parallel = _parallel(checker, run, dataset, workers, Recipe(
+        config_file, paths, run.reference_date, cli_level, rule_paths, param_files,
+        measure_files, waiver_files, column_map=None if column_map is None else str(column_map),
+        income_year=income_year, mask=not show_personal, province=province, backend=backend,
+        records=True))
     out = Path(out_dir)
     refuse_overwriting_inputs([out / LEDGER_FILE, out / MANIFEST_FILE,
                                *(out / name for name in RENDERERS)],
@@ -106,7 +131,8 @@ def report(
 
     try:
         result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
-                            plan=plan, entries=entries, progress=progress)
+                            plan=plan, entries=entries, progress=progress, checker=checker,
+                            parallel=parallel)
         write_manifest(run, [*dataset_files(dataset), *([status_file] if status_file else [])],
                        out)
     except OSError as exc:
@@ -118,6 +144,19 @@ def report(
             raise
         raise UsageProblem(f"输入错误，已停止：{exc}", f"input error, stopped: {exc}") from exc
     _summary(result, out, lang, dataset, show_personal)
+    click.echo(backend_line(backend, lang), err=True)
+
+
+def _parallel(checker: Checker, run: Run, dataset: Dataset, workers: int | None,
+              recipe: Recipe) -> ParallelRun | None:
+    """The worker processes checking the households (as ``planner check --workers``), or
+    ``None`` for this process alone; why fewer than asked on standard error."""
+    from planner.parallel import ParallelRun, workers_for
+
+    count, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
+    return None if count == 1 else ParallelRun(checker, recipe, count)
 
 
 def _summary(result: Any, out: Path, lang: str, dataset: Any, show_personal: bool) -> None:
