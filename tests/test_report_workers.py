@@ -1,14 +1,15 @@
-"""``planner report --workers N --backend B``: the same files for any number of workers and either
-backend.
+"""``planner report --workers N --backend B`` (or ``--scheduler``): the same files for any number
+of workers, on a dask cluster and on either backend.
 
 Real processes: the CLI runs as a subprocess and, with ``--workers 2``, spawns two workers that
-check the example district's households; the report counts, plans and writes them in input
-order where the parts meet. The workbooks are compared cell by cell (their zip bytes carry
-timestamps).
+check the example district's households (with ``--scheduler local:2``, a local dask cluster of
+two workers); the report counts, plans and writes them in input order where the parts meet.
+The workbooks are compared cell by cell (their zip bytes carry timestamps).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -28,10 +29,12 @@ TIMEOUT = 600
 
 
 def _report(out: Path, workers: str, backend: str) -> tuple[str, dict[str, Any]]:
-    """Run ``planner report`` on the example district; its standard error and its files."""
+    """Run ``planner report`` on the example district (``workers``: a number, or
+    ``local:N`` for a local dask cluster); its standard error and its files."""
+    where = ["--scheduler", workers] if workers.startswith("local") else ["--workers", workers]
     done = subprocess.run(
-        [str(PLANNER), "report", str(DISTRICT), "--out", str(out), "--workers", workers,
-         "--backend", backend], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        [str(PLANNER), "report", str(DISTRICT), "--out", str(out), *where, "--backend", backend],
+        capture_output=True, text=True, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(out / "ledger.xlsx")
     return done.stderr, {
@@ -63,6 +66,8 @@ def test_one_process_reports_the_district(one_process: dict[str, Any]) -> None:
         "columnar" not in available(), reason="polars is not installed")),
     pytest.param("2", "columnar", marks=pytest.mark.skipif(
         "columnar" not in available(), reason="polars is not installed")),
+    pytest.param("local:2", "python", marks=pytest.mark.skipif(
+        importlib.util.find_spec("distributed") is None, reason="dask is not installed")),
 ])
 def test_the_report_is_the_same(one_process: dict[str, Any], tmp_path: Path, workers: str,
                                 backend: str) -> None:

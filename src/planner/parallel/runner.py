@@ -24,7 +24,7 @@ from planner.io.formats import detect_format
 from planner.io.options import Outcome
 from planner.io.raw import RawRecord, validate_raw
 from planner.model import Household
-from planner.parallel.combine import Checked, Combiner
+from planner.parallel.combine import Checked, Combiner, households
 from planner.parallel.part import Entry, PartResult, PlanSetup, mergeable
 from planner.parallel.pool import Pool
 from planner.parallel.recipe import Recipe
@@ -328,14 +328,7 @@ class ParallelRun:
         if not self.recipe.records:
             raise ValueError("ParallelRun.checked needs a Recipe with records=True")
         combiner = Combiner(self.checker, dataset.sourced_villages(), dataset.sourced_projects())
-        if combiner.started:
-            yield None, list(combiner.started)
-        for stand_in, source in self._entries(dataset, combiner, wrap):
-            findings = combiner.take(stand_in, source)
-            record = stand_in.entry.record
-            yield (None if record is None else Sourced(record, source)), findings
-        for finding in combiner.finish():
-            yield None, [finding]
+        return households(combiner, self._entries(dataset, combiner, wrap))
 
     def plans(self, planner: DistrictPlanner, dataset: Dataset,
               wrap: Callable[[Iterable[Any]], Iterable[Any]] = iter,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.atomic import Replacement
 from planner.backends.python.engine import Checker
@@ -33,9 +33,6 @@ from planner.results import CheckStats
 from planner.run import Run
 from planner.source import Sourced
 from planner.version import __version__
-
-if TYPE_CHECKING:
-    from planner.parallel import ParallelRun
 
 LEDGER_FILE = "ledger.xlsx"
 REPORT_FILE = "report.json"
@@ -137,16 +134,18 @@ def run_report(
     entries: Mapping[str, Entry] | None = None,
     progress: Callable[[Iterable[Any]], Iterator[Any]] | None = None,
     checker: Checker | None = None,
-    parallel: ParallelRun | None = None,
+    checked: Iterable[tuple[Sourced[Household] | None, list[Finding]]] | None = None,
 ) -> ReportRun:
     """Check ``dataset`` under ``run``, plan each household unless ``plan`` is false, and write
     ``ledger.xlsx``, ``report.json`` and ``report.html`` into ``out_dir``.
 
     ``checker`` is the checker of the backend to run (default: the Python one,
-    :func:`planner.cli.backend.start_checker` gives either); ``parallel`` checks the households
-    on worker processes instead (:meth:`planner.parallel.ParallelRun.checked`, its recipe with
-    ``records``); households are counted, planned and written here, in input order, so the
-    files are the same for any number of workers and either backend.
+    :func:`planner.cli.backend.start_checker` gives either); ``checked`` is the run of
+    ``checker`` made elsewhere, grouped by household: on worker processes
+    (:meth:`planner.parallel.ParallelRun.checked`) or a dask cluster
+    (:func:`planner.distributed.check.checked_dataset`), their recipe with ``records``, and
+    ``progress`` then left to it. Households are counted, planned and written here, in input
+    order, so the files are the same wherever they were checked and on either backend.
     ``entries`` are the statuses an office returned (:func:`planner.report.status.load_status`),
     by finding fingerprint. ``progress`` wraps the household stream (a live count on a
     terminal). Names, ID and phone numbers are masked unless ``show_personal``.
@@ -162,9 +161,7 @@ def run_report(
     maker = RowMaker(run.catalog, when, int(_value(values, "support.rectification_days") or 30),
                      lang=lang, show_personal=show_personal, entries=entries,
                      unit_of={p.id: p.responsible for p in dataset.projects if p.responsible})
-    if parallel is not None:
-        checker = parallel.checker
-    elif checker is None:
+    if checker is None:
         checker = Checker(run)
     planner = DistrictPlanner(run=run, villages=dataset.villages, projects=dataset.projects,
                               show_names=show_personal) if plan else None
@@ -205,8 +202,8 @@ def run_report(
             close(item, findings)
 
         try:
-            if parallel is not None:
-                for item, findings in parallel.checked(dataset, progress or iter):
+            if checked is not None:
+                for item, findings in checked:
                     take(item, findings)
             else:
                 check_in_process(checker, dataset, take, progress)
