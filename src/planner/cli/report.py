@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from planner.cli.backend import backend_line, backend_option, choose_backend, start_checker
-from planner.cli.distributed import households_on_cluster, scheduler_option
+from planner.cli.distributed import households_on_cluster
 from planner.cli.inputs import (
     UsageProblem,
     dataset_files,
@@ -77,7 +77,11 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @backend_option
 @workers_option
-@scheduler_option
+@click.option(
+    "--scheduler", metavar="local[:N]|ADDRESS",
+    help="Check on a dask.distributed cluster (planner[dask]): local, local:N or a scheduler "
+         "address; each household file is one task, the report is written here "
+         "在 dask 集群上检查.")
 @reading_options
 def report(
     paths: tuple[str, ...], out_dir: str, config_file: str | None, select: tuple[str, ...],
@@ -90,9 +94,9 @@ def report(
     """Write the supervision report: aggregates, HTML report and rectification ledger
     (督查报告与整改台账).
 
-    Households are checked as ``planner check`` checks them (``--backend``, ``--workers``,
-    ``--scheduler``) and counted, planned and written in input order here: the files are the
-    same for any number of workers, on a cluster and on either backend.
+    Households are checked as planner check checks them (--backend, --workers, --scheduler)
+    and counted, planned and written in input order here: the files are the same for any
+    number of workers, on a cluster and on either backend.
     """
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
