@@ -96,3 +96,34 @@ def test_the_report_lists_the_collectors(collected: Path, tmp_path: Path) -> Non
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     people = page[page.index('id="sec-people"'):page.index('id="sec-examples"')]
     assert "<td>王**</td>" in people and "欧阳" not in page and "数据未记录信息采集人" not in page
+
+
+def test_generated_households_carry_their_villages_collectors(tmp_path: Path) -> None:
+    """The generator names a data collector per household, a few per village, and the report
+    counts each one's households and findings."""
+    from planner.generate import GeneratorConfig, output_paths, write_dataset
+    from planner.privacy import mask_name
+
+    folder = tmp_path / "generated"
+    write_dataset(GeneratorConfig(240, seed=3, problem_share=0.3, towns=2, villages=6),
+                  output_paths(folder))
+    households = list(open_dataset([folder / "households.jsonl"]).households())
+    assert all(h.collector for h in households)
+    per_village: dict[str, set[str]] = {}
+    for household in households:
+        per_village.setdefault(household.region.village or "", set()).add(
+            household.collector or "")
+    assert len(per_village) == 6
+    assert all(1 <= len(names) <= 3 for names in per_village.values())
+    assert len(set().union(*per_village.values())) > 6  # several villages have several
+    done = subprocess.run(
+        [str(PLANNER), "report", folder, "--out", tmp_path / "out", "--no-plan"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["collectors_recorded"] is True
+    counted = Counter(h.collector for h in households)
+    assert sorted((c["name"], c["households"]) for c in report["collectors"]) == sorted(
+        (mask_name(name), count) for name, count in counted.items())
+    assert sum(c["households"] for c in report["collectors"]) == report["county"]["households"]
+    assert sum(c["findings"] for c in report["collectors"]) > 0

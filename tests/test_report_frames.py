@@ -60,7 +60,9 @@ def test_polars_frames_hold_the_aggregates(district) -> None:
     assert helpers.height == len(result.helpers)
     assert helpers["findings"].sum() == sum(h.findings for h in result.helpers) > 0
     assert all(name[1:] == "*" * (len(name) - 1) for name in helpers["name"])  # masked
-    assert frames["collectors"].height == 0  # the example district names no collector
+    # as many rows as collectors named (none in a district built before the generator named them)
+    assert frames["collectors"].height == len(result.collectors)
+    assert frames["collectors"]["households"].sum() == sum(c.households for c in result.collectors)
     assert frames["collectors"].columns == helpers.columns
 
 

@@ -92,6 +92,25 @@ def check_on_cluster(
     return stats, inputs, None
 
 
+@contextlib.contextmanager
+def households_on_cluster(
+    scheduler: str, config: Config, checker: Checker, recipe: Recipe, dataset: Dataset, *,
+    input_format: str | None, wrap: Any = iter,
+) -> Iterator[Any]:
+    """The households of ``dataset`` checked on the cluster ``scheduler``, with their findings
+    (:func:`planner.distributed.check.checked_dataset`; ``recipe`` asks for ``records``), for
+    ``planner report --scheduler``, which counts and plans them here; cluster, recipe and part
+    problems are :class:`UsageProblem`."""
+    from planner.distributed import connect
+    from planner.distributed.check import checked_dataset
+
+    with _problems():
+        expected = _digests(config, recipe)
+        with connect(scheduler) as client:
+            yield checked_dataset(client, recipe, expected, checker, dataset, fmt=input_format,
+                                  wrap=wrap)
+
+
 def plan_on_cluster(
     scheduler: str, output: str | None, output_format: str, gantt_dir: str | None,
     config: Config, run: Run, recipe: Recipe, dataset: Dataset, *, start: Any,
@@ -123,4 +142,4 @@ def plan_on_cluster(
                 raise UsageProblem(str(exc)) from exc
 
 
-__all__ = ["check_on_cluster", "plan_on_cluster", "scheduler_option"]
+__all__ = ["check_on_cluster", "households_on_cluster", "plan_on_cluster", "scheduler_option"]

@@ -9,13 +9,16 @@ that is no ledger or cannot be read or written.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from planner.cli.backend import backend_line, backend_option, choose_backend, start_checker
+from planner.cli.distributed import households_on_cluster
 from planner.cli.i18n import lang_option
 from planner.cli.inputs import (
     UsageProblem,
@@ -27,8 +30,16 @@ from planner.cli.inputs import (
     reading_options,
     refuse_overwriting_inputs,
     with_progress,
+    workers_option,
 )
+from planner.parallel.recipe import Recipe
 from planner.selection import Selection, split_selectors
+
+if TYPE_CHECKING:
+    from planner.backends.python.engine import Checker
+    from planner.config import Config
+    from planner.io import Dataset
+    from planner.run import Run
 
 T = TypeVar("T")
 STATUS_FILE = "ledger-status.json"
@@ -65,15 +76,27 @@ def _lines(zh: str, en: str, lang: str) -> str:
 @click.option("--plan/--no-plan", default=True, show_default=True,
               help="Plan each household: measures and deadlines in the ledger, on-track counts.")
 @lang_option
+@backend_option
+@workers_option
+@click.option(
+    "--scheduler", metavar="local[:N]|ADDRESS",
+    help="Check on a dask.distributed cluster (extra dask): local, local:N or a scheduler "
+         "address; each household file is one task, the report is written here.")
 @reading_options
 def report(
     paths: tuple[str, ...], out_dir: str, config_file: str | None, select: tuple[str, ...],
     ignore: tuple[str, ...], rule_paths: tuple[str, ...], param_files: tuple[str, ...],
     province: str | None, measure_files: tuple[str, ...], waiver_files: tuple[str, ...],
-    status_file: str | None, on: Any, plan: bool, lang: str, input_format: str | None,
-    column_map: Path | None, income_year: int | None, strict: bool, show_personal: bool,
+    status_file: str | None, on: Any, plan: bool, lang: str, backend: str,
+    workers: int | None, scheduler: str | None, input_format: str | None, column_map: Path | None,
+    income_year: int | None, strict: bool, show_personal: bool,
 ) -> None:
-    """Write the supervision report: aggregates, HTML report and rectification ledger."""
+    """Write the supervision report: aggregates, HTML report and rectification ledger.
+
+    Households are checked as planner check checks them (--backend, --workers, --scheduler)
+    and counted, planned and written in input order here: the files are the same for any
+    number of workers, on a cluster and on either backend.
+    """
     from planner.io.errors import FormatError
     from planner.report.manifest import MANIFEST_FILE, write_manifest
     from planner.report.pipeline import LEDGER_FILE, RENDERERS, run_report
@@ -89,12 +112,20 @@ def report(
         entries = load_status(status_file) if status_file is not None else {}
     except StatusFileError as exc:
         raise UsageProblem(str(exc)) from exc
+    income_year = income_year if income_year is not None else config.income_year
+    column_map = column_map if column_map is not None else config.column_map
     try:
         dataset = open_inputs(paths, fmt=input_format, column_map=column_map,
-                              income_year=income_year if income_year is not None
-                              else config.income_year, strict=strict, mask=not show_personal)
+                              income_year=income_year, strict=strict, mask=not show_personal)
     except Exception as exc:  # the reader reports unreadable inputs by raising
         raise UsageProblem(str(exc)) from exc
+    backend = choose_backend(backend, dataset)
+    checker = start_checker(run, backend)
+    recipe = Recipe(
+        config_file, paths, run.reference_date, cli_level, rule_paths, param_files,
+        measure_files, waiver_files, column_map=None if column_map is None else str(column_map),
+        income_year=income_year, mask=not show_personal, province=province, backend=backend,
+        records=True)
     out = Path(out_dir)
     refuse_overwriting_inputs([out / LEDGER_FILE, out / MANIFEST_FILE,
                                *(out / name for name in RENDERERS)],
@@ -105,8 +136,11 @@ def report(
         return with_progress(items, label)
 
     try:
-        result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
-                            plan=plan, entries=entries, progress=progress)
+        with _households(scheduler, workers, config, checker, run, dataset, recipe,
+                         input_format, progress) as checked:
+            result = run_report(run, dataset, out, lang=lang, show_personal=show_personal,
+                                plan=plan, entries=entries, progress=progress,
+                                checker=checker, checked=checked)
         write_manifest(run, [*dataset_files(dataset), *([status_file] if status_file else [])],
                        out)
     except OSError as exc:
@@ -118,6 +152,27 @@ def report(
             raise
         raise UsageProblem(f"输入错误，已停止：{exc}", f"input error, stopped: {exc}") from exc
     _summary(result, out, lang, dataset, show_personal)
+    click.echo(backend_line(backend, lang), err=True)
+
+
+@contextlib.contextmanager
+def _households(scheduler: str | None, workers: int | None, config: Config, checker: Checker,
+                run: Run, dataset: Dataset, recipe: Recipe, input_format: str | None,
+                progress: Callable[[Iterable[Any]], Iterator[Any]]) -> Iterator[Any]:
+    """The households checked on a cluster (``--scheduler``) or by worker processes
+    (``--workers``, as ``planner check``; why fewer than asked on standard error), each with
+    its findings; ``None`` to check them in this process."""
+    if scheduler is not None:
+        with households_on_cluster(scheduler, config, checker, recipe, dataset,
+                                   input_format=input_format, wrap=progress) as checked:
+            yield checked
+        return
+    from planner.parallel import ParallelRun, workers_for
+
+    count, fewer = workers_for(workers, dataset, run)
+    if fewer is not None:
+        click.echo("\n".join(fewer), err=True)
+    yield None if count == 1 else ParallelRun(checker, recipe, count).checked(dataset, progress)
 
 
 def _summary(result: Any, out: Path, lang: str, dataset: Any, show_personal: bool) -> None:

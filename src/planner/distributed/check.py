@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -27,10 +27,13 @@ from planner.distributed.feed import DistributedError, Feed
 from planner.distributed.recipe import Digests
 from planner.finding import Finding
 from planner.io import Dataset
+from planner.model import Household
 from planner.output import InputSummary, RunInfo, Writer, get_writer
 from planner.output.structured import summary_dict
 from planner.parallel import Checked, Combiner, Recipe, one_process_reason
+from planner.parallel.combine import households
 from planner.results import CheckStats
+from planner.source import Sourced
 
 AREAS, DATASET, SUMMARY = "areas.jsonl", "dataset.jsonl", "summary.json"
 
@@ -162,9 +165,28 @@ def check_dataset(
     return checker.stats, inputs
 
 
+def checked_dataset(
+    client: Any, recipe: Recipe, expected: Digests, checker: Any, dataset: Dataset, *,
+    fmt: str | None = None, wrap: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+) -> Iterator[tuple[Sourced[Household] | None, list[Finding]]]:
+    """Check ``dataset`` on the cluster of ``client`` and give the run grouped by household
+    (:func:`planner.parallel.combine.households`; ``recipe`` asks for ``records``), for a
+    caller that counts and plans the households here (``planner report --scheduler``).
+    ``wrap`` wraps the households as they come back (a progress count). Raises
+    :class:`DistributedError` as :func:`check_dataset` does."""
+    refuse_unsplittable(dataset, checker.run)
+    combiner = Combiner(checker, dataset.sourced_villages(), dataset.sourced_projects())
+    feed = Feed(client, combiner, recipe, expected, [str(p) for p in dataset.household_files],
+                fmt)
+    stand_ins = ((cast(Checked, item.record), item.source)  # the reader passes them through
+                 for item in wrap(dataset.sourced(feed.through)))
+    return households(combiner, stand_ins)
+
+
 def _chain(first: list[Finding], rest: Iterator[Finding]) -> Iterator[Finding]:
     yield from first
     yield from rest
 
 
-__all__ = ["AREAS", "DATASET", "SUMMARY", "DistributedError", "check_dataset", "part_name"]
+__all__ = ["AREAS", "DATASET", "SUMMARY", "DistributedError", "check_dataset", "checked_dataset",
+           "part_name"]

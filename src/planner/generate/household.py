@@ -383,6 +383,7 @@ def build_household(
         industry_shows_income(household, when.year)
     helper = rng.choice(slot.helpers)
     household["helper"] = dict(helper)
+    household["collector"] = slot.collector(index)
     household["visits"] = _visits(
         rng, when, helper, int(ctx.values.get("support.visit_interval_days") or 90)
     )

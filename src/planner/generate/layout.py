@@ -1,4 +1,5 @@
-"""The synthetic county: towns and villages with division codes, and each village's helpers."""
+"""The synthetic county: towns and villages with division codes, and each village's helpers and
+data collectors."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ class VillageSlot:
     name: str
     code: str  # 12-digit 统计用区划代码
     helpers: tuple[dict[str, Any], ...]
+    #: The village's data collectors (信息采集人): village-level people who record households.
+    collectors: tuple[str, ...] = ()
+
+    def collector(self, index: int) -> str | None:
+        """The collector of household number ``index`` (the village's collectors in turn)."""
+        return self.collectors[index % len(self.collectors)] if self.collectors else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,18 @@ def _helpers(
     return tuple(helpers)
 
 
+#: Data collectors per village: a few village-level people (村两委、村级信息员).
+COLLECTORS_PER_VILLAGE = (1, 3)
+
+
+def _collectors(seed: int, village_index: int) -> tuple[str, ...]:
+    """A village's data collectors, drawn apart from the layout's other choices (so that adding
+    them changed no helper, name or household of a county generated before)."""
+    rng = random.Random(f"collectors/{seed}/{village_index}")
+    return tuple(person_name(rng, rng.random() < 0.5)
+                 for _ in range(rng.randint(*COLLECTORS_PER_VILLAGE)))
+
+
 def county_layout(
     seed: int,
     when: date,
@@ -107,7 +126,8 @@ def county_layout(
         for k, name in enumerate(village_names):
             code = f"{county_code}{town_code}{201 + k:03d}"
             helpers = _helpers(rng, index, when, rng.randint(4, 8))
-            slots.append(VillageSlot(index, town, town_code, name, code, helpers))
+            slots.append(VillageSlot(index, town, town_code, name, code, helpers,
+                                     _collectors(seed, index)))
             index += 1
     return CountyLayout(
         province,

@@ -36,7 +36,7 @@ from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
     from planner.backends.python.engine import Checker
-    from planner.model import Project, Village
+    from planner.model import Household, Project, Village
 
 
 class Checked:
@@ -132,6 +132,23 @@ class Combiner:
         yield from self.checker.finish_dataset(live, self.places)
 
 
+def households(combiner: Combiner, checked: Iterable[tuple[Checked, Source | None]],
+               ) -> Iterator[tuple[Sourced[Household] | None, list[Finding]]]:
+    """The run of ``combiner`` grouped by household: each stand-in the reader accepted
+    (``checked``, in reading order) as its household (as the part read it: the recipe asks for
+    ``records``) with its findings, and ``(None, findings)`` for findings in no household's
+    turn (a dataset rule that failed to start, villages, projects, dataset findings), in the
+    order one process gives them."""
+    if combiner.started:
+        yield None, list(combiner.started)
+    for stand_in, source in checked:
+        findings = combiner.take(stand_in, source)
+        record = stand_in.entry.record
+        yield (None if record is None else Sourced(record, source)), findings
+    for finding in combiner.finish():
+        yield None, [finding]
+
+
 def combine(combiner: Combiner, parts: Iterable[tuple[str, PartResult]], *,
             stats: ReadStats | None = None, errors: list[InputError] | None = None,
             warnings: list[InputError] | None = None, strict: bool = False, mask: bool = True,
@@ -157,4 +174,4 @@ def combine(combiner: Combiner, parts: Iterable[tuple[str, PartResult]], *,
     yield from combiner.finish()
 
 
-__all__ = ["Checked", "Combiner", "combine"]
+__all__ = ["Checked", "Combiner", "combine", "households"]

@@ -62,6 +62,7 @@ class Entry:
     plan: tuple[Any, str | None] | None = None
     rule_errors: int = 0
     counted: bool = True
+    record: Household | None = None
 
 
 @dataclass(slots=True)
@@ -151,6 +152,8 @@ class PartChecker:
         self.planner: Any = None
         #: Households judged a batch at a time by the columnar checker (typed rows unbuilt).
         self.columnar = planning is None and recipe.backend == "columnar"
+        #: Households sent back with their findings (``Recipe.records``): built, not left lazy.
+        self.records = recipe.records
         self._beat = _Beat(progress)
         if planning is not None:
             from planner.planning import DistrictPlanner
@@ -192,8 +195,9 @@ class PartChecker:
 
         # a part re-run for one record numbers that record, not the row group's first
         first = part.start if part.only is None else part.only - 1
-        return self._check_read(part_outcomes(part, self.options, self.columnar), part.file,
-                                first)
+        return self._check_read(part_outcomes(part, self.options,
+                                              self.columnar and not self.records),
+                                part.file, first)
 
     def _check_read(self, items: Iterable[Any], file: str, start: int = 0) -> PartResult:
         """Check what reading ``file`` gave (from its record ``start + 1`` on); its outcomes
@@ -266,7 +270,8 @@ class PartChecker:
             if accumulators:
                 self._feed(accumulators, facts, findings)
             entries[index] = Entry(errors, household.id, findings,
-                                   getattr(household, "region", None))
+                                   getattr(household, "region", None),
+                                   record=household if self.records else None)
             if self.progress is not None:
                 self.progress()
 
@@ -293,7 +298,8 @@ class PartChecker:
         findings = checker.check_household(household, facts, source)
         if accumulators:
             self._feed(accumulators, facts, findings)
-        return Entry(errors, household.id, findings, household.region)
+        return Entry(errors, household.id, findings, household.region,
+                     record=household if self.records else None)
 
 
 __all__ = ["Entry", "PartChecker", "PartResult", "PlanSetup", "Validated", "mergeable",

@@ -22,7 +22,9 @@ class Recipe:
     ``reference_date`` is the date the run resolved (so that a run crossing midnight does not
     mix two days).
     ``column_map``, ``income_year`` and ``mask`` are the reading options of the households;
-    ``backend`` is the one the checks run on (``python``, ``columnar`` or ``durable``).
+    ``backend`` is the one the checks run on (``python``, ``columnar`` or ``durable``);
+    ``records``: send each valid household back with its findings (built, never left unbuilt),
+    for a caller that counts and plans households where the parts meet (``planner report``).
     """
 
     config_file: str | None
@@ -40,6 +42,7 @@ class Recipe:
     mask: bool = True
     province: str | None = None
     backend: str = "python"
+    records: bool = False
 
     def build_run(self) -> Run:
         """The run, built as the command that made this recipe built it."""

@@ -24,13 +24,13 @@ from planner.io.formats import detect_format
 from planner.io.options import Outcome
 from planner.io.raw import RawRecord, validate_raw
 from planner.model import Household
-from planner.parallel.combine import Checked, Combiner
+from planner.parallel.combine import Checked, Combiner, households
 from planner.parallel.part import Entry, PartResult, PlanSetup, mergeable
 from planner.parallel.pool import Pool
 from planner.parallel.recipe import Recipe
 from planner.parallel.typedparts import TYPED_PART, TypedPart, part_outcomes, typed_parts
 from planner.rule import RuleContext
-from planner.source import Source
+from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
     from planner.backends.python.engine import Checker
@@ -295,7 +295,8 @@ class ParallelRun:
             finding = self.checker.lost(household.id, why_zh, why_en)
             place([finding], Source(file, None, (number,)), household.region)
             entries.append(Entry(outcome.errors, household.id, [finding], household.region,
-                                 rule_errors=1))
+                                 rule_errors=1,
+                                 record=household if self.recipe.records else None))
         return PartResult(entries)
 
     def _entries(self, dataset: Dataset, combiner: Combiner,
@@ -316,6 +317,18 @@ class ParallelRun:
         for stand_in, source in self._entries(dataset, combiner, wrap):
             yield from combiner.take(stand_in, source)
         yield from combiner.finish()
+
+    def checked(self, dataset: Dataset,
+                wrap: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+                ) -> Iterator[tuple[Sourced[Household] | None, list[Finding]]]:
+        """The run as :meth:`findings` gives it, grouped: each household read (as its worker
+        read it; the recipe must ask for ``records``) with its findings, in input order, and
+        ``(None, findings)`` for findings in no household's turn (a dataset rule that failed
+        to start, villages, projects, dataset findings), in the order one process gives."""
+        if not self.recipe.records:
+            raise ValueError("ParallelRun.checked needs a Recipe with records=True")
+        combiner = Combiner(self.checker, dataset.sourced_villages(), dataset.sourced_projects())
+        return households(combiner, self._entries(dataset, combiner, wrap))
 
     def plans(self, planner: DistrictPlanner, dataset: Dataset,
               wrap: Callable[[Iterable[Any]], Iterable[Any]] = iter,

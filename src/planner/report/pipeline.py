@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,50 @@ RENDERERS: dict[str, Callable[[ReportRun, Path], None]] = {REPORT_FILE: write_js
                                                           HTML_FILE: write_html}
 
 
+#: What a report does with a household and the findings of its turn (``None``: findings in no
+#: household's turn).
+Take = Callable[["Sourced[Household] | None", list[Finding]], None]
+
+
+def check_in_process(
+    checker: Checker, dataset: Dataset, take: Take,
+    progress: Callable[[Iterable[Any]], Iterator[Any]] | None = None,
+) -> None:
+    """Run ``checker`` over ``dataset`` in this process and hand ``take`` what
+    :meth:`planner.parallel.ParallelRun.checked` gives: each household with the findings of its
+    turn, in input order, and ``(None, [finding])`` for a finding in no household's turn.
+
+    The checker's own stream is read (either backend: the columnar one judges a batch at a
+    time, then checks its households one by one); a household is taken when the checker asks
+    for the next one, so nothing but the household being checked is kept.
+    """
+    stream: Iterable[Sourced[Household]] = dataset.sourced()
+    if progress is not None:
+        stream = progress(stream)
+    check = checker.iter_findings
+    judged = getattr(checker, "judged", None)
+    if judged is not None:  # judged a batch at a time here, then checked one by one below
+        stream = judged(stream)
+        check = partial(Checker.iter_findings, checker)
+    turn: list[Finding] = []
+    current: list[str] = []
+
+    def households() -> Iterator[Sourced[Household]]:
+        for item in stream:
+            current[:] = [item.record.id]
+            yield item
+            # the checker asks for the next household once it has yielded this one's findings
+            current.clear()
+            take(item, turn)
+            turn.clear()
+
+    for finding in check(households(), dataset.sourced_villages(), dataset.sourced_projects()):
+        if current and finding.subject_kind == "household" and finding.subject == current[0]:
+            turn.append(finding)
+        else:
+            take(None, [finding])
+
+
 def run_report(
     run: Run,
     dataset: Dataset,
@@ -88,10 +133,19 @@ def run_report(
     plan: bool = True,
     entries: Mapping[str, Entry] | None = None,
     progress: Callable[[Iterable[Any]], Iterator[Any]] | None = None,
+    checker: Checker | None = None,
+    checked: Iterable[tuple[Sourced[Household] | None, list[Finding]]] | None = None,
 ) -> ReportRun:
-    """Check ``dataset`` under ``run`` (the Python backend, in this process), plan each household
-    unless ``plan`` is false, and write ``ledger.xlsx`` and ``report.json`` into ``out_dir``.
+    """Check ``dataset`` under ``run``, plan each household unless ``plan`` is false, and write
+    ``ledger.xlsx``, ``report.json`` and ``report.html`` into ``out_dir``.
 
+    ``checker`` is the checker of the backend to run (default: the Python one,
+    :func:`planner.cli.backend.start_checker` gives either); ``checked`` is the run of
+    ``checker`` made elsewhere, grouped by household: on worker processes
+    (:meth:`planner.parallel.ParallelRun.checked`) or a dask cluster
+    (:func:`planner.distributed.check.checked_dataset`), their recipe with ``records``, and
+    ``progress`` then left to it. Households are counted, planned and written here, in input
+    order, so the files are the same wherever they were checked and on either backend.
     ``entries`` are the statuses an office returned (:func:`planner.report.status.load_status`),
     by finding fingerprint. ``progress`` wraps the household stream (a live count on a
     terminal). Names, ID and phone numbers are masked unless ``show_personal``.
@@ -107,7 +161,8 @@ def run_report(
     maker = RowMaker(run.catalog, when, int(_value(values, "support.rectification_days") or 30),
                      lang=lang, show_personal=show_personal, entries=entries,
                      unit_of={p.id: p.responsible for p in dataset.projects if p.responsible})
-    checker = Checker(run)
+    if checker is None:
+        checker = Checker(run)
     planner = DistrictPlanner(run=run, villages=dataset.villages, projects=dataset.projects,
                               show_names=show_personal) if plan else None
     out = Path(out_dir)
@@ -119,45 +174,39 @@ def run_report(
         def add(row: LedgerRow) -> None:
             book.add(row)
             sample.add_row(row)
-        try:
-            pending: list[Finding] = []
 
-            def close(item: Sourced[Household]) -> None:
-                household = item.record
-                helper = household.helper
-                name = helper.name if helper is not None else None
-                result = None
-                if planner is not None:
-                    result = planner.plan_household(household, item.source, findings=pending)
-                    counter.add_plan(result)
-                    sample.add_plan(result)
-                for row in maker.rows(pending, result, name):
-                    add(row)
-                if result is not None:
-                    book.add_plan(result, name, helper.organisation if helper else None)
-                pending.clear()
+        def close(item: Sourced[Household], findings: list[Finding]) -> None:
+            household = item.record
+            helper = household.helper
+            name = helper.name if helper is not None else None
+            result = None
+            if planner is not None:
+                result = planner.plan_household(household, item.source, findings=findings)
+                counter.add_plan(result)
+                sample.add_plan(result)
+            for row in maker.rows(findings, result, name):
+                add(row)
+            if result is not None:
+                book.add_plan(result, name, helper.organisation if helper else None)
 
-            current: list[str] = []
-
-            def households() -> Iterator[Sourced[Household]]:
-                stream: Iterable[Sourced[Household]] = dataset.sourced()
-                for item in (progress(stream) if progress is not None else stream):
-                    counter.add_household(item.record)
-                    current[:] = [item.record.id]
-                    yield item
-                    # the checker asks for the next household once it has yielded this one's
-                    close(item)
-                    current.clear()
-
-            for finding in checker.iter_findings(households(), dataset.sourced_villages(),
-                                                 dataset.sourced_projects()):
-                counter.add_finding(finding)
-                if current and finding.subject_kind == "household" \
-                        and finding.subject == current[0]:
-                    pending.append(finding)
-                else:
+        def take(item: Sourced[Household] | None, findings: list[Finding]) -> None:
+            if item is None:
+                for finding in findings:
+                    counter.add_finding(finding)
                     for row in maker.rows([finding]):
                         add(row)
+                return
+            counter.add_household(item.record)
+            for finding in findings:
+                counter.add_finding(finding)
+            close(item, findings)
+
+        try:
+            if checked is not None:
+                for item, findings in checked:
+                    take(item, findings)
+            else:
+                check_in_process(checker, dataset, take, progress)
             for project in dataset.projects:
                 counter.add_project(derive_project(project, when))
         finally:  # an unfinished workbook is discarded with the other files (Replacement)
@@ -175,4 +224,5 @@ def run_report(
     return report
 
 
-__all__ = ["LEDGER_FILE", "RENDERERS", "REPORT_FILE", "ReportRun", "run_report", "write_json"]
+__all__ = ["LEDGER_FILE", "RENDERERS", "REPORT_FILE", "ReportRun", "Take",
+           "check_in_process", "run_report", "write_json"]
