@@ -185,13 +185,18 @@ class DurableEvaluator:
     """Incremental findings of households whose facts change over time (the live monitor's
     evaluator): each household keeps its durable-rules session between updates."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, source_name: str = "<live>") -> None:
         self.run = run
+        self.source_name = source_name
         self.checker = DurableChecker(run, keep=True)
 
-    def update(self, household: Household) -> list[Finding]:
-        """The findings of ``household`` now: its changed facts retracted, the new asserted."""
-        return self.checker.check_household(household)
+    def update(self, household: Household,
+               carries: frozenset[str] | None = None) -> list[Finding]:
+        """The findings of ``household`` now: its changed facts retracted, the new asserted;
+        ``carries`` are the fields its source carries (the rules needing others are skipped,
+        the findings name ``source_name`` as their file)."""
+        source = None if carries is None else Source(self.source_name, fields=carries)
+        return self.checker.check_household(household, source=source)
 
     def forget(self, household_id: str) -> None:
         """Stop following a household (its session dropped)."""
