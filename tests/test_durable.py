@@ -25,7 +25,7 @@ from planner.backends.durable.adapter import (
     RulesetPool,
     fnv1a32,
 )
-from planner.backends.durable.checker import DurableChecker
+from planner.backends.durable.checker import ITEMS, DurableChecker
 from planner.backends.durable.compile import Unsupported, compile_rule
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.engine import Checker
@@ -215,6 +215,14 @@ def _python_hits(run_checker: DurableChecker, household: Household) -> set[tuple
         assert spec is not None
         closures = [Compiler(spec.roots).compile(check.when) for check in spec.conditions]
         env = Env(facts, run_checker.values, catalog=run_checker.catalog)
+        if spec.for_each is not None:  # one fact per item, numbered in the derived order
+            prefix, derive = ITEMS[spec.for_each]
+            items = env.measures() if derive is None else derive(facts, run_checker.values)
+            for index, item in enumerate(items):
+                setattr(env, spec.for_each, item)
+                if any(closure(env) is True for closure in closures):
+                    hits.add((code, f"{prefix}{index}"))
+            continue
         if spec.scope == "household":
             if any(closure(env) is True for closure in closures):
                 hits.add((code, "h"))
@@ -256,10 +264,6 @@ def _case_run(case: RuleCase) -> Run:
 FALLBACK = {
     **dict.fromkeys(("DQ008", "DQ012", "EX001", "PLN001", "PLN002", "PLN003", "PLN004",
                      "SUP004"), "a Python body"),
-    "PST001": "for_each: post", "PST002": "for_each: post",
-    "SUP003": "for_each: measure", "SUP005": "for_each: measure",
-    **dict.fromkeys(("WRK001", "WRK002", "WRK004", "WRK005", "WRK007", "WRK008", "WRK009"),
-                    "for_each: work_record"),
 }
 
 
@@ -274,11 +278,14 @@ def test_compiled_and_fallback_rules() -> None:
         except Unsupported as exc:
             fallback[rule.code] = str(exc)
     assert fallback == FALLBACK
-    assert len(compiled) == 86
+    assert len(compiled) == 97
     assert {"INC001", "INC002", "BAS001", "DQ009", "DQ007", "EDU003"} <= set(compiled)
     # member and measure quantifiers and counts (any/all members, any measure, count members)
     assert {"BEN003", "BEN004", "SUP006", "DQ003", "DQ010", "DQ011", "RSK001", "RSK002",
             "RSK004", "MED006", "MON012"} <= set(compiled)
+    # for_each: one fact per planned measure, work record or post
+    assert {"PST001", "PST002", "SUP003", "SUP005", "WRK001", "WRK002", "WRK004", "WRK005",
+            "WRK007", "WRK008", "WRK009"} <= set(compiled)
     assert all(supports(rule, "durable") for rule in rules if rule.code in compiled)
     assert not any(supports(rule, "durable") for rule in rules if rule.code in fallback)
 
@@ -417,6 +424,44 @@ def test_findings_appear_and_disappear_incrementally(example_household: Any) -> 
     assert not {"INC001", "INC002"} & {finding.code for finding in evaluator.update(low)}
 
 
+def test_a_measure_added_and_cancelled_fires_and_is_retracted(example_household: Any) -> None:
+    """for_each: measure — one fact per planned measure; a training planned for the mother who
+    cannot work is SUP003 on her, retracted with the measure's fact when it is cancelled."""
+    run = Run.build(installed_rules(), default_parameters(), date(2020, 9, 30),
+                    selection=[Selection(select=["SUP003"])])
+    evaluator = DurableEvaluator(run)
+    python = Checker(run)
+    base = example_household("pre_exit_2808")
+    head = {"measure": "skills_training", "status": "planned", "year": 2020, "beneficiary": 1}
+    mother = {**head, "beneficiary": 4}
+    steps = [([head], []), ([head, mother], [4]), ([head, {**mother, "status": "cancelled"}], []),
+             ([mother], [4]), ([], [])]
+    for measures, flagged in steps:
+        household = Household.model_validate({**base, "measures": measures})
+        got = evaluator.update(household)
+        assert got == python.check_household(household), measures
+        assert [(f.code, f.member) for f in got] == [("SUP003", m) for m in flagged], measures
+        assert bool(flagged) == any(basis.startswith("x")
+                                    for _, basis in evaluator.checker.pool.hits(household.id))
+
+
+def test_the_evaluator_runs_only_the_rules_its_source_carries(example_household: Any) -> None:
+    from planner.source import Source
+
+    run = Run.build(installed_rules(), default_parameters(), date(2020, 9, 30))
+    evaluator = DurableEvaluator(run, source_name="events.jsonl")
+    household = Household.model_validate(example_household("pre_exit_2808"))
+    everything = evaluator.update(household)
+    assert "INC001" in {f.code for f in everything}
+    assert all(f.source is None for f in everything)
+    carries = frozenset({"members", "housing", "water"})  # no income fields
+    got = evaluator.update(household, carries)
+    assert got == Checker(run).check_household(
+        household, source=Source("events.jsonl", fields=carries))
+    assert "INC001" not in {f.code for f in got} and got
+    assert {f.source.file for f in got if f.source} == {"events.jsonl"}
+
+
 def test_more_than_1024_households_followed_at_once() -> None:
     """1,100 generated households kept live in one evaluator (two rulesets), each household's
     findings the Python backend's; then every household updated again, then forgotten."""
@@ -493,9 +538,9 @@ def test_planner_check_backend_durable_gives_the_python_findings() -> None:
     assert durable.stdout == python.stdout and durable.stdout.count("\n") > 50
     lines = durable.stderr.splitlines()
     assert lines[0] == "backend: durable (as --backend asked)"
-    assert ("rule SUP003 runs in Python: not compiled for durable-rules (for_each: measure)"
+    assert ("rule DQ008 runs in Python: not compiled for durable-rules (a Python body)"
             in lines)
-    assert not any("MED006" in line for line in lines)
+    assert not any("MED006" in line or "SUP003" in line for line in lines)
     assert not any("INC001" in line for line in lines)
     workers = check("durable", "--workers", "2")
     assert workers.stdout == python.stdout, workers.stderr

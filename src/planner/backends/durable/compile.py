@@ -27,8 +27,11 @@ list, is not used); a count lies in ``[true, true + unknown]`` and its compariso
 only where it holds (fails) at both ends, as :func:`planner.backends.python.comparisons.
 count_result`.
 
-A rule this compiler cannot handle (Python bodies, ``for_each``, a count against a keyed
-parameter) raises :class:`Unsupported` and runs through the Python backend.
+A ``for_each`` rule fires on one fact per item (planned measure, work record, post) carrying the
+attributes its conditions read with that item bound (household facts included).
+
+A rule this compiler cannot handle (Python bodies, a count against a keyed parameter) raises
+:class:`Unsupported` and runs through the Python backend.
 """
 
 from __future__ import annotations
@@ -324,13 +327,14 @@ _QUANTIFIED = frozenset(("any_member", "all_members", "any_measure", "all_measur
 def _tally_reader(inner: Any, over_members: bool) -> Getter:
     """``(true, unknown, false)`` counts of ``inner`` over the household's members (or planned
     measures), counted once per household: the three attributes read it in turn."""
-    last: list[Any] = [None, None, None]  # env, household facts, counts
+    last: list[Any] = [None, (), None]  # env, what it binds, counts
 
     def tally(env: Env) -> Any:
         household = env.household
         if household is None:
             return None
-        if last[0] is env and last[1] is household:
+        bound = (household, env.member, env.measure, env.work_record, env.post)
+        if last[0] is env and all(a is b for a, b in zip(last[1], bound, strict=True)):
             return last[2]
         counts = [0, 0, 0]
         if over_members:
@@ -347,7 +351,7 @@ def _tally_reader(inner: Any, over_members: bool) -> Getter:
                 result = inner(env)
                 counts[0 if result is True else 1 if result is None else 2] += 1
             env.measure = outer_measure
-        last[:] = [env, household, counts]
+        last[:] = [env, bound, counts]
         return counts
 
     return tally
@@ -384,11 +388,14 @@ def _between_bounds(compiler: RuleCompiler, node: Compare, operand: Any,
 
 @dataclass(slots=True)
 class CompiledRule:
-    """One rule as engine rules (one per check) and the attributes its fact carries."""
+    """One rule as engine rules (one per check) and the attributes its facts carry."""
 
     rule: Rule
     checks: dict[str, dict[str, Any]]  # engine rule name → condition
     attributes: dict[str, Attribute]
+    #: the facts it fires on: ``household``, ``member`` or, for a ``for_each`` rule, each
+    #: ``measure``, ``work_record`` or ``post`` of the household (one fact per item)
+    kind: str = "household"
 
 
 def compile_rule(rule: Rule, values: ParamValues) -> CompiledRule:
@@ -398,27 +405,26 @@ def compile_rule(rule: Rule, values: ParamValues) -> CompiledRule:
         raise Unsupported("a Python body")
     if spec.form is not None or spec.scope not in SCOPES:
         raise Unsupported(f"a {spec.scope} rule")
-    if spec.for_each is not None:
-        raise Unsupported(f"for_each: {spec.for_each}")
+    kind = spec.for_each or spec.scope  # a for_each rule fires on each item's fact
     compiler = RuleCompiler(spec.roots, values=values)
     checks: dict[str, dict[str, Any]] = {}
     try:
         for index, check in enumerate(spec.conditions):
             true, _ = compiler.both(check.when)
             if true is not FALSE:
-                checks[f"{rule.code}#{index}"] = _and({"kind": spec.scope}, true)
+                checks[f"{rule.code}#{index}"] = _and({"kind": kind}, true)
     except SpecError as exc:
         raise Unsupported(str(exc)) from None
     for name, condition in checks.items():
         refused = refusal(condition)
         if refused is not None:
             raise Unsupported(f"durable-rules refuses check {name}: {refused}")
-    return CompiledRule(rule, checks, dict(compiler.attributes))
+    return CompiledRule(rule, checks, dict(compiler.attributes), kind)
 
 
 def subject_fact(kind: str, attributes: Mapping[str, Attribute], env: Env) -> dict[str, Any]:
-    """The fact asserted for one subject (household or member): the attributes known in ``env``
-    (the unknown ones left out), lists with their lengths."""
+    """The fact asserted for one subject (household, member or item): the attributes known in
+    ``env`` (the unknown ones left out), lists with their lengths."""
     fact: dict[str, Any] = {"kind": kind}
     for attribute in attributes.values():
         value = attribute.read(env)
