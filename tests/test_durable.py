@@ -7,6 +7,7 @@ session, 32-bit ids, swallowed action errors) are shown on the engine, then show
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -24,7 +25,7 @@ from planner.backends.durable.adapter import (
     RulesetPool,
     fnv1a32,
 )
-from planner.backends.durable.checker import DurableChecker
+from planner.backends.durable.checker import ITEMS, DurableChecker
 from planner.backends.durable.compile import Unsupported, compile_rule
 from planner.backends.python.conditions import Compiler
 from planner.backends.python.engine import Checker
@@ -214,6 +215,14 @@ def _python_hits(run_checker: DurableChecker, household: Household) -> set[tuple
         assert spec is not None
         closures = [Compiler(spec.roots).compile(check.when) for check in spec.conditions]
         env = Env(facts, run_checker.values, catalog=run_checker.catalog)
+        if spec.for_each is not None:  # one fact per item, numbered in the derived order
+            prefix, derive = ITEMS[spec.for_each]
+            items = env.measures() if derive is None else derive(facts, run_checker.values)
+            for index, item in enumerate(items):
+                setattr(env, spec.for_each, item)
+                if any(closure(env) is True for closure in closures):
+                    hits.add((code, f"{prefix}{index}"))
+            continue
         if spec.scope == "household":
             if any(closure(env) is True for closure in closures):
                 hits.add((code, "h"))
@@ -253,18 +262,8 @@ def _case_run(case: RuleCase) -> Run:
 
 #: The household and member rules that run through the Python backend inside a durable run.
 FALLBACK = {
-    "BEN003": "anymeasure conditions", "BEN004": "anymeasure conditions",
-    "SUP006": "anymeasure conditions", "DQ003": "countmembers conditions",
-    "DQ010": "allmembers conditions", "DQ011": "allmembers conditions",
-    "RSK001": "allmembers conditions", "RSK002": "allmembers conditions",
-    "RSK004": "allmembers conditions", "MED006": "anymember conditions",
-    "MON012": "anymember conditions",
     **dict.fromkeys(("DQ008", "DQ012", "EX001", "PLN001", "PLN002", "PLN003", "PLN004",
                      "SUP004"), "a Python body"),
-    "PST001": "for_each: post", "PST002": "for_each: post",
-    "SUP003": "for_each: measure", "SUP005": "for_each: measure",
-    **dict.fromkeys(("WRK001", "WRK002", "WRK004", "WRK005", "WRK007", "WRK008", "WRK009"),
-                    "for_each: work_record"),
 }
 
 
@@ -279,8 +278,14 @@ def test_compiled_and_fallback_rules() -> None:
         except Unsupported as exc:
             fallback[rule.code] = str(exc)
     assert fallback == FALLBACK
-    assert len(compiled) == 75
+    assert len(compiled) == 97
     assert {"INC001", "INC002", "BAS001", "DQ009", "DQ007", "EDU003"} <= set(compiled)
+    # member and measure quantifiers and counts (any/all members, any measure, count members)
+    assert {"BEN003", "BEN004", "SUP006", "DQ003", "DQ010", "DQ011", "RSK001", "RSK002",
+            "RSK004", "MED006", "MON012"} <= set(compiled)
+    # for_each: one fact per planned measure, work record or post
+    assert {"PST001", "PST002", "SUP003", "SUP005", "WRK001", "WRK002", "WRK004", "WRK005",
+            "WRK007", "WRK008", "WRK009"} <= set(compiled)
     assert all(supports(rule, "durable") for rule in rules if rule.code in compiled)
     assert not any(supports(rule, "durable") for rule in rules if rule.code in fallback)
 
@@ -306,6 +311,73 @@ def test_an_empty_list_is_not_all_items_in_durable() -> None:
     assert both.assert_fact("u", "h", {"kind": "household",
                                        "household__causes": ["lack_of_funds"],
                                        "household__causes__len": 1}) == []
+
+
+#: Member relations for the quantifier tests: ``None`` leaves a member's relation unknown.
+RELATIONS = [(), ("head",), ("son",), (None,), ("head", "head"), ("head", None), ("son", None),
+             ("head", "son", None, None), ("son", "daughter"), (None, None)]
+QUANTIFIED = [
+    {"any_member": {"fact": "member.relation", "eq": "head"}},
+    {"all_members": {"fact": "member.relation", "ne": "head"}},
+    {"not": {"any_member": {"fact": "member.relation", "eq": "head"}}},
+    {"not": {"all_members": {"fact": "member.relation", "ne": "head"}}},
+    *({"count_members": {"fact": "member.relation", "eq": "head"}, op: limit}
+      for op in ("eq", "ne", "lt", "le", "gt", "ge") for limit in (0, 1, 2)
+      if (op, limit) not in {("lt", 0), ("ge", 0), ("gt", 2)}),  # never or always true here
+    {"not": {"count_members": {"fact": "member.relation", "eq": "head"}, "ne": 1}},
+    {"any_measure": {"fact": "measure.status", "eq": "done"}},
+    {"all_measures": {"fact": "measure.status", "eq": "done"}},
+    {"not": {"all_measures": {"fact": "measure.status", "eq": "done"}}},
+]
+MEASURES = [[], [{"measure": "planting_subsidy", "status": "done", "year": 2019}],
+            [{"measure": "planting_subsidy", "status": "done", "year": 2019},
+             {"measure": "microcredit", "status": "planned", "year": 2020}]]
+
+
+@pytest.mark.parametrize("when", QUANTIFIED, ids=lambda when: json.dumps(when)[:60])
+def test_quantifiers_and_counts_are_three_valued_as_in_python(
+        when: dict[str, Any], example_household: Any) -> None:
+    """Member and measure quantifiers and counts: the engine fires exactly where Python's
+    three-valued quantifier is true, on no members or measures too (``all`` true, ``any``
+    false, as in Python; durable's ``$iall`` on an empty list is not used)."""
+    run = Run.build([_yaml_rule(when)], default_parameters(), date(2020, 9, 30))
+    durable = DurableChecker(run)
+    assert durable.compiled and not durable.unsupported
+    base = example_household("pre_exit_2808")
+    fired = held = 0
+    for relations in RELATIONS:
+        for measures in MEASURES:
+            members = [{**base["members"][index % len(base["members"])], "relation": relation}
+                       for index, relation in enumerate(relations)]
+            household = Household.model_validate(
+                {**base, "members": members, "measures": measures})
+            facts = durable.rule_facts(household)
+            got = durable.judge(household.id, facts)
+            durable.forget(household.id)
+            want = _python_hits(durable, household)
+            assert got == want, (relations, measures)
+            fired += bool(got)
+            held += 1
+    assert 0 < fired < held  # each condition both holds and fails somewhere
+
+
+def test_an_unknown_member_leaves_a_count_unknown(example_household: Any) -> None:
+    """One head and one member of unknown relation: "exactly one head" is neither true nor
+    false (the second could be a head), so neither it nor its negation fires."""
+    base = example_household("pre_exit_2808")
+    members = [{**base["members"][0], "relation": "head"},
+               {**base["members"][1], "relation": None}]
+    household = Household.model_validate({**base, "members": members})
+    for when in ({"count_members": {"fact": "member.relation", "eq": "head"}, "eq": 1},
+                 {"count_members": {"fact": "member.relation", "eq": "head"}, "ne": 1},
+                 {"all_members": {"fact": "member.relation", "ne": "son"}}):
+        run = Run.build([_yaml_rule(when)], default_parameters(), date(2020, 9, 30))
+        durable = DurableChecker(run)
+        assert durable.judge(household.id, durable.rule_facts(household)) == set(), when
+        durable.forget(household.id)
+    assert [f.code for f in DurableChecker(Run.build(
+        [_yaml_rule({"any_member": {"fact": "member.relation", "eq": "head"}})],
+        default_parameters(), date(2020, 9, 30))).check_household(household)] == ["TST001"]
 
 
 def _yaml_rule(when: dict[str, Any]) -> Any:
@@ -350,6 +422,44 @@ def test_findings_appear_and_disappear_incrementally(example_household: Any) -> 
     low = Household.model_validate(merge_patch(base, high))
     assert evaluator.update(low) == python.check_household(low)
     assert not {"INC001", "INC002"} & {finding.code for finding in evaluator.update(low)}
+
+
+def test_a_measure_added_and_cancelled_fires_and_is_retracted(example_household: Any) -> None:
+    """for_each: measure — one fact per planned measure; a training planned for the mother who
+    cannot work is SUP003 on her, retracted with the measure's fact when it is cancelled."""
+    run = Run.build(installed_rules(), default_parameters(), date(2020, 9, 30),
+                    selection=[Selection(select=["SUP003"])])
+    evaluator = DurableEvaluator(run)
+    python = Checker(run)
+    base = example_household("pre_exit_2808")
+    head = {"measure": "skills_training", "status": "planned", "year": 2020, "beneficiary": 1}
+    mother = {**head, "beneficiary": 4}
+    steps = [([head], []), ([head, mother], [4]), ([head, {**mother, "status": "cancelled"}], []),
+             ([mother], [4]), ([], [])]
+    for measures, flagged in steps:
+        household = Household.model_validate({**base, "measures": measures})
+        got = evaluator.update(household)
+        assert got == python.check_household(household), measures
+        assert [(f.code, f.member) for f in got] == [("SUP003", m) for m in flagged], measures
+        assert bool(flagged) == any(basis.startswith("x")
+                                    for _, basis in evaluator.checker.pool.hits(household.id))
+
+
+def test_the_evaluator_runs_only_the_rules_its_source_carries(example_household: Any) -> None:
+    from planner.source import Source
+
+    run = Run.build(installed_rules(), default_parameters(), date(2020, 9, 30))
+    evaluator = DurableEvaluator(run, source_name="events.jsonl")
+    household = Household.model_validate(example_household("pre_exit_2808"))
+    everything = evaluator.update(household)
+    assert "INC001" in {f.code for f in everything}
+    assert all(f.source is None for f in everything)
+    carries = frozenset({"members", "housing", "water"})  # no income fields
+    got = evaluator.update(household, carries)
+    assert got == Checker(run).check_household(
+        household, source=Source("events.jsonl", fields=carries))
+    assert "INC001" not in {f.code for f in got} and got
+    assert {f.source.file for f in got if f.source} == {"events.jsonl"}
 
 
 def test_more_than_1024_households_followed_at_once() -> None:
@@ -428,8 +538,9 @@ def test_planner_check_backend_durable_gives_the_python_findings() -> None:
     assert durable.stdout == python.stdout and durable.stdout.count("\n") > 50
     lines = durable.stderr.splitlines()
     assert lines[0] == "backend: durable (as --backend asked)"
-    assert ("rule MED006 runs in Python: not compiled for durable-rules (anymember conditions)"
+    assert ("rule DQ008 runs in Python: not compiled for durable-rules (a Python body)"
             in lines)
+    assert not any("MED006" in line or "SUP003" in line for line in lines)
     assert not any("INC001" in line for line in lines)
     workers = check("durable", "--workers", "2")
     assert workers.stdout == python.stdout, workers.stderr

@@ -3,8 +3,9 @@
 :class:`DurableChecker` is the Python backend's :class:`~planner.backends.python.engine.Checker`
 (scopes, waivers, fault isolation, dataset rules, villages, projects: reused, not copied) whose
 compiled household and member rules are judged by durable-rules. Per household, one session holds
-a fact for the household and one per member (the facts the Python backend derives, read by its own
-readers, :mod:`planner.backends.durable.compile`); the rules that fire on them are the session's
+a fact for the household, one per member and, for the ``for_each`` rules, one per planned
+measure, work record or post (the facts the Python backend derives, read by its own readers,
+:mod:`planner.backends.durable.compile`); the rules that fire on them are the session's
 derived facts. A compiled rule's Python body then runs only on the subjects where it fired and
 builds the findings there, so they are the Python backend's field for field. Every other rule
 runs through the Python backend (:attr:`DurableChecker.unsupported` says which and why).
@@ -29,6 +30,7 @@ from planner.backends.durable.compile import (
 )
 from planner.backends.python.engine import Checker
 from planner.backends.python.env import Env
+from planner.backends.python.facts import derive_posts, derive_work_records
 from planner.backends.python.selection import RulePlan
 from planner.facts import HouseholdFacts
 from planner.finding import Finding
@@ -40,6 +42,13 @@ if TYPE_CHECKING:
     from planner.run import Run
 
 HOUSEHOLD_FACT = "h"
+#: The items a ``for_each`` rule is judged on: fact kind → (fact id prefix, their facts as the
+#: Python backend derives them; ``None``: the household's planned measures, ``Env.measures``).
+ITEMS: dict[str, tuple[str, Callable[[HouseholdFacts, Any], Iterable[Any]] | None]] = {
+    "measure": ("x", None),
+    "work_record": ("w", derive_work_records),
+    "post": ("p", derive_posts),
+}
 
 
 def _member_fact(number: int) -> str:
@@ -68,11 +77,14 @@ class DurableChecker(Checker):
             except Unsupported as exc:
                 self.unsupported[rule.code] = str(exc) or "not compiled"
         self.compiled = compiled
-        self._attributes: dict[str, dict[str, Attribute]] = {"household": {}, "member": {}}
+        self._attributes: dict[str, dict[str, Attribute]] = {
+            kind: {} for kind in ("household", "member", *ITEMS)}
         checks: dict[str, dict[str, Any]] = {}
         for item in compiled.values():
-            self._attributes[item.rule.scope].update(item.attributes)
+            self._attributes[item.kind].update(item.attributes)
             checks.update(item.checks)
+        # for_each rules: fired on one of the household's items, their Python bodies judge it
+        self._per_item = {code for code, item in compiled.items() if item.kind in ITEMS}
         self.pool = RulesetPool("planner", checks, on_fire=on_fire)
         self._asserted: dict[str, dict[str, dict[str, Any]]] = {}
         # (code, fact id) where the compiled rules fire in the household now checked; None: the
@@ -113,6 +125,16 @@ class DurableChecker(Checker):
                 env.member = member
                 out[_member_fact(member.number)] = subject_fact(
                     "member", self._attributes["member"], env)
+            env.member = None
+        for kind, (prefix, items) in ITEMS.items():
+            attributes = self._attributes[kind]
+            if not attributes:
+                continue
+            derived = env.measures() if items is None else items(facts, self.values)
+            for index, item in enumerate(derived):
+                setattr(env, kind, item)
+                out[f"{prefix}{index}"] = subject_fact(kind, attributes, env)
+            setattr(env, kind, None)
         return out
 
     def judge(self, household_id: str, facts: HouseholdFacts) -> set[tuple[str, str]]:
@@ -142,7 +164,10 @@ class DurableChecker(Checker):
         facts = facts or self.rule_facts(household)
         errors: list[Finding] = []
         try:
-            self._hits = self.judge(household.id, facts) if self.compiled else set()
+            hits = self.judge(household.id, facts) if self.compiled else set()
+            if self._per_item:  # a for_each rule is called once per household
+                hits |= {(code, HOUSEHOLD_FACT) for code, _ in hits if code in self._per_item}
+            self._hits = hits
         except ActionFailed as failed:
             # as a rule that raises in Python: PLN001, none of its hits; the others are judged
             # by their Python bodies for this household (the engine's call was cut short)

@@ -15,13 +15,28 @@ differ from ``v``", with the list's length asserted beside it; dates are asserte
 
 The subject's facts are the Python backend's (:func:`planner.backends.python.env.getter` on the
 facts :meth:`~planner.backends.python.engine.Checker.rule_facts` derives): none is reimplemented.
-A rule this compiler cannot handle (Python bodies, member quantifiers and counts, ``for_each``,
-a comparison with another fact or a keyed parameter) raises :class:`Unsupported` and runs
-through the Python backend.
+
+Member and measure quantifiers and counts (``any_member``, ``all_members``, ``any_measure``,
+``all_measures``, ``count_members``) are asserted as per-household aggregates: how many members
+(or planned measures) make the quantified condition true, unknown and false, each judged by the
+Python backend's own closure of that condition; the engine decides the quantifier from the three
+counts and everything around it. ``any`` is true on one true item and false when every item is
+false; ``all`` is false on one false item and true when every item is true, so a household with
+no members is ``all`` true and ``any`` false as in Python (durable's ``$iall``, false on an empty
+list, is not used); a count lies in ``[true, true + unknown]`` and its comparison is true (false)
+only where it holds (fails) at both ends, as :func:`planner.backends.python.comparisons.
+count_result`.
+
+A ``for_each`` rule fires on one fact per item (planned measure, work record, post) carrying the
+attributes its conditions read with that item bound (household facts included).
+
+A rule this compiler cannot handle (Python bodies, a count against a keyed parameter) raises
+:class:`Unsupported` and runs through the Python backend.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,14 +44,19 @@ from enum import Enum
 from typing import Any
 
 from planner.backends.durable.adapter import refusal
-from planner.backends.python.conditions import _numeric_minus, _numeric_times
+from planner.backends.python.conditions import Compiler, _numeric_minus, _numeric_times
 from planner.backends.python.env import Env, Getter, getter, param_getter
 from planner.params import ParamValues
 from planner.rule import Rule
 from planner.spec import (
     All,
+    AllMeasures,
+    AllMembers,
     Any_,
+    AnyMeasure,
+    AnyMember,
     Compare,
+    CountMembers,
     Exists,
     FactPath,
     FactRef,
@@ -200,9 +220,63 @@ class RuleCompiler(Reader):
             case Missing():
                 attr = self.attribute(node.missing, self.fact(node.missing)).name
                 return {"$nex": {attr: 1}}, {"$ex": {attr: 1}}
+            case AnyMember() | AllMembers() | AnyMeasure() | AllMeasures():
+                return self._quantifier(node)
+            case CountMembers():
+                return self._count(node)
             case Compare():
                 return self._compare(node)
         raise Unsupported(f"{type(node).__name__.rstrip('_').lower()} conditions")
+
+    def _tally(self, node: Any) -> tuple[str, str, str]:
+        """The attributes counting the members (or measures) where the quantified condition of
+        ``node`` is true, unknown and false; the condition judged by the Python backend's
+        closure, the quantifier (and everything around it) by the engine."""
+        over_members = isinstance(node, AnyMember | AllMembers | CountMembers)
+        inner_node = next(value for key, value in node if key in _QUANTIFIED)
+        with self.members() if over_members else self.measures():
+            inner = Compiler(self.roots).compile(inner_node)
+        key = f"{sorted(self.roots)}:{type(node).__name__}:{inner_node!r}"
+        name = "q__" + hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
+        tally = _tally_reader(inner, over_members)
+        names = []
+        for index, end in enumerate(("t", "u", "f")):
+            path = f"{key}[{end}]"
+            if path not in self.attributes:
+                self.attributes[path] = Attribute(f"{name}__{end}", path,
+                                                  _bound(tally, index), False)
+            names.append(self.attributes[path].name)
+        return names[0], names[1], names[2]
+
+    def _quantifier(self, node: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``any`` is true where one item is true and false where none is true or unknown;
+        ``all`` is true where none is false or unknown (no items: true, as in Python; the
+        engine's ``$iall`` is not used) and false where one is false."""
+        t, u, f = self._tally(node)
+        none_unknown = {u: 0}
+        if isinstance(node, AnyMember | AnyMeasure):
+            return {"$gt": {t: 0}}, _and({t: 0}, none_unknown)
+        return _and({f: 0}, none_unknown), {"$gt": {f: 0}}
+
+    def _count(self, node: CountMembers) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The count lies in ``[t, t + u]``: true where the comparison holds at both ends, false
+        where it fails at both (``count_result`` of the Python backend)."""
+        t, u, _ = self._tally(node)
+        op = node.op
+        constant, limit = self._operand(self.operand(getattr(node, op), int, "count_members"))
+        if not constant:
+            raise Unsupported("count_members against a value each household carries")
+        if limit is None:
+            return FALSE, FALSE
+        # the engine compares an attribute with an expression: t + u op limit is u op limit - t
+        rest = {"$sub": {"$l": limit, "$r": {"$m": t}}}
+        if op in ("eq", "ne"):
+            same = _and(_test("eq", t, limit), {u: 0})
+            differs = _or(_test("gt", t, limit), _test("lt", u, rest))
+            return (same, differs) if op == "eq" else (differs, same)
+        flip = _FLIP[op]
+        high_holds, high_fails = _test(op, u, rest), _test(flip, u, rest)
+        return (_and(_test(op, t, limit), high_holds), _and(_test(flip, t, limit), high_fails))
 
     def _compare(self, node: Compare) -> tuple[dict[str, Any], dict[str, Any]]:
         fact, operand = self.compare(node)
@@ -246,6 +320,43 @@ class RuleCompiler(Reader):
         raise Unsupported(f"operator {op}")
 
 
+_QUANTIFIED = frozenset(("any_member", "all_members", "any_measure", "all_measures",
+                         "count_members"))
+
+
+def _tally_reader(inner: Any, over_members: bool) -> Getter:
+    """``(true, unknown, false)`` counts of ``inner`` over the household's members (or planned
+    measures), counted once per household: the three attributes read it in turn."""
+    last: list[Any] = [None, (), None]  # env, what it binds, counts
+
+    def tally(env: Env) -> Any:
+        household = env.household
+        if household is None:
+            return None
+        bound = (household, env.member, env.measure, env.work_record, env.post)
+        if last[0] is env and all(a is b for a, b in zip(last[1], bound, strict=True)):
+            return last[2]
+        counts = [0, 0, 0]
+        if over_members:
+            outer = env.member
+            for member in household.members:
+                env.member = member
+                result = inner(env)
+                counts[0 if result is True else 1 if result is None else 2] += 1
+            env.member = outer
+        else:
+            outer_measure = env.measure
+            for measure in env.measures():
+                env.measure = measure
+                result = inner(env)
+                counts[0 if result is True else 1 if result is None else 2] += 1
+            env.measure = outer_measure
+        last[:] = [env, bound, counts]
+        return counts
+
+    return tally
+
+
 def _bound(read: Getter, index: int) -> Getter:
     def bound(env: Env) -> Any:
         bounds = read(env)
@@ -277,11 +388,14 @@ def _between_bounds(compiler: RuleCompiler, node: Compare, operand: Any,
 
 @dataclass(slots=True)
 class CompiledRule:
-    """One rule as engine rules (one per check) and the attributes its fact carries."""
+    """One rule as engine rules (one per check) and the attributes its facts carry."""
 
     rule: Rule
     checks: dict[str, dict[str, Any]]  # engine rule name → condition
     attributes: dict[str, Attribute]
+    #: the facts it fires on: ``household``, ``member`` or, for a ``for_each`` rule, each
+    #: ``measure``, ``work_record`` or ``post`` of the household (one fact per item)
+    kind: str = "household"
 
 
 def compile_rule(rule: Rule, values: ParamValues) -> CompiledRule:
@@ -291,27 +405,26 @@ def compile_rule(rule: Rule, values: ParamValues) -> CompiledRule:
         raise Unsupported("a Python body")
     if spec.form is not None or spec.scope not in SCOPES:
         raise Unsupported(f"a {spec.scope} rule")
-    if spec.for_each is not None:
-        raise Unsupported(f"for_each: {spec.for_each}")
+    kind = spec.for_each or spec.scope  # a for_each rule fires on each item's fact
     compiler = RuleCompiler(spec.roots, values=values)
     checks: dict[str, dict[str, Any]] = {}
     try:
         for index, check in enumerate(spec.conditions):
             true, _ = compiler.both(check.when)
             if true is not FALSE:
-                checks[f"{rule.code}#{index}"] = _and({"kind": spec.scope}, true)
+                checks[f"{rule.code}#{index}"] = _and({"kind": kind}, true)
     except SpecError as exc:
         raise Unsupported(str(exc)) from None
     for name, condition in checks.items():
         refused = refusal(condition)
         if refused is not None:
             raise Unsupported(f"durable-rules refuses check {name}: {refused}")
-    return CompiledRule(rule, checks, dict(compiler.attributes))
+    return CompiledRule(rule, checks, dict(compiler.attributes), kind)
 
 
 def subject_fact(kind: str, attributes: Mapping[str, Attribute], env: Env) -> dict[str, Any]:
-    """The fact asserted for one subject (household or member): the attributes known in ``env``
-    (the unknown ones left out), lists with their lengths."""
+    """The fact asserted for one subject (household, member or item): the attributes known in
+    ``env`` (the unknown ones left out), lists with their lengths."""
     fact: dict[str, Any] = {"kind": kind}
     for attribute in attributes.values():
         value = attribute.read(env)
