@@ -73,4 +73,7 @@ def test_a_file_that_is_not_a_journal_is_a_usage_error(tmp_path: Path) -> None:
     not_a_journal = tmp_path / "j.sqlite"
     not_a_journal.write_text("这不是数据库 " * 200, encoding="utf-8")
     code, out = planner("monitor", "ingest", str(events), "--journal", str(not_a_journal), *RUN)
-    assert code == 2 and "不是事件日志" in out and "is not an event journal" in out
+    assert code == 2 and "不是事件日志" in out and "is not an event journal" not in out
+    code, out = planner("monitor", "ingest", str(events), "--journal", str(not_a_journal), *RUN,
+                        "--lang", "en")
+    assert code == 2 and "is not an event journal" in out and "不是事件日志" not in out

@@ -179,7 +179,8 @@ def _loss(household: Household, event: Disaster | Accident) -> Household:
 
 def _identified(household: Household, event: HouseholdIdentified) -> Household:
     monitoring = Monitoring(
-        group=event.group, identified_on=event.identified_on or event.on, risks=list(event.risks),
+        group=event.group, identified_on=event.identified_on or event.on,
+        identified_on_precision=event.identified_on_precision, risks=list(event.risks),
         risk_eliminated=False,
         risk_note=event.risk_note, disaster_subitem=event.disaster_subitem,
         notice_start=event.notice_start, notice_end=event.notice_end)
@@ -246,7 +247,9 @@ def apply_event(household: Household | None, event: Event) -> Household:
         monitoring = _monitoring(household, event)
         return household.model_copy(update={"monitoring": _changed(
             monitoring, "monitoring", risk_eliminated=True,
-            eliminated_on=event.eliminated_on or event.on, elimination_method=event.method)})
+            eliminated_on=event.eliminated_on or event.on,
+            eliminated_on_precision=event.eliminated_on_precision,
+            elimination_method=event.method)})
     raise ApplyError(f"未知的事件类型 {event.type}", f"unknown event type {event.type}", "type")
 
 

@@ -28,6 +28,7 @@ from planner.model.base import Record
 from planner.model.household import IncomeSource, ProductionCost
 from planner.model.personal import personal
 from planner.model.vocab import (
+    DatePrecision,
     DisabilityCategory,
     EliminationMethod,
     Health,
@@ -211,6 +212,8 @@ class HouseholdIdentified(EventBase):
     type: Literal["household_identified"] = "household_identified"
     group: MonitoringGroup
     identified_on: date | None = Field(None, description="Default: the event's day")
+    identified_on_precision: DatePrecision | None = Field(
+        None, description="month: the day is unknown (an export's 识别监测时间 202003)")
     risks: list[str] = Field(default_factory=list)
     risk_note: str | None = None
     disaster_subitem: str | None = None
@@ -230,6 +233,8 @@ class RiskEliminated(EventBase):
 
     type: Literal["risk_eliminated"] = "risk_eliminated"
     eliminated_on: date | None = Field(None, description="Default: the event's day")
+    eliminated_on_precision: DatePrecision | None = Field(
+        None, description="month: the day is unknown (an export's month-only date)")
     method: EliminationMethod | None = None
 
 

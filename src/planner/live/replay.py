@@ -98,16 +98,20 @@ def _lifecycle(monitoring: Monitoring | None, stream: _Stream) -> bool:
     eliminated = monitoring.risk_eliminated is True and monitoring.eliminated_on is not None
     rebuilt = Monitoring(
         group=monitoring.group, identified_on=monitoring.identified_on,
+        identified_on_precision=monitoring.identified_on_precision,
         verified_on=monitoring.verified_on, risks=list(monitoring.risks),
         risk_note=monitoring.risk_note, disaster_subitem=monitoring.disaster_subitem,
         notice_start=monitoring.notice_start, notice_end=monitoring.notice_end,
         risk_eliminated=eliminated,
         eliminated_on=monitoring.eliminated_on if eliminated else None,
+        eliminated_on_precision=monitoring.eliminated_on_precision if eliminated else None,
         elimination_method=monitoring.elimination_method if eliminated else None)
     if rebuilt != monitoring:
         return False
     stream.add(HouseholdIdentified, monitoring.identified_on, group=monitoring.group,
-               identified_on=monitoring.identified_on, risks=list(monitoring.risks),
+               identified_on=monitoring.identified_on,
+               identified_on_precision=monitoring.identified_on_precision,
+               risks=list(monitoring.risks),
                risk_note=monitoring.risk_note, disaster_subitem=monitoring.disaster_subitem,
                notice_start=monitoring.notice_start, notice_end=monitoring.notice_end)
     if monitoring.verified_on is not None:
@@ -116,6 +120,7 @@ def _lifecycle(monitoring: Monitoring | None, stream: _Stream) -> bool:
         assert monitoring.eliminated_on is not None
         stream.add(RiskEliminated, monitoring.eliminated_on,
                    eliminated_on=monitoring.eliminated_on,
+                   eliminated_on_precision=monitoring.eliminated_on_precision,
                    method=monitoring.elimination_method)
     return True
 
