@@ -12,6 +12,12 @@ returns the findings that legitimately come with it, normally none. A ``pair`` b
 households of one family sharing a phone, DQ013) returns both households' findings, as a pair
 injector does. Each module lists its builders
 in a ``NEAR`` tuple; :func:`all_nears` collects them.
+
+Codes with no meaningful near case in this corpus:
+
+- DQ013 for a phone written ``+86 138 0013 8000`` or ``138-0013-8000``: the form is normalised
+  when a cell is read (planner.io.cells, planner.phones), not in the model; the corpus is
+  checked from its JSON records, where such a number is rightly an invalid contact.
 """
 
 from __future__ import annotations

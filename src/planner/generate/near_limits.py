@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import Household, in_scope
+from planner.generate.edits import Household, ages, in_scope
 from planner.generate.household import BuildContext
 from planner.generate.inject_support import _monitored
 from planner.generate.near import near
@@ -94,6 +94,45 @@ def _notice_of_the_least_days(household: Household, ctx: BuildContext,
     monitoring["notice_start"], monitoring["notice_end"] = start.isoformat(), end.isoformat()
 
 
+def _post_held_at_the_oldest_age(household: Household, ctx: BuildContext,
+                                 rng: random.Random) -> None:
+    members = household["members"]
+    oldest = int(ctx.values["posts.holder_age_limit"]) - 1
+    numbers = [n for n, (m, age) in enumerate(zip(members, ages(household, ctx), strict=True))
+               if age == oldest and not m["public_welfare_posts"] and not m["employment"]
+               and m["labour_capacity"] in ("normal", "skilled", "weak")]
+    if not numbers:
+        raise NotApplicable(f"no member of {oldest} able to work")
+    members[rng.choice(numbers)]["public_welfare_posts"].append(
+        {"name": "护林员", "start": date(ctx.when.year, 1, 1).isoformat()})
+
+
+def _work_from_the_sixteenth_birthday(household: Household, ctx: BuildContext,
+                                      rng: random.Random) -> None:
+    youngest = int(ctx.values["work.start_age_min"])
+    numbers = [n for n, (m, age) in enumerate(zip(household["members"], ages(household, ctx),
+                                                  strict=True))
+               if age >= youngest + 4 and m.get("birth_date")
+               and not m["birth_date"].endswith("02-29")]
+    if not numbers:
+        raise NotApplicable("no adult with a birth date")
+    member = household["members"][rng.choice(numbers)]
+    born = date.fromisoformat(member["birth_date"])
+    start = date(born.year + youngest, born.month, born.day)
+    member["employment"].append(
+        {"start": start.isoformat(), "end": (start + timedelta(days=60)).isoformat(),
+         "place": "in_county", "county": household["region"].get("county") or "示范县"})
+
+
+def _id_check_x_in_lower_case(household: Household, ctx: BuildContext,
+                              rng: random.Random) -> None:
+    members = [m for m in household["members"] if str(m.get("id_number") or "").endswith("X")]
+    if not members:
+        raise NotApplicable("no ID number ending in X")
+    member = rng.choice(members)
+    member["id_number"] = member["id_number"][:17] + "x"
+
+
 def at_limit(row: Limit) -> Injector:
     """The near builder of a row of :data:`LIMITS`."""
 
@@ -144,6 +183,21 @@ LIMITS += (
           "A monitored household whose identification notice ran exactly risk.notice_days_min "
           "(5) days, first and last included, before its verification (MON010 must not fire).",
           _notice_of_the_least_days, after_registration=True),
+)
+
+LIMITS += (
+    Limit("PST001", "post_held_at_the_oldest_age",
+          "A public-welfare post held by a member able to work aged exactly "
+          "posts.holder_age_limit - 1 (69): under the limit (PST001 must not fire; domain.md "
+          "§6.2).", _post_held_at_the_oldest_age),
+    Limit("WRK004", "work_from_the_sixteenth_birthday",
+          "A short spell of work long ago, started on an adult member's work.start_age_min "
+          "(16th) birthday (WRK004 must not fire; domain.md §4.3).",
+          _work_from_the_sixteenth_birthday),
+    Limit("DQ001", "id_check_x_in_lower_case",
+          "A member's valid ID number ending in X written with a lower-case x, as typed "
+          "(GB 11643-1999 check character; DQ001 must not fire; domain.md §5).",
+          _id_check_x_in_lower_case),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
