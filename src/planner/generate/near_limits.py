@@ -94,34 +94,55 @@ def _notice_of_the_least_days(household: Household, ctx: BuildContext,
     monitoring["notice_start"], monitoring["notice_end"] = start.isoformat(), end.isoformat()
 
 
+def _member(household: Household, ctx: BuildContext, rng: random.Random,
+            test: Callable[[dict[str, Any], int], bool], what: str) -> dict[str, Any]:
+    """A member ``test(member, age)`` accepts, or :class:`NotApplicable` naming ``what``."""
+    members = [m for m, age in zip(household["members"], ages(household, ctx), strict=True)
+               if test(m, age)]
+    if not members:
+        raise NotApplicable(f"no {what}")
+    return rng.choice(members)
+
+
 def _post_held_at_the_oldest_age(household: Household, ctx: BuildContext,
                                  rng: random.Random) -> None:
-    members = household["members"]
     oldest = int(ctx.values["posts.holder_age_limit"]) - 1
-    numbers = [n for n, (m, age) in enumerate(zip(members, ages(household, ctx), strict=True))
-               if age == oldest and not m["public_welfare_posts"] and not m["employment"]
-               and m["labour_capacity"] in ("normal", "skilled", "weak")]
-    if not numbers:
-        raise NotApplicable(f"no member of {oldest} able to work")
-    members[rng.choice(numbers)]["public_welfare_posts"].append(
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == oldest and not m["public_welfare_posts"] and not m["employment"]
+        and m["labour_capacity"] in ("normal", "skilled", "weak")), "able member of 69")
+    member["public_welfare_posts"].append(
         {"name": "护林员", "start": date(ctx.when.year, 1, 1).isoformat()})
 
 
 def _work_from_the_sixteenth_birthday(household: Household, ctx: BuildContext,
                                       rng: random.Random) -> None:
     youngest = int(ctx.values["work.start_age_min"])
-    numbers = [n for n, (m, age) in enumerate(zip(household["members"], ages(household, ctx),
-                                                  strict=True))
-               if age >= youngest + 4 and m.get("birth_date")
-               and not m["birth_date"].endswith("02-29")]
-    if not numbers:
-        raise NotApplicable("no adult with a birth date")
-    member = household["members"][rng.choice(numbers)]
+    member = _member(household, ctx, rng, lambda m, age: (
+        age >= youngest + 4 and bool(m.get("birth_date"))
+        and not m["birth_date"].endswith("02-29")), "adult with a birth date")
     born = date.fromisoformat(member["birth_date"])
     start = date(born.year + youngest, born.month, born.day)
     member["employment"].append(
         {"start": start.isoformat(), "end": (start + timedelta(days=60)).isoformat(),
          "place": "in_county", "county": household["region"].get("county") or "示范县"})
+
+
+def _pay_at_the_least_plausible(household: Household, ctx: BuildContext,
+                                rng: random.Random) -> None:
+    spells = [spell for m in household["members"] for spell in m["employment"]
+              if "monthly_pay" in spell]
+    if not spells:
+        raise NotApplicable("no paid spell")
+    rng.choice(spells)["monthly_pay"] = float(ctx.values["work.monthly_pay_min"])
+
+
+def _primary_education_past_the_band(household: Household, ctx: BuildContext,
+                                     rng: random.Random) -> None:
+    past = int(ctx.values["education.low_education_age_max"]) + 1
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == past and m.get("schooling") == "not_student" and m.get("health") == "healthy"),
+        "healthy member just past the band out of school")
+    member["education"] = "primary"
 
 
 def _id_check_x_in_lower_case(household: Household, ctx: BuildContext,
@@ -198,6 +219,13 @@ LIMITS += (
           "A member's valid ID number ending in X written with a lower-case x, as typed "
           "(GB 11643-1999 check character; DQ001 must not fire; domain.md §5).",
           _id_check_x_in_lower_case),
+    Limit("WRK005", "pay_at_the_least_plausible",
+          "A paid spell of work recorded with exactly work.monthly_pay_min (100 yuan) a month "
+          "(WRK005 must not fire; fuping 5_16_001).", _pay_at_the_least_plausible),
+    Limit("EDU004", "primary_education_past_the_band",
+          "A healthy member out of school aged exactly education.low_education_age_max + 1 "
+          "(23) whose completed education is primary school: past the band (EDU004 must not "
+          "fire).", _primary_education_past_the_band, in_scope),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
