@@ -10,6 +10,7 @@ itself into the field, expect nothing. :func:`at_limit` builds such a builder fr
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 from planner.generate.edits import Household, ages, in_scope
 from planner.generate.household import BuildContext
+from planner.generate.inject_monitoring import _eliminate
 from planner.generate.inject_support import _monitored
 from planner.generate.near import near
 from planner.generate.problems import Expected, Injector, NotApplicable
@@ -154,6 +156,18 @@ def _id_check_x_in_lower_case(household: Household, ctx: BuildContext,
     member["id_number"] = member["id_number"][:17] + "x"
 
 
+def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
+                                       rng: random.Random) -> None:
+    # 185 days: more than any six months (184), so the day found lies before the reference date
+    monitoring = _eliminate(household, ctx, rng, days_min=185, margin=1)
+    identified = date.fromisoformat(monitoring["identified_on"])
+    months = int(ctx.values["monitoring.elimination_months_min"])
+    year, month = divmod(identified.month - 1 + months, 12)
+    year, month = identified.year + year, month + 1
+    day = min(identified.day, calendar.monthrange(year, month)[1])
+    monitoring["eliminated_on"] = date(year, month, day).isoformat()
+
+
 def at_limit(row: Limit) -> Injector:
     """The near builder of a row of :data:`LIMITS`."""
 
@@ -226,6 +240,11 @@ LIMITS += (
           "A healthy member out of school aged exactly education.low_education_age_max + 1 "
           "(23) whose completed education is primary school: past the band (EDU004 must not "
           "fire).", _primary_education_past_the_band, in_scope),
+    Limit("MON003", "eliminated_after_the_least_months",
+          "A monitored household whose risk was eliminated exactly "
+          "monitoring.elimination_months_min (6) whole months after identification, the same "
+          "day of the month or the last of a shorter one (MON003 must not fire; domain.md §1.3).",
+          _eliminated_after_the_least_months, monitoring_era=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
