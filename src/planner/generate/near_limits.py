@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import Household, ages, in_scope
+from planner.generate.edits import Household, ages, in_scope, make_disabled
 from planner.generate.household import BuildContext
 from planner.generate.inject_monitoring import _eliminate
 from planner.generate.inject_support import _monitored
@@ -156,6 +156,28 @@ def _id_check_x_in_lower_case(household: Household, ctx: BuildContext,
     member["id_number"] = member["id_number"][:17] + "x"
 
 
+def _tekun_just_past_working_age(household: Household, ctx: BuildContext,
+                                 rng: random.Random) -> None:
+    if household.get("monitoring") is not None:
+        raise NotApplicable("monitored")  # BEN002 judges a monitored household's listing
+    past = int(ctx.values["benefits.tekun_healthy_age_max"]) + 1
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == past and m["health"] == "healthy" and m["schooling"] == "not_student"
+        and m["benefits"] is not None and "tekun" not in m["benefits"]),
+        "healthy member just past working age")
+    member["benefits"].append("tekun")
+
+
+def _disability_grade_just_below_severe(household: Household, ctx: BuildContext,
+                                        rng: random.Random) -> None:
+    working = int(ctx.values["labour.working_age_min"])
+    member = _member(household, ctx, rng, lambda m, age: (
+        age >= working and m["benefits"] is not None and m["health"] == "healthy"
+        and m["labour_capacity"] in ("normal", "skilled")), "healthy adult who can work")
+    grade = int(ctx.values["labour.severe_disability_grade_max"]) + 1
+    make_disabled(member, rng.choice(("visual", "intellectual", "mental", "multiple")), grade)
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -245,6 +267,14 @@ LIMITS += (
           "monitoring.elimination_months_min (6) whole months after identification, the same "
           "day of the month or the last of a shorter one (MON003 must not fire; domain.md §1.3).",
           _eliminated_after_the_least_months, monitoring_era=True),
+    Limit("BEN005", "tekun_just_past_working_age",
+          "A healthy member out of school aged exactly benefits.tekun_healthy_age_max + 1 (60) "
+          "receiving 特困供养, in a household not monitored (BEN005 must not fire; fuping "
+          "5_15_018).", _tekun_just_past_working_age),
+    Limit("DIS002", "disability_grade_just_below_severe",
+          "A blind, intellectual, mental or multiple disability of grade "
+          "labour.severe_disability_grade_max + 1 (3) on a member recorded as able to work "
+          "(DIS002 must not fire; domain.md §4.3, §5).", _disability_grade_just_below_severe),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
