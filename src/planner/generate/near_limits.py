@@ -17,9 +17,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from planner.generate.edits import Household, ages, in_scope, make_disabled
+from planner.generate.edits import (
+    Household,
+    ages,
+    has_measure,
+    has_protection_measure,
+    in_scope,
+    make_disabled,
+)
 from planner.generate.household import BuildContext
 from planner.generate.inject_monitoring import _eliminate
+from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
 from planner.generate.near import near
 from planner.generate.problems import Expected, Injector, NotApplicable
@@ -178,6 +186,20 @@ def _disability_grade_just_below_severe(household: Household, ctx: BuildContext,
     make_disabled(member, rng.choice(("visual", "intellectual", "mental", "multiple")), grade)
 
 
+def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
+                                  rng: random.Random) -> None:
+    members = _registered(household)
+    if any(m["labour_capacity"] is None for m in members):
+        raise NotApplicable("unknown labour")
+    able = sum(m["labour_capacity"] in ("normal", "skilled", "weak") for m in members)
+    if able != len(members) * float(ctx.values["labour.lack_of_labour_share_max"]):
+        raise NotApplicable("not exactly the share of members able to work")
+    _monitor(household, ctx, rng, "lack_of_labour")
+    if not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
+            or has_protection_measure(household)):
+        _list(household, "employment", "务工就业补贴")
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -275,6 +297,11 @@ LIMITS += (
           "A blind, intellectual, mental or multiple disability of grade "
           "labour.severe_disability_grade_max + 1 (3) on a member recorded as able to work "
           "(DIS002 must not fire; domain.md §4.3, §5).", _disability_grade_just_below_severe),
+    Limit("RSK003", "lack_of_labour_at_the_share",
+          "缺劳动力 recorded for a monitored household where exactly "
+          "labour.lack_of_labour_share_max (half) of the registered members can work, an "
+          "employment measure listed (RSK003 must not fire; fuping 5_11_029).",
+          _lack_of_labour_at_the_share, monitoring_era=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
