@@ -19,16 +19,19 @@ from typing import Any
 
 from planner.generate.edits import (
     Household,
+    adults,
     ages,
     has_measure,
     has_protection_measure,
     in_scope,
     make_disabled,
+    open_risk,
 )
 from planner.generate.household import BuildContext
 from planner.generate.inject_monitoring import _eliminate
 from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
+from planner.generate.inject_welfare import SUBSIDIES
 from planner.generate.near import near
 from planner.generate.problems import Expected, Injector, NotApplicable
 
@@ -176,14 +179,26 @@ def _tekun_just_past_working_age(household: Household, ctx: BuildContext,
     member["benefits"].append("tekun")
 
 
-def _disability_grade_just_below_severe(household: Household, ctx: BuildContext,
-                                        rng: random.Random) -> None:
-    working = int(ctx.values["labour.working_age_min"])
-    member = _member(household, ctx, rng, lambda m, age: (
-        age >= working and m["benefits"] is not None and m["health"] == "healthy"
-        and m["labour_capacity"] in ("normal", "skilled")), "healthy adult who can work")
-    grade = int(ctx.values["labour.severe_disability_grade_max"]) + 1
-    make_disabled(member, rng.choice(("visual", "intellectual", "mental", "multiple")), grade)
+def _disability_grade_just_below_severe(labour: tuple[str, ...],
+                                        categories: tuple[str, ...]) -> Edit:
+    """An edit recording a healthy adult (18–80, out of school) whose labour capacity is one of
+    ``labour`` as disabled of a category of ``categories``, one grade milder than
+    labour.severe_disability_grade_max (3), with no disability subsidy."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        if open_risk(household, "disability") and not has_protection_measure(household):
+            raise NotApplicable("a disability risk with no protection (RSK009)")
+        number = rng.choice(adults(household, ctx, lambda m: (
+            m["benefits"] is not None and m["health"] == "healthy"
+            and m["labour_capacity"] in labour)) or [0])
+        if not number:
+            raise NotApplicable("no healthy adult of that labour")
+        member = household["members"][number - 1]
+        grade = int(ctx.values["labour.severe_disability_grade_max"]) + 1
+        make_disabled(member, rng.choice(categories), grade)
+        member["benefits"] = [b for b in member["benefits"] if b not in SUBSIDIES]
+
+    return edit
 
 
 def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
@@ -296,7 +311,15 @@ LIMITS += (
     Limit("DIS002", "disability_grade_just_below_severe",
           "A blind, intellectual, mental or multiple disability of grade "
           "labour.severe_disability_grade_max + 1 (3) on a member recorded as able to work "
-          "(DIS002 must not fire; domain.md §4.3, §5).", _disability_grade_just_below_severe),
+          "(DIS002 must not fire; domain.md §4.3, §5).",
+          _disability_grade_just_below_severe(("normal", "skilled"),
+                                              ("visual", "intellectual", "mental", "multiple"))),
+    Limit("DIS003", "disability_grade_just_below_severe_no_subsidy",
+          "A physical, visual or hearing disability of grade "
+          "labour.severe_disability_grade_max + 1 (3) on a member of limited labour, no "
+          "disability subsidy recorded (DIS003 must not fire; fuping 5_16_008).",
+          _disability_grade_just_below_severe(("weak", "none", "lost"),
+                                              ("physical", "visual", "hearing"))),
     Limit("RSK003", "lack_of_labour_at_the_share",
           "缺劳动力 recorded for a monitored household where exactly "
           "labour.lack_of_labour_share_max (half) of the registered members can work, an "
