@@ -33,6 +33,7 @@ from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
 from planner.generate.inject_welfare import SUBSIDIES
 from planner.generate.near import near
+from planner.generate.near_education import six_the_day_after_the_cutoff
 from planner.generate.problems import Expected, Injector, NotApplicable
 
 Edit = Callable[[Household, BuildContext, random.Random], None]
@@ -215,6 +216,16 @@ def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
         _list(household, "employment", "务工就业补贴")
 
 
+def _preschool_at_the_oldest_healthy_age(household: Household, ctx: BuildContext,
+                                         rng: random.Random) -> None:
+    member = six_the_day_after_the_cutoff(household, rng, ctx, "preschool",
+                                          lambda m: m["health"] == "healthy")
+    member["education"] = None
+    if ages(household, ctx)[household["members"].index(member)] != int(
+            ctx.values["education.preschool_healthy_age_max"]):
+        raise NotApplicable("the district's entry age is not the preschool limit")
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -325,6 +336,10 @@ LIMITS += (
           "labour.lack_of_labour_share_max (half) of the registered members can work, an "
           "employment measure listed (RSK003 must not fire; fuping 5_11_029).",
           _lack_of_labour_at_the_share, monitoring_era=True),
+    Limit("EDU003", "preschool_at_the_oldest_healthy_age",
+          "A healthy child still in preschool aged exactly education.preschool_healthy_age_max "
+          "(6), born the day after the school-entry cut-off (EDU003 must not fire; 义务教育法 "
+          "Art. 11).", _preschool_at_the_oldest_healthy_age),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
