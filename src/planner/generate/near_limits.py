@@ -118,14 +118,21 @@ def _member(household: Household, ctx: BuildContext, rng: random.Random,
     return rng.choice(members)
 
 
-def _post_held_at_the_oldest_age(household: Household, ctx: BuildContext,
-                                 rng: random.Random) -> None:
-    oldest = int(ctx.values["posts.holder_age_limit"]) - 1
-    member = _member(household, ctx, rng, lambda m, age: (
-        age == oldest and not m["public_welfare_posts"] and not m["employment"]
-        and m["labour_capacity"] in ("normal", "skilled", "weak")), "able member of 69")
-    member["public_welfare_posts"].append(
-        {"name": "护林员", "start": date(ctx.when.year, 1, 1).isoformat()})
+def _post_held_at(param: str, offset: int) -> Edit:
+    """An edit giving a public-welfare post to an able member out of school aged exactly
+    parameter ``param`` plus ``offset`` years."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        years = int(ctx.values[param]) + offset
+        member = _member(household, ctx, rng, lambda m, age: (
+            age == years and not m["public_welfare_posts"] and not m["employment"]
+            and m["schooling"] in ("not_student", "dropped_out")
+            and m["labour_capacity"] in ("normal", "skilled", "weak")),
+            f"able member of {years} out of school")
+        member["public_welfare_posts"].append(
+            {"name": "护林员", "start": date(ctx.when.year, 1, 1).isoformat()})
+
+    return edit
 
 
 def _work_from_the_sixteenth_birthday(household: Household, ctx: BuildContext,
@@ -294,7 +301,11 @@ LIMITS += (
     Limit("PST001", "post_held_at_the_oldest_age",
           "A public-welfare post held by a member able to work aged exactly "
           "posts.holder_age_limit - 1 (69): under the limit (PST001 must not fire; domain.md "
-          "§6.2).", _post_held_at_the_oldest_age),
+          "§6.2).", _post_held_at("posts.holder_age_limit", -1)),
+    Limit("PST001", "post_held_at_the_youngest_age",
+          "A public-welfare post held by a member out of school able to work aged exactly "
+          "posts.holder_age_min (16) (PST001 must not fire; domain.md §6.2).",
+          _post_held_at("posts.holder_age_min", 0)),
     Limit("WRK004", "work_from_the_sixteenth_birthday",
           "A short spell of work long ago, started on an adult member's work.start_age_min "
           "(16th) birthday (WRK004 must not fire; domain.md §4.3).",
