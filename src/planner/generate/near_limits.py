@@ -23,11 +23,13 @@ from planner.generate.edits import (
     ages,
     has_measure,
     has_protection_measure,
+    identify,
     in_scope,
     make_disabled,
     open_risk,
 )
-from planner.generate.household import BuildContext
+from planner.generate.household import BuildContext, premium_subsidy_window
+from planner.generate.inject_county import _monitoring_start, _open_monitoring
 from planner.generate.inject_monitoring import _eliminate
 from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
@@ -233,6 +235,24 @@ def _preschool_at_the_oldest_healthy_age(household: Household, ctx: BuildContext
         raise NotApplicable("the district's entry age is not the preschool limit")
 
 
+def _identified_around_the_cutoff(days_after: int) -> Edit:
+    """An edit identifying a monitored household (risk open) ``days_after`` days after this
+    year's insurance.premium_subsidy_cutoff, its premium subsidy recorded as the county does
+    (planner.generate.household.record_premium_subsidy: listed within the window only)."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        _open_monitoring(household)
+        window = premium_subsidy_window(ctx)
+        if window is None:
+            raise NotApplicable("no premium-subsidy window")
+        day = window[1] + timedelta(days=days_after)
+        if day < _monitoring_start(ctx) or day + timedelta(days=15) >= ctx.when:
+            raise NotApplicable("the day is outside monitoring or too recent")
+        identify(household, ctx, day, day, rng)
+
+    return edit
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -351,6 +371,15 @@ LIMITS += (
           "A healthy child still in preschool aged exactly education.preschool_healthy_age_max "
           "(6), born the day after the school-entry cut-off (EDU003 must not fire; 义务教育法 "
           "Art. 11).", _preschool_at_the_oldest_healthy_age),
+    Limit("MED004", "identified_on_the_premium_cutoff",
+          "A monitored household identified on insurance.premium_subsidy_cutoff itself (31 "
+          "March) with the premium subsidy recorded: the last day still subsidised (MED004 must "
+          "not fire; fuping 1111_06, 1111_13).", _identified_around_the_cutoff(0),
+          monitoring_era=True),
+    Limit("MED003", "identified_the_day_after_the_premium_cutoff",
+          "A monitored household identified the day after insurance.premium_subsidy_cutoff, no "
+          "premium subsidy recorded: outside the window (MED003 must not fire; fuping "
+          "1111_09).", _identified_around_the_cutoff(1), monitoring_era=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
