@@ -27,6 +27,7 @@ from planner.generate.edits import (
     in_scope,
     make_disabled,
     open_risk,
+    planned,
 )
 from planner.generate.household import BuildContext, premium_subsidy_window
 from planner.generate.inject_county import _monitoring_start, _open_monitoring
@@ -253,6 +254,16 @@ def _identified_around_the_cutoff(days_after: int) -> Edit:
     return edit
 
 
+def _measure_due_on_the_reference_date(household: Household, ctx: BuildContext,
+                                       rng: random.Random) -> None:
+    if not household["measures"]:
+        raise NotApplicable("no plan")
+    entry = planned("policy_briefing", ctx, rng, status="in_progress")
+    entry["start"] = (ctx.when - timedelta(days=rng.randint(90, 200))).isoformat()
+    entry["due"] = ctx.when.isoformat()
+    household["measures"].append(entry)
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -380,6 +391,10 @@ LIMITS += (
           "A monitored household identified the day after insurance.premium_subsidy_cutoff, no "
           "premium subsidy recorded: outside the window (MED003 must not fire; fuping "
           "1111_09).", _identified_around_the_cutoff(1), monitoring_era=True),
+    Limit("SUP005", "measure_due_on_the_reference_date",
+          "A policy briefing still in progress whose due date is the reference date itself: due "
+          "today, not yet overdue (SUP005 must not fire; domain.md §6.3).",
+          _measure_due_on_the_reference_date),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
