@@ -264,6 +264,15 @@ def _measure_due_on_the_reference_date(household: Household, ctx: BuildContext,
     household["measures"].append(entry)
 
 
+def _work_in_a_county_level_city(household: Household, ctx: BuildContext,
+                                 rng: random.Random) -> None:
+    spells = [s for m in household["members"] for s in m["employment"] if s.get("county")]
+    if not spells:
+        raise NotApplicable("no spell with a county")
+    # county-level cities (县级市) of Guizhou, GB/T 2260: they end in 市 like a prefecture
+    rng.choice(spells)["county"] = rng.choice(("仁怀市", "清镇市", "兴义市", "盘州市"))
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -395,6 +404,10 @@ LIMITS += (
           "A policy briefing still in progress whose due date is the reference date itself: due "
           "today, not yet overdue (SUP005 must not fire; domain.md §6.3).",
           _measure_due_on_the_reference_date),
+    Limit("WRK002", "work_in_a_county_level_city",
+          "A spell of work whose county is a county-level city (仁怀市): ending in 市, which "
+          "work.non_county_suffixes leaves out (WRK002 must not fire; fuping 4_12_001).",
+          _work_in_a_county_level_city),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
