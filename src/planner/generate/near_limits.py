@@ -273,6 +273,26 @@ def _work_in_a_county_level_city(household: Household, ctx: BuildContext,
     rng.choice(spells)["county"] = rng.choice(("仁怀市", "清镇市", "兴义市", "盘州市"))
 
 
+def _work_in_the_township_without_county(household: Household, ctx: BuildContext,
+                                         rng: random.Random) -> None:
+    spells = [s for m in household["members"] for s in m["employment"]
+              if s.get("place") == "in_township"]
+    if not spells:
+        raise NotApplicable("no spell in the township")
+    rng.choice(spells).pop("county", None)
+
+
+def _employee_insured_without_serious_illness(household: Household, ctx: BuildContext,
+                                              rng: random.Random) -> None:
+    if not in_scope(household):
+        raise NotApplicable("not registered or monitored")
+    member = _member(household, ctx, rng, lambda m, age: (
+        m.get("medical_insurance") == "resident"
+        and m.get("labour_capacity") in ("normal", "skilled")), "insured member who can work")
+    member["medical_insurance"] = "employee"
+    member["serious_illness_insurance"] = False
+
+
 def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
                                        rng: random.Random) -> None:
     # 185 days: more than any six months (184), so the day found lies before the reference date
@@ -408,6 +428,15 @@ LIMITS += (
           "A spell of work whose county is a county-level city (仁怀市): ending in 市, which "
           "work.non_county_suffixes leaves out (WRK002 must not fire; fuping 4_12_001).",
           _work_in_a_county_level_city),
+    Limit("WRK001", "work_in_the_township_without_county",
+          "A spell of work in the home township recorded without its county: only work "
+          "outside the township must name one (WRK001 must not fire; fuping 4_12_001).",
+          _work_in_the_township_without_county),
+    Limit("MED005", "employee_insured_without_serious_illness",
+          "A member of a registered or monitored household in the employees' medical insurance "
+          "(城镇职工基本医疗保险) with no resident serious-illness insurance, which only the "
+          "resident scheme adds (MED005 must not fire; domain.md §2).",
+          _employee_insured_without_serious_illness),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
