@@ -212,14 +212,48 @@ def _disability_grade_just_below_severe(labour: tuple[str, ...],
     return edit
 
 
-def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
-                                  rng: random.Random) -> None:
+def _exactly_the_labour_share(household: Household, ctx: BuildContext) -> None:
+    """:class:`NotApplicable` unless exactly labour.lack_of_labour_share_max of the registered
+    members can work (normal, skilled or weak labour), every member's labour known."""
     members = _registered(household)
     if any(m["labour_capacity"] is None for m in members):
         raise NotApplicable("unknown labour")
     able = sum(m["labour_capacity"] in ("normal", "skilled", "weak") for m in members)
     if able != len(members) * float(ctx.values["labour.lack_of_labour_share_max"]):
         raise NotApplicable("not exactly the share of members able to work")
+
+
+def _lack_of_labour_cause_at_the_share(household: Household, ctx: BuildContext,
+                                       rng: random.Random) -> None:
+    _exactly_the_labour_share(household, ctx)
+    if "lack_of_labour" not in household["causes"]:
+        household["causes"].append("lack_of_labour")
+
+
+def _recorded_income_within_the_tolerance(household: Household, ctx: BuildContext,
+                                          rng: random.Random) -> None:
+    # the clean record is the computed income to the fen (gap at most 0.005 yuan)
+    gap = float(ctx.values["income.income_mismatch_tolerance"]) - 0.01
+    household["recorded_per_capita_income"] = round(
+        household["recorded_per_capita_income"] + rng.choice((-1, 1)) * gap, 2)
+
+
+def _no_labour_just_past_capable_age(household: Household, ctx: BuildContext,
+                                     rng: random.Random) -> None:
+    past = int(ctx.values["labour.healthy_capable_age_max"]) + 1
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == past and m["health"] == "healthy" and not m["employment"]
+        and not m["public_welfare_posts"] and m.get("registered") is not False
+        and m["labour_capacity"] in ("normal", "skilled", "weak")), "healthy member of 61")
+    if not any(m is not member and m["labour_capacity"] in ("normal", "skilled")
+               for m in household["members"]):
+        raise NotApplicable("nobody else can work")
+    member["labour_capacity"] = "none"
+
+
+def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
+                                  rng: random.Random) -> None:
+    _exactly_the_labour_share(household, ctx)
     _monitor(household, ctx, rng, "lack_of_labour")
     if not (has_measure(household, "RSK013", ("employment", "public_welfare_post"))
             or has_protection_measure(household)):
@@ -437,6 +471,18 @@ LIMITS += (
           "(城镇职工基本医疗保险) with no resident serious-illness insurance, which only the "
           "resident scheme adds (MED005 must not fire; domain.md §2).",
           _employee_insured_without_serious_illness),
+    Limit("DQ010", "lack_of_labour_cause_at_the_share",
+          "缺劳动力 among the causes of a household where exactly "
+          "labour.lack_of_labour_share_max (half) of the registered members can work (DQ010 "
+          "must not fire; domain.md §4.3).", _lack_of_labour_cause_at_the_share),
+    Limit("DQ005", "recorded_income_within_the_tolerance",
+          "A recorded per-capita income 0.01 yuan inside income.income_mismatch_tolerance (1 "
+          "yuan) of what the income records add up to (DQ005 must not fire).",
+          _recorded_income_within_the_tolerance),
+    Limit("DQ009", "no_labour_just_past_capable_age",
+          "A healthy member aged exactly labour.healthy_capable_age_max + 1 (61), neither "
+          "working nor holding a post, recorded as 无劳动力, someone else able to work (DQ009 "
+          "must not fire; domain.md §4.3).", _no_labour_just_past_capable_age),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
