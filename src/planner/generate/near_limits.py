@@ -483,6 +483,11 @@ LIMITS += (
           "A healthy member aged exactly labour.healthy_capable_age_max + 1 (61), neither "
           "working nor holding a post, recorded as 无劳动力, someone else able to work (DQ009 "
           "must not fire; domain.md §4.3).", _no_labour_just_past_capable_age),
+    Limit("MED001", "insured_in_the_employee_scheme",
+          "A member of a registered or monitored household insured in the employees' scheme "
+          "(城镇职工基本医疗保险) instead of the resident one: basic medical insurance all the "
+          "same (MED001 must not fire; domain.md §2).",
+          _employee_insured_without_serious_illness),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
