@@ -151,13 +151,17 @@ def _work_from_the_sixteenth_birthday(household: Household, ctx: BuildContext,
          "place": "in_county", "county": household["region"].get("county") or "示范县"})
 
 
-def _pay_at_the_least_plausible(household: Household, ctx: BuildContext,
-                                rng: random.Random) -> None:
-    spells = [spell for m in household["members"] for spell in m["employment"]
-              if "monthly_pay" in spell]
-    if not spells:
-        raise NotApplicable("no paid spell")
-    rng.choice(spells)["monthly_pay"] = float(ctx.values["work.monthly_pay_min"])
+def _pay_at(param: str) -> Edit:
+    """An edit recording parameter ``param`` as the monthly pay of a paid spell of work."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        spells = [spell for m in household["members"] for spell in m["employment"]
+                  if "monthly_pay" in spell]
+        if not spells:
+            raise NotApplicable("no paid spell")
+        rng.choice(spells)["monthly_pay"] = float(ctx.values[param])
+
+    return edit
 
 
 def _primary_education_past_the_band(household: Household, ctx: BuildContext,
@@ -410,7 +414,11 @@ LIMITS += (
           _id_check_x_in_lower_case),
     Limit("WRK005", "pay_at_the_least_plausible",
           "A paid spell of work recorded with exactly work.monthly_pay_min (100 yuan) a month "
-          "(WRK005 must not fire; fuping 5_16_001).", _pay_at_the_least_plausible),
+          "(WRK005 must not fire; fuping 5_16_001).", _pay_at("work.monthly_pay_min")),
+    Limit("DQ012", "pay_at_the_plausible_maximum",
+          "A paid spell of work recorded with exactly data_quality.monthly_pay_max (30,000 yuan) "
+          "a month (DQ012 must not fire; fuping 5_16_001, 5_16_002).",
+          _pay_at("data_quality.monthly_pay_max")),
     Limit("EDU004", "primary_education_past_the_band",
           "A healthy member out of school aged exactly education.low_education_age_max + 1 "
           "(23) whose completed education is primary school: past the band (EDU004 must not "
