@@ -255,6 +255,15 @@ def _no_labour_just_past_capable_age(household: Household, ctx: BuildContext,
     member["labour_capacity"] = "none"
 
 
+def _schooling_blank_past_the_record_age(household: Household, ctx: BuildContext,
+                                         rng: random.Random) -> None:
+    past = int(ctx.values["data_quality.schooling_record_age_max"]) + 1
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == past and m.get("education") is not None and m.get("schooling") == "not_student"),
+        "member just past the school-record ages with an education")
+    member.pop("schooling", None)
+
+
 def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
                                   rng: random.Random) -> None:
     _exactly_the_labour_share(household, ctx)
@@ -496,6 +505,10 @@ LIMITS += (
           "(城镇职工基本医疗保险) instead of the resident one: basic medical insurance all the "
           "same (MED001 must not fire; domain.md §2).",
           _employee_insured_without_serious_illness),
+    Limit("EDU006", "schooling_blank_past_the_record_age",
+          "A member aged exactly data_quality.schooling_record_age_max + 1 (24), out of school, "
+          "whose 在校生状况 is blank but whose 文化程度 is recorded: one of the two is enough "
+          "(EDU006 must not fire).", _schooling_blank_past_the_record_age, in_scope),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
