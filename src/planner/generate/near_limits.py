@@ -34,7 +34,7 @@ from planner.generate.inject_county import _monitoring_start, _open_monitoring
 from planner.generate.inject_monitoring import _eliminate
 from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
-from planner.generate.inject_welfare import SUBSIDIES
+from planner.generate.inject_welfare import SCHOOL_STAGES, SUBSIDIES
 from planner.generate.near import near
 from planner.generate.near_education import six_the_day_after_the_cutoff
 from planner.generate.problems import Expected, Injector, NotApplicable
@@ -262,6 +262,36 @@ def _schooling_blank_past_the_record_age(household: Household, ctx: BuildContext
         age == past and m.get("education") is not None and m.get("schooling") == "not_student"),
         "member just past the school-record ages with an education")
     member.pop("schooling", None)
+
+
+def _next_spell_the_day_after(household: Household, ctx: BuildContext,
+                              rng: random.Random) -> None:
+    spells = [(m, spell) for m in household["members"] for spell in m["employment"]
+              if spell.get("start") and spell.get("end")
+              and date.fromisoformat(spell["end"]) + timedelta(days=31) < ctx.when]
+    if not spells:
+        raise NotApplicable("no spell ended a month ago")
+    member, spell = rng.choice(spells)
+    start = date.fromisoformat(spell["end"]) + timedelta(days=1)
+    later = [s for s in member["employment"] if s is not spell and s.get("start")
+             and start <= date.fromisoformat(s["start"]) <= start + timedelta(days=30)]
+    if later:
+        raise NotApplicable("another spell starts then")
+    member["employment"].append(
+        {**{k: v for k, v in spell.items() if k in ("place", "county")},
+         "start": start.isoformat(), "end": (start + timedelta(days=29)).isoformat()})
+
+
+def _pupil_of_sixteen_without_labour(household: Household, ctx: BuildContext,
+                                     rng: random.Random) -> None:
+    youngest = int(ctx.values["labour.working_age_min"])
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == youngest and m["schooling"] in SCHOOL_STAGES and not m["employment"]
+        and not m["public_welfare_posts"]), "pupil of 16")
+    if not any(m is not member and m["labour_capacity"] in ("normal", "skilled")
+               for m in household["members"]):
+        raise NotApplicable("nobody else can work")
+    member["labour_capacity"] = "none"
 
 
 def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
@@ -509,6 +539,13 @@ LIMITS += (
           "A member aged exactly data_quality.schooling_record_age_max + 1 (24), out of school, "
           "whose 在校生状况 is blank but whose 文化程度 is recorded: one of the two is enough "
           "(EDU006 must not fire).", _schooling_blank_past_the_record_age, in_scope),
+    Limit("WRK003", "next_spell_the_day_after",
+          "A second spell of work starting the day after a member's earlier spell ended: one "
+          "spell at a time (WRK003 must not fire).", _next_spell_the_day_after),
+    Limit("EDU007", "pupil_of_sixteen_without_labour",
+          "A pupil aged exactly labour.working_age_min (16), neither working nor holding a "
+          "post, recorded as 无劳动力 as the export records students (EDU007 must not fire).",
+          _pupil_of_sixteen_without_labour, monitoring_era=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
