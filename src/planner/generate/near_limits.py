@@ -28,6 +28,7 @@ from planner.generate.edits import (
     make_disabled,
     open_risk,
     planned,
+    rerecord,
 )
 from planner.generate.household import BuildContext, premium_subsidy_window
 from planner.generate.inject_county import _monitoring_start, _open_monitoring
@@ -37,6 +38,7 @@ from planner.generate.inject_support import _monitored
 from planner.generate.inject_welfare import SCHOOL_STAGES, SUBSIDIES
 from planner.generate.near import near
 from planner.generate.near_education import six_the_day_after_the_cutoff
+from planner.generate.near_income import exact_per_capita
 from planner.generate.problems import Expected, Injector, NotApplicable
 
 Edit = Callable[[Household, BuildContext, random.Random], None]
@@ -294,6 +296,21 @@ def _pupil_of_sixteen_without_labour(household: Household, ctx: BuildContext,
     member["labour_capacity"] = "none"
 
 
+def _identified_at_the_income_ceiling(household: Household, ctx: BuildContext,
+                                      rng: random.Random) -> None:
+    check_from = ctx.values.get("risk.identification_income_check_from")
+    ceiling = ctx.values.get("risk.identification_income_max")
+    if check_from is None or ceiling is None:
+        raise NotApplicable("no identification income check")
+    monitoring = _monitored(household, ctx, rng)
+    if monitoring["group"] == "sudden_hardship":
+        raise NotApplicable("a sudden-hardship household is not checked")
+    identify(household, ctx, date.fromisoformat(str(check_from)),
+             ctx.when - timedelta(days=40), rng)
+    exact_per_capita(household, ctx, int(ceiling))
+    rerecord(household, ctx, rng)
+
+
 def _lack_of_labour_at_the_share(household: Household, ctx: BuildContext,
                                   rng: random.Random) -> None:
     _exactly_the_labour_share(household, ctx)
@@ -546,6 +563,10 @@ LIMITS += (
           "A pupil aged exactly labour.working_age_min (16), neither working nor holding a "
           "post, recorded as 无劳动力 as the export records students (EDU007 must not fire).",
           _pupil_of_sixteen_without_labour, monitoring_era=True),
+    Limit("MON009", "identified_at_the_income_ceiling",
+          "A 脱贫不稳定户 or 边缘易致贫户 identified since risk.identification_income_check_from "
+          "(2023) with exactly risk.identification_income_max (20,000 yuan) per head (MON009 "
+          "must not fire).", _identified_at_the_income_ceiling, after_registration=True),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)
