@@ -26,7 +26,7 @@ def test_near_threshold_households_raise_no_finding(
     tmp_path: Path, seed: int, when: date
 ) -> None:
     config = GeneratorConfig(
-        households=500, seed=seed, year=when.year, reference_date=when, problem_share=0.3,
+        households=1000, seed=seed, year=when.year, reference_date=when, problem_share=0.3,
         near_share=0.6, villages=8, towns=2,
     )
     result = run(tmp_path, config)

@@ -56,21 +56,24 @@ def _healthy(household: Household) -> bool:
 
 
 def _eliminate(
-    household: Household, ctx: BuildContext, rng: random.Random, method: str = "assisted"
+    household: Household, ctx: BuildContext, rng: random.Random, method: str = "assisted",
+    days_min: int = ELIMINATION_DAYS_MIN, margin: int = 10,
 ) -> dict[str, Any]:
     """Mark the household's risk eliminated as the rules want it: identified at least six months
-    before, income above the range, the post-elimination indicators filled with no problem."""
+    before, income above the range, the post-elimination indicators filled with no problem.
+    Elimination comes ``days_min`` days or more after identification, which lies at least
+    ``days_min + margin`` days before the reference date."""
     monitoring = _monitored(household, ctx, rng)
     threshold = float(ctx.values["monitoring.threshold"])
     if current_per_capita(household, ctx) < threshold * 1.05:
         raise NotApplicable("income not clearly above the monitoring range")
-    latest = ctx.when - timedelta(days=ELIMINATION_DAYS_MIN + 10)
+    latest = ctx.when - timedelta(days=days_min + margin)
     if date.fromisoformat(monitoring["identified_on"]) > latest:
         start = date.fromisoformat(str(ctx.values["monitoring.start"]))
         identify(household, ctx, start, latest, rng)
     identified = date.fromisoformat(monitoring["identified_on"])
     eliminated = date.fromordinal(rng.randint(
-        identified.toordinal() + ELIMINATION_DAYS_MIN, ctx.when.toordinal() - 1))
+        identified.toordinal() + days_min, ctx.when.toordinal() - 1))
     monitoring.update({"risk_eliminated": True, "eliminated_on": eliminated.isoformat(),
                        "elimination_method": method})
     monitoring.update({indicator: False for indicator in INDICATORS})

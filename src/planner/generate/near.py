@@ -12,6 +12,20 @@ returns the findings that legitimately come with it, normally none. A ``pair`` b
 households of one family sharing a phone, DQ013) returns both households' findings, as a pair
 injector does. Each module lists its builders
 in a ``NEAR`` tuple; :func:`all_nears` collects them.
+
+Codes with no meaningful near case in this corpus:
+
+- DQ006 (recorded size against the registered members) and DQ003 (one head): whole counts
+  compared for equality; a size one off is the problem itself, there is no "just inside".
+- MON012–MON020, MON006/MON007 (group against status), RSK001/RSK002/RSK004–RSK013 (a recorded
+  risk against the members' facts or the measures listed), SUP003/SUP004 (measure eligibility,
+  an unaddressed need), BEN001–BEN004/BEN006 (a benefit against a listed measure): yes/no
+  consistency checks with no threshold; their clean households are the whole clean corpus.
+- MON004 (a registration-era status after monitoring.registration_end): its boundary is the
+  dataset's reference date, one for the whole corpus, not a value of one household.
+- DQ013 for a phone written ``+86 138 0013 8000`` or ``138-0013-8000``: the form is normalised
+  when a cell is read (planner.io.cells, planner.phones), not in the model; the corpus is
+  checked from its JSON records, where such a number is rightly an invalid contact.
 """
 
 from __future__ import annotations
