@@ -26,6 +26,7 @@ from planner.safe_yaml import MAX_DEPTH
 from planner.spec import MAX_CONDITION_DEPTH, Exists, Not, RuleSpec, SpecError, ValidationError
 from planner.waivers import WaiverError, load_waivers
 
+from .bilingual import in_both
 from .conftest import HOUSEHOLDS
 
 PRE_EXIT = str(HOUSEHOLDS / "pre_exit_2808.json")
@@ -75,7 +76,8 @@ def nested_nots(levels: int) -> str:
 def test_a_billion_laughs_rule_file_is_refused_without_expanding_it(tmp_path):
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(BILLION_LAUGHS, encoding="utf-8")
-    done = run_planner("check", PRE_EXIT, *DATE, "--rules", str(bomb), cwd=tmp_path)
+    done = in_both(lambda: run_planner("check", PRE_EXIT, *DATE, "--rules", str(bomb),
+                                       cwd=tmp_path))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert f"{bomb}:6: more than 100000 values once aliases are expanded" in done.stderr
@@ -85,7 +87,8 @@ def test_a_billion_laughs_rule_file_is_refused_without_expanding_it(tmp_path):
 def test_a_self_referencing_alias_is_refused(tmp_path):
     loop = tmp_path / "loop.yaml"
     loop.write_text("rules: &r\n  - *r\n", encoding="utf-8")
-    done = run_planner("check", PRE_EXIT, *DATE, "--rules", str(loop), cwd=tmp_path)
+    done = in_both(lambda: run_planner("check", PRE_EXIT, *DATE, "--rules", str(loop),
+                                       cwd=tmp_path))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert f"{loop}:2: alias *r refers to a node that contains it" in done.stderr
@@ -159,9 +162,10 @@ def test_a_waiver_row_with_an_extra_cell_is_refused(tmp_path):
         load_waivers(waivers)
     assert caught.value.en == f"{waivers}: line 2 has 7 cells, the header only 6 columns"
     assert caught.value.zh == f"{waivers}：第2行有 7 个单元格，表头只有 6 列"
-    result = invoke("check", PRE_EXIT, *DATE, "--waivers", str(waivers), cwd=tmp_path)
+    result = in_both(lambda: invoke("check", PRE_EXIT, *DATE, "--waivers", str(waivers),
+                                    cwd=tmp_path))
     assert result.exit_code == 2
-    assert "line 2 has 7 cells" in result.stderr
+    assert "line 2 has 7 cells" in result.stderr and "第2行有 7 个单元格" in result.stderr
 
 
 def test_an_impossible_expiry_date_in_a_yaml_waiver_is_refused_at_its_line(tmp_path):
@@ -234,8 +238,8 @@ def test_a_wrong_typed_poverty_line_is_refused_with_file_line_and_parameter(tmp_
     with pytest.raises(ParameterError) as caught:
         load_parameters(district)
     assert (caught.value.zh, caught.value.en) == (zh, en)
-    result = invoke("check", PRE_EXIT, *DATE, "--select", "INC001", "--params", str(district),
-                    cwd=tmp_path)
+    result = in_both(lambda: invoke("check", PRE_EXIT, *DATE, "--select", "INC001", "--params",
+                                    str(district), cwd=tmp_path))
     assert result.exit_code == 2
     assert zh in result.stderr and en in result.stderr
 
@@ -314,6 +318,7 @@ def test_a_column_map_with_an_unknown_key_names_the_map_and_line(tmp_path):
 def test_a_planner_toml_that_is_not_utf8_is_a_configuration_error(tmp_path):
     config = tmp_path / "planner.toml"
     config.write_bytes('# 地方配置\nfail-on = "error"\n'.encode("gb18030"))
-    result = invoke("check", PRE_EXIT, *DATE, "--config", str(config), cwd=tmp_path)
+    result = in_both(lambda: invoke("check", PRE_EXIT, *DATE, "--config", str(config),
+                                    cwd=tmp_path))
     assert result.exit_code == 2
     assert f"{config}:1: not UTF-8 text; save the file as UTF-8" in result.stderr

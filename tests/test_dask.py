@@ -23,6 +23,8 @@ from click.testing import CliRunner
 from planner.cli import cli
 from planner.io import read_households, write_households
 
+from .bilingual import in_both
+
 distributed = pytest.importorskip("distributed")  # setup.sh installs the extra dask (dev: all)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,10 +279,11 @@ def test_without_dask_the_scheduler_option_exits_2_with_the_pip_hint(tmp_path: P
     (hide / "distributed" / "__init__.py").write_text("raise ImportError('hidden for a test')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(hide), *os.environ.get("PYTHONPATH", "").split(os.pathsep)])}
-    done = subprocess.run(
+    done = in_both(lambda: subprocess.run(
         [str(Path(sys.executable).parent / "planner"), "check", str(DISTRICT), "--scheduler",
          "local:2", "--output", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
+        capture_output=True, text=True, env={**env, "PLANNER_LANG": os.environ["PLANNER_LANG"]},
+        timeout=120, check=False))
     assert done.returncode == 2, done.stderr
     assert "pip install 'fuping-planner[dask]'" in done.stderr
     assert "未安装" in done.stderr and "not installed" in done.stderr
@@ -302,13 +305,14 @@ def test_the_core_and_the_cli_import_without_dask() -> None:
 def test_a_malformed_scheduler_exits_2_saying_what_is_expected(
     tmp_path: Path, value: str, message: str,
 ) -> None:
-    code, output = _check(str(DISTRICT), "--scheduler", value, "--output", str(tmp_path / "o"))
+    code, output = _check(str(DISTRICT), "--scheduler", value, "--output", str(tmp_path / "o"),
+                          "--lang", "en")
     assert code == 2
     assert message in output
 
 
 def test_the_scheduler_needs_an_output_folder(tmp_path: Path) -> None:
-    code, output = _check(str(DISTRICT), "--scheduler", "local:1")
+    code, output = _check(str(DISTRICT), "--scheduler", "local:1", "--lang", "en")
     assert code == 2
     assert "--output FOLDER" in output
 
@@ -366,7 +370,7 @@ def test_a_part_whose_worker_always_dies_stops_the_run_naming_it_and_writes_no_s
     rules.write_text(KILLER.format(marker=str(marker)))
     out = tmp_path / "out"
     code, output = _check(str(dataset), "--scheduler", scheduler, "--output", str(out),
-                          "--rules", str(rules))
+                          "--rules", str(rules), "--lang", "en")
     assert code == 2
     assert "part-2.parquet" in output and "could not be checked" in output
     assert not (out / "summary.json").exists()

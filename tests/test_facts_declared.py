@@ -26,6 +26,8 @@ from planner.facts import (
 from planner.facts.vocab import formula_constants
 from planner.params import default_parameters
 
+from .bilingual import in_both
+
 # A small entity for the language tests: its record has three fields, ``a`` ``b`` and ``when``.
 THING = Entity("thing", {"record": "a thing", "when": "a date"}, frozenset({"a", "b"}))
 
@@ -236,12 +238,12 @@ def test_planner_facts_name_prints_one_page() -> None:
 
 
 def test_planner_facts_unknown_name_exits_2_in_both_languages() -> None:
-    result = run_planner("facts", "household.nonsense")
+    result = in_both(lambda: run_planner("facts", "household.nonsense"))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "错误：未知的事实 'household.nonsense'；运行 planner facts 查看全部事实",
-        "unknown fact 'household.nonsense'; run planner facts to list them",
+        "Error: unknown fact 'household.nonsense'; run planner facts to list them",
     ]
 
 

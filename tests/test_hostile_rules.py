@@ -22,6 +22,7 @@ from planner import Household, check
 from planner.registry import RegistryError, load_path, load_rules
 from planner.watchdog import Budget, RuleTimeout
 
+from .bilingual import in_both
 from .conftest import EXAMPLES, HOUSEHOLDS
 
 ON = date(2020, 9, 30)
@@ -247,10 +248,12 @@ def test_check_exits_1_not_0_when_a_rule_calls_sys_exit(tmp_path):
 def test_a_rule_file_looping_or_exiting_at_import_stops_with_exit_2(tmp_path, body, command):
     path = _write(tmp_path, "at_import", body)
     out = tmp_path / "out.txt"
-    done = _run(command, str(HOUSEHOLDS / "pre_exit_2808.json"), "--rules", str(path),
-                "--rule-timeout", str(BUDGET), "--output", str(out), cwd=tmp_path)
+    done = in_both(lambda: _run(command, str(HOUSEHOLDS / "pre_exit_2808.json"), "--rules",
+                                str(path), "--rule-timeout", str(BUDGET), "--output", str(out),
+                                cwd=tmp_path))
     assert done.returncode == 2
-    assert f"{path}: failed to import: " in done.stderr and "Traceback" not in done.stderr
+    assert f"{path}: failed to import: " in done.stderr and f"{path}：导入失败：" in done.stderr
+    assert "Traceback" not in done.stderr
     assert not out.exists()
 
 

@@ -78,7 +78,7 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert (first.income_year, first.recorded_per_capita_income) == (2023, 5200)
     assert first.compliant_out_of_pocket == 3000
     assert first.housing.safety_grade is HousingGrade.B
-    assert first.water.quality_safe is True
+    assert first.water.safe is True  # 是否解决安全饮用水: the whole answer, not the quality alone
     assert (first.living.entry_road, first.living.cultivated_mu) == (RoadType.CEMENT, 3.5)
 
     assert second.monitoring.group is MonitoringGroup.MARGINAL
@@ -86,7 +86,7 @@ def test_a_monitoring_export_in_gb18030_with_title_rows_maps_onto_the_model():
     assert second.monitoring.eliminated_on == date(2023, 11, 1)
     assert [(s.category, s.amount) for s in second.income] == [(IncomeCategory.TRANSFER, 6100)]
     assert second.housing.safety_grade is HousingGrade.C
-    assert second.water.quality_safe is False
+    assert second.water.safe is False
     assert second.living.entry_road is RoadType.GRAVEL
     assert second.members[0].labour_capacity is LabourCapacity.LOST
 

@@ -102,7 +102,8 @@ def test_the_flat_layout_keeps_lists_of_records_in_part_tables(tmp_path):
                      "households.waivers.csv"]
     employment_file = tmp_path / "households.employment.csv"
     employment = employment_file.read_text(encoding="utf-8-sig").splitlines()
-    assert employment[0] == ("household_id,member_number,start,end,place,county,monthly_pay,months,"
+    assert employment[0] == ("household_id,member_number,start,end,start_precision,end_precision,"
+                             "place,county,monthly_pay,months,"
                              "employed,channel,industry,employer,point_to_point,travel_subsidy")
     assert employment[-1] == "522425-999-0001,2,2021-08-01,,in_county,,,2,,,,,,"
 

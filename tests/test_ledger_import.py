@@ -15,6 +15,7 @@ import xlsxwriter
 from planner.report.ledger import fingerprint
 from planner.report.status import load_status
 
+from .bilingual import in_both
 from .conftest import EXAMPLES
 from .test_report_ledger import ledger_rows
 
@@ -132,7 +133,7 @@ def test_a_file_that_is_no_ledger_exits_2(first: Path, tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(str(plain))
     book.add_worksheet("河口镇").write_row(0, 0, ["问题编号", "整改状态"])
     book.close()
-    done = planner("ledger", "import", plain, cwd=tmp_path)
+    done = in_both(lambda: planner("ledger", "import", plain, cwd=tmp_path))
     assert done.returncode == 2
     assert "不是 planner report 写出的整改台账" in done.stderr
     assert "is not a ledger written by planner report" in done.stderr

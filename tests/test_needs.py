@@ -112,7 +112,8 @@ def test_monitoring_delays_need_the_dates_they_count_to():
 
 
 def test_water_rules_need_their_indicators():
-    assert BUILTIN["WAT001"].needs == ("status", "water.quality_safe")
+    # either the quality test or the whole safe-water answer (是否解决安全饮用水) feeds it
+    assert BUILTIN["WAT001"].needs == ("status", "water")
     assert set(BUILTIN["WAT002"].needs) == {"status", *WATER_INDICATORS}
 
 

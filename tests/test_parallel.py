@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from .bilingual import in_both
 from .conftest import EXAMPLES
 
 PLANNER = [str(Path(sys.executable).parent / "planner")]
@@ -183,7 +184,7 @@ def test_a_household_that_kills_or_hangs_its_worker_alone_is_lost(
 @pytest.mark.parametrize("workers", ["0", "-2"])
 def test_workers_below_one_are_refused(workers: str) -> None:
     for command in ("check", "plan"):
-        done = _planner(command, DISTRICT, "--workers", workers)
+        done = in_both(lambda: _planner(command, DISTRICT, "--workers", workers))  # noqa: B023
         assert done.returncode == 2
         assert "工作进程数至少为 1" in done.stderr
         assert "must be at least 1" in done.stderr

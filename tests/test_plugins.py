@@ -163,7 +163,7 @@ def test_an_entry_point_may_name_a_yaml_rule_file_of_its_package(tmp_path):
 
 def test_a_yaml_entry_point_naming_a_missing_file_is_named(tmp_path):
     _pack_distribution(tmp_path, "yaml_only_pack:missing.yaml", "rules.yaml", "[]\n")
-    result = _planner("rules", path=tmp_path, cwd=tmp_path)
+    result = _planner("rules", "--lang", "en", path=tmp_path, cwd=tmp_path)
     assert result.returncode == 2
     assert "rule pack 'yamlpack' (yaml_only_pack:missing.yaml) failed to load" in result.stderr
     assert "Traceback" not in result.stderr

@@ -16,6 +16,8 @@ from planner.params import ParameterError, load_parameters
 from planner.params.provinces import find_province, shipped_provinces
 from planner.testing import load_example, merge_patch
 
+from .bilingual import in_both
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "households"
 THRESHOLD = "monitoring.threshold"
@@ -112,10 +114,10 @@ def test_the_province_reaches_worker_processes(tmp_path: Path) -> None:
 
 def test_an_unknown_province_on_the_command_line_is_a_usage_error(tmp_path: Path) -> None:
     folder = _district(tmp_path, 'reference-date = "2023-12-31"\n')
-    result = CliRunner().invoke(cli, ["check", str(folder), "--province", "云南"])
+    result = in_both(lambda: CliRunner().invoke(cli, ["check", str(folder), "--province", "云南"]))
     assert result.exit_code == 2
     assert "没有省份 '云南' 的参数" in result.output
     assert "no parameters for province" in result.output
     assert "Traceback" not in result.output
-    plan = CliRunner().invoke(cli, ["plan", str(folder), "--province", "云南"])
+    plan = CliRunner().invoke(cli, ["plan", str(folder), "--province", "云南", "--lang", "en"])
     assert plan.exit_code == 2 and "no parameters for province" in plan.output

@@ -70,6 +70,10 @@ _INCOME = _closed("Per-capita net income now and after the plan", {
     "poverty_line": _OPTIONAL_NUMBER, "monitoring_threshold": _OPTIONAL_NUMBER,
     "target": _NUMBER, "target_parameter": _TEXT, "clears_line": {"type": ["boolean", "null"]},
     "clears_threshold": {"type": ["boolean", "null"]}, "transfer_share": _OPTIONAL_NUMBER,
+    # projected_per_capita is an annualised run-rate; within_year_per_capita what the household
+    # has by within_year_until (31 December of the plan's year)
+    "projected_basis": {"type": "string", "enum": ["annualised"]},
+    "within_year_per_capita": _OPTIONAL_NUMBER, "within_year_until": _OPTIONAL_DATE,
 })
 
 _ITEMS = {"type": "array", "items": {"$ref": "#/$defs/item"}}
