@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import load_rules
+from planner.backends.python.fact_helpers import water_safe
 from planner.generate import Expected, Generator, GeneratorConfig
 from planner.generate.area import clean_village
 from planner.generate.problems import Injector
@@ -34,7 +35,6 @@ from planner.io.exportlayouts import export_layouts
 from planner.io.exportwrite import (
     with_assistance,
     with_disability_cards,
-    with_water_answer,
     write_export,
 )
 from planner.io.sources import part_fields
@@ -78,6 +78,20 @@ reference-date = "{REFERENCE_DATE.isoformat()}"
 province = "{PROVINCE}"
 income-year = {INCOME_YEAR}
 """
+
+
+def with_water_answer(household: Household, params: ParamValues) -> Household:
+    """``household`` with 是否解决安全饮用水 (``water.safe``) answered from the four indicators
+    (quality, quantity, convenience, reliability; thresholds from ``params``) where it is not
+    recorded, as the export gives the one overall answer: unchanged when the indicators do not
+    decide it."""
+    if household.water.safe is not None:
+        return household
+    safe = water_safe(household.water, params=params)
+    if safe is None:
+        return household
+    return household.model_copy(
+        update={"water": household.water.model_copy(update={"safe": safe})})
 
 
 @cache

@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from planner.backends.python.fact_helpers import water_safe
 from planner.facts import ACTIVE_STATUSES
 from planner.io.columns import ColumnMap, MapEntry, TableMap, default_column_map
 from planner.io.exportlayouts import ExportLayout, answered_kind, export_layouts
@@ -25,7 +24,6 @@ from planner.io.tabular import XlsxTables
 from planner.measures.catalog import MeasureCatalog, default_catalog
 from planner.model import Household, Village
 from planner.model.vocab import LABELS_ZH, DisabilityCategory
-from planner.params import ParamValues
 
 #: The sheet (and file) name of each written layout, as the 2023 monitoring system names them.
 EXPORT_SHEETS = {
@@ -106,20 +104,6 @@ def with_assistance(household: Household, catalog: MeasureCatalog | None = None)
         if added:
             assistance[column] = have + added
     return Household.model_validate({**household.model_dump(), "assistance": assistance})
-
-
-def with_water_answer(household: Household, params: ParamValues) -> Household:
-    """``household`` with 是否解决安全饮用水 (``water.safe``) answered from the four indicators
-    (quality, quantity, convenience, reliability; thresholds from ``params``) where it is not
-    recorded, as the export gives the one overall answer: unchanged when the indicators do not
-    decide it."""
-    if household.water.safe is not None:
-        return household
-    safe = water_safe(household.water, params=params)
-    if safe is None:
-        return household
-    return household.model_copy(
-        update={"water": household.water.model_copy(update={"safe": safe})})
 
 
 def with_disability_cards(household: Household) -> Household:
@@ -389,4 +373,4 @@ def write_export(folder: Path, households: Iterable[Household], villages: Iterab
 
 
 __all__ = ["EXPORT_SHEETS", "household_rows", "label_of", "village_rows", "with_assistance",
-           "with_disability_cards", "with_water_answer", "write_export", "write_sheet"]
+           "with_disability_cards", "write_export", "write_sheet"]
