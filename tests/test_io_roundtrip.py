@@ -105,7 +105,7 @@ def test_the_flat_layout_keeps_lists_of_records_in_part_tables(tmp_path):
     assert employment[0] == ("household_id,member_number,start,end,start_precision,end_precision,"
                              "place,county,monthly_pay,months,"
                              "employed,channel,industry,employer,point_to_point,travel_subsidy")
-    assert employment[-1] == "522425-999-0001,2,2021-08-01,,in_county,,,2,,,,,,"
+    assert employment[-1] == "522425-999-0001,2,2021-08-01,,,,in_county,,,2,,,,,,"
 
 
 def test_writing_again_removes_part_files_the_new_data_does_not_have(tmp_path):
