@@ -44,7 +44,7 @@ from enum import Enum
 from typing import Any
 
 from planner.backends.durable.adapter import refusal
-from planner.backends.python.conditions import Compiler, _numeric_minus, _numeric_times
+from planner.backends.python.conditions import Compiler, numeric_minus, numeric_times
 from planner.backends.python.env import Env, Getter, getter, param_getter
 from planner.params import ParamValues
 from planner.rule import Rule
@@ -180,13 +180,13 @@ class RuleCompiler(Reader):
         constant, rhs = self._operand(operand)
         if node.times is not None:
             if constant:
-                rhs = None if rhs is None else _numeric_times(rhs, node.times)
+                rhs = None if rhs is None else numeric_times(rhs, node.times)
             else:
                 rhs = {"$mul": {"$l": rhs, "$r": node.times}}
         if node.minus is not None:
             minus_constant, minus = self._operand(node.minus)
             if constant and minus_constant:
-                rhs = None if rhs is None or minus is None else _numeric_minus(rhs, minus)
+                rhs = None if rhs is None or minus is None else numeric_minus(rhs, minus)
             elif minus_constant and minus is None:
                 return True, None
             else:

@@ -59,13 +59,16 @@ def plan_quantifier(inner: Compiled, *, any_: bool) -> Compiled:
     return quantify
 
 
-def _numeric_times(value: Any, factor: float) -> Any:
+def numeric_times(value: Any, factor: float) -> Any:
+    """A spec operand's ``times``: the value (or each value of a list, unknowns kept) scaled;
+    shared with the durable backend's compiler."""
     if isinstance(value, list):
         return [None if v is None else v * factor for v in value]
     return value * factor
 
 
-def _numeric_minus(value: Any, offset: float) -> Any:
+def numeric_minus(value: Any, offset: float) -> Any:
+    """A spec operand's ``minus``: the value (or each value of a list) less ``offset``."""
     if isinstance(value, list):
         return [None if v is None else v - offset for v in value]
     return value - offset
@@ -138,9 +141,9 @@ class Compiler(Reader):
         """The right-hand side scaled by ``times`` and offset by ``minus`` (literals at once)."""
         literal = not isinstance(operand, (ParamRef, FactRef))
         if literal and times is not None:
-            operand, times = _numeric_times(operand, times), None
+            operand, times = numeric_times(operand, times), None
         if literal and minus is not None and not isinstance(minus, (ParamRef, FactRef)):
-            operand, minus = _numeric_minus(operand, minus), None
+            operand, minus = numeric_minus(operand, minus), None
         get = self._getter(operand)
         if times is None and minus is None:
             return get
@@ -152,12 +155,12 @@ class Compiler(Reader):
             if value is None:
                 return None
             if times is not None:
-                value = _numeric_times(value, factor)
+                value = numeric_times(value, factor)
             if offset is not None:
                 less = offset(env)
                 if less is None:
                     return None
-                value = _numeric_minus(value, less)
+                value = numeric_minus(value, less)
             return value
 
         return scaled
