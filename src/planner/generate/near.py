@@ -13,19 +13,8 @@ households of one family sharing a phone, DQ013) returns both households' findin
 injector does. Each module lists its builders
 in a ``NEAR`` tuple; :func:`all_nears` collects them.
 
-Codes with no meaningful near case in this corpus:
-
-- DQ006 (recorded size against the registered members) and DQ003 (one head): whole counts
-  compared for equality; a size one off is the problem itself, there is no "just inside".
-- MON012–MON020, MON006/MON007 (group against status), RSK001/RSK002/RSK004–RSK013 (a recorded
-  risk against the members' facts or the measures listed), SUP003/SUP004 (measure eligibility,
-  an unaddressed need), BEN001–BEN004/BEN006 (a benefit against a listed measure): yes/no
-  consistency checks with no threshold; their clean households are the whole clean corpus.
-- MON004 (a registration-era status after monitoring.registration_end): its boundary is the
-  dataset's reference date, one for the whole corpus, not a value of one household.
-- DQ013 for a phone written ``+86 138 0013 8000`` or ``138-0013-8000``: the form is normalised
-  when a cell is read (planner.io.cells, planner.phones), not in the model; the corpus is
-  checked from its JSON records, where such a number is rightly an invalid contact.
+Codes with no meaningful near case are listed in :data:`NO_NEAR_CASE` with the reason; a test
+holds every built-in rule code to exactly one of the two (a builder, or a reason).
 """
 
 from __future__ import annotations
@@ -33,6 +22,35 @@ from __future__ import annotations
 from planner.generate.problems import Injector, injector
 
 near = injector  # same shape: a near builder is an injector that plants no problem
+
+_CONSISTENCY = (
+    "a yes/no consistency check with no threshold: its clean households are the whole clean corpus"
+)
+
+#: Built-in codes with no near-threshold household, and why (English, for the rule docs' readers).
+NO_NEAR_CASE: dict[str, str] = {
+    "DQ003": "one head per household: a whole count compared for equality, no 'just inside'",
+    "DQ006": "recorded size against the registered members: a size one off is the problem itself",
+    "MON004": (
+        "a registration-era status after monitoring.registration_end: the boundary is the "
+        "dataset's reference date, one for the whole corpus, not a value of one household"
+    ),
+    **dict.fromkeys(
+        ("BEN001", "BEN002", "BEN003", "BEN004", "BEN006", "MON006", "MON007", "MON012",
+         "MON013", "MON014", "MON015", "MON016", "MON017", "MON018", "MON019", "MON020",
+         "RSK001", "RSK002", "RSK004", "RSK005", "RSK006", "RSK007", "RSK008", "RSK009",
+         "RSK010", "RSK011", "RSK012", "RSK013", "SUP003", "SUP004"),
+        _CONSISTENCY,
+    ),
+    **dict.fromkeys(
+        ("PLN001", "PLN002", "PLN003", "PLN004"),
+        "the engine's own finding (a rule error, a waiver's dates, a time-out), not a rule "
+        "over household data",
+    ),
+}
+# DQ013 for a phone written ``+86 138 0013 8000`` or ``138-0013-8000``: the form is normalised
+# when a cell is read (planner.io.cells, planner.phones), not in the model; the corpus is checked
+# from its JSON records, where such a number is rightly an invalid contact.
 
 
 def all_nears() -> dict[str, tuple[Injector, ...]]:
