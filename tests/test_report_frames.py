@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 
 from planner.backends.python.engine import Checker
+from planner.extras import MissingExtra
 from planner.io import open_dataset
 from planner.params import load_parameters
 from planner.report import Aggregates, aggregate
-from planner.report.frames import FramesUnavailable, tables
+from planner.report.frames import tables
 from planner.run import Run
 
 from .conftest import EXAMPLES
@@ -78,10 +79,20 @@ def test_pandas_frames_have_the_same_rows(district) -> None:
 
 def test_an_unknown_or_missing_library_is_a_bilingual_error(district) -> None:
     result, _ = district
-    with pytest.raises(FramesUnavailable, match=r"不支持的数据框库.*\n.*unsupported"):
+    with pytest.raises(ValueError, match=r"未知的数据框库.*\n.*unknown frame library"):
         result.to_frames("spark")
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        with pytest.raises(FramesUnavailable, match="未安装 pandas"):
-            result.to_frames("pandas")
+    for library in ("pandas", "polars"):
+        try:
+            __import__(library)
+        except ImportError:
+            with pytest.raises(MissingExtra, match=f"{library} 未安装"):
+                result.to_frames(library)
+
+
+def test_frames_are_chosen_as_every_frame_of_planner(district) -> None:
+    """``to_frames()`` with no library takes the one planner.frames.frame takes (pandas first)."""
+    result, _ = district
+    from planner.frames import frame
+
+    chosen = type(frame([], ["a"]))
+    assert all(type(f) is chosen for f in result.to_frames().values())

@@ -9,7 +9,7 @@ a row, lists joined by ``;`` as in the CSV outputs, evidence as JSON text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from planner.extras import MissingExtra, require
@@ -28,11 +28,14 @@ FINDING_COLUMNS = (
 )
 
 
-def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str], library: str | None = None
-          ) -> Any:
+def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str], library: str | None = None,
+          types: Mapping[str, str] | None = None) -> Any:
     """A ``pandas.DataFrame`` or ``polars.DataFrame`` of ``rows`` with ``columns`` in order.
 
-    ``library`` is ``"pandas"`` or ``"polars"``; ``None`` takes the first installed.
+    ``library`` is ``"pandas"`` or ``"polars"``; ``None`` takes the first installed of
+    :data:`LIBRARIES`. ``types`` gives a column's kind (``"text"``, ``"float"`` or ``"int"``) so
+    that a polars column of nulls keeps its type; pandas infers its own. Raises
+    :class:`~planner.extras.MissingExtra` when the library (or either) is not installed.
     """
     if library is not None and library not in LIBRARIES:
         raise ValueError(f"未知的数据框库 {library!r}（可用：pandas、polars）\n"
@@ -47,7 +50,11 @@ def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str], library: str |
         if name == "pandas":
             return module.DataFrame.from_records(list(rows), columns=list(columns))
         data = {column: [row.get(column) for row in rows] for column in columns}
-        return module.DataFrame(data, strict=False)
+        if types is None:
+            return module.DataFrame(data, strict=False)
+        kinds = {"text": module.Utf8, "float": module.Float64, "int": module.Int64}
+        return module.DataFrame(data, schema={c: kinds[types[c]] if c in types else None
+                                              for c in columns}, strict=False)
     raise MissingExtra("frames", "pandas")  # neither installed
 
 

@@ -154,10 +154,10 @@ class Aggregates:
         return result
 
     def to_frames(self, library: str | None = None) -> dict[str, Any]:
-        """The aggregates as polars (else pandas) data frames: ``areas``, ``counts``,
+        """The aggregates as pandas (else polars) data frames: ``areas``, ``counts``,
         ``rankings``, ``helpers``, ``collectors`` (:mod:`planner.report.frames` documents
-        their columns). Raises :class:`planner.report.frames.FramesUnavailable` when neither
-        library (or the one asked for) is installed."""
+        their columns). Raises :class:`planner.extras.MissingExtra` when neither library (or
+        the one asked for) is installed."""
         from planner.report.frames import to_frames
 
         return to_frames(self, library)

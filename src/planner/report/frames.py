@@ -25,8 +25,9 @@ one row per fact, flat columns, no nested values:
     ``households_with_findings``, ``findings``, ``overdue_measures``, ``overdue_visits``,
     ``data_problems``.
 
-Neither library is a dependency of planner: polars comes with the ``columnar`` extra. Asking for
-frames with neither installed raises :class:`FramesUnavailable`.
+The library is chosen as for every frame of planner (:func:`planner.frames.frame`: the one
+asked for, else pandas, else polars; extras ``pandas``, ``polars`` or ``frames``); with neither
+installed it raises :class:`~planner.extras.MissingExtra`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from planner.errors import BilingualError
 from planner.report.aggregates import PersonStats
 
 if TYPE_CHECKING:
@@ -52,14 +52,6 @@ _PERSON_COLUMNS = tuple(f.name for f in fields(PersonStats))
 _TEXT = {"level", "town", "name", "dimension", "key", "ranking", "area", "organisation"}
 _FLOAT = {"data_problems_per_100", "problem_share", "completion_rate", "completion_benchmark",
           "funds_allocated", "funds_disbursed", "disbursement_rate", "disbursement_benchmark"}
-#: The frame libraries, in order of preference.
-LIBRARIES = ("polars", "pandas")
-
-
-class FramesUnavailable(BilingualError, ImportError):
-    """Neither polars nor pandas (nor the library asked for) is installed."""
-
-
 def tables(aggregates: Aggregates) -> dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
     """The frames' contents as plain rows: name → (columns, rows)."""
     areas: list[tuple[Any, ...]] = []
@@ -91,33 +83,19 @@ def tables(aggregates: Aggregates) -> dict[str, tuple[tuple[str, ...], list[tupl
 
 
 def to_frames(aggregates: Aggregates, library: str | None = None) -> dict[str, Any]:
-    """The aggregates as data frames of ``library`` ("polars" or "pandas"; by default the
-    first installed): ``areas``, ``counts``, ``rankings``, ``helpers``, ``collectors`` (see the
-    module's documentation for their columns). Raises :class:`FramesUnavailable`."""
-    import importlib
+    """The aggregates as data frames of ``library`` ("pandas" or "polars"; by default as
+    :func:`planner.frames.frame` chooses): ``areas``, ``counts``, ``rankings``, ``helpers``,
+    ``collectors`` (see the module's documentation for their columns). Raises
+    :class:`~planner.extras.MissingExtra` when the library is not installed."""
+    from planner.frames import frame
 
-    wanted = (library,) if library is not None else LIBRARIES
-    if library is not None and library not in LIBRARIES:
-        raise FramesUnavailable(f"不支持的数据框库：{library}（可用 polars 或 pandas）",
-                                f"unsupported frame library: {library} (polars or pandas)")
-    for name in wanted:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        frames: dict[str, Any] = {}
-        for key, (columns, rows) in tables(aggregates).items():
-            if name == "polars":  # typed columns: a column all null keeps its type
-                schema = {column: module.Utf8 if column in _TEXT else module.Float64
-                          if column in _FLOAT else module.Int64 for column in columns}
-                frames[key] = module.DataFrame(rows, schema=schema, orient="row")
-            else:
-                frames[key] = module.DataFrame.from_records(rows, columns=list(columns))
-        return frames
-    shown = " / ".join(wanted)
-    raise FramesUnavailable(
-        f"未安装 {shown}：pip install 'fuping-planner[columnar]'（polars）或 pandas",
-        f"{shown} not installed: pip install 'fuping-planner[columnar]' (polars) or pandas")
+    frames: dict[str, Any] = {}
+    for key, (columns, rows) in tables(aggregates).items():
+        types = {column: "text" if column in _TEXT else "float" if column in _FLOAT else "int"
+                 for column in columns}
+        frames[key] = frame([dict(zip(columns, row, strict=True)) for row in rows], columns,
+                            library, types)
+    return frames
 
 
-__all__ = ["LIBRARIES", "FramesUnavailable", "tables", "to_frames"]
+__all__ = ["tables", "to_frames"]
