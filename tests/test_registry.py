@@ -75,3 +75,16 @@ def test_codes_follow_the_family_prefix_and_names_are_unique() -> None:
 def test_docs_rules_md_is_up_to_date() -> None:
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == rules_markdown(RULES), f"docs/rules.md is stale: run {REGENERATE}"
+
+
+def test_rule_docs_say_what_each_rule_deliberately_does_not_flag() -> None:
+    """Issue 14: the rules page lists a rule's near-threshold households (what it deliberately
+    leaves alone), or why it has none."""
+    from planner.generate.near import NO_NEAR_CASE, all_nears
+
+    page = rules_markdown(RULES)
+    sections = {s.split(" ", 1)[0]: s for s in page.split("\n## ")[1:]}
+    edu001 = all_nears()["EDU001"][0].summary
+    assert "**Deliberately not flagged**" in sections["EDU001"] and edu001 in sections["EDU001"]
+    assert edu001 not in sections["EDU002"]
+    assert f"**No near-threshold case:** {NO_NEAR_CASE['DQ003']}." in sections["DQ003"]

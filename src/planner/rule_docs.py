@@ -8,7 +8,7 @@ Regenerate the committed page after changing rules::
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -49,8 +49,24 @@ def _section_body(text: str, deeper: int = 1) -> str:
     )
 
 
-def rule_markdown(rule: Rule, catalog: Any = None) -> str:
-    """The Markdown section of one rule."""
+def _near_lines(code: str, nears: Mapping[str, Sequence[Any]], none: Mapping[str, str]
+                ) -> list[str]:
+    """What the precision corpus says a rule deliberately does not flag (planner.generate.near):
+    its near-threshold households, or why it has none."""
+    if code in nears:
+        return ["**Deliberately not flagged** (near-threshold households of the precision "
+                "corpus, `planner generate --near-share`; the tests hold the rule silent on "
+                "each):", "", *(f"- {builder.summary}" for builder in nears[code]), ""]
+    if code in none:
+        return [f"**No near-threshold case:** {none[code]}.", ""]
+    return []
+
+
+def rule_markdown(rule: Rule, catalog: Any = None,
+                  nears: Mapping[str, Sequence[Any]] | None = None,
+                  no_near: Mapping[str, str] | None = None) -> str:
+    """The Markdown section of one rule; ``nears`` (code → near builders) and ``no_near``
+    (code → reason) add what it deliberately does not flag."""
     lines = [
         f"## {rule.code} {rule.name}",
         "",
@@ -86,6 +102,7 @@ def rule_markdown(rule: Rule, catalog: Any = None) -> str:
         lines.append("**Fields needed** (not run on a source without them): "
                      + ", ".join(f"`{field}`" for field in rule.needs))
         lines.append("")
+    lines += _near_lines(rule.code, nears or {}, no_near or {})
     return "\n".join(lines)
 
 
@@ -109,8 +126,11 @@ def rules_markdown(rules: Iterable[Rule], catalog: Any = None) -> str:
             f" | {rule.family} | {rule.scope} | {zh} | {en} |"
         )
     lines.append("")
+    from planner.generate.near import NO_NEAR_CASE, all_nears
+
+    nears = all_nears()
     for rule in rules:
-        lines.append(rule_markdown(rule, catalog))
+        lines.append(rule_markdown(rule, catalog, nears, NO_NEAR_CASE))
     return "\n".join(lines).rstrip() + "\n"
 
 
