@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 import random
 from datetime import date
 from typing import Any
 
 from planner.facts import age_on
-from planner.generate.edits import Household, ages, capable_members, planned
+from planner.generate.edits import (
+    Household,
+    ages,
+    capable_members,
+    planned,
+    school_entry_cutoff,
+)
 from planner.generate.household import BuildContext, measure_record
 from planner.generate.identity import id_number
 from planner.generate.inject_quality import BuildSecond, PairResult, _stop_working
@@ -55,6 +62,30 @@ def disability_card_number_agreeing(
     member = rng.choice(members)
     member["id_number"] += _CARD_DIGIT[member["disability_category"]] + str(
         member["disability_grade"])
+    return []
+
+
+@near("DQ002")
+def born_on_a_leap_day(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A member born in a leap year recorded, and numbered, as born on 29 February, a day most
+    years lack: the record agrees with digits 7–14 (DQ002 must not fire; domain.md §5). Only a
+    member born later in that year whose age on the reference date and on the school-entry
+    cut-off stays the same is moved (earlier: no spell of work starts before a later 16th
+    birthday)."""
+    cutoff = school_entry_cutoff(ctx)
+    members = []
+    for member in household["members"]:
+        born = date.fromisoformat(member["birth_date"])
+        if calendar.isleap(born.year) and born > (leap := date(born.year, 2, 29)) and all(
+                age_on(born, day) == age_on(leap, day) for day in (ctx.when, cutoff)):
+            members.append((member, leap))
+    if not members:
+        raise NotApplicable("no member born later in a leap year of the same age")
+    member, leap = rng.choice(members)
+    member["birth_date"] = leap.isoformat()
+    member["id_number"] = ctx.ids.allocate(leap, member["sex"] == "male")
     return []
 
 
@@ -176,6 +207,13 @@ def split_household_sharing_the_phone(
     return second, [], []
 
 
-NEAR = (split_household_sharing_the_phone, id_ending_in_x_agreeing,
-        disability_card_number_agreeing, namesake_born_the_same_day, only_the_required_fields,
-        job_placement_planned_nobody_working, job_placement_done_for_the_one_worker)
+NEAR = (
+    split_household_sharing_the_phone,
+    id_ending_in_x_agreeing,
+    disability_card_number_agreeing,
+    born_on_a_leap_day,
+    namesake_born_the_same_day,
+    only_the_required_fields,
+    job_placement_planned_nobody_working,
+    job_placement_done_for_the_one_worker,
+)
