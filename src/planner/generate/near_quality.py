@@ -13,6 +13,7 @@ from planner.generate.edits import (
     ages,
     capable_members,
     planned,
+    rerecord,
     school_entry_cutoff,
 )
 from planner.generate.household import BuildContext, measure_record
@@ -114,6 +115,33 @@ def namesake_born_the_same_day(
     return second, [], []
 
 
+@near("DQ004", "pair")
+def moved_out_child_kept_on_file(
+    first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
+) -> PairResult:
+    """A grown child who set up a household of their own and is its head, kept on file in the
+    parents' household as moved out (``registered: false``, not counted in its size or income):
+    one registration, not two (DQ004 compares registered members only; it must not fire).
+    The child is healthy, out of school, neither works nor is named by a measure: the parents'
+    income records, causes and risks stay theirs."""
+    named = {m.get("beneficiary") for m in first["measures"]}
+    candidates = [
+        n for n, (m, age) in enumerate(zip(first["members"], ages(first, ctx), strict=True),
+                                       start=1)
+        if n > 1 and age >= 20 and n not in named and not m["employment"]
+        and not m["public_welfare_posts"] and m["health"] == "healthy"
+        and m["schooling"] == "not_student"
+        and m["relation"] in ("son", "daughter", "son_in_law", "daughter_in_law")]
+    if not candidates:
+        raise NotApplicable("no grown child out of work")
+    child = first["members"][rng.choice(candidates) - 1]
+    second = build_second(child)
+    child["registered"] = False
+    first["recorded_size"] = sum(m.get("registered", True) for m in first["members"])
+    rerecord(first, ctx, rng)
+    return second, [], []
+
+
 def _blank(record: dict[str, Any], path: str) -> None:
     """Set the value at dotted ``path`` of ``record`` to None (a missing part stays missing)."""
     *parts, field = path.split(".")
@@ -186,6 +214,8 @@ def job_placement_done_for_the_one_worker(
         raise NotApplicable("not exactly one member working")
     if wage <= 0 or "job_placement" in {m["measure"] for m in household["measures"]}:
         raise NotApplicable("no wage income, or a job placement already recorded")
+    if workers[0] not in capable_members(household, ctx, 17, 59):
+        raise NotApplicable("the worker is not of an age and labour to be placed (SUP003)")
     household["measures"].append(
         measure_record("job_placement", ctx.when, rng, beneficiary=workers[0]))
     return []
@@ -213,6 +243,7 @@ NEAR = (
     disability_card_number_agreeing,
     born_on_a_leap_day,
     namesake_born_the_same_day,
+    moved_out_child_kept_on_file,
     only_the_required_fields,
     job_placement_planned_nobody_working,
     job_placement_done_for_the_one_worker,
