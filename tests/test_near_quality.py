@@ -51,6 +51,13 @@ def _recorded_the_day_after(households: list[Record], when: date) -> None:
     member["birth_date"] = (born + timedelta(days=1)).isoformat()
 
 
+def _recorded_a_day_off_the_number(households: list[Record], when: date) -> None:
+    member = _members(households, lambda m: m["birth_date"] is None)[0]
+    number = member["id_number"]
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    member["birth_date"] = (born + timedelta(days=1)).isoformat()
+
+
 def _one_number(households: list[Record], when: date) -> None:
     first, second = households[0], households[1]
     for namesake in second["members"]:
@@ -87,6 +94,7 @@ STEP_PAST: dict[str, tuple[str, StepPast]] = {
     "id_ending_in_x_agreeing": ("DQ002", _x_with_the_other_sex),
     "disability_card_number_agreeing": ("DQ002", _card_of_another_grade),
     "born_on_a_leap_day": ("DQ002", _recorded_the_day_after),
+    "birth_date_and_sex_left_to_the_id_number": ("DQ002", _recorded_a_day_off_the_number),
     "namesake_born_the_same_day": ("DQ004", _one_number),
     "moved_out_child_kept_on_file": ("DQ004", _registered_again),
     "college_at_its_youngest": ("DQ007", lambda hs, when: _a_year_younger(

@@ -90,6 +90,17 @@ def born_on_a_leap_day(
     return []
 
 
+@near("DQ002")
+def birth_date_and_sex_left_to_the_id_number(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A member whose 出生日期 and 性别 cells are blank, the valid ID number saying both: nothing
+    to compare, and nothing missing (DQ002 and DQ008 must not fire; domain.md §5)."""
+    member = rng.choice(household["members"])
+    member["birth_date"] = member["sex"] = None
+    return []
+
+
 @near("DQ004", "pair")
 def namesake_born_the_same_day(
     first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
@@ -242,6 +253,7 @@ NEAR = (
     id_ending_in_x_agreeing,
     disability_card_number_agreeing,
     born_on_a_leap_day,
+    birth_date_and_sex_left_to_the_id_number,
     namesake_born_the_same_day,
     moved_out_child_kept_on_file,
     only_the_required_fields,
