@@ -55,11 +55,6 @@ def test_near_households_take_clean_slots_and_expect_nothing() -> None:
 PENDING = {
     "BAS001",
     "DIS001",
-    "DQ002",
-    "DQ004",
-    "DQ007",
-    "DQ008",
-    "DQ011",
     "EDU005",
     "IND001",
     "IND002",

@@ -399,6 +399,29 @@ def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
     monitoring["eliminated_on"] = date(year, month, day).isoformat()
 
 
+def _education_at_its_youngest(level: str) -> Edit:
+    """An edit recording completed education ``level`` for a member out of school aged exactly
+    its education.education_min_age."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        youngest = int(ctx.values["education.education_min_age"][level])
+        member = _member(household, ctx, rng, lambda m, age: (
+            age == youngest and m.get("schooling") == "not_student"
+            and m.get("education") is not None), f"member of {youngest} out of school")
+        member["education"] = level
+
+    return edit
+
+
+def _junior_secondary_at_its_youngest(household: Household, ctx: BuildContext,
+                                      rng: random.Random) -> None:
+    youngest = int(ctx.values["education.stage_ages"]["junior_secondary"][0])
+    member = _member(household, ctx, rng, lambda m, age: (
+        age == youngest and m.get("schooling") in ("primary", "junior_secondary")),
+        f"pupil of {youngest}")
+    member["schooling"], member["grade"] = "junior_secondary", 1
+
+
 def at_limit(row: Limit) -> Injector:
     """The near builder of a row of :data:`LIMITS`."""
 
@@ -567,6 +590,18 @@ LIMITS += (
           "A 脱贫不稳定户 or 边缘易致贫户 identified since risk.identification_income_check_from "
           "(2023) with exactly risk.identification_income_max (20,000 yuan) per head (MON009 "
           "must not fire).", _identified_at_the_income_ceiling, after_registration=True),
+    Limit("DQ007", "college_at_its_youngest",
+          "A member out of school aged exactly education.education_min_age for 大专 (18) who "
+          "completed college (DQ007 must not fire; domain.md §4.3 demography).",
+          _education_at_its_youngest("college")),
+    Limit("DQ007", "bachelor_at_its_youngest",
+          "A member out of school aged exactly education.education_min_age for 本科及以上 (19) "
+          "with a bachelor's degree (DQ007 must not fire; domain.md §4.3 demography).",
+          _education_at_its_youngest("bachelor_or_above")),
+    Limit("DQ007", "junior_secondary_at_its_youngest",
+          "A pupil aged exactly the youngest age of education.stage_ages for 初中 (11; 12 from "
+          "2021) in its first grade (DQ007 must not fire; fuping 5_17_003).",
+          _junior_secondary_at_its_youngest),
 )
 
 NEAR = tuple(at_limit(row) for row in LIMITS)

@@ -276,6 +276,9 @@ def missing_required(ctx: RuleContext) -> Iterator[Hit]:
     the keys that source can record are checked (`water.access`: piped water or fetch time): a
     column the export does not have is not the household's omission, while an empty cell in a
     column it has still is.
+    Deliberately not flagged: a record complete to exactly the required keys, every optional key
+    blank, labour capacity blank below 16 or above 65 and 在校生状况 blank outside 6–23
+    (EDU006 asks for 在校生状况 or 文化程度 from 24).
     Trigger to inject: delete `housing.safety_grade`, or a member's `medical_insurance`.
     DQ008 is a Python rule: the fields it checks are the parameter's value (a district adds or
     drops keys), household and member fields come from one household rule in that order, and an
