@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from planner import Project, Village, check
 from planner.generate import Generator, GeneratorConfig
 from planner.generate.near import all_nears
-from tests.test_generator_recall import report, run
+from tests.test_generator_recall import built_in_rules, report, run
 
 HOUSEHOLD_KINDS = ("household", "pair")
 AREA_KINDS = ("village", "project", "town")
@@ -64,6 +65,21 @@ def test_near_households_take_clean_slots_and_expect_nothing() -> None:
     # A near builder may bring the findings that legitimately come with it (planner.generate.near:
     # a water problem above the monitoring range is WAT002), never the one it stays clear of.
     assert all(g.near not in {e.code for e in g.expected} for g in corpus if g.near)
+
+
+def test_an_area_of_near_records_only_raises_no_finding() -> None:
+    # Every village, project and town left clean (no problem injected) gets a near builder when
+    # one applies: nothing is expected and the rules find nothing.
+    config = GeneratorConfig(households=0, seed=9, problem_share=0, near_share=1.0, villages=40,
+                             towns=10, reference_date=date(2020, 9, 30))
+    generator = Generator(config)
+    villages, projects, expected = generator.area()
+    assert expected == []
+    assert sum(generator.summary.near_area.values()) >= len(villages)
+    result = check([], villages=[Village.model_validate(v) for v in villages],
+                   projects=[Project.model_validate(p) for p in projects],
+                   rules=built_in_rules(), reference_date=config.when)
+    assert [(f.subject, f.code) for f in result.findings] == []
 
 
 # Codes still waiting for a near builder or a reason (issue 14); each is removed when it gets one.
