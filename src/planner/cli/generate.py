@@ -69,8 +69,8 @@ def _weights(items: tuple[str, ...]) -> dict[str, float]:
     type=click.FloatRange(0, 1),
     default=0.0,
     show_default=True,
-    help="Share of the other households built just on the safe side of one rule's threshold "
-    "(the precision corpus).",
+    help="Share of the other households (villages, projects, towns) built just on the safe side "
+    "of one rule's threshold (the precision corpus).",
 )
 @click.option(
     "--weight",
@@ -179,6 +179,10 @@ def generate(
     if summary.near:
         near = sum(summary.near.values())
         click.echo(pick(f"临界户（应无问题）：{near}", f"near-threshold clean households: {near}"))
+    if summary.near_area:
+        near = sum(summary.near_area.values())
+        click.echo(pick(f"临界村、项目和乡镇（应无问题）：{near}",
+                        f"near-threshold clean villages, projects and towns: {near}"))
     click.echo(pick(f"预期问题清单：{paths.manifest}", f"expected findings: {paths.manifest}"))
     if summary.skipped:
         skipped = ", ".join(f"{code}×{n}" for code, n in sorted(summary.skipped.items()))

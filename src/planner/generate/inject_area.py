@@ -10,6 +10,7 @@ rules legitimately report.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -136,15 +137,39 @@ Chooser = Callable[[str, random.Random], Injector | None]
 
 
 def generate_area(
-    ctx: BuildContext, choose: Chooser
+    ctx: BuildContext,
+    choose: Chooser,
+    near: Chooser | None = None,
+    applied: Counter[str] | None = None,
 ) -> tuple[list[Record], list[Record], list[Expected]]:
     """Villages and projects of the county, each given a problem when ``choose`` picks one.
 
-    ``choose(kind, rng)`` returns the injector for a village, project or town, or None.
+    ``choose(kind, rng)`` returns the injector for a village, project or town, or None. One
+    left without a problem may get a near builder (:mod:`planner.generate.near_area`) when
+    ``near(kind, rng)`` returns one; its code is then counted in ``applied``. A builder that
+    declines (:class:`NotApplicable`), or a project one that would pull a clean town below the
+    completion benchmark, leaves the record clean.
     """
     when = ctx.when
     rng = random.Random(f"area/{ctx.config.seed}")
     layout = ctx.layout
+    benchmark = float(ctx.values["projects.completion_benchmark"])
+
+    def nearby(kind: str, trial: Any) -> tuple[str, list[Expected]] | None:
+        """A near builder's code and findings once applied to ``trial`` (a copy), or None."""
+        builder = None if near is None else near(kind, rng)
+        if builder is None:
+            return None
+        try:
+            return builder.code, builder.function(trial, rng, ctx)
+        except NotApplicable:
+            return None
+
+    def keep(near_code: str | None, found: list[Expected]) -> None:
+        if near_code is not None and applied is not None:
+            applied[near_code] += 1
+        expected.extend(found)
+
     villages: list[Record] = []
     expected: list[Expected] = []
     for slot in layout.villages:
@@ -152,6 +177,9 @@ def generate_area(
         chosen = choose("village", rng)
         if chosen is not None:
             expected.extend(chosen.function(village, rng, ctx))
+        elif (built := nearby("village", trial := {**village})) is not None:
+            village = trial
+            keep(*built)
         villages.append(village)
     projects: list[Record] = []
     for town, code in layout.towns:
@@ -164,26 +192,35 @@ def generate_area(
         chosen = choose("town", rng)
         if chosen is not None:
             expected.extend(chosen.function(town_projects, rng, ctx))
-        benchmark = float(ctx.values["projects.completion_benchmark"])
-        for project in town_projects:
+        elif (built := nearby("town", trials := [{**p} for p in town_projects])) is not None:
+            town_projects = trials
+            keep(*built)
+        for number, project in enumerate(town_projects):
             chosen = choose("project", rng)
-            if chosen is None or ("completed_on" not in project and _due(project, when)):
+            if "completed_on" not in project and _due(project, when):
                 continue
             trial = {**project}
-            try:
-                found = chosen.function(trial, rng, ctx)
-            except NotApplicable:
-                continue
-            rate = completion_rate([trial if p is project else p for p in town_projects], when)
+            near_code: str | None = None
+            if chosen is None:
+                built = nearby("project", trial)
+                if built is None:
+                    continue
+                near_code, found = built
+            else:
+                try:
+                    found = chosen.function(trial, rng, ctx)
+                except NotApplicable:
+                    continue
+            # an unfinished project must not pull a clean town below the benchmark (PRJ001)
+            rate = completion_rate([*town_projects[:number], trial, *town_projects[number + 1:]],
+                                   when)
             if (
-                chosen.code == "PRJ003"
-                and rate is not None
+                rate is not None
                 and rate < benchmark
                 and not any(e.code == "PRJ001" for e in expected if e.subject == town)
             ):
                 continue
-            project.clear()
-            project.update(trial)
-            expected.extend(found)
+            town_projects[number] = trial
+            keep(near_code, found)
         projects.extend(town_projects)
     return villages, projects, expected

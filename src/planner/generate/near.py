@@ -31,6 +31,10 @@ _CONSISTENCY = (
 NO_NEAR_CASE: dict[str, str] = {
     "DQ003": "one head per household: a whole count compared for equality, no 'just inside'",
     "DQ006": "recorded size against the registered members: a size one off is the problem itself",
+    "VIL004": (
+        "a count of households or people compared with zero: a village has some or has none; "
+        "the least non-zero count is no boundary an office meets, and a blank count is VIL003's"
+    ),
     "MON004": (
         "a registration-era status after monitoring.registration_end: the boundary is the "
         "dataset's reference date, one for the whole corpus, not a value of one household"
@@ -56,6 +60,7 @@ NO_NEAR_CASE: dict[str, str] = {
 def all_nears() -> dict[str, tuple[Injector, ...]]:
     """Every built-in near builder by the code it stays clear of, in code order."""
     from planner.generate import (
+        near_area,
         near_education,
         near_education_aid,
         near_housing,
@@ -68,8 +73,8 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education, near_education_aid, near_housing, near_income, near_limits,
-                   near_monitoring, near_quality, near_support, near_water):
+    for module in (near_area, near_education, near_education_aid, near_housing, near_income,
+                   near_limits, near_monitoring, near_quality, near_support, near_water):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

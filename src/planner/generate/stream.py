@@ -36,13 +36,16 @@ class Generated:
 
 @dataclass(slots=True)
 class Summary:
-    """What a run produced: households, injected problems by code, and slots given up."""
+    """What a run produced: households, injected problems by code, slots given up, and near
+    builders applied by code (``near`` to households, ``near_area`` to villages, projects and
+    towns)."""
 
     households: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     expected: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     near: Counter[str] = field(default_factory=Counter)
+    near_area: Counter[str] = field(default_factory=Counter)
     villages: int = 0
     projects: int = 0
 
@@ -61,10 +64,14 @@ class Generator:
         self._choices = {
             kind: self._weighted(kind) for kind in ("household", "village", "project", "town")
         }
-        self._nears = [
+        nears = [
             variant for variants in all_nears().values() for variant in variants
             if self._in_era(variant)
         ] if config.near_share else []
+        self._nears = [v for v in nears if v.kind in ("household", "pair")]
+        self._area_nears = {
+            kind: [v for v in nears if v.kind == kind] for kind in ("village", "project", "town")
+        }
 
     def _in_era(self, variant: Injector) -> bool:
         if variant.monitoring_era and not self.ctx.monitoring_on:
@@ -99,6 +106,14 @@ class Generator:
             if v.kind == kind or (kind == "household" and v.kind == "pair")
         ]
         return variants[0] if len(variants) == 1 else rng.choice(variants)
+
+    def choose_near(self, kind: str, rng: random.Random) -> Injector | None:
+        """For a village, project or town left clean: with probability ``near_share``, a near
+        builder of ``kind`` (none drawn, and ``rng`` untouched, when there is none)."""
+        builders = self._area_nears.get(kind)
+        if not builders or rng.random() >= self.config.near_share:
+            return None
+        return rng.choice(builders)
 
     def households(self) -> Iterator[Generated]:
         """Every household of the dataset, in order."""
@@ -179,7 +194,8 @@ class Generator:
 
     def area(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Expected]]:
         """The county's villages and projects, with their problems and expected findings."""
-        villages, projects, expected = generate_area(self.ctx, self.choose)
+        villages, projects, expected = generate_area(
+            self.ctx, self.choose, self.choose_near, self.summary.near_area)
         self.summary.villages, self.summary.projects = len(villages), len(projects)
         for item in expected:
             self.summary.expected[item.code] += 1

@@ -22,6 +22,7 @@ from planner.backends.columnar.item_entities import ITEM_TABLES
 from planner.backends.columnar.steps import Batch, joined
 from planner.backends.columnar.tables import Unsupported
 from planner.backends.columnar.values import NO_CONSTANT, Value, constant, plain, unknown_if_any
+from planner.backends.python.conditions import MINUS_DECIMALS, numeric_minus
 from planner.spec import (
     All,
     AllMeasures,
@@ -217,8 +218,7 @@ class ConditionCompiler(Reader):
                     raise Unsupported("minus a fact")
                 if less.constant is None:
                     return constant(None)
-                value = ([None if v is None else v - less.constant for v in value]
-                         if isinstance(value, list) else value - less.constant)
+                value = numeric_minus(value, less.constant)
             return constant(value)
         expr = right.column
         if node.times is not None:
@@ -227,7 +227,8 @@ class ConditionCompiler(Reader):
             less = self._operand(node.minus)
             if less.known and less.constant is None:
                 return constant(None)
-            expr = expr - (pl.lit(less.constant) if less.known else less.column)
+            expr = (expr - (pl.lit(less.constant) if less.known else less.column)).round(
+                MINUS_DECIMALS)
         return Value(expr, right.kind)
 
     def _contains(self, left: Value, right: Value) -> pl.Expr:
