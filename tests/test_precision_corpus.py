@@ -54,7 +54,6 @@ def test_near_households_take_clean_slots_and_expect_nothing() -> None:
 # Codes still waiting for a near builder or a reason (issue 14); each is removed when it gets one.
 PENDING = {
     "BAS001",
-    "DIS001",
     "DQ002",
     "DQ004",
     "DQ007",
@@ -63,9 +62,6 @@ PENDING = {
     "EDU005",
     "IND001",
     "IND002",
-    "MED002",
-    "MED006",
-    "MED007",
     "MON005",
     "MON008",
     "MON011",
@@ -86,12 +82,6 @@ PENDING = {
     "VIL007",
     "VIL008",
     "VIL009",
-    "WAT001",
-    "WRK006",
-    "WRK007",
-    "WRK008",
-    "WRK009",
-    "WRK010",
 }
 
 

@@ -31,6 +31,11 @@ _CONSISTENCY = (
 NO_NEAR_CASE: dict[str, str] = {
     "DQ003": "one head per household: a whole count compared for equality, no 'just inside'",
     "DQ006": "recorded size against the registered members: a size one off is the problem itself",
+    "WAT001": (
+        "a recorded test result (GB 5749 met or not, or the export's one answer 是否解决安全"
+        "饮用水) with no parameter: nothing lies just inside a no; the indicators with "
+        "thresholds (quantity, fetching time, reliability) are WAT002's, which has near builders"
+    ),
     "MON004": (
         "a registration-era status after monitoring.registration_end: the boundary is the "
         "dataset's reference date, one for the whole corpus, not a value of one household"
@@ -58,6 +63,7 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
     from planner.generate import (
         near_education,
         near_education_aid,
+        near_health,
         near_housing,
         near_income,
         near_limits,
@@ -65,11 +71,13 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_quality,
         near_support,
         near_water,
+        near_work,
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_education, near_education_aid, near_housing, near_income, near_limits,
-                   near_monitoring, near_quality, near_support, near_water):
+    for module in (near_education, near_education_aid, near_health, near_housing, near_income,
+                   near_limits, near_monitoring, near_quality, near_support, near_water,
+                   near_work):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

@@ -1,0 +1,154 @@
+"""Near-threshold clean households of the work-record rules (WRK006–WRK010; see
+planner.generate.near), rows of the shared table of planner.generate.near_limits.
+
+Each row edits a clean household's work records to stand just inside what the rule flags: a
+date boundary (a spell that ended on the last day of the year before, or on the reference date
+itself), a place the rule leaves out (a workshop in the home county), an answer that counts
+though it is no (是否点对点输送 否), or one county written two ways."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from planner.backends.python.county_helpers import county_level
+from planner.generate.edits import Household, ages
+from planner.generate.household import BuildContext
+from planner.generate.inject_checks13 import _counties
+from planner.generate.inject_welfare import SCHOOL_STAGES, _current
+from planner.generate.near_limits import Limit, at_limit
+from planner.generate.problems import NotApplicable
+
+Spell = dict[str, Any]
+
+#: The answers a complete current work record carries (务工企业名称, 所属行业, 就业渠道,
+#: 是否点对点输送), as the work-record export fills them.
+_COMPLETE = {"employer": "示范县建筑公司", "industry": "建筑业", "channel": "务工"}
+
+
+def _open_spell(household: Household, ctx: BuildContext, rng: random.Random,
+                paid: bool = False) -> Spell:
+    """A spell still running on the reference date (no end recorded), with a monthly pay if
+    ``paid``; :class:`NotApplicable` when there is none."""
+    spells = [spell for member in household["members"] for spell in member["employment"]
+              if "end" not in spell and spell.get("start", "") <= ctx.when.isoformat()
+              and (not paid or "monthly_pay" in spell)]
+    if not spells:
+        raise NotApplicable("no spell running on the reference date")
+    return rng.choice(spells)
+
+
+def _pupil_whose_work_ended_last_year(household: Household, ctx: BuildContext,
+                                      rng: random.Random) -> None:
+    year = ctx.when.year
+    pupils = [m for m, age in zip(household["members"], ages(household, ctx), strict=True)
+              if m["schooling"] in SCHOOL_STAGES and age >= 17 and not m["employment"]
+              and not m["public_welfare_posts"] and m.get("birth_date")]
+    if not pupils:
+        raise NotApplicable("no pupil of 17 or more")
+    member = rng.choice(pupils)
+    born = date.fromisoformat(member["birth_date"])
+    sixteen = date(born.year + 16, born.month, 28 if born.month == 2 else born.day)
+    start = max(date(year - 1, 7, 1), sixteen + timedelta(days=1))
+    if start > date(year - 1, 12, 1):
+        raise NotApplicable("16 too late last year")
+    member["employment"].append(
+        {"start": start.isoformat(), "end": date(year - 1, 12, 31).isoformat(),
+         "place": "in_county", "county": household["region"].get("county") or "示范县"})
+
+
+def _not_working_from_the_reference_date(household: Household, ctx: BuildContext,
+                                         rng: random.Random) -> None:
+    _open_spell(household, ctx, rng).update({"employed": False, "end": ctx.when.isoformat()})
+
+
+def _workshop_in_the_home_county(household: Household, ctx: BuildContext,
+                                 rng: random.Random) -> None:
+    spells = [spell for member in household["members"] for spell in member["employment"]
+              if spell.get("place") in ("in_township", "in_county")]
+    if not spells:
+        raise NotApplicable("no spell in the home county")
+    rng.choice(spells)["channel"] = rng.choice(("帮扶车间", "就业帮扶车间", "公益性岗位"))
+
+
+def _past_work_incomplete(household: Household, ctx: BuildContext,
+                          rng: random.Random) -> None:
+    spell = _open_spell(household, ctx, rng, paid=True)
+    spell.update({"employed": True, **_COMPLETE, "point_to_point": False,
+                  "end": (ctx.when - timedelta(days=1)).isoformat()})
+    spell.pop(rng.choice(("employer", "industry", "channel", "point_to_point")))
+
+
+def _current_work_not_point_to_point(household: Household, ctx: BuildContext,
+                                     rng: random.Random) -> None:
+    spells = [spell for member in household["members"] for spell in member["employment"]
+              if "monthly_pay" in spell and _current(spell, ctx.when)]
+    if not spells:
+        raise NotApplicable("no current paid spell")
+    rng.choice(spells).update({"employed": True, **_COMPLETE, "point_to_point": False})
+
+
+def _exited_or_monitored(household: Household) -> bool:
+    return household.get("status") == "exited" or household.get("monitoring") is not None
+
+
+def _county_spells(member: dict[str, Any], ctx: BuildContext) -> dict[str, list[Spell]]:
+    """The county-level workplaces (work.non_county_suffixes, work.province_names) of
+    ``member``'s spells covering the reference year, each with its spells."""
+    found: dict[str, list[Spell]] = {}
+    for county in _counties(member, ctx.when.year):
+        if county_level(county, params=ctx.values):
+            found[county] = [s for s in member["employment"] if s.get("county") == county]
+    return found
+
+
+def _phone_shared_in_one_county(household: Household, ctx: BuildContext,
+                                rng: random.Random) -> None:
+    members = [m for m in household["members"] if m.get("registered") is not False]
+    pairs = [(one, other, county)
+             for one in members for other in members if one is not other
+             for county in set(_county_spells(one, ctx)) & set(_county_spells(other, ctx))
+             if one.get("phone")]
+    if not pairs:
+        raise NotApplicable("no two members working in one county this year")
+    one, other, county = rng.choice(pairs)
+    other["phone"] = one["phone"]
+    # the same county written with its prefecture (毕节市示范县) or without (观山湖区)
+    city = household["region"].get("city") or "毕节市"
+    short = county.split("市", 1)[1] if "市" in county[:-1] else ""
+    for spell in _county_spells(other, ctx)[county]:
+        spell["county"] = short or city + county
+
+
+ROWS = (
+    Limit("WRK006", "pupil_whose_work_ended_last_year",
+          "A pupil of 17 or more (a school stage) whose only spell of work, started after the "
+          "16th birthday, ended on 31 December of the year before the reference year: back at "
+          "school, no work record covering the reference year (WRK006 must not fire).",
+          _pupil_whose_work_ended_last_year),
+    Limit("WRK007", "not_working_from_the_reference_date",
+          "A spell of work running this year answered 是否已务工 = 否 whose end is the reference "
+          "date itself: not after it (WRK007 must not fire; fuping 1111_16, 1111_17).",
+          _not_working_from_the_reference_date),
+    Limit("WRK008", "workshop_in_the_home_county",
+          "A spell of work in the home township or county recorded with the channel 帮扶车间, "
+          "就业帮扶车间 or 公益性岗位: local, as those channels are (WRK008 must not fire; "
+          "fuping 5_01_003, 5_12_002).", _workshop_in_the_home_county),
+    Limit("WRK009", "past_work_incomplete",
+          "A paid spell answered 是否已务工 = 是 that ended the day before the reference date, "
+          "its employer, industry, channel or 是否点对点输送 blank: no longer current work "
+          "(WRK009 must not fire; fuping 5_01_007, 5_12_006).", _past_work_incomplete),
+    Limit("WRK009", "current_work_not_point_to_point",
+          "Current paid work answered 是否已务工 = 是 with its employer, industry and channel "
+          "and 是否点对点输送 answered 否: a no is an answer, not a blank (WRK009 must not "
+          "fire).", _current_work_not_point_to_point),
+    Limit("WRK010", "phone_shared_in_one_county",
+          "An exited or monitored household where a member working this year is recorded with "
+          "the phone of another member working in the same county, written once with its "
+          "prefecture and once without (贵阳市观山湖区, 观山湖区; 毕节市示范县, 示范县) "
+          "(WRK010 must not fire; fuping 5_15_021).", _phone_shared_in_one_county,
+          _exited_or_monitored),
+)
+
+NEAR = tuple(at_limit(row) for row in ROWS)
