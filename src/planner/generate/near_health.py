@@ -105,8 +105,9 @@ ROWS = (
           "A chronically or seriously ill member of a registered or monitored household with "
           "neither 家庭医生签约 nor 医疗救助 among the member's benefits, the household's "
           "健康帮扶 column listing 家庭医生签约服务: the export's answer for every member "
-          "(MED002 must not fire; fuping 5_18_001).", _contract_in_the_health_column,
-          monitoring_era=True),
+          "(MED002 must not fire; fuping 5_18_001). The column is the monitoring export's: "
+          "after registration only (a registration-era record lists no premium subsidy there, "
+          "MED003).", _contract_in_the_health_column, after_registration=True),
     Limit("MED002", "medical_assistance_without_family_doctor",
           "A chronically or seriously ill member of a registered or monitored household "
           "receiving 医疗救助 without a family-doctor contract: one of the two is support "
