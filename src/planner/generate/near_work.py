@@ -16,27 +16,27 @@ from planner.backends.python.county_helpers import county_level
 from planner.generate.edits import Household, ages
 from planner.generate.household import BuildContext
 from planner.generate.inject_checks13 import _counties
-from planner.generate.inject_welfare import SCHOOL_STAGES, _current
+from planner.generate.inject_welfare import (
+    COMPLETE_WORK_RECORD,
+    SCHOOL_STAGES,
+    _choice,
+    _current,
+    _spells,
+)
 from planner.generate.near_limits import Limit, at_limit
 from planner.generate.problems import NotApplicable
 
 Spell = dict[str, Any]
-
-#: The answers a complete current work record carries (务工企业名称, 所属行业, 就业渠道,
-#: 是否点对点输送), as the work-record export fills them.
-_COMPLETE = {"employer": "示范县建筑公司", "industry": "建筑业", "channel": "务工"}
 
 
 def _open_spell(household: Household, ctx: BuildContext, rng: random.Random,
                 paid: bool = False) -> Spell:
     """A spell still running on the reference date (no end recorded), with a monthly pay if
     ``paid``; :class:`NotApplicable` when there is none."""
-    spells = [spell for member in household["members"] for spell in member["employment"]
-              if "end" not in spell and spell.get("start", "") <= ctx.when.isoformat()
-              and (not paid or "monthly_pay" in spell)]
-    if not spells:
-        raise NotApplicable("no spell running on the reference date")
-    return rng.choice(spells)
+    chosen: tuple[int, Spell] = _choice(rng, _spells(household, lambda s: (
+        "end" not in s and s.get("start", "") <= ctx.when.isoformat()
+        and (not paid or "monthly_pay" in s))), "spell running on the reference date")
+    return chosen[1]
 
 
 def _pupil_whose_work_ended_last_year(household: Household, ctx: BuildContext,
@@ -65,28 +65,23 @@ def _not_working_from_the_reference_date(household: Household, ctx: BuildContext
 
 def _workshop_in_the_home_county(household: Household, ctx: BuildContext,
                                  rng: random.Random) -> None:
-    spells = [spell for member in household["members"] for spell in member["employment"]
-              if spell.get("place") in ("in_township", "in_county")]
-    if not spells:
-        raise NotApplicable("no spell in the home county")
-    rng.choice(spells)["channel"] = rng.choice(("帮扶车间", "就业帮扶车间", "公益性岗位"))
+    _, spell = _choice(rng, _spells(household, lambda s: s.get("place") in (
+        "in_township", "in_county")), "spell in the home county")
+    spell["channel"] = rng.choice(("帮扶车间", "就业帮扶车间", "公益性岗位"))
 
 
 def _past_work_incomplete(household: Household, ctx: BuildContext,
                           rng: random.Random) -> None:
     spell = _open_spell(household, ctx, rng, paid=True)
-    spell.update({"employed": True, **_COMPLETE, "point_to_point": False,
-                  "end": (ctx.when - timedelta(days=1)).isoformat()})
+    spell.update({**COMPLETE_WORK_RECORD, "end": (ctx.when - timedelta(days=1)).isoformat()})
     spell.pop(rng.choice(("employer", "industry", "channel", "point_to_point")))
 
 
 def _current_work_not_point_to_point(household: Household, ctx: BuildContext,
                                      rng: random.Random) -> None:
-    spells = [spell for member in household["members"] for spell in member["employment"]
-              if "monthly_pay" in spell and _current(spell, ctx.when)]
-    if not spells:
-        raise NotApplicable("no current paid spell")
-    rng.choice(spells).update({"employed": True, **_COMPLETE, "point_to_point": False})
+    _, spell = _choice(rng, _spells(household, lambda s: (
+        "monthly_pay" in s and _current(s, ctx.when))), "current paid spell")
+    spell.update(COMPLETE_WORK_RECORD)
 
 
 def _exited_or_monitored(household: Household) -> bool:
