@@ -8,6 +8,7 @@ import copy
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -58,6 +59,15 @@ def _other_county(household: Record) -> None:
     spell["county"] = "遵义市汇川区"
 
 
+def _first_county_apart(household: Record) -> None:
+    for member in household["members"]:
+        for first, then in pairwise(member["employment"]):
+            if first.get("end") and then["start"] == (
+                    date.fromisoformat(first["end"]) + timedelta(days=1)).isoformat():
+                first["county"] = "遵义市汇川区"
+                return
+
+
 def _eighteen_digits(household: Record) -> None:
     member = next(m for m in household["members"] if len(m["id_number"]) == 20)
     member["id_number"] = member["id_number"][:18]
@@ -89,6 +99,7 @@ STEP_OVER: dict[str, Callable[[Record], None]] = {
     "past_work_incomplete": _still_current,
     "current_work_not_point_to_point": _transport_blank,
     "phone_shared_in_one_county": _other_county,
+    "phone_shared_with_one_of_two_counties": _first_county_apart,
     "disability_card_number_only": _eighteen_digits,
     "family_doctor_in_the_health_column": _column_without_contract,
     "medical_assistance_without_family_doctor": _no_medical_assistance,

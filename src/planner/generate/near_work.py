@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.backends.python.county_helpers import county_level
+from planner.generate.economy import _month_end
 from planner.generate.edits import Household, ages
 from planner.generate.household import BuildContext
 from planner.generate.inject_checks13 import _counties
@@ -116,6 +117,32 @@ def _phone_shared_in_one_county(household: Household, ctx: BuildContext,
         spell["county"] = short or city + county
 
 
+def _phone_shared_with_one_of_two_counties(household: Household, ctx: BuildContext,
+                                           rng: random.Random) -> None:
+    year = ctx.when.year
+    members = [m for m in household["members"] if m.get("registered") is not False]
+    choices = [(one, county, spells[0]["place"], other, spell)
+               for one in members if one.get("phone")
+               for county, spells in _county_spells(one, ctx).items()
+               for other in members if other is not one
+               for spell in other["employment"]
+               if spell.get("county") != county and spell["start"][:4] == str(year)
+               and int(spell.get("months") or 0) >= 2]
+    if not choices:
+        raise NotApplicable("no two members working this year")
+    one, county, place, other, spell = rng.choice(choices)
+    other["phone"] = one["phone"]
+    # the spell split in two, the same months and pay: first in the other's county, then on
+    # the day after its end where it was (one spell at a time, WRK003)
+    first = rng.randint(1, int(spell["months"]) - 1)
+    start = date.fromisoformat(spell["start"])
+    month = start.month + first
+    other["employment"].insert(other["employment"].index(spell), {
+        **spell, "place": place, "county": county, "months": first,
+        "end": _month_end(year, month - 1).isoformat()})
+    spell.update(start=date(year, month, 1).isoformat(), months=int(spell["months"]) - first)
+
+
 ROWS = (
     Limit("WRK006", "pupil_whose_work_ended_last_year",
           "A pupil of 17 or more (a school stage) whose only spell of work, started after the "
@@ -144,6 +171,12 @@ ROWS = (
           "prefecture and once without (贵阳市观山湖区, 观山湖区; 毕节市示范县, 示范县) "
           "(WRK010 must not fire; fuping 5_15_021).", _phone_shared_in_one_county,
           _exited_or_monitored),
+    Limit("WRK010", "phone_shared_with_one_of_two_counties",
+          "An exited or monitored household where a member is recorded with the phone of "
+          "another who works this year in one county, and works this year in two: first in "
+          "that county, then from the day after elsewhere (one spell split in two, the same "
+          "months and pay). One county in common is enough (WRK010 must not fire).",
+          _phone_shared_with_one_of_two_counties, _exited_or_monitored),
 )
 
 NEAR = tuple(at_limit(row) for row in ROWS)
