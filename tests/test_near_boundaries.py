@@ -68,6 +68,12 @@ def _first_county_apart(household: Record) -> None:
                 return
 
 
+def _district_elsewhere(household: Record) -> None:
+    for spell in _spells(household):
+        if "宁波市" in spell.get("county", "") and not spell["county"].startswith("浙江省"):
+            spell["county"] = "遵义市汇川区"
+
+
 def _eighteen_digits(household: Record) -> None:
     member = next(m for m in household["members"] if len(m["id_number"]) == 20)
     member["id_number"] = member["id_number"][:18]
@@ -100,6 +106,7 @@ STEP_OVER: dict[str, Callable[[Record], None]] = {
     "current_work_not_point_to_point": _transport_blank,
     "phone_shared_in_one_county": _other_county,
     "phone_shared_with_one_of_two_counties": _first_county_apart,
+    "phone_shared_in_a_city_and_its_district": _district_elsewhere,
     "disability_card_number_only": _eighteen_digits,
     "family_doctor_in_the_health_column": _column_without_contract,
     "medical_assistance_without_family_doctor": _no_medical_assistance,

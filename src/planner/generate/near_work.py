@@ -143,6 +143,23 @@ def _phone_shared_with_one_of_two_counties(household: Household, ctx: BuildConte
     spell.update(start=date(year, month, 1).isoformat(), months=int(spell["months"]) - first)
 
 
+def _phone_shared_in_a_city_and_its_district(household: Household, ctx: BuildContext,
+                                             rng: random.Random) -> None:
+    year = ctx.when.year
+    members = [m for m in household["members"] if m.get("registered") is not False]
+    # the generator writes work in another province at prefecture level (浙江省宁波市)
+    pairs = [(one, other, county) for one in members if one.get("phone")
+             for county in _county_spells(one, ctx) if "省" in county and county.endswith("市")
+             for other in members if other is not one and county in _counties(other, year)]
+    if not pairs:
+        raise NotApplicable("no two members working this year in one prefecture-level city")
+    one, other, county = rng.choice(pairs)
+    other["phone"] = one["phone"]
+    district = county.split("省", 1)[1] + rng.choice(("鄞州区", "北仑区", "余姚市"))
+    for spell in _county_spells(other, ctx)[county]:
+        spell["county"] = district
+
+
 ROWS = (
     Limit("WRK006", "pupil_whose_work_ended_last_year",
           "A pupil of 17 or more (a school stage) whose only spell of work, started after the "
@@ -177,6 +194,13 @@ ROWS = (
           "that county, then from the day after elsewhere (one spell split in two, the same "
           "months and pay). One county in common is enough (WRK010 must not fire).",
           _phone_shared_with_one_of_two_counties, _exited_or_monitored),
+    Limit("WRK010", "phone_shared_in_a_city_and_its_district",
+          "An exited or monitored household where a member working this year in a "
+          "prefecture-level city of another province (浙江省宁波市, as written at prefecture "
+          "level) is recorded with the phone of another working this year in a county of that "
+          "city (宁波市鄞州区): the first's county is unknown, nothing says they work apart "
+          "(WRK010 must not fire; 市 ends county-level cities too, so the city is judged).",
+          _phone_shared_in_a_city_and_its_district, _exited_or_monitored),
 )
 
 NEAR = tuple(at_limit(row) for row in ROWS)
