@@ -17,6 +17,7 @@ from planner.generate.economy import _month_end
 from planner.generate.edits import Household, ages
 from planner.generate.household import BuildContext
 from planner.generate.inject_checks13 import _counties
+from planner.generate.inject_risk import _registered
 from planner.generate.inject_welfare import (
     COMPLETE_WORK_RECORD,
     SCHOOL_STAGES,
@@ -101,11 +102,11 @@ def _county_spells(member: dict[str, Any], ctx: BuildContext) -> dict[str, list[
 
 def _phone_shared_in_one_county(household: Household, ctx: BuildContext,
                                 rng: random.Random) -> None:
-    members = [m for m in household["members"] if m.get("registered") is not False]
+    members = _registered(household)
     pairs = [(one, other, county)
              for one in members for other in members if one is not other
              for county in set(_county_spells(one, ctx)) & set(_county_spells(other, ctx))
-             if one.get("phone")]
+             if one.get("phone") and "省" not in county]  # a city of another province: below
     if not pairs:
         raise NotApplicable("no two members working in one county this year")
     one, other, county = rng.choice(pairs)
@@ -120,7 +121,7 @@ def _phone_shared_in_one_county(household: Household, ctx: BuildContext,
 def _phone_shared_with_one_of_two_counties(household: Household, ctx: BuildContext,
                                            rng: random.Random) -> None:
     year = ctx.when.year
-    members = [m for m in household["members"] if m.get("registered") is not False]
+    members = _registered(household)
     choices = [(one, county, spells[0]["place"], other, spell)
                for one in members if one.get("phone")
                for county, spells in _county_spells(one, ctx).items()
@@ -146,7 +147,7 @@ def _phone_shared_with_one_of_two_counties(household: Household, ctx: BuildConte
 def _phone_shared_in_a_city_and_its_district(household: Household, ctx: BuildContext,
                                              rng: random.Random) -> None:
     year = ctx.when.year
-    members = [m for m in household["members"] if m.get("registered") is not False]
+    members = _registered(household)
     # the generator writes work in another province at prefecture level (浙江省宁波市)
     pairs = [(one, other, county) for one in members if one.get("phone")
              for county in _county_spells(one, ctx) if "省" in county and county.endswith("市")
