@@ -85,13 +85,9 @@ def test_an_area_of_near_records_only_raises_no_finding() -> None:
 # Codes still waiting for a near builder or a reason (issue 14); each is removed when it gets one.
 PENDING = {
     "BAS001",
-    "DIS001",
     "EDU005",
     "IND001",
     "IND002",
-    "MED002",
-    "MED006",
-    "MED007",
     "MON005",
     "MON008",
     "MON011",
@@ -99,12 +95,6 @@ PENDING = {
     "PST002",
     "PST003",
     "SUP001",
-    "WAT001",
-    "WRK006",
-    "WRK007",
-    "WRK008",
-    "WRK009",
-    "WRK010",
 }
 
 

@@ -27,6 +27,12 @@ Spells = list[tuple[int, dict[str, Any]]]
 SCHOOL_STAGES = ("primary", "junior_secondary", "senior_secondary", "secondary_vocational",
                  "home_taught")
 CAN_WORK = ("normal", "skilled", "weak")
+#: The answers of a complete current work record of the work-record export (是否已务工 是,
+#: 务工企业名称, 所属行业, 就业渠道, 是否点对点输送 否): what WRK009 looks for.
+COMPLETE_WORK_RECORD: dict[str, Any] = {
+    "employed": True, "employer": "示范县建筑公司", "industry": "建筑业", "channel": "务工",
+    "point_to_point": False,
+}
 SUBSIDIES = ("disability_living_subsidy", "severe_disability_care_subsidy")
 
 
@@ -339,8 +345,7 @@ def current_work_incomplete(
     """Current work answered 是否已务工 = 是, with the employer, industry or channel blank."""
     number, spell = _choice(rng, _spells(
         household, lambda s: _current(s, ctx.when) and "monthly_pay" in s), "current paid spell")
-    spell.update({"employed": True, "employer": "示范县建筑公司", "industry": "建筑业",
-                  "channel": "务工", "point_to_point": False})
+    spell.update(COMPLETE_WORK_RECORD)
     spell.pop(rng.choice(("employer", "industry", "channel")))
     return [Expected("WRK009", number)]
 

@@ -35,6 +35,11 @@ NO_NEAR_CASE: dict[str, str] = {
         "a count of households or people compared with zero: a village has some or has none; "
         "the least non-zero count is no boundary an office meets, and a blank count is VIL003's"
     ),
+    "WAT001": (
+        "a recorded test result (GB 5749 met or not, or the export's one answer 是否解决安全"
+        "饮用水) with no parameter: nothing lies just inside a no; the indicators with "
+        "thresholds (quantity, fetching time, reliability) are WAT002's, which has near builders"
+    ),
     "MON004": (
         "a registration-era status after monitoring.registration_end: the boundary is the "
         "dataset's reference date, one for the whole corpus, not a value of one household"
@@ -63,6 +68,7 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_area,
         near_education,
         near_education_aid,
+        near_health,
         near_housing,
         near_income,
         near_limits,
@@ -70,11 +76,13 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_quality,
         near_support,
         near_water,
+        near_work,
     )
 
     found: dict[str, tuple[Injector, ...]] = {}
-    for module in (near_area, near_education, near_education_aid, near_housing, near_income,
-                   near_limits, near_monitoring, near_quality, near_support, near_water):
+    for module in (near_area, near_education, near_education_aid, near_health, near_housing,
+                   near_income, near_limits, near_monitoring, near_quality, near_support,
+                   near_water, near_work):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

@@ -244,17 +244,23 @@ def _recorded_income_within_the_tolerance(household: Household, ctx: BuildContex
         household["recorded_per_capita_income"] + rng.choice((-1, 1)) * gap, 2)
 
 
-def _no_labour_just_past_capable_age(household: Household, ctx: BuildContext,
-                                     rng: random.Random) -> None:
-    past = int(ctx.values["labour.healthy_capable_age_max"]) + 1
-    member = _member(household, ctx, rng, lambda m, age: (
-        age == past and m["health"] == "healthy" and not m["employment"]
-        and not m["public_welfare_posts"] and m.get("registered") is not False
-        and m["labour_capacity"] in ("normal", "skilled", "weak")), "healthy member of 61")
-    if not any(m is not member and m["labour_capacity"] in ("normal", "skilled")
-               for m in household["members"]):
-        raise NotApplicable("nobody else can work")
-    member["labour_capacity"] = "none"
+def _no_labour_at(param: str, offset: int, test: Callable[[dict[str, Any]], bool],
+                  what: str) -> Edit:
+    """An edit recording as 无劳动力 a member aged exactly parameter ``param`` plus ``offset``
+    years, neither working nor holding a post, whom ``test`` accepts (``what`` names them),
+    someone else in the household able to work."""
+
+    def edit(household: Household, ctx: BuildContext, rng: random.Random) -> None:
+        years = int(ctx.values[param]) + offset
+        member = _member(household, ctx, rng, lambda m, age: (
+            age == years and not m["employment"] and not m["public_welfare_posts"]
+            and test(m)), what)
+        if not any(m is not member and m["labour_capacity"] in ("normal", "skilled")
+                   for m in household["members"]):
+            raise NotApplicable("nobody else can work")
+        member["labour_capacity"] = "none"
+
+    return edit
 
 
 def _schooling_blank_past_the_record_age(household: Household, ctx: BuildContext,
@@ -282,18 +288,6 @@ def _next_spell_the_day_after(household: Household, ctx: BuildContext,
     member["employment"].append(
         {**{k: v for k, v in spell.items() if k in ("place", "county")},
          "start": start.isoformat(), "end": (start + timedelta(days=29)).isoformat()})
-
-
-def _pupil_of_sixteen_without_labour(household: Household, ctx: BuildContext,
-                                     rng: random.Random) -> None:
-    youngest = int(ctx.values["labour.working_age_min"])
-    member = _member(household, ctx, rng, lambda m, age: (
-        age == youngest and m["schooling"] in SCHOOL_STAGES and not m["employment"]
-        and not m["public_welfare_posts"]), "pupil of 16")
-    if not any(m is not member and m["labour_capacity"] in ("normal", "skilled")
-               for m in household["members"]):
-        raise NotApplicable("nobody else can work")
-    member["labour_capacity"] = "none"
 
 
 def _identified_at_the_income_ceiling(household: Household, ctx: BuildContext,
@@ -569,7 +563,10 @@ LIMITS += (
     Limit("DQ009", "no_labour_just_past_capable_age",
           "A healthy member aged exactly labour.healthy_capable_age_max + 1 (61), neither "
           "working nor holding a post, recorded as 无劳动力, someone else able to work (DQ009 "
-          "must not fire; domain.md §4.3).", _no_labour_just_past_capable_age),
+          "must not fire; domain.md §4.3).",
+          _no_labour_at("labour.healthy_capable_age_max", 1, lambda m: (
+              m["health"] == "healthy" and m.get("registered") is not False
+              and m["labour_capacity"] in ("normal", "skilled", "weak")), "healthy member of 61")),
     Limit("MED001", "insured_in_the_employee_scheme",
           "A member of a registered or monitored household insured in the employees' scheme "
           "(城镇职工基本医疗保险) instead of the resident one: basic medical insurance all the "
@@ -585,7 +582,8 @@ LIMITS += (
     Limit("EDU007", "pupil_of_sixteen_without_labour",
           "A pupil aged exactly labour.working_age_min (16), neither working nor holding a "
           "post, recorded as 无劳动力 as the export records students (EDU007 must not fire).",
-          _pupil_of_sixteen_without_labour, monitoring_era=True),
+          _no_labour_at("labour.working_age_min", 0, lambda m: m["schooling"] in SCHOOL_STAGES,
+                        "pupil of 16"), monitoring_era=True),
     Limit("MON009", "identified_at_the_income_ceiling",
           "A 脱贫不稳定户 or 边缘易致贫户 identified since risk.identification_income_check_from "
           "(2023) with exactly risk.identification_income_max (20,000 yuan) per head (MON009 "

@@ -63,12 +63,29 @@ def _work_counties(member: Any, when: date, params: ParamValues) -> set[str]:
     return counties
 
 
+# The last characters of an administrative unit's name (省, 市, 自治州, 地区, 盟, 区, 县, 旗).
+_UNIT_ENDS = frozenset("省市州区盟县旗")
+
+
+def _within(place: str, wider: str) -> bool:
+    # ``place`` goes on from ``wider`` or from one of its trailing units: 宁波市鄞州区 lies in
+    # 浙江省宁波市 (from its unit 宁波市), 遵义市仁怀市 in 遵义市.
+    return any(place.startswith(wider[start:]) and len(place) > len(wider) - start
+               for start in range(len(wider)) if start == 0 or wider[start - 1] in _UNIT_ENDS)
+
+
 def _same_place(one: str, other: str) -> bool | None:
     # A name and a code cannot be compared (unknown); a name written with or without its
-    # prefecture (花溪区, 贵阳市花溪区) is the same place.
+    # prefecture (花溪区, 贵阳市花溪区) is the same place. A city against a place within it (浙江省
+    # 宁波市, 宁波市鄞州区: 市 ends county-level cities too, so a prefecture-level city passes as
+    # a county) is unknown: the city's county is not said (domain.md §4.2 务工所在县).
     if one.isdigit() != other.isdigit():
         return None
-    return one == other or one.endswith(other) or other.endswith(one)
+    if one == other or one.endswith(other) or other.endswith(one):
+        return True
+    if not one.isdigit() and (_within(one, other) or _within(other, one)):
+        return None
+    return False
 
 
 def phone_shared_apart(
