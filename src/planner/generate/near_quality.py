@@ -135,8 +135,9 @@ def moved_out_child_kept_on_file(
     first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
 ) -> PairResult:
     """A grown child who set up a household of their own and is its head, kept on file in the
-    parents' household as moved out (``registered: false``, not counted in its size or income):
-    one registration, not two (DQ004 compares registered members only; it must not fire).
+    parents' household as moved out (人员变更 迁出, ``registered: false``, not counted in its size
+    or income): one registration, not two (DQ004 compares registered members only; it must not
+    fire).
     The child is healthy, out of school, neither works nor is named by a measure: the parents'
     income records, causes and risks stay theirs."""
     named = {m.get("beneficiary") for m in first["measures"]}
