@@ -17,6 +17,8 @@ import pytest
 from pydantic import ValidationError
 
 from planner import Household, check
+from planner.io.api import read_households
+from planner.io.errors import InputError
 from planner.io.exportwrite import write_export
 from planner.io.sources import read_sources
 from planner.model import MemberChange
@@ -171,3 +173,22 @@ def test_a_departure_given_as_registered_is_an_input_error_on_registered() -> No
     assert {c for c in MemberChange if c.departs} == {
         MemberChange.DEATH, MemberChange.MARRIED_OUT, MemberChange.MOVED_OUT,
         MemberChange.IMPRISONED, MemberChange.ENLISTED}
+
+
+def test_a_departure_recorded_as_registered_in_json_is_an_input_error_naming_the_field(
+        tmp_path: Path) -> None:
+    records = [
+        {"id": "A", "members": [{"relation": "head"},
+                                {"relation": "spouse", "change": "death", "registered": True}]},
+        {"id": "B", "members": [{"relation": "head"}, {"relation": "son", "change": "birth"}]},
+    ]
+    path = tmp_path / "households.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    errors: list[InputError] = []
+    assert [h.id for h in read_households(path, errors=errors)] == ["B"]
+    assert [(e.line, e.field, e.household) for e in errors] == [(1, "members.2.registered", "A")]
+    assert errors[0].reason_zh == (
+        "人员变更为“死亡”（减少人员），不能登记为在册（registered 应为 false 或不填）")
+    assert errors[0].reason_en == (
+        "contradicts the member's change death (a departure): registered must be false or "
+        "left out")

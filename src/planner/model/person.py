@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from planner.model.base import Record
 from planner.model.personal import personal
@@ -145,15 +146,13 @@ class Member(Record):
     @classmethod
     def _registered_agrees_with_change(cls, value: bool, info: ValidationInfo) -> bool:
         change = info.data.get("change")
-        if isinstance(change, MemberChange):
-            if change.departs and value:
-                raise ValueError(
-                    f"人员变更为“{change.label_zh}”（减少人员）的成员不能登记为在册（registered: "
-                    f"true） / a member whose change is {change.value} (a departure) cannot be "
-                    "registered: true")
-            if change in ARRIVALS and not value:
-                raise ValueError(
-                    f"人员变更为“{change.label_zh}”（新增人员）的成员不能登记为不在册（registered: "
-                    f"false） / a member whose change is {change.value} (an arrival) cannot be "
-                    "registered: false")
+        if isinstance(change, MemberChange) and (
+                (change.departs and value) or (change in ARRIVALS and not value)):
+            kind, state = ("减少", "在册") if change.departs else ("新增", "不在册")
+            zh = (f"人员变更为“{change.label_zh}”（{kind}人员），不能登记为{state}（registered "
+                  f"应为 {str(not value).lower()} 或不填）")
+            en = (f"contradicts the member's change {change.value} "
+                  f"({'a departure' if change.departs else 'an arrival'}): registered must be "
+                  f"{str(not value).lower()} or left out")
+            raise PydanticCustomError("member_change_registered", en, {"zh": zh, "en": en})
         return value
