@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from pydantic import ValidationError
 
@@ -128,8 +129,6 @@ def test_a_departed_member_is_written_back_and_read_back_off_the_register(
              "serious_illness_insurance": True},
         ]})
     paths = write_export(tmp_path / "out", [household], income_year=2023)
-    import openpyxl
-
     rows = list(openpyxl.load_workbook(paths["monitoring_2023_members"]).active.iter_rows(
         values_only=True))
     column = rows[2].index("人员变更")
