@@ -1,6 +1,6 @@
-"""The data-quality near builders sit on their rule's boundary (issue 14, the precision corpus):
-the households a builder makes raise none of its code, and the same households moved one step
-past the boundary do."""
+"""The data-quality near builders (and those of members off the register) sit on their rule's
+boundary (issue 14, the precision corpus): the households a builder makes raise none of its
+code, and the same households moved one step past the boundary do."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def _one_number(households: list[Record], when: date) -> None:
 
 
 def _registered_again(households: list[Record], when: date) -> None:
-    _members(households, lambda m: m.get("registered") is False)[0]["registered"] = True
+    member = _members(households, lambda m: m.get("registered") is False)[0]
+    member["registered"] = True
+    member.pop("change", None)
 
 
 def _labour_blank_at_working_age(households: list[Record], when: date) -> None:
@@ -104,6 +106,8 @@ STEP_PAST: dict[str, tuple[str, StepPast]] = {
     "junior_secondary_at_its_youngest": ("DQ007", lambda hs, when: _a_year_younger(
         hs, lambda m: m.get("schooling") == "junior_secondary" and m.get("grade") == 1)),
     "only_the_required_fields": ("DQ008", _labour_blank_at_working_age),
+    "child_recorded_dead_out_of_school": ("EDU001", _registered_again),
+    "daughter_married_out_uninsured_here": ("MED001", _registered_again),
     "job_placement_planned_nobody_working": ("DQ011", _placement_started),
     "job_placement_done_for_the_one_worker": ("DQ011", _nobody_works),
 }

@@ -1,4 +1,5 @@
-"""Near-threshold clean households of the data-quality rules (see planner.generate.near)."""
+"""Near-threshold clean households of the data-quality rules, and of the member rules for members
+off the register (人员变更: see planner.generate.near)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from planner.generate.edits import (
     Household,
     ages,
     capable_members,
+    in_scope,
     planned,
     rerecord,
     school_entry_cutoff,
@@ -19,6 +21,8 @@ from planner.generate.edits import (
 from planner.generate.household import BuildContext, measure_record
 from planner.generate.identity import id_number
 from planner.generate.inject_quality import BuildSecond, PairResult, _stop_working
+from planner.generate.members import birth_date_for_age
+from planner.generate.names import person_name
 from planner.generate.near import near
 from planner.generate.problems import Expected, NotApplicable
 from planner.idnumber import check_digit
@@ -131,8 +135,9 @@ def moved_out_child_kept_on_file(
     first: Household, build_second: BuildSecond, rng: random.Random, ctx: BuildContext
 ) -> PairResult:
     """A grown child who set up a household of their own and is its head, kept on file in the
-    parents' household as moved out (``registered: false``, not counted in its size or income):
-    one registration, not two (DQ004 compares registered members only; it must not fire).
+    parents' household as moved out (人员变更 迁出, ``registered: false``, not counted in its size
+    or income): one registration, not two (DQ004 compares registered members only; it must not
+    fire).
     The child is healthy, out of school, neither works nor is named by a measure: the parents'
     income records, causes and risks stay theirs."""
     named = {m.get("beneficiary") for m in first["measures"]}
@@ -147,7 +152,7 @@ def moved_out_child_kept_on_file(
         raise NotApplicable("no grown child out of work")
     child = first["members"][rng.choice(candidates) - 1]
     second = build_second(child)
-    child["registered"] = False
+    child["registered"], child["change"] = False, "moved_out"
     first["recorded_size"] = sum(m.get("registered", True) for m in first["members"])
     rerecord(first, ctx, rng)
     return second, [], []
@@ -248,6 +253,63 @@ def split_household_sharing_the_phone(
     return second, [], []
 
 
+def _departed(household: Household, ctx: BuildContext, rng: random.Random, relation: str,
+              age: int, change: str, **fields: Any) -> dict[str, Any]:
+    """Append a member of ``age`` on the reference date kept on file after ``change`` (a
+    departure of 人员变更: off the register, ``registered: false``), with ``fields``; the
+    registered members, their numbers, the size and the income stay as they were."""
+    male = relation in ("son", "grandson", "brother")
+    born = birth_date_for_age(rng, age, ctx.when)
+    surname = household["members"][0]["name"][0] if household["members"][0].get("name") else None
+    member: dict[str, Any] = {
+        "id_number": ctx.ids.allocate(born, male), "name": person_name(rng, male, surname),
+        "relation": relation, "sex": "male" if male else "female",
+        "birth_date": born.isoformat(), "change": change, "registered": False,
+        "health": "healthy", "employment": [], "public_welfare_posts": [], "benefits": [],
+        **fields,
+    }
+    household["members"].append(member)
+    return member
+
+
+def _head_age(household: Household, ctx: BuildContext, least: int) -> int:
+    heads = [age for m, age in zip(household["members"], ages(household, ctx), strict=True)
+             if m["relation"] == "head" and m.get("registered", True)]
+    if not in_scope(household) or not heads or heads[0] < least:
+        raise NotApplicable(f"not registered or monitored, or no head of {least} or more")
+    return heads[0]
+
+
+@near("EDU001")
+def child_recorded_dead_out_of_school(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A child of compulsory-school age (10–13) kept on file with 人员变更 死亡 and 在校生状况
+    非在校生: off the register (``registered: false``), no pupil to bring back (EDU001 reads
+    registered members only; it must not fire). domain.md §4.2 人员变更."""
+    head = _head_age(household, ctx, 30)
+    _departed(household, ctx, rng, "grandson" if head >= 55 else "son", rng.randint(10, 13),
+              "death", schooling="not_student", labour_capacity="none",
+              medical_insurance="resident", serious_illness_insurance=True)
+    return []
+
+
+@near("MED001")
+def daughter_married_out_uninsured_here(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A grown daughter kept on file with 人员变更 婚出, insured in her husband's household and so
+    recorded here without basic medical insurance: off the register (``registered: false``),
+    nobody here left uninsured (MED001 reads registered members only; it must not fire).
+    domain.md §4.2 人员变更, §2 基本医疗有保障."""
+    head = _head_age(household, ctx, 42)
+    _departed(household, ctx, rng, "daughter", rng.randint(20, min(28, head - 20)),
+              "married_out", schooling="not_student", education="junior_secondary",
+              labour_capacity="normal", medical_insurance="none",
+              serious_illness_insurance=False, pension_insurance="none")
+    return []
+
+
 NEAR = (
     split_household_sharing_the_phone,
     id_ending_in_x_agreeing,
@@ -259,4 +321,6 @@ NEAR = (
     only_the_required_fields,
     job_placement_planned_nobody_working,
     job_placement_done_for_the_one_worker,
+    child_recorded_dead_out_of_school,
+    daughter_married_out_uninsured_here,
 )

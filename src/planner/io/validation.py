@@ -54,6 +54,8 @@ def reason(error: Mapping[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     """The reason of one pydantic error in Chinese and English."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if isinstance(ctx.get("zh"), str) and isinstance(ctx.get("en"), str):
+        return ctx["zh"], ctx["en"]  # a model's own check giving both (PydanticCustomError)
     if kind == "missing":
         return "缺少必填值", "required value is missing"
     if kind == "extra_forbidden":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from planner.model.base import Record
 from planner.model.personal import personal
 from planner.model.vocab import (
+    ARRIVALS,
     Benefit,
     DatePrecision,
     DisabilityCategory,
@@ -16,6 +19,7 @@ from planner.model.vocab import (
     Health,
     LabourCapacity,
     MedicalInsurance,
+    MemberChange,
     PensionInsurance,
     Relation,
     SchoolingStage,
@@ -66,7 +70,14 @@ class WorkPlan(Record):
 
 class Member(Record):
     """A registered member; ``registered=False`` keeps a departed member on file without counting
-    them."""
+    them.
+
+    ``change`` (人员变更) is the one source of ``registered`` when it is recorded: a departure
+    (death, marriage out, moving out …: :attr:`MemberChange.departs`) makes ``registered`` false
+    when the record does not give it, an arrival keeps it true; a record that gives
+    ``registered`` against its change (a departure with ``registered: true``, an arrival with
+    ``registered: false``) is an input error on ``registered``, never silently altered.
+    """
 
     id_number: str | None = Field(
         None, description="证件号码 (18-digit ID, 20-digit disability card…)",
@@ -78,7 +89,13 @@ class Member(Record):
     sex: Sex | None = None
     birth_date: date | None = None
     ethnicity: str | None = None
-    registered: bool = True
+    change: MemberChange | None = Field(
+        None, description="人员变更: the change event recorded on the member (death, marriage "
+        "in or out, birth …); a departure takes them off the register; None = none recorded")
+    registered: bool = Field(
+        True, description="在册: counted in the household (size, income per head, every member "
+        "rule); false keeps a departed member on file. Derived from a departure (change) when "
+        "not given")
     health: Health | None = None
     disability_category: DisabilityCategory | None = None
     disability_grade: int | None = Field(None, ge=1, le=4)
@@ -110,3 +127,32 @@ class Member(Record):
         "benefit, which says nothing about the others",
     )
     phone: str | None = Field(None, json_schema_extra=personal("phone"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _registered_from_change(cls, data: Any) -> Any:
+        """A departure recorded without ``registered`` is off the register."""
+        if isinstance(data, dict) and "registered" not in data:
+            change = data.get("change")
+            try:
+                departs = change is not None and MemberChange(change).departs
+            except ValueError:
+                return data  # the field's own validation names the unknown value
+            if departs:
+                data = {**data, "registered": False}
+        return data
+
+    @field_validator("registered")
+    @classmethod
+    def _registered_agrees_with_change(cls, value: bool, info: ValidationInfo) -> bool:
+        change = info.data.get("change")
+        if isinstance(change, MemberChange) and (
+                (change.departs and value) or (change in ARRIVALS and not value)):
+            kind, state = ("减少", "在册") if change.departs else ("新增", "不在册")
+            zh = (f"人员变更为“{change.label_zh}”（{kind}人员），不能登记为{state}（registered "
+                  f"应为 {str(not value).lower()} 或不填）")
+            en = (f"contradicts the member's change {change.value} "
+                  f"({'a departure' if change.departs else 'an arrival'}): registered must be "
+                  f"{str(not value).lower()} or left out")
+            raise PydanticCustomError("member_change_registered", en, {"zh": zh, "en": en})
+        return value

@@ -165,6 +165,36 @@ class Benefit(Labelled):
     FAMILY_DOCTOR = "family_doctor"  # 家庭医生签约
 
 
+class MemberChange(Labelled):
+    """人员变更: a change event recorded on a member (domain.md §4.2: death, marriage in/out,
+    newborn …). A departure (:attr:`departs`) takes the member off the register (``registered``
+    false: kept on file, not counted); an arrival keeps them on it. 服刑 and 参军 are counted as
+    departures as the registration-era apps are described to (the apps' own code list is not in
+    domain.md: UNCONFIRMED); a district whose list differs maps its labels in its column map."""
+
+    DEATH = "death"  # 死亡
+    MARRIED_OUT = "married_out"  # 婚出 (嫁出)
+    MOVED_OUT = "moved_out"  # 迁出 (户口迁出)
+    IMPRISONED = "imprisoned"  # 服刑
+    ENLISTED = "enlisted"  # 参军 (入伍)
+    BIRTH = "birth"  # 出生 (新生儿)
+    MARRIED_IN = "married_in"  # 婚入 (娶进)
+    MOVED_IN = "moved_in"  # 迁入 (户口迁入)
+    OTHER = "other"  # 其他
+
+    @property
+    def departs(self) -> bool:
+        """Whether the change takes the member off the register (自然减少)."""
+        return self in DEPARTURES
+
+
+#: The member changes that take a member off the register (registered false).
+DEPARTURES = frozenset({MemberChange.DEATH, MemberChange.MARRIED_OUT, MemberChange.MOVED_OUT,
+                        MemberChange.IMPRISONED, MemberChange.ENLISTED})
+#: The member changes that bring a member onto the register (registered true).
+ARRIVALS = frozenset({MemberChange.BIRTH, MemberChange.MARRIED_IN, MemberChange.MOVED_IN})
+
+
 class DatePrecision(Labelled):
     """How precisely a source gives a date: to the day, or to the month only (the 2023 export's
     识别监测时间 ``202003``, 务工开始时间 ``2023年03月``: read as the month's first day)."""
@@ -331,6 +361,15 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (Benefit.LIVING_SUBSIDY, "义务教育生活补助"),
     (Benefit.MEDICAL_ASSISTANCE, "医疗救助"),
     (Benefit.FAMILY_DOCTOR, "家庭医生签约"),
+    (MemberChange.DEATH, "死亡"),
+    (MemberChange.MARRIED_OUT, "婚出"),
+    (MemberChange.MOVED_OUT, "迁出"),
+    (MemberChange.IMPRISONED, "服刑"),
+    (MemberChange.ENLISTED, "参军"),
+    (MemberChange.BIRTH, "出生"),
+    (MemberChange.MARRIED_IN, "婚入"),
+    (MemberChange.MOVED_IN, "迁入"),
+    (MemberChange.OTHER, "其他"),
     (DatePrecision.DAY, "精确到日"),
     (DatePrecision.MONTH, "精确到月"),
     (WorkPlace.IN_TOWNSHIP, "乡内"),
