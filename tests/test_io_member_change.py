@@ -232,3 +232,28 @@ def test_health_death_against_another_change_is_an_input_error_naming_file_row_a
     assert not error.is_warning
     # the household is rejected whole, never read with either change chosen silently
     assert [h.id for h in read.households] == [households[1]["cells"]["户编号"]]
+
+
+def test_a_dead_member_is_written_without_losing_a_recorded_health(tmp_path: Path) -> None:
+    household = Household.model_validate({
+        "id": "522425-101-0097", "status": "exited", "region": {"county": "示范县"},
+        "members": [
+            {"relation": "head", "sex": "male", "id_number": fx.id_number("19700506", 195),
+             "health": "healthy"},
+            {"relation": "spouse", "sex": "female", "id_number": fx.id_number("19720811", 196),
+             "change": "death"},
+            {"relation": "son", "sex": "male", "id_number": fx.id_number("19950301", 197),
+             "change": "death", "health": "disabled"},
+        ]})
+    paths = write_export(tmp_path / "out", [household], income_year=2023)
+    rows = list(openpyxl.load_workbook(paths["monitoring_2023_members"]).active.iter_rows(
+        values_only=True))
+    health, change = rows[2].index("健康状况"), rows[2].index("人员变更")
+    # 死亡 in 健康状况 only where no health is recorded: the disabled son keeps 残疾
+    assert [(row[health], row[change]) for row in rows[3:]] == [
+        ("健康", None), ("死亡", "死亡"), ("残疾", "死亡")]
+    back = read_sources(tmp_path / "out", income_year=2023)
+    assert back.errors == []
+    assert [(m.change, m.health) for m in back.households[0].members] == [
+        (None, Health.HEALTHY), (MemberChange.DEATH, None),
+        (MemberChange.DEATH, Health.DISABLED)]
