@@ -22,7 +22,7 @@ from planner.io.api import read_households
 from planner.io.errors import InputError
 from planner.io.exportwrite import write_export
 from planner.io.sources import read_sources
-from planner.model import MemberChange
+from planner.model import Health, MemberChange
 from tests.data.io import make_export_fixtures as fx
 from tests.test_generator_recall import built_in_rules
 
@@ -191,3 +191,69 @@ def test_a_departure_recorded_as_registered_in_json_is_an_input_error_naming_the
     assert errors[0].reason_en == (
         "contradicts the member's change death (a departure): registered must be false or "
         "left out")
+
+
+def _dead_son(change: str) -> dict[str, Any]:
+    """The ten-year-old of :func:`_son`, recorded dead in 健康状况 (domain.md §4.2 lists 死亡 as
+    a value of 健康状况)."""
+    return {**_son(change), "健康状况": "死亡"}
+
+
+def test_health_recorded_as_death_takes_the_member_off_the_register(tmp_path: Path) -> None:
+    households = [
+        _with_departed(91, _dead_son("")),      # 健康状况 死亡 alone: no EDU001, no DQ005
+        _with_departed(92, _dead_son("死亡")),  # both columns say so: the same
+        _with_departed(93, _son("")),           # alive, no change: EDU001, DQ005
+    ]
+    ids = [h["cells"]["户编号"] for h in households]
+    folder = _write(tmp_path / "set", households).parent
+    read = read_sources(folder, income_year=2023)
+    assert read.errors == []
+    third = [(m.change, m.registered, m.health) for h in read.households for m in h.members[2:]]
+    # 死亡 is the change, never a state of health: member.health stays blank
+    assert third == [(MemberChange.DEATH, False, None), (MemberChange.DEATH, False, None),
+                     (None, True, Health.HEALTHY)]
+    # the dead son counts neither in the size nor in the income per head (DQ005, the recorded
+    # 人均纯收入 against the income columns over the registered members, stays quiet) and no
+    # member rule fires on him; alive, the same son is EDU001 and breaks the income per head
+    assert _check(folder) == {ids[2]: {"DQ005", "EDU001"}}
+
+
+@pytest.mark.parametrize("change", ["迁入", "出生", "婚出"])
+def test_health_death_against_another_change_is_an_input_error_naming_file_row_and_field(
+        tmp_path: Path, change: str) -> None:
+    households = [_with_departed(95, _dead_son(change)), fx._household(96, fx._couple(96))]
+    path = _write(tmp_path / "set", households)
+    read = read_sources(path.parent, income_year=2023)
+    assert [(Path(e.file).name, e.row, e.column, e.field, e.value) for e in read.errors] == [
+        (path.name, 6, "健康状况", "member.health", "死亡")]
+    error = read.errors[0]
+    assert "人员变更" in error.reason_zh and "人员变更" in error.reason_en
+    assert not error.is_warning
+    # the household is rejected whole, never read with either change chosen silently
+    assert [h.id for h in read.households] == [households[1]["cells"]["户编号"]]
+
+
+def test_a_dead_member_is_written_without_losing_a_recorded_health(tmp_path: Path) -> None:
+    household = Household.model_validate({
+        "id": "522425-101-0097", "status": "exited", "region": {"county": "示范县"},
+        "members": [
+            {"relation": "head", "sex": "male", "id_number": fx.id_number("19700506", 195),
+             "health": "healthy"},
+            {"relation": "spouse", "sex": "female", "id_number": fx.id_number("19720811", 196),
+             "change": "death"},
+            {"relation": "son", "sex": "male", "id_number": fx.id_number("19950301", 197),
+             "change": "death", "health": "disabled"},
+        ]})
+    paths = write_export(tmp_path / "out", [household], income_year=2023)
+    rows = list(openpyxl.load_workbook(paths["monitoring_2023_members"]).active.iter_rows(
+        values_only=True))
+    health, change = rows[2].index("健康状况"), rows[2].index("人员变更")
+    # 死亡 in 健康状况 only where no health is recorded: the disabled son keeps 残疾
+    assert [(row[health], row[change]) for row in rows[3:]] == [
+        ("健康", None), ("死亡", "死亡"), ("残疾", "死亡")]
+    back = read_sources(tmp_path / "out", income_year=2023)
+    assert back.errors == []
+    assert [(m.change, m.health) for m in back.households[0].members] == [
+        (None, Health.HEALTHY), (MemberChange.DEATH, None),
+        (MemberChange.DEATH, Health.DISABLED)]

@@ -165,8 +165,13 @@ def label_of(entry: MapEntry, value: Any, parent: dict[str, Any] | None) -> Any:
     for a vocabulary value); for a known list without the kind a yes/no column answers, its
     "no" label (否); None for a list answered by no label."""
     vocabulary = entry.values
+    leaf = entry.field.rsplit(".", 1)[-1] if entry.field else None
     for label, mapped in vocabulary.items():
-        if isinstance(mapped, dict) and _matches(mapped, value, parent):
+        # a label that leaves the column's own field blank (健康状况 死亡 sets only the change)
+        # reads back as a set value only for a list answered per kind (享受低保政策情况 否)
+        if (isinstance(mapped, dict) and (leaf in mapped or value is None
+                                          or isinstance(value, list))
+                and _matches(mapped, value, parent)):
             return label
     for label, mapped in vocabulary.items():
         if not isinstance(mapped, dict) and _matches(mapped, value, parent):
