@@ -57,10 +57,20 @@ def _work_counties(member: Any, when: date, params: ParamValues) -> set[str]:
     for spell in member.record.employment:
         if not covers_year(spell.start, spell.end, when):
             continue
-        name = (spell.county or "").strip()
-        if county_level(name, params=params):
-            counties.add(name[:6] if _DIVISION_CODE.fullmatch(name) else name)
+        place = county_place(spell.county, params=params)
+        if place is not None:
+            counties.add(place)
     return counties
+
+
+def county_place(text: str | None, *, params: ParamValues) -> str | None:
+    """A workplace as WRK010 compares it: a county-level name stripped, a division code as its
+    6 digits; ``None`` when blank or not at county level (the columnar backend maps each
+    distinct text through it)."""
+    name = (text or "").strip()
+    if not county_level(name, params=params):
+        return None
+    return name[:6] if _DIVISION_CODE.fullmatch(name) else name
 
 
 def _same_place(one: str, other: str) -> bool | None:
