@@ -86,5 +86,6 @@ def test_auto_on_typed_parquet_with_compiled_rules_only_lists_nothing(typed: Pat
     result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
                   "--lang", "zh", "--select", "INC001,DQ012,DQ004", "--explain-backend")
     lines = result.stderr.splitlines()
-    assert lines[1:3] == ["规则 DQ004 在 Python 中逐条运行：数据集规则：逐户累积各户事实，读完后判断",
+    assert lines[1:3] == ["规则 DQ004 在 Python 中逐条运行：数据集规则：逐户累积各户事实，"
+                          "读完后判断",
                           "因上列规则，每户都构建记录并计算全部事实（不仅是编译规则命中的户）"]
