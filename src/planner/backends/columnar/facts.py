@@ -174,7 +174,7 @@ class FactCompiler:
         if entity in ITEM_TABLES or entity == "measure":  # the table its facts are columns of
             self.plan.needs.item(ITEM_TABLES.get(entity, "measures"))
         if (value.expr is not None and not value.known and value.record is None
-                and value.lookup is None):
+                and value.lookup is None and value.kind != "verdict"):
             target = f"f:{name}"
             expr = value.expr
             steps.append(lambda frame, batch: frame.with_columns(expr.alias(target)))
