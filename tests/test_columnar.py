@@ -118,17 +118,18 @@ def test_every_supported_fact_equals_python_on_2000_generated_households(
     assert _differences(run, generated) == {}
 
 
-def test_every_fact_but_a_measures_eligibility_is_compiled(run: Run) -> None:
-    """Every household, member and measure fact but the catalog's eligibility verdict (its
-    judge, planner.measures.eligibility, is Python walking the member facts)."""
+def test_every_fact_but_a_measures_ineligibility_texts_is_compiled(run: Run) -> None:
+    """Every household, member and measure fact but the reasons of the catalog's eligibility
+    verdict (its texts are built by planner.measures.eligibility, for the findings that name
+    them: the rule's Python body builds them where SUP003 fires). ``measure.eligible`` is."""
     plan = _compiled(run)
     assert plan.unsupported == {
-        "measure.verdict": "helper eligibility_verdict",
-        **{f"measure.{name}": "reads measure.verdict"
-           for name in ("eligible", "ineligibility", "ineligibility_zh", "ineligibility_en")},
-        # planner.facts.contact: a pairwise walk over the members' phones and workplaces.
-        "household.phone_shared_apart_members": "helper phone_shared_apart",
-        "household.phone_shared_apart": "reads household.phone_shared_apart_members"}
+        f"measure.{name}": f"the verdict's {attribute}"
+        for name, attribute in (("ineligibility", "reason"), ("ineligibility_zh", "zh"),
+                                ("ineligibility_en", "en"))}
+    assert plan.supported("measure.eligible") and plan.supported("measure.verdict")
+    assert plan.supported("household.phone_shared_apart_members")
+    assert plan.supported("household.phone_shared_apart")
     for county in ("member.posts_at_once", "member.work_spells_at_once",
                    "household.anyone_on_dibao", "household.anyone_on_tekun"):
         assert plan.supported(county)
@@ -176,11 +177,10 @@ def test_supports_says_yes_to_the_rules_it_compiles_only() -> None:
     rules = {rule.code: rule for rule in installed_rules()}
     # DQ008, DQ012: Python bodies whose gates compile
     for code in ("HOU001", "INC001", "INC005", "EDU001", "MED001", "MED002", "DQ001", "DQ003",
-                 "DQ007", "DQ008", "DQ010", "DQ012", "SUP005", "SUP006"):
+                 "DQ007", "DQ008", "DQ010", "DQ012", "SUP005", "SUP006", "SUP003", "WRK010"):
         assert supports(rules[code], "columnar"), code
-    # a rule reading findings, a rule reading the eligibility verdict, a dataset rule, a village
-    # rule
-    for code in ("SUP004", "SUP003", "DQ004", "VIL001"):
+    # a rule reading findings, a dataset rule, a village rule
+    for code in ("SUP004", "DQ004", "VIL001"):
         assert not supports(rules[code], "columnar"), code
 
 

@@ -20,25 +20,9 @@ PYTHON_BODIES = {"DQ008", "DQ012", "SUP004", "PLN001", "PLN002", "PLN003", "PLN0
 #: Python bodies whose gate (planner.rule.Rule.gate) compiles: the body runs where it holds.
 GATED = {"DQ008", "DQ012"}
 #: Spec rules still left to Python: what the compiler says (also the ``--explain-backend`` line),
-#: and why they stay (empty once every fact they read is compiled).
-PENDING = {
-    # measure.eligible is the catalog's verdict (planner.measures.eligibility): per measure, the
-    # first failing condition of its entry (statuses, labour, ages from parameters, required
-    # member facts, disability grade), each unknown fact stopping the walk as unknown; a
-    # household measure bound to a member qualifies when *one* member does. Compiled, that is a
-    # case over measure ids of ordered, three-valued checks on the measure table joined to the
-    # beneficiary member, plus an any-member step for member-bound household measures: a
-    # compiler of eligibility entries of its own, not a fact expression. Left for it.
-    "SUP003": "reads measure.eligible",
-    # phone_shared_apart pairs members: for each two registered members with the same
-    # normalised phone (planner.backends.python.occurrences.phone_key), whether every pair of
-    # their county-level workplaces of this year differs (_same_place: a name against a code
-    # is unknown, a name matches its longer form by suffix). That is a self-join of members on
-    # (household, phone) and a cross product of two lists of places per pair, with the place
-    # comparison's own unknowns; the helper is Python (planner.backends.python.county_helpers)
-    # and has no columnar twin yet.
-    "WRK010": "reads household.phone_shared_apart",
-}
+#: and why they stay (empty once every fact they read is compiled). SUP003's measure.eligible
+#: (the catalog's eligibility verdict) and WRK010's phone_shared_apart compile since issue 11.
+PENDING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("on", [date(2020, 9, 30), date(2023, 9, 30)])

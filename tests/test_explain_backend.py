@@ -40,8 +40,6 @@ def test_a_columnar_run_lists_each_rule_it_leaves_to_python_and_why(tmp_path: Pa
     lines = explained.stderr.splitlines()
     assert lines[0] == "backend: columnar (as --backend asked)"
     assert {
-        "rule SUP003 runs in Python: not vectorised yet (reads measure.eligible)",
-        "rule WRK010 runs in Python: not vectorised yet (reads household.phone_shared_apart)",
         "rule SUP004 runs in Python: reads the household's other findings, run only where a "
         "rule of the families it reads fires",
         "rule VIL001 runs in Python: a village rule, run per record",
@@ -51,10 +49,11 @@ def test_a_columnar_run_lists_each_rule_it_leaves_to_python_and_why(tmp_path: Pa
         "because of the rules above, every household's record is built and all its facts "
         "derived (not only where a compiled rule fires)",
     } <= set(lines)
-    # compiled rules are not listed, in any era; nor DQ008 and DQ012, Python bodies run where
-    # their gates hold
+    # compiled rules are not listed, in any era (SUP003's eligibility verdict and WRK010's
+    # pairing of phones included); nor DQ008 and DQ012, Python bodies run where their gates hold
     assert not [line for line in lines if line.startswith(
-        ("rule INC00", "rule HOU001", "rule DQ008", "rule DQ012"))]
+        ("rule INC00", "rule HOU001", "rule DQ008", "rule DQ012", "rule SUP003",
+         "rule WRK010"))]
     assert lines[-1] == "backend: columnar"
 
 
@@ -81,8 +80,12 @@ def test_auto_on_typed_parquet_with_compiled_rules_only_lists_nothing(typed: Pat
     assert lines[0] == "运行后端：columnar（auto：输入是类型化 Parquet，且已安装 polars）"
     assert not [line for line in lines if line.startswith("规则 ") or "每户都构建" in line]
     result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
-                  "--lang", "zh", "--select", "INC001,DQ012,WRK010", "--explain-backend")
+                  "--lang", "zh", "--select", "INC001,DQ012,WRK010,SUP003", "--explain-backend")
     lines = result.stderr.splitlines()
-    assert lines[1:3] == ["规则 WRK010 在 Python 中逐条运行：尚未向量化（reads "
-                          "household.phone_shared_apart）",
+    assert not [line for line in lines if line.startswith("规则 ") or "每户都构建" in line]
+    result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
+                  "--lang", "zh", "--select", "INC001,DQ012,DQ004", "--explain-backend")
+    lines = result.stderr.splitlines()
+    assert lines[1:3] == ["规则 DQ004 在 Python 中逐条运行：数据集规则：逐户累积各户事实，"
+                          "读完后判断",
                           "因上列规则，每户都构建记录并计算全部事实（不仅是编译规则命中的户）"]

@@ -174,7 +174,7 @@ class FactCompiler:
         if entity in ITEM_TABLES or entity == "measure":  # the table its facts are columns of
             self.plan.needs.item(ITEM_TABLES.get(entity, "measures"))
         if (value.expr is not None and not value.known and value.record is None
-                and value.lookup is None):
+                and value.lookup is None and value.kind != "verdict"):
             target = f"f:{name}"
             expr = value.expr
             steps.append(lambda frame, batch: frame.with_columns(expr.alias(target)))
@@ -190,6 +190,20 @@ class FactCompiler:
         if entity == "measure":
             return self.plan.measure_steps
         return self.plan.member_steps if entity == "member" else self.plan.household_steps
+
+    def fact_value(self, entity: str, name: str) -> Value | None:
+        """The compiled value of fact ``entity.name``, compiled now if it was not yet (for a
+        helper of another entity that reads it); ``None`` when it does not compile."""
+        qualified = f"{entity}.{name}"
+        declared = self.catalog.facts.get(qualified)
+        if qualified not in self.plan.values and declared is not None:
+            for read in declared.depends_on:  # what it reads first, as compile() orders them
+                if read not in self.plan.values and read not in self.plan.unsupported:
+                    self.fact_value(*read.split(".", 1))
+            here = self.entity
+            self._fact(entity, name, declared.node, declared.depends_on)
+            self.entity = here
+        return self.plan.values.get(qualified)
 
     def temp(self) -> str:
         return f"t:{next(self._temporaries)}"
@@ -292,14 +306,14 @@ class FactCompiler:
         if base.kind == "household":  # a measure reads its household's facts known at the start
             if attr == "members":
                 return Value(None, "members")
-            declared = self.catalog.facts.get(f"household.{attr}")
-            if f"household.{attr}" not in self.plan.values and declared is not None:
-                self._fact("household", attr, declared.node, declared.depends_on)  # on demand
-                self.entity = "measure"
-            found = self.plan.values.get(f"household.{attr}")
+            found = self.fact_value("household", attr)
             if found is None or not found.known:
                 raise Unsupported(f"household.{attr} read from a measure")
             return found
+        if base.kind == "verdict":  # eligibility_verdict: its column is the verdict's ``eligible``
+            if attr != "eligible":
+                raise Unsupported(f"the verdict's {attr}")
+            return Value(base.column, "bool")
         if base.kind == "lookup" and base.lookup is not None:
             return looked_up(base.column, {key: None if entry is None else getattr(entry, attr)
                                            for key, entry in base.lookup.items()})

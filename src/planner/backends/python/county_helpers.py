@@ -57,10 +57,20 @@ def _work_counties(member: Any, when: date, params: ParamValues) -> set[str]:
     for spell in member.record.employment:
         if not covers_year(spell.start, spell.end, when):
             continue
-        name = (spell.county or "").strip()
-        if county_level(name, params=params):
-            counties.add(name[:6] if _DIVISION_CODE.fullmatch(name) else name)
+        place = county_place(spell.county, params=params)
+        if place is not None:
+            counties.add(place)
     return counties
+
+
+def county_place(text: str | None, *, params: ParamValues) -> str | None:
+    """A workplace as WRK010 compares it: a county-level name stripped, a division code as its
+    6 digits; ``None`` when blank or not at county level (the columnar backend maps each
+    distinct text through it)."""
+    name = (text or "").strip()
+    if not county_level(name, params=params):
+        return None
+    return name[:6] if _DIVISION_CODE.fullmatch(name) else name
 
 
 # The last characters of an administrative unit's name (省, 市, 自治州, 地区, 盟, 区, 县, 旗).
@@ -74,7 +84,9 @@ def _within(place: str, wider: str) -> bool:
                for start in range(len(wider)) if start == 0 or wider[start - 1] in _UNIT_ENDS)
 
 
-def _same_place(one: str, other: str) -> bool | None:
+def same_place(one: str, other: str) -> bool | None:
+    """Whether two workplaces as :func:`county_place` gives them are one place (``None``: they
+    cannot be compared); the columnar backend asks it once per distinct pair."""
     # A name and a code cannot be compared (unknown); a name written with or without its
     # prefecture (花溪区, 贵阳市花溪区) is the same place. A city against a place within it (浙江省
     # 宁波市, 宁波市鄞州区: 市 ends county-level cities too, so a prefecture-level city passes as
@@ -101,7 +113,7 @@ def phone_shared_apart(
     for group in by_phone.values():
         for index, (number, counties) in enumerate(group):
             for other, other_counties in group[index + 1:]:
-                if all(_same_place(a, b) is False for a in counties for b in other_counties):
+                if all(same_place(a, b) is False for a in counties for b in other_counties):
                     found.update((number, other))
     return tuple(sorted(found))
 
