@@ -10,7 +10,6 @@ itself into the field, expect nothing. :func:`at_limit` builds such a builder fr
 
 from __future__ import annotations
 
-import calendar
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +25,14 @@ from planner.generate.edits import (
     identify,
     in_scope,
     make_disabled,
+    months_later,
     open_risk,
     planned,
     rerecord,
 )
 from planner.generate.household import BuildContext, premium_subsidy_window
 from planner.generate.inject_county import _monitoring_start, _open_monitoring
-from planner.generate.inject_monitoring import _eliminate
+from planner.generate.inject_monitoring import _eliminate, identified_under_the_income_check
 from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
 from planner.generate.inject_welfare import SCHOOL_STAGES, SUBSIDIES
@@ -298,15 +298,7 @@ def _pupil_of_sixteen_without_labour(household: Household, ctx: BuildContext,
 
 def _identified_at_the_income_ceiling(household: Household, ctx: BuildContext,
                                       rng: random.Random) -> None:
-    check_from = ctx.values.get("risk.identification_income_check_from")
-    ceiling = ctx.values.get("risk.identification_income_max")
-    if check_from is None or ceiling is None:
-        raise NotApplicable("no identification income check")
-    monitoring = _monitored(household, ctx, rng)
-    if monitoring["group"] == "sudden_hardship":
-        raise NotApplicable("a sudden-hardship household is not checked")
-    identify(household, ctx, date.fromisoformat(str(check_from)),
-             ctx.when - timedelta(days=40), rng)
+    ceiling = identified_under_the_income_check(household, ctx, rng)
     exact_per_capita(household, ctx, int(ceiling))
     rerecord(household, ctx, rng)
 
@@ -393,10 +385,7 @@ def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
     monitoring = _eliminate(household, ctx, rng, days_min=185, margin=1)
     identified = date.fromisoformat(monitoring["identified_on"])
     months = int(ctx.values["monitoring.elimination_months_min"])
-    year, month = divmod(identified.month - 1 + months, 12)
-    year, month = identified.year + year, month + 1
-    day = min(identified.day, calendar.monthrange(year, month)[1])
-    monitoring["eliminated_on"] = date(year, month, day).isoformat()
+    monitoring["eliminated_on"] = months_later(identified, months).isoformat()
 
 
 def at_limit(row: Limit) -> Injector:
