@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -48,14 +47,6 @@ def school_entry_cutoff(ctx: BuildContext) -> date:
     month, day = (int(part) for part in str(ctx.values["education.school_entry_cutoff"]).split("-"))
     cutoff = date(ctx.when.year, month, day)
     return cutoff if cutoff < ctx.when else date(ctx.when.year - 1, month, day)
-
-
-def months_later(day: date, months: int) -> date:
-    """``day`` moved by ``months`` whole months (earlier when negative): the same day of the
-    month, or the last day of a shorter month (31 March + 6 months is 30 September)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def income_measure_ids() -> frozenset[str]:

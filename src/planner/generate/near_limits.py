@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from planner.facts.dates import plus_months
 from planner.generate.edits import (
     Household,
     adults,
@@ -25,7 +26,6 @@ from planner.generate.edits import (
     identify,
     in_scope,
     make_disabled,
-    months_later,
     open_risk,
     planned,
     rerecord,
@@ -385,7 +385,7 @@ def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
     monitoring = _eliminate(household, ctx, rng, days_min=185, margin=1)
     identified = date.fromisoformat(monitoring["identified_on"])
     months = int(ctx.values["monitoring.elimination_months_min"])
-    monitoring["eliminated_on"] = months_later(identified, months).isoformat()
+    monitoring["eliminated_on"] = plus_months(identified, months).isoformat()
 
 
 def at_limit(row: Limit) -> Injector:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from planner.facts.dates import plus_months
 from planner.generate.economy import record_income
-from planner.generate.edits import Household, identify, in_scope, make_disabled, months_later
+from planner.generate.edits import Household, identify, in_scope, make_disabled
 from planner.generate.household import BuildContext, ill_monitored_spending, measure_record
 from planner.generate.inject_county import _monitoring_start, operating_to_wage
 from planner.generate.inject_monitoring import (
@@ -85,7 +86,10 @@ def _identified_a_month_ago_without_development(household: Household, ctx: Build
     _monitored(household, ctx, rng)
     if not any(m["labour_capacity"] in CAN_WORK for m in _registered(household)):
         raise NotApplicable("nobody can work")
-    day = months_later(ctx.when, -int(ctx.values["support.development_measure_months_max"]))
+    months = int(ctx.values["support.development_measure_months_max"])
+    day = plus_months(ctx.when, -months)
+    while plus_months(day, months) < ctx.when:  # after a shorter month: 28 Feb is due 28 Mar
+        day += timedelta(days=1)
     identify(household, ctx, day, day, rng)
     drop_development_measures(household)
 
@@ -156,10 +160,11 @@ ROWS = (
           "(MON008 must not fire; domain.md §1.3).", _sudden_hardship_with_a_small_fall,
           after_registration=True),
     Limit("MON011", "identified_a_month_ago_without_development",
-          "A monitored household with labour and no development measure, identified exactly "
-          "support.development_measure_months_max (1) whole month before the reference date, "
-          "the same day of the month: still within the month (MON011 must not fire; domain.md "
-          "§6.3).", _identified_a_month_ago_without_development, monitoring_era=True),
+          "A monitored household with labour and no development measure, identified on the "
+          "earliest day whose deadline, support.development_measure_months_max (1) month later "
+          "(as planner.live.lifecycle counts it), is the reference date itself: due today, not "
+          "yet overdue (MON011 must not fire; domain.md §6.3).",
+          _identified_a_month_ago_without_development, monitoring_era=True),
     Limit("EDU005", "home_taught_with_an_education_level",
           "A child taught at home (送教上门, for an intellectual or multiple disability) whose "
           "文化程度 is recorded (文盲或半文盲): home "
