@@ -212,15 +212,15 @@ def operating_to_wage(household: Household, ctx: BuildContext,
     year = ctx.when.year
     operating = [item for item in household["income"]
                  if item["category"] == "operating" and item["year"] == year]
-    largest = max(operating, key=lambda item: item["amount"], default=None)
-    if keep and (largest is None or largest["amount"] <= keep):
-        raise NotApplicable("too little operating income")
-    kept = {**largest, "amount": float(keep)} if largest is not None else {}
+    if keep:
+        largest = max(operating, key=lambda item: item["amount"], default=None)
+        if largest is None or largest["amount"] <= keep:
+            raise NotApplicable("too little operating income")
+        household["income"].append({**largest, "amount": float(keep)})  # stays operating
+        largest["amount"] -= keep
     for item in operating:
         item["category"], item["subtype"] = "wage", "local_work"
-    if keep and largest is not None:
-        largest["amount"] -= keep
-        household["income"].append(kept)
+    if keep:
         return []
     implemented = any(
         m["measure"] in ("planting_subsidy", "livestock_subsidy")
