@@ -1,4 +1,5 @@
-"""Calendar arithmetic the facts share: completed years and whole months between two dates."""
+"""Calendar arithmetic the facts share: completed years and whole months between two dates, a
+date moved by whole months."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def months_between(start: date | None, end: date | None) -> int | None:
     # (31 March to 30 September is six months).
     end_of_month = end.day == calendar.monthrange(end.year, end.month)[1]
     return months - (end.day < start.day and not end_of_month)
+
+
+def plus_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, earlier when ``months`` is negative (the 31st becomes the
+    last day of a shorter month)."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))

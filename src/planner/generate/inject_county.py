@@ -202,15 +202,26 @@ def adult_without_education(
     return [Expected("EDU006", number)]
 
 
-def _operating_to_wage(household: Household, ctx: BuildContext) -> list[Expected]:
-    """Record the year's operating income as wage income (the totals stay); a planting or
-    livestock measure of the year then shows no operating income either (IND002)."""
+def operating_to_wage(household: Household, ctx: BuildContext,
+                      keep: float = 0.0) -> list[Expected]:
+    """Record the year's operating income as wage income but ``keep`` yuan of it (the totals
+    stay); with nothing kept, a planting or livestock measure of the year then shows no
+    operating income either (IND002)."""
     if not in_scope(household) or household.get("income") is None:
         raise NotApplicable("not registered or monitored, or no income")
     year = ctx.when.year
-    for item in household["income"]:
-        if item["category"] == "operating" and item["year"] == year:
-            item["category"], item["subtype"] = "wage", "local_work"
+    operating = [item for item in household["income"]
+                 if item["category"] == "operating" and item["year"] == year]
+    if keep:
+        largest = max(operating, key=lambda item: item["amount"], default=None)
+        if largest is None or largest["amount"] <= keep:
+            raise NotApplicable("too little operating income")
+        household["income"].append({**largest, "amount": float(keep)})  # stays operating
+        largest["amount"] -= keep
+    for item in operating:
+        item["category"], item["subtype"] = "wage", "local_work"
+    if keep:
+        return []
     implemented = any(
         m["measure"] in ("planting_subsidy", "livestock_subsidy")
         and m["status"] in ("in_progress", "done") and m.get("year") == year
@@ -224,7 +235,7 @@ def industry_assistance_without_income(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A household without operating income whose 产业帮扶 column lists planting support."""
-    also = _operating_to_wage(household, ctx)
+    also = operating_to_wage(household, ctx)
     household["assistance"] = {"industry": [rng.choice(("种植业", "养殖业"))]}
     return [Expected("IND001"), *also]
 
@@ -234,7 +245,7 @@ def industry_measure_without_income(
     household: Household, rng: random.Random, ctx: BuildContext
 ) -> list[Expected]:
     """A household without operating income with a planting subsidy done this year."""
-    _operating_to_wage(household, ctx)
+    operating_to_wage(household, ctx)
     household["measures"].append(
         measure_record("planting_subsidy", ctx.when, rng, year=ctx.when.year))
     return [Expected("IND002")]

@@ -80,6 +80,49 @@ def _eliminate(
     return monitoring
 
 
+def sudden_hardship_without_spending(
+    household: Household, ctx: BuildContext, rng: random.Random
+) -> dict[str, Any]:
+    """Monitor a healthy household (zero spending is then no medical problem, MED006) as
+    突发严重困难户 after an accident, 合规自付支出 recorded as 0; its monitoring record."""
+    if not _healthy(household):
+        raise NotApplicable("an ill or disabled member pays something out of pocket")
+    monitoring = _monitored(household, ctx, rng)
+    monitoring["group"] = "sudden_hardship"
+    monitoring["risks"] = ["accident"]
+    household["compliant_out_of_pocket"] = 0.0
+    return monitoring
+
+
+def identified_under_the_income_check(
+    household: Household, ctx: BuildContext, rng: random.Random
+) -> float:
+    """Monitor the household as 脱贫不稳定户 or 边缘易致贫户 identified on or after
+    risk.identification_income_check_from (at least 40 days before the reference date), the
+    identification income MON009 checks; risk.identification_income_max, the ceiling."""
+    check_from = ctx.values.get("risk.identification_income_check_from")
+    ceiling = ctx.values.get("risk.identification_income_max")
+    if check_from is None or ceiling is None:
+        raise NotApplicable("no identification income check")
+    monitoring = _monitored(household, ctx, rng)
+    if monitoring["group"] == "sudden_hardship":
+        raise NotApplicable("a sudden-hardship household may be above the range")
+    identify(household, ctx, date.fromisoformat(str(check_from)),
+             ctx.when - timedelta(days=40), rng)
+    return float(ceiling)
+
+
+def drop_development_measures(household: Household) -> None:
+    """Remove the plan's industry, employment and finance measures (MON011's development
+    measures); :class:`NotApplicable` when what is left is protection only (SUP006)."""
+    raising = income_measure_ids()
+    household["measures"] = [m for m in household["measures"] if m["measure"] not in raising]
+    catalog = default_catalog()
+    active = [m["measure"] for m in household["measures"] if m["status"] in ACTIVE]
+    if active and all(catalog[m].protection for m in active if m in catalog):
+        raise NotApplicable("a protection-only plan (SUP006)")
+
+
 @injector("MON006", after_registration=True)
 def unstable_exited_never_registered(
     household: Household, rng: random.Random, ctx: BuildContext
@@ -108,12 +151,7 @@ def sudden_hardship_without_hardship(
 ) -> list[Expected]:
     """A healthy household monitored as 突发严重困难户 after an accident, with no rigid expenditure
     recorded and income up on last year (healthy: zero spending is no medical problem)."""
-    if not _healthy(household):
-        raise NotApplicable("an ill or disabled member pays something out of pocket")
-    monitoring = _monitored(household, ctx, rng)
-    monitoring["group"] = "sudden_hardship"
-    monitoring["risks"] = ["accident"]
-    household["compliant_out_of_pocket"] = 0.0
+    sudden_hardship_without_spending(household, ctx, rng)
     return [Expected("MON008")]
 
 
@@ -123,16 +161,8 @@ def identified_far_above_range(
 ) -> list[Expected]:
     """A 脱贫不稳定户 or 边缘易致贫户 identified since the income check began (2023) with more
     than 20,000 yuan per head (the income scaled up, as if annual income were typed per head)."""
-    check_from = ctx.values.get("risk.identification_income_check_from")
-    ceiling = ctx.values.get("risk.identification_income_max")
-    if check_from is None or ceiling is None:
-        raise NotApplicable("no identification income check")
-    monitoring = _monitored(household, ctx, rng)
-    if monitoring["group"] == "sudden_hardship":
-        raise NotApplicable("a sudden-hardship household may be above the range")
-    first = date.fromisoformat(str(check_from))
-    identify(household, ctx, first, ctx.when - timedelta(days=40), rng)
-    if not set_per_capita(household, ctx, float(ceiling) * rng.uniform(1.1, 1.5)):
+    ceiling = identified_under_the_income_check(household, ctx, rng)
+    if not set_per_capita(household, ctx, ceiling * rng.uniform(1.1, 1.5)):
         raise NotApplicable("no earned income to scale")
     rerecord(household, ctx, rng)
     return [Expected("MON009")]
@@ -165,12 +195,7 @@ def no_development_measure(
     if date.fromisoformat(monitoring["identified_on"]) > latest:
         identify(household, ctx, date.fromisoformat(str(ctx.values["monitoring.start"])), latest,
                  rng)
-    raising = income_measure_ids()
-    household["measures"] = [m for m in household["measures"] if m["measure"] not in raising]
-    catalog = default_catalog()
-    active = [m["measure"] for m in household["measures"] if m["status"] in ACTIVE]
-    if active and all(catalog[m].protection for m in active if m in catalog):
-        raise NotApplicable("a protection-only plan (SUP006)")
+    drop_development_measures(household)
     return [Expected("MON011")]
 
 

@@ -192,12 +192,10 @@ def post_record_incomplete(
     return [Expected("PST002", number)]
 
 
-@injector("PST003")
-def posts_held_at_once(
-    household: Household, rng: random.Random, ctx: BuildContext
-) -> list[Expected]:
-    """A second public-welfare post recorded for a holder, running at the same time (a
-    household with no dated post first gets one, held by an able adult, its pay counted)."""
+def dated_post_holder(household: Household, rng: random.Random, ctx: BuildContext) -> int:
+    """The number of a member whose first public-welfare post has a start date; a household
+    with none first gives a post to an able adult out of school (18–59, not working), its pay
+    counted in the income (:func:`planner.generate.economy.add_post`)."""
     members = household["members"]
     dated = [n for n, m in enumerate(members, start=1)
              if m["public_welfare_posts"] and m["public_welfare_posts"][0].get("start")]
@@ -210,7 +208,16 @@ def posts_held_at_once(
         add_post(rng, members[first_holder - 1], first_holder, household, ctx.when)
         rerecord(household, ctx, rng)
         dated = [first_holder]
-    number = _choice(rng, dated, "dated post")
+    return int(_choice(rng, dated, "dated post"))
+
+
+@injector("PST003")
+def posts_held_at_once(
+    household: Household, rng: random.Random, ctx: BuildContext
+) -> list[Expected]:
+    """A second public-welfare post recorded for a holder, running at the same time (a
+    household with no dated post first gets one, held by an able adult, its pay counted)."""
+    number = dated_post_holder(household, rng, ctx)
     posts = household["members"][number - 1]["public_welfare_posts"]
     first = date.fromisoformat(posts[0]["start"])
     later = min(ctx.when, first + timedelta(days=rng.randint(0, 40)))

@@ -29,6 +29,10 @@ _CONSISTENCY = (
 
 #: Built-in codes with no near-threshold household, and why (English, for the rule docs' readers).
 NO_NEAR_CASE: dict[str, str] = {
+    "BAS001": (
+        "the recorded 两不愁 assessment (food_secure, clothing_secure) read as yes or no: there is "
+        "no national numeric test (domain.md §2) for a household to sit just inside"
+    ),
     "DQ003": "one head per household: a whole count compared for equality, no 'just inside'",
     "DQ006": "recorded size against the registered members: a size one off is the problem itself",
     "VIL004": (
@@ -74,6 +78,7 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
         near_limits,
         near_monitoring,
         near_quality,
+        near_records,
         near_support,
         near_water,
         near_work,
@@ -81,8 +86,8 @@ def all_nears() -> dict[str, tuple[Injector, ...]]:
 
     found: dict[str, tuple[Injector, ...]] = {}
     for module in (near_area, near_education, near_education_aid, near_health, near_housing,
-                   near_income, near_limits, near_monitoring, near_quality, near_support,
-                   near_water, near_work):
+                   near_income, near_limits, near_monitoring, near_quality, near_records,
+                   near_support, near_water, near_work):
         for item in module.NEAR:
             found[item.code] = (*found.get(item.code, ()), item)
     return dict(sorted(found.items()))

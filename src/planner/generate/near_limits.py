@@ -10,13 +10,13 @@ itself into the field, expect nothing. :func:`at_limit` builds such a builder fr
 
 from __future__ import annotations
 
-import calendar
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from planner.facts.dates import plus_months
 from planner.generate.edits import (
     Household,
     adults,
@@ -32,7 +32,7 @@ from planner.generate.edits import (
 )
 from planner.generate.household import BuildContext, premium_subsidy_window
 from planner.generate.inject_county import _monitoring_start, _open_monitoring
-from planner.generate.inject_monitoring import _eliminate
+from planner.generate.inject_monitoring import _eliminate, identified_under_the_income_check
 from planner.generate.inject_risk import _list, _monitor, _registered
 from planner.generate.inject_support import _monitored
 from planner.generate.inject_welfare import SCHOOL_STAGES, SUBSIDIES
@@ -292,15 +292,7 @@ def _next_spell_the_day_after(household: Household, ctx: BuildContext,
 
 def _identified_at_the_income_ceiling(household: Household, ctx: BuildContext,
                                       rng: random.Random) -> None:
-    check_from = ctx.values.get("risk.identification_income_check_from")
-    ceiling = ctx.values.get("risk.identification_income_max")
-    if check_from is None or ceiling is None:
-        raise NotApplicable("no identification income check")
-    monitoring = _monitored(household, ctx, rng)
-    if monitoring["group"] == "sudden_hardship":
-        raise NotApplicable("a sudden-hardship household is not checked")
-    identify(household, ctx, date.fromisoformat(str(check_from)),
-             ctx.when - timedelta(days=40), rng)
+    ceiling = identified_under_the_income_check(household, ctx, rng)
     exact_per_capita(household, ctx, int(ceiling))
     rerecord(household, ctx, rng)
 
@@ -387,10 +379,7 @@ def _eliminated_after_the_least_months(household: Household, ctx: BuildContext,
     monitoring = _eliminate(household, ctx, rng, days_min=185, margin=1)
     identified = date.fromisoformat(monitoring["identified_on"])
     months = int(ctx.values["monitoring.elimination_months_min"])
-    year, month = divmod(identified.month - 1 + months, 12)
-    year, month = identified.year + year, month + 1
-    day = min(identified.day, calendar.monthrange(year, month)[1])
-    monitoring["eliminated_on"] = date(year, month, day).isoformat()
+    monitoring["eliminated_on"] = plus_months(identified, months).isoformat()
 
 
 def _education_at_its_youngest(level: str) -> Edit:

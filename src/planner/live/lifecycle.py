@@ -22,12 +22,12 @@ reuses the monitoring rule of the same meaning (MON002, MON011).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
 from planner.backends.python.facts import deriver
+from planner.facts.dates import plus_months
 from planner.finding import Finding
 from planner.live.events import (
     Accident,
@@ -116,14 +116,6 @@ class Transition:
     opened: list[Deadline] = field(default_factory=list)
     met: list[Kind] = field(default_factory=list)
     reset: bool = False  # a snapshot: every open deadline of the household is replaced
-
-
-def plus_months(day: date, months: int) -> date:
-    """``day`` moved by whole months (the 31st becomes the last day of a shorter month)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _can_work(household: Household) -> bool:
