@@ -13,7 +13,7 @@ from planner.backends.python.dataset import compile_dataset
 from planner.backends.python.facts import derive
 from planner.params import default_parameters
 from planner.registry import RegistryError, load_yaml_rules
-from planner.rule import Hit, RuleContext
+from planner.rule import Hit, Message, Rule, RuleContext
 from planner.testing import merge_patch
 
 ON = date(2020, 9, 30)
@@ -352,3 +352,53 @@ def test_duplicate_keys_cost_about_16_bytes_an_occurrence(example_household) -> 
     assert len(accumulator.seen.keys) == 8_000
     # 16 bytes of arrays plus a share of the household list; a string key alone costs ~67
     assert grown / 8_000 < 24
+
+
+# --- what a dataset rule reads (issue 11: the plan's dataset pass derives only that) -----------
+def test_a_dataset_form_names_the_facts_it_reads() -> None:
+    from planner.backends.python.fact_reads import dataset_rule_facts, dataset_rules_facts
+    from planner.run import Run
+
+    (same_person,) = load_yaml_rules(SAME_PERSON)
+    assert dataset_rule_facts(same_person) == {"member.record", "member.age"}
+    shipped = {r.code: dataset_rule_facts(r) for r in Run.build(reference_date=ON).rules
+               if r.scope == "dataset"}
+    assert shipped == {"DQ004": {"member.record", "member.id_problem"},
+                       "DQ013": {"household.record", "member.record"},
+                       "PRJ001": frozenset(), "PRJ002": frozenset()}
+    bodied = Rule(code="TST499", name="bodied", family="test", scope="dataset",
+                  severity="warning", message=Message(zh="甲", en="a"),
+                  function=lambda ctx: iter(()))
+    assert dataset_rule_facts(bodied) is None
+    assert dataset_rules_facts([same_person, bodied]) is None
+
+
+def test_a_checker_of_dataset_rules_derives_their_facts_only_and_finds_the_same(
+        example_household) -> None:
+    from planner.backends.python.engine import Checker
+    from planner.run import Run
+
+    class EveryFact(Checker):
+        """The checker as it was: every fact derived for the dataset rules."""
+
+        def __init__(self, run: Run) -> None:
+            super().__init__(run)
+            self._derive_read = derive
+
+    households = [
+        _household(example_household, "pre_exit_2808",
+                   {"members": {2: {"id_number": "522425750312001"}}}),
+        _household(example_household, "no_labour", {"members": {2: {"id_number": HEAD_ID}}}),
+    ]
+    run = Run.build(rules=[*load_yaml_rules(SAME_PERSON)], reference_date=ON)
+    checker = Checker(run)
+    facts = checker.rule_facts(households[0])
+    assert facts.members[0].age is not None  # read by the form's ``unless``
+    assert facts.per_capita_net_income is None  # read by no dataset rule: not derived
+    found = [(f.code, f.subject, f.member, f.evidence, f.message_zh)
+             for f in checker.iter_findings(households)]
+    assert [(code, subject, member) for code, subject, member, *_ in found] == [
+        ("TST401", "522425-101-0001", 1), ("TST401", "522425-101-0001", 2),
+        ("TST401", "522425-203-0003", 2)]
+    assert found == [(f.code, f.subject, f.member, f.evidence, f.message_zh)
+                     for f in EveryFact(run).iter_findings(households)]

@@ -141,3 +141,27 @@ def test_no_cannot_take_effect_note_when_a_proposed_job_is_in_time_and_recorded_
     proposed = next(item for item in plan.items if item.key == "workshop_job@m2")
     assert (proposed.responsible_zh, proposed.responsible_en) == ("乡镇人民政府",
                                                                   "Township government")
+
+
+def test_the_re_check_runs_only_the_rules_raising_the_needs_it_looks_up(example_household):
+    # Issue 11: the projected household is checked again for the needs it must clear, by the
+    # rules raising them, not by every household and member rule.
+    from planner.planning.district import DistrictPlanner
+    from planner.planning.needs import need_key, need_name
+
+    data = example_household("med_uninsured")
+    data["members"][1] = merge_patch(data["members"][1], {
+        "medical_insurance": "resident", "serious_illness_insurance": True, "benefits": []})
+    household = Household.model_validate(data)
+    district = DistrictPlanner(reference_date=WHEN)
+    assert district._rechecker is not None
+    every = district._rechecker.check_household(household)
+    names = frozenset({"MED002"})
+    found = district._recheck(household, names)
+    assert [f.code for f in found] == ["MED002"]
+    assert [(f.code, f.member, f.message_en) for f in found] == [
+        (f.code, f.member, f.message_en) for f in every if need_name(need_key(f)) in names]
+    assert len({f.code for f in every}) > 1  # the others were not run again
+    assert [r.code for r in district._rechecks[names].rules] == ["MED002"]
+    assert district._recheck(household, names) == found  # the same checker, reused
+    assert list(district._rechecks) == [names]

@@ -8,13 +8,15 @@ from datetime import date
 
 from planner.finding import Finding
 from planner.model import Household, MeasureStatus, PlannedMeasure
-from planner.planning.needs import Need, need_key
+from planner.planning.needs import Need, need_key, need_name
 from planner.planning.option import Draft
 from planner.planning.select import Selection
 
 #: Checks one household and returns its findings (the planner's own rules, waivers not needed:
-#: only needs the plan already holds are looked up in them).
-Recheck = Callable[[Household], list[Finding]]
+#: only needs the plan already holds are looked up in them). The second argument names the
+#: needs looked up (:func:`~planner.planning.needs.need_name`): the rules raising no other need
+#: may be left out.
+Recheck = Callable[[Household, frozenset[str]], list[Finding]]
 
 
 def projected_household(household: Household, drafts: Iterable[Draft], start: date) -> Household:
@@ -46,7 +48,8 @@ def still_open(recheck: Recheck, selection: Selection, needs: Iterable[Need]) ->
         return []
     projected = projected_household(selection.facts.record, selection.drafts.values(),
                                     selection.start)
-    firing = {need_key(f) for f in recheck(projected)
+    names = frozenset(need_name(need.key) for need in needs)
+    firing = {need_key(f) for f in recheck(projected, names)
               if not f.waived and f.subject == selection.facts.id and f.kind != "mismatch"}
     return [need for need in needs if need.key in firing]
 

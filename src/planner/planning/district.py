@@ -37,6 +37,9 @@ from planner.waivers import FileWaiver
 from planner.watchdog import DEFAULT_RULE_TIMEOUT
 
 _OPEN = frozenset({"proposed", "planned", "in_progress", "pending"})
+#: The most sets of needs a district planner keeps a re-check checker for (see
+#: :meth:`DistrictPlanner._recheck`); further sets are re-checked with every rule.
+_RECHECKS = 256
 
 
 @dataclass(slots=True)
@@ -152,14 +155,18 @@ class DistrictPlanner:
         #: Checks the projected households (the plan's measures applied) with the household
         #: rules; its own checker, so that the run's counts and waivers see each household once.
         self._rechecker: Checker | None = None
+        #: Checkers of the rules raising a set of needs (by need names, see :meth:`_recheck`).
+        self._rechecks: dict[frozenset[str], Checker] = {}
+        self._recheck_run: Run | None = None
         village_findings: list[Finding] = []
         if findings is None:
             # Households are checked one at a time here: dataset-wide rules (duplicates across
             # households) need the whole run, so their findings come only through ``findings=``.
             self.checker = Checker(run.with_rules(r for r in run.rules if r.scope != "dataset"))
-            self._rechecker = Checker(dataclasses.replace(
+            self._recheck_run = dataclasses.replace(
                 run.with_rules(r for r in run.rules if r.scope in ("household", "member")),
-                waivers=()))
+                waivers=())
+            self._rechecker = Checker(self._recheck_run)
             for village in self.villages:
                 village_findings.extend(self.checker.check_village(village))
         else:
@@ -215,10 +222,27 @@ class DistrictPlanner:
         result = plan_household(facts, findings, self.catalog, self.values, start=self.start,
                                 works=works, village=village.id if village else None,
                                 show_names=self.show_names, alternatives=self.budget is not None,
-                                recheck=None if self._rechecker is None
-                                else self._rechecker.check_household)
+                                recheck=None if self._rechecker is None else self._recheck)
         self.add_planned(result, village.id if village is not None else None)
         return result
+
+    def _recheck(self, household: Household, names: frozenset[str]) -> list[Finding]:
+        """Findings of the projected ``household`` by the rules that raise the needs ``names``
+        (:func:`planner.planning.needs.need_name`): the plan looks up only those, so the other
+        rules are not run again. Their checker is built once per set of names (a few sets per
+        run; past :data:`_RECHECKS` sets, or when one of the rules reads other findings, every
+        household and member rule runs, as before)."""
+        checker = self._rechecks.get(names)
+        if checker is None and self._recheck_run is not None and len(
+                self._rechecks) < _RECHECKS:
+            rules = [r for r in self._recheck_run.rules if (r.need or r.code) in names]
+            if not any(r.reads_findings for r in rules):
+                checker = self._rechecks[names] = Checker(self._recheck_run.with_rules(rules))
+        if checker is None:
+            checker = self._rechecker
+        if checker is None:  # the planner was handed findings: it checks nothing itself
+            return []
+        return checker.check_household(household)
 
     def add_planned(self, result: HouseholdPlan, village: str | None) -> None:
         """Add a household plan made elsewhere (a worker process, :mod:`planner.parallel`) by a

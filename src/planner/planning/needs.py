@@ -135,6 +135,12 @@ def need_key(finding: Finding) -> str:
     return name if finding.member is None else f"{name}@m{finding.member}"
 
 
+def need_name(key: str) -> str:
+    """The need a :func:`need_key` names, without its member: a rule's declared ``need``, else
+    its code (the ``need or code`` of the rules whose findings raise it)."""
+    return key.partition("@m")[0]
+
+
 def _is_income(finding: Finding) -> bool:
     return finding.need == INCOME_NEED
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from planner.backends.python.env import Env
-from planner.backends.python.fact_reads import rules_facts
+from planner.backends.python.fact_reads import dataset_rules_facts, rules_facts
 from planner.backends.python.facts import derive, derive_project, derive_village, deriver
 from planner.backends.python.outsiders import read_only_for_outsiders
 from planner.backends.python.recording import RecordingParams
@@ -95,8 +95,11 @@ class Checker:
         self._plans = {kind: RulePlans(self._groups(kind),
                                        self._dataset_rules if kind == "household" else ())
                        for kind in GROUPS}
-        read = None if self.explain or self._dataset_rules else rules_facts(
+        read = None if self.explain else rules_facts(
             rule for rule, _ in (*self._household_rules, *self._member_rules, *self._after_rules))
+        if read is not None and self._dataset_rules:  # their accumulators read facts too
+            dataset_read = dataset_rules_facts(rule for rule, _ in self._dataset_rules)
+            read = None if dataset_read is None else read | dataset_read
         self._derive_read = deriver(read)
         self.waivers = WaiverLedger(
             self.rules, run.waivers, self.reference_date, self._engine_finding,
