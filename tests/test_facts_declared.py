@@ -204,7 +204,7 @@ def test_planner_facts_json_lists_every_fact_with_its_derived_parameters() -> No
     assert sorted(d["name"] for d in documents) == sorted(expected)
     # eras, county_health, county, risk, contact, income_stability
     # + 1: household.water_litres_min (regional water quantity)
-    assert len(documents) == 65 + 31 + 4 + 7 + 15 + 26 + 2 + 9
+    assert len(documents) == 65 + 31 + 4 + 7 + 15 + 27 + 2 + 9
     for document in documents:
         assert set(document) == {
             "name", "entity", "type", "unit", "label_zh", "label_en", "doc", "parameters",

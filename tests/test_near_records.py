@@ -86,11 +86,7 @@ OVER: dict[str, Callable[[Record, BuildContext], None]] = {
     "SUP001": _registered,
     "MON005": _earlier(1),
     "MON008": _income_as_last_year,
-    # MON011 counts whole months (months_in_monitoring > 1): a household a month and a day
-    # past identification is not flagged until its second whole month, where the live monitor
-    # (planner.live.lifecycle) raises it the day after the deadline; one step over is therefore
-    # a second whole month here
-    "MON011": _earlier(32),
+    "MON011": _earlier(1),
     "EDU005": _at_school,
     "POL001": _concerned,
     "IND001": _no_operating_income,

@@ -60,6 +60,11 @@ HELPERS: dict[str, Helper] = {
             "Completed years from a birth date to a date; unknown if the birth date is.",
         ),
         Helper(
+            "plus_months", (2,),
+            "A date moved by a whole number of months (the 31st becomes the last day of a "
+            "shorter month); unknown if the date or the number is.",
+        ),
+        Helper(
             "months_between", (2,),
             "Whole months between two dates (a month is complete on the same day of the month, or "
             "on the last day of a shorter one); unknown if either is.",

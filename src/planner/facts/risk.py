@@ -118,6 +118,13 @@ RISK_FACTS = (
     Fact("months_in_monitoring", "integer", "months", "识别以来月数", "months since identification",
          "Whole months from identification to the reference date.",
          "months_between(record.monitoring.identified_on, when)"),
+    Fact("days_past_whole_months", "integer", "days", "识别以来整月外天数",
+         "days past the whole months since identification",
+         "Days from the last whole-month anniversary of identification (identified_on plus "
+         "months_in_monitoring months, the 31st becoming the last day of a shorter month, as "
+         "the live monitor's deadlines count) to the reference date.",
+         "days_between(plus_months(record.monitoring.identified_on, months_in_monitoring), "
+         "when)"),
     Fact("identified_since_income_check", "bool", "", "识别时间在收入核查起始日之后",
          "identified since the income check",
          "Identified on or after risk.identification_income_check_from (fuping 1111_18).",

@@ -173,6 +173,7 @@ class HouseholdFacts:
     has_employment_measure: bool
     has_development_measure: bool
     months_in_monitoring: int | None
+    days_past_whole_months: int | None
     identified_since_income_check: bool | None
     notice_days: int | None
     per_capita_income_after_rigid: float | None

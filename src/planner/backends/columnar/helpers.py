@@ -132,6 +132,11 @@ def _months_between(compiler: FactCompiler, args: list[Value]) -> Value:
     return Value(months - short.cast(pl.Int64()), "number")
 
 
+def _plus_months(compiler: FactCompiler, args: list[Value]) -> Value:
+    day, months = (_column(arg) for arg in args)
+    return Value(day.dt.offset_by(pl.format("{}mo", months.cast(pl.Int64()))), "date")
+
+
 def _items(compiler: FactCompiler, value: Value, table: str, *fields: str) -> None:
     """Ask for the item table behind a record's list (``record.income`` → ``income``)."""
     expected = {"employment": ("member", ("employment",)),
@@ -488,6 +493,7 @@ _HELPERS: dict[str, Helper] = {
     "days_between": _days_between,
     "age_on": _age_on,
     "months_between": _months_between,
+    "plus_months": _plus_months,
     "employed_in_year": _employed_in_year,
     "post_held_on": _post_held_on,
     "head_spouse_same_sex": _head_spouse_same_sex,
@@ -515,4 +521,5 @@ _HELPERS: dict[str, Helper] = {
 __all__ = ["STRUCT_ENUMS", "STRUCT_FIELDS", "call", "set_operation"]
 
 _ROW_WISE = frozenset({"is_known", "coalesce", "truthy", "abs", "size_of", "values_of",
-                       "mentions", "days_between", "age_on", "months_between", "id_check"})
+                       "mentions", "days_between", "age_on", "months_between", "plus_months",
+                       "id_check"})

@@ -13,7 +13,7 @@ from typing import Any
 from planner.area_facts import scheduled_share
 from planner.backends.python.county_helpers import COUNTY_IMPLEMENTATIONS
 from planner.facts import ACTIVE_STATUSES, OPEN_STATUSES, BasicGuarantee, MemberFacts
-from planner.facts.dates import age_on, months_between
+from planner.facts.dates import age_on, months_between, plus_months
 from planner.facts.vocab import IMPLEMENTED_STATUSES
 from planner.idnumber import IdCheck, check_id
 from planner.measure_facts import catalog_entry, eligibility_verdict, registered_member
@@ -323,6 +323,8 @@ IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "days_between": days_between,
     "age_on": age_on,
     "months_between": months_between,
+    "plus_months": lambda day, months: (
+        None if day is None or months is None else plus_months(day, int(months))),
     "id_check": id_check,
     "id_derived_fields": id_derived_fields,
     "employed_in_year": employed_in_year,
