@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from planner.facts import months_between
+from planner.facts.dates import plus_months
 from planner.generate.economy import add_work_spell
 from planner.generate.edits import (
     ages,
@@ -92,16 +92,17 @@ def measure_overdue(household: Household, rng: random.Random, ctx: BuildContext)
 
 
 def _development_due(household: Household, ctx: BuildContext) -> list[Expected]:
-    """MON011 too when the household is monitored, open, identified more than the allowed
-    months ago and has a member able to work: a protection-only plan is no development."""
+    """MON011 too when the household is monitored, open, past its deadline (the day after the
+    allowed months from identification) and has a member able to work: a protection-only plan
+    is no development."""
     monitoring = household.get("monitoring")
     if not monitoring or monitoring.get("risk_eliminated") or not monitoring.get("identified_on"):
         return []
-    months = months_between(date.fromisoformat(monitoring["identified_on"]), ctx.when)
+    deadline = plus_months(date.fromisoformat(monitoring["identified_on"]),
+                           int(ctx.values["support.development_measure_months_max"]))
     capable = any(m.get("labour_capacity") in ("normal", "skilled", "weak")
                   for m in household["members"] if m.get("registered", True))
-    due = months is not None and months > int(ctx.values["support.development_measure_months_max"])
-    return [Expected("MON011")] if capable and due else []
+    return [Expected("MON011")] if capable and deadline < ctx.when else []
 
 
 @injector("SUP006")
