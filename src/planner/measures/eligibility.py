@@ -275,7 +275,7 @@ def eligibility(
             if candidate:
                 return candidate
         unknown = next((v for v in verdicts if v.eligible is None), None)
-        first = unknown or verdicts[0]
+        first = unknown if unknown is not None else verdicts[0]  # unknown stays unknown
         return Verdict(first.eligible, first.reason, f"无符合条件的成员（{first.zh}）",
                        f"no member qualifies ({first.en})")
     return verdict

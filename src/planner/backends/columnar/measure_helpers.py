@@ -228,11 +228,11 @@ def _eligibility_verdict(compiler: FactCompiler, args: list[Value]) -> Value:
                          | (pl.col("position") == pl.col("beneficiary")))
                  .filter(pl.col("branch").is_not_null()))
         verdicts = pairs.select("i", "position", by_member.alias("v"))
-        # one member who qualifies is enough; else the first member's verdict decides, as in
-        # eligibility(): its ``unknown or verdicts[0]`` takes the first one, a Verdict of
-        # unknown being falsy
+        # one member who qualifies is enough; else unknown when one member's verdict is, else
+        # the first member's (false), as in eligibility()
         anyone = (verdicts.group_by("i").agg(
             pl.when(pl.col("v").any()).then(True)
+            .when(pl.col("v").is_null().any()).then(None)
             .otherwise(pl.col("v").sort_by("position").first()).alias("members")))
         homes = batch.household.select(
             "row", pl.col("r:status").alias("status"),
