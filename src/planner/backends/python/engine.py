@@ -50,6 +50,23 @@ if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
 _PASSING = (KeyboardInterrupt, GeneratorExit)
 
 
+class Places(dict[str, tuple[Source | None, Any]]):
+    """Where each household of a run was read (id → source, region), for the dataset findings
+    about it, kept until the run ends: one region object per distinct region (a district has a
+    few hundred villages), not one per household, so that a province's run does not grow by a
+    region record a household."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._regions: dict[tuple[Any, ...], Any] = {}
+
+    def put(self, household: str, source: Source | None, region: Any) -> None:
+        """Record where ``household`` was read, its region shared with earlier equal ones."""
+        if region is not None:
+            region = self._regions.setdefault(tuple(region.__dict__.values()), region)
+        self[household] = (source, region)
+
+
 class Checker:
     """Runs a rule set over households, villages and projects for one reference date.
 
@@ -250,7 +267,7 @@ class Checker:
         accumulators, failures = self.start_dataset(ctx)
         yield from failures
         # Where each household was read, for the dataset findings about it.
-        places: dict[str, tuple[Source | None, Any]] = {}
+        places = Places()
         plans = self._plans["household"]
         for item in households:
             household, source = item if isinstance(item, Sourced) else (item, None)
@@ -260,7 +277,7 @@ class Checker:
             yield from self._check_household(household, facts, source, plan)
             if not accumulators:
                 continue
-            places[household.id] = (source, household.region)
+            places.put(household.id, source, household.region)
             for failure in self.feed_dataset(accumulators, facts, plan):  # dropped once broken
                 yield failure
                 broken = failure.evidence["rule"]
