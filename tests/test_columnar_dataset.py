@@ -14,12 +14,12 @@ pytest.importorskip("polars")
 
 from planner.backends.columnar.checker import ColumnarChecker
 from planner.backends.columnar.fallbacks import fallbacks
-from planner.backends.python.engine import Checker
+from planner.backends.python.engine import Checker, Places
 from planner.facts import HouseholdFacts
 from planner.finding import Finding
 from planner.io import open_dataset, write_households
 from planner.io.typedparquet import unbuilt_rows
-from planner.model import Household
+from planner.model import Household, Region
 from planner.run import Run
 from planner.selection import Selection
 from planner.source import Source
@@ -116,3 +116,19 @@ def test_the_example_district_with_its_projects_gives_the_python_findings() -> N
             dataset.sourced(), dataset.sourced_villages(), dataset.sourced_projects())])
     assert results[1] == results[0]
     assert {f["code"] for f in results[0]} >= {"PRJ001", "PRJ002"}
+
+
+def test_places_give_back_each_households_source_and_region_sharing_regions() -> None:
+    one, other = Region(county="A县", village="甲村"), Region(county="A县", village="乙村")
+    places = Places()
+    places.put("h1", Source("a.jsonl", None, (1,)), one)
+    places.put("h2", Source("a.jsonl", None, (2,)), Region(county="A县", village="甲村"))
+    places.put("h3", Source("b.xlsx", "户", (4, 5, 6), "national"), other)
+    places.put("h4", None, None)
+    places.put("h1", Source("a.jsonl", None, (9,)), other)  # read again: the later place
+    assert places["h2"] == (Source("a.jsonl", None, (2,)), one)
+    assert places["h2"][1] is one  # equal regions: the first one kept, shared
+    assert places["h3"] == (Source("b.xlsx", "户", (4, 5, 6), "national"), other)
+    assert places["h4"] == (None, None)
+    assert places["h1"] == (Source("a.jsonl", None, (9,)), other)
+    assert "h5" not in places and len(places) == 4

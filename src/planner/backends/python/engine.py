@@ -11,7 +11,9 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from planner.backends.python.env import Env
@@ -50,21 +52,58 @@ if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
 _PASSING = (KeyboardInterrupt, GeneratorExit)
 
 
-class Places(dict[str, tuple[Source | None, Any]]):
+class Places(Mapping[str, tuple[Source | None, Any]]):
     """Where each household of a run was read (id → source, region), for the dataset findings
-    about it, kept until the run ends: one region object per distinct region (a district has a
-    few hundred villages), not one per household, so that a province's run does not grow by a
-    region record a household."""
+    about it, kept until the run ends, compactly: a household costs its id, one small integer
+    and 16 bytes of arrays, not a source and a region record (a province's run would grow by a
+    kilobyte a household). A source of one record is kept as its record number and its file's
+    shared part; regions are shared, one object per distinct region."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._regions: dict[tuple[Any, ...], Any] = {}
+        self._at: dict[str, int] = {}
+        self._kinds: list[Any] = []  # a source's shared part (rows left out), or a whole source
+        self._kind_index: dict[Any, int] = {}
+        self._regions: list[Any] = []
+        self._region_index: dict[tuple[Any, ...], int] = {}
+        self._kind = array("I")
+        self._row = array("q")
+        self._region = array("I")
 
     def put(self, household: str, source: Source | None, region: Any) -> None:
-        """Record where ``household`` was read, its region shared with earlier equal ones."""
-        if region is not None:
-            region = self._regions.setdefault(tuple(region.__dict__.values()), region)
-        self[household] = (source, region)
+        """Record where ``household`` was read (a later record of the same id replaces it)."""
+        row = -1
+        if type(source) is Source and len(source.rows) == 1:
+            row = source.rows[0]
+            source = replace(source, rows=())
+        kind = self._kind_index.get(source)  # type: ignore[arg-type]
+        if kind is None:
+            kind = self._kind_index[source] = len(self._kinds)  # type: ignore[index]
+            self._kinds.append(source)
+        key = () if region is None else tuple(region.__dict__.values())
+        at = self._region_index.get(key)
+        if at is None:
+            at = self._region_index[key] = len(self._regions)
+            self._regions.append(region)
+        self._at[household] = len(self._kind)
+        self._kind.append(kind)
+        self._row.append(row)
+        self._region.append(at)
+
+    def __getitem__(self, household: str) -> tuple[Source | None, Any]:
+        index = self._at[household]
+        source, row = self._kinds[self._kind[index]], self._row[index]
+        if source is not None and row >= 0:
+            source = replace(source, rows=(row,))
+        return source, self._regions[self._region[index]]
+
+    def __contains__(self, household: object) -> bool:
+        return household in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 class Checker:
@@ -332,7 +371,7 @@ class Checker:
                                     values_en={**values, "error": why_en})
 
     def finish_dataset(self, accumulators: Iterable[tuple[Rule, Any]],
-                       places: dict[str, tuple[Source | None, Any]]) -> list[Finding]:
+                       places: Mapping[str, tuple[Source | None, Any]]) -> list[Finding]:
         """Dataset findings (counted) with deferred waivers judged; ``places``: household id →
         (source, region)."""
         budget = self._budget
