@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("polars")
 
-from planner.backends.columnar.checker import ColumnarChecker
+from planner.backends.columnar.checker import BATCH_SIZE, BUILT_BATCH_SIZE, ColumnarChecker
 from planner.backends.columnar.fallbacks import fallbacks
 from planner.backends.python.engine import Checker, Places
 from planner.facts import HouseholdFacts
@@ -132,3 +132,12 @@ def test_places_give_back_each_households_source_and_region_sharing_regions() ->
     assert places["h4"] == (None, None)
     assert places["h1"] == (Source("a.jsonl", None, (9,)), other)
     assert "h5" not in places and len(places) == 4
+
+
+def test_batches_are_small_only_where_every_household_is_built() -> None:
+    every_rule = ColumnarChecker(Run.build(reference_date=ON))
+    assert every_rule._python_only and every_rule.batch_size == BUILT_BATCH_SIZE
+    dataset_only = ColumnarChecker(Run.build(reference_date=ON,
+                                             selection=[Selection(select=DATASET)]))
+    assert not dataset_only._python_only and dataset_only.batch_size == BATCH_SIZE
+    assert ColumnarChecker(Run.build(reference_date=ON), batch_size=7).batch_size == 7
