@@ -12,7 +12,10 @@ import pytest
 
 pytest.importorskip("polars")
 
+from .conftest import ROOT
 from .households import DISTRICT
+
+LOCAL_RULE = ROOT / "examples" / "local_rules" / "elderly_alone.py"
 
 PLANNER = Path(sys.executable).with_name("planner")
 
@@ -44,8 +47,6 @@ def test_a_columnar_run_lists_each_rule_it_leaves_to_python_and_why(tmp_path: Pa
         "rule of the families it reads fires",
         "rule VIL001 runs in Python: a village rule, run per record",
         "rule PRJ003 runs in Python: a project rule, run per record",
-        "rule DQ004 runs in Python: a dataset rule: fed each household's facts, judged at the "
-        "end",
         "because of the rules above, every household's record is built and all its facts "
         "derived (not only where a compiled rule fires)",
     } <= set(lines)
@@ -54,6 +55,9 @@ def test_a_columnar_run_lists_each_rule_it_leaves_to_python_and_why(tmp_path: Pa
     assert not [line for line in lines if line.startswith(
         ("rule INC00", "rule HOU001", "rule DQ008", "rule DQ012", "rule SUP003",
          "rule WRK010"))]
+    # the dataset rules: duplicates read from the batch's columns, rates over projects
+    assert not [line for line in lines if line.startswith(
+        ("rule DQ004", "rule DQ013", "rule PRJ001", "rule PRJ002"))]
     assert lines[-1] == "backend: columnar"
 
 
@@ -83,9 +87,15 @@ def test_auto_on_typed_parquet_with_compiled_rules_only_lists_nothing(typed: Pat
                   "--lang", "zh", "--select", "INC001,DQ012,WRK010,SUP003", "--explain-backend")
     lines = result.stderr.splitlines()
     assert not [line for line in lines if line.startswith("规则 ") or "每户都构建" in line]
+    # the dataset rules build no household either; a local rule with a Python body does
     result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
-                  "--lang", "zh", "--select", "INC001,DQ012,DQ004", "--explain-backend")
+                  "--lang", "zh", "--select", "INC001,DQ012,DQ004,DQ013", "--explain-backend")
     lines = result.stderr.splitlines()
-    assert lines[1:3] == ["规则 DQ004 在 Python 中逐条运行：数据集规则：逐户累积各户事实，"
-                          "读完后判断",
+    assert not [line for line in lines if line.startswith("规则 ") or "每户都构建" in line]
+    result = _cli("check", typed, "--date", "2020-09-30", "--output-format", "jsonl",
+                  "--lang", "zh", "--rules", str(LOCAL_RULE), "--select", "INC001,DQ012,LOC001",
+                  "--explain-backend")
+    lines = result.stderr.splitlines()
+    assert lines[1:3] == ["规则 LOC001 在 Python 中逐条运行：规则体是 Python 代码，"
+                          "没有可编译的规格",
                           "因上列规则，每户都构建记录并计算全部事实（不仅是编译规则命中的户）"]

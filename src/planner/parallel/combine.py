@@ -21,8 +21,9 @@ the news reached the other workers, are left out here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from planner.backends.python.engine import Places
 from planner.backends.python.selection import unpack
 from planner.engine_rules import RULE_ERROR, RULE_TIMEOUT
 from planner.finding import Finding
@@ -68,7 +69,7 @@ class Combiner:
         self.accumulators = accumulators
         self.disabled: set[str] = set()
         self.dataset_codes = {rule.code for rule in checker.rules if rule.scope == "dataset"}
-        self.places: dict[str, tuple[Source | None, Any]] = {}
+        self.places = Places()
 
     @property
     def in_parts(self) -> bool:
@@ -95,7 +96,7 @@ class Combiner:
         findings = self._live(entry.findings or [])
         self.checker.tally(findings, 1)
         if self.accumulators:
-            self.places[entry.household or ""] = (source, entry.region)
+            self.places.put(entry.household or "", source, entry.region)
         return findings
 
     def _live(self, findings: list[Finding]) -> list[Finding]:

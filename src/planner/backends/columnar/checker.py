@@ -23,21 +23,28 @@ from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any
 
 from planner.backends.columnar.rules import Fired, compile_rules
-from planner.backends.columnar.tables import Unsupported
+from planner.backends.columnar.tables import Needs, Tables, Unsupported
 from planner.backends.python.engine import Checker
 from planner.backends.python.selection import RulePlan
 from planner.facts import HouseholdFacts
 from planner.finding import Finding
-from planner.model import Household, Project, Village
-from planner.rule import RuleContext
+from planner.model import Household, Project, Region, Village
+from planner.rule import Rule, RuleContext
 from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
+    from planner.backends.columnar.dataset import DuplicatesFeed
     from planner.io.typedparquet import TypedBatch
     from planner.run import Run
 
 #: Households judged together (the tables of one batch).
 BATCH_SIZE = 10_000
+#: Households judged together when every one is built as a record with all its facts (a rule
+#: left to Python reads them, or waivers are to be judged): a batch's records, facts and fact
+#: tables are held at once, tens of kilobytes a household, so that the peak stays flat
+#: (measured on 20,000 households, every rule: 10,000 at once peaked at 1,084 MB, 2,048 at
+#: 699 MB, 1,000 at 545 MB, for about a fifth more time).
+BUILT_BATCH_SIZE = 1_024
 _NONE: frozenset[str] = frozenset()
 
 
@@ -48,13 +55,15 @@ class _NoFacts:
 
 
 class _Unbuilt:
-    """What stands for a household of a typed batch that no rule reads: its id, no waivers."""
+    """What stands for a household of a typed batch that no rule reads: its id, no waivers,
+    and its region when a dataset rule may report on it."""
 
-    __slots__ = ("id",)
+    __slots__ = ("id", "region")
     waivers: tuple[()] = ()
 
-    def __init__(self, household_id: str) -> None:
+    def __init__(self, household_id: str, region: Any = None) -> None:
         self.id = household_id
+        self.region = region
 
 
 def _typed_batch(item: Any) -> TypedBatch | None:
@@ -68,7 +77,8 @@ def _typed_batch(item: Any) -> TypedBatch | None:
 class _Gate:
     """Where the compiled rules fire in the current batch, and the household now checked."""
 
-    __slots__ = ("at_household", "at_member", "fired", "household", "member_hits", "row")
+    __slots__ = ("at_household", "at_member", "fed", "fired", "household", "member_hits",
+                 "row")
 
     def __init__(self) -> None:
         self.fired: Fired | None = None
@@ -78,19 +88,22 @@ class _Gate:
         # the codes of the compiled rules that fire, by row and by (row, member number)
         self.at_household: dict[int, frozenset[str]] = {}
         self.at_member: dict[tuple[int, int], frozenset[str]] = {}
+        # the batch's households were read into the column-fed dataset rules (.dataset)
+        self.fed = False
 
 
 class ColumnarChecker(Checker):
     """The Python checker with compiled household and member rules judged per batch."""
 
-    def __init__(self, run: Run, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, run: Run, batch_size: int | None = None) -> None:
         super().__init__(run)
-        self.batch_size = batch_size
+        self._feeds, self._column_dataset = self._dataset_feeds()
+        self._accumulators: list[tuple[Any, Any]] = []
         rules = [rule for rule, _ in (*self._household_rules, *self._member_rules)]
         ungated_after = any(not rule.after_families for rule, _ in self._after_rules)
         self.compiled = compile_rules(rules, self.values, self.reference_date, self.income_raising,
                                       self.measure_addresses, self.catalog,
-                                      every_fact=bool(ungated_after or self._dataset_rules))
+                                      every_fact=bool(ungated_after or self._python_dataset))
         gated = {rule.code for rule, _ in (*self.compiled.household, *self.compiled.member)}
         self._gated = frozenset(gated)
         # A rule reading findings of some families only (Rule.after_families) runs where a rule
@@ -113,9 +126,84 @@ class ColumnarChecker(Checker):
             for rule, function in self._member_rules)
         self._python_only = bool(
             any(rule.code not in self.after_gated for rule, _ in self._after_rules)
-            or self._dataset_rules
+            or self._python_dataset
             or any(rule.code not in gated for rule, _ in (*self._household_rules,
                                                           *self._member_rules)))
+        if batch_size is None:
+            every_one_built = self._python_only or bool(self.run.waivers)
+            batch_size = BUILT_BATCH_SIZE if every_one_built else BATCH_SIZE
+        self.batch_size = batch_size
+
+    # -- dataset rules ------------------------------------------------------------------
+    def _dataset_feeds(self) -> tuple[dict[str, DuplicatesFeed], frozenset[str]]:
+        """Each ``duplicates`` rule's column feed, and the codes of the dataset rules that
+        need no household built: those fed from the columns, and the rates over projects."""
+        from planner.backends.columnar.dataset import DuplicatesFeed, needs_no_households
+
+        feeds: dict[str, DuplicatesFeed] = {}
+        codes: set[str] = set()
+        measures = dict(self.catalog.items())
+        for rule, _ in self._dataset_rules:
+            if not needs_no_households(rule):
+                try:
+                    feeds[rule.code] = DuplicatesFeed(
+                        rule, self.values, self.reference_date, self.income_raising,
+                        self.measure_addresses, measures)
+                except Unsupported:
+                    continue  # fed each household's facts by the Python backend
+            codes.add(rule.code)
+        return feeds, frozenset(codes)
+
+    @property
+    def _python_dataset(self) -> bool:
+        """Whether a dataset rule of the run is fed each household's Python facts."""
+        return any(rule.code not in self._column_dataset for rule, _ in self._dataset_rules)
+
+    def start_dataset(self, ctx: RuleContext) -> tuple[list[tuple[Rule, Any]], list[Finding]]:
+        """The Python checker's accumulators, kept so that each batch is read into those of
+        the column-fed rules."""
+        accumulators, failures = super().start_dataset(ctx)
+        self._accumulators = list(accumulators)
+        return accumulators, failures
+
+    def feed_dataset(self, accumulators: Iterable[tuple[Rule, Any]], facts: HouseholdFacts,
+                     plan: RulePlan | None = None) -> list[Finding]:
+        """The Python checker's feed, less the rules this household's batch was read into
+        column-wise."""
+        if self._gate.fed:
+            accumulators = [(rule, accumulator) for rule, accumulator in accumulators
+                            if rule.code not in self._column_dataset]
+            if not accumulators:
+                return []
+        return super().feed_dataset(accumulators, facts, plan)
+
+    def _feed(self, tables: Callable[[Needs], Tables], ids: list[str], items: list[Any]
+              ) -> bool:
+        """Read a batch into the column-fed dataset rules (``tables``: its tables for some
+        needs): ``True`` when they need nothing more of its households. ``False`` (nothing
+        read) when its records come from a source that lacks fields (the Python feed leaves
+        rules out per record there) or reading the columns fails: its households are then
+        built and fed to Python, which reports what fails."""
+        gate = self._gate
+        gate.fed = True
+        live = {rule.code: accumulator for rule, accumulator in self._accumulators}
+        feeds = [(feed, live[code]) for code, feed in self._feeds.items() if code in live]
+        if not feeds:
+            return True
+        gate.fed = False
+        if any(isinstance(item, Sourced) and item.source is not None
+               and item.source.fields is not None for item in items):
+            return False
+        try:  # every feed read before any accumulator takes a value
+            read = [(feed.read(tables(feed.plan.needs), ids), accumulator)
+                    for feed, accumulator in feeds]
+        except Exception:
+            return False
+        for values, accumulator in read:
+            for household, other, found in values:
+                accumulator.add_values(household, other, found)
+        gate.fed = True
+        return True
 
     def _gated_household(self, code: str, function: Callable[[RuleContext], Any]
                          ) -> Callable[[RuleContext], Any]:
@@ -171,8 +259,11 @@ class ColumnarChecker(Checker):
                     yield from self._typed_run(typed, list(run))
 
     def _built_run(self, batch: list[Any]) -> Iterator[Household | Sourced[Household]]:
+        from planner.backends.columnar.tables import build_tables
+
         records = [item.record if isinstance(item, Sourced) else item for item in batch]
         self._judge(records)
+        self._feed(partial(build_tables, records), [record.id for record in records], batch)
         for row, (item, household) in enumerate(zip(batch, records, strict=True)):
             self._gate.row = row
             self._gate.household = household
@@ -193,9 +284,11 @@ class ColumnarChecker(Checker):
             yield from self._built_run(built)
             return
         self._gate_on(fired)
-        everything = self._python_only or bool(self.run.waivers)
+        fed = self._feed(partial(arrow_tables, batch), [row.id for row in rows], run)
+        everything = self._python_only or bool(self.run.waivers) or not fed
         wanted = (range(len(rows)) if everything
                   else sorted(self._needs_facts | _with_waivers(batch)))
+        regions = _regions(batch) if self._feeds and len(wanted) < len(rows) else None
         records = dict(zip(wanted, typed.build_many([rows[i].index for i in wanted]),
                            strict=True))
         if fired.facts is not None:  # the rows whose facts are read are built
@@ -203,13 +296,16 @@ class ColumnarChecker(Checker):
                                       for position in range(len(rows))]
             fired.facts.tables_for = partial(arrow_tables, batch)
         gate = self._gate
+        gate.fed = fed
         for position, (item, row) in enumerate(zip(run, rows, strict=True)):
-            household: Any = records[position] if position in records else _Unbuilt(row.id)
+            household: Any = (records[position] if position in records else
+                              _Unbuilt(row.id, None if regions is None else regions[position]))
             gate.row = position
             gate.household = household
             yield Sourced(household, item.source) if isinstance(item, Sourced) else household
 
     def _judge(self, batch: list[Household]) -> None:
+        self._gate.fed = False
         self._gate_on(self.compiled.fires(batch))
 
     def _gate_on(self, fired: Fired) -> None:
@@ -253,7 +349,9 @@ class ColumnarChecker(Checker):
     def rule_facts(self, household: Household) -> HouseholdFacts:
         """The facts the rules read (in a batch: only for a household where one will)."""
         gate = self._gate
-        if household is not gate.household or gate.fired is None or gate.fired.facts is None:
+        if (household is not gate.household or gate.fired is None or gate.fired.facts is None
+                or (self._feeds and not gate.fed)):
+            # (a batch not read column-wise: the dataset rules are fed every fact)
             return super().rule_facts(household)
         if self._python_only or gate.row in self._needs_facts:
             # read from the batch's fact columns (planner.backends.columnar.facts_rows)
@@ -289,6 +387,20 @@ def _rebuilt(item: Any) -> Any:
     if isinstance(item, Sourced):
         return Sourced(item.record.build(), item.source)
     return item.build()
+
+
+def _regions(batch: Any) -> list[Region]:
+    """The region of each row of a typed batch, one object per distinct region (a dataset
+    finding about a household carries its region)."""
+    known: dict[tuple[Any, ...], Region] = {}
+    regions: list[Region] = []
+    for value in batch.column("region").to_pylist():
+        key = () if value is None else tuple(value.values())
+        region = known.get(key)
+        if region is None:
+            region = known[key] = Region.model_validate(value or {})
+        regions.append(region)
+    return regions
 
 
 def _with_waivers(batch: Any) -> set[int]:

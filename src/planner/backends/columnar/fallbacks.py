@@ -42,7 +42,8 @@ def _compile_reason(code: str, why: str) -> Fallback:
 def fallbacks(checker: ColumnarChecker) -> list[Fallback]:
     """The rules of ``checker``'s run that the Python backend runs, in the checker's order:
     household and member rules not compiled, rules reading other findings, village, project and
-    dataset rules."""
+    dataset rules (less those read from the batch's columns, :mod:`.dataset`, and the rates
+    over projects, which read no household)."""
     found = [_compile_reason(code, why) for code, why in checker.compiled.unsupported.items()]
     found += [Fallback(rule.code, "读取本户其他规则的问题，在本户规则之后逐户运行",
                        "reads the household's other findings, run per household after them")
@@ -57,7 +58,7 @@ def fallbacks(checker: ColumnarChecker) -> list[Fallback]:
               for rule, _ in (*checker._village_rules, *checker._project_rules)]
     found += [Fallback(rule.code, "数据集规则：逐户累积各户事实，读完后判断",
                        "a dataset rule: fed each household's facts, judged at the end")
-              for rule, _ in checker._dataset_rules]
+              for rule, _ in checker._dataset_rules if rule.code not in checker._column_dataset]
     return found
 
 

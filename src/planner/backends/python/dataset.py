@@ -151,46 +151,59 @@ class DuplicatesCheck:
 
     def add(self, household: HouseholdFacts) -> None:
         """Read the household's values into the arrays (the hot path: locals, no calls saved)."""
-        env, count, pattern, normalise = self.env, len(self.places), self.pattern, self.normalise
+        env, count = self.env, len(self.places)
         env.household = household
-        if self.family is not None:
-            other = self.family(env)
-            if other and other != household.id:
-                self.links[household.id] = str(other)
-        owner = None
-        keys: set[int] | None = set() if self.form.once_per_household else None
+        other = None if self.family is None else self.family(env)
+        values: list[tuple[int, Any, bool]] = []
         for index, per_member, unless, read, get, compare in self.plan:
             for member in household.members if per_member else (None,):
                 env.member = member
                 if unless is not None and unless(env) is True:
                     continue
                 value = get(env) if read is None else read(member if per_member else household)
-                if not value:
-                    continue
-                code = -index - 1 if member is None else member.number * count + index
-                text = value if isinstance(value, str) else str(value)
-                if pattern is not None:
-                    text = "".join(text.split())
-                    if not pattern.fullmatch(text):
-                        if owner is None:
-                            owner = self.seen.owner(household.id)
-                        self.invalid_owners.append(owner)
-                        self.invalid_places.append(code)
-                        self.invalid_values.append(value)
-                        continue
-                if not compare:
-                    continue
-                key = normalise(text)
-                if key is None:
-                    continue
-                if keys is not None:
-                    if key in keys:
-                        continue  # one number may serve a whole family
-                    keys.add(key)
-                if owner is None:
-                    owner = self.seen.owner(household.id)
-                self.seen.add(key, owner, code)
+                if value:
+                    code = -index - 1 if member is None else member.number * count + index
+                    values.append((code, value, compare))
         env.household = env.member = None
+        self.add_values(household.id, other, values)
+
+    def add_values(self, household: str, other: Any, values: list[tuple[int, Any, bool]]
+                   ) -> None:
+        """Take one household's values, read by a backend: ``other`` is the household its
+        ``same_family`` fact names (or ``None``); ``values`` are ``(code, value, compare)`` in
+        the order of :meth:`add` (places in order, members in order within a place; a place's
+        ``unless`` already applied, empty values left out), ``code`` as :meth:`_decode` reads
+        it."""
+        if other and other != household:
+            self.links[household] = str(other)
+        if not values:
+            return
+        pattern, normalise = self.pattern, self.normalise
+        owner = None
+        keys: set[int] | None = set() if self.form.once_per_household else None
+        for code, value, compare in values:
+            text = value if isinstance(value, str) else str(value)
+            if pattern is not None:
+                text = "".join(text.split())
+                if not pattern.fullmatch(text):
+                    if owner is None:
+                        owner = self.seen.owner(household)
+                    self.invalid_owners.append(owner)
+                    self.invalid_places.append(code)
+                    self.invalid_values.append(value)
+                    continue
+            if not compare:
+                continue
+            key = normalise(text)
+            if key is None:
+                continue
+            if keys is not None:
+                if key in keys:
+                    continue  # one number may serve a whole family
+                keys.add(key)
+            if owner is None:
+                owner = self.seen.owner(household)
+            self.seen.add(key, owner, code)
 
     def partial(self) -> DuplicatesPartial:
         """What this accumulator has read, compact and picklable, for :meth:`merge` elsewhere

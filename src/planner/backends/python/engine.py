@@ -11,7 +11,9 @@ given (:mod:`planner.readonly`), so they cannot change what later rules and the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from planner.backends.python.env import Env
@@ -48,6 +50,60 @@ if TYPE_CHECKING:  # planner.run builds runs and hands them to this backend
 
 #: What a rule may not turn into a finding: Ctrl-C, and a generator being closed.
 _PASSING = (KeyboardInterrupt, GeneratorExit)
+
+
+class Places(Mapping[str, tuple[Source | None, Any]]):
+    """Where each household of a run was read (id → source, region), for the dataset findings
+    about it, kept until the run ends, compactly: a household costs its id, one small integer
+    and 16 bytes of arrays, not a source and a region record (a province's run would grow by a
+    kilobyte a household). A source of one record is kept as its record number and its file's
+    shared part; regions are shared, one object per distinct region."""
+
+    def __init__(self) -> None:
+        self._at: dict[str, int] = {}
+        self._kinds: list[Any] = []  # a source's shared part (rows left out), or a whole source
+        self._kind_index: dict[Any, int] = {}
+        self._regions: list[Any] = []
+        self._region_index: dict[tuple[Any, ...], int] = {}
+        self._kind = array("I")
+        self._row = array("q")
+        self._region = array("I")
+
+    def put(self, household: str, source: Source | None, region: Any) -> None:
+        """Record where ``household`` was read (a later record of the same id replaces it)."""
+        row = -1
+        if type(source) is Source and len(source.rows) == 1:
+            row = source.rows[0]
+            source = replace(source, rows=())
+        kind = self._kind_index.get(source)  # type: ignore[arg-type]
+        if kind is None:
+            kind = self._kind_index[source] = len(self._kinds)  # type: ignore[index]
+            self._kinds.append(source)
+        key = () if region is None else tuple(region.__dict__.values())
+        at = self._region_index.get(key)
+        if at is None:
+            at = self._region_index[key] = len(self._regions)
+            self._regions.append(region)
+        self._at[household] = len(self._kind)
+        self._kind.append(kind)
+        self._row.append(row)
+        self._region.append(at)
+
+    def __getitem__(self, household: str) -> tuple[Source | None, Any]:
+        index = self._at[household]
+        source, row = self._kinds[self._kind[index]], self._row[index]
+        if source is not None and row >= 0:
+            source = replace(source, rows=(row,))
+        return source, self._regions[self._region[index]]
+
+    def __contains__(self, household: object) -> bool:
+        return household in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 class Checker:
@@ -253,7 +309,7 @@ class Checker:
         accumulators, failures = self.start_dataset(ctx)
         yield from failures
         # Where each household was read, for the dataset findings about it.
-        places: dict[str, tuple[Source | None, Any]] = {}
+        places = Places()
         plans = self._plans["household"]
         for item in households:
             household, source = item if isinstance(item, Sourced) else (item, None)
@@ -263,7 +319,7 @@ class Checker:
             yield from self._check_household(household, facts, source, plan)
             if not accumulators:
                 continue
-            places[household.id] = (source, household.region)
+            places.put(household.id, source, household.region)
             for failure in self.feed_dataset(accumulators, facts, plan):  # dropped once broken
                 yield failure
                 broken = failure.evidence["rule"]
@@ -318,7 +374,7 @@ class Checker:
                                     values_en={**values, "error": why_en})
 
     def finish_dataset(self, accumulators: Iterable[tuple[Rule, Any]],
-                       places: dict[str, tuple[Source | None, Any]]) -> list[Finding]:
+                       places: Mapping[str, tuple[Source | None, Any]]) -> list[Finding]:
         """Dataset findings (counted) with deferred waivers judged; ``places``: household id →
         (source, region)."""
         budget = self._budget
