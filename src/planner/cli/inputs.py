@@ -245,8 +245,10 @@ def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[st
             )
 
 
-def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterator[T]:
-    """Yield ``items`` unchanged; on a terminal, show a live count on standard error.
+def with_progress(items: Iterable[T], label: str, *, every: int = 500,
+                  size: Callable[[T], int] | None = None) -> Iterator[T]:
+    """Yield ``items`` unchanged; on a terminal, show a live count on standard error (of the
+    items, or of what ``size`` says each holds: a batch its households).
 
     Long runs (a county's or a province's file) show how far they are; pipes and files see
     nothing, so outputs stay clean.
@@ -258,10 +260,13 @@ def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterat
                TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=None)
-        for count, item in enumerate(items, start=1):
+        count = shown = 0
+        for item in items:
             yield item
-            if count % every == 0:
+            count += 1 if size is None else size(item)
+            if count - shown >= every:
                 progress.update(task, completed=count)
+                shown = count
 
 
 #: How many years the reference date may lie from the data's income year before ``check`` and

@@ -33,6 +33,7 @@ from planner.rule import RuleContext
 from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
+    from planner.io.api import AcceptedChunk
     from planner.io.typedparquet import TypedBatch
     from planner.run import Run
 
@@ -179,35 +180,80 @@ class ColumnarChecker(Checker):
             yield item
 
     def _typed_run(self, typed: TypedBatch, run: list[Any]) -> Iterator[Any]:
-        from planner.backends.columnar.arrowtables import arrow_tables
-
         rows = [(item.record if isinstance(item, Sourced) else item) for item in run]
-        indices = [row.index for row in rows]
-        batch = typed.batch
-        if indices != list(range(batch.num_rows)):
-            batch = batch.take(indices)
-        try:
-            fired = self.compiled.fires_in(arrow_tables(batch, self.compiled.plan.needs))
-        except Unsupported:
-            built = [_rebuilt(item) for item in run]
-            yield from self._built_run(built)
+        records = self._typed_judged(typed, [row.index for row in rows])
+        if records is None:
+            yield from self._built_run([_rebuilt(item) for item in run])
             return
-        self._gate_on(fired)
-        everything = self._python_only or bool(self.run.waivers)
-        wanted = (range(len(rows)) if everything
-                  else sorted(self._needs_facts | _with_waivers(batch)))
-        records = dict(zip(wanted, typed.build_many([rows[i].index for i in wanted]),
-                           strict=True))
-        if fired.facts is not None:  # the rows whose facts are read are built
-            fired.facts.households = [records.get(position)  # type: ignore[misc]
-                                      for position in range(len(rows))]
-            fired.facts.tables_for = partial(arrow_tables, batch)
         gate = self._gate
         for position, (item, row) in enumerate(zip(run, rows, strict=True)):
             household: Any = records[position] if position in records else _Unbuilt(row.id)
             gate.row = position
             gate.household = household
             yield Sourced(household, item.source) if isinstance(item, Sourced) else household
+
+    def _typed_judged(self, typed: TypedBatch, indices: list[int]) -> dict[int, Any] | None:
+        """Judge rows ``indices`` of a typed batch from its columns; the households built (by
+        position in ``indices``): where a rule fires or reads every household, or a waiver is
+        to be judged. ``None`` where the columns hold what the backend cannot judge."""
+        from planner.backends.columnar.arrowtables import arrow_tables
+
+        batch = typed.batch
+        if indices != list(range(batch.num_rows)):
+            batch = batch.take(indices)
+        try:
+            fired = self.compiled.fires_in(arrow_tables(batch, self.compiled.plan.needs))
+        except Unsupported:
+            return None
+        self._gate_on(fired)
+        everything = self._python_only or bool(self.run.waivers)
+        wanted = (range(len(indices)) if everything
+                  else sorted(self._needs_facts | _with_waivers(batch)))
+        records = dict(zip(wanted, typed.build_many([indices[i] for i in wanted]),
+                           strict=True))
+        if fired.facts is not None:  # the rows whose facts are read are built
+            fired.facts.households = [records.get(position)  # type: ignore[misc]
+                                      for position in range(len(indices))]
+            fired.facts.tables_for = partial(arrow_tables, batch)
+        return records
+
+    # -- the batch path -----------------------------------------------------------------
+    def batch_ready(self) -> bool:
+        """True when a household where no compiled rule fires needs nothing but counting (no
+        rule left to Python, no waiver file): :meth:`iter_chunk_findings` can judge batches."""
+        return not self._python_only and not self.run.waivers
+
+    def iter_chunk_findings(
+        self, chunks: Iterable[AcceptedChunk],
+        villages: Iterable[Village | Sourced[Village]] = (),
+        projects: Iterable[Project | Sourced[Project]] = (),
+    ) -> Iterator[Finding]:
+        """:meth:`iter_findings` of the households of typed Parquet batches
+        (:func:`planner.io.api.accepted_chunks`), for a run that is :meth:`batch_ready`: each
+        batch is judged from its columns, a household built and checked only where a compiled
+        rule fires or it lists waivers, the others only counted."""
+        for chunk in chunks:
+            rows: list[int] = chunk.rows.tolist()
+            built = chunk.built
+            # consecutive rows the model built are judged as records, the others from columns
+            for is_built, run in groupby(rows, key=built.__contains__):
+                indices = list(run)
+                records = None if is_built else self._typed_judged(chunk.typed, indices)
+                if records is None:
+                    households = ([built[i] for i in indices] if is_built
+                                  else chunk.typed.build_many(indices))
+                    self._judge(households)
+                    records = dict(enumerate(households))
+                else:
+                    self.stats.households += len(indices) - len(records)
+                gate = self._gate
+                for position, household in sorted(records.items()):
+                    gate.row = position
+                    gate.household = household
+                    yield from self._check_household(
+                        household, self.rule_facts(household), chunk.source(indices[position]),
+                        None)
+        yield from Checker.iter_findings(self, (), villages, projects)
 
     def _judge(self, batch: list[Household]) -> None:
         self._gate_on(self.compiled.fires(batch))
