@@ -280,10 +280,15 @@ def data_year(dataset: Dataset, income_year: int | None = None) -> int | None:
     that of the first household read (one record; the next read starts afresh)."""
     if income_year is not None:
         return income_year
+    from planner.io.typedparquet import TypedRow, unbuilt_rows
+
     records = dataset.sourced()
     try:
-        for item in records:
-            return item.record.income_year
+        with unbuilt_rows():  # a typed Parquet row is read from its columns, not built
+            for item in records:
+                record = item.record
+                return record.value("income_year") if isinstance(record, TypedRow) \
+                    else record.income_year
     except Exception:  # a bad first record is reported by the run itself
         return None
     finally:

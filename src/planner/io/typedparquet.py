@@ -91,6 +91,11 @@ class TypedRow:
         """The household record of this row."""
         return self.batch.build(self.index)
 
+    def value(self, name: str) -> Any:
+        """The value of top-level field ``name`` in this row (as the model holds it: the column
+        checks passed)."""
+        return self.batch.batch.column(name)[self.index].as_py()
+
 
 def _inputs(batch: pa.RecordBatch, struct: Struct) -> list[dict[str, Any]]:
     """The rows of ``batch`` (rows the column checks passed) as the model's input.
@@ -306,5 +311,5 @@ def _validated(batch: pa.RecordBatch, index: int, model: type[BaseModel], struct
                                                     record=number, household=household))
 
 
-__all__ = ["ROW_GROUP", "TypedBatch", "TypedChunk", "TypedRow", "read_typed", "typed_chunks",
-           "unbuilt_rows", "write_typed"]
+__all__ = ["ROW_GROUP", "TypedBatch", "TypedChunk", "TypedRow", "read_typed",
+           "typed_chunks", "unbuilt_rows", "write_typed"]
