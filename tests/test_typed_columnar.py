@@ -204,3 +204,41 @@ def test_ids_added_a_batch_at_a_time_are_repeats_where_added_one_by_one():
     assert 0 < len(expected) < len(ids)
     assert many.add("new", source_many, 1) is None
     assert many.add(ids[0], source_many, 9) == {"file": "a.parquet", "sheet": None, "record": 1}
+
+
+def test_check_on_typed_parquet_takes_the_batch_path_with_the_python_backends_output(
+        tmp_path, generated, monkeypatch):
+    """``planner check --backend columnar`` of the six checks on typed Parquet (a rejected
+    row and a repeated id in it) judges batches (no household checked one by one where
+    nothing fires) and writes what the Python backend writes: findings, errors, totals."""
+    from click.testing import CliRunner
+
+    from planner.backends.columnar import checker as columnar_checker
+    from planner.cli import cli
+
+    rows = [h.model_dump() for h in generated[:600]]
+    rows[7]["housing"]["safety_grade"] = "E"  # rejected
+    rows[300]["id"] = rows[4]["id"]  # read twice
+    path = tmp_path / "households.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path, row_group_size=256)
+    checked: list[int] = []
+    check_household = columnar_checker.ColumnarChecker._check_household
+
+    def counted(self: Any, *args: Any) -> Any:
+        checked.append(1)
+        return check_household(self, *args)
+
+    monkeypatch.setattr(columnar_checker.ColumnarChecker, "_check_household", counted)
+    outputs = {}
+    for backend in ("python", "columnar"):
+        out = tmp_path / f"{backend}.jsonl"
+        result = CliRunner().invoke(cli, [
+            "check", str(path), "--date", str(ON), "--output-format", "jsonl", "--output",
+            str(out), "--backend", backend, "--workers", "1", "--lang", "en",
+            "--select", ",".join(SIX_CHECKS)])
+        assert result.exit_code == 1, result.output
+        outputs[backend] = (out.read_text(encoding="utf-8"), result.stderr.splitlines()[:-1])
+    assert outputs["columnar"] == outputs["python"]
+    findings = outputs["python"][0].splitlines()
+    assert findings and "duplicate household id" in "\n".join(outputs["python"][1])
+    assert 0 < len(checked) < 600 - 2  # only households where a rule fires were checked
