@@ -50,3 +50,32 @@ def test_the_warning_in_english_and_with_the_income_year_option(tmp_path):
 def test_a_date_before_the_income_year_is_warned(tmp_path):
     stderr = run("check", HOUSEHOLD, "--date", "2017-09-30", cwd=tmp_path)
     assert "警告：基准日 2017-09-30 与数据的收入年度 2020 年相差 3 年" in stderr
+
+
+def test_the_income_year_of_typed_parquet_is_read_from_its_first_accepted_row(tmp_path):
+    """From typed Parquet the year comes from the first accepted row's column (the household
+    not built); a first row the model rejects is passed over, as when records are built."""
+    pytest.importorskip("pyarrow")
+    from planner.cli.inputs import data_year, open_inputs
+    from planner.io import write_households
+    from planner.model import Household
+
+    from .households import generated
+
+    first, second = generated(2, 3)
+    rows = [first.model_copy(update={"income_year": 2017}),
+            second.model_copy(update={"income_year": 2019})]
+    path = tmp_path / "households.parquet"
+    write_households(rows, path)
+    assert data_year(open_inputs([path])) == 2017
+    assert data_year(open_inputs([path]), 2015) == 2015
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planner.io.typedschema import typed_schema
+
+    dumped = [row.model_dump() for row in rows]
+    dumped[0]["housing"]["safety_grade"] = "E"  # the model rejects the first row
+    pq.write_table(pa.Table.from_pylist(dumped, schema=typed_schema(Household, "household")),
+                   path)
+    assert data_year(open_inputs([path])) == 2019

@@ -8,11 +8,14 @@ needs them). Every field of every finding, the input errors and the counts must 
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -27,6 +30,7 @@ from planner.backends.columnar.rules import _every_fact  # noqa: E402
 from planner.backends.columnar.tables import Needs, build_tables  # noqa: E402
 from planner.backends.python.engine import Checker  # noqa: E402
 from planner.io import open_dataset, write_households  # noqa: E402
+from planner.io.seen import SeenRecords  # noqa: E402
 from planner.io.typedparquet import unbuilt_rows  # noqa: E402
 from planner.io.typedschema import typed_schema  # noqa: E402
 from planner.model import Household  # noqa: E402
@@ -70,6 +74,19 @@ def _run_three_ways(path: Path, run: Run) -> list[dict[str, Any]]:
         })
     assert results[1] == results[0]
     assert results[2] == results[0]
+    # the batch path of ``planner check``: a batch of accepted rows at a time, where it applies
+    dataset, checker = open_dataset(path), ColumnarChecker(run)
+    chunks = dataset.typed_chunks()
+    assert chunks is not None
+    if checker.batch_ready():
+        findings = list(checker.iter_chunk_findings(chunks))
+        assert {
+            "findings": [f.to_dict() for f in findings],
+            "errors": [str(e) for e in dataset.errors],
+            "counts": dataset.stats.to_dict(),
+            "stats": (checker.stats.households, checker.stats.findings,
+                      dict(checker.stats.by_severity)),
+        } == results[0]
     return results[0]["findings"]
 
 
@@ -123,13 +140,20 @@ def test_rejected_duplicated_and_model_judged_rows_in_a_typed_batch(tmp_path, ge
     rows[9]["members"][0]["name"] = " 王五 "  # accepted after stripping: judged by the model
     rows[10]["id"] = rows[3]["id"]  # read twice: rejected as a duplicate
     rows[20]["members"].append(None)  # rejected
+    rows[30]["id"] = rows[9]["id"]  # the id of a row the model judged, read again
+    rows[200]["id"] = rows[2]["id"]  # read again in a later batch
+    for row in (11, 12, 13):  # waivers to judge (a household of no finding: PLN003)
+        rows[row]["waivers"] = [{"code": "HOU001", "reason": "复核中", "approver": "乡镇",
+                                 "expires": date(2030, 1, 1), "member": None}]
     path = tmp_path / "households.parquet"
     pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path, row_group_size=128)
     _run_three_ways(path, Run.build(reference_date=ON,
                                     selection=[Selection(select=SIX_CHECKS)]))
     dataset = open_dataset(path)
     list(dataset.households())
-    assert dataset.stats.to_dict() == {"read": 400, "accepted": 397, "rejected": 3}
+    assert dataset.stats.to_dict() == {"read": 400, "accepted": 395, "rejected": 5}
+    assert ColumnarChecker(Run.build(reference_date=ON,
+                                     selection=[Selection(select=SIX_CHECKS)])).batch_ready()
 
 
 PLANNER = Path(sys.executable).with_name("planner")
@@ -158,3 +182,63 @@ def test_the_backend_option_gives_the_same_output_and_names_the_backend(tmp_path
                   "--output", tmp_path / "jsonl-input.json")
     assert result.stderr.splitlines()[-1] == "backend: python"  # auto: not typed Parquet
     assert json.loads((tmp_path / "jsonl-input.json").read_text(encoding="utf-8"))
+
+
+def test_ids_added_a_batch_at_a_time_are_repeats_where_added_one_by_one():
+    """IdTable.add_many: the same repeats, and the same earlier places, as add in order, over
+    batches of every size (one id, a few, more than the index holds) and repeats within one."""
+    rnd = random.Random(11)
+    ids = [f"h{rnd.randrange(4000)}" for _ in range(12_000)]
+    one, many = SeenRecords("household"), SeenRecords("household")
+    source_one, source_many = one.source("a.parquet"), many.source("a.parquet")
+    expected = {i: first for i, id_ in enumerate(ids)
+                if (first := one.add(id_, source_one, i + 1)) is not None}
+    found: dict[int, Any] = {}
+    start = 0
+    for size in [1, 3, 700, 5000, 1, 8192]:
+        part = ids[start:start + size]
+        repeats = many.add_many(part, source_many, np.arange(start + 1, start + 1 + len(part)))
+        found.update({start + at: first for at, first in repeats.items()})
+        start += len(part)
+    assert start == len(ids) and found == expected
+    assert 0 < len(expected) < len(ids)
+    assert many.add("new", source_many, 1) is None
+    assert many.add(ids[0], source_many, 9) == {"file": "a.parquet", "sheet": None, "record": 1}
+
+
+def test_check_on_typed_parquet_takes_the_batch_path_with_the_python_backends_output(
+        tmp_path, generated, monkeypatch):
+    """``planner check --backend columnar`` of the six checks on typed Parquet (a rejected
+    row and a repeated id in it) judges batches (no household checked one by one where
+    nothing fires) and writes what the Python backend writes: findings, errors, totals."""
+    from click.testing import CliRunner
+
+    from planner.backends.columnar import checker as columnar_checker
+    from planner.cli import cli
+
+    rows = [h.model_dump() for h in generated[:600]]
+    rows[7]["housing"]["safety_grade"] = "E"  # rejected
+    rows[300]["id"] = rows[4]["id"]  # read twice
+    path = tmp_path / "households.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path, row_group_size=256)
+    checked: list[int] = []
+    check_household = columnar_checker.ColumnarChecker._check_household
+
+    def counted(self: Any, *args: Any) -> Any:
+        checked.append(1)
+        return check_household(self, *args)
+
+    monkeypatch.setattr(columnar_checker.ColumnarChecker, "_check_household", counted)
+    outputs = {}
+    for backend in ("python", "columnar"):
+        out = tmp_path / f"{backend}.jsonl"
+        result = CliRunner().invoke(cli, [
+            "check", str(path), "--date", str(ON), "--output-format", "jsonl", "--output",
+            str(out), "--backend", backend, "--workers", "1", "--lang", "en",
+            "--select", ",".join(SIX_CHECKS)])
+        assert result.exit_code == 1, result.output
+        outputs[backend] = (out.read_text(encoding="utf-8"), result.stderr.splitlines()[:-1])
+    assert outputs["columnar"] == outputs["python"]
+    findings = outputs["python"][0].splitlines()
+    assert findings and "duplicate household id" in "\n".join(outputs["python"][1])
+    assert 0 < len(checked) < 600 - 2  # only households where a rule fires were checked

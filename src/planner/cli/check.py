@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
@@ -291,9 +291,33 @@ def _findings(checker: Checker, dataset: Dataset, recipe: Recipe, workers: int,
         return with_progress(items, label)
 
     if workers == 1:
+        batches = _batch_path(checker, dataset)
+        if batches is not None:
+            # a batch counts its households
+            return batches(lambda items: with_progress(items, label, size=len))
         return checker.iter_findings(progress(dataset.sourced()), dataset.sourced_villages(),
                                      dataset.sourced_projects())
     return ParallelRun(checker, recipe, workers).findings(dataset, progress)
+
+
+def _batch_path(checker: Checker, dataset: Dataset
+                ) -> Callable[[Callable[[Iterable[Any]], Iterator[Any]]], Iterator[Finding]] | None:
+    """The run's findings judged a batch at a time, no household built where no rule fires
+    (:meth:`~planner.backends.columnar.checker.ColumnarChecker.iter_chunk_findings`), when the
+    backend is columnar, every selected rule is compiled and the input is typed Parquet."""
+    from planner.backends.columnar.checker import ColumnarChecker
+
+    if not isinstance(checker, ColumnarChecker) or not checker.batch_ready():
+        return None
+    chunks = dataset.typed_chunks()
+    if chunks is None:
+        return None
+
+    def findings(progress: Callable[[Iterable[Any]], Iterator[Any]]) -> Iterator[Finding]:
+        return checker.iter_chunk_findings(progress(chunks), dataset.sourced_villages(),
+                                           dataset.sourced_projects())
+
+    return findings
 
 
 def _rows_for(backend: str) -> contextlib.AbstractContextManager[None]:

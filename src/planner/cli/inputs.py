@@ -245,8 +245,10 @@ def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[st
             )
 
 
-def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterator[T]:
-    """Yield ``items`` unchanged; on a terminal, show a live count on standard error.
+def with_progress(items: Iterable[T], label: str, *, every: int = 500,
+                  size: Callable[[T], int] | None = None) -> Iterator[T]:
+    """Yield ``items`` unchanged; on a terminal, show a live count on standard error (of the
+    items, or of what ``size`` says each holds: a batch its households).
 
     Long runs (a county's or a province's file) show how far they are; pipes and files see
     nothing, so outputs stay clean.
@@ -258,10 +260,13 @@ def with_progress(items: Iterable[T], label: str, *, every: int = 500) -> Iterat
                TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=None)
-        for count, item in enumerate(items, start=1):
+        count = shown = 0
+        for item in items:
             yield item
-            if count % every == 0:
+            count += 1 if size is None else size(item)
+            if count - shown >= every:
                 progress.update(task, completed=count)
+                shown = count
 
 
 #: How many years the reference date may lie from the data's income year before ``check`` and
@@ -275,10 +280,15 @@ def data_year(dataset: Dataset, income_year: int | None = None) -> int | None:
     that of the first household read (one record; the next read starts afresh)."""
     if income_year is not None:
         return income_year
+    from planner.io.typedparquet import TypedRow, unbuilt_rows
+
     records = dataset.sourced()
     try:
-        for item in records:
-            return item.record.income_year
+        with unbuilt_rows():  # a typed Parquet row is read from its columns, not built
+            for item in records:
+                record = item.record
+                return record.value("income_year") if isinstance(record, TypedRow) \
+                    else record.income_year
     except Exception:  # a bad first record is reported by the run itself
         return None
     finally:

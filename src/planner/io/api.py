@@ -105,7 +105,7 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions,
     validated yet: :func:`planner.io.raw.validate_raw` gives their outcome), other formats as
     outcomes.
     """
-    try:
+    def produce() -> Iterator[Any]:
         if fmt == "jsonl":
             yield from (jsonl_raw(path) if raw else read_jsonl(path, MODELS[kind], options))
         elif fmt == "json":
@@ -116,6 +116,15 @@ def outcomes(path: Path, kind: str, fmt: str, options: ReadOptions,
             yield from _xlsx(path, kind, options)
         else:
             yield from _parquet(path, kind, options, raw)
+
+    return _guarded(path, produce())
+
+
+def _guarded(path: Path, items: Iterator[T]) -> Iterator[T | Outcome]:
+    """``items`` read from ``path``; a file the reader refuses ends them with its whole-file
+    error, an unexpected exception is raised as a :class:`ReadFailure` naming the file."""
+    try:
+        yield from items
     except SourceError as exc:
         yield Outcome(None, [InputError(file=str(path), row=exc.row, reason_zh=exc.zh,
                                         reason_en=exc.en, level=FILE)], counted=False)
@@ -208,6 +217,86 @@ def consume(
     for outcome, _position in accepted(results, errors, stats, strict, warnings, mask, seen,
                                        file):
         yield outcome.record
+
+
+class AcceptedChunk:
+    """The households of one batch of a typed Parquet file that were accepted, for a checker
+    that judges them together (:meth:`~planner.backends.columnar.checker.ColumnarChecker.
+    iter_chunk_findings`): ``rows`` (numpy, in input order) index the batch; a row a column
+    check marked and the model accepted is in ``built``, as the model made it."""
+
+    __slots__ = ("built", "file", "first", "rows", "typed")
+
+    def __init__(self, typed: Any, rows: Any, built: dict[int, Any], file: str,
+                 first: int) -> None:
+        self.typed = typed  # planner.io.typedparquet.TypedBatch
+        self.rows = rows
+        self.built = built
+        self.file = file
+        self.first = first  # the position among the file's records of the batch's first row
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def source(self, row: int) -> Source:
+        """Where the household of ``row`` was read (as :func:`source_of` says)."""
+        return Source(self.file, None, (self.first + row,))
+
+
+def accepted_chunks(path: str | Path, kind: str, options: ReadOptions,
+                    errors: list[InputError] | None, stats: ReadStats,
+                    warnings: list[InputError] | None, mask: bool, seen: SeenRecords
+                    ) -> Iterator[AcceptedChunk]:
+    """The accepted records of a typed Parquet file, a batch at a time: what
+    :func:`read_sourced` yields one by one, counted, collected and checked for ids read before
+    (:meth:`SeenRecords.add_many`) with array operations; only the records a column check
+    marked, and those rejected, are outcomes of their own (not strict: the first rejection
+    would stop the run in the middle of a batch)."""
+    import numpy as np
+
+    from planner.io.typedparquet import typed_chunks
+
+    path = Path(path)
+    file = str(path)
+    source = seen.source(file)
+    position = 0
+    for chunk in _guarded(path, typed_chunks(path, MODELS[kind], kind, options)):
+        if isinstance(chunk, Outcome):  # the file refused, or damage after its last batch
+            for _ in accepted([chunk], errors, stats, False, warnings, mask, None, file):
+                pass
+            continue
+        marked = chunk.marked
+        batch = chunk.typed.batch
+        verdicts = {int(i): chunk.verdict(int(i)) for i in np.flatnonzero(marked)}
+        keep = ~marked
+        ids: list[Any] = batch.column("id").to_pylist()
+        for index, outcome in verdicts.items():
+            if outcome.record is not None:
+                keep[index] = True
+                ids[index] = getattr(outcome.record, "id", None)
+        rows = np.flatnonzero(keep)
+        kept_ids = ids if len(rows) == len(ids) else [ids[i] for i in rows.tolist()]
+        repeated = seen.add_many(kept_ids, source, position + rows + 1)
+        special: dict[int, Outcome] = dict(verdicts)
+        for at, first in repeated.items():
+            index = int(rows[at])
+            place = {"file": seen.source_file(source), "record": position + index + 1}
+            earlier = verdicts.get(index)
+            special[index] = Outcome(None, [seen.duplicate(ids[index], place, first),
+                                            *(earlier.errors if earlier else ())])
+        plain = len(rows) - sum(1 for index in special if keep[index])
+        stats.read += plain
+        stats.accepted += plain
+        # the others counted and their errors collected in input order, as one by one
+        built = {}
+        for index in sorted(special):
+            for outcome, _ in accepted([special[index]], errors, stats, False, warnings, mask,
+                                       None, file):
+                built[index] = outcome.record
+        if repeated:
+            rows = np.delete(rows, list(repeated))
+        yield AcceptedChunk(chunk.typed, rows, built, file, position + 1)
+        position += batch.num_rows
 
 
 def source_of(outcome: Outcome, position: int, file: str, layout: str | None = None,

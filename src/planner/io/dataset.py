@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.io.api import Through, read_sourced
+from planner.io.api import AcceptedChunk, Through, accepted_chunks, read_sourced
 from planner.io.columns import ColumnMap, resolve_column_map
 from planner.io.errors import WARNING, FormatError, InputError, ReadStats
 from planner.io.fileobjects import Readable, is_file_object, object_format, spooled
@@ -243,11 +243,7 @@ class Dataset:
 
         ``through`` validates the raw records of planner's own household files
         (:func:`~planner.io.api.read_sourced`); export files are read as they are."""
-        self.household_errors.clear()
-        self.household_warnings.clear()
-        self.stats = ReadStats()
-        self.tables = []
-        seen = SeenRecords("household")
+        seen = self._start_households()
         if not any(kinds & HOUSEHOLD_SIDE for kinds in self.export_kinds.values()):
             for path in self.household_files:
                 yield from self._read("household", path, self.stats, False, seen, through)
@@ -264,6 +260,37 @@ class Dataset:
             for table in result.tables:
                 if table.kind == "household":
                     self.stats.add(table.stats)
+
+    def _start_households(self) -> SeenRecords:
+        """Start the household counts and errors afresh; the ids seen in the run, none yet."""
+        self.household_errors.clear()
+        self.household_warnings.clear()
+        self.stats = ReadStats()
+        self.tables = []
+        return SeenRecords("household")
+
+    def typed_chunks(self) -> Iterator[AcceptedChunk] | None:
+        """The households of :meth:`sourced`, a batch of accepted ones at a time
+        (:func:`~planner.io.api.accepted_chunks`), when every household file is typed Parquet
+        read by path and the run is not strict; else ``None``."""
+        if self.strict or self.display_names or self.export_files or not self.household_files:
+            return None
+        from planner.io.parquet import layout_of
+
+        for path in self.household_files:
+            try:
+                if detect_format(path, self.fmt) != "parquet" or layout_of(path) != "typed":
+                    return None
+            except Exception:  # the reader reports what is wrong with the file
+                return None
+        return self._typed_chunks()
+
+    def _typed_chunks(self) -> Iterator[AcceptedChunk]:
+        seen = self._start_households()
+        options = self.options
+        for path in self.household_files:
+            yield from accepted_chunks(path, "household", options, self.household_errors,
+                                       self.stats, self.household_warnings, self.mask, seen)
 
     def households(self) -> Iterator[Household]:
         """Stream the households of every household file, in order.

@@ -86,10 +86,92 @@ class IdTable:
             self._grow()
         return None
 
+    def add_many(self, keys: list[str], places: Any) -> tuple[Any, Any]:
+        """:meth:`add` of each of ``keys`` in order (``places``: a numpy array of as many
+        non-negative integers), done with array operations: returns a mask of the keys that
+        were there already (earlier in ``keys`` too) and, for those, the place kept before."""
+        import numpy as np
+
+        places = np.asarray(places, dtype=np.uint64)
+        count = len(keys)
+        codes = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=count)
+        again = np.zeros(count, dtype=bool)
+        earlier = np.zeros(count, dtype=np.uint64)
+        if not count:
+            return again, earlier
+        unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        held = self._find(unique)  # ordinal + 1 of each unique code kept before, else 0
+        known = held > 0
+        kept_before = np.frombuffer(self._places, dtype=np.uint64)[held[known] - 1] \
+            if known.any() else np.zeros(0, dtype=np.uint64)
+        # a code kept before: every occurrence is a repeat of that place; else the first
+        # occurrence in ``keys`` is kept and the later ones repeat it
+        where = np.zeros(len(unique), dtype=np.uint64)
+        where[known] = kept_before
+        where[~known] = places[first[~known]]
+        repeat = known[inverse] | (np.arange(count) != first[inverse])
+        again[repeat] = True
+        earlier[repeat] = where[inverse[repeat]]
+        new = np.sort(first[~known])
+        if len(new):
+            start = len(self._hashes)
+            self._hashes.frombytes(codes[new].tobytes())
+            self._places.frombytes(places[new].tobytes())
+            if 2 * len(self._hashes) > self._mask + 1:
+                self._grow()
+            else:
+                self._place(codes[new], np.arange(start + 1, start + 1 + len(new)))
+        return again, earlier
+
+    def _find(self, codes: Any) -> Any:
+        """The ordinal + 1 of each of ``codes`` (numpy int64) in the table, 0 where absent."""
+        import numpy as np
+
+        found = np.zeros(len(codes), dtype=np.int64)
+        if not len(self._hashes):
+            return found
+        slots = np.frombuffer(self._slots, dtype=np.uint32)
+        hashes = np.frombuffer(self._hashes, dtype=np.int64)
+        active = np.arange(len(codes))
+        index = codes & self._mask
+        while len(active):
+            inside = index < len(slots)
+            active, index = active[inside], index[inside]
+            held = slots[index].astype(np.int64)
+            filled = held > 0
+            active, index, held = active[filled], index[filled], held[filled]
+            match = hashes[held - 1] == codes[active]
+            found[active[match]] = held[match]
+            active, index = active[~match], index[~match] + 1
+        return found
+
+    def _place(self, codes: Any, ordinals: Any) -> None:
+        """Put new ``codes`` (absent from the index) at their probe's first free slot, the
+        earlier of two that meet on one slot first (linear probing, as :meth:`add`)."""
+        import numpy as np
+
+        index = codes & self._mask
+        pending = np.arange(len(codes))
+        while len(pending):
+            reach = int(index.max()) + 1
+            if reach > len(self._slots):  # a probe ran past the end: the index is extended
+                self._slots.frombytes(bytes((reach - len(self._slots)) * self._slots.itemsize))
+            slots = np.frombuffer(self._slots, dtype=np.uint32)
+            free = slots[index] == 0
+            _, winners = np.unique(index[free], return_index=True)
+            chosen = np.flatnonzero(free)[winners]
+            slots[index[chosen]] = ordinals[pending[chosen]]
+            del slots  # the index may be extended on the next round
+            rest = np.ones(len(pending), dtype=bool)
+            rest[chosen] = False
+            pending, index = pending[rest], index[rest] + 1
+
     def _grow(self) -> None:
         import numpy as np
 
         size = 2 * (self._mask + 1)
+        while 2 * len(self._hashes) > size:
+            size *= 2
         codes = np.frombuffer(self._hashes, dtype=np.int64)
         home = codes & (size - 1)
         order = np.argsort(home, kind="stable")
@@ -140,6 +222,21 @@ class SeenRecords:
         earlier = self.ids.add(record_id, (source << _SOURCE_BITS) | number)
         if earlier is None:
             return None
+        return self._first(earlier)
+
+    def add_many(self, record_ids: list[str], source: int, numbers: Any
+                 ) -> dict[int, dict[str, Any]]:
+        """:meth:`add` of each of ``record_ids`` in order, read at ``numbers`` (a numpy array)
+        of ``source``, with array operations: the index in ``record_ids`` of each id read
+        before, and where it was (InputError keywords)."""
+        import numpy as np
+
+        numbers = np.minimum(np.asarray(numbers, dtype=np.uint64), _NUMBER_MASK)
+        again, earlier = self.ids.add_many(record_ids, numbers | np.uint64(source << _SOURCE_BITS))
+        return {int(i): self._first(int(earlier[i])) for i in np.flatnonzero(again)}
+
+    def _first(self, earlier: int) -> dict[str, Any]:
+        """Where a place kept in :attr:`ids` was read (InputError keywords)."""
         file, sheet, unit = self._sources[earlier >> _SOURCE_BITS]
         first: dict[str, Any] = {"file": file, "sheet": sheet}
         if earlier & _NUMBER_MASK:

@@ -91,6 +91,11 @@ class TypedRow:
         """The household record of this row."""
         return self.batch.build(self.index)
 
+    def value(self, name: str) -> Any:
+        """The value of top-level field ``name`` in this row (as the model holds it: the column
+        checks passed)."""
+        return self.batch.batch.column(name)[self.index].as_py()
+
 
 def _inputs(batch: pa.RecordBatch, struct: Struct) -> list[dict[str, Any]]:
     """The rows of ``batch`` (rows the column checks passed) as the model's input.
@@ -210,21 +215,40 @@ def _clean_rows(batch: pa.RecordBatch, struct: Struct, chunk: int
         yield from _inputs(batch.slice(start, chunk), struct)
 
 
-def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptions, *,
-               row_groups: list[int] | None = None, start: int = 0, lazy: bool | None = None
-               ) -> Iterator[Outcome]:
-    """The outcomes of a typed file, batch by batch, in order: of its ``row_groups`` only when
-    given (a part read by a worker), numbered from record ``start + 1``; ``lazy`` (default: as
-    :func:`unbuilt_rows` says) leaves clean households unbuilt for the columnar checker."""
+class TypedChunk:
+    """One batch of a typed file as read: its rows, the rows a column check marked, and the
+    model's verdict on each of those (:meth:`verdict`, judged when asked)."""
+
+    __slots__ = ("first", "marked", "model", "options", "typed")
+
+    def __init__(self, typed: TypedBatch, marked: Any, model: type[BaseModel],
+                 options: ReadOptions, first: int) -> None:
+        self.typed = typed
+        self.marked = marked  # numpy mask of the rows a column check marked
+        self.model = model
+        self.options = options
+        self.first = first  # the record number of the batch's first row
+
+    def verdict(self, index: int) -> Outcome:
+        """The model's verdict on marked row ``index``."""
+        typed = self.typed
+        return _validated(typed.batch, index, self.model, typed.struct, self.options, typed.file,
+                          self.first + index)
+
+
+def typed_chunks(path: Path, model: type[BaseModel], kind: str, options: ReadOptions, *,
+                 row_groups: list[int] | None = None, start: int = 0
+                 ) -> Iterator[TypedChunk | Outcome]:
+    """The batches of a typed file, in order, each validated column-wise (of its
+    ``row_groups`` only when given, numbered from record ``start + 1``), then the outcome of
+    damage met, if any, after which nothing comes."""
     from planner.io.parquet import batches_or_damage, open_parquet
-    from planner.model import Household
 
     label = str(path)
     handle = open_parquet(path)
     schema = _conform(handle.schema_arrow, model, kind)
     expected = typed_schema(model, kind)
     struct = struct_of(model)
-    lazy = (_UNBUILT.get() if lazy is None else lazy) and model is Household
     number = start
     for batch in batches_or_damage(handle, label, _batch_rows(handle, options.batch_size),
                                    row_groups=row_groups, start=start):
@@ -232,26 +256,42 @@ def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptio
             yield batch
             return
         batch = _complete(batch, schema, expected)
-        marked = suspect_rows(batch, struct)
+        yield TypedChunk(TypedBatch(batch, struct, label), suspect_rows(batch, struct), model,
+                         options, number + 1)
+        number += batch.num_rows
+
+
+def read_typed(path: Path, model: type[BaseModel], kind: str, options: ReadOptions, *,
+               row_groups: list[int] | None = None, start: int = 0, lazy: bool | None = None
+               ) -> Iterator[Outcome]:
+    """The outcomes of a typed file, batch by batch, in order: of its ``row_groups`` only when
+    given (a part read by a worker), numbered from record ``start + 1``; ``lazy`` (default: as
+    :func:`unbuilt_rows` says) leaves clean households unbuilt for the columnar checker."""
+    from planner.model import Household
+
+    lazy = (_UNBUILT.get() if lazy is None else lazy) and model is Household
+    for chunk in typed_chunks(path, model, kind, options, row_groups=row_groups, start=start):
+        if isinstance(chunk, Outcome):
+            yield chunk
+            return
+        typed, marked = chunk.typed, chunk.marked
+        batch = typed.batch
         clean: Iterator[dict[str, Any]] = iter(())
-        typed: TypedBatch | None = None
         ids: list[Any] = []
         if lazy:
-            typed = TypedBatch(batch, struct, label)
             ids = batch.column("id").to_pylist()
         elif not marked.all():
             clean = _clean_rows(batch.filter(pa.array(~marked)) if marked.any() else batch,
-                                struct, options.batch_size)
+                                typed.struct, options.batch_size)
         for index, suspect in enumerate(marked.tolist()):
-            number += 1
             if not suspect:
-                if typed is not None:
+                if lazy:
                     # a stand-in the columnar checker alone is given (under unbuilt_rows)
                     yield Outcome(TypedRow(typed, index, ids[index]), [])  # type: ignore[arg-type]
                 else:
                     yield Outcome(model.model_validate(next(clean)), [])
                 continue
-            yield _validated(batch, index, model, struct, options, label, number)
+            yield chunk.verdict(index)
 
 
 def _validated(batch: pa.RecordBatch, index: int, model: type[BaseModel], struct: Struct,
@@ -271,5 +311,5 @@ def _validated(batch: pa.RecordBatch, index: int, model: type[BaseModel], struct
                                                     record=number, household=household))
 
 
-__all__ = ["ROW_GROUP", "TypedBatch", "TypedRow", "read_typed",
-           "unbuilt_rows", "write_typed"]
+__all__ = ["ROW_GROUP", "TypedBatch", "TypedChunk", "TypedRow", "read_typed",
+           "typed_chunks", "unbuilt_rows", "write_typed"]

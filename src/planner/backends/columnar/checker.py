@@ -34,6 +34,7 @@ from planner.source import Source, Sourced
 
 if TYPE_CHECKING:
     from planner.backends.columnar.dataset import DuplicatesFeed
+    from planner.io.api import AcceptedChunk
     from planner.io.typedparquet import TypedBatch
     from planner.run import Run
 
@@ -270,39 +271,93 @@ class ColumnarChecker(Checker):
             yield item
 
     def _typed_run(self, typed: TypedBatch, run: list[Any]) -> Iterator[Any]:
-        from planner.backends.columnar.arrowtables import arrow_tables
-
         rows = [(item.record if isinstance(item, Sourced) else item) for item in run]
-        indices = [row.index for row in rows]
-        batch = typed.batch
-        if indices != list(range(batch.num_rows)):
-            batch = batch.take(indices)
-        try:
-            fired = self.compiled.fires_in(arrow_tables(batch, self.compiled.plan.needs))
-        except Unsupported:
-            built = [_rebuilt(item) for item in run]
-            yield from self._built_run(built)
+        judged = self._typed_judged(typed, [row.index for row in rows], run)
+        if judged is None:
+            yield from self._built_run([_rebuilt(item) for item in run])
             return
-        self._gate_on(fired)
-        fed = self._feed(partial(arrow_tables, batch), [row.id for row in rows], run)
-        everything = self._python_only or bool(self.run.waivers) or not fed
-        wanted = (range(len(rows)) if everything
-                  else sorted(self._needs_facts | _with_waivers(batch)))
-        regions = _regions(batch) if self._feeds and len(wanted) < len(rows) else None
-        records = dict(zip(wanted, typed.build_many([rows[i].index for i in wanted]),
-                           strict=True))
-        if fired.facts is not None:  # the rows whose facts are read are built
-            fired.facts.households = [records.get(position)  # type: ignore[misc]
-                                      for position in range(len(rows))]
-            fired.facts.tables_for = partial(arrow_tables, batch)
+        records, regions = judged
         gate = self._gate
-        gate.fed = fed
         for position, (item, row) in enumerate(zip(run, rows, strict=True)):
             household: Any = (records[position] if position in records else
                               _Unbuilt(row.id, None if regions is None else regions[position]))
             gate.row = position
             gate.household = household
             yield Sourced(household, item.source) if isinstance(item, Sourced) else household
+
+    def _typed_judged(self, typed: TypedBatch, indices: list[int], run: list[Any] | None = None
+                      ) -> tuple[dict[int, Any], list[Region] | None] | None:
+        """Judge rows ``indices`` of a typed batch from its columns and read them into the
+        column-fed dataset rules (``run``: their items, read rows of the batch); the households
+        built (by position in ``indices``: where a rule fires or reads every household, a
+        waiver is to be judged or a dataset rule needs them) and, where some are left unbuilt
+        and a dataset rule may name them, each row's region. ``None`` where the columns hold
+        what the backend cannot judge."""
+        from planner.backends.columnar.arrowtables import arrow_tables
+
+        batch = typed.batch
+        if indices != list(range(batch.num_rows)):
+            batch = batch.take(indices)
+        try:
+            fired = self.compiled.fires_in(arrow_tables(batch, self.compiled.plan.needs))
+        except Unsupported:
+            return None
+        self._gate_on(fired)
+        ids = [row.id for row in (item.record if isinstance(item, Sourced) else item
+                                  for item in run or ())]
+        fed = run is None or self._feed(partial(arrow_tables, batch), ids, run)
+        self._gate.fed = fed and run is not None
+        everything = self._python_only or bool(self.run.waivers) or not fed
+        wanted = (range(len(indices)) if everything
+                  else sorted(self._needs_facts | _with_waivers(batch)))
+        regions = _regions(batch) if self._feeds and len(wanted) < len(indices) else None
+        records = dict(zip(wanted, typed.build_many([indices[i] for i in wanted]),
+                           strict=True))
+        if fired.facts is not None:  # the rows whose facts are read are built
+            fired.facts.households = [records.get(position)  # type: ignore[misc]
+                                      for position in range(len(indices))]
+            fired.facts.tables_for = partial(arrow_tables, batch)
+        return records, regions
+
+    # -- the batch path -----------------------------------------------------------------
+    def batch_ready(self) -> bool:
+        """True when a household where no compiled rule fires needs nothing but counting (no
+        rule left to Python, no dataset rule, no waiver file): :meth:`iter_chunk_findings` can
+        judge batches."""
+        return not self._python_only and not self._dataset_rules and not self.run.waivers
+
+    def iter_chunk_findings(
+        self, chunks: Iterable[AcceptedChunk],
+        villages: Iterable[Village | Sourced[Village]] = (),
+        projects: Iterable[Project | Sourced[Project]] = (),
+    ) -> Iterator[Finding]:
+        """:meth:`iter_findings` of the households of typed Parquet batches
+        (:func:`planner.io.api.accepted_chunks`), for a run that is :meth:`batch_ready`: each
+        batch is judged from its columns, a household built and checked only where a compiled
+        rule fires or it lists waivers, the others only counted."""
+        for chunk in chunks:
+            rows: list[int] = chunk.rows.tolist()
+            built = chunk.built
+            # consecutive rows the model built are judged as records, the others from columns
+            for is_built, run in groupby(rows, key=built.__contains__):
+                indices = list(run)
+                judged = None if is_built else self._typed_judged(chunk.typed, indices)
+                records = None if judged is None else judged[0]
+                if records is None:
+                    households = ([built[i] for i in indices] if is_built
+                                  else chunk.typed.build_many(indices))
+                    self._judge(households)
+                    records = dict(enumerate(households))
+                else:
+                    self.stats.households += len(indices) - len(records)
+                gate = self._gate
+                for position, household in sorted(records.items()):
+                    gate.row = position
+                    gate.household = household
+                    yield from self._check_household(
+                        household, self.rule_facts(household), chunk.source(indices[position]),
+                        None)
+        yield from Checker.iter_findings(self, (), villages, projects)
 
     def _judge(self, batch: list[Household]) -> None:
         self._gate.fed = False
