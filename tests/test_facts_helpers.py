@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from planner import Household, Member
+from planner import Household, Member, derive
 from planner.backends.python import fact_helpers as h
 from planner.facts import BasicGuarantee
 from planner.facts.helpers import HELPERS
@@ -225,3 +225,23 @@ def test_member_addressed_codes_follow_a_measure_list_changed_between_derivation
     facts = derive(household, WHEN, params, (), addresses)
     assert facts.members[1].addressed_codes == {"EDU001", "HEA001"}
     assert facts.members[0].addressed_codes == {"EDU001"}
+
+
+def test_income_by_category_walks_the_sources_once_and_follows_a_list_changed(
+        example_household) -> None:
+    income = [IncomeSource(category="wage", amount=10, year=2019),
+              IncomeSource(category="transfer", amount=7, year=2019),
+              IncomeSource(category="wage", amount=0.1, year=2019),
+              IncomeSource(category="wage", amount=0.2, year=2019)]
+    # each category summed in the order of the sources, as one walk per category would
+    assert h.income_by_category(income, 2019, IncomeCategory.WAGE) == 10 + 0.1 + 0.2
+    assert h.income_by_category(income, 2019, IncomeCategory.TRANSFER) == 7.0
+    assert h.income_by_category(income, 2019, IncomeCategory.PROPERTY) == 0.0
+    assert h.income_by_category(income, 2020, IncomeCategory.WAGE) == 0.0
+    # a household's list changed in place between two derivations is walked again
+    household = Household.model_validate(example_household("pre_exit_2808"))
+    when = date(2020, 9, 30)
+    params = default_parameters().at(when)
+    before = derive(household, when, params).income_wage
+    household.income.append(IncomeSource(category="wage", amount=1000, year=household.income_year))
+    assert derive(household, when, params).income_wage == before + 1000

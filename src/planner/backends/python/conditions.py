@@ -258,6 +258,11 @@ def _describe(operand: Any) -> str:
     return str(jsonable(operand))
 
 
+def all_of(parts: list[Compiled]) -> Compiled:
+    """Kleene ``all`` of compiled parts (one part: that part itself, the same three values)."""
+    return parts[0] if len(parts) == 1 else _all(parts)
+
+
 def _all(parts: list[Compiled]) -> Compiled:
     def all_(env: Env) -> Tri:
         mark = len(env.matched_members)

@@ -21,7 +21,7 @@ from planner.backends.python.fact_reads import dataset_rules_facts, rules_facts
 from planner.backends.python.facts import derive, derive_project, derive_village, deriver
 from planner.backends.python.outsiders import read_only_for_outsiders
 from planner.backends.python.recording import RecordingParams
-from planner.backends.python.rules import CONDITIONS
+from planner.backends.python.rules import CONDITIONS, MEMBER_SPLITS
 from planner.backends.python.selection import (
     GROUPS,
     Compiled,
@@ -106,6 +106,16 @@ class Places(Mapping[str, tuple[Source | None, Any]]):
         return len(self._at)
 
 
+_NO_MEMBER: dict[Any, Callable[[Env], Any]] = {}
+"""What :meth:`Checker._guards` returns when no member rule holds for any of the household's
+members: the members are not visited."""
+
+
+def _never(env: Env) -> bool:
+    """The condition of a member rule whose household part is false (see :meth:`_guards`)."""
+    return False
+
+
 class Checker:
     """Runs a rule set over households, villages and projects for one reference date.
 
@@ -136,6 +146,8 @@ class Checker:
         self.rule_timeout = run.rule_timeout or None
         self._budget = Budget(self.rule_timeout)
         self._last_personal: tuple[object, tuple[str, ...]] = (None, ())
+        # the household's member-rule guards while its members are checked (see _guards)
+        self._decided: dict[Any, Callable[[Env], Any]] | None = None
         by_scope: dict[str, list[Compiled]] = {}
         for rule in self.rules:
             if rule.code in ENGINE_CODES and rule.family == RULE_ERROR.family:
@@ -206,13 +218,17 @@ class Checker:
         self._run_holding(self._household_rules if plan is None
                           else plan.group("_household_rules"), ctx, env, subject, findings)
         if self._member_rules:
-            for member in facts.members:
+            decided = None if env is None else self._guards(
+                self._member_rules if plan is None else plan.group("_member_rules"), env)
+            self._decided = decided
+            for member in facts.members if decided is not _NO_MEMBER else ():
                 ctx.member = member
                 if env is not None:
                     env.member = member
                 # read anew for each member: a rule that runs out of time is disabled
                 self._run_holding(self._member_rules if plan is None
                                   else plan.group("_member_rules"), ctx, env, subject, findings)
+            self._decided = None
             ctx.member = None
         waivers = self.waivers.of_household(subject, household.waivers)
         after = self._after_rules if plan is None else plan.group("_after_rules")
@@ -398,6 +414,36 @@ class Checker:
         return dataset_findings
 
     # -- internals -----------------------------------------------------------------------
+    @staticmethod
+    def _guards(rules: Iterable[Compiled], env: Env) -> dict[Any, Callable[[Env], Any]] | None:
+        """Member rules' household parts (:data:`MEMBER_SPLITS`) judged once for a household:
+        rule function → what to test per member instead of the whole condition (the member part
+        when the household part holds, :func:`_never` when it is false; a household part
+        unknown or raising leaves the rule's whole condition to each member, as before).
+        :data:`_NO_MEMBER` when no rule can hold for any member (None: no rule is split)."""
+        decided: dict[Any, Callable[[Env], Any]] = {}
+        every = True
+        for _, function in rules:
+            split = MEMBER_SPLITS.get(function)
+            if split is None:
+                every = False
+                continue
+            try:
+                held = split[0](env)
+            except Exception:  # the member's whole condition raises it again: PLN001
+                held = None
+            if env.matched_members:
+                env.matched_members = []
+            if held is False:
+                decided[function] = _never
+            else:
+                every = False
+                if held is True:
+                    decided[function] = split[1]
+        if every:
+            return _NO_MEMBER
+        return decided or None
+
     def _run_holding(
         self, rules: Iterable[Compiled], ctx: RuleContext, env: Env | None, subject: str,
         out: list[Finding],
@@ -405,9 +451,13 @@ class Checker:
         """Run ``rules`` on one household or member, in one pass over their conditions: a rule
         whose condition is known (:data:`CONDITIONS`) and does not hold is not called, the
         others run as :meth:`_run` runs them (a condition that raises too: the call reports
-        it). ``env`` is None with ``explain``: every rule is called, to trace it."""
+        it). ``env`` is None with ``explain``: every rule is called, to trace it. On a member,
+        what :meth:`_guards` decided for the household is tested in place of a member rule's
+        condition."""
+        decided = self._decided
         for rule, function in rules:
-            if env is not None and (condition := CONDITIONS.get(function)) is not None:
+            if env is not None and (condition := (
+                    (decided and decided.get(function)) or CONDITIONS.get(function))) is not None:
                 if env.matched_members:  # what a quantifier matched is no rule's business here
                     env.matched_members = []
                 try:

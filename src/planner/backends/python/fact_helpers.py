@@ -128,8 +128,9 @@ _last_by_beneficiary = _NOTHING
 
 def forget_household() -> None:
     """Drop what the member helpers kept of the last household (called before each household)."""
-    global _last_by_beneficiary
+    global _last_by_beneficiary, _last_income
     _last_by_beneficiary = _NOTHING
+    _last_income = _NO_INCOME
 
 
 def member_addressed_codes(
@@ -176,12 +177,23 @@ def income_known(income: list[Any] | None, year: int) -> bool:
     return income is not None and (not income or any(s.year == year for s in income))
 
 
+# The household's income of the year by category, kept while its facts are derived: one walk
+# over its sources for the four categories instead of one each (same order of addition, so the
+# same sums). Held and replaced as ``_last_by_beneficiary`` is; ``forget_household`` drops it.
+_NO_INCOME: tuple[object, object, dict[Any, float]] = (None, None, {})
+_last_income = _NO_INCOME
+
+
 def income_by_category(income: list[Any] | None, year: int, category: IncomeCategory) -> float:
-    total = 0.0
-    for source in income or ():
-        if source.year == year and source.category == category:
-            total += source.amount
-    return total
+    global _last_income
+    last, last_year, totals = _last_income
+    if last is not income or last_year != year:
+        totals = {}
+        for source in income or ():
+            if source.year == year:
+                totals[source.category] = totals.get(source.category, 0.0) + source.amount
+        _last_income = (income, year, totals)
+    return totals.get(category, 0.0)
 
 
 def income_of_subtypes(income: list[Any] | None, year: int, subtypes: Any) -> float:

@@ -44,6 +44,17 @@ from planner.params import ParamValues
 
 _UNSET = object()  # a fact computed on first read, not read yet
 
+#: Helpers whose result depends on their arguments alone: a call of one on values that are the
+#: same for every subject of a run (see ``_Translator.invariant``) is computed once per run.
+_PURE_HELPERS = frozenset({"is_known", "truthy", "abs", "to_date", "date_in_year",
+                           "days_between"})
+
+
+def _fill(values: list[Any], slot: int, value: object) -> object:
+    """Keep ``value`` in ``values[slot]`` and give it back (a run-invariant value computed)."""
+    values[slot] = value
+    return value
+
 
 def _kleene_and(*values: object) -> bool | None:
     unknown = False
@@ -88,6 +99,12 @@ class _Translator:
         self.spelled: dict[str, str] = {}
         # Expressions never unknown: the entity's inputs and the constants.
         self.known = {f"v_{name}" for name in inputs}
+        # Values the same for every subject of a run (they read only constants, parameters and
+        # the reference date): each computed on first read and kept while the function is called
+        # with the same ``params`` and ``when`` (see compile_entity); how many there are.
+        self.when = "v_when" in self.known
+        self.invariants = 0
+        self.hoisting = False  # within a run-invariant expression: its parts are not kept apart
 
     def temp(self) -> str:
         return f"_t{next(self.temporaries)}"
@@ -117,7 +134,47 @@ class _Translator:
             return f"({result.format(*names)})"
         return f"(None if {' or '.join(tests)} else {result.format(*names)})"
 
+    def invariant(self, node: Node) -> bool:
+        """Whether ``node`` has the same value for every subject of a run: it reads constants,
+        parameters, the reference date and pure helpers (:data:`_PURE_HELPERS`) only."""
+        if isinstance(node, Const):
+            return True
+        if isinstance(node, Name):
+            return node.source == "input" and node.name == "when" and self.when
+        if isinstance(node, Param):
+            return node.year is None or self.invariant(node.year)
+        if isinstance(node, Call):
+            return (node.helper in _PURE_HELPERS and not HELPERS[node.helper].parameters
+                    and all(self.invariant(arg) for arg in node.args))
+        if isinstance(node, (Attr, Convert)):
+            return self.invariant(node.base if isinstance(node, Attr) else node.arg)
+        if isinstance(node, Unary):
+            return self.invariant(node.operand)
+        if isinstance(node, Binary):
+            return self.invariant(node.left) and self.invariant(node.right)
+        if isinstance(node, (Compare, Logic)):
+            return all(self.invariant(part) for part in node.operands)
+        if isinstance(node, Conditional):
+            return all(self.invariant(part) for part in (node.test, node.then, node.otherwise))
+        if isinstance(node, Collection):  # a dict is built anew each time: it may be changed
+            return node.kind != "dict" and all(self.invariant(item) for item in node.items)
+        return False
+
     def expression(self, node: Node) -> str:
+        if self.hoisting or isinstance(node, (Const, Name)) or not self.invariant(node):
+            return self.variant(node)
+        slot, kept = self.invariants, self.temp()
+        self.invariants += 1
+        self.hoisting = True
+        try:
+            text = self.variant(node)
+        finally:
+            self.hoisting = False
+        return f"({kept} if ({kept} := _cv[{slot}]) is not _unset else _fill(_cv, {slot}, {text}))"
+
+    def variant(self, node: Node) -> str:
+        """The text of ``node`` computed where it stands (:meth:`expression` keeps a
+        run-invariant one)."""
         if isinstance(node, Const):
             if node.value is None or isinstance(node.value, bool):
                 return repr(node.value)
@@ -245,6 +302,18 @@ def compile_entity(
     derived = {d.fact.name for d in declared} - set(spelled)
     values = ", ".join(f"v_{name}" if name in derived else "None" for name in names)
     lines.append(f"    return _record({values})")
+    if translator.invariants:
+        # the run-invariant values of the last params and date called with (one tuple: a
+        # thread calling with other ones replaces it whole, never mixes the two)
+        namespace.update(_unset=_UNSET, _fill=_fill, _kept=[(_UNSET, None, [])])
+        same = "_c[0] is params" + (" and _c[1] == v_when" if translator.when else "")
+        lines[1:1] = [
+            "    _c = _kept[0]",
+            f"    if not ({same}):",
+            f"        _c = _kept[0] = (params, {'v_when' if translator.when else 'None'},"
+            f" [_unset] * {translator.invariants})",
+            "    _cv = _c[2]",
+        ]
     source = "\n".join(lines) + "\n"
     # The text is made of validated identifiers and generated names only (see the module doc).
     title = entity if only is None else f"{entity}, {len(declared)} of {len(names)}"

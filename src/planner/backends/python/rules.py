@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from planner.backends.python.conditions import Compiler
+from planner.backends.python.conditions import Compiler, all_of
 from planner.backends.python.env import Compiled, Env, Getter, getter, param_getter
 from planner.backends.python.facts import derive_posts, derive_work_records
 from planner.backends.python.values import jsonable
 from planner.measure_facts import derive_measures
 from planner.rule import Hit, Rule, RuleContext
 from planner.spec import (
+    All,
     Check,
     FactPath,
     FactValue,
@@ -37,6 +38,32 @@ CONDITIONS: dict[Callable[..., Any], Compiled] = {}
 """The condition of a compiled household or member rule with one check: the function yields
 nothing unless it holds (without ``explain``), so the checker may test it first, on an
 :class:`~planner.backends.python.env.Env` of its own, and call the rule only when it holds."""
+
+
+MEMBER_SPLITS: dict[Callable[..., Any], tuple[Compiled, Compiled]] = {}
+"""A member rule of :data:`CONDITIONS` whose condition is ``all`` of parts that read only the
+household and then parts that read the member: the two halves compiled apart (``guard``,
+``rest``). The checker judges the guard once per household: false, the rule holds for no member
+(``all`` stops at the first false part, before any member is read); true, the rule holds for a
+member exactly when ``rest`` does."""
+
+
+def _split_member(when: Any, roots: frozenset[str]) -> tuple[Compiled, Compiled] | None:
+    """The household-only leading parts and the other parts of a member condition, compiled
+    apart (None unless both are there)."""
+    if not isinstance(when, All):
+        return None
+    guard: list[Compiled] = []
+    for part in when.all:
+        compiler = Compiler(roots)
+        compiled = compiler.compile(part)
+        if any(fact.root == "member" for fact in compiler.facts.values()):
+            break
+        guard.append(compiled)
+    rest = when.all[len(guard):]
+    if not guard or not rest:
+        return None
+    return all_of(guard), all_of([Compiler(roots).compile(part) for part in rest])
 
 
 def _items_getter(value: ItemsValue, roots: frozenset[str]) -> Getter:
@@ -258,6 +285,8 @@ def compile_spec(rule: Rule) -> Evaluate:
             return tuple(hits)
 
         CONDITIONS[evaluate_one] = condition
+        if scope == "member" and (split := _split_member(checks[0].when, roots)) is not None:
+            MEMBER_SPLITS[evaluate_one] = split
         return evaluate_one
 
     def evaluate(ctx: RuleContext) -> tuple[Hit, ...]:
