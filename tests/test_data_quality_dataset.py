@@ -402,3 +402,13 @@ def test_a_checker_of_dataset_rules_derives_their_facts_only_and_finds_the_same(
         ("TST401", "522425-203-0003", 2)]
     assert found == [(f.code, f.subject, f.member, f.evidence, f.message_zh)
                      for f in EveryFact(run).iter_findings(households)]
+
+
+def test_dq008_judges_exactly_the_keys_the_core_lists() -> None:
+    """planner.facts.required names DQ008's keys for the generator (which may not import a rule
+    pack); the rule judges each of them and no other."""
+    from planner.facts.required import HOUSEHOLD_KEYS, MEMBER_KEYS
+    from planner.rules.data_quality import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+
+    assert tuple(HOUSEHOLD_FIELDS) == HOUSEHOLD_KEYS
+    assert tuple(MEMBER_FIELDS) == MEMBER_KEYS

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from planner.facts import age_on
+from planner.facts.required import HOUSEHOLD_KEYS, KEY_FIELDS, MEMBER_KEYS
 from planner.generate.edits import (
     Household,
     ages,
@@ -27,7 +28,6 @@ from planner.generate.near import near
 from planner.generate.problems import Expected, NotApplicable
 from planner.idnumber import check_digit
 from planner.model.vocab import DisabilityCategory
-from planner.rules.data_quality import HOUSEHOLD_FIELDS, KEY_FIELDS, MEMBER_FIELDS
 
 # Digit 19 of a 残疾人证号 by recorded category: 1 视力 … 7 多重 (domain.md §5).
 _CARD_DIGIT = {category.value: str(n) for n, category in enumerate(DisabilityCategory, start=1)}
@@ -178,14 +178,14 @@ def only_the_required_fields(
     6–23) where 文化程度 is recorded (EDU006 asks for one of the two). DQ008 must not fire
     (domain.md §4.3 missing key fields)."""
     required = set(ctx.values["data_quality.required_fields"])
-    for key in HOUSEHOLD_FIELDS:
+    for key in HOUSEHOLD_KEYS:
         if key not in required and key not in KEY_FIELDS:
             _blank(household, key)
     youngest, oldest = (int(ctx.values[f"labour.working_age_{e}"]) for e in ("min", "max"))
     first_school = int(ctx.values["education.compulsory_age_min"])
     last_school = int(ctx.values["data_quality.schooling_record_age_max"])
     for member, age in zip(household["members"], ages(household, ctx), strict=True):
-        for key in MEMBER_FIELDS:
+        for key in MEMBER_KEYS:
             if key not in required:
                 member.pop(key.removeprefix("member."), None)
         if not youngest <= age <= oldest:

@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from planner.facts import HouseholdFacts, MemberFacts
+from planner.facts.required import KEY_FIELDS
 from planner.model import HouseholdStatus, MedicalInsurance, PovertyCause
 from planner.params import ParamValues
 from planner.registry import packaged_yaml_rules
@@ -192,8 +193,6 @@ def missing_required_gate(params: Mapping[str, Any]) -> dict[str, Any] | None:
 
 # The model fields a key is read from, where it is not the key itself: water access is told by
 # either of two fields.
-KEY_FIELDS = {"water.access": ("water.piped_into_home", "water.fetch_minutes_round_trip"),
-              "water.quality_safe": ("water.quality_safe", "water.safe")}
 
 
 @lru_cache(maxsize=64)
