@@ -50,3 +50,19 @@ def _language_from_no_environment(monkeypatch):
     for name in ("PLANNER_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture
+def households_built(monkeypatch) -> list[int]:
+    """How many households each ``TypedBatch.build_many`` call of the test builds (the columnar
+    backend builds a typed row as a Python household only where it must)."""
+    typedparquet = pytest.importorskip("planner.io.typedparquet")
+    built: list[int] = []
+    build_many = typedparquet.TypedBatch.build_many
+
+    def counting(self, indices):
+        built.append(len(indices))
+        return build_many(self, indices)
+
+    monkeypatch.setattr(typedparquet.TypedBatch, "build_many", counting)
+    return built

@@ -18,7 +18,7 @@ from planner.backends.columnar.checker import ColumnarChecker
 from planner.backends.columnar.rules import compile_rules
 from planner.backends.python.engine import Checker
 from planner.generate import GeneratorConfig, generate_households
-from planner.io import open_dataset, typedparquet, write_households
+from planner.io import open_dataset, write_households
 from planner.io.typedparquet import unbuilt_rows
 from planner.model import Household
 from planner.params import default_parameters
@@ -58,19 +58,12 @@ def test_the_gate_fires_exactly_where_the_body_finds_something(when: date) -> No
 
 
 def test_a_run_builds_only_the_households_where_a_rule_fires(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, households_built: list[int]) -> None:
     when = date(2020, 9, 30)
     path = tmp_path / "households.parquet"
     households = _generated(when, 1_200)
     write_households(households, path)
-    built: list[int] = []
-    build_many = typedparquet.TypedBatch.build_many
-
-    def counting(self: typedparquet.TypedBatch, indices: list[int]) -> list[Any]:
-        built.append(len(indices))
-        return build_many(self, indices)
-
-    monkeypatch.setattr(typedparquet.TypedBatch, "build_many", counting)
+    built = households_built
     run = Run.build(reference_date=when, selection=[Selection(select=SELECTED)])
     columnar = ColumnarChecker(run)
     assert not columnar._python_only
@@ -149,19 +142,12 @@ def test_dq012s_gate_fires_exactly_where_its_body_finds_something(when: date) ->
 
 
 def test_sup004_runs_only_where_a_need_rule_fires_and_finds_what_python_finds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, households_built: list[int]) -> None:
     when = date(2020, 9, 30)
     path = tmp_path / "households.parquet"
     households = _generated(when, 1_200, {"DQ008": 10, "SUP004": 10})
     write_households(households, path)
-    built: list[int] = []
-    build_many = typedparquet.TypedBatch.build_many
-
-    def counting(self: typedparquet.TypedBatch, indices: list[int]) -> list[Any]:
-        built.append(len(indices))
-        return build_many(self, indices)
-
-    monkeypatch.setattr(typedparquet.TypedBatch, "build_many", counting)
+    built = households_built
     run = Run.build(reference_date=when,
                     selection=[Selection(select=(*SELECTED, "HOU002", "WAT002", "SUP004"))])
     columnar = ColumnarChecker(run)

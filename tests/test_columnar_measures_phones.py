@@ -21,7 +21,7 @@ from planner.backends.columnar.tables import build_tables
 from planner.backends.python.engine import Checker
 from planner.backends.python.facts import derive
 from planner.generate import GeneratorConfig, generate_households
-from planner.io import open_dataset, typedparquet, write_households
+from planner.io import open_dataset, write_households
 from planner.io.typedparquet import unbuilt_rows
 from planner.measure_facts import derive_measures
 from planner.model import Household
@@ -135,18 +135,11 @@ def test_the_phone_column_pairs_the_members_python_pairs(seed: int) -> None:
 
 
 def test_every_household_rule_runs_on_columns_and_builds_only_where_one_fires(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, households_built: list[int]) -> None:
     path = tmp_path / "households.parquet"
     rows = _generated(1_500, 5, {"SUP003": 20, "WRK010": 20})
     write_households([Household.model_validate(row) for row in rows], path)
-    built: list[int] = []
-    build_many = typedparquet.TypedBatch.build_many
-
-    def counting(self: typedparquet.TypedBatch, indices: list[int]) -> list[Any]:
-        built.append(len(indices))
-        return build_many(self, indices)
-
-    monkeypatch.setattr(typedparquet.TypedBatch, "build_many", counting)
+    built = households_built
     codes = tuple(rule.code for rule in builtin_rules() if rule.scope in ("household", "member"))
     run = Run.build(reference_date=ON, selection=[Selection(select=codes)])
     columnar = ColumnarChecker(run)

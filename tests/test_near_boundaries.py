@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from planner import Household, check, load_rules
-from planner.generate import GeneratorConfig
-from planner.generate.household import BuildContext, build_household
+from planner import load_rules
 from planner.generate.near_health import NEAR as HEALTH
 from planner.generate.near_work import NEAR as WORK
-from planner.generate.problems import NotApplicable
+from tests.nearcases import applied, codes, context
 
 Record = dict[str, Any]
 WHEN = date(2023, 9, 30)
@@ -116,9 +114,7 @@ STEP_OVER: dict[str, Callable[[Record], None]] = {
 
 
 def _codes(household: Record) -> set[str]:
-    result = check([Household.model_validate(household)], rules=load_rules(),
-                   reference_date=WHEN)
-    return {finding.code for finding in result.findings}
+    return codes(household, WHEN, load_rules())
 
 
 def test_every_builder_has_its_step_over() -> None:
@@ -127,17 +123,8 @@ def test_every_builder_has_its_step_over() -> None:
 
 @pytest.mark.parametrize("builder", [*WORK, *HEALTH], ids=lambda b: b.function.__name__)
 def test_near_household_is_clean_and_one_step_over_is_flagged(builder: Any) -> None:
-    ctx = BuildContext.create(GeneratorConfig(households=200, seed=4, year=WHEN.year,
-                                              reference_date=WHEN))
-    rng = random.Random(9)
-    for index in range(200):
-        household = build_household(ctx, index, rng)
-        try:
-            builder.function(household, rng, ctx)
-        except NotApplicable:
-            continue
-        break
-    else:
+    household = next(applied(builder, context(200, 4, WHEN), random.Random(9)), None)
+    if household is None:
         pytest.fail("the builder never applied")
     assert builder.code not in _codes(household)
     over = copy.deepcopy(household)

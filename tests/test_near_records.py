@@ -12,12 +12,10 @@ from typing import Any
 
 import pytest
 
-from planner import Household, check
-from planner.generate import GeneratorConfig
 from planner.generate.economy import record_income
-from planner.generate.household import BuildContext, build_household
+from planner.generate.household import BuildContext
 from planner.generate.near_records import NEAR
-from planner.generate.problems import NotApplicable
+from tests.nearcases import applied, codes, context
 from tests.test_generator_recall import built_in_rules
 
 Record = dict[str, Any]
@@ -95,23 +93,14 @@ OVER: dict[str, Callable[[Record, BuildContext], None]] = {
 
 
 def _codes(household: Record) -> set[str]:
-    result = check([Household.model_validate(household)], rules=built_in_rules(),
-                   reference_date=WHEN)
-    return {finding.code for finding in result.findings}
+    return codes(household, WHEN, built_in_rules())
 
 
 @pytest.mark.parametrize("builder", NEAR, ids=[b.code for b in NEAR])
 def test_near_household_is_silent_and_one_step_over_is_flagged(builder: Any) -> None:
-    ctx = BuildContext.create(GeneratorConfig(households=50, seed=8, year=WHEN.year,
-                                              reference_date=WHEN))
-    rng = random.Random(8)
+    ctx = context(50, 8, WHEN)
     built = 0
-    for index in range(200):
-        household = build_household(ctx, index, rng)
-        try:
-            builder.function(household, rng, ctx)
-        except NotApplicable:
-            continue
+    for household in applied(builder, ctx, random.Random(8)):
         assert builder.code not in _codes(household)
         over = copy.deepcopy(household)
         OVER[builder.code](over, ctx)

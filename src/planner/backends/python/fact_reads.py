@@ -12,7 +12,7 @@ rules reading findings and ``--explain``. A dataset rule's reads are known from 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from planner.facts import FACTS
 from planner.rule import Rule
@@ -83,24 +83,23 @@ def dataset_rule_facts(rule: Rule) -> frozenset[str] | None:
     return _declared(paths)
 
 
-def rules_facts(rules: Iterable[Rule]) -> frozenset[str] | None:
-    """The declared facts ``rules`` read together (None: every fact, see :func:`rule_facts`)."""
+def _together(rules: Iterable[Rule], reads: Callable[[Rule], frozenset[str] | None]
+              ) -> frozenset[str] | None:
     found: set[str] = set()
     for rule in rules:
-        read = rule_facts(rule)
+        read = reads(rule)
         if read is None:
             return None
         found |= read
     return frozenset(found)
+
+
+def rules_facts(rules: Iterable[Rule]) -> frozenset[str] | None:
+    """The declared facts ``rules`` read together (None: every fact, see :func:`rule_facts`)."""
+    return _together(rules, rule_facts)
 
 
 def dataset_rules_facts(rules: Iterable[Rule]) -> frozenset[str] | None:
     """The declared facts dataset ``rules`` read together (None: every fact, see
     :func:`dataset_rule_facts`)."""
-    found: set[str] = set()
-    for rule in rules:
-        read = dataset_rule_facts(rule)
-        if read is None:
-            return None
-        found |= read
-    return frozenset(found)
+    return _together(rules, dataset_rule_facts)
