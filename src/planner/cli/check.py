@@ -305,17 +305,18 @@ def _batch_path(checker: Checker, dataset: Dataset
     """The run's findings judged a batch at a time, no household built where no rule fires
     (:meth:`~planner.backends.columnar.checker.ColumnarChecker.iter_chunk_findings`), when the
     backend is columnar, every selected rule is compiled and the input is typed Parquet."""
-    from planner.backends.columnar.checker import ColumnarChecker
-
-    if not isinstance(checker, ColumnarChecker) or not checker.batch_ready():
+    # only a columnar checker has batch_ready (importing its module would import polars)
+    batch_ready = getattr(checker, "batch_ready", None)
+    if batch_ready is None or not batch_ready():
         return None
+    columnar: Any = checker
     chunks = dataset.typed_chunks()
     if chunks is None:
         return None
 
     def findings(progress: Callable[[Iterable[Any]], Iterator[Any]]) -> Iterator[Finding]:
-        return checker.iter_chunk_findings(progress(chunks), dataset.sourced_villages(),
-                                           dataset.sourced_projects())
+        return columnar.iter_chunk_findings(progress(chunks), dataset.sourced_villages(),
+                                            dataset.sourced_projects())
 
     return findings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -280,15 +281,22 @@ def data_year(dataset: Dataset, income_year: int | None = None) -> int | None:
     that of the first household read (one record; the next read starts afresh)."""
     if income_year is not None:
         return income_year
-    from planner.io.typedparquet import TypedRow, unbuilt_rows
+    from planner.extras import installed
 
+    if installed("parquet"):  # a typed Parquet row is read from its columns, not built
+        from planner.io.typedparquet import TypedRow, unbuilt_rows
+
+        typed: tuple[type, ...] = (TypedRow,)
+        rows: contextlib.AbstractContextManager[Any] = unbuilt_rows()
+    else:  # the core alone reads no Parquet
+        typed, rows = (), contextlib.nullcontext()
     records = dataset.sourced()
     try:
-        with unbuilt_rows():  # a typed Parquet row is read from its columns, not built
+        with rows:
             for item in records:
-                record = item.record
-                return record.value("income_year") if isinstance(record, TypedRow) \
-                    else record.income_year
+                record: Any = item.record
+                typed_row = isinstance(record, typed)
+                return record.value("income_year") if typed_row else record.income_year
     except Exception:  # a bad first record is reported by the run itself
         return None
     finally:
